@@ -1,0 +1,58 @@
+/*
+ * sbom.h - building an SBOM from an image (one streaming pass over its
+ * layers, catalogers as visitors) and writing it as CycloneDX 1.6 JSON,
+ * SPDX 2.3 JSON or a human table.  The cg_sbom owns an arena holding every
+ * record; cg_sbom_free() releases all of it.
+ */
+#ifndef CGATE_SBOM_H
+#define CGATE_SBOM_H
+
+#include <stdint.h>
+
+#include "cgate/arena.h"
+#include "cgate/buf.h"
+#include "cgate/error.h"
+#include "cgate/image.h"
+#include "cgate/package.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct cg_sbom {
+    cg_arena arena;
+    cg_image_info image;     /* deep copy of the image's info, in arena */
+    cg_distro *distro;       /* NULL when no os-release or fallback was found */
+    cg_package *pkgs;        /* sorted by type, name, version, arch, path */
+    size_t n_pkgs;
+    const char **warnings;   /* non-fatal findings ("symlink target missing"), sorted */
+    size_t n_warnings;
+    int64_t timestamp;       /* seconds since the epoch used in outputs */
+} cg_sbom;
+
+typedef struct cg_sbom_opts {
+    int64_t source_date_epoch; /* < 0: use the image's creation time, else 0 */
+} cg_sbom_opts;
+
+/* Stream every layer of img through the catalogers.  *out is released with
+ * cg_sbom_free().  Fails (no partial SBOM) on any integrity or limit error. */
+cg_status cg_sbom_build(cg_image *img, const cg_sbom_opts *opts, cg_sbom **out, cg_error *err);
+void cg_sbom_free(cg_sbom *s);
+
+typedef enum cg_sbom_format {
+    CG_SBOM_CYCLONEDX_JSON,
+    CG_SBOM_SPDX_JSON,
+    CG_SBOM_TABLE
+} cg_sbom_format;
+
+/* Parse "cyclonedx-json" / "spdx-json" / "table" (also "cyclonedx", "spdx"). */
+cg_status cg_sbom_format_parse(const char *s, cg_sbom_format *out);
+
+/* Append the SBOM in the given format to out.  Deterministic: the same SBOM
+ * gives the same bytes. */
+cg_status cg_sbom_write(const cg_sbom *s, cg_sbom_format fmt, cg_buf *out, cg_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,97 @@
+/*
+ * catalog.h - the cataloger interface (internal).
+ *
+ * A cataloger is a visitor over the one streaming pass across an image's
+ * layers.  It declares which paths it wants (wants), is handed the bytes of
+ * each wanted file as its layer streams by (parse: turn bytes into a small
+ * per-file result in the arena; the bytes are not kept), and once the pass is
+ * over receives only the files that survive in the flattened view, i.e. were
+ * not deleted or replaced by a higher layer (finish: emit packages).
+ *
+ * Adding an ecosystem = one new file in src/catalog/ defining a
+ * `const cg_cataloger cg_cataloger_NAME` plus one line in catalogers.c.
+ * Catalogers never see the file system, never print, never exit.
+ */
+#ifndef CG_CATALOG_H
+#define CG_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cgate/arena.h"
+#include "cgate/error.h"
+#include "cgate/package.h"
+
+typedef struct cg_cat_ctx cg_cat_ctx;
+
+/* Size policy for one wanted path. */
+typedef struct cg_cat_want {
+    size_t max_size;        /* larger files are not read */
+    bool oversize_is_error; /* true: a larger file fails the whole SBOM (CG_ERR_LIMIT);
+                               false: it is skipped with a warning */
+} cg_cat_want;
+
+/* One file as it streams by. */
+typedef struct cg_cat_file {
+    const char *path;   /* normalised, relative, no leading "/": "var/lib/dpkg/status" */
+    int layer;          /* layer index, -1 for dir: */
+    const uint8_t *data;
+    size_t len;         /* data is NOT NUL-terminated */
+} cg_cat_file;
+
+/* A surviving file in the flattened view.  `lower` chains to the versions of
+ * the same path in lower layers that this one replaced (no deletion between),
+ * newest first, so a cataloger can tell which layer first introduced a record. */
+typedef struct cg_cat_node {
+    const char *path;   /* the path the cataloger asked for (for a symlink: the link's path) */
+    int layer;
+    void *result;       /* what parse() returned for this file (may be NULL) */
+    const struct cg_cat_node *lower;
+} cg_cat_node;
+
+typedef struct cg_cataloger {
+    const char *name;
+    /* path: as in cg_cat_file.path, len bytes, NUL-terminated.  Return true and
+     * fill *w when the cataloger wants the file. */
+    bool (*wants)(const char *path, size_t len, cg_cat_want *w);
+    /* Parse one file; set *result (arena memory) or leave it NULL.  A returned
+     * error fails the SBOM; use cg_cat_warn for recoverable problems. */
+    cg_status (*parse)(cg_cat_ctx *ctx, const cg_cat_file *f, void **result, cg_error *err);
+    /* After the pass: surviving nodes for this cataloger, sorted by path. */
+    cg_status (*finish)(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, size_t n, cg_error *err);
+} cg_cataloger;
+
+/* The table (catalogers.c), in the order finish() runs; os-release first. */
+extern const cg_cataloger *const cg_catalogers[];
+extern const size_t cg_n_catalogers;
+
+/* --- services for catalogers (catalog.c) --- */
+cg_arena *cg_cat_arena(cg_cat_ctx *ctx);
+/* A new zeroed package appended to the SBOM (layer = -1); NULL on OOM. */
+cg_package *cg_cat_add_package(cg_cat_ctx *ctx);
+/* A non-fatal note that ends up in the SBOM's warnings. */
+void cg_cat_warn(cg_cat_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Set the distro (os-release cataloger). */
+void cg_cat_set_distro(cg_cat_ctx *ctx, cg_distro *d);
+const cg_distro *cg_cat_distro(cg_cat_ctx *ctx);
+/* Add a location (path gets a leading "/") to pkg. */
+cg_status cg_cat_add_location(cg_cat_ctx *ctx, cg_package *pkg, const char *path, int layer);
+
+
+/* --- for the SBOM builder and unit tests --- */
+/* A context whose records and strings go into arena a. */
+cg_cat_ctx *cg_cat_ctx_new(cg_arena *a);
+void cg_cat_ctx_free(cg_cat_ctx *ctx);
+/* The distro set by the os-release cataloger (arena memory), or NULL. */
+cg_distro *cg_cat_take_distro(cg_cat_ctx *ctx);
+size_t cg_cat_n_packages(const cg_cat_ctx *ctx);
+cg_package *cg_cat_package(cg_cat_ctx *ctx, size_t i);
+size_t cg_cat_n_warnings(const cg_cat_ctx *ctx);
+const char *cg_cat_warning(const cg_cat_ctx *ctx, size_t i);
+/* Run one cataloger over in-memory files as if each were the only version of
+ * its path in layer 0 (unit tests).  Files it does not want are ignored. */
+cg_status cg_cat_run_files(cg_cat_ctx *ctx, const cg_cataloger *c, const cg_cat_file *files,
+                           size_t n, cg_error *err);
+
+#endif

@@ -1,0 +1,17 @@
+/*
+ * catalogers.c - the table of catalogers.  Adding an ecosystem is one line
+ * here plus its own file.  Order is the order finish() runs: os-release first,
+ * because OS package catalogers may look at the distro.
+ */
+#include "catalog.h"
+
+extern const cg_cataloger cg_cataloger_os_release;
+extern const cg_cataloger cg_cataloger_dpkg;
+extern const cg_cataloger cg_cataloger_apk;
+
+const cg_cataloger *const cg_catalogers[] = {
+    &cg_cataloger_os_release,
+    &cg_cataloger_dpkg,
+    &cg_cataloger_apk,
+};
+const size_t cg_n_catalogers = sizeof cg_catalogers / sizeof cg_catalogers[0];
