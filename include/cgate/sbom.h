@@ -22,6 +22,7 @@ extern "C" {
 typedef struct cg_sbom {
     cg_arena arena;
     cg_image_info image;     /* deep copy of the image's info, in arena */
+    const char *image_purl;  /* pkg:oci/... of the image itself (may be NULL) */
     cg_distro *distro;       /* NULL when no os-release or fallback was found */
     cg_package *pkgs;        /* sorted by type, name, version, arch, path */
     size_t n_pkgs;

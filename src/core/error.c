@@ -45,9 +45,19 @@ cg_status cg_error_prefix(cg_error *err, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return err->status;
+    /* Build "<prefix>: <old>" by hand: truncation is intended, not a bug. */
     char joined[CG_ERROR_MSG_MAX];
-    snprintf(joined, sizeof joined, "%s: %s", prefix, err->msg);
-    memcpy(err->msg, joined, sizeof joined);
+    size_t pl = strnlen(prefix, sizeof joined - 1);
+    memcpy(joined, prefix, pl);
+    size_t pos = pl;
+    for (const char *s = ": "; *s && pos < sizeof joined - 1; s++)
+        joined[pos++] = *s;
+    size_t ml = strnlen(err->msg, sizeof err->msg);
+    if (ml > sizeof joined - 1 - pos)
+        ml = sizeof joined - 1 - pos;
+    memcpy(joined + pos, err->msg, ml);
+    joined[pos + ml] = '\0';
+    memcpy(err->msg, joined, pos + ml + 1);
     return err->status;
 }
 
