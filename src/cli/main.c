@@ -1,3 +1,52 @@
-/* placeholder replaced by the real CLI */
-int main(void);
-int main(void) { return 0; }
+/*
+ * main.c - the cgate command: global options and dispatch to cmd_*.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const char usage[] =
+    "usage: cgate [--version] [--help] COMMAND [ARGS]\n"
+    "\n"
+    "cgate is a container-image supply-chain gate: image -> SBOM -> scan ->\n"
+    "policy -> push -> sign.\n"
+    "\n"
+    "Commands:\n"
+    "  sbom    list the packages in an image (CycloneDX 1.6, SPDX 2.3, table)\n"
+    "\n"
+    "Images: docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH[:TAG],\n"
+    "dir:PATH, or a plain path (detected).\n"
+    "\n"
+    "Exit codes: 0 success, 1 policy denied / findings, 2 usage error,\n"
+    "3 bad input, 4 registry or network error, 5 internal error.\n"
+    "\n"
+    "Run 'cgate COMMAND --help' for a command's options.\n";
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return CLI_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        if (argc > 2 && !strcmp(cmd, "help")) {
+            char *sub[] = {argv[2], "--help", NULL};
+            if (!strcmp(argv[2], "sbom"))
+                return cmd_sbom(2, sub);
+            fprintf(stderr, "cgate: unknown command \"%s\" (see 'cgate --help')\n", argv[2]);
+            return CLI_EXIT_USAGE;
+        }
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V") || !strcmp(cmd, "version")) {
+        printf("cgate %s\n", CGATE_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "sbom"))
+        return cmd_sbom(argc - 1, argv + 1);
+    fprintf(stderr, "cgate: unknown command \"%s\" (see 'cgate --help')\n", cmd);
+    return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,45 @@
+/*
+ * cli.h - what the subcommands of the cgate tool share: printing errors in
+ * the one-line "cgate: ..." form, mapping statuses to exit codes, writing an
+ * artifact to stdout or a file, parsing sizes, and progress on a terminal.
+ * Only the CLI prints; the library reports through cg_error.
+ */
+#ifndef CG_CLI_H
+#define CG_CLI_H
+
+#include <stdint.h>
+
+#include "cgate/buf.h"
+#include "cgate/error.h"
+#include "cgate/image.h"
+
+#define CLI_EXIT_USAGE 2
+
+/* Print "cgate: <msg>" (one line; newlines in msg are flattened) and return
+ * the exit code for st. */
+int cli_fail(const cg_error *err);
+/* Print a usage error and return 2. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "-" or NULL = stdout, else the file (whole or absent). */
+cg_status cli_write_artifact(const char *path, const cg_buf *data, cg_error *err);
+
+/* "123", "4K", "64M", "2G", "1T" (binary units) into *out. */
+int cli_parse_size(const char *s, uint64_t *out);
+
+/* SOURCE_DATE_EPOCH from the environment: -1 when unset; -2 when invalid. */
+int64_t cli_source_date_epoch(void);
+
+/* Progress printer for cg_image_opts.progress (stderr when it is a terminal). */
+typedef struct cli_progress {
+    int enabled;
+    double start, last;
+    int printed;
+} cli_progress;
+void cli_progress_init(cli_progress *p, int quiet);
+void cli_progress_cb(void *ud, const cg_progress *p);
+
+int cmd_sbom(int argc, char **argv);
+
+#endif

@@ -1,0 +1,182 @@
+/*
+ * image.c - parsing image references and dispatching to a transport.
+ * Owns the defaults of cg_image_opts and the auto-detection of plain paths.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "image/tarindex.h"
+#include "image/transport.h"
+
+#define DEFAULT_MAX_JSON (4ull << 20)
+#define DEFAULT_MAX_LAYER (64ull << 30)
+#define DEFAULT_MAX_ENTRIES 50000000ull
+
+static cg_status parse_platform(const char *s, cg_platform *p, cg_error *err)
+{
+    memset(p, 0, sizeof *p);
+    const char *a = strchr(s, '/');
+    const char *b = a ? strchr(a + 1, '/') : NULL;
+    size_t osl = a ? (size_t)(a - s) : 0;
+    size_t archl = a ? (b ? (size_t)(b - a - 1) : strlen(a + 1)) : 0;
+    size_t varl = b ? strlen(b + 1) : 0;
+    if (!a || !osl || !archl || osl >= sizeof p->os || archl >= sizeof p->arch || varl >= sizeof p->variant ||
+        (b && (!varl || strchr(b + 1, '/'))))
+        return cg_error_set(err, CG_ERR_USAGE, "invalid platform \"%s\" (expected OS/ARCH[/VARIANT], e.g. linux/amd64)", s);
+    memcpy(p->os, s, osl);
+    memcpy(p->arch, a + 1, archl);
+    if (b)
+        memcpy(p->variant, b + 1, varl);
+    snprintf(p->text, sizeof p->text, "%s", s);
+    return CG_OK;
+}
+
+/* Split "PATH[:SUFFIX]" where PATH must exist; a path containing ':' wins. */
+static void split_path(cg_arena *a, const char *rest, const char **path, const char **suffix)
+{
+    struct stat sb;
+    *path = rest;
+    *suffix = NULL;
+    if (stat(rest, &sb) == 0)
+        return;
+    for (const char *c = strchr(rest, ':'); c; c = strchr(c + 1, ':')) {
+        char *pre = cg_arena_strndup(a, rest, (size_t)(c - rest));
+        if (pre && stat(pre, &sb) == 0) {
+            *path = pre;
+            *suffix = c[1] ? c + 1 : NULL;
+            return;
+        }
+    }
+}
+
+static cg_status autodetect(cg_image *img, const char *path, cg_error *err)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return cg_error_set(err, CG_ERR_INPUT, "%s: %s", path, strerror(errno));
+    if (S_ISDIR(sb.st_mode)) {
+        char *marker = cg_arena_sprintf(&img->arena, "%s/oci-layout", path);
+        struct stat ms;
+        if (marker && stat(marker, &ms) == 0) {
+            img->info.transport = "oci";
+            return cg_oci_dir_open(img, path, NULL, err);
+        }
+        img->info.transport = "dir";
+        return cg_dirfs_open(img, path, err);
+    }
+    if (!S_ISREG(sb.st_mode))
+        return cg_error_set(err, CG_ERR_INPUT, "%s: not a file or directory", path);
+    cg_tarindex ti;
+    cg_arena scratch;
+    cg_arena_init(&scratch);
+    cg_status st = cg_tarindex_open(&ti, path, &scratch, err);
+    int docker = st == CG_OK && cg_tarindex_find(&ti, "manifest.json");
+    int oci = st == CG_OK && cg_tarindex_find(&ti, "oci-layout");
+    cg_tarindex_close(&ti);
+    cg_arena_free(&scratch);
+    if (st != CG_OK)
+        return cg_error_prefix(err, "cannot detect the image format");
+    if (docker) {
+        img->info.transport = "docker-archive";
+        return cg_docker_archive_open(img, path, NULL, err);
+    }
+    if (oci) {
+        img->info.transport = "oci-archive";
+        return cg_oci_archive_open(img, path, NULL, err);
+    }
+    return cg_error_set(err, CG_ERR_INPUT,
+                        "%s: a tar archive but neither a docker-archive (manifest.json) nor an OCI archive (oci-layout)", path);
+}
+
+static cg_status open_ref(cg_image *img, const char *ref, cg_error *err)
+{
+    static const struct {
+        const char *prefix;
+        const char *name;
+    } tps[] = {{"docker-archive:", "docker-archive"}, {"oci-archive:", "oci-archive"}, {"oci:", "oci"}, {"dir:", "dir"}};
+    for (size_t i = 0; i < sizeof tps / sizeof tps[0]; i++) {
+        size_t pl = strlen(tps[i].prefix);
+        if (strncmp(ref, tps[i].prefix, pl))
+            continue;
+        const char *rest = ref + pl, *path, *suffix;
+        if (!*rest)
+            return cg_error_set(err, CG_ERR_USAGE, "%s: missing path after \"%s\"", ref, tps[i].prefix);
+        img->info.transport = tps[i].name;
+        if (!strcmp(tps[i].name, "dir"))
+            return cg_dirfs_open(img, rest, err);
+        split_path(&img->arena, rest, &path, &suffix);
+        struct stat sb;
+        if (stat(path, &sb) != 0)
+            return cg_error_set(err, CG_ERR_INPUT, "%s: %s", path, strerror(errno));
+        if (!strcmp(tps[i].name, "docker-archive"))
+            return cg_docker_archive_open(img, path, suffix, err);
+        if (!strcmp(tps[i].name, "oci-archive"))
+            return cg_oci_archive_open(img, path, suffix, err);
+        return cg_oci_dir_open(img, path, suffix, err);
+    }
+    const char *colon = strchr(ref, ':');
+    const char *slash = strchr(ref, '/');
+    struct stat sb;
+    if (colon && colon != ref && (!slash || colon < slash) && stat(ref, &sb) != 0) {
+        int n = (int)(colon - ref);
+        return cg_error_set(err, CG_ERR_USAGE,
+                            "unsupported image transport \"%.*s:\" (supported: docker-archive:, oci:, oci-archive:, dir:, or a path)",
+                            n > 40 ? 40 : n, ref);
+    }
+    return autodetect(img, ref, err);
+}
+
+cg_status cg_image_open(const char *ref, const cg_image_opts *opts, cg_image **out, cg_error *err)
+{
+    *out = NULL;
+    if (!ref || !*ref)
+        return cg_error_set(err, CG_ERR_USAGE, "no image reference given");
+    cg_image *img = calloc(1, sizeof *img);
+    if (!img)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    cg_arena_init(&img->arena);
+    if (opts)
+        img->opts = *opts;
+    if (!img->opts.max_json_bytes)
+        img->opts.max_json_bytes = DEFAULT_MAX_JSON;
+    if (!img->opts.max_layer_bytes)
+        img->opts.max_layer_bytes = DEFAULT_MAX_LAYER;
+    if (!img->opts.max_entries)
+        img->opts.max_entries = DEFAULT_MAX_ENTRIES;
+    img->platform_explicit = img->opts.platform != NULL;
+    cg_status st = parse_platform(img->opts.platform ? img->opts.platform : "linux/amd64", &img->platform, err);
+    img->opts.platform = NULL; /* not owned */
+    img->info.ref = cg_arena_strdup(&img->arena, ref);
+    if (st == CG_OK)
+        st = open_ref(img, ref, err);
+    if (st == CG_OK && !img->info.name) {
+        const char *b = strrchr(ref, '/');
+        img->info.name = cg_arena_strdup(&img->arena, b && b[1] ? b + 1 : ref);
+    }
+    if (st != CG_OK) {
+        if (!strstr(err->msg, ref) || st == CG_ERR_LIMIT)
+            cg_error_prefix(err, "image %s", ref);
+        cg_image_close(img);
+        return st;
+    }
+    *out = img;
+    return CG_OK;
+}
+
+const cg_image_info *cg_image_get_info(const cg_image *img)
+{
+    return &img->info;
+}
+
+void cg_image_close(cg_image *img)
+{
+    if (!img)
+        return;
+    if (img->tp && img->tp->close)
+        img->tp->close(img);
+    cg_arena_free(&img->arena);
+    free(img);
+}

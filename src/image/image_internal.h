@@ -1,0 +1,25 @@
+/*
+ * image_internal.h - helpers shared by the image transports (internal).
+ */
+#ifndef CG_IMAGE_INTERNAL_H
+#define CG_IMAGE_INTERNAL_H
+
+#include <jansson.h>
+
+#include "image/store.h"
+#include "image/transport.h"
+
+/* Read blob `digest` from a layout (cap opts.max_json_bytes), check its size
+ * against `size` (when >= 0) and its sha256 against the digest. */
+cg_status cg_read_verified_blob(cg_image *img, cg_store *st, const char *digest, int64_t size,
+                                const char *what, cg_buf *out, cg_error *err);
+/* Parse an image config: os, architecture, created, diff_ids (count must
+ * equal info.n_layers, which must already be set). */
+cg_status cg_parse_config(cg_image *img, const char *digest, const cg_buf *raw, cg_error *err);
+/* Choose the descriptor for img->platform among an index's manifests. */
+cg_status cg_pick_platform(cg_image *img, const json_t *manifests, const char *what, const json_t **out,
+                           cg_error *err);
+/* index.json -> manifest -> config of an OCI layout. */
+cg_status cg_oci_resolve(cg_image *img, cg_store *st, const char *tag, cg_error *err);
+
+#endif

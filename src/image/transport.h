@@ -1,0 +1,67 @@
+/*
+ * transport.h - what every image transport provides (internal).
+ *
+ * A transport turns a reference into image metadata (cg_image_info, filled at
+ * open) and a way to read blobs as byte streams.  Layer decoding, digest
+ * verification and whiteouts are NOT a transport's business: they live in
+ * layer.c and are shared by every transport.  A registry transport slots in
+ * by implementing open_blob with HTTP range-free streaming reads.
+ */
+#ifndef CG_TRANSPORT_H
+#define CG_TRANSPORT_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+struct archive;
+
+#include "cgate/arena.h"
+#include "cgate/image.h"
+#include "image/walk.h"
+
+/* The current entry's bytes: from libarchive (layers) or a file (dir:). */
+struct cg_entry_data {
+    struct archive *a;
+    int fd;
+    uint64_t size;
+};
+
+/* A readable byte stream for one blob. */
+typedef struct cg_blob {
+    /* Read up to n bytes; 0 at the end, -1 on error (with *err set). */
+    ssize_t (*read)(struct cg_blob *b, void *buf, size_t n, cg_error *err);
+    void (*close)(struct cg_blob *b);
+    void *impl;
+} cg_blob;
+
+typedef struct cg_transport {
+    const char *name;
+    /* Open the blob of layer i for streaming. */
+    cg_status (*open_layer)(cg_image *img, size_t i, cg_blob *out, cg_error *err);
+    /* Transports without layers (dir:) walk their files directly; NULL otherwise. */
+    cg_status (*walk)(cg_image *img, const cg_walk_visitor *v, cg_error *err);
+    void (*close)(cg_image *img);
+} cg_transport;
+
+typedef struct cg_platform {
+    char os[32], arch[32], variant[32];
+    char text[100]; /* "linux/amd64" as asked */
+} cg_platform;
+
+struct cg_image {
+    cg_arena arena;
+    cg_image_info info;
+    cg_image_opts opts;      /* with defaults applied */
+    cg_platform platform;
+    int platform_explicit;   /* the caller named a platform */
+    const cg_transport *tp;
+    void *impl;      /* transport state */
+};
+
+/* Transports (docker_archive.c, oci_layout.c, dirfs.c). */
+cg_status cg_docker_archive_open(cg_image *img, const char *path, const char *tag, cg_error *err);
+cg_status cg_oci_dir_open(cg_image *img, const char *dir, const char *tag, cg_error *err);
+cg_status cg_oci_archive_open(cg_image *img, const char *path, const char *tag, cg_error *err);
+cg_status cg_dirfs_open(cg_image *img, const char *dir, cg_error *err);
+
+#endif

@@ -1,0 +1,355 @@
+/*
+ * build.c - cg_sbom_build: one streaming pass over the image, catalogers as
+ * visitors.  For each entry: ask every cataloger whether it wants the path,
+ * read the bytes once (capped), let each interested cataloger parse them, and
+ * record the result in the overlay view.  After the pass only files that
+ * survive whiteouts and replacement reach the catalogers' finish(); then
+ * purls are computed and packages sorted so output is deterministic.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "catalog/catalog.h"
+#include "catalog/purl.h"
+#include "cgate/sbom.h"
+#include "image/overlay.h"
+#include "image/transport.h"
+#include "image/walk.h"
+
+#define MAX_LINK_NODES 500000u
+
+typedef struct build_state {
+    cg_sbom *sbom;
+    cg_cat_ctx *ctx;
+    cg_overlay ov;
+    cg_buf content;
+    size_t n_links;
+    int warned_links;
+} build_state;
+
+static uint64_t wanted_mask(const char *path, size_t len, cg_cat_want *wants)
+{
+    uint64_t m = 0;
+    for (size_t c = 0; c < cg_n_catalogers; c++) {
+        wants[c] = (cg_cat_want){0, false};
+        if (cg_catalogers[c]->wants(path, len, &wants[c]))
+            m |= 1ull << c;
+    }
+    return m;
+}
+
+static cg_status on_file(build_state *bs, const cg_entry *e, cg_entry_data *d, cg_error *err)
+{
+    cg_cat_want wants[64];
+    uint64_t mask = wanted_mask(e->path, e->path_len, wants);
+    if (!mask)
+        return cg_overlay_apply(&bs->ov, e, false);
+    size_t cap = 0;
+    for (size_t c = 0; c < cg_n_catalogers; c++) {
+        if (!(mask & (1ull << c)))
+            continue;
+        if (e->size > wants[c].max_size) {
+            if (wants[c].oversize_is_error)
+                return cg_error_set(err, CG_ERR_LIMIT, "entry %s: %llu bytes, over the %zu-byte cap of the %s cataloger",
+                                    e->path, (unsigned long long)e->size, wants[c].max_size, cg_catalogers[c]->name);
+            cg_cat_warn(bs->ctx, "/%s: skipped by the %s cataloger: %llu bytes, over its %zu-byte cap", e->path,
+                        cg_catalogers[c]->name, (unsigned long long)e->size, wants[c].max_size);
+            mask &= ~(1ull << c);
+            continue;
+        }
+        if (wants[c].max_size > cap)
+            cap = wants[c].max_size;
+    }
+    if (!mask)
+        return cg_overlay_apply(&bs->ov, e, false);
+    cg_status st = cg_entry_read(d, &bs->content, cap, err);
+    if (st != CG_OK)
+        return cg_error_prefix(err, "entry %s", e->path);
+    void **results = cg_arena_calloc(&bs->sbom->arena, cg_n_catalogers, sizeof *results);
+    if (!results)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    cg_cat_file f = {e->path, e->layer, (const uint8_t *)bs->content.data, bs->content.len};
+    for (size_t c = 0; c < cg_n_catalogers; c++) {
+        if (!(mask & (1ull << c)))
+            continue;
+        st = cg_catalogers[c]->parse(bs->ctx, &f, &results[c], err);
+        if (st != CG_OK)
+            return cg_error_prefix(err, "entry %s", e->path);
+    }
+    if ((st = cg_overlay_apply(&bs->ov, e, true)) != CG_OK)
+        return cg_error_set(err, st, "out of memory");
+    if (cg_overlay_add(&bs->ov, e, CG_OV_FILE, mask, results, NULL) != CG_OK)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    return CG_OK;
+}
+
+static cg_status on_entry(void *ud, const cg_entry *e, cg_entry_data *d, cg_error *err)
+{
+    build_state *bs = ud;
+    cg_cat_want wants[64];
+    switch (e->type) {
+    case CG_ENT_REG:
+        return on_file(bs, e, d, err);
+    case CG_ENT_SYMLINK:
+    case CG_ENT_HARDLINK: {
+        uint64_t mask = wanted_mask(e->path, e->path_len, wants);
+        /* every symlink is kept so wanted paths can be resolved through them */
+        int keep = mask || (e->type == CG_ENT_SYMLINK && bs->n_links < MAX_LINK_NODES);
+        if (e->type == CG_ENT_SYMLINK && !mask && !keep && !bs->warned_links) {
+            bs->warned_links = 1;
+            cg_cat_warn(bs->ctx, "more than %u symlinks: later ones are not followed", MAX_LINK_NODES);
+        }
+        if (cg_overlay_apply(&bs->ov, e, keep) != CG_OK)
+            return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        if (!keep)
+            return CG_OK;
+        bs->n_links++;
+        if (cg_overlay_add(&bs->ov, e, e->type == CG_ENT_SYMLINK ? CG_OV_SYMLINK : CG_OV_HARDLINK, mask, NULL,
+                           NULL) != CG_OK)
+            return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        return CG_OK;
+    }
+    default:
+        if (cg_overlay_apply(&bs->ov, e, false) != CG_OK)
+            return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        return CG_OK;
+    }
+}
+
+/* Turn an overlay node and its lower chain into cataloger nodes for cataloger c. */
+static const cg_cat_node *cat_chain(cg_arena *a, const cg_ov_node *n, const char *path, size_t c)
+{
+    cg_cat_node *head = NULL, **tail = &head;
+    for (; n && n->kind == CG_OV_FILE && (n->wanted & (1ull << c)); n = n->lower) {
+        cg_cat_node *cn = cg_arena_alloc(a, sizeof *cn);
+        if (!cn)
+            return NULL;
+        cn->path = path ? path : n->path;
+        cn->layer = n->layer;
+        cn->result = n->results ? n->results[c] : NULL;
+        *tail = cn;
+        tail = (cg_cat_node **)&cn->lower;
+        path = NULL;
+    }
+    return head;
+}
+
+static int node_cmp(const void *x, const void *y)
+{
+    const cg_cat_node *a = *(const cg_cat_node *const *)x, *b = *(const cg_cat_node *const *)y;
+    return strcmp(a->path, b->path);
+}
+
+static cg_status run_finish(build_state *bs, size_t c, cg_error *err)
+{
+    cg_overlay *ov = &bs->ov;
+    cg_arena *a = &bs->sbom->arena;
+    size_t n = 0, cap = 16;
+    const cg_cat_node **list = malloc(cap * sizeof *list);
+    if (!list)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    cg_status st = CG_OK;
+    for (size_t i = 0; i < ov->nodes.cap && st == CG_OK; i++) {
+        if (!cg_strmap_live(&ov->nodes.slots[i]))
+            continue;
+        const cg_ov_node *on = ov->nodes.slots[i].val;
+        if (!(on->wanted & (1ull << c)))
+            continue;
+        const cg_ov_node *target = on;
+        if (on->kind != CG_OV_FILE) {
+            const char *why;
+            target = cg_overlay_resolve(ov, on->path, &why);
+            if (!target || !(target->wanted & (1ull << c))) {
+                cg_cat_warn(bs->ctx, "/%s: %s %s", on->path, on->kind == CG_OV_SYMLINK ? "symlink" : "hard link",
+                            !target && !strcmp(why, "loop") ? "loops" : "target is not a file the cataloger read");
+                continue;
+            }
+        }
+        const cg_cat_node *cn = cat_chain(a, target, on->path, c);
+        if (!cn) {
+            st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+            break;
+        }
+        if (n == cap) {
+            cap *= 2;
+            const cg_cat_node **nl = realloc(list, cap * sizeof *nl);
+            if (!nl) {
+                st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+                break;
+            }
+            list = nl;
+        }
+        list[n++] = cn;
+    }
+    if (st == CG_OK) {
+        qsort(list, n, sizeof *list, node_cmp);
+        st = cg_catalogers[c]->finish(bs->ctx, list, n, err);
+        if (st != CG_OK)
+            cg_error_prefix(err, "%s cataloger", cg_catalogers[c]->name);
+    }
+    free(list);
+    return st;
+}
+
+static int cmpstr(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "");
+}
+
+static int pkg_cmp(const void *x, const void *y)
+{
+    const cg_package *a = x, *b = y;
+    int r;
+    if ((r = cmpstr(a->type, b->type)) || (r = cmpstr(a->name, b->name)) || (r = cmpstr(a->version, b->version)) ||
+        (r = cmpstr(a->arch, b->arch)))
+        return r;
+    return cmpstr(a->n_locations ? a->locations[0].path : NULL, b->n_locations ? b->locations[0].path : NULL);
+}
+
+static int warn_cmp(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* RFC 3339 ("2025-01-01T00:00:00Z", fractions and offsets allowed) to epoch seconds. */
+static int parse_rfc3339(const char *s, int64_t *out)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    int used = 0;
+    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+                     &tm.tm_sec, &used) != 6)
+        return -1;
+    const char *p = s + used;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            ;
+    long off = 0;
+    if (*p == '+' || *p == '-') {
+        int hh, mm;
+        if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2)
+            return -1;
+        off = (hh * 3600L + mm * 60L) * (*p == '-' ? -1 : 1);
+    } else if (*p != 'Z' && *p != 'z') {
+        return -1;
+    }
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    time_t t = timegm(&tm);
+    if (t == (time_t)-1)
+        return -1;
+    *out = (int64_t)t - off;
+    return 0;
+}
+
+static const char *dup_s(cg_arena *a, const char *s)
+{
+    return s ? cg_arena_strdup(a, s) : NULL;
+}
+
+static void copy_info(cg_arena *a, cg_image_info *dst, const cg_image_info *src)
+{
+    *dst = *src;
+    dst->ref = dup_s(a, src->ref);
+    dst->transport = dup_s(a, src->transport);
+    dst->name = dup_s(a, src->name);
+    dst->tag = dup_s(a, src->tag);
+    dst->manifest_digest = dup_s(a, src->manifest_digest);
+    dst->config_digest = dup_s(a, src->config_digest);
+    dst->os = dup_s(a, src->os);
+    dst->architecture = dup_s(a, src->architecture);
+    dst->variant = dup_s(a, src->variant);
+    dst->created = dup_s(a, src->created);
+    dst->layers = cg_arena_calloc(a, src->n_layers ? src->n_layers : 1, sizeof *dst->layers);
+    for (size_t i = 0; dst->layers && i < src->n_layers; i++) {
+        dst->layers[i].digest = dup_s(a, src->layers[i].digest);
+        dst->layers[i].diff_id = dup_s(a, src->layers[i].diff_id);
+        dst->layers[i].media_type = dup_s(a, src->layers[i].media_type);
+        dst->layers[i].size = src->layers[i].size;
+    }
+}
+
+static cg_status collect(build_state *bs, cg_image *img, const cg_sbom_opts *opts, cg_error *err)
+{
+    cg_sbom *s = bs->sbom;
+    cg_arena *a = &s->arena;
+    copy_info(a, &s->image, cg_image_get_info(img));
+    s->distro = cg_cat_take_distro(bs->ctx);
+    size_t n = cg_cat_n_packages(bs->ctx);
+    s->pkgs = cg_arena_calloc(a, n ? n : 1, sizeof *s->pkgs);
+    if (!s->pkgs)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        s->pkgs[i] = *cg_cat_package(bs->ctx, i);
+        s->pkgs[i].purl = cg_purl_for_package(a, &s->pkgs[i], s->distro);
+    }
+    s->n_pkgs = n;
+    qsort(s->pkgs, n, sizeof *s->pkgs, pkg_cmp);
+    s->image_purl = cg_purl_for_image(a, &s->image);
+    size_t nw = cg_cat_n_warnings(bs->ctx);
+    s->warnings = cg_arena_calloc(a, nw ? nw : 1, sizeof *s->warnings);
+    if (!s->warnings)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < nw; i++)
+        s->warnings[i] = cg_cat_warning(bs->ctx, i);
+    qsort(s->warnings, nw, sizeof *s->warnings, warn_cmp);
+    size_t k = 0; /* drop duplicates */
+    for (size_t i = 0; i < nw; i++)
+        if (k == 0 || strcmp(s->warnings[k - 1], s->warnings[i]))
+            s->warnings[k++] = s->warnings[i];
+    s->n_warnings = k;
+    int64_t ts = 0;
+    if (opts && opts->source_date_epoch >= 0)
+        ts = opts->source_date_epoch;
+    else if (parse_rfc3339(s->image.created, &ts) != 0)
+        ts = 0;
+    s->timestamp = ts;
+    return CG_OK;
+}
+
+cg_status cg_sbom_build(cg_image *img, const cg_sbom_opts *opts, cg_sbom **out, cg_error *err)
+{
+    *out = NULL;
+    if (cg_n_catalogers > 64)
+        return cg_error_set(err, CG_ERR_INTERNAL, "too many catalogers");
+    cg_sbom *s = calloc(1, sizeof *s);
+    if (!s)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    cg_arena_init(&s->arena);
+    build_state bs;
+    memset(&bs, 0, sizeof bs);
+    bs.sbom = s;
+    cg_overlay_init(&bs.ov);
+    cg_buf_init(&bs.content, 0);
+    bs.ctx = cg_cat_ctx_new(&s->arena);
+    cg_status st = bs.ctx ? CG_OK : cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    if (st == CG_OK) {
+        cg_walk_visitor v = {&bs, NULL, on_entry, NULL};
+        st = cg_image_walk(img, &v, err);
+    }
+    for (size_t c = 0; st == CG_OK && c < cg_n_catalogers; c++)
+        st = run_finish(&bs, c, err);
+    if (st == CG_OK)
+        st = collect(&bs, img, opts, err);
+    if (st != CG_OK)
+        cg_error_prefix(err, "image %s", cg_image_get_info(img)->ref);
+    cg_cat_ctx_free(bs.ctx);
+    cg_overlay_free(&bs.ov);
+    cg_buf_free(&bs.content);
+    if (st != CG_OK) {
+        cg_sbom_free(s);
+        return st;
+    }
+    *out = s;
+    return CG_OK;
+}
+
+void cg_sbom_free(cg_sbom *s)
+{
+    if (!s)
+        return;
+    cg_arena_free(&s->arena);
+    free(s);
+}
