@@ -64,7 +64,6 @@ static const struct { const char *from, *to; } aliases[] = {
     {"Apache2", "Apache-2.0"},
     {"Artistic", "Artistic-1.0"},
     {"Artistic-2", "Artistic-2.0"},
-    {"MPL-1.1+", "MPL-1.1"}, /* no or-later form in SPDX; see weaknesses */
     {"MPL-2", "MPL-2.0"},
     {"PSF-2", "PSF-2.0"},
     {"CC0", "CC0-1.0"},
