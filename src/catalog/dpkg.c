@@ -73,6 +73,18 @@ static size_t doc_name_len(const char *path, size_t len)
     return memchr(path + pl, '/', n) ? 0 : n;
 }
 
+/* status.d holds one stanza file per package plus dpkg's per-package control
+ * files ("NAME.md5sums", "NAME.preinst", ...), which are not stanzas. */
+static bool is_control_file(const char *path, size_t len)
+{
+    static const char *const sufs[] = {".md5sums", ".preinst", ".postinst", ".prerm", ".postrm", ".list",
+                                       ".conffiles", ".shlibs", ".symbols", ".triggers", ".templates", ".config"};
+    for (size_t i = 0; i < sizeof sufs / sizeof sufs[0]; i++)
+        if (ends_with(path, len, sufs[i]))
+            return true;
+    return false;
+}
+
 static bool dpkg_wants(const char *path, size_t len, cg_cat_want *w)
 {
     if (len == sizeof STATUS_PATH - 1 && !memcmp(path, STATUS_PATH, len)) {
@@ -81,7 +93,7 @@ static bool dpkg_wants(const char *path, size_t len, cg_cat_want *w)
     }
     size_t dl = sizeof STATUSD_DIR - 1;
     if (len > dl && !memcmp(path, STATUSD_DIR, dl) && !memchr(path + dl, '/', len - dl) &&
-        !ends_with(path, len, ".md5sums")) {
+        !is_control_file(path, len)) {
         *w = (cg_cat_want){DPKG_STATUSD_MAX, true};
         return true;
     }
