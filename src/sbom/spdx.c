@@ -226,20 +226,30 @@ static json_t *build(cg_wmodel *m, cg_jctx *j, const char *ns, cg_error *err)
             rels[n_rels++] = (rel){pid[i], "DEPENDS_ON", pid[m->deps[i][k]]};
     cg_j_set(j, doc, "packages", pkgs);
 
-    if (m->n_licrefs) {
-        cg_licref *lr = cg_arena_memdup(a, m->licrefs, m->n_licrefs * sizeof *lr);
+    /* Every LicenseRef the document uses is declared: the ones made for
+     * free-text names (text known) and the ones packages' own SPDX
+     * expressions name (text unknown: NOASSERTION), together, by id. */
+    size_t n_lr = m->n_licrefs + m->n_ext_licrefs;
+    if (n_lr) {
+        cg_licref *lr = cg_arena_calloc(a, n_lr, sizeof *lr);
         if (!lr) {
             j->failed = 1;
+            n_lr = 0;
         } else {
-            /* by id: the model keeps them by text */
-            qsort(lr, m->n_licrefs, sizeof *lr, licref_id_cmp);
+            memcpy(lr, m->licrefs, m->n_licrefs * sizeof *lr);
+            for (size_t i = 0; i < m->n_ext_licrefs; i++)
+                lr[m->n_licrefs + i] = (cg_licref){NULL, m->ext_licrefs[i]};
+            qsort(lr, n_lr, sizeof *lr, licref_id_cmp);
         }
         json_t *ex = cg_j_arr(j);
-        for (size_t i = 0; lr && i < m->n_licrefs; i++) {
+        for (size_t i = 0; i < n_lr; i++) {
             json_t *e = cg_j_obj(j);
             cg_j_str(j, e, "licenseId", lr[i].id);
-            cg_j_str(j, e, "extractedText", lr[i].text);
+            cg_j_str(j, e, "extractedText", lr[i].text ? lr[i].text : "NOASSERTION");
             cg_j_str(j, e, "name", lr[i].text);
+            if (!lr[i].text)
+                cg_j_str(j, e, "comment", "named by the package's own licence expression; "
+                                          "its text was not available to cgate");
             cg_j_push(j, ex, e);
         }
         cg_j_set(j, doc, "hasExtractedLicensingInfos", ex);

@@ -147,7 +147,7 @@ size_t cg_w_pkg_licenses(cg_wmodel *m, const cg_package *p, const cg_license ***
         return 0;
     for (size_t i = 0; i < p->n_licenses; i++) {
         const cg_license *l = &p->licenses[i];
-        if (!l->value || !l->value[0])
+        if (!l->value || !l->value[0] || (l->is_spdx && strcmp(l->value, "NOASSERTION") == 0))
             continue;
         size_t k = 0;
         while (k < n && !(strcmp(v[k]->value, l->value) == 0 &&
@@ -216,13 +216,11 @@ json_t *cg_j_string(cg_jctx *j, const char *v)
     return r;
 }
 
+/* jansson's *_new functions release val even when they fail. */
 void cg_j_set(cg_jctx *j, json_t *obj, const char *key, json_t *val)
 {
-    if (!val || !obj || json_object_set_new(obj, key, val) != 0) {
-        if (!obj)
-            json_decref(val);
+    if (json_object_set_new(obj, key, val) != 0)
         j->failed = 1;
-    }
 }
 
 void cg_j_str(cg_jctx *j, json_t *obj, const char *key, const char *v)
@@ -233,11 +231,8 @@ void cg_j_str(cg_jctx *j, json_t *obj, const char *key, const char *v)
 
 void cg_j_push(cg_jctx *j, json_t *arr, json_t *val)
 {
-    if (!val || !arr || json_array_append_new(arr, val) != 0) {
-        if (!arr)
-            json_decref(val);
+    if (json_array_append_new(arr, val) != 0)
         j->failed = 1;
-    }
 }
 
 void cg_j_pushstr(cg_jctx *j, json_t *arr, const char *v)
@@ -457,10 +452,52 @@ static const char *licref_id(cg_arena *a, const char *text)
     return id;
 }
 
+/* LicenseRef-* ids the packages' own SPDX expressions use: SPDX requires each
+ * to be declared, and generated ids must not take them. */
+static int collect_ext_licrefs(cg_wmodel *m, cg_strset *ids)
+{
+    const cg_sbom *s = m->s;
+    size_t cap = 1;
+    for (size_t i = 0; i < s->n_pkgs; i++)
+        for (size_t k = 0; k < s->pkgs[i].n_licenses; k++)
+            if (cg_w_license_is_spdx(&s->pkgs[i].licenses[k]))
+                cap += strlen(s->pkgs[i].licenses[k].value) / 11 + 1;
+    m->ext_licrefs = cg_arena_calloc(&m->arena, cap, sizeof *m->ext_licrefs);
+    if (!m->ext_licrefs)
+        return -1;
+    for (size_t i = 0; i < s->n_pkgs; i++)
+        for (size_t k = 0; k < s->pkgs[i].n_licenses; k++) {
+            const cg_license *l = &s->pkgs[i].licenses[k];
+            if (!cg_w_license_is_spdx(l))
+                continue;
+            for (const char *c = l->value; *c;) {
+                size_t n = strcspn(c, " ()");
+                if (n > 11 && strncmp(c, "LicenseRef-", 11) == 0) {
+                    size_t len = n;
+                    while (len > 11 && c[len - 1] == '+')
+                        len--;
+                    char *id = cg_arena_strndup(&m->arena, c, len);
+                    int r = id ? cg_strset_add(&m->arena, ids, id) : -1;
+                    if (r < 0)
+                        return -1;
+                    if (r > 0)
+                        m->ext_licrefs[m->n_ext_licrefs++] = id;
+                }
+                c += n ? n : 1;
+            }
+        }
+    if (m->n_ext_licrefs)
+        qsort(m->ext_licrefs, m->n_ext_licrefs, sizeof *m->ext_licrefs, cg_w_strptr_cmp);
+    return 0;
+}
+
 static int build_licrefs(cg_wmodel *m)
 {
     const cg_sbom *s = m->s;
     size_t total = 0;
+    cg_strset ids = {0};
+    if (collect_ext_licrefs(m, &ids) < 0)
+        return -1;
     for (size_t i = 0; i < s->n_pkgs; i++)
         total += s->pkgs[i].n_licenses;
     m->licrefs = cg_arena_calloc(&m->arena, total + 1, sizeof *m->licrefs);
@@ -476,7 +513,6 @@ static int build_licrefs(cg_wmodel *m)
     if (n)
         qsort(m->licrefs, n, sizeof *m->licrefs, licref_cmp);
     size_t u = 0;
-    cg_strset ids = {0};
     for (size_t k = 0; k < n; k++) {
         if (u && strcmp(m->licrefs[u - 1].text, m->licrefs[k].text) == 0)
             continue;

@@ -47,6 +47,8 @@ typedef struct cg_wmodel {
     size_t *n_deps;
     cg_licref *licrefs;     /* sorted by text */
     size_t n_licrefs;
+    const char **ext_licrefs; /* LicenseRef-* used inside packages' SPDX expressions, sorted */
+    size_t n_ext_licrefs;
 } cg_wmodel;
 
 /* Packages the distro's own package manager installed (deb, apk, rpm): in the

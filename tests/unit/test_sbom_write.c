@@ -618,16 +618,24 @@ static void test_spdx_document(void **state)
                         "WTFPL AND LicenseRef-SEE-LICENSE-IN-LICENSE.md");
     assert_null(json_object_get(spdx_pkg(doc, "noid"), "externalRefs"));
 
+    /* declared: generated refs for free-text names, and the package's own ref */
     json_t *ex = json_object_get(doc, "hasExtractedLicensingInfos"), *e;
-    assert_int_equal(json_array_size(ex), 3);
+    assert_int_equal(json_array_size(ex), 4);
     const char *want[][2] = {{"LicenseRef-Custom-quoted-licence-v2", "Custom \"quoted\" licence, v2"},
                              {"LicenseRef-SEE-LICENSE-IN-LICENSE.md", "SEE LICENSE IN LICENSE.md"},
+                             {"LicenseRef-gcc-runtime", NULL},
                              {"LicenseRef-public-domain", "public-domain"}};
     json_array_foreach(ex, i, e) {
         assert_string_equal(jstr(e, "licenseId"), want[i][0]);
-        assert_string_equal(jstr(e, "extractedText"), want[i][1]);
-        assert_string_equal(jstr(e, "name"), want[i][1]);
+        if (want[i][1]) {
+            assert_string_equal(jstr(e, "extractedText"), want[i][1]);
+            assert_string_equal(jstr(e, "name"), want[i][1]);
+        } else {
+            assert_string_equal(jstr(e, "extractedText"), "NOASSERTION");
+            assert_null(json_object_get(e, "name"));
+        }
     }
+    assert_string_equal(jstr(gcc, "licenseDeclared"), "GPL-3.0-only AND LicenseRef-gcc-runtime");
 
     const char *img_id = jstr(img, "SPDXID"), *os_id = jstr(os, "SPDXID");
     assert_true(spdx_has_rel(doc, "SPDXRef-DOCUMENT", "DESCRIBES", img_id));
@@ -650,6 +658,53 @@ static void test_spdx_document(void **state)
             c = strcmp(jstr(q, "relatedSpdxElement"), jstr(r, "relatedSpdxElement"));
         assert_true(c < 0);
     }
+    json_decref(doc);
+    cg_arena_free(&s.arena);
+}
+
+/* Generated LicenseRefs never take an id a package's own expression uses,
+ * and names that sanitise alike get distinct ids in text order. */
+static void make_licrefs(cg_sbom *s)
+{
+    make_empty(s);
+    s->pkgs = cg_arena_calloc(&s->arena, 4, sizeof *s->pkgs);
+    cg_package *p = add_pkg(s, "apk", "a", "1", "pkg:apk/alpine/a@1", "/lib/apk/db/installed", -1);
+    p->licenses = lic(s, 3, "MIT OR LicenseRef-gcc-runtime", 1, "gcc runtime", 0, "NOASSERTION", 1);
+    p->n_licenses = 3;
+    p = add_pkg(s, "apk", "b", "1", "pkg:apk/alpine/b@1", "/lib/apk/db/installed", -1);
+    p->licenses = lic(s, 2, "GPL/v2", 0, "GPL v2", 0);
+    p->n_licenses = 2;
+}
+
+static void test_licref_collisions(void **state)
+{
+    (void)state;
+    cg_sbom s;
+    make_licrefs(&s);
+    json_t *doc = write_json(&s, CG_SBOM_SPDX_JSON);
+    json_t *pkgs = json_object_get(doc, "packages");
+    assert_string_equal(jstr(json_array_get(pkgs, 1), "licenseDeclared"),
+                        "(MIT OR LicenseRef-gcc-runtime) AND LicenseRef-gcc-runtime-2");
+    assert_string_equal(jstr(json_array_get(pkgs, 2), "licenseDeclared"),
+                        "LicenseRef-GPL-v2-2 AND LicenseRef-GPL-v2");
+    json_t *ex = json_object_get(doc, "hasExtractedLicensingInfos");
+    assert_int_equal(json_array_size(ex), 4);
+    assert_string_equal(jstr(json_array_get(ex, 0), "licenseId"), "LicenseRef-GPL-v2");
+    assert_string_equal(jstr(json_array_get(ex, 0), "extractedText"), "GPL v2");
+    assert_string_equal(jstr(json_array_get(ex, 1), "licenseId"), "LicenseRef-GPL-v2-2");
+    assert_string_equal(jstr(json_array_get(ex, 1), "extractedText"), "GPL/v2");
+    assert_string_equal(jstr(json_array_get(ex, 2), "extractedText"), "NOASSERTION");
+    assert_string_equal(jstr(json_array_get(ex, 3), "licenseId"), "LicenseRef-gcc-runtime-2");
+    json_decref(doc);
+    doc = write_json(&s, CG_SBOM_CYCLONEDX_JSON);
+    json_t *a = json_array_get(json_object_get(doc, "components"), 0);
+    assert_string_equal(jstr(json_array_get(json_object_get(a, "licenses"), 0), "expression"),
+                        "(MIT OR LicenseRef-gcc-runtime) AND LicenseRef-gcc-runtime-2");
+    assert_string_equal(cdx_prop(a, "cgate:license:LicenseRef-gcc-runtime-2"), "gcc runtime");
+    /* free-text names only: a list of names, no expression */
+    json_t *l = json_object_get(json_array_get(json_object_get(doc, "components"), 1), "licenses");
+    assert_int_equal(json_array_size(l), 2);
+    assert_string_equal(jstr(json_object_get(json_array_get(l, 0), "license"), "name"), "GPL/v2");
     json_decref(doc);
     cg_arena_free(&s.arena);
 }
@@ -857,6 +912,9 @@ static void test_write_samples(void **state)
     make_empty(&s);
     write_samples(&s, dir, "empty");
     cg_arena_free(&s.arena);
+    make_licrefs(&s);
+    write_samples(&s, dir, "licrefs");
+    cg_arena_free(&s.arena);
 }
 
 int main(void)
@@ -869,6 +927,7 @@ int main(void)
         cmocka_unit_test(test_cdx_dependencies),
         cmocka_unit_test(test_no_distro),
         cmocka_unit_test(test_spdx_document),
+        cmocka_unit_test(test_licref_collisions),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_table),
