@@ -1,0 +1,101 @@
+/*
+ * writers.h - what the SBOM writers (cyclonedx.c, spdx.c, table.c) share, so
+ * the formats agree on identities: one unique bom-ref per package, the
+ * resolved dependency edges, the LicenseRef ids of non-SPDX licence names,
+ * and the JSON helpers that keep the output valid UTF-8 and deterministic.
+ * write.c builds this model once per cg_sbom_write() call; the writers only
+ * read it.  Internal to src/sbom/: nothing here is public API.
+ */
+#ifndef CG_SBOM_WRITERS_H
+#define CG_SBOM_WRITERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "cgate/arena.h"
+#include "cgate/buf.h"
+#include "cgate/error.h"
+#include "cgate/sbom.h"
+
+/* A set of strings (open addressing, arena memory) used to keep ids unique. */
+typedef struct cg_strset {
+    const char **slots;
+    size_t cap, n;
+} cg_strset;
+
+/* 1 = inserted, 0 = already present, -1 = out of memory. */
+int cg_strset_add(cg_arena *a, cg_strset *set, const char *s);
+int cg_strset_has(const cg_strset *set, const char *s);
+
+typedef struct cg_licref {
+    const char *text;  /* the non-SPDX licence name as written */
+    const char *id;    /* "LicenseRef-<sanitised>", unique in the document */
+} cg_licref;
+
+typedef struct cg_wmodel {
+    const cg_sbom *s;
+    cg_arena arena;         /* everything below lives here */
+    const char *timestamp;  /* RFC 3339 UTC, "2025-01-01T00:00:00Z" */
+    const char *image_name; /* image.name, else image.ref, else "image" */
+    const char *image_version; /* manifest digest, else config digest, else NULL */
+    const char *image_ref;  /* bom-ref of the image (its purl when known) */
+    const char *os_ref;     /* bom-ref of the distro, NULL without one */
+    const char **refs;      /* [n_pkgs] unique bom-ref of each package */
+    size_t **deps;          /* [n_pkgs] resolved depends as package indices, ascending, unique */
+    size_t *n_deps;
+    cg_licref *licrefs;     /* sorted by text */
+    size_t n_licrefs;
+    const char **ext_licrefs; /* LicenseRef-* used inside packages' SPDX expressions, sorted */
+    size_t n_ext_licrefs;
+} cg_wmodel;
+
+/* Packages the distro's own package manager installed (deb, apk, rpm): in the
+ * graph they hang off the OS component rather than the image. */
+int cg_w_is_os_pkg(const cg_package *p);
+
+/* Licence classification shared by CycloneDX and SPDX.  An entry is usable
+ * SPDX when the cataloger said so and it only uses expression characters. */
+int cg_w_license_is_spdx(const cg_license *l);
+/* A single identifier (no operator, no parenthesis). */
+int cg_w_license_is_single(const char *v);
+/* The LicenseRef id assigned to a non-SPDX licence text (never NULL for a
+ * text that appears in the SBOM). */
+const char *cg_w_licref(const cg_wmodel *m, const char *text);
+
+/* The distinct licences of a package in their original order (NULL or empty
+ * values dropped).  Returns the count; *out is arena memory. */
+size_t cg_w_pkg_licenses(cg_wmodel *m, const cg_package *p, const cg_license ***out);
+
+/* JSON building without checking every call: a failed allocation sets
+ * j->failed and the document is discarded at the end. */
+typedef struct cg_jctx {
+    int failed;
+} cg_jctx;
+
+json_t *cg_j_string(cg_jctx *j, const char *v); /* repairs invalid UTF-8 with U+FFFD */
+void cg_j_set(cg_jctx *j, json_t *obj, const char *key, json_t *val);  /* steals val */
+void cg_j_str(cg_jctx *j, json_t *obj, const char *key, const char *v); /* skips NULL v */
+void cg_j_push(cg_jctx *j, json_t *arr, json_t *val);                  /* steals val */
+void cg_j_pushstr(cg_jctx *j, json_t *arr, const char *v);
+json_t *cg_j_obj(cg_jctx *j);
+json_t *cg_j_arr(cg_jctx *j);
+
+/* Serialise with indent 2 in insertion order.  *out is malloc'd. */
+cg_status cg_j_dump(json_t *doc, char **out, size_t *len, cg_error *err);
+/* Append the serialisation plus a trailing newline to out. */
+cg_status cg_j_emit(json_t *doc, cg_buf *out, cg_error *err);
+/* A version-5-style UUID from the sha256 of data: "xxxxxxxx-xxxx-5xxx-yxxx-xxxxxxxxxxxx". */
+cg_status cg_w_uuid(const void *data, size_t len, char out[37], cg_error *err);
+/* Lower-case hex of the first nbytes of sha256(s) (nbytes <= 32). */
+cg_status cg_w_hash_hex(const char *s, size_t nbytes, char *out, cg_error *err);
+
+/* strcmp for qsort over arrays of const char *. */
+int cg_w_strptr_cmp(const void *a, const void *b);
+
+cg_status cg_write_cyclonedx(cg_wmodel *m, cg_buf *out, cg_error *err);
+cg_status cg_write_spdx(cg_wmodel *m, cg_buf *out, cg_error *err);
+cg_status cg_write_table(cg_wmodel *m, cg_buf *out, cg_error *err);
+
+#endif
