@@ -10,13 +10,15 @@ pkgs=(
   libarchive-dev libjansson-dev libzstd-dev zlib1g-dev libssl-dev libisal-dev
   libcmocka-dev
   python3 jq zstd isal file
-  nodejs npm
   umoci skopeo debootstrap
 )
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# node/npm may come from elsewhere on the machine (Debian's npm conflicts with them)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup-deps: need root to install: ${missing[*]}" >&2

@@ -41,7 +41,7 @@ static int ci_cmp(const char *a, size_t alen, const char *b)
 }
 
 /* Canonical SPDX id for s[0..n) (any case), or NULL. */
-static const char *spdx_lookup(const char *s, size_t n)
+const char *cg_spdx_id_lookup(const char *s, size_t n)
 {
     size_t lo = 0, hi = cg_n_spdx_ids;
     while (lo < hi) {
@@ -105,7 +105,7 @@ static const char *gnu_lookup(const char *s, size_t n, char *tmp, size_t tmpsz)
         bool niv = f == 3;
         snprintf(tmp, tmpsz, "%s-%s%s%s", niv ? "GFDL" : fams[f], ver,
                  niv ? "-no-invariants" : "", plus ? "-or-later" : "-only");
-        return spdx_lookup(tmp, strlen(tmp));
+        return cg_spdx_id_lookup(tmp, strlen(tmp));
     }
     return NULL;
 }
@@ -124,7 +124,7 @@ static const char *map_id(const char *s, size_t n)
         return g;
     /* Deprecated "GPL-2.0" style ids are in the table but the -only form
      * is what the GNU lookup above already produced; anything else as is. */
-    return spdx_lookup(s, n);
+    return cg_spdx_id_lookup(s, n);
 }
 
 /* The CycloneDX enum mixes licence and exception ids; exception ids say so
@@ -196,7 +196,7 @@ static bool translate(const char *s, size_t n, cg_buf *out)
         case T_ID: {
             if (after_with) {
                 /* exception: must be an SPDX exception id (contains "exception") */
-                const char *e = spdx_lookup(w, wl);
+                const char *e = cg_spdx_id_lookup(w, wl);
                 if (!e || !is_exception_id(e))
                     return false;
                 if (cg_buf_printf(out, " WITH %s", e) != CG_OK)

@@ -17,4 +17,8 @@
  * is the text as written (trimmed).  Returns 0, or -1 on OOM. */
 int cg_license_map(cg_arena *a, const char *text, size_t len, cg_license *out);
 
+/* The canonical spelling of an SPDX licence or exception id (case-insensitive
+ * match of s[0..n)), or NULL when it is not on the SPDX list. */
+const char *cg_spdx_id_lookup(const char *s, size_t n);
+
 #endif
