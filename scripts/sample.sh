@@ -6,7 +6,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${CGATE_SAMPLE_DIR:-/tmp/cgate-sample}
 bash "$here/scripts/setup-deps.sh" >/dev/null
-cmake -S "$here" -B "$here/build" -DCGATE_TESTS=OFF >/dev/null
+cmake -S "$here" -B "$here/build" >/dev/null
 cmake --build "$here/build" -j"$(nproc)" --target cgate_cli >/dev/null
 rm -rf "$out" && mkdir -p "$out"
 python3 "$here/tests/tools/mkimage.py" "$here/samples/debian/spec.json" oci "$out/sample.oci" >/dev/null

@@ -10,6 +10,6 @@ if [ "${1:-}" = "--sanitize" ]; then
   dir=build-asan; flags=(-DCGATE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug)
   export CGATE_SANITIZE=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 fi
-cmake -S "$here" -B "$here/$dir" "${flags[@]}" >/dev/null
+cmake -S "$here" -B "$here/$dir" -DCGATE_TESTS=ON "${flags[@]}" >/dev/null
 cmake --build "$here/$dir" -j"$(nproc)"
 cd "$here/$dir" && ctest --output-on-failure -j"$(nproc)"
