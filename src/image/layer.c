@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <unistd.h>
 #include <isa-l/igzip_lib.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zstd.h>
@@ -26,21 +28,39 @@
 #define IN_CHUNK (256u * 1024u)
 #define OUT_CHUNK (256u * 1024u)
 #define PROGRESS_STEP (8u * 1024u * 1024u)
+#define RING_SLOTS 6
 
 enum codec { CODEC_PLAIN, CODEC_GZIP, CODEC_ZSTD };
 
 typedef struct walk_state {
     cg_image *img;
     uint64_t total_out;   /* uncompressed bytes, all layers */
-    uint64_t total_in;    /* blob bytes, all layers */
+    _Atomic uint64_t total_in; /* blob bytes, all layers (written by the decoder thread) */
     uint64_t next_progress;
     uint64_t entries;
     uint64_t bytes_total; /* sum of known blob sizes */
     size_t layer;
 } walk_state;
 
+/* Compressed layers are decoded on a second thread (read + blob sha256 +
+ * inflate) while this one hashes the uncompressed stream and parses the tar:
+ * the two halves cost about the same, so the pass takes about as long as the
+ * decompression alone.  Slots are handed over through a small ring. */
+typedef struct ring {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    uint8_t *buf[RING_SLOTS];
+    ssize_t len[RING_SLOTS]; /* > 0 bytes, 0 end of stream, -1 error (see err) */
+    size_t head, count;
+    int held;                /* the consumer still uses slot head */
+    int cancel;
+    int started;
+    pthread_t th;
+} ring;
+
 typedef struct layer_stream {
     walk_state *ws;
+    ring *ring;          /* NULL: decode inline (plain tar) */
     cg_blob blob;
     enum codec codec;
     cg_sha256 blob_hash, diff_hash;
@@ -53,7 +73,8 @@ typedef struct layer_stream {
     int z_frame_done;    /* zstd: the last call ended a frame */
     uint8_t *out;
     uint64_t blob_bytes, diff_bytes;
-    cg_error err;        /* first failure inside the read callback */
+    cg_error err;        /* decoder-side failure (decoder thread when there is one) */
+    cg_error rerr;       /* reader-side failure seen by the tar reader: a copy of err, or a cap */
 } layer_stream;
 
 int cg_path_normalize(const char *in, size_t len, char *out, size_t cap, size_t *out_len)
@@ -202,6 +223,84 @@ static ssize_t produce(layer_stream *ls, const void **out)
     }
 }
 
+static void *decoder_main(void *arg)
+{
+    layer_stream *ls = arg;
+    ring *r = ls->ring;
+    for (;;) {
+        pthread_mutex_lock(&r->mu);
+        while (r->count == RING_SLOTS && !r->cancel)
+            pthread_cond_wait(&r->cv, &r->mu);
+        if (r->cancel) {
+            pthread_mutex_unlock(&r->mu);
+            return NULL;
+        }
+        size_t slot = (r->head + r->count) % RING_SLOTS;
+        pthread_mutex_unlock(&r->mu);
+        ls->out = r->buf[slot];
+        const void *o;
+        ssize_t n = produce(ls, &o);
+        pthread_mutex_lock(&r->mu);
+        r->len[slot] = n;
+        r->count++;
+        pthread_cond_broadcast(&r->cv);
+        pthread_mutex_unlock(&r->mu);
+        if (n <= 0)
+            return NULL;
+    }
+}
+
+static int ring_start(layer_stream *ls, ring *r)
+{
+    r->head = r->count = 0;
+    r->held = r->cancel = 0;
+    ls->ring = r;
+    if (pthread_create(&r->th, NULL, decoder_main, ls) != 0) {
+        ls->ring = NULL;
+        return -1;
+    }
+    r->started = 1;
+    return 0;
+}
+
+static void ring_stop(layer_stream *ls)
+{
+    ring *r = ls->ring;
+    if (!r || !r->started)
+        return;
+    pthread_mutex_lock(&r->mu);
+    r->cancel = 1;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+    pthread_join(r->th, NULL);
+    r->started = 0;
+    ls->ring = NULL;
+}
+
+/* The next uncompressed chunk, from the decoder thread or decoded inline. */
+static ssize_t next_chunk(layer_stream *ls, const void **out)
+{
+    ring *r = ls->ring;
+    if (!r)
+        return produce(ls, out);
+    pthread_mutex_lock(&r->mu);
+    if (r->held) { /* libarchive is done with the previous chunk */
+        r->head = (r->head + 1) % RING_SLOTS;
+        r->count--;
+        r->held = 0;
+        pthread_cond_broadcast(&r->cv);
+    }
+    while (r->count == 0)
+        pthread_cond_wait(&r->cv, &r->mu);
+    ssize_t n = r->len[r->head];
+    if (n > 0) {
+        *out = r->buf[r->head];
+        r->held = 1;
+    } /* end or error stays in place, so later calls see it again */
+    pthread_mutex_unlock(&r->mu);
+    return n;
+}
+
 static void report_progress(walk_state *ws, int done)
 {
     cg_image *img = ws->img;
@@ -217,19 +316,20 @@ static void report_progress(walk_state *ws, int done)
 static la_ssize_t la_read(struct archive *a, void *ud, const void **buf)
 {
     layer_stream *ls = ud;
-    ssize_t n = produce(ls, buf);
+    ssize_t n = next_chunk(ls, buf);
     if (n < 0) {
-        archive_set_error(a, EINVAL, "%s", ls->err.msg);
+        ls->rerr = ls->err; /* published by the ring's mutex */
+        archive_set_error(a, EINVAL, "%s", ls->rerr.msg);
         return -1;
     }
     ls->diff_bytes += (uint64_t)n;
     ls->ws->total_out += (uint64_t)n;
     cg_image *img = ls->ws->img;
     if (ls->ws->total_out > img->opts.max_layer_bytes) {
-        cg_error_set(&ls->err, CG_ERR_LIMIT,
+        cg_error_set(&ls->rerr, CG_ERR_LIMIT,
                      "more than %llu uncompressed bytes in the image's layers (decompression bomb?); raise --max-layer-bytes",
                      (unsigned long long)img->opts.max_layer_bytes);
-        archive_set_error(a, EINVAL, "%s", ls->err.msg);
+        archive_set_error(a, EINVAL, "%s", ls->rerr.msg);
         return -1;
     }
     if (ls->codec != CODEC_PLAIN)
@@ -339,7 +439,8 @@ static cg_status visit_header(walk_state *ws, struct archive *a, struct archive_
     return v->entry(v->ud, &e, NULL, err);
 }
 
-static cg_status walk_layer(walk_state *ws, size_t i, const cg_walk_visitor *v, layer_stream *ls, cg_error *err)
+static cg_status walk_layer(walk_state *ws, size_t i, const cg_walk_visitor *v, layer_stream *ls, ring *rg,
+                            cg_error *err)
 {
     cg_image *img = ws->img;
     cg_layer_info *li = &img->info.layers[i];
@@ -366,14 +467,16 @@ static cg_status walk_layer(walk_state *ws, size_t i, const cg_walk_visitor *v, 
     }
     if (v->layer_begin && (st = v->layer_begin(v->ud, (int)i, err)) != CG_OK)
         return st;
+    if (ls->codec != CODEC_PLAIN && ring_start(ls, rg) != 0)
+        return cg_error_set(err, CG_ERR_INTERNAL, "cannot start the decoder thread");
     struct archive *a = archive_read_new();
     if (!a)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     archive_read_support_format_tar(a);
     archive_read_support_format_empty(a); /* a layer may be an empty stream */
     if (archive_read_open(a, ls, NULL, la_read, NULL) != ARCHIVE_OK) {
-        st = ls->err.status ? cg_error_set(err, ls->err.status, "%s", ls->err.msg)
-                            : cg_error_set(err, CG_ERR_INPUT, "not a tar stream: %s", archive_error_string(a));
+        st = ls->rerr.status ? cg_error_set(err, ls->rerr.status, "%s", ls->rerr.msg)
+                             : cg_error_set(err, CG_ERR_INPUT, "not a tar stream: %s", archive_error_string(a));
         archive_read_free(a);
         return st;
     }
@@ -385,8 +488,8 @@ static cg_status walk_layer(walk_state *ws, size_t i, const cg_walk_visitor *v, 
         if (r == ARCHIVE_EOF)
             break;
         if (r < ARCHIVE_WARN) {
-            if (ls->err.status)
-                st = cg_error_set(err, ls->err.status, "%s", ls->err.msg);
+            if (ls->rerr.status)
+                st = cg_error_set(err, ls->rerr.status, "%s", ls->rerr.msg);
             else
                 st = cg_error_set(err, CG_ERR_INPUT, "corrupt tar stream: %s", archive_error_string(a));
             break;
@@ -395,8 +498,8 @@ static cg_status walk_layer(walk_state *ws, size_t i, const cg_walk_visitor *v, 
         snprintf(lastbuf, sizeof lastbuf, "%s", nm ? nm : "?");
         last = lastbuf;
         st = visit_header(ws, a, ae, (int)i, v, err);
-        if (st == CG_OK && archive_errno(a) && ls->err.status)
-            st = cg_error_set(err, ls->err.status, "%s", ls->err.msg);
+        if (st == CG_OK && ls->rerr.status)
+            st = cg_error_set(err, ls->rerr.status, "%s", ls->rerr.msg);
         if (st != CG_OK)
             break;
     }
@@ -408,7 +511,7 @@ static cg_status walk_layer(walk_state *ws, size_t i, const cg_walk_visitor *v, 
     /* drain what follows the end-of-archive blocks: every byte counts for the digests */
     const void *junk;
     ssize_t n;
-    while ((n = produce(ls, &junk)) > 0) {
+    while ((n = next_chunk(ls, &junk)) > 0) {
         ls->diff_bytes += (uint64_t)n;
         if (ls->codec != CODEC_PLAIN)
             cg_sha256_update(&ls->diff_hash, junk, (size_t)n);
@@ -440,6 +543,7 @@ static cg_status walk_layer(walk_state *ws, size_t i, const cg_walk_visitor *v, 
 
 static void layer_stream_release(layer_stream *ls)
 {
+    ring_stop(ls);
     if (ls->blob.close)
         ls->blob.close(&ls->blob);
     ls->blob.close = NULL;
@@ -462,7 +566,14 @@ cg_status cg_image_walk(cg_image *img, const cg_walk_visitor *v, cg_error *err)
         if (img->info.layers[i].size > 0)
             ws.bytes_total += (uint64_t)img->info.layers[i].size;
     uint8_t *in = malloc(IN_CHUNK), *out = malloc(OUT_CHUNK);
-    cg_status st = in && out ? CG_OK : cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    ring rg;
+    memset(&rg, 0, sizeof rg);
+    pthread_mutex_init(&rg.mu, NULL);
+    pthread_cond_init(&rg.cv, NULL);
+    int bufs_ok = 1;
+    for (size_t k = 0; k < RING_SLOTS; k++)
+        bufs_ok &= (rg.buf[k] = malloc(OUT_CHUNK)) != NULL;
+    cg_status st = in && out && bufs_ok ? CG_OK : cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     for (size_t i = 0; st == CG_OK && i < img->info.n_layers; i++) {
         layer_stream ls;
         memset(&ls, 0, sizeof ls);
@@ -470,7 +581,7 @@ cg_status cg_image_walk(cg_image *img, const cg_walk_visitor *v, cg_error *err)
         ls.in = in;
         ls.out = out;
         ws.layer = i;
-        st = walk_layer(&ws, i, v, &ls, err);
+        st = walk_layer(&ws, i, v, &ls, &rg, err);
         layer_stream_release(&ls);
         if (st != CG_OK) {
             const char *d = img->info.layers[i].digest;
@@ -481,5 +592,9 @@ cg_status cg_image_walk(cg_image *img, const cg_walk_visitor *v, cg_error *err)
         report_progress(&ws, 1);
     free(in);
     free(out);
+    for (size_t k = 0; k < RING_SLOTS; k++)
+        free(rg.buf[k]);
+    pthread_mutex_destroy(&rg.mu);
+    pthread_cond_destroy(&rg.cv);
     return st;
 }
