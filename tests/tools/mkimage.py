@@ -23,7 +23,8 @@ Spec (every key optional unless noted):
   "variant": null, "tag": "latest", "repo": "test/image", "mtime": 1700000000,
   "layers": [                                   # required unless "platforms"
     {"compression": "gzip|zstd|none", "sort": true,
-     "truncate_after": N,       # keep only the first N bytes of the compressed blob
+     "truncate_after": N,       # keep only the first N bytes of the blob (N < 0:
+                                # drop -N bytes from its end); digest is of the result
      "no_end_blocks": false,    # omit the two zero blocks that end a tar
      "entries": [
        {"path": "etc/hosts", "content": "text"},              # regular file
@@ -433,8 +434,11 @@ def build_layer(store, layer, base_dir, mtime):
     if f:
         f.close()
     if "truncate_after" in layer:
+        keep = int(layer["truncate_after"])
+        if keep < 0:                      # negative: drop that many bytes from the end
+            keep = max(0, os.path.getsize(tmp) + keep)
         with open(tmp, "r+b") as f:
-            f.truncate(int(layer["truncate_after"]))
+            f.truncate(keep)
     hx, size = _hash_file(tmp)
     os.chmod(tmp, 0o644)
     os.replace(tmp, os.path.join(store.dir, hx))
