@@ -124,7 +124,7 @@ cg_status cg_cat_run_files(cg_cat_ctx *ctx, const cg_cataloger *c, const cg_cat_
         if (!c->wants(files[i].path, strlen(files[i].path), &w))
             continue;
         if (files[i].len > w.max_size) {
-            if (w.oversize_is_error)
+            if (w.essential)
                 return cg_error_set(err, CG_ERR_LIMIT, "%s: %zu bytes exceeds the %zu-byte cap",
                                     files[i].path, files[i].len, w.max_size);
             cg_cat_warn(ctx, "%s: skipped, %zu bytes exceeds the %zu-byte cap", files[i].path,

@@ -27,9 +27,12 @@ typedef struct cg_cat_ctx cg_cat_ctx;
 
 /* Size policy for one wanted path. */
 typedef struct cg_cat_want {
-    size_t max_size;        /* larger files are not read */
-    bool oversize_is_error; /* true: a larger file fails the whole SBOM (CG_ERR_LIMIT);
-                               false: it is skipped with a warning */
+    size_t max_size; /* larger files are not read */
+    bool essential;  /* true for a package database itself: a larger file, or a
+                        link to it that does not resolve inside the image, fails
+                        the whole SBOM (an SBOM silently missing the database
+                        would pass a gate it should not); false: skipped with a
+                        warning.  A link loop fails the SBOM either way. */
 } cg_cat_want;
 
 /* One file as it streams by. */

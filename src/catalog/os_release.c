@@ -42,7 +42,7 @@ static bool osrel_wants(const char *path, size_t len, cg_cat_want *w)
     if (kind_of(path) == K_NONE)
         return false;
     w->max_size = OSREL_MAX;
-    w->oversize_is_error = false;
+    w->essential = false;
     return true;
 }
 

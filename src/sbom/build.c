@@ -51,7 +51,7 @@ static cg_status on_file(build_state *bs, const cg_entry *e, cg_entry_data *d, c
         if (!(mask & (1ull << c)))
             continue;
         if (e->size > wants[c].max_size) {
-            if (wants[c].oversize_is_error)
+            if (wants[c].essential)
                 return cg_error_set(err, CG_ERR_LIMIT, "entry %s: %llu bytes, over the %zu-byte cap of the %s cataloger",
                                     e->path, (unsigned long long)e->size, wants[c].max_size, cg_catalogers[c]->name);
             cg_cat_warn(bs->ctx, "/%s: skipped by the %s cataloger: %llu bytes, over its %zu-byte cap", e->path,
@@ -142,6 +142,30 @@ static int node_cmp(const void *x, const void *y)
     return strcmp(a->path, b->path);
 }
 
+/* A wanted path that is a link which does not lead to a file: fatal for a
+ * loop or an essential file, a warning otherwise. */
+static cg_status link_failure(build_state *bs, const cg_ov_node *on, size_t c, const char *why, cg_error *err)
+{
+    const char *kind = on->kind == CG_OV_SYMLINK ? "symbolic link" : "hard link";
+    int loop = !strcmp(why, "loop") || !strcmp(why, "too long");
+    cg_cat_want w = {0, false};
+    cg_catalogers[c]->wants(on->path, on->len, &w);
+    if (!loop && !w.essential) {
+        cg_cat_warn(bs->ctx, "/%s: %s to %s: target %s", on->path, kind, on->link ? on->link : "?",
+                    !strcmp(why, "missing") ? "not found in the image" : why);
+        return CG_OK;
+    }
+    const cg_image_info *in = &bs->sbom->image;
+    const char *digest = on->layer >= 0 && (size_t)on->layer < in->n_layers && in->layers[on->layer].digest
+                             ? in->layers[on->layer].digest : NULL;
+    char where[200] = "";
+    if (on->layer >= 0)
+        snprintf(where, sizeof where, "layer %d/%zu %s: ", on->layer + 1, in->n_layers, digest ? digest : "(digest unknown)");
+    return cg_error_set(err, CG_ERR_INPUT, "%sentry %s: %s to %s %s", where, on->path, kind, on->link ? on->link : "?",
+                        loop ? "loops or nests more than 40 links deep"
+                             : !strcmp(why, "missing") ? "points to nothing inside the image" : why);
+}
+
 static cg_status run_finish(build_state *bs, size_t c, cg_error *err)
 {
     cg_overlay *ov = &bs->ov;
@@ -162,8 +186,7 @@ static cg_status run_finish(build_state *bs, size_t c, cg_error *err)
             const char *why;
             target = cg_overlay_resolve(ov, on->path, &why);
             if (!target || !(target->wanted & (1ull << c))) {
-                cg_cat_warn(bs->ctx, "/%s: %s %s", on->path, on->kind == CG_OV_SYMLINK ? "symlink" : "hard link",
-                            !target && !strcmp(why, "loop") ? "loops" : "target is not a file the cataloger read");
+                st = link_failure(bs, on, c, target ? "is not a regular file of the image" : why, err);
                 continue;
             }
         }
@@ -271,11 +294,10 @@ static void copy_info(cg_arena *a, cg_image_info *dst, const cg_image_info *src)
     }
 }
 
-static cg_status collect(build_state *bs, cg_image *img, const cg_sbom_opts *opts, cg_error *err)
+static cg_status collect(build_state *bs, const cg_sbom_opts *opts, cg_error *err)
 {
     cg_sbom *s = bs->sbom;
     cg_arena *a = &s->arena;
-    copy_info(a, &s->image, cg_image_get_info(img));
     s->distro = cg_cat_take_distro(bs->ctx);
     size_t n = cg_cat_n_packages(bs->ctx);
     s->pkgs = cg_arena_calloc(a, n ? n : 1, sizeof *s->pkgs);
@@ -329,10 +351,12 @@ cg_status cg_sbom_build(cg_image *img, const cg_sbom_opts *opts, cg_sbom **out, 
         cg_walk_visitor v = {&bs, NULL, on_entry, NULL};
         st = cg_image_walk(img, &v, err);
     }
+    if (st == CG_OK) /* after the walk: layer digests may only be known now */
+        copy_info(&s->arena, &s->image, cg_image_get_info(img));
     for (size_t c = 0; st == CG_OK && c < cg_n_catalogers; c++)
         st = run_finish(&bs, c, err);
     if (st == CG_OK)
-        st = collect(&bs, img, opts, err);
+        st = collect(&bs, opts, err);
     if (st != CG_OK)
         cg_error_prefix(err, "image %s", cg_image_get_info(img)->ref);
     cg_cat_ctx_free(bs.ctx);

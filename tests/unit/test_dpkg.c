@@ -121,7 +121,7 @@ static void test_wants(void **state)
     cg_cat_want w;
 #define W(p) cg_cataloger_dpkg.wants(p, strlen(p), &w)
     assert_true(W("var/lib/dpkg/status"));
-    assert_true(w.oversize_is_error);
+    assert_true(w.essential);
     assert_int_equal(w.max_size, 32u << 20);
     assert_true(W("var/lib/dpkg/status.d/libc6"));
     assert_int_equal(w.max_size, 4u << 20);
@@ -129,7 +129,7 @@ static void test_wants(void **state)
     assert_false(W("var/lib/dpkg/status.d/sub/x"));
     assert_false(W("var/lib/dpkg/status-old"));
     assert_true(W("usr/share/doc/libc6/copyright"));
-    assert_false(w.oversize_is_error);
+    assert_false(w.essential);
     assert_false(W("usr/share/doc/libc6/x/copyright"));
     assert_false(W("usr/share/doc//copyright"));
     assert_false(W("usr/share/doc/libc6/changelog.gz"));

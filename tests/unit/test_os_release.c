@@ -171,7 +171,7 @@ static void test_oversize_and_junk(void **state)
     fx *x = *state;
     cg_cat_want w;
     assert_true(cg_cataloger_os_release.wants("etc/os-release", 14, &w));
-    assert_false(w.oversize_is_error);
+    assert_false(w.essential);
     assert_false(cg_cataloger_os_release.wants("etc/os-release.bak", 18, &w));
     size_t n = (64u << 10) + 1;
     uint8_t *d = malloc(n);
