@@ -72,7 +72,7 @@ static cg_status walk_dir(walk_ctx *w, int dfd, size_t plen, int depth, cg_error
         n++;
     }
     closedir(d);
-    if (st == CG_OK)
+    if (st == CG_OK && n > 1)
         qsort(names, n, sizeof *names, name_cmp);
     for (size_t i = 0; st == CG_OK && i < n; i++) {
         size_t nl = strlen(names[i]);
