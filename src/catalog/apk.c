@@ -62,7 +62,7 @@ static bool apk_wants(const char *path, size_t len, cg_cat_want *w)
 {
     if (len != sizeof APK_DB_PATH - 1 || memcmp(path, APK_DB_PATH, len))
         return false;
-    *w = (cg_cat_want){APK_DB_MAX, true};
+    *w = (cg_cat_want){.max_size = APK_DB_MAX, .essential = true};
     return true;
 }
 

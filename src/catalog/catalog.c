@@ -120,7 +120,7 @@ cg_status cg_cat_run_files(cg_cat_ctx *ctx, const cg_cataloger *c, const cg_cat_
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        cg_cat_want w = {0, false};
+        cg_cat_want w = {0};
         if (!c->wants(files[i].path, strlen(files[i].path), &w))
             continue;
         if (files[i].len > w.max_size) {

@@ -33,15 +33,29 @@ typedef struct cg_cat_want {
                         the whole SBOM (an SBOM silently missing the database
                         would pass a gate it should not); false: skipped with a
                         warning.  A link loop fails the SBOM either way. */
+    bool spill;      /* hand the file over as a temporary file (cg_cat_file.fd,
+                        read it with pread) instead of in memory: for binaries
+                        and archives too large to hold; max_size still applies */
 } cg_cat_want;
 
 /* One file as it streams by. */
 typedef struct cg_cat_file {
     const char *path;   /* normalised, relative, no leading "/": "var/lib/dpkg/status" */
     int layer;          /* layer index, -1 for dir: */
-    const uint8_t *data;
-    size_t len;         /* data is NOT NUL-terminated */
+    const uint8_t *data; /* the bytes (NOT NUL-terminated), or NULL: then use fd */
+    size_t len;         /* file size */
+    int fd;             /* when data is NULL (the cataloger asked to spill): read with pread() */
+    uint32_t mode;      /* permission bits */
 } cg_cat_file;
+
+/* What sniff() sees of a file no wants() claimed. */
+#define CG_CAT_HEAD 4096
+typedef struct cg_cat_entry {
+    const char *path;   /* as in cg_cat_file */
+    size_t path_len;
+    uint64_t size;
+    uint32_t mode;
+} cg_cat_entry;
 
 /* A surviving file in the flattened view.  `lower` chains to the versions of
  * the same path in lower layers that this one replaced (no deletion between),
@@ -63,6 +77,11 @@ typedef struct cg_cataloger {
     cg_status (*parse)(cg_cat_ctx *ctx, const cg_cat_file *f, void **result, cg_error *err);
     /* After the pass: surviving nodes for this cataloger, sorted by path. */
     cg_status (*finish)(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, size_t n, cg_error *err);
+    /* Optional: claim files by content (e.g. ELF executables) rather than by
+     * path.  Called for non-empty regular files that no wants() claimed, with
+     * their first min(size, CG_CAT_HEAD) bytes.  Keep it cheap: it sees every
+     * such file of the image. */
+    bool (*sniff)(const cg_cat_entry *e, const uint8_t *head, size_t n, cg_cat_want *w);
 } cg_cataloger;
 
 /* The table (catalogers.c), in the order finish() runs; os-release first. */

@@ -88,17 +88,17 @@ static bool is_control_file(const char *path, size_t len)
 static bool dpkg_wants(const char *path, size_t len, cg_cat_want *w)
 {
     if (len == sizeof STATUS_PATH - 1 && !memcmp(path, STATUS_PATH, len)) {
-        *w = (cg_cat_want){DPKG_STATUS_MAX, true};
+        *w = (cg_cat_want){.max_size = DPKG_STATUS_MAX, .essential = true};
         return true;
     }
     size_t dl = sizeof STATUSD_DIR - 1;
     if (len > dl && !memcmp(path, STATUSD_DIR, dl) && !memchr(path + dl, '/', len - dl) &&
         !is_control_file(path, len)) {
-        *w = (cg_cat_want){DPKG_STATUSD_MAX, true};
+        *w = (cg_cat_want){.max_size = DPKG_STATUSD_MAX, .essential = true};
         return true;
     }
     if (doc_name_len(path, len)) {
-        *w = (cg_cat_want){DPKG_COPYRIGHT_MAX, false};
+        *w = (cg_cat_want){.max_size = DPKG_COPYRIGHT_MAX, .essential = false};
         return true;
     }
     return false;

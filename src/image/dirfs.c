@@ -90,7 +90,7 @@ static cg_status walk_dir(walk_ctx *w, int dfd, size_t plen, int depth, cg_error
             st = cg_error_set(err, CG_ERR_IO, "%s: %s", w->path, strerror(errno));
             break;
         }
-        cg_entry e = {w->path, np, CG_ENT_OTHER, 0, NULL, -1};
+        cg_entry e = {w->path, np, CG_ENT_OTHER, 0, (uint32_t)(sb.st_mode & 07777), NULL, -1};
         char link[4096];
         if (S_ISREG(sb.st_mode)) {
             e.type = CG_ENT_REG;
@@ -100,7 +100,7 @@ static cg_status walk_dir(walk_ctx *w, int dfd, size_t plen, int depth, cg_error
                 st = cg_error_set(err, CG_ERR_IO, "%s: cannot open: %s", w->path, strerror(errno));
                 break;
             }
-            cg_entry_data data = {NULL, fd, e.size};
+            cg_entry_data data = {NULL, fd, e.size, 0};
             st = w->v->entry(w->v->ud, &e, &data, err);
             close(fd);
         } else if (S_ISDIR(sb.st_mode)) {

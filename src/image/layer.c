@@ -338,26 +338,45 @@ static la_ssize_t la_read(struct archive *a, void *ud, const void **buf)
     return n;
 }
 
+ssize_t cg_entry_read_some(cg_entry_data *d, void *buf, size_t n, cg_error *err)
+{
+    uint64_t left = d->size - d->done;
+    if (n > left)
+        n = (size_t)left;
+    if (n == 0)
+        return 0;
+    ssize_t r;
+    do {
+        r = d->a ? archive_read_data(d->a, buf, n) : read(d->fd, buf, n);
+    } while (r < 0 && !d->a && errno == EINTR);
+    if (r < 0) {
+        cg_error_set(err, CG_ERR_INPUT, "read failed: %s", d->a ? archive_error_string(d->a) : strerror(errno));
+        return -1;
+    }
+    if (r == 0) {
+        cg_error_set(err, CG_ERR_INPUT, "truncated: %llu of %llu bytes", (unsigned long long)d->done,
+                     (unsigned long long)d->size);
+        return -1;
+    }
+    d->done += (uint64_t)r;
+    return r;
+}
+
+uint64_t cg_entry_remaining(const cg_entry_data *d)
+{
+    return d->size - d->done;
+}
+
 cg_status cg_entry_read(cg_entry_data *d, cg_buf *out, size_t max, cg_error *err)
 {
     if (d->size > max)
         return cg_error_set(err, CG_ERR_LIMIT, "%llu bytes, over the %zu-byte cap", (unsigned long long)d->size, max);
-    cg_buf_reset(out);
-    if (cg_buf_reserve(out, (size_t)d->size) != CG_OK)
+    if (cg_buf_reserve(out, (size_t)(d->size - d->done)) != CG_OK)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    while (out->len < d->size) {
-        ssize_t n;
-        if (d->a) {
-            n = archive_read_data(d->a, out->data + out->len, (size_t)d->size - out->len);
-        } else {
-            n = read(d->fd, out->data + out->len, (size_t)d->size - out->len);
-        }
-        if (n < 0)
-            return cg_error_set(err, CG_ERR_INPUT, "read failed: %s",
-                                d->a ? archive_error_string(d->a) : "file system error");
-        if (n == 0)
-            return cg_error_set(err, CG_ERR_INPUT, "truncated: %zu of %llu bytes", out->len,
-                                (unsigned long long)d->size);
+    while (d->done < d->size) {
+        ssize_t n = cg_entry_read_some(d, out->data + out->len, (size_t)(d->size - d->done), err);
+        if (n <= 0)
+            return n == 0 ? cg_error_set(err, CG_ERR_INPUT, "truncated") : err->status;
         out->len += (size_t)n;
     }
     out->data[out->len] = '\0';
@@ -383,7 +402,7 @@ static cg_status visit_header(walk_state *ws, struct archive *a, struct archive_
     if (++ws->entries > ws->img->opts.max_entries)
         return cg_error_set(err, CG_ERR_LIMIT, "more than %llu entries in the image's layers",
                             (unsigned long long)ws->img->opts.max_entries);
-    cg_entry e = {path, pl, CG_ENT_OTHER, 0, NULL, layer};
+    cg_entry e = {path, pl, CG_ENT_OTHER, 0, (uint32_t)(archive_entry_perm(ae) & 07777), NULL, layer};
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     if (!strncmp(base, wh, 4)) {
@@ -421,7 +440,7 @@ static cg_status visit_header(walk_state *ws, struct archive *a, struct archive_
         e.type = CG_ENT_REG;
         int64_t sz = archive_entry_size(ae);
         e.size = sz > 0 ? (uint64_t)sz : 0;
-        cg_entry_data d = {a, -1, e.size};
+        cg_entry_data d = {a, -1, e.size, 0};
         return v->entry(v->ud, &e, &d, err);
     }
     case AE_IFDIR:

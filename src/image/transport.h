@@ -24,6 +24,7 @@ struct cg_entry_data {
     struct archive *a;
     int fd;
     uint64_t size;
+    uint64_t done; /* bytes read so far */
 };
 
 /* A readable byte stream for one blob. */

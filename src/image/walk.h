@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "cgate/buf.h"
 #include "cgate/error.h"
@@ -35,15 +36,21 @@ typedef struct cg_entry {
     size_t path_len;
     cg_entry_type type;
     uint64_t size;     /* regular files */
+    uint32_t mode;     /* permission bits (07777) */
     const char *link;  /* symlink target as written / hardlink target normalised */
     int layer;         /* layer index, -1 for dir: */
 } cg_entry;
 
 typedef struct cg_entry_data cg_entry_data;
 
-/* Read the current regular file whole into out (reset first).  Fails with
- * CG_ERR_LIMIT when it is larger than max. */
+/* Read the rest of the current regular file into out (appended).  Fails with
+ * CG_ERR_LIMIT when the whole file is larger than max. */
 cg_status cg_entry_read(cg_entry_data *d, cg_buf *out, size_t max, cg_error *err);
+/* Read up to n more bytes of the current file into buf; returns the count
+ * (0 at the end) or -1 with err set.  Mixes freely with cg_entry_read. */
+ssize_t cg_entry_read_some(cg_entry_data *d, void *buf, size_t n, cg_error *err);
+/* Bytes of the current file not read yet. */
+uint64_t cg_entry_remaining(const cg_entry_data *d);
 
 typedef struct cg_walk_visitor {
     void *ud;

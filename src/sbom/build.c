@@ -6,10 +6,13 @@
  * survive whiteouts and replacement reach the catalogers' finish(); then
  * purls are computed and packages sorted so output is deterministic.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "catalog/catalog.h"
 #include "catalog/purl.h"
@@ -33,20 +36,112 @@ static uint64_t wanted_mask(const char *path, size_t len, cg_cat_want *wants)
 {
     uint64_t m = 0;
     for (size_t c = 0; c < cg_n_catalogers; c++) {
-        wants[c] = (cg_cat_want){0, false};
+        wants[c] = (cg_cat_want){0};
         if (cg_catalogers[c]->wants(path, len, &wants[c]))
             m |= 1ull << c;
     }
     return m;
 }
 
+/* Claims by content: sniffers see the first CG_CAT_HEAD bytes, which are
+ * read into bs->content (the rest of the file follows them there, if read). */
+static uint64_t sniff_mask(build_state *bs, const cg_entry *e, cg_entry_data *d, uint64_t mask, cg_cat_want *wants,
+                           cg_error *err, cg_status *st)
+{
+    *st = CG_OK;
+    int any = 0;
+    for (size_t c = 0; c < cg_n_catalogers && !any; c++)
+        any = cg_catalogers[c]->sniff && !(mask & (1ull << c));
+    if (!any || e->size == 0)
+        return mask;
+    if (cg_buf_reserve(&bs->content, CG_CAT_HEAD) != CG_OK) {
+        *st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        return mask;
+    }
+    while (bs->content.len < CG_CAT_HEAD && cg_entry_remaining(d) > 0) {
+        ssize_t n = cg_entry_read_some(d, bs->content.data + bs->content.len, CG_CAT_HEAD - bs->content.len, err);
+        if (n < 0) {
+            *st = cg_error_prefix(err, "entry %s", e->path);
+            return mask;
+        }
+        bs->content.len += (size_t)n;
+    }
+    cg_cat_entry ce = {e->path, e->path_len, e->size, e->mode};
+    for (size_t c = 0; c < cg_n_catalogers; c++) {
+        const cg_cataloger *cat = cg_catalogers[c];
+        if (!cat->sniff || (mask & (1ull << c)))
+            continue;
+        wants[c] = (cg_cat_want){0};
+        if (cat->sniff(&ce, (const uint8_t *)bs->content.data, bs->content.len, &wants[c]))
+            mask |= 1ull << c;
+    }
+    return mask;
+}
+
+/* Copy the file (what was read of it already, then the rest) into an
+ * unlinked temporary file: never by a path from the image. */
+static cg_status spill(build_state *bs, const cg_entry *e, cg_entry_data *d, int *fd_out, cg_error *err)
+{
+    const char *tmp = getenv("TMPDIR");
+    if (!tmp || !*tmp)
+        tmp = "/tmp";
+    int fd = open(tmp, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        char tpl[4096];
+        snprintf(tpl, sizeof tpl, "%s/cgate-spill-XXXXXX", tmp);
+        fd = mkstemp(tpl);
+        if (fd >= 0)
+            unlink(tpl);
+    }
+    if (fd < 0)
+        return cg_error_set(err, CG_ERR_IO, "cannot create a temporary file in %s: %s", tmp, strerror(errno));
+    cg_status st = CG_OK;
+    const char *p = bs->content.data;
+    size_t n = bs->content.len;
+    char chunk[65536];
+    for (;;) {
+        while (n) {
+            ssize_t w = write(fd, p, n);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0) {
+                st = cg_error_set(err, CG_ERR_IO, "writing a temporary file: %s", strerror(errno));
+                break;
+            }
+            p += w;
+            n -= (size_t)w;
+        }
+        if (st != CG_OK || cg_entry_remaining(d) == 0)
+            break;
+        ssize_t r = cg_entry_read_some(d, chunk, sizeof chunk, err);
+        if (r < 0) {
+            st = cg_error_prefix(err, "entry %s", e->path);
+            break;
+        }
+        p = chunk;
+        n = (size_t)r;
+    }
+    if (st != CG_OK) {
+        close(fd);
+        return st;
+    }
+    *fd_out = fd;
+    return CG_OK;
+}
+
 static cg_status on_file(build_state *bs, const cg_entry *e, cg_entry_data *d, cg_error *err)
 {
     cg_cat_want wants[64];
+    cg_status st;
+    cg_buf_reset(&bs->content);
     uint64_t mask = wanted_mask(e->path, e->path_len, wants);
+    mask = sniff_mask(bs, e, d, mask, wants, err, &st);
+    if (st != CG_OK)
+        return st;
     if (!mask)
         return cg_overlay_apply(&bs->ov, e, false);
     size_t cap = 0;
+    int want_spill = 0, want_mem = 0;
     for (size_t c = 0; c < cg_n_catalogers; c++) {
         if (!(mask & (1ull << c)))
             continue;
@@ -59,25 +154,60 @@ static cg_status on_file(build_state *bs, const cg_entry *e, cg_entry_data *d, c
             mask &= ~(1ull << c);
             continue;
         }
-        if (wants[c].max_size > cap)
+        if (wants[c].spill)
+            want_spill = 1;
+        else
+            want_mem = 1;
+        if (!wants[c].spill && wants[c].max_size > cap)
             cap = wants[c].max_size;
     }
     if (!mask)
         return cg_overlay_apply(&bs->ov, e, false);
-    cg_status st = cg_entry_read(d, &bs->content, cap, err);
-    if (st != CG_OK)
-        return cg_error_prefix(err, "entry %s", e->path);
-    void **results = cg_arena_calloc(&bs->sbom->arena, cg_n_catalogers, sizeof *results);
-    if (!results)
-        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    cg_cat_file f = {e->path, e->layer, (const uint8_t *)bs->content.data, bs->content.len};
-    for (size_t c = 0; c < cg_n_catalogers; c++) {
+    int fd = -1, own_fd = 0;
+    if (want_spill) {
+        if (d->fd >= 0 && bs->content.len == 0) {
+            fd = d->fd; /* dir: the file itself can be read in place */
+        } else {
+            if ((st = spill(bs, e, d, &fd, err)) != CG_OK)
+                return st;
+            own_fd = 1;
+        }
+    }
+    if (want_mem) {
+        if (fd >= 0) { /* the bytes went to the temporary file: read them back */
+            cg_buf_reset(&bs->content);
+            st = cg_buf_reserve(&bs->content, (size_t)e->size) == CG_OK ? CG_OK
+                                                                        : cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+            ssize_t r = st == CG_OK ? pread(fd, bs->content.data, (size_t)e->size, 0) : -1;
+            if (st == CG_OK && (r < 0 || (uint64_t)r != e->size))
+                st = cg_error_set(err, CG_ERR_IO, "entry %s: reading back a temporary file failed", e->path);
+            if (st == CG_OK) {
+                bs->content.len = (size_t)r;
+                bs->content.data[r] = '\0';
+            }
+        } else {
+            st = cg_entry_read(d, &bs->content, cap, err);
+            if (st != CG_OK)
+                cg_error_prefix(err, "entry %s", e->path);
+        }
+    }
+    void **results = st == CG_OK ? cg_arena_calloc(&bs->sbom->arena, cg_n_catalogers, sizeof *results) : NULL;
+    if (st == CG_OK && !results)
+        st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    for (size_t c = 0; st == CG_OK && c < cg_n_catalogers; c++) {
         if (!(mask & (1ull << c)))
             continue;
+        cg_cat_file f = {e->path, e->layer, NULL, (size_t)e->size, fd, e->mode};
+        if (!wants[c].spill)
+            f.data = (const uint8_t *)(bs->content.data ? bs->content.data : "");
         st = cg_catalogers[c]->parse(bs->ctx, &f, &results[c], err);
         if (st != CG_OK)
-            return cg_error_prefix(err, "entry %s", e->path);
+            cg_error_prefix(err, "entry %s", e->path);
     }
+    if (own_fd)
+        close(fd);
+    if (st != CG_OK)
+        return st;
     if ((st = cg_overlay_apply(&bs->ov, e, true)) != CG_OK)
         return cg_error_set(err, st, "out of memory");
     if (cg_overlay_add(&bs->ov, e, CG_OV_FILE, mask, results, NULL) != CG_OK)
@@ -148,7 +278,7 @@ static cg_status link_failure(build_state *bs, const cg_ov_node *on, size_t c, c
 {
     const char *kind = on->kind == CG_OV_SYMLINK ? "symbolic link" : "hard link";
     int loop = !strcmp(why, "loop") || !strcmp(why, "too long");
-    cg_cat_want w = {0, false};
+    cg_cat_want w = {0};
     cg_catalogers[c]->wants(on->path, on->len, &w);
     if (!loop && !w.essential) {
         cg_cat_warn(bs->ctx, "/%s: %s to %s: target %s", on->path, kind, on->link ? on->link : "?",
