@@ -31,8 +31,9 @@ typedef struct cg_cvss {
     double base;           /* base score (v4.0: CVSS-B, threat/env metrics ignored)      */
     double temporal;       /* v2/v3: temporal score; v4.0: CVSS-BT; 0 if !has_temporal  */
     double environmental;  /* environmental score (v4.0: CVSS-BE/BTE); 0 if !has_env    */
-    bool has_temporal;     /* a temporal (v4.0: threat) metric appeared, even as X/ND    */
-    bool has_environmental;/* an environmental metric appeared, even as X/ND             */
+    bool has_temporal;     /* v2/v3: a temporal metric appeared, even as X/ND; v4.0: E   */
+                           /* is given and not X (the spec's BT/BTE nomenclature)       */
+    bool has_environmental;/* likewise for the environmental metrics                     */
     double score;          /* the one to show: environmental, else temporal, else base  */
     char severity[10];     /* of score: "NONE" "LOW" "MEDIUM" "HIGH" "CRITICAL"         */
     char nomenclature[10]; /* v4.0 "CVSS-B", "CVSS-BT", "CVSS-BE", "CVSS-BTE"; else ""  */

@@ -51,6 +51,11 @@ double cg_cvss_powi(double x, unsigned n)
 
 const char *cg_cvss_severity_for(cg_cvss_version v, double score)
 {
+    /* Clamp first: the cast below is undefined for NaN or huge values. */
+    if (!(score > 0.0))
+        score = 0.0;
+    if (score > 10.0)
+        score = 10.0;
     long t = (long)cg_cvss_round_int(score * 10.0);
     if (v == CG_CVSS_V2)
         return t < 40 ? "LOW" : t < 70 ? "MEDIUM" : "HIGH";

@@ -8,6 +8,7 @@
  * and the tally of each kind is printed.
  */
 #include <setjmp.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -284,6 +285,9 @@ static void test_known_values(void **s)
     assert_string_equal(cg_cvss_severity_for(CG_CVSS_V2, 0.0), "LOW");
     assert_string_equal(cg_cvss_severity_for(CG_CVSS_V2, 6.9), "MEDIUM");
     assert_string_equal(cg_cvss_severity_for(CG_CVSS_V2, 7.0), "HIGH");
+    assert_string_equal(cg_cvss_severity_for(CG_CVSS_V31, -1.0), "NONE");
+    assert_string_equal(cg_cvss_severity_for(CG_CVSS_V31, 1e300), "CRITICAL");
+    assert_string_equal(cg_cvss_severity_for(CG_CVSS_V31, NAN), "NONE");
 }
 
 /* v3.x metrics may come in any order (only the order of Table 15 is preferred). */
