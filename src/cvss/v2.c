@@ -1,6 +1,6 @@
 /*
  * v2.c - CVSS v2 scores, following FIRST's "A Complete Guide to the Common
- * Vulnerability Scoring System Version 2.0" §3.2 (equations) and §3.3 (vector).
+ * Vulnerability Scoring System Version 2.0" (its equations and vector format).
  *
  * Metrics must appear in the guide's order (base, temporal, environmental);
  * a group may be partial, an absent metric counts as ND.  has_temporal /
@@ -49,7 +49,7 @@ static double opt(const double *w, size_t n, int v)
 }
 #define OPT(w, m) opt(w, sizeof w / sizeof w[0], val[m])
 
-/* BaseScore equation, shared by the environmental AdjustedBase (guide §3.2.1/3). */
+/* BaseScore equation, shared by the environmental AdjustedBase. */
 static double base_eq(double impact, const int *val)
 {
     double expl = 20 * w_av[val[AV]] * w_ac[val[AC]] * w_au[val[AU]];

@@ -1,12 +1,12 @@
 /*
  * v4.c - CVSS v4.0 scores, following the FIRST CVSS v4.0 specification
- * (§8.2 MacroVectors and equivalence sets EQ1-EQ6, §8.3 the interpolation
- * between a MacroVector and the next lower ones) exactly as FIRST's reference
+ * (scoring: MacroVectors from the equivalence sets EQ1-EQ6, then the
+ * interpolation towards the next lower MacroVectors) exactly as FIRST's reference
  * calculator (github.com/FIRSTdotorg/cvss-v4-calculator, cvss_score.js with
  * cvss_lookup.js, max_composed.js and max_severity.js) computes it, including
  * the order of its floating-point operations, so that every score matches it.
  *
- * Metrics must come in the specification's order (§7, Table 23); base metrics
+ * Metrics must come in the order of the specification's vector string table; base metrics
  * are mandatory, the rest optional, "X" meaning Not Defined.  Supplemental
  * metrics are checked but do not change the score.
  */
@@ -47,8 +47,8 @@ static const cg_cvss_metric_def defs[NMETRICS] = {
 };
 
 /*
- * The 270 MacroVector scores of the CVSS v4.0 specification (§8.2: each
- * MacroVector EQ1..EQ6 was given a score by expert ranking), as published in
+ * The 270 MacroVector scores of the CVSS v4.0 specification (its scoring
+ * section: each MacroVector EQ1..EQ6 was scored by expert ranking), as published in
  * FIRST's reference calculator, cvss_lookup.js (FIRSTdotorg/cvss-v4-calculator;
  * the same table is in RedHatProductSecurity/cvss-v4-calculator).  Code: the six
  * EQ digits as a decimal number; score in tenths.  Sorted by code for bsearch.
@@ -363,7 +363,7 @@ cg_status cg_cvss_v4(const char *s, size_t len, cg_cvss *out, cg_error *err)
         return st;
     out->version = CG_CVSS_V40;
     out->attack_vector = "NALP"[val[AV]];
-    /* Nomenclature (§1.3): a group counts when one of its metrics is not X. */
+    /* Nomenclature (CVSS-B/BT/BE/BTE): a group counts when one of its metrics is not X. */
     out->has_temporal = val[E] > 0;
     for (int i = CR; i <= MSA; i++)
         out->has_environmental |= val[i] > 0;
