@@ -22,6 +22,11 @@ typedef struct cg_license {
     int is_spdx;
 } cg_license;
 
+typedef struct cg_prop {
+    const char *name;   /* "cgate:java:metadata-source" */
+    const char *value;
+} cg_prop;
+
 typedef struct cg_package {
     const char *type;           /* purl type: "deb", "apk", "rpm", "npm", ... */
     const char *namespace_;     /* purl namespace: "debian", "alpine", ... (may be NULL) */
@@ -41,6 +46,12 @@ typedef struct cg_package {
     size_t n_depends;
     const char *cataloger;      /* "dpkg", "apk", ... */
     const char *purl;           /* filled by the SBOM builder after cataloging */
+    const char *owned_by;       /* an OS package (name) whose file list holds locations[0]:
+                                   the package came with it, so distro advisories cover it;
+                                   filled by the SBOM builder (NULL: not owned) */
+    const char *owned_by_type;  /* that OS package's type ("deb", "apk", "rpm") */
+    cg_prop *props;             /* ecosystem-specific facts, sorted by name */
+    size_t n_props;
 } cg_package;
 
 typedef struct cg_distro {

@@ -5,13 +5,20 @@
  */
 #include "catalog.h"
 
+#include "core/strmap.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+typedef struct own_entry {
+    const char *owner, *type;
+} own_entry;
+
 struct cg_cat_ctx {
     cg_arena *arena;
+    cg_strmap owned; /* path without leading "/" -> own_entry */
     cg_package **pkgs;
     size_t n_pkgs, cap_pkgs;
     const char **warns;
@@ -22,8 +29,10 @@ struct cg_cat_ctx {
 cg_cat_ctx *cg_cat_ctx_new(cg_arena *a)
 {
     cg_cat_ctx *ctx = calloc(1, sizeof *ctx);
-    if (ctx)
+    if (ctx) {
         ctx->arena = a;
+        cg_strmap_init(&ctx->owned);
+    }
     return ctx;
 }
 
@@ -33,6 +42,7 @@ void cg_cat_ctx_free(cg_cat_ctx *ctx)
         return;
     free(ctx->pkgs);
     free(ctx->warns);
+    cg_strmap_free(&ctx->owned);
     free(ctx);
 }
 
@@ -97,6 +107,67 @@ cg_status cg_cat_add_location(cg_cat_ctx *ctx, cg_package *pkg, const char *path
     pkg->locations = l;
     pkg->n_locations++;
     return CG_OK;
+}
+
+static int prop_cmp(const void *a, const void *b)
+{
+    const cg_prop *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : strcmp(x->value, y->value);
+}
+
+cg_status cg_cat_add_prop(cg_cat_ctx *ctx, cg_package *pkg, const char *name, const char *value)
+{
+    if (!name || !value)
+        return CG_OK;
+    cg_prop *v = cg_arena_calloc(ctx->arena, pkg->n_props + 1, sizeof *v);
+    if (!v)
+        return CG_ERR_NOMEM;
+    if (pkg->n_props)
+        memcpy(v, pkg->props, pkg->n_props * sizeof *v);
+    v[pkg->n_props].name = cg_arena_strdup(ctx->arena, name);
+    v[pkg->n_props].value = cg_arena_strdup(ctx->arena, value);
+    if (!v[pkg->n_props].name || !v[pkg->n_props].value)
+        return CG_ERR_NOMEM;
+    pkg->props = v;
+    pkg->n_props++;
+    qsort(pkg->props, pkg->n_props, sizeof *pkg->props, prop_cmp);
+    return CG_OK;
+}
+
+cg_status cg_cat_own(cg_cat_ctx *ctx, const char *path, const char *owner, const char *type)
+{
+    while (*path == '/')
+        path++;
+    if (!*path || cg_strmap_get(&ctx->owned, path, strlen(path)))
+        return CG_OK; /* the first owner wins */
+    own_entry *e = cg_arena_alloc(ctx->arena, sizeof *e);
+    char *k = cg_arena_strdup(ctx->arena, path);
+    if (!e || !k)
+        return CG_ERR_NOMEM;
+    e->owner = owner;
+    e->type = type;
+    return cg_strmap_put(&ctx->owned, k, strlen(k), e);
+}
+
+void cg_cat_resolve_owners(cg_cat_ctx *ctx)
+{
+    if (ctx->owned.count == 0)
+        return;
+    for (size_t i = 0; i < ctx->n_pkgs; i++) {
+        cg_package *p = ctx->pkgs[i];
+        if (!p->n_locations || !strcmp(p->type ? p->type : "", "deb") || !strcmp(p->type ? p->type : "", "apk") ||
+            !strcmp(p->type ? p->type : "", "rpm"))
+            continue;
+        const char *path = p->locations[0].path;
+        while (*path == '/')
+            path++;
+        const own_entry *e = cg_strmap_get(&ctx->owned, path, strlen(path));
+        if (e) {
+            p->owned_by = e->owner;
+            p->owned_by_type = e->type;
+        }
+    }
 }
 
 size_t cg_cat_n_packages(const cg_cat_ctx *ctx) { return ctx->n_pkgs; }

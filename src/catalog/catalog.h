@@ -97,6 +97,12 @@ void cg_cat_warn(cg_cat_ctx *ctx, const char *fmt, ...) __attribute__((format(pr
 /* Set the distro (os-release cataloger). */
 void cg_cat_set_distro(cg_cat_ctx *ctx, cg_distro *d);
 const cg_distro *cg_cat_distro(cg_cat_ctx *ctx);
+/* Add a property (cg_prop) to pkg; name and value are copied. */
+cg_status cg_cat_add_prop(cg_cat_ctx *ctx, cg_package *pkg, const char *name, const char *value);
+/* OS package catalogers: declare that path (absolute or relative) was installed
+ * by OS package `owner` of type `type` ("deb", ...).  After all catalogers have
+ * run, every package whose primary location is such a path gets owned_by. */
+cg_status cg_cat_own(cg_cat_ctx *ctx, const char *path, const char *owner, const char *type);
 /* Add a location (path gets a leading "/") to pkg. */
 cg_status cg_cat_add_location(cg_cat_ctx *ctx, cg_package *pkg, const char *path, int layer);
 
@@ -105,6 +111,8 @@ cg_status cg_cat_add_location(cg_cat_ctx *ctx, cg_package *pkg, const char *path
 /* A context whose records and strings go into arena a. */
 cg_cat_ctx *cg_cat_ctx_new(cg_arena *a);
 void cg_cat_ctx_free(cg_cat_ctx *ctx);
+/* Set owned_by on packages whose primary location an OS package owns (after all finish()). */
+void cg_cat_resolve_owners(cg_cat_ctx *ctx);
 /* The distro set by the os-release cataloger (arena memory), or NULL. */
 cg_distro *cg_cat_take_distro(cg_cat_ctx *ctx);
 size_t cg_cat_n_packages(const cg_cat_ctx *ctx);

@@ -30,8 +30,11 @@
 #define STATUS_PATH "var/lib/dpkg/status"
 #define STATUSD_DIR "var/lib/dpkg/status.d/"
 #define DOC_DIR "usr/share/doc/"
+#define INFO_DIR "var/lib/dpkg/info/"
+#define DPKG_FILES_MAX (16u * 1024u * 1024u)
+#define FILES_PER_PKG 1000000u
 
-enum { R_STATUS = 1, R_COPYRIGHT = 2 };
+enum { R_STATUS = 1, R_COPYRIGHT = 2, R_FILES = 3 };
 
 typedef struct dpkg_rel {
     const char **alts;
@@ -50,7 +53,9 @@ typedef struct dpkg_result {
     int kind;
     dpkg_rec *recs; /* R_STATUS: sorted by (name, arch) */
     size_t n_recs;
-    const char *doc_pkg; /* R_COPYRIGHT */
+    const char *doc_pkg; /* R_COPYRIGHT; R_FILES: the owning package's name */
+    const char **files;  /* R_FILES: paths the package installed */
+    size_t n_files;
     cg_license *lics;    /* sorted, unique */
     size_t n_lics;
 } dpkg_result;
@@ -85,8 +90,35 @@ static bool is_control_file(const char *path, size_t len)
     return false;
 }
 
+/* "var/lib/dpkg/info/NAME[:ARCH].list" or "var/lib/dpkg/status.d/NAME.md5sums":
+ * the files a package installed, used to mark language packages it owns.
+ * Returns the length of NAME, 0 when path is neither. */
+static size_t files_list_name_len(const char *path, size_t len)
+{
+    size_t il = sizeof INFO_DIR - 1, sl = sizeof STATUSD_DIR - 1;
+    const char *base;
+    size_t bl;
+    if (len > il && !memcmp(path, INFO_DIR, il) && ends_with(path, len, ".list")) {
+        base = path + il;
+        bl = len - il - 5;
+    } else if (len > sl && !memcmp(path, STATUSD_DIR, sl) && ends_with(path, len, ".md5sums")) {
+        base = path + sl;
+        bl = len - sl - 8;
+    } else {
+        return 0;
+    }
+    if (!bl || memchr(base, '/', bl))
+        return 0;
+    const char *colon = memchr(base, ':', bl);
+    return colon ? (size_t)(colon - base) : bl;
+}
+
 static bool dpkg_wants(const char *path, size_t len, cg_cat_want *w)
 {
+    if (files_list_name_len(path, len)) {
+        *w = (cg_cat_want){.max_size = DPKG_FILES_MAX, .essential = false};
+        return true;
+    }
     if (len == sizeof STATUS_PATH - 1 && !memcmp(path, STATUS_PATH, len)) {
         *w = (cg_cat_want){.max_size = DPKG_STATUS_MAX, .essential = true};
         return true;
@@ -561,13 +593,60 @@ static cg_status parse_copyright(cg_cat_ctx *ctx, const cg_cat_file *f, dpkg_res
     return CG_OK;
 }
 
+/* One path per line: absolute in info/NAME.list ("/." first), "MD5  relative"
+ * in status.d/NAME.md5sums. */
+static cg_status parse_files(cg_cat_ctx *ctx, const cg_cat_file *f, size_t name_len, dpkg_result *res, cg_error *err)
+{
+    cg_arena *a = cg_cat_arena(ctx);
+    const char *base = strrchr(f->path, '/') + 1;
+    int md5 = ends_with(f->path, strlen(f->path), ".md5sums");
+    res->doc_pkg = cg_arena_strndup(a, base, name_len);
+    size_t lines = 0;
+    for (size_t i = 0; i < f->len; i++)
+        lines += f->data[i] == '\n';
+    if (lines + 1 > FILES_PER_PKG) {
+        cg_cat_warn(ctx, "/%s: more than %u lines, ignored", f->path, FILES_PER_PKG);
+        return CG_OK;
+    }
+    res->files = cg_arena_calloc(a, lines + 1, sizeof *res->files);
+    if (!res->doc_pkg || !res->files)
+        return cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", f->path);
+    const uint8_t *p = f->data, *end = f->data + f->len;
+    while (p < end) {
+        const uint8_t *nlp = memchr(p, '\n', (size_t)(end - p));
+        const uint8_t *le = nlp ? nlp : end;
+        const uint8_t *s0 = p;
+        if (md5) { /* skip "<hash>  " */
+            const uint8_t *sp = memchr(s0, ' ', (size_t)(le - s0));
+            s0 = sp ? sp : le;
+            while (s0 < le && *s0 == ' ')
+                s0++;
+        }
+        while (s0 < le && *s0 == '/')
+            s0++;
+        size_t l = (size_t)(le - s0);
+        if (l && l < 4096 && !memchr(s0, 0, l)) {
+            const char *str = cg_arena_strndup(a, (const char *)s0, l);
+            if (!str)
+                return cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", f->path);
+            res->files[res->n_files++] = str;
+        }
+        p = nlp ? nlp + 1 : end;
+    }
+    return CG_OK;
+}
+
 static cg_status dpkg_parse(cg_cat_ctx *ctx, const cg_cat_file *f, void **result, cg_error *err)
 {
     dpkg_result *res = cg_arena_alloc(cg_cat_arena(ctx), sizeof *res);
     if (!res)
         return cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", f->path);
     cg_status st;
-    if (doc_name_len(f->path, strlen(f->path))) {
+    size_t pl = strlen(f->path), nl;
+    if ((nl = files_list_name_len(f->path, pl))) {
+        res->kind = R_FILES;
+        st = parse_files(ctx, f, nl, res, err);
+    } else if (doc_name_len(f->path, pl)) {
         res->kind = R_COPYRIGHT;
         st = parse_copyright(ctx, f, res, err);
     } else {
@@ -757,6 +836,14 @@ static cg_status dpkg_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, s
             }
             st = cg_cat_add_location(ctx, *hit, nodes[i]->path, nodes[i]->layer);
         }
+    }
+    /* files of installed packages: mark language packages they contain as owned */
+    for (size_t i = 0; i < n && st == CG_OK; i++) {
+        const dpkg_result *r = nodes[i]->result;
+        if (!r || r->kind != R_FILES || !installed(&ix, r->doc_pkg))
+            continue;
+        for (size_t k = 0; k < r->n_files && st == CG_OK; k++)
+            st = cg_cat_own(ctx, r->files[k], r->doc_pkg, "deb");
     }
     free(names.v);
     free(provs.v);

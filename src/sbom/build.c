@@ -486,6 +486,8 @@ cg_status cg_sbom_build(cg_image *img, const cg_sbom_opts *opts, cg_sbom **out, 
     for (size_t c = 0; st == CG_OK && c < cg_n_catalogers; c++)
         st = run_finish(&bs, c, err);
     if (st == CG_OK)
+        cg_cat_resolve_owners(bs.ctx);
+    if (st == CG_OK)
         st = collect(&bs, opts, err);
     if (st != CG_OK)
         cg_error_prefix(err, "image %s", cg_image_get_info(img)->ref);

@@ -53,6 +53,9 @@ static json_t *image_component(cg_wmodel *m, cg_jctx *j)
     add_prop(j, props, "cgate:image:tag", im->tag);
     add_prop(j, props, "cgate:image:os", im->os);
     add_prop(j, props, "cgate:image:architecture", im->architecture);
+    /* files the catalogers skipped or could not read, so a reader of the SBOM knows */
+    for (size_t i = 0; i < m->s->n_warnings; i++)
+        add_prop(j, props, "cgate:warning", m->s->warnings[i]);
     for (size_t i = 0; i < im->n_layers && im->layers; i++) {
         const cg_layer_info *l = &im->layers[i];
         if (l->digest)
@@ -168,6 +171,10 @@ static json_t *pkg_component(cg_wmodel *m, cg_jctx *j, size_t idx)
     add_prop(j, props, "cgate:source:name", p->source_name);
     add_prop(j, props, "cgate:source:version", p->source_version);
     add_prop(j, props, "cgate:package:arch", p->arch);
+    add_prop(j, props, "cgate:owned-by", p->owned_by);
+    add_prop(j, props, "cgate:owned-by:type", p->owned_by_type);
+    for (size_t k = 0; k < p->n_props; k++)
+        add_prop(j, props, p->props[k].name, p->props[k].value);
     const cg_layer_info *l = layer_at(s, p->layer);
     if (l) {
         add_prop(j, props, "cgate:layer:digest", l->digest);

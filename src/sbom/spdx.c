@@ -148,6 +148,9 @@ static const char *source_info(cg_wmodel *m, const cg_package *p, cg_jctx *j)
     for (size_t i = 0, k = 0; st == CG_OK && i < p->n_locations && p->locations; i++)
         if (p->locations[i].path)
             st = cg_buf_printf(&b, "%s%s", k++ ? ", " : ": ", p->locations[i].path);
+    if (st == CG_OK && p->owned_by)
+        st = cg_buf_printf(&b, "; installed by the %s package %s", p->owned_by_type ? p->owned_by_type : "OS",
+                           p->owned_by);
     if (st != CG_OK)
         j->failed = 1;
     const char *r = cg_arena_strdup(&m->arena, cg_buf_str(&b));
@@ -179,6 +182,14 @@ static json_t *build(cg_wmodel *m, cg_jctx *j, const char *ns, cg_error *err)
     cg_j_str(j, ci, "created", m->timestamp);
     cg_j_pushstr(j, creators, "Tool: cgate-" CGATE_VERSION);
     cg_j_set(j, ci, "creators", creators);
+    if (m->s->n_warnings) { /* files the catalogers skipped, so a reader of the SBOM knows */
+        cg_buf w = CG_BUF_INIT;
+        for (size_t i = 0; i < m->s->n_warnings; i++)
+            if (cg_buf_printf(&w, "%scgate warning: %s", i ? "\n" : "", m->s->warnings[i]) != CG_OK)
+                j->failed = 1;
+        cg_j_str(j, ci, "comment", cg_arena_strdup(&m->arena, cg_buf_str(&w)));
+        cg_buf_free(&w);
+    }
     cg_j_set(j, doc, "creationInfo", ci);
 
     const char *img = spdxid(m, j, &ids, "SPDXRef-Image-", NULL, m->image_name, NULL, err);

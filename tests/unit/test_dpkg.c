@@ -125,7 +125,14 @@ static void test_wants(void **state)
     assert_int_equal(w.max_size, 32u << 20);
     assert_true(W("var/lib/dpkg/status.d/libc6"));
     assert_int_equal(w.max_size, 4u << 20);
-    assert_false(W("var/lib/dpkg/status.d/libc6.md5sums"));
+    /* file lists (ownership of language packages): wanted, never essential */
+    assert_true(W("var/lib/dpkg/status.d/libc6.md5sums"));
+    assert_false(w.essential);
+    assert_true(W("var/lib/dpkg/info/python3-six.list"));
+    assert_true(W("var/lib/dpkg/info/libc6:amd64.list"));
+    assert_false(W("var/lib/dpkg/info/libc6:amd64.md5sums"));
+    assert_false(W("var/lib/dpkg/info/x/y.list"));
+    assert_false(W("var/lib/dpkg/status.d/libc6.preinst"));
     assert_false(W("var/lib/dpkg/status.d/sub/x"));
     assert_false(W("var/lib/dpkg/status-old"));
     assert_true(W("usr/share/doc/libc6/copyright"));
@@ -470,6 +477,46 @@ static void test_distro_namespace(void **state)
     assert_string_equal(deps_str(p, b, sizeof b), "debconf,libpam-modules");
 }
 
+/* A language package whose file a Debian package installed is marked owned;
+ * one outside every file list is not; a list of a package that is not
+ * installed owns nothing. */
+static void test_ownership(void **state)
+{
+    fx *x = *state;
+    static const char status[] =
+        "Package: python3-six\nStatus: install ok installed\nVersion: 1.16.0-4\nArchitecture: all\n\n"
+        "Package: gone\nStatus: deinstall ok config-files\nVersion: 1\nArchitecture: all\n\n";
+    static const char list[] = "/.\n/usr\n/usr/lib/python3/dist-packages/six-1.16.0.dist-info\n"
+                               "/usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA\n";
+    static const char gone[] = "/srv/gone/package.json\n";
+    static const char md5[] = "0123456789abcdef0123456789abcdef  usr/lib/node/x/package.json\n";
+    cg_cat_file f[] = {
+        {"var/lib/dpkg/status", 0, (const uint8_t *)status, sizeof status - 1, -1, 0644},
+        {"var/lib/dpkg/info/python3-six.list", 0, (const uint8_t *)list, sizeof list - 1, -1, 0644},
+        {"var/lib/dpkg/info/gone.list", 0, (const uint8_t *)gone, sizeof gone - 1, -1, 0644},
+        {"var/lib/dpkg/status.d/python3-six.md5sums", 0, (const uint8_t *)md5, sizeof md5 - 1, -1, 0644},
+    };
+    cg_error err;
+    assert_int_equal(cg_cat_run_files(x->ctx, &cg_cataloger_dpkg, f, 4, &err), CG_OK);
+    const char *where[] = {"/usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA",
+                           "/usr/local/lib/python3.11/site-packages/six-1.16.0.dist-info/METADATA",
+                           "/srv/gone/package.json", "/usr/lib/node/x/package.json"};
+    cg_package *lang[4];
+    for (int i = 0; i < 4; i++) {
+        lang[i] = cg_cat_add_package(x->ctx);
+        lang[i]->type = "pypi";
+        lang[i]->name = "six";
+        assert_int_equal(cg_cat_add_location(x->ctx, lang[i], where[i], 0), CG_OK);
+    }
+    cg_cat_resolve_owners(x->ctx);
+    assert_string_equal(lang[0]->owned_by, "python3-six");
+    assert_string_equal(lang[0]->owned_by_type, "deb");
+    assert_null(lang[1]->owned_by);
+    assert_null(lang[2]->owned_by); /* "gone" is not installed */
+    assert_string_equal(lang[3]->owned_by, "python3-six");
+    assert_null(pkg(x->ctx, "python3-six")->owned_by); /* OS packages are never owned */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -486,6 +533,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_debian12_layers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_layer_chain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_distro_namespace, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ownership, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
