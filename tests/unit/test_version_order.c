@@ -1,0 +1,194 @@
+/*
+ * test_version_order.c - every row of every version-order oracle table in
+ * tests/data/vercmp/ (see ORIGIN.md there), one cmocka test per ecosystem.
+ *
+ * A row is "a <TAB> b <TAB> cmp" produced by the ecosystem's real tool.  Each
+ * row is checked both ways (cmp(a,b) and cmp(b,a) == -cmp(a,b)) and each
+ * version also against itself.  Rows we deliberately do not follow are listed
+ * per table with the reason; a listed row that is missing from its table fails
+ * the test, so exclusions cannot silently go stale.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cgate/version.h"
+#include "version/version_int.h"
+
+typedef struct exclusion {
+    const char *a, *b;
+    const char *why;
+} exclusion;
+
+/* Compare function under test: CG_OK and *cmp, or an error status. */
+typedef cg_status (*cmp_fn)(const void *ctx, const char *a, const char *b, int *cmp);
+
+static cg_status scheme_cmp(const void *ctx, const char *a, const char *b, int *cmp)
+{
+    cg_error err;
+    cg_error_clear(&err);
+    cg_ver_scheme s = *(const cg_ver_scheme *)ctx;
+    return cg_ver_compare(s, a, b, cmp, &err);
+}
+
+static FILE *open_data(const char *rel)
+{
+    const char *dir = getenv("CG_TEST_DATA");
+    assert_non_null(dir);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/vercmp/%s", dir, rel);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    return f;
+}
+
+/* Splits line (tab-separated, newline stripped) into at most max fields. */
+static int split_tabs(char *line, char **fields, int max)
+{
+    line[strcspn(line, "\r\n")] = '\0';
+    int n = 0;
+    char *p = line;
+    while (n < max) {
+        fields[n++] = p;
+        char *t = strchr(p, '\t');
+        if (!t)
+            break;
+        *t = '\0';
+        p = t + 1;
+    }
+    return n;
+}
+
+static const exclusion *find_exclusion(const exclusion *ex, size_t nex, const char *a,
+                                       const char *b, int *seen)
+{
+    for (size_t i = 0; i < nex; i++) {
+        if (strcmp(ex[i].a, a) == 0 && strcmp(ex[i].b, b) == 0) {
+            seen[i] = 1;
+            return &ex[i];
+        }
+    }
+    return NULL;
+}
+
+/*
+ * Runs every row of table `rel`.  Returns the number of rows checked; fails the
+ * test when any row disagrees with the oracle.
+ */
+static size_t run_table(const char *rel, cmp_fn fn, const void *ctx, const exclusion *ex,
+                        size_t nex)
+{
+    FILE *f = open_data(rel);
+    char line[2048];
+    size_t rows = 0, failures = 0, skipped = 0;
+    int seen[64] = {0};
+    assert_true(nex <= 64);
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        char *col[3];
+        if (split_tabs(line, col, 3) != 3)
+            fail_msg("%s: malformed row \"%s\"", rel, line);
+        int want = atoi(col[2]);
+        if (find_exclusion(ex, nex, col[0], col[1], seen)) {
+            skipped++;
+            continue;
+        }
+        rows++;
+        int got = 9, back = 9, self_a = 9, self_b = 9;
+        cg_status st = fn(ctx, col[0], col[1], &got);
+        cg_status st2 = fn(ctx, col[1], col[0], &back);
+        fn(ctx, col[0], col[0], &self_a);
+        fn(ctx, col[1], col[1], &self_b);
+        if (st != CG_OK || st2 != CG_OK || got != want || back != -want || self_a != 0 ||
+            self_b != 0) {
+            if (failures < 25)
+                print_message("%s: \"%s\" vs \"%s\": want %d, got %d (status %d), reverse %d "
+                              "(status %d), self %d/%d\n",
+                              rel, col[0], col[1], want, got, st, back, st2, self_a, self_b);
+            failures++;
+        }
+    }
+    fclose(f);
+    for (size_t i = 0; i < nex; i++)
+        if (!seen[i])
+            fail_msg("%s: excluded row \"%s\" vs \"%s\" is not in the table", rel, ex[i].a,
+                     ex[i].b);
+    print_message("%s: %zu rows checked, %zu failed, %zu excluded\n", rel, rows, failures, skipped);
+    assert_int_equal(failures, 0);
+    assert_true(rows > 0);
+    return rows;
+}
+
+#define RUN(rel, scheme)                                            \
+    do {                                                            \
+        cg_ver_scheme s_ = (scheme);                                \
+        run_table((rel), scheme_cmp, &s_, NULL, 0);                 \
+    } while (0)
+#define RUN_EX(rel, scheme, ex)                                     \
+    do {                                                            \
+        cg_ver_scheme s_ = (scheme);                                \
+        run_table((rel), scheme_cmp, &s_, (ex), sizeof(ex) / sizeof((ex)[0])); \
+    } while (0)
+
+/* Each string must be rejected by the scheme, through both entry points. */
+static void expect_invalid(cg_ver_scheme s, const char *const *bad, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int cmp = 7;
+        cg_error err;
+        cg_error_clear(&err);
+        if (cg_ver_valid(s, bad[i]) != CG_ERR_INPUT)
+            fail_msg("%s: \"%s\" accepted as valid", cg_ver_scheme_name(s), bad[i]);
+        assert_int_equal(cg_ver_compare(s, bad[i], bad[i], &cmp, &err), CG_ERR_INPUT);
+        assert_int_equal(cmp, 7);
+        assert_non_null(strstr(err.msg, "version"));
+    }
+}
+
+/* Each string must be accepted (guards against over-strict validation). */
+static void expect_valid(cg_ver_scheme s, const char *const *good, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (cg_ver_valid(s, good[i]) != CG_OK)
+            fail_msg("%s: \"%s\" rejected", cg_ver_scheme_name(s), good[i]);
+}
+
+#define INVALID(s, ...)                                                  \
+    do {                                                                 \
+        static const char *const bad_[] = {__VA_ARGS__};                 \
+        expect_invalid((s), bad_, sizeof bad_ / sizeof bad_[0]);         \
+    } while (0)
+#define VALID(s, ...)                                                    \
+    do {                                                                 \
+        static const char *const good_[] = {__VA_ARGS__};                \
+        expect_valid((s), good_, sizeof good_ / sizeof good_[0]);        \
+    } while (0)
+
+/* ---- dpkg ---------------------------------------------------------------- */
+
+static void test_version_dpkg(void **state)
+{
+    (void)state;
+    RUN("debian_dpkg.tsv", CG_VER_DPKG);
+    RUN("osv-scalibr/debian-versions.tsv", CG_VER_DPKG);
+    RUN("osv-scalibr/debian-versions-generated.tsv", CG_VER_DPKG);
+    INVALID(CG_VER_DPKG, "", ":1.0", "a:1.0", "-1:1.0", "1.0-", "a1.0", "1.0 1", "1_0",
+            "1.0-1_2", "1:", "99999999999:1.0", "1.0-1:2", "\t1.0");
+    VALID(CG_VER_DPKG, "1:2:3", "1.0-1-2", "2147483647:1", "0:0", "1.0~~", "1.0+b1");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_version_dpkg),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
