@@ -99,10 +99,22 @@ static size_t run_table(const char *rel, cmp_fn fn, const void *ctx, const exclu
     while (fgets(line, sizeof line, f)) {
         if (line[0] == '#' || line[0] == '\n')
             continue;
-        char *col[3];
-        if (split_tabs(line, col, 3) != 3)
+        char *col[5];
+        int nf = split_tabs(line, col, 5);
+        if (nf != 3 && nf != 5)
             fail_msg("%s: malformed row \"%s\"", rel, line);
         int want = atoi(col[2]);
+        if (nf == 5 && (strcmp(col[3], "true") != 0 || strcmp(col[4], "true") != 0)) {
+            /* a_valid/b_valid columns (go_semver.tsv): the oracle's own
+             * validity must be ours, and a pair with an invalid side fails */
+            int d = 9;
+            for (int k = 0; k < 2; k++)
+                if ((fn(ctx, col[k], col[k], &d) == CG_OK) != (strcmp(col[3 + k], "true") == 0))
+                    fail_msg("%s: validity of \"%s\" differs from the oracle", rel, col[k]);
+            assert_int_equal(fn(ctx, col[0], col[1], &d), CG_ERR_INPUT);
+            rejected++;
+            continue;
+        }
         const exclusion *x = find_exclusion(ex, nex, col[0], col[1], seen);
         if (x && !x->b) {
             int dummy = 9;
@@ -306,12 +318,52 @@ static void test_version_apk(void **state)
     assert_int_equal(c, 1);
 }
 
+/* ---- semver (npm, crates.io) and Go -------------------------------------- */
+
+static void test_version_semver(void **state)
+{
+    (void)state;
+    RUN("npm_semver.tsv", CG_VER_SEMVER);
+    static const exclusion scalibr_semver_ex[] = {
+        {"999999999999999999999999999991", NULL, "not MAJOR.MINOR.PATCH (scalibr's loose parser)"},
+        {"999999999999999999999999999999", NULL, "not MAJOR.MINOR.PATCH (scalibr's loose parser)"},
+        {"1.1.3.4.5", NULL, "five numeric parts: not SemVer (scalibr's loose parser)"},
+    };
+    RUN_EX("osv-scalibr/semver-versions.tsv", CG_VER_SEMVER, scalibr_semver_ex);
+    INVALID(CG_VER_SEMVER, "", "1", "1.2", "01.2.3", "1.02.3", "1.2.3-", "1.2.3-01", "1.2.3+",
+            "1.2.3-a..b", "1.2.3+a..b", "1.2.3-a_b", " 1.2.3", "1.2.3 ", "V1.2.3", "vv1.2.3",
+            "1.2.3.4", "-1.2.3");
+    VALID(CG_VER_SEMVER, "0.0.0", "v1.2.3", "1.2.3-0a.01a.-", "1.2.3+001.x-y",
+          "99999999999999999999999.0.0");
+    int c = 9;
+    assert_int_equal(cg_ver_compare(CG_VER_SEMVER, "1.0.0+b", "1.0.0+a", &c, NULL), CG_OK);
+    assert_int_equal(c, 0);
+}
+
+static void test_version_go(void **state)
+{
+    (void)state;
+    RUN("go_semver.tsv", CG_VER_GO);
+    INVALID(CG_VER_GO, "", "1.2.3", "v", "v01", "v1.2-pre", "v1.2+b", "v1.2.3-", "v1.2.3-01",
+            "v1.2.3.4", "V1.2.3");
+    VALID(CG_VER_GO, "v1", "v1.2", "v0.0.0-20191109021931-daa7c04131f5", "v2.0.0+incompatible");
+    int c = 9;
+    assert_int_equal(cg_ver_compare(CG_VER_GO, "v1.2", "v1.2.0", &c, NULL), CG_OK);
+    assert_int_equal(c, 0);
+    assert_int_equal(cg_ver_compare(CG_VER_GO, "v1.2.4-0.20191109021931-daa7c04131f5", "v1.2.3",
+                                    &c, NULL),
+                     CG_OK);
+    assert_int_equal(c, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_version_dpkg),
         cmocka_unit_test(test_version_rpm),
         cmocka_unit_test(test_version_apk),
+        cmocka_unit_test(test_version_semver),
+        cmocka_unit_test(test_version_go),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
