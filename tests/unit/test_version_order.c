@@ -88,14 +88,19 @@ static const exclusion *find_exclusion(const exclusion *ex, size_t nex, const ch
  * Runs every row of table `rel`.  Returns the number of rows checked; fails the
  * test when any row disagrees with the oracle.
  */
-static size_t run_table(const char *rel, cmp_fn fn, const void *ctx, const exclusion *ex,
-                        size_t nex)
+#define MAX_EX 128
+
+/* seen_out: NULL to require every exclusion to occur in this table, else an
+ * array of MAX_EX flags the caller checks after running several tables. */
+static size_t run_tables(const char *rel, cmp_fn fn, const void *ctx, const exclusion *ex,
+                         size_t nex, int *seen_out)
 {
     FILE *f = open_data(rel);
     char line[2048];
     size_t rows = 0, failures = 0, skipped = 0, rejected = 0;
-    int seen[64] = {0};
-    assert_true(nex <= 64);
+    int local_seen[MAX_EX] = {0};
+    int *seen = seen_out ? seen_out : local_seen;
+    assert_true(nex <= MAX_EX);
     while (fgets(line, sizeof line, f)) {
         if (line[0] == '#' || line[0] == '\n')
             continue;
@@ -144,7 +149,7 @@ static size_t run_table(const char *rel, cmp_fn fn, const void *ctx, const exclu
         }
     }
     fclose(f);
-    for (size_t i = 0; i < nex; i++)
+    for (size_t i = 0; i < nex && !seen_out; i++)
         if (!seen[i])
             fail_msg("%s: excluded row \"%s\" vs \"%s\" is not in the table", rel, ex[i].a,
                      ex[i].b);
@@ -153,6 +158,12 @@ static size_t run_table(const char *rel, cmp_fn fn, const void *ctx, const exclu
     assert_int_equal(failures, 0);
     assert_true(rows > 0);
     return rows;
+}
+
+static size_t run_table(const char *rel, cmp_fn fn, const void *ctx, const exclusion *ex,
+                        size_t nex)
+{
+    return run_tables(rel, fn, ctx, ex, nex, NULL);
 }
 
 #define RUN(rel, scheme)                                            \
@@ -356,6 +367,77 @@ static void test_version_go(void **state)
     assert_int_equal(c, 1);
 }
 
+/* ---- PEP 440 ------------------------------------------------------------- */
+
+static void test_version_pep440(void **state)
+{
+    (void)state;
+    /* pep440.tsv holds only rows where packaging and @renovatebot/pep440 agree;
+     * pep440_disagreements.tsv (not run) lists the 27 where they do not */
+    RUN("pep440.tsv", CG_VER_PEP440);
+    /* scalibr orders pre-PEP 440 strings with setuptools' legacy rules, which
+     * packaging dropped in 22.0 (InvalidVersion); we reject them as well */
+    static const exclusion py_legacy[] = {
+#define PY_LEGACY "not a PEP 440 version (legacy setuptools ordering in scalibr)"
+        {"-class.-jw.util.version.Version-", NULL, PY_LEGACY},
+        {"-class.-jw.util.version.version-dev", NULL, PY_LEGACY},
+        {"-class.-jw.util.version.version-pre", NULL, PY_LEGACY},
+        {"-class.-jw.util.version.version-preview", NULL, PY_LEGACY},
+        {"0.0.1-test1", NULL, PY_LEGACY}, {"0.1-bulbasaur", NULL, PY_LEGACY},
+        {"0.1-charmander", NULL, PY_LEGACY}, {"0.3.1-p1", NULL, PY_LEGACY},
+        {"0.3m1", NULL, PY_LEGACY}, {"0.3m2", NULL, PY_LEGACY}, {"0.3m3", NULL, PY_LEGACY},
+        {"0.3m4", NULL, PY_LEGACY}, {"0.3m5", NULL, PY_LEGACY}, {"0.4.0-p1", NULL, PY_LEGACY},
+        {"0.4m1", NULL, PY_LEGACY}, {"0.4m2", NULL, PY_LEGACY}, {"0.4m3", NULL, PY_LEGACY},
+        {"0.4m4", NULL, PY_LEGACY}, {"0.4m5", NULL, PY_LEGACY}, {"0.5m1", NULL, PY_LEGACY},
+        {"0.5m2", NULL, PY_LEGACY}, {"0.5m3", NULL, PY_LEGACY}, {"0.5m4", NULL, PY_LEGACY},
+        {"0.5m5", NULL, PY_LEGACY}, {"0.6m1", NULL, PY_LEGACY}, {"0.6m2", NULL, PY_LEGACY},
+        {"0.6m3", NULL, PY_LEGACY}, {"0.6m4", NULL, PY_LEGACY}, {"0.6m5", NULL, PY_LEGACY},
+        {"0.6m6", NULL, PY_LEGACY}, {"0.7.1.fix1", NULL, PY_LEGACY}, {"0.7.10p1", NULL, PY_LEGACY},
+        {"0.7.11p1", NULL, PY_LEGACY}, {"0.7.11p2", NULL, PY_LEGACY}, {"0.7.11p3", NULL, PY_LEGACY},
+        {"0.7.4.svn.r2010", NULL, PY_LEGACY}, {"0.8.1p1", NULL, PY_LEGACY},
+        {"0.8.3p1", NULL, PY_LEGACY}, {"0.8.4p1", NULL, PY_LEGACY}, {"0.8.4p2", NULL, PY_LEGACY},
+        {"0.8.6p1", NULL, PY_LEGACY}, {"0.8.7p1", NULL, PY_LEGACY}, {"0.9-doduo", NULL, PY_LEGACY},
+        {"0.9-eevee", NULL, PY_LEGACY}, {"0.9-fearow", NULL, PY_LEGACY},
+        {"0.9-gyarados", NULL, PY_LEGACY}, {"0.9-horsea", NULL, PY_LEGACY},
+        {"0.9-ivysaur", NULL, PY_LEGACY}, {"1.0beta6.1", NULL, PY_LEGACY},
+        {"1.3.1-STAGING", NULL, PY_LEGACY}, {"2.0.0-final", NULL, PY_LEGACY},
+        {"2.0.1rc2-git", NULL, PY_LEGACY}, {"2013-01-21T20:33:09+0100", NULL, PY_LEGACY},
+        {"2013-01-23T17:11:52+0100", NULL, PY_LEGACY},
+        {"2013-02-01T20:50:46+0100", NULL, PY_LEGACY},
+        {"2013-02-02T19:59:03+0100", NULL, PY_LEGACY},
+        {"2013-02-02T20:23:17+0100", NULL, PY_LEGACY},
+        {"2013-02-08T17:40:57+0000", NULL, PY_LEGACY},
+        {"2013-03-27T16:32:26+0100", NULL, PY_LEGACY},
+        {"2013-05-09T12:47:53+0200", NULL, PY_LEGACY},
+        {"2013-05-10T17:55:56+0200", NULL, PY_LEGACY},
+        {"2013-05-14T20:16:05+0200", NULL, PY_LEGACY},
+        {"2013-06-01T10:32:51+0200", NULL, PY_LEGACY},
+        {"2013-07-19T09:11:08+0000", NULL, PY_LEGACY},
+        {"2013-08-12T21:48:56+0200", NULL, PY_LEGACY}, {"2013-09-11T19-27-10", NULL, PY_LEGACY},
+        {"2013-12-23T17-51-15", NULL, PY_LEGACY}, {"2014-01-12T15-52-10", NULL, PY_LEGACY},
+        {"4.11-final", NULL, PY_LEGACY}, {"5.0-final", NULL, PY_LEGACY}, {"a3", NULL, PY_LEGACY},
+        {"trunk", NULL, PY_LEGACY},
+#undef PY_LEGACY
+    };
+    const size_t npy = sizeof py_legacy / sizeof py_legacy[0];
+    cg_ver_scheme pep = CG_VER_PEP440;
+    int seen[MAX_EX] = {0};
+    run_tables("osv-scalibr/pypi-versions.tsv", scheme_cmp, &pep, py_legacy, npy, seen);
+    run_tables("osv-scalibr/pypi-versions-generated.tsv", scheme_cmp, &pep, py_legacy, npy, seen);
+    for (size_t i = 0; i < npy; i++)
+        if (!seen[i])
+            fail_msg("pypi: excluded version \"%s\" is in neither table", py_legacy[i].a);
+    INVALID(CG_VER_PEP440, "", "v", "1.", "1..0", "1.0+", "1.0+a..b", "1.0-", "1!", "!1", "1.0a1a",
+            "1.0 ", " 1.0", "1.0.dev1.post1", "1.0-foo", "1.0+a/b", "a1.0");
+    VALID(CG_VER_PEP440, "1", "v1.0", "1!2.0", "1.0-1", "1.0.post", "1.0-r2", "1.0c1",
+          "1.0.PREVIEW.2", "1.0_a_1-post_3-dev_4+Ubuntu-1.x_2", "1.0a1.post2.dev3");
+    int c = 9;
+    assert_int_equal(cg_ver_compare(CG_VER_PEP440, "1.0.dev0", "1.0a0", &c, NULL), CG_OK);
+    assert_int_equal(c, -1);
+    assert_int_equal(cg_ver_compare(CG_VER_PEP440, "1.0c1", "1.0rc1", &c, NULL), CG_OK);
+    assert_int_equal(c, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -364,6 +446,7 @@ int main(void)
         cmocka_unit_test(test_version_apk),
         cmocka_unit_test(test_version_semver),
         cmocka_unit_test(test_version_go),
+        cmocka_unit_test(test_version_pep440),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
