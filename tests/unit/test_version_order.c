@@ -438,6 +438,52 @@ static void test_version_pep440(void **state)
     assert_int_equal(c, 0);
 }
 
+/* ---- Maven --------------------------------------------------------------- */
+
+static void test_version_maven(void **state)
+{
+    (void)state;
+    RUN("maven_comparableversion.tsv", CG_VER_MAVEN);
+    static const exclusion scalibr_mvn_ex[] = {
+        {"1-1", "1-ga-1", "scalibr says equal; Maven 3.8.7's own ComparableVersion main() "
+                          "prints \"1-1 > 1-ga-1\" (tokens [1, [1]] vs [1, [[1]]]), as we do"},
+    };
+    RUN_EX("osv-scalibr/maven-versions.tsv", CG_VER_MAVEN, scalibr_mvn_ex);
+    /* scalibr generated these with a Maven that predates MNG-7644 ('.X' read
+     * as '-X'); each pair was re-run through Debian's Maven 3.8.7
+     * ComparableVersion, which gives '>' for all of them, as we do */
+    static const exclusion scalibr_mvn_gen_ex[] = {
+#define MVN_OLD "pre-MNG-7644 order in scalibr; Maven 3.8.7 says '>' (checked)"
+        {"1.0.0-RC16", "1.0.0.RC8-beta", MVN_OLD},
+        {"1.0.0-gradle-rework-beta3", "1.0.0.RC7-3", MVN_OLD},
+        {"2.9.0-1", "2.9.0.RC1", MVN_OLD},
+        {"6.1.12.rc5", "6.1.12rc1", MVN_OLD},
+        {"1.1.31.sec10", "1.1.31_noneautotype", MVN_OLD},
+        {"1.1.34.sec10", "1.1.34_noneautotype", MVN_OLD},
+        {"1.1.46.sec10", "1.1.46_noneautotype", MVN_OLD},
+        {"1.2.8.sec10_noneautotype", "1.2.8_noneautotype", MVN_OLD},
+        {"1.2.31.sec10", "1.2.31_noneautotype", MVN_OLD},
+        {"1.2.48.sec10", "1.2.48_noneautotype", MVN_OLD},
+        {"1.2.50.sec10", "1.2.50_noneautotype", MVN_OLD},
+        {"1.2.54.sec10", "1.2.54_noneautotype", MVN_OLD},
+        {"1.2.57.sec10", "1.2.57_noneautotype", MVN_OLD},
+        {"1.2.60.sec10", "1.2.60_noneautotype", MVN_OLD},
+        {"1.2.67.sec10", "1.2.67_noneautotype", MVN_OLD},
+        {"1.0.0rc0", "1.0.beta8", MVN_OLD},
+        {"1.5.9.RC1", "1.5.9-RC0", MVN_OLD},
+        {"1.1.0-01-glassfish", "1.1.0.Beta1", MVN_OLD},
+#undef MVN_OLD
+    };
+    RUN_EX("osv-scalibr/maven-versions-generated.tsv", CG_VER_MAVEN, scalibr_mvn_gen_ex);
+    INVALID(CG_VER_MAVEN, "", "1 0", "1.0\t", "1.0\x7f", "1.\xc3\xa9");
+    VALID(CG_VER_MAVEN, "1", "1.0-SNAPSHOT", ".", "-", "1..-.a", "1.0.0.RELEASE", "v3.9.2");
+    int c = 9;
+    assert_int_equal(cg_ver_compare(CG_VER_MAVEN, "1.0-alpha1", "1.0-a1", &c, NULL), CG_OK);
+    assert_int_equal(c, 0);
+    assert_int_equal(cg_ver_compare(CG_VER_MAVEN, "1.0.Final", "1", &c, NULL), CG_OK);
+    assert_int_equal(c, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -447,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_version_semver),
         cmocka_unit_test(test_version_go),
         cmocka_unit_test(test_version_pep440),
+        cmocka_unit_test(test_version_maven),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
