@@ -484,6 +484,31 @@ static void test_version_maven(void **state)
     assert_int_equal(c, 0);
 }
 
+/* ---- RubyGems ------------------------------------------------------------ */
+
+static void test_version_rubygems(void **state)
+{
+    (void)state;
+    RUN("rubygems.tsv", CG_VER_RUBYGEMS);
+    static const exclusion scalibr_gem_ex[] = {
+#define GEM_BAD "letters straight after the first number do not match Gem::Version's " \
+                "VERSION_PATTERN ([0-9]+(\\.[0-9a-zA-Z]+)*...), so Gem::Version.new raises"
+        {"1beta", NULL, GEM_BAD},
+        {"1gamma", NULL, GEM_BAD},
+#undef GEM_BAD
+    };
+    RUN_EX("osv-scalibr/rubygems-versions.tsv", CG_VER_RUBYGEMS, scalibr_gem_ex);
+    RUN("osv-scalibr/rubygems-versions-generated.tsv", CG_VER_RUBYGEMS);
+    INVALID(CG_VER_RUBYGEMS, "", "a", "1beta", ".1", "1.", "1..2", "1-", "1.0-a..b", "1.0_1", " 1", "1 ",
+            "1.0+x", "1-a.b-c.");
+    VALID(CG_VER_RUBYGEMS, "1", "1.0.a", "1.0-rc1", "1.0-x-y.z", "1.0beta", "1.0.0.0.0.1");
+    int c = 9;
+    assert_int_equal(cg_ver_compare(CG_VER_RUBYGEMS, "1.0-rc1", "1.0.pre.rc1", &c, NULL), CG_OK);
+    assert_int_equal(c, 0);
+    assert_int_equal(cg_ver_compare(CG_VER_RUBYGEMS, "1.0.a", "1.0", &c, NULL), CG_OK);
+    assert_int_equal(c, -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -494,6 +519,7 @@ int main(void)
         cmocka_unit_test(test_version_go),
         cmocka_unit_test(test_version_pep440),
         cmocka_unit_test(test_version_maven),
+        cmocka_unit_test(test_version_rubygems),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
