@@ -509,6 +509,22 @@ static void test_version_rubygems(void **state)
     assert_int_equal(c, -1);
 }
 
+/* ---- NuGet --------------------------------------------------------------- */
+
+static void test_version_nuget(void **state)
+{
+    (void)state;
+    RUN("osv-scalibr/nuget-versions.tsv", CG_VER_NUGET);
+    INVALID(CG_VER_NUGET, "", "v1.0", "1.", "1..0", "1.0.0.0.0", "1.0-", "1.0-a..b", "1.0+",
+            "1.0-a_b", " 1.0", "-1.0", "1.0.0-beta+a+b");
+    VALID(CG_VER_NUGET, "1", "1.0.0.0", "1.0.01", "1.0.0-beta.1+sha.abc-d", "1.0-0.A-b");
+    int c = 9;
+    assert_int_equal(cg_ver_compare(CG_VER_NUGET, "1.0.0-BETA.10", "1.0.0-beta.9", &c, NULL), CG_OK);
+    assert_int_equal(c, 1);
+    assert_int_equal(cg_ver_compare(CG_VER_NUGET, "1.0.0.1-alpha", "1.0.0", &c, NULL), CG_OK);
+    assert_int_equal(c, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -520,6 +536,7 @@ int main(void)
         cmocka_unit_test(test_version_pep440),
         cmocka_unit_test(test_version_maven),
         cmocka_unit_test(test_version_rubygems),
+        cmocka_unit_test(test_version_nuget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
