@@ -525,6 +525,27 @@ static void test_version_nuget(void **state)
     assert_int_equal(c, 1);
 }
 
+/* ---- Composer / Packagist ----------------------------------------------- */
+
+static void test_version_composer(void **state)
+{
+    (void)state;
+    static const exclusion scalibr_php_ex[] = {
+        {"1.2.3.#", NULL, "canonicalises to \"1.2.3.\"; PHP's version_compare ranks it below "
+                          "itself, so it is rejected (scalibr's hand-written rows keep '#')"},
+    };
+    RUN_EX("osv-scalibr/packagist-versions.tsv", CG_VER_COMPOSER, scalibr_php_ex);
+    RUN("osv-scalibr/packagist-versions-generated.tsv", CG_VER_COMPOSER);
+    INVALID(CG_VER_COMPOSER, "", "v", "V", "1 0", "1.0\t", "1.\xc3\xa9", "1.0-", "1.2.3.#",
+            "1.0.");
+    VALID(CG_VER_COMPOSER, "1", "v1.0", "dev-main", "1.0.0-beta2+build.1", "#", "1.#.2");
+    int c = 9;
+    assert_int_equal(cg_ver_compare(CG_VER_COMPOSER, "1.0-p1", "1.0", &c, NULL), CG_OK);
+    assert_int_equal(c, 1);
+    assert_int_equal(cg_ver_compare(CG_VER_COMPOSER, "1.0rc1", "1.0-RC-1", &c, NULL), CG_OK);
+    assert_int_equal(c, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -537,6 +558,7 @@ int main(void)
         cmocka_unit_test(test_version_maven),
         cmocka_unit_test(test_version_rubygems),
         cmocka_unit_test(test_version_nuget),
+        cmocka_unit_test(test_version_composer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
