@@ -50,12 +50,7 @@ static size_t num_len(const char *s, size_t n)
     return i;
 }
 
-typedef struct semver {
-    const char *num[3];
-    size_t num_n[3];
-    const char *pre; /* NULL when there is no prerelease */
-    size_t pre_n;
-} semver;
+typedef cg_semver semver;
 
 /* go: 'v' required, short forms allowed; else 'v' optional, full form. */
 static int semver_parse(const char *v, size_t n, int go, semver *out)
@@ -137,7 +132,12 @@ static int pre_cmp(const char *a, size_t an, const char *b, size_t bn)
     }
 }
 
-static int semver_order(const semver *x, const semver *y)
+int cg_ver_semver_parse(const char *v, size_t n, cg_semver *out)
+{
+    return semver_parse(v, n, 0, out);
+}
+
+int cg_ver_semver_order(const cg_semver *x, const cg_semver *y)
 {
     for (int k = 0; k < 3; k++) {
         int c = cg_ver_digits_cmp(x->num[k], x->num_n[k], y->num[k], y->num_n[k]);
@@ -160,7 +160,7 @@ int cg_ver_semver_cmp(const char *a, size_t an, const char *b, size_t bn)
     semver x, y;
     semver_parse(a, an, 0, &x);
     semver_parse(b, bn, 0, &y);
-    return semver_order(&x, &y);
+    return cg_ver_semver_order(&x, &y);
 }
 
 int cg_ver_go_valid(const char *v, size_t n)
@@ -174,5 +174,5 @@ int cg_ver_go_cmp(const char *a, size_t an, const char *b, size_t bn)
     semver x, y;
     semver_parse(a, an, 1, &x);
     semver_parse(b, bn, 1, &y);
-    return semver_order(&x, &y);
+    return cg_ver_semver_order(&x, &y);
 }

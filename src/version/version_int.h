@@ -29,6 +29,17 @@ CG_VER_DECLARE_SCHEME(nuget)
 CG_VER_DECLARE_SCHEME(composer)
 #undef CG_VER_DECLARE_SCHEME
 
+/* A parsed SemVer (npm dialect), pointing into the parsed text; shared by
+ * semver.c and semver_range.c. */
+typedef struct cg_semver {
+    const char *num[3];
+    size_t num_n[3];
+    const char *pre; /* NULL when there is no prerelease */
+    size_t pre_n;
+} cg_semver;
+int cg_ver_semver_parse(const char *v, size_t n, cg_semver *out);
+int cg_ver_semver_order(const cg_semver *a, const cg_semver *b);
+
 /* rpmvercmp() itself: one version or release string, no epoch/release split. */
 int cg_ver_rpmvercmp(const char *a, size_t an, const char *b, size_t bn);
 
