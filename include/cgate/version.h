@@ -28,7 +28,8 @@ typedef enum cg_ver_scheme {
     CG_VER_RPM,      /* Red Hat, Rocky, AlmaLinux, SUSE, ...: rpmvercmp + EVR    */
     CG_VER_APK,      /* Alpine, Wolfi, Chainguard: apk-tools                      */
     CG_VER_SEMVER,   /* npm, crates.io: SemVer 2.0.0 (node-semver's loose "v"/"=") */
-    CG_VER_GO,       /* Go modules: golang.org/x/mod/semver ("v" required)        */
+    CG_VER_GO,       /* Go modules: golang.org/x/mod/semver ("v" required; OSV's
+                        Go records omit it, so the caller prepends it)             */
     CG_VER_PEP440,   /* PyPI                                                      */
     CG_VER_MAVEN,    /* Maven: ComparableVersion                                  */
     CG_VER_RUBYGEMS, /* RubyGems: Gem::Version                                    */
