@@ -253,7 +253,7 @@ static int maven_order(const mvn *a, const mvn *b)
 
 int cg_ver_maven_cmp(const char *a, size_t an, const char *b, size_t bn)
 {
-    /* ~12 KiB each; bounded by CG_VER_MAX_LEN */
+    /* ~16 KiB each; bounded by CG_VER_MAX_LEN */
     mvn x, y;
     maven_parse(a, an, &x);
     maven_parse(b, bn, &y);
