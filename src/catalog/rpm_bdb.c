@@ -57,7 +57,8 @@ static uint32_t rd32(const bdb *db, const uint8_t *p)
 
 static uint16_t rd16(const bdb *db, const uint8_t *p)
 {
-    return db->swap ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[0] | p[1] << 8);
+    unsigned v = db->swap ? (unsigned)p[0] << 8 | p[1] : (unsigned)p[1] << 8 | p[0];
+    return (uint16_t)v;
 }
 
 bool rpm_bdb_magic(const uint8_t *h, size_t n)
