@@ -124,10 +124,19 @@ char *cg_purl_for_package(cg_arena *a, const cg_package *pkg, const cg_distro *d
 {
     if (!pkg || !pkg->type || !pkg->name)
         return NULL;
-    qual q[2];
+    qual q[3];
     size_t nq = 0;
     if (pkg->arch && *pkg->arch)
         q[nq++] = (qual){"arch", pkg->arch};
+    /* rpm: the version is VERSION-RELEASE and the epoch goes in an `epoch`
+     * qualifier (purl-spec rpm type); the rpm cataloger keeps it as the
+     * property cgate:rpm:epoch.  Other types are unchanged. */
+    if (!strcmp(pkg->type, "rpm"))
+        for (size_t i = 0; i < pkg->n_props; i++)
+            if (!strcmp(pkg->props[i].name, "cgate:rpm:epoch")) {
+                q[nq++] = (qual){"epoch", pkg->props[i].value};
+                break;
+            }
     /* distro=<ID>-<VERSION_ID> (Syft/Grype/Trivy style); codename when the
      * version is unknown (the deb type allows "name, codename, or suite"). */
     if (distro && distro->id && *distro->id && is_os_type(pkg->type)) {

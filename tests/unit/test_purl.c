@@ -84,6 +84,33 @@ static void test_generic_encoding(void **state)
     cg_arena_free(&a);
 }
 
+static void test_rpm(void **state)
+{
+    (void)state;
+    cg_arena a;
+    cg_arena_init(&a);
+    cg_distro d = {.id = "mariner", .version_id = "2.0"};
+    cg_prop ep = {"cgate:rpm:epoch", "1"};
+    cg_package p = {.type = "rpm", .namespace_ = "mariner", .name = "ca-certificates-base",
+                    .version = "2.0.0-1.cm2", .arch = "noarch", .props = &ep, .n_props = 1};
+    assert_string_equal(cg_purl_for_package(&a, &p, &d),
+                        "pkg:rpm/mariner/ca-certificates-base@2.0.0-1.cm2?arch=noarch&distro=mariner-2.0&epoch=1");
+    /* no epoch recorded: no qualifier */
+    p.n_props = 0;
+    assert_string_equal(cg_purl_for_package(&a, &p, &d),
+                        "pkg:rpm/mariner/ca-certificates-base@2.0.0-1.cm2?arch=noarch&distro=mariner-2.0");
+    /* the purl-spec's own rpm example */
+    cg_distro fc = {.id = "fedora", .version_id = "25"};
+    cg_package c = {.type = "rpm", .namespace_ = "fedora", .name = "curl", .version = "7.50.3-1.fc25",
+                    .arch = "i386"};
+    assert_string_equal(cg_purl_for_package(&a, &c, &fc), "pkg:rpm/fedora/curl@7.50.3-1.fc25?arch=i386&distro=fedora-25");
+    /* an epoch property on another type does not leak into its purl */
+    cg_package deb = {.type = "deb", .namespace_ = "debian", .name = "x", .version = "1:2", .props = &ep,
+                      .n_props = 1};
+    assert_string_equal(cg_purl_for_package(&a, &deb, NULL), "pkg:deb/debian/x@1:2");
+    cg_arena_free(&a);
+}
+
 static void test_image(void **state)
 {
     (void)state;
@@ -114,6 +141,7 @@ int main(void)
         cmocka_unit_test(test_deb),
         cmocka_unit_test(test_apk),
         cmocka_unit_test(test_generic_encoding),
+        cmocka_unit_test(test_rpm),
         cmocka_unit_test(test_image),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
