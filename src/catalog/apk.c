@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "catalog/catalog.h"
+#include "core/vec.h"
 #include "catalog/license.h"
 
 #define APK_DB_PATH "lib/apk/db/installed"
@@ -37,26 +38,6 @@ typedef struct apk_result {
     apk_rec *recs; /* sorted by (name, arch) */
     size_t n_recs;
 } apk_result;
-
-typedef struct vec {
-    void *v;
-    size_t n, cap;
-} vec;
-
-static bool vec_push(vec *x, const void *item, size_t sz)
-{
-    if (x->n == x->cap) {
-        size_t nc = x->cap ? x->cap * 2 : 16;
-        void *p = realloc(x->v, nc * sz);
-        if (!p)
-            return false;
-        x->v = p;
-        x->cap = nc;
-    }
-    memcpy((char *)x->v + x->n * sz, item, sz);
-    x->n++;
-    return true;
-}
 
 static bool apk_wants(const char *path, size_t len, cg_cat_want *w)
 {
@@ -110,7 +91,7 @@ static const char *dup_text(cg_arena *a, span s, bool *oom)
 /* Space-separated words -> names with any version constraint cut off
  * ("busybox=1.36", "so:libc.musl-x86_64.so.1=1", "pc:zlib>=1.2").  drop_neg:
  * skip "!conflict" words.  Appends arena strings to out. */
-static bool split_words(cg_arena *a, span s, bool drop_neg, vec *out)
+static bool split_words(cg_arena *a, span s, bool drop_neg, cg_vec *out)
 {
     size_t i = 0;
     while (i < s.n && out->n < DEPS_PER_PKG) {
@@ -130,7 +111,7 @@ static bool split_words(cg_arena *a, span s, bool drop_neg, vec *out)
         if (k == 0 || k > ID_MAX || memchr(w.p, 0, k))
             continue;
         const char *nm = cg_arena_strndup(a, (const char *)w.p, k);
-        if (!nm || !vec_push(out, &nm, sizeof nm))
+        if (!nm || !cg_vec_push(out, &nm, sizeof nm))
             return false;
     }
     return true;
@@ -154,7 +135,7 @@ typedef struct counts {
     size_t no_name, no_version, bad;
 } counts;
 
-static bool make_rec(cg_arena *a, const apk_para *pp, vec *recs, counts *c)
+static bool make_rec(cg_arena *a, const apk_para *pp, cg_vec *recs, counts *c)
 {
     span name = trim(pp->f['P']), ver = trim(pp->f['V']), arch = trim(pp->f['A']);
     if (name.n == 0) {
@@ -188,7 +169,7 @@ static bool make_rec(cg_arena *a, const apk_para *pp, vec *recs, counts *c)
         if (!r.lic || cg_license_map(a, (const char *)lic.p, lic.n, r.lic) != 0)
             return false;
     }
-    vec deps = {0}, prov = {0};
+    cg_vec deps = {0}, prov = {0};
     bool ok = split_words(a, pp->f['D'], true, &deps) && split_words(a, pp->f['p'], false, &prov);
     if (ok && deps.n) {
         r.deps = cg_arena_memdup(a, deps.v, deps.n * sizeof(char *));
@@ -202,7 +183,7 @@ static bool make_rec(cg_arena *a, const apk_para *pp, vec *recs, counts *c)
     }
     free(deps.v);
     free(prov.v);
-    return ok && vec_push(recs, &r, sizeof r);
+    return ok && cg_vec_push(recs, &r, sizeof r);
 }
 
 static cg_status apk_parse(cg_cat_ctx *ctx, const cg_cat_file *f, void **result, cg_error *err)
@@ -211,7 +192,7 @@ static cg_status apk_parse(cg_cat_ctx *ctx, const cg_cat_file *f, void **result,
     const uint8_t *p = f->data, *end = f->data + f->len;
     apk_para pp;
     memset(&pp, 0, sizeof pp);
-    vec recs = {0};
+    cg_vec recs = {0};
     counts c = {0};
     size_t lineno = 0, junk = 0;
     bool oom = false;
@@ -299,11 +280,6 @@ typedef struct prov {
     const char *virt, *pkg;
 } prov;
 
-static int str_cmp(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
 static int prov_cmp(const void *x, const void *y)
 {
     int c = strcmp(((const prov *)x)->virt, ((const prov *)y)->virt);
@@ -318,12 +294,12 @@ static bool is_virtual(const char *d)
 static cg_status set_depends(cg_arena *a, const char **names, size_t n_names, const prov *pv,
                              size_t n_pv, const apk_rec *r, cg_package *p)
 {
-    vec out = {0};
+    cg_vec out = {0};
     bool ok = true;
     for (size_t i = 0; ok && i < r->n_deps; i++) {
         const char *d = r->deps[i];
-        if (!is_virtual(d) && n_names && bsearch(&d, names, n_names, sizeof d, str_cmp)) {
-            ok = vec_push(&out, &d, sizeof d);
+        if (!is_virtual(d) && n_names && bsearch(&d, names, n_names, sizeof d, cg_strptr_cmp)) {
+            ok = cg_vec_push(&out, &d, sizeof d);
             continue;
         }
         /* the first provider in name order: apk installs one of them */
@@ -336,15 +312,15 @@ static cg_status set_depends(cg_arena *a, const char **names, size_t n_names, co
                 hi = mid;
         }
         if (lo < n_pv && !strcmp(pv[lo].virt, d))
-            ok = vec_push(&out, &pv[lo].pkg, sizeof(char *));
+            ok = cg_vec_push(&out, &pv[lo].pkg, sizeof(char *));
         else if (!is_virtual(d))
-            ok = vec_push(&out, &d, sizeof d); /* a plain name kept as written */
+            ok = cg_vec_push(&out, &d, sizeof d); /* a plain name kept as written */
         /* unresolvable so:/cmd:/pc:/path dependencies are dropped */
     }
     const char **v = out.v;
     size_t u = 0;
     if (ok && out.n) {
-        qsort(v, out.n, sizeof *v, str_cmp);
+        qsort(v, out.n, sizeof *v, cg_strptr_cmp);
         for (size_t i = 0; i < out.n; i++)
             if (strcmp(v[i], r->name) && (u == 0 || strcmp(v[u - 1], v[i])))
                 v[u++] = v[i];
@@ -364,22 +340,22 @@ static cg_status apk_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, si
     cg_arena *a = cg_cat_arena(ctx);
     const cg_distro *d = cg_cat_distro(ctx);
     const char *ns = d && d->id ? d->id : "alpine";
-    vec names = {0}, provs = {0};
+    cg_vec names = {0}, provs = {0};
     cg_status st = CG_OK;
     for (size_t i = 0; i < n && st == CG_OK; i++) {
         const apk_result *r = nodes[i]->result;
         for (size_t k = 0; r && k < r->n_recs && st == CG_OK; k++) {
-            if (!vec_push(&names, &r->recs[k].name, sizeof(char *)))
+            if (!cg_vec_push(&names, &r->recs[k].name, sizeof(char *)))
                 st = CG_ERR_NOMEM;
             for (size_t j = 0; j < r->recs[k].n_provides && st == CG_OK; j++) {
                 prov pv = {r->recs[k].provides[j], r->recs[k].name};
-                if (!vec_push(&provs, &pv, sizeof pv))
+                if (!cg_vec_push(&provs, &pv, sizeof pv))
                     st = CG_ERR_NOMEM;
             }
         }
     }
     if (st == CG_OK && names.n)
-        qsort(names.v, names.n, sizeof(char *), str_cmp);
+        qsort(names.v, names.n, sizeof(char *), cg_strptr_cmp);
     if (st == CG_OK && provs.n)
         qsort(provs.v, provs.n, sizeof(prov), prov_cmp);
     for (size_t i = 0; i < n && st == CG_OK; i++) {

@@ -6,6 +6,7 @@
 #include "catalog.h"
 
 #include "core/strmap.h"
+#include "core/vec.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,10 +20,8 @@ typedef struct own_entry {
 struct cg_cat_ctx {
     cg_arena *arena;
     cg_strmap owned; /* path without leading "/" -> own_entry */
-    cg_package **pkgs;
-    size_t n_pkgs, cap_pkgs;
-    const char **warns;
-    size_t n_warns, cap_warns;
+    cg_vec pkgs;  /* cg_package * */
+    cg_vec warns; /* const char * */
     cg_distro *distro;
 };
 
@@ -40,36 +39,20 @@ void cg_cat_ctx_free(cg_cat_ctx *ctx)
 {
     if (!ctx)
         return;
-    free(ctx->pkgs);
-    free(ctx->warns);
+    free(ctx->pkgs.v);
+    free(ctx->warns.v);
     cg_strmap_free(&ctx->owned);
     free(ctx);
 }
 
 cg_arena *cg_cat_arena(cg_cat_ctx *ctx) { return ctx->arena; }
 
-static int grow(void *pp, size_t *cap, size_t n, size_t elem)
-{
-    if (n < *cap)
-        return 0;
-    size_t nc = *cap ? *cap * 2 : 64;
-    void *p = realloc(*(void **)pp, nc * elem);
-    if (!p)
-        return -1;
-    *(void **)pp = p;
-    *cap = nc;
-    return 0;
-}
-
 cg_package *cg_cat_add_package(cg_cat_ctx *ctx)
 {
-    if (grow(&ctx->pkgs, &ctx->cap_pkgs, ctx->n_pkgs, sizeof *ctx->pkgs))
-        return NULL;
     cg_package *p = cg_arena_alloc(ctx->arena, sizeof *p);
-    if (!p)
+    if (!p || !cg_vec_push(&ctx->pkgs, &p, sizeof p))
         return NULL;
     p->layer = -1;
-    ctx->pkgs[ctx->n_pkgs++] = p;
     return p;
 }
 
@@ -80,13 +63,11 @@ void cg_cat_warn(cg_cat_ctx *ctx, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (ctx->n_warns >= 10000) /* a hostile image must not grow this without bound */
-        return;
-    if (grow(&ctx->warns, &ctx->cap_warns, ctx->n_warns, sizeof *ctx->warns))
+    if (ctx->warns.n >= 10000) /* a hostile image must not grow this without bound */
         return;
     const char *w = cg_arena_strdup(ctx->arena, msg);
     if (w)
-        ctx->warns[ctx->n_warns++] = w;
+        cg_vec_push(&ctx->warns, &w, sizeof w);
 }
 
 void cg_cat_set_distro(cg_cat_ctx *ctx, cg_distro *d) { ctx->distro = d; }
@@ -154,8 +135,8 @@ void cg_cat_resolve_owners(cg_cat_ctx *ctx)
 {
     if (ctx->owned.count == 0)
         return;
-    for (size_t i = 0; i < ctx->n_pkgs; i++) {
-        cg_package *p = ctx->pkgs[i];
+    for (size_t i = 0; i < ctx->pkgs.n; i++) {
+        cg_package *p = ((cg_package **)ctx->pkgs.v)[i];
         if (!p->n_locations || !strcmp(p->type ? p->type : "", "deb") || !strcmp(p->type ? p->type : "", "apk") ||
             !strcmp(p->type ? p->type : "", "rpm"))
             continue;
@@ -170,10 +151,16 @@ void cg_cat_resolve_owners(cg_cat_ctx *ctx)
     }
 }
 
-size_t cg_cat_n_packages(const cg_cat_ctx *ctx) { return ctx->n_pkgs; }
-cg_package *cg_cat_package(cg_cat_ctx *ctx, size_t i) { return i < ctx->n_pkgs ? ctx->pkgs[i] : NULL; }
-size_t cg_cat_n_warnings(const cg_cat_ctx *ctx) { return ctx->n_warns; }
-const char *cg_cat_warning(const cg_cat_ctx *ctx, size_t i) { return i < ctx->n_warns ? ctx->warns[i] : NULL; }
+size_t cg_cat_n_packages(const cg_cat_ctx *ctx) { return ctx->pkgs.n; }
+cg_package *cg_cat_package(cg_cat_ctx *ctx, size_t i)
+{
+    return i < ctx->pkgs.n ? ((cg_package **)ctx->pkgs.v)[i] : NULL;
+}
+size_t cg_cat_n_warnings(const cg_cat_ctx *ctx) { return ctx->warns.n; }
+const char *cg_cat_warning(const cg_cat_ctx *ctx, size_t i)
+{
+    return i < ctx->warns.n ? ((const char **)ctx->warns.v)[i] : NULL;
+}
 cg_distro *cg_cat_take_distro(cg_cat_ctx *ctx) { return ctx->distro; }
 
 static int node_cmp(const void *a, const void *b)

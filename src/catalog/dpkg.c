@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "catalog/catalog.h"
+#include "core/vec.h"
 #include "catalog/license.h"
 
 #define DPKG_STATUS_MAX (32u * 1024u * 1024u)
@@ -307,28 +308,8 @@ static span rel_name(span alt)
     return (span){alt.p, i};
 }
 
-typedef struct vec {
-    void *v;
-    size_t n, cap;
-} vec;
-
-static bool vec_push(vec *x, const void *item, size_t sz)
-{
-    if (x->n == x->cap) {
-        size_t nc = x->cap ? x->cap * 2 : 16;
-        void *p = realloc(x->v, nc * sz);
-        if (!p)
-            return false;
-        x->v = p;
-        x->cap = nc;
-    }
-    memcpy((char *)x->v + x->n * sz, item, sz);
-    x->n++;
-    return true;
-}
-
 /* Depends-style field -> relations (alternatives split on '|') appended to rels. */
-static bool parse_rels(cg_arena *a, span s, vec *rels)
+static bool parse_rels(cg_arena *a, span s, cg_vec *rels)
 {
     if (s.n > REL_MAX)
         return true; /* ignored; the caller's package still counts */
@@ -356,7 +337,7 @@ static bool parse_rels(cg_arena *a, span s, vec *rels)
         }
         if (na) {
             dpkg_rel r = {cg_arena_memdup(a, alts, na * sizeof alts[0]), na};
-            if (!r.alts || !vec_push(rels, &r, sizeof r))
+            if (!r.alts || !cg_vec_push(rels, &r, sizeof r))
                 return false;
         }
         i = j + 1;
@@ -407,7 +388,7 @@ typedef struct counts {
 } counts;
 
 /* Build one record from an installed paragraph; false on OOM only. */
-static bool make_rec(cg_arena *a, const para *pp, vec *recs, counts *c)
+static bool make_rec(cg_arena *a, const para *pp, cg_vec *recs, counts *c)
 {
     span name = first_line(pp->f[F_PACKAGE]);
     if (!pp->seen[F_PACKAGE] || name.n == 0) {
@@ -454,7 +435,7 @@ static bool make_rec(cg_arena *a, const para *pp, vec *recs, counts *c)
     r.desc = dup_text(a, pp->f[F_DESC], &oom);
     if (oom)
         return false;
-    vec rels = {0};
+    cg_vec rels = {0};
     bool ok = parse_rels(a, pp->f[F_PREDEPENDS], &rels) && parse_rels(a, pp->f[F_DEPENDS], &rels);
     if (ok && rels.n) {
         r.rels = cg_arena_memdup(a, rels.v, rels.n * sizeof(dpkg_rel));
@@ -462,14 +443,14 @@ static bool make_rec(cg_arena *a, const para *pp, vec *recs, counts *c)
         ok = r.rels != NULL;
     }
     free(rels.v);
-    vec prov = {0};
+    cg_vec prov = {0};
     if (ok) {
-        vec tmp = {0};
+        cg_vec tmp = {0};
         ok = parse_rels(a, pp->f[F_PROVIDES], &tmp);
         for (size_t i = 0; ok && i < tmp.n; i++) {
             const dpkg_rel *pr = (const dpkg_rel *)tmp.v + i;
             for (size_t k = 0; ok && k < pr->n_alts; k++)
-                ok = vec_push(&prov, &pr->alts[k], sizeof(char *));
+                ok = cg_vec_push(&prov, &pr->alts[k], sizeof(char *));
         }
         free(tmp.v);
     }
@@ -479,7 +460,7 @@ static bool make_rec(cg_arena *a, const para *pp, vec *recs, counts *c)
         ok = r.provides != NULL;
     }
     free(prov.v);
-    return ok && vec_push(recs, &r, sizeof r);
+    return ok && cg_vec_push(recs, &r, sizeof r);
 }
 
 static cg_status parse_status(cg_cat_ctx *ctx, const cg_cat_file *f, dpkg_result *res,
@@ -489,7 +470,7 @@ static cg_status parse_status(cg_cat_ctx *ctx, const cg_cat_file *f, dpkg_result
     bool status_d = !strncmp(f->path, STATUSD_DIR, sizeof STATUSD_DIR - 1);
     walker w = {f->data, f->data + f->len, 0};
     para pp;
-    vec recs = {0};
+    cg_vec recs = {0};
     counts c = {0};
     while (next_para(&w, &pp, NULL, NULL)) {
         if (!status_installed(&pp, status_d)) {
@@ -526,7 +507,7 @@ static cg_status parse_status(cg_cat_ctx *ctx, const cg_cat_file *f, dpkg_result
 
 typedef struct lic_acc {
     cg_arena *a;
-    vec lics;
+    cg_vec lics;
     bool oom;
 } lic_acc;
 
@@ -537,7 +518,7 @@ static void on_license(void *ud, span first)
         return;
     cg_license l;
     if (cg_license_map(acc->a, (const char *)first.p, first.n, &l) != 0 ||
-        !vec_push(&acc->lics, &l, sizeof l))
+        !cg_vec_push(&acc->lics, &l, sizeof l))
         acc->oom = true;
 }
 
@@ -678,11 +659,6 @@ typedef struct prov {
     const char *virt, *pkg;
 } prov;
 
-static int str_cmp(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
 static int prov_cmp(const void *x, const void *y)
 {
     return strcmp(((const prov *)x)->virt, ((const prov *)y)->virt);
@@ -697,17 +673,17 @@ typedef struct dep_index {
 
 static bool installed(const dep_index *ix, const char *name)
 {
-    return ix->n_names && bsearch(&name, ix->names, ix->n_names, sizeof name, str_cmp);
+    return ix->n_names && bsearch(&name, ix->names, ix->n_names, sizeof name, cg_strptr_cmp);
 }
 
 /* Resolve one relation into out (names); see the header comment of finish. */
-static bool resolve_rel(const dep_index *ix, const dpkg_rel *rel, vec *out)
+static bool resolve_rel(const dep_index *ix, const dpkg_rel *rel, cg_vec *out)
 {
     size_t before = out->n;
     for (size_t i = 0; i < rel->n_alts; i++) {
         const char *nm = rel->alts[i];
         if (installed(ix, nm)) {
-            if (!vec_push(out, &nm, sizeof nm))
+            if (!cg_vec_push(out, &nm, sizeof nm))
                 return false;
             continue;
         }
@@ -718,17 +694,17 @@ static bool resolve_rel(const dep_index *ix, const dpkg_rel *rel, vec *out)
         while (p > ix->provs && !strcmp(p[-1].virt, nm))
             p--;
         for (; p < ix->provs + ix->n_provs && !strcmp(p->virt, nm); p++)
-            if (!vec_push(out, &p->pkg, sizeof p->pkg))
+            if (!cg_vec_push(out, &p->pkg, sizeof p->pkg))
                 return false;
     }
     if (out->n == before) /* nothing installed satisfies it: keep the first as written */
-        return vec_push(out, &rel->alts[0], sizeof(char *));
+        return cg_vec_push(out, &rel->alts[0], sizeof(char *));
     return true;
 }
 
 static cg_status set_depends(cg_arena *a, const dep_index *ix, const dpkg_rec *r, cg_package *p)
 {
-    vec out = {0};
+    cg_vec out = {0};
     for (size_t i = 0; i < r->n_rels; i++)
         if (!resolve_rel(ix, &r->rels[i], &out)) {
             free(out.v);
@@ -737,7 +713,7 @@ static cg_status set_depends(cg_arena *a, const dep_index *ix, const dpkg_rec *r
     const char **v = out.v;
     size_t u = 0;
     if (out.n) {
-        qsort(v, out.n, sizeof *v, str_cmp);
+        qsort(v, out.n, sizeof *v, cg_strptr_cmp);
         for (size_t i = 0; i < out.n; i++)
             if (strcmp(v[i], r->name) && (u == 0 || strcmp(v[u - 1], v[i])))
                 v[u++] = v[i];
@@ -761,7 +737,7 @@ static cg_status dpkg_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, s
     cg_arena *a = cg_cat_arena(ctx);
     const cg_distro *d = cg_cat_distro(ctx);
     const char *ns = d && d->id ? d->id : "debian";
-    vec names = {0}, provs = {0}, pkgs = {0};
+    cg_vec names = {0}, provs = {0}, pkgs = {0};
     cg_status st = CG_OK;
 
     for (size_t i = 0; i < n && st == CG_OK; i++) {
@@ -770,11 +746,11 @@ static cg_status dpkg_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, s
             continue;
         for (size_t k = 0; k < r->n_recs && st == CG_OK; k++) {
             const dpkg_rec *rec = &r->recs[k];
-            if (!vec_push(&names, &rec->name, sizeof rec->name))
+            if (!cg_vec_push(&names, &rec->name, sizeof rec->name))
                 st = CG_ERR_NOMEM;
             for (size_t j = 0; j < rec->n_provides && st == CG_OK; j++) {
                 prov pv = {rec->provides[j], rec->name};
-                if (!vec_push(&provs, &pv, sizeof pv))
+                if (!cg_vec_push(&provs, &pv, sizeof pv))
                     st = CG_ERR_NOMEM;
             }
         }
@@ -782,7 +758,7 @@ static cg_status dpkg_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, s
     dep_index ix = {names.v, names.n, provs.v, provs.n};
     if (st == CG_OK) {
         if (ix.n_names)
-            qsort(ix.names, ix.n_names, sizeof *ix.names, str_cmp);
+            qsort(ix.names, ix.n_names, sizeof *ix.names, cg_strptr_cmp);
         if (ix.n_provs)
             qsort(ix.provs, ix.n_provs, sizeof *ix.provs, prov_cmp);
     }
@@ -794,7 +770,7 @@ static cg_status dpkg_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, s
         for (size_t k = 0; k < r->n_recs && st == CG_OK; k++) {
             const dpkg_rec *rec = &r->recs[k];
             cg_package *p = cg_cat_add_package(ctx);
-            if (!p || !vec_push(&pkgs, &p, sizeof p)) {
+            if (!p || !cg_vec_push(&pkgs, &p, sizeof p)) {
                 st = CG_ERR_NOMEM;
                 break;
             }

@@ -28,6 +28,7 @@
 
 #include "catalog/license.h"
 #include "catalog/rpm_internal.h"
+#include "core/vec.h"
 
 #define RPM_DB_MAX ((size_t)512 * 1024 * 1024)     /* Packages, Packages.db: read by page */
 #define RPM_SQLITE_MAX ((size_t)256 * 1024 * 1024) /* rpmdb.sqlite: held in memory */
@@ -355,31 +356,6 @@ static int cap_cmp(const void *x, const void *y)
     return c ? c : strcmp(((const cap *)x)->pkg, ((const cap *)y)->pkg);
 }
 
-static int str_cmp(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-typedef struct vec {
-    void *v;
-    size_t n, cap;
-} vec;
-
-static bool vec_push(vec *x, const void *item, size_t sz)
-{
-    if (x->n == x->cap) {
-        size_t nc = x->cap ? x->cap * 2 : 16;
-        void *p = realloc(x->v, nc * sz);
-        if (!p)
-            return false;
-        x->v = p;
-        x->cap = nc;
-    }
-    memcpy((char *)x->v + x->n * sz, item, sz);
-    x->n++;
-    return true;
-}
-
 /* Each string of an rpm_strs in turn: *p = NULL to start; false at the end. */
 static bool next_str(const rpm_strs *s, const char **p)
 {
@@ -398,14 +374,14 @@ typedef struct finish_state {
     cg_cat_ctx *ctx;
     const char **req_paths;
     size_t n_req_paths;
-    vec caps; /* cap */
+    cg_vec caps; /* cap */
 } finish_state;
 
 static cg_status own_file(finish_state *fs, const char *path, const rpm_rec *r)
 {
-    if (fs->n_req_paths && bsearch(&path, fs->req_paths, fs->n_req_paths, sizeof path, str_cmp)) {
+    if (fs->n_req_paths && bsearch(&path, fs->req_paths, fs->n_req_paths, sizeof path, cg_strptr_cmp)) {
         cap c = {path, r->name};
-        if (!vec_push(&fs->caps, &c, sizeof c))
+        if (!cg_vec_push(&fs->caps, &c, sizeof c))
             return CG_ERR_NOMEM;
     }
     return cg_cat_own(fs->ctx, path, r->name, "rpm");
@@ -444,7 +420,7 @@ static cg_status own_files(finish_state *fs, const rpm_rec *r)
  * list); rpmlib(...) and unresolvable requirements are dropped. */
 static cg_status set_depends(cg_arena *a, const cap *caps, size_t n_caps, const rpm_rec *r, cg_package *p)
 {
-    vec out = {0};
+    cg_vec out = {0};
     bool ok = true;
     const char *s = NULL;
     while (ok && out.n < 4096 && next_str(&r->requires, &s)) {
@@ -458,12 +434,12 @@ static cg_status set_depends(cg_arena *a, const cap *caps, size_t n_caps, const 
                 hi = mid;
         }
         for (size_t k = lo; ok && k < n_caps && !strcmp(caps[k].cap, s); k++)
-            ok = vec_push(&out, &caps[k].pkg, sizeof(char *));
+            ok = cg_vec_push(&out, &caps[k].pkg, sizeof(char *));
     }
     const char **v = out.v;
     size_t u = 0;
     if (ok && out.n) {
-        qsort(v, out.n, sizeof *v, str_cmp);
+        qsort(v, out.n, sizeof *v, cg_strptr_cmp);
         for (size_t i = 0; i < out.n; i++)
             if (strcmp(v[i], r->name) && (u == 0 || strcmp(v[u - 1], v[i])))
                 v[u++] = v[i];
@@ -518,13 +494,13 @@ static cg_status fill_package(cg_cat_ctx *ctx, const char *ns, const cg_cat_node
 /* Paths that some package requires, sorted and unique, into fs. */
 static cg_status collect_req_paths(finish_state *fs, const cg_cat_node *const *nodes, size_t n)
 {
-    vec v = {0};
+    cg_vec v = {0};
     for (size_t i = 0; i < n; i++) {
         const rpm_result *r = nodes[i]->result;
         for (size_t k = 0; r && k < r->n_recs; k++) {
             const char *s = NULL;
             while (next_str(&r->recs[k].requires, &s))
-                if (s[0] == '/' && !vec_push(&v, &s, sizeof s)) {
+                if (s[0] == '/' && !cg_vec_push(&v, &s, sizeof s)) {
                     free(v.v);
                     return CG_ERR_NOMEM;
                 }
@@ -533,7 +509,7 @@ static cg_status collect_req_paths(finish_state *fs, const cg_cat_node *const *n
     const char **p = v.v;
     size_t u = 0;
     if (v.n) {
-        qsort(p, v.n, sizeof *p, str_cmp);
+        qsort(p, v.n, sizeof *p, cg_strptr_cmp);
         for (size_t i = 0; i < v.n; i++)
             if (u == 0 || strcmp(p[u - 1], p[i]))
                 p[u++] = p[i];
@@ -550,7 +526,7 @@ static cg_status rpm_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, si
     const cg_distro *d = cg_cat_distro(ctx);
     const char *ns = d && d->id && *d->id ? d->id : NULL;
     finish_state fs = {.ctx = ctx};
-    vec done = {0}; /* emitted, sorted by rec */
+    cg_vec done = {0}; /* emitted, sorted by rec */
     cg_status st = collect_req_paths(&fs, nodes, n);
     for (size_t i = 0; i < n && st == CG_OK; i++) {
         const rpm_result *r = nodes[i]->result;
@@ -570,7 +546,7 @@ static cg_status rpm_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, si
                 continue;
             }
             cg_package *p = cg_cat_add_package(ctx);
-            if (!p || !vec_push(&done, &key, sizeof key)) {
+            if (!p || !cg_vec_push(&done, &key, sizeof key)) {
                 st = CG_ERR_NOMEM;
                 break;
             }
@@ -581,7 +557,7 @@ static cg_status rpm_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, si
             const char *s = NULL;
             while (st == CG_OK && next_str(&rec->provides, &s)) {
                 cap c = {s, rec->name};
-                if (!vec_push(&fs.caps, &c, sizeof c))
+                if (!cg_vec_push(&fs.caps, &c, sizeof c))
                     st = CG_ERR_NOMEM;
             }
             if (st == CG_OK)

@@ -16,6 +16,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/purl.h"
+#include "core/vec.h"
 #include "cgate/sbom.h"
 #include "image/overlay.h"
 #include "image/transport.h"
@@ -300,10 +301,7 @@ static cg_status run_finish(build_state *bs, size_t c, cg_error *err)
 {
     cg_overlay *ov = &bs->ov;
     cg_arena *a = &bs->sbom->arena;
-    size_t n = 0, cap = 16;
-    const cg_cat_node **list = malloc(cap * sizeof *list);
-    if (!list)
-        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    cg_vec list = {0}; /* const cg_cat_node * */
     cg_status st = CG_OK;
     for (size_t i = 0; i < ov->nodes.cap && st == CG_OK; i++) {
         if (!cg_strmap_live(&ov->nodes.slots[i]))
@@ -321,28 +319,17 @@ static cg_status run_finish(build_state *bs, size_t c, cg_error *err)
             }
         }
         const cg_cat_node *cn = cat_chain(a, target, on->path, c);
-        if (!cn) {
+        if (!cn || !cg_vec_push(&list, &cn, sizeof cn))
             st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-            break;
-        }
-        if (n == cap) {
-            cap *= 2;
-            const cg_cat_node **nl = realloc(list, cap * sizeof *nl);
-            if (!nl) {
-                st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-                break;
-            }
-            list = nl;
-        }
-        list[n++] = cn;
     }
     if (st == CG_OK) {
-        qsort(list, n, sizeof *list, node_cmp);
-        st = cg_catalogers[c]->finish(bs->ctx, list, n, err);
+        if (list.n > 1)
+            qsort(list.v, list.n, sizeof(const cg_cat_node *), node_cmp);
+        st = cg_catalogers[c]->finish(bs->ctx, (const cg_cat_node *const *)list.v, list.n, err);
         if (st != CG_OK)
             cg_error_prefix(err, "%s cataloger", cg_catalogers[c]->name);
     }
-    free(list);
+    free(list.v);
     return st;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "catalog/license.h"
+#include "core/vec.h"
 #include "sbom/writers.h"
 
 /* Whether id is in CycloneDX's spdx.schema.json enum (table at the end). */
@@ -244,7 +245,7 @@ static json_t *dependencies(cg_wmodel *m, cg_jctx *j)
     for (size_t i = 0; i < n; i++) {
         json_t *d = cg_j_obj(j), *on = cg_j_arr(j);
         if (e[i].n_on)
-            qsort(e[i].on, e[i].n_on, sizeof *e[i].on, cg_w_strptr_cmp);
+            qsort(e[i].on, e[i].n_on, sizeof *e[i].on, cg_strptr_cmp);
         for (size_t k = 0; k < e[i].n_on; k++)
             cg_j_pushstr(j, on, e[i].on[k]);
         cg_j_str(j, d, "ref", e[i].ref);

@@ -14,6 +14,7 @@
 
 #include <openssl/evp.h>
 
+#include "core/vec.h"
 #include "sbom/writers.h"
 
 cg_status cg_sbom_format_parse(const char *s, cg_sbom_format *out)
@@ -93,11 +94,6 @@ int cg_strset_add(cg_arena *a, cg_strset *set, const char *s)
 }
 
 /* ---- small helpers ------------------------------------------------------ */
-
-int cg_w_strptr_cmp(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
 
 static const char *nz(const char *s) { return s ? s : ""; }
 
@@ -487,7 +483,7 @@ static int collect_ext_licrefs(cg_wmodel *m, cg_strset *ids)
             }
         }
     if (m->n_ext_licrefs)
-        qsort(m->ext_licrefs, m->n_ext_licrefs, sizeof *m->ext_licrefs, cg_w_strptr_cmp);
+        qsort(m->ext_licrefs, m->n_ext_licrefs, sizeof *m->ext_licrefs, cg_strptr_cmp);
     return 0;
 }
 

@@ -92,7 +92,6 @@ cg_status cg_w_uuid(const void *data, size_t len, char out[37], cg_error *err);
 cg_status cg_w_hash_hex(const char *s, size_t nbytes, char *out, cg_error *err);
 
 /* strcmp for qsort over arrays of const char *. */
-int cg_w_strptr_cmp(const void *a, const void *b);
 
 cg_status cg_write_cyclonedx(cg_wmodel *m, cg_buf *out, cg_error *err);
 cg_status cg_write_spdx(cg_wmodel *m, cg_buf *out, cg_error *err);
