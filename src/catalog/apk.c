@@ -23,7 +23,6 @@
 #define ID_MAX 512u
 #define TEXT_MAX 1024u
 #define DEPS_PER_PKG 4096u
-#define CHAIN_MAX 4096u
 
 typedef struct apk_rec {
     const char *name, *version, *arch, *origin, *maint, *desc;
@@ -263,17 +262,12 @@ static const apk_rec *find_rec(const apk_result *r, const char *name, const char
     return bsearch(&key, r->recs, r->n_recs, sizeof key, rec_cmp);
 }
 
-static int intro_layer(const cg_cat_node *top, const apk_rec *r)
+/* For cg_cat_intro_layer: does a lower db hold the same name/arch/version? */
+static bool same_rec(const void *result, const void *rec)
 {
-    int layer = top->layer;
-    size_t guard = 0;
-    for (const cg_cat_node *n = top->lower; n && guard < CHAIN_MAX; n = n->lower, guard++) {
-        const apk_rec *o = find_rec(n->result, r->name, r->arch);
-        if (!o || strcmp(o->version, r->version))
-            break;
-        layer = n->layer;
-    }
-    return layer;
+    const apk_rec *r = rec;
+    const apk_rec *o = find_rec(result, r->name, r->arch);
+    return o && !strcmp(o->version, r->version);
 }
 
 typedef struct prov {
@@ -380,7 +374,7 @@ static cg_status apk_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, si
                 p->licenses = rec->lic;
                 p->n_licenses = 1;
             }
-            p->layer = intro_layer(nodes[i], rec);
+            p->layer = cg_cat_intro_layer(nodes[i], same_rec, rec);
             st = cg_cat_add_location(ctx, p, nodes[i]->path, nodes[i]->layer);
             if (st == CG_OK)
                 st = set_depends(a, names.v, names.n, provs.v, provs.n, rec, p);

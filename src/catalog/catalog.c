@@ -90,6 +90,18 @@ cg_status cg_cat_add_location(cg_cat_ctx *ctx, cg_package *pkg, const char *path
     return CG_OK;
 }
 
+int cg_cat_intro_layer(const cg_cat_node *top, bool (*same)(const void *result, const void *rec), const void *rec)
+{
+    int layer = top->layer;
+    size_t guard = 0; /* chains are as long as the image has layers; bound it anyway */
+    for (const cg_cat_node *n = top->lower; n && guard < 4096; n = n->lower, guard++) {
+        if (!same(n->result, rec))
+            break;
+        layer = n->layer;
+    }
+    return layer;
+}
+
 static int prop_cmp(const void *a, const void *b)
 {
     const cg_prop *x = a, *y = b;

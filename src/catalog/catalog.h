@@ -97,6 +97,10 @@ void cg_cat_warn(cg_cat_ctx *ctx, const char *fmt, ...) __attribute__((format(pr
 /* Set the distro (os-release cataloger). */
 void cg_cat_set_distro(cg_cat_ctx *ctx, cg_distro *d);
 const cg_distro *cg_cat_distro(cg_cat_ctx *ctx);
+/* The layer that introduced a record found in `top`: the lowest layer of the
+ * top->lower chain from which every version of the file still holds it, as
+ * `same(result, rec)` decides (e.g. same name, arch and version). */
+int cg_cat_intro_layer(const cg_cat_node *top, bool (*same)(const void *result, const void *rec), const void *rec);
 /* Add a property (cg_prop) to pkg; name and value are copied. */
 cg_status cg_cat_add_prop(cg_cat_ctx *ctx, cg_package *pkg, const char *name, const char *value);
 /* OS package catalogers: declare that path (absolute or relative) was installed

@@ -26,7 +26,6 @@
 #define REL_MAX (1024u * 1024u)  /* Depends / Provides field bytes */
 #define RELS_PER_PKG 4096u
 #define LICS_PER_FILE 256u
-#define CHAIN_MAX 4096u
 
 #define STATUS_PATH "var/lib/dpkg/status"
 #define STATUSD_DIR "var/lib/dpkg/status.d/"
@@ -641,18 +640,12 @@ static cg_status dpkg_parse(cg_cat_ctx *ctx, const cg_cat_file *f, void **result
 
 /* ---------- finish ---------- */
 
-/* Lowest layer from which the same name/arch/version survives up to top. */
-static int intro_layer(const cg_cat_node *top, const dpkg_rec *r)
+/* For cg_cat_intro_layer: does a lower status file hold the same name/arch/version? */
+static bool same_rec(const void *result, const void *rec)
 {
-    int layer = top->layer;
-    size_t guard = 0;
-    for (const cg_cat_node *n = top->lower; n && guard < CHAIN_MAX; n = n->lower, guard++) {
-        const dpkg_rec *o = find_rec(n->result, r->name, r->arch);
-        if (!o || strcmp(o->version, r->version))
-            break;
-        layer = n->layer;
-    }
-    return layer;
+    const dpkg_rec *r = rec;
+    const dpkg_rec *o = find_rec(result, r->name, r->arch);
+    return o && !strcmp(o->version, r->version);
 }
 
 typedef struct prov {
@@ -784,7 +777,7 @@ static cg_status dpkg_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, s
             p->supplier = rec->supplier;
             p->description = rec->desc;
             p->cataloger = "dpkg";
-            p->layer = intro_layer(nodes[i], rec);
+            p->layer = cg_cat_intro_layer(nodes[i], same_rec, rec);
             st = cg_cat_add_location(ctx, p, nodes[i]->path, nodes[i]->layer);
             if (st == CG_OK)
                 st = set_depends(a, &ix, rec, p);

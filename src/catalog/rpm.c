@@ -33,7 +33,6 @@
 #define RPM_DB_MAX ((size_t)512 * 1024 * 1024)     /* Packages, Packages.db: read by page */
 #define RPM_SQLITE_MAX ((size_t)256 * 1024 * 1024) /* rpmdb.sqlite: held in memory */
 #define BAD_HDR_WARNS 20u
-#define CHAIN_MAX 4096u
 #define SQLITE_STEPS_MAX 200000 /* progress callbacks of 1000 VM steps each */
 
 static const char *const rpm_dirs[] = {"var/lib/rpm/", "usr/lib/sysimage/rpm/", "usr/share/rpm/"};
@@ -303,16 +302,10 @@ static const rpm_rec *find_rec(const rpm_result *r, const rpm_rec *key)
 }
 
 /* Lowest layer from which the same package survives, unchanged, up to top. */
-static int intro_layer(const cg_cat_node *top, const rpm_rec *r)
+/* For cg_cat_intro_layer: does a lower db hold the same package? */
+static bool same_rec(const void *result, const void *rec)
 {
-    int layer = top->layer;
-    size_t guard = 0;
-    for (const cg_cat_node *n = top->lower; n && guard < CHAIN_MAX; n = n->lower, guard++) {
-        if (!find_rec(n->result, r))
-            break;
-        layer = n->layer;
-    }
-    return layer;
+    return find_rec(result, rec) != NULL;
 }
 
 /* "glibc-2.35-1.cm2.src.rpm" -> name "glibc", version "2.35-1.cm2". */
@@ -465,7 +458,7 @@ static cg_status fill_package(cg_cat_ctx *ctx, const char *ns, const cg_cat_node
     p->supplier = r->vendor;
     p->description = r->summary;
     p->cataloger = "rpm";
-    p->layer = intro_layer(node, r);
+    p->layer = cg_cat_intro_layer(node, same_rec, r);
     if (r->sourcerpm) {
         const char *sn, *sv;
         split_srpm(a, r->sourcerpm, &sn, &sv);
