@@ -456,11 +456,18 @@ cg_status npm_parse_yarn_lock(cg_cat_ctx *ctx, const cg_cat_file *f, npm_result 
             continue;
         if (indent <= 2) {
             in_deps = false;
-            if (t.n > 7 && !memcmp(t.p, "version", 7) && (t.p[7] == ' ' || t.p[7] == ':')) {
-                b.version = unquote((span){t.p + 8, t.n - 8});
-            } else if (span_is(t, "dependencies:") || span_is(t, "optionalDependencies:")) {
+            /* `version "1.0.0"`, `"version" "1.0.0"` (v1), `version: 1.0.0` (berry) */
+            size_t i = t.p[0] == '"' ? 1 : 0;
+            while (i < t.n && t.p[i] != ' ' && t.p[i] != ':' && t.p[i] != '"')
+                i++;
+            span key = {t.p + (t.p[0] == '"'), i - (t.p[0] == '"')};
+            while (i < t.n && (t.p[i] == '"' || t.p[i] == ':'))
+                i++;
+            span val = unquote((span){t.p + i, t.n - i});
+            if (span_is(key, "version"))
+                b.version = val;
+            else if ((span_is(key, "dependencies") || span_is(key, "optionalDependencies")) && val.n == 0)
                 in_deps = true;
-            }
             continue;
         }
         if (in_deps && b.deps.n < MAX_DEPS) {
@@ -553,6 +560,12 @@ static bool pnpm_key(int major, const char *k, size_t n, span *name, span *ver)
     return true;
 }
 
+static bool frame_key_is(const yframe *f, const char *lit)
+{
+    size_t n = strlen(lit);
+    return f->key_len == n && !memcmp(f->key, lit, n);
+}
+
 static bool pnpm_end_pkg(pnpm_state *s, const char *key, size_t key_len)
 {
     span name = {0}, ver = {0};
@@ -564,7 +577,8 @@ static bool pnpm_end_pkg(pnpm_state *s, const char *key, size_t key_len)
     bool ok = true;
     if ((!have && !s->cur_name_field.n) || !npm_valid_name(name.p, name.n) ||
         !npm_valid_version(ver.p, ver.n) || memchr(ver.p, ':', ver.n)) {
-        s->bad++;
+        if (!frame_key_is(&s->st[0], "snapshots")) /* snapshots repeat packages' keys */
+            s->bad++;
         free(s->deps.v);
     } else if (s->recs.n < MAX_RECS) {
         s->cur.name = cg_arena_strndup(s->a, name.p, name.n);
@@ -579,12 +593,6 @@ static bool pnpm_end_pkg(pnpm_state *s, const char *key, size_t key_len)
     s->cur_name_field = s->cur_ver_field = (span){0};
     s->in_pkg = false;
     return ok;
-}
-
-static bool frame_key_is(const yframe *f, const char *lit)
-{
-    size_t n = strlen(lit);
-    return f->key_len == n && !memcmp(f->key, lit, n);
 }
 
 /* A scalar value (or key) at the current depth. */

@@ -216,8 +216,8 @@ static bool parse_headers(const char *p, size_t len, meta *m, size_t *junk)
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         span line = {p, (size_t)((nl ? nl : end) - p)};
         p = nl ? nl + 1 : end;
-        if (trim(line).n == 0)
-            break;
+        if (line.n == 0 || (line.n == 1 && line.p[0] == '\r'))
+            break; /* a whitespace-only line is a continuation (PKG-INFO descriptions) */
         if (line.p[0] == ' ' || line.p[0] == '\t') {
             if (cur && !cur_multi) /* extend the single-valued field */
                 cur->n = (size_t)(line.p + line.n - cur->p);
@@ -264,19 +264,19 @@ static bool add_lic(cg_arena *a, py_vec *lics, span s)
     return py_vec_push(lics, &l, sizeof l);
 }
 
-/* License-Expression, else License (a name, not a whole licence text), else
- * the License :: classifiers. */
+/* License-Expression, else the License :: classifiers (specific names),
+ * else License (when it is a name rather than a whole licence text) - the
+ * order Trivy's packaging parser uses. */
 static bool meta_licenses(cg_arena *a, const meta *m, py_rec *r)
 {
     py_vec lics = {0};
     bool ok = true;
     if (m->license_expr.n)
         ok = add_lic(a, &lics, m->license_expr);
+    for (size_t i = 0; ok && !m->license_expr.n && i < m->classifiers.n; i++)
+        ok = add_lic(a, &lics, ((span *)m->classifiers.v)[i]);
     if (ok && !lics.n && m->license.n)
         ok = add_lic(a, &lics, m->license);
-    bool from_fields = lics.n > 0;
-    for (size_t i = 0; ok && !from_fields && i < m->classifiers.n; i++)
-        ok = add_lic(a, &lics, ((span *)m->classifiers.v)[i]);
     if (ok && lics.n) {
         r->lics = cg_arena_memdup(a, lics.v, lics.n * sizeof(cg_license));
         r->n_lics = lics.n;
