@@ -163,7 +163,7 @@ bool npm_json_licenses(cg_arena *a, const json_t *obj, cg_license **out, size_t 
     } else if (json_is_object(l) && cg_json_str(l, "type")) {
         ok = add_license(a, cg_json_str(l, "type"), &lics);
     } else {
-        json_t *arr = json_object_get(obj, "licenses");
+        json_t *arr = json_is_array(l) ? l : json_object_get(obj, "licenses");
         if (json_is_string(arr))
             ok = add_license(a, json_string_value(arr), &lics);
         for (size_t i = 0; ok && json_is_array(arr) && i < json_array_size(arr); i++) {
@@ -639,15 +639,33 @@ static bool pnpm_scalar(pnpm_state *s, const char *t, size_t n)
     return true;
 }
 
+static void yaml_diag_discard(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+    (void)diag;
+    (void)user;
+    (void)buf;
+    (void)len;
+}
+
 cg_status npm_parse_pnpm_lock(cg_cat_ctx *ctx, const cg_cat_file *f, npm_result *res,
                               cg_error *err)
 {
     /* libfyaml wants a NUL-terminated buffer */
     char *buf = malloc(f->len + 1);
     pnpm_state *s = calloc(1, sizeof *s);
-    struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_DISABLE_MMAP_OPT};
-    struct fy_parser *fyp = buf && s ? fy_parser_create(&cfg) : NULL;
+    /* libfyaml prints parse errors unless given a diagnostic object that
+     * discards them; catalogers never print (the warning says it instead) */
+    struct fy_diag_cfg dcfg;
+    fy_diag_cfg_default(&dcfg);
+    dcfg.fp = NULL;
+    dcfg.output_fn = yaml_diag_discard;
+    dcfg.level = FYET_MAX;
+    struct fy_diag *diag = fy_diag_create(&dcfg);
+    struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_DISABLE_MMAP_OPT, .diag = diag};
+    struct fy_parser *fyp = buf && s && diag ? fy_parser_create(&cfg) : NULL;
     if (!fyp) {
+        if (diag)
+            fy_diag_destroy(diag);
         free(buf);
         free(s);
         return cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", f->path);
@@ -706,6 +724,7 @@ cg_status npm_parse_pnpm_lock(cg_cat_ctx *ctx, const cg_cat_file *f, npm_result 
     if (ok && !problem && fy_parser_get_stream_error(fyp))
         problem = "is not valid YAML";
     fy_parser_destroy(fyp);
+    fy_diag_destroy(diag);
     free(buf);
     free(s->deps.v);
     if (problem)
