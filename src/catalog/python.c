@@ -65,7 +65,7 @@ static int file_kind(const char *path, size_t len)
         size_t s = dl;
         while (s > 0 && path[s - 1] != '/')
             s--; /* start of NAME.dist-info */
-        if (s < 15)
+        if (s < 14 || (s > 14 && path[s - 15] != '/'))
             return 0;
         return (ends_with(path, s, "site-packages/") || ends_with(path, s, "dist-packages/")) ? PY_INSTALLED : 0;
     }
