@@ -256,16 +256,46 @@ static const char *name_from_path(const char *path)
 /* v2/v3: {"packages": {"": root, "node_modules/a": {...}, "node_modules/a/node_modules/b": ...,
  * "packages/ws": workspace target, "node_modules/ws": {"link": true, "resolved": "packages/ws"}}}.
  * Link targets are reported under the name of the link that points at them. */
+#define MAX_LINKS 1024u
+
+typedef struct lock_link {
+    const char *path, *resolved;
+    size_t rlen;
+} lock_link;
+
 static bool lock_v2(lock_state *s, const json_t *pkgs)
 {
     static const char *const keys[] = {"dependencies", "optionalDependencies", "peerDependencies", NULL};
+    /* links first (bounded, so a hostile file cannot make this quadratic) */
+    lock_link links[64];
+    lock_link *lk = links;
+    size_t n_links = 0, cap = sizeof links / sizeof links[0];
     const char *path;
     json_t *e;
+    bool ok = true;
     json_object_foreach((json_t *)pkgs, path, e) {
-        if (!*path || !json_is_object(e))
+        const char *res = cg_json_str(e, "resolved");
+        if (!json_is_true(json_object_get(e, "link")) || !res || !*res || n_links >= MAX_LINKS)
             continue;
-        if (json_is_true(json_object_get(e, "link")))
-            continue; /* its target has its own entry */
+        if (n_links == cap) {
+            lock_link *nl = malloc(2 * cap * sizeof *nl);
+            if (!nl) {
+                ok = false;
+                break;
+            }
+            memcpy(nl, lk, n_links * sizeof *nl);
+            if (lk != links)
+                free(lk);
+            lk = nl;
+            cap *= 2;
+        }
+        lk[n_links++] = (lock_link){path, res, strlen(res)};
+    }
+    json_object_foreach((json_t *)pkgs, path, e) {
+        if (!ok)
+            break;
+        if (!*path || !json_is_object(e) || json_is_true(json_object_get(e, "link")))
+            continue; /* the root (the application), or a link: its target has its own entry */
         const char *name = cg_json_str(e, "name");
         const char *from_path = name_from_path(path);
         if (!strncmp(path, "node_modules/", 13)) {
@@ -275,25 +305,19 @@ static bool lock_v2(lock_state *s, const json_t *pkgs)
             /* not under node_modules: a workspace (link target) or something
              * inside one; report only what a link points at */
             const char *link_name = NULL;
-            const char *lp;
-            json_t *le;
-            json_object_foreach((json_t *)pkgs, lp, le) {
-                const char *res = cg_json_str(le, "resolved");
-                if (json_is_true(json_object_get(le, "link")) && res && *res &&
-                    !strncmp(path, res, strlen(res))) {
-                    link_name = name_from_path(lp);
-                    break;
-                }
-            }
+            for (size_t i = 0; i < n_links && !link_name; i++)
+                if (!strncmp(path, lk[i].resolved, lk[i].rlen))
+                    link_name = name_from_path(lk[i].path);
             if (!link_name)
                 continue;
             if (!name)
                 name = from_path ? from_path : link_name;
         }
-        if (!lock_add(s, name, e, keys))
-            return false;
+        ok = lock_add(s, name, e, keys);
     }
-    return true;
+    if (lk != links)
+        free(lk);
+    return ok;
 }
 
 cg_status npm_parse_package_lock(cg_cat_ctx *ctx, const cg_cat_file *f, npm_result *res,

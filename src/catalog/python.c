@@ -375,11 +375,48 @@ static cg_status python_parse(cg_cat_ctx *ctx, const cg_cat_file *f, void **resu
 
 /* ---------- finish ---------- */
 
+/* strcmp of two names after PEP 503 normalisation, without allocating */
+static int norm_cmp(const char *a, const char *b)
+{
+    for (;;) {
+        char x = *a, y = *b;
+        if (x == '-' || x == '_' || x == '.') {
+            x = '-';
+            while (a[1] == '-' || a[1] == '_' || a[1] == '.')
+                a++;
+        }
+        if (y == '-' || y == '_' || y == '.') {
+            y = '-';
+            while (b[1] == '-' || b[1] == '_' || b[1] == '.')
+                b++;
+        }
+        if (x >= 'A' && x <= 'Z')
+            x = (char)(x + 32);
+        if (y >= 'A' && y <= 'Z')
+            y = (char)(y + 32);
+        if (x != y || !x)
+            return (unsigned char)x - (unsigned char)y;
+        a++;
+        b++;
+    }
+}
+
+/* recs are sorted by (normalised name, version) */
 static bool same_rec(const py_result *r, const py_rec *x)
 {
-    for (size_t i = 0; r && i < r->n_recs; i++) /* lockfiles: rarely replaced, so rarely searched */
-        if (!strcmp(r->recs[i].name, x->name) && !strcmp(r->recs[i].version, x->version))
+    size_t lo = 0, hi = r ? r->n_recs : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = norm_cmp(r->recs[mid].name, x->name);
+        if (!c)
+            c = strcmp(r->recs[mid].version, x->version);
+        if (!c)
             return true;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return false;
 }
 
