@@ -1,7 +1,8 @@
 /*
  * catalogers.c - the table of catalogers.  Adding an ecosystem is one line
  * here plus its own file.  Order is the order finish() runs: os-release first,
- * because OS package catalogers may look at the distro.
+ * because OS package catalogers may look at the distro; OS package catalogers
+ * before language ones, because they declare which files they own.
  */
 #include "catalog.h"
 
@@ -9,11 +10,17 @@ extern const cg_cataloger cg_cataloger_os_release;
 extern const cg_cataloger cg_cataloger_dpkg;
 extern const cg_cataloger cg_cataloger_apk;
 extern const cg_cataloger cg_cataloger_rpm;
+extern const cg_cataloger cg_cataloger_npm;
+extern const cg_cataloger cg_cataloger_python;
+extern const cg_cataloger cg_cataloger_java;
 
 const cg_cataloger *const cg_catalogers[] = {
     &cg_cataloger_os_release,
     &cg_cataloger_dpkg,
     &cg_cataloger_apk,
     &cg_cataloger_rpm,
+    &cg_cataloger_npm,
+    &cg_cataloger_python,
+    &cg_cataloger_java,
 };
 const size_t cg_n_catalogers = sizeof cg_catalogers / sizeof cg_catalogers[0];

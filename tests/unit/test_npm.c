@@ -1,0 +1,482 @@
+/*
+ * test_npm.c - the npm cataloger on Trivy's fixtures: installed
+ * node_modules packages, the application package.json, package-lock v1/v2/v3,
+ * yarn v1 and berry, pnpm v5/v6/v9, exact sets against Trivy's golden
+ * reports, lockfiles ignored next to node_modules, and hostile input.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "catalog/catalog.h"
+
+extern const cg_cataloger cg_cataloger_npm;
+
+typedef struct blob {
+    uint8_t *data;
+    size_t len;
+} blob;
+
+static blob load(const char *rel)
+{
+    const char *root = getenv("CG_TEST_DATA");
+    assert_non_null(root);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/npm/%s", root, rel);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    blob b = {NULL, 0};
+    size_t cap = 0;
+    for (;;) {
+        if (b.len == cap) {
+            cap = cap ? cap * 2 : 65536;
+            b.data = realloc(b.data, cap);
+            assert_non_null(b.data);
+        }
+        size_t r = fread(b.data + b.len, 1, cap - b.len, f);
+        if (r == 0)
+            break;
+        b.len += r;
+    }
+    fclose(f);
+    return b;
+}
+
+typedef struct fx {
+    cg_arena a;
+    cg_cat_ctx *ctx;
+    cg_error err;
+} fx;
+
+static int setup(void **state)
+{
+    fx *x = calloc(1, sizeof *x);
+    cg_arena_init(&x->a);
+    x->ctx = cg_cat_ctx_new(&x->a);
+    *state = x;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *x = *state;
+    cg_cat_ctx_free(x->ctx);
+    cg_arena_free(&x->a);
+    free(x);
+    return 0;
+}
+
+static const char *prop(const cg_package *p, const char *name)
+{
+    for (size_t i = 0; i < p->n_props; i++)
+        if (!strcmp(p->props[i].name, name))
+            return p->props[i].value;
+    return NULL;
+}
+
+static const char *full_name(const cg_package *p, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s%s%s", p->namespace_ ? p->namespace_ : "", p->namespace_ ? "/" : "", p->name);
+    return buf;
+}
+
+static cg_package *pkg(cg_cat_ctx *ctx, const char *name, const char *version)
+{
+    char b[512];
+    for (size_t i = 0; i < cg_cat_n_packages(ctx); i++) {
+        cg_package *p = cg_cat_package(ctx, i);
+        if (!strcmp(full_name(p, b, sizeof b), name) && (!version || (p->version && !strcmp(p->version, version))))
+            return p;
+    }
+    fail_msg("package %s@%s not found", name, version ? version : "*");
+    return NULL;
+}
+
+static int line_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "name\tversion\n" of every package (skipping dev ones when no_dev), sorted. */
+static char *pkg_set(cg_cat_ctx *ctx, int no_dev)
+{
+    size_t n = cg_cat_n_packages(ctx), k = 0;
+    char **lines = calloc(n + 1, sizeof *lines);
+    size_t total = 1;
+    for (size_t i = 0; i < n; i++) {
+        cg_package *p = cg_cat_package(ctx, i);
+        if (no_dev && prop(p, "cgate:npm:dev"))
+            continue;
+        char b[512], l[1024];
+        snprintf(l, sizeof l, "%s\t%s\n", full_name(p, b, sizeof b), p->version ? p->version : "");
+        lines[k] = strdup(l);
+        total += strlen(l);
+        k++;
+    }
+    qsort(lines, k, sizeof *lines, line_cmp);
+    char *out = calloc(1, total);
+    for (size_t i = 0; i < k; i++) {
+        strcat(out, lines[i]);
+        free(lines[i]);
+    }
+    free(lines);
+    return out;
+}
+
+static void expect_set(cg_cat_ctx *ctx, const char *expected_file, int no_dev)
+{
+    blob want = load(expected_file);
+    char *w = calloc(1, want.len + 1);
+    memcpy(w, want.data, want.len);
+    char *got = pkg_set(ctx, no_dev);
+    if (strcmp(w, got))
+        fail_msg("package set differs from %s:\n--- want\n%s--- got\n%s", expected_file, w, got);
+    free(w);
+    free(got);
+    free(want.data);
+}
+
+static cg_status run(fx *x, const char *path, const char *fixture)
+{
+    blob b = load(fixture);
+    cg_cat_file f = {path, 0, b.data, b.len, -1, 0644};
+    cg_status st = cg_cat_run_files(x->ctx, &cg_cataloger_npm, &f, 1, &x->err);
+    free(b.data);
+    return st;
+}
+
+static cg_status run_mem(fx *x, const char *path, const char *data, size_t len)
+{
+    cg_cat_file f = {path, 0, (const uint8_t *)data, len, -1, 0644};
+    return cg_cat_run_files(x->ctx, &cg_cataloger_npm, &f, 1, &x->err);
+}
+
+static int has_warning(cg_cat_ctx *ctx, const char *needle)
+{
+    for (size_t i = 0; i < cg_cat_n_warnings(ctx); i++)
+        if (strstr(cg_cat_warning(ctx, i), needle))
+            return 1;
+    return 0;
+}
+
+static void test_wants(void **state)
+{
+    (void)state;
+    cg_cat_want w;
+#define W(p) cg_cataloger_npm.wants(p, strlen(p), &w)
+    assert_true(W("app/node_modules/express/package.json"));
+    assert_true(w.max_size < 50u * 1024 * 1024);
+    assert_false(w.essential);
+    assert_true(W("app/node_modules/@types/node/package.json"));
+    assert_true(W("app/node_modules/a/node_modules/b/package.json"));
+    assert_true(W("node_modules/.pnpm/lodash@4.17.4/node_modules/lodash/package.json"));
+    assert_true(W("usr/share/nodejs/acorn/package.json"));
+    assert_true(W("usr/share/nodejs/@types/node/package.json"));
+    assert_true(W("usr/lib/x86_64-linux-gnu/nodejs/foo/package.json"));
+    assert_true(W("app/package.json")); /* the application */
+    assert_true(W("package.json"));
+    assert_true(W("app/package-lock.json"));
+    assert_true(W("yarn.lock"));
+    assert_true(W("srv/pnpm-lock.yaml"));
+    /* files inside a package are not packages */
+    assert_false(W("app/node_modules/express/lib/package.json"));
+    assert_false(W("app/node_modules/express/test/fixtures/a/package.json"));
+    assert_false(W("usr/share/nodejs/acorn/dist/package.json"));
+    assert_false(W("app/node_modules/package.json"));
+    assert_false(W("app/node_modules/@types/package.json"));
+    /* lockfiles shipped inside packages are not the application's */
+    assert_false(W("app/node_modules/x/package-lock.json"));
+    assert_false(W("app/node_modules/x/yarn.lock"));
+    assert_false(W("app/mypackage.json"));
+    assert_false(W("app/xyarn.lock"));
+    assert_false(W("etc/passwd"));
+#undef W
+}
+
+static void test_node_modules(void **state)
+{
+    fx *x = *state;
+    static const char *const names[] = {"jquery", "promise", "react", "react-is", "redux", "z-lock"};
+    cg_cat_file f[7];
+    blob b[7];
+    char paths[7][256];
+    for (size_t i = 0; i < 6; i++) {
+        char rel[256];
+        snprintf(rel, sizeof rel, "repo-npm/node_modules/%s/package.json", names[i]);
+        b[i] = load(rel);
+        snprintf(paths[i], sizeof paths[i], "app/node_modules/%s/package.json", names[i]);
+        f[i] = (cg_cat_file){paths[i], 0, b[i].data, b[i].len, -1, 0644};
+    }
+    b[6] = load("repo-npm/package-lock.json");
+    f[6] = (cg_cat_file){"app/package-lock.json", 0, b[6].data, b[6].len, -1, 0644};
+    assert_int_equal(cg_cat_run_files(x->ctx, &cg_cataloger_npm, f, 7, &x->err), CG_OK);
+    for (size_t i = 0; i < 7; i++)
+        free(b[i].data);
+    /* node_modules next to the lockfile: only what is installed */
+    assert_int_equal(cg_cat_n_packages(x->ctx), 6);
+    cg_package *p = pkg(x->ctx, "jquery", "3.3.9");
+    assert_string_equal(p->type, "npm");
+    assert_string_equal(p->cataloger, "npm");
+    assert_null(p->namespace_);
+    assert_string_equal(prop(p, "cgate:npm:source"), "node_modules");
+    assert_string_equal(p->locations[0].path, "/app/node_modules/jquery/package.json");
+    assert_int_equal(p->n_licenses, 1);
+    assert_string_equal(p->licenses[0].value, "MIT");
+    assert_true(p->licenses[0].is_spdx);
+    p = pkg(x->ctx, "promise", "8.0.3");
+    assert_int_equal(p->n_depends, 1);
+    assert_string_equal(p->depends[0], "asap");
+    pkg(x->ctx, "z-lock", "1.0.0");
+}
+
+static void test_package_lock_golden(void **state)
+{
+    fx *x = *state;
+    assert_int_equal(run(x, "src/package-lock.json", "repo-npm/package-lock.json"), CG_OK);
+    /* Trivy's golden reports for the same lockfile: with and without dev */
+    expect_set(x->ctx, "expected-npm-with-dev.tsv", 0);
+    expect_set(x->ctx, "expected-npm.tsv", 1);
+    cg_package *p = pkg(x->ctx, "z-lock", "1.0.0");
+    assert_string_equal(prop(p, "cgate:npm:dev"), "true");
+    assert_string_equal(prop(p, "cgate:npm:source"), "package-lock.json");
+    assert_string_equal(p->locations[0].path, "/src/package-lock.json");
+    assert_null(prop(pkg(x->ctx, "react", "16.8.6"), "cgate:npm:dev"));
+    assert_int_equal(cg_cat_n_warnings(x->ctx), 0);
+}
+
+static void test_package_lock_versions(void **state)
+{
+    fx *x = *state;
+    char *sets[3];
+    static const char *const files[] = {"package-lock_v1.json", "package-lock_v2.json", "package-lock_v3.json"};
+    for (int i = 0; i < 3; i++) {
+        cg_cat_ctx_free(x->ctx);
+        x->ctx = cg_cat_ctx_new(&x->a);
+        assert_int_equal(run(x, "package-lock.json", files[i]), CG_OK);
+        sets[i] = pkg_set(x->ctx, 0);
+        assert_int_equal(cg_cat_n_packages(x->ctx), 31);
+    }
+    /* the same project written by npm 6, 7 and 9 */
+    assert_string_equal(sets[0], sets[1]);
+    assert_string_equal(sets[1], sets[2]);
+    for (int i = 0; i < 3; i++)
+        free(sets[i]);
+    /* hoisted and nested copies of ms are separate versions; scoped names */
+    pkg(x->ctx, "ms", "2.0.0");
+    pkg(x->ctx, "ms", "1.0.0");
+    cg_package *p = pkg(x->ctx, "@babel/helper-string-parser", "7.19.4");
+    assert_string_equal(p->namespace_, "@babel");
+    assert_string_equal(p->name, "helper-string-parser");
+    assert_string_equal(prop(pkg(x->ctx, "debug", "2.5.2"), "cgate:npm:dev"), "true");
+    assert_string_equal(prop(pkg(x->ctx, "promise", "8.3.0"), "cgate:npm:optional"), "true");
+    assert_int_equal(pkg(x->ctx, "body-parser", "1.18.3")->n_depends, 10);
+}
+
+static void test_package_lock_workspace(void **state)
+{
+    fx *x = *state;
+    assert_int_equal(run(x, "package-lock.json", "package-lock_v3_with_workspace.json"), CG_OK);
+    /* link targets under the link's name; the version-less workspace is
+     * skipped with a warning */
+    pkg(x->ctx, "nested_func", "1.0.0");
+    pkg(x->ctx, "debug", "2.6.9");
+    pkg(x->ctx, "debug", "2.5.2");
+    pkg(x->ctx, "ms", "0.7.2");
+    pkg(x->ctx, "ms", "2.0.0");
+    assert_int_equal(cg_cat_n_packages(x->ctx), 5);
+    assert_true(has_warning(x->ctx, "/package-lock.json: 1 entry without a valid name and version"));
+}
+
+static void test_legacy_licenses(void **state)
+{
+    fx *x = *state;
+    assert_int_equal(run(x, "package-lock.json", "package-lock_v3_with_legacy_licenses.json"), CG_OK);
+    assert_int_equal(cg_cat_n_packages(x->ctx), 3);
+    for (size_t i = 0; i < 3; i++)
+        assert_true(cg_cat_package(x->ctx, i)->n_licenses >= 1);
+}
+
+static void test_yarn(void **state)
+{
+    fx *x = *state;
+    assert_int_equal(run(x, "repo/yarn.lock", "repo-yarn/yarn.lock"), CG_OK);
+    /* Trivy's golden lists jquery (and the root package.json, role
+     * application here); it drops promise and its dependency asap because
+     * package.json names promise in devDependencies.  yarn.lock itself does
+     * not say what is dev, so cgate reports all three. */
+    assert_int_equal(cg_cat_n_packages(x->ctx), 3);
+    assert_string_equal(prop(pkg(x->ctx, "jquery", "3.2.1"), "cgate:npm:source"), "yarn.lock");
+    pkg(x->ctx, "promise", "8.0.3");
+
+    cg_cat_ctx_free(x->ctx);
+    x->ctx = cg_cat_ctx_new(&x->a);
+    assert_int_equal(run(x, "v1/yarn.lock", "yarn_happy.lock"), CG_OK);
+    assert_int_equal(cg_cat_n_packages(x->ctx), 18);
+    pkg(x->ctx, "@babel/helper-regex", "7.4.4");
+    assert_int_equal(run(x, "berry/yarn.lock", "yarn_v2_happy.lock"), CG_OK);
+    assert_int_equal(cg_cat_n_packages(x->ctx), 18 + 16);
+    cg_package *p = pkg(x->ctx, "@types/color-name", "1.1.1");
+    assert_string_equal(p->locations[0].path, "/berry/yarn.lock");
+    assert_int_equal(pkg(x->ctx, "color-convert", "2.0.1")->n_depends, 1);
+    /* quoted field names (yarn v1 written by npm-to-yarn tools) */
+    assert_int_equal(run(x, "q/yarn.lock", "yarn_with_npm.lock"), CG_OK);
+    pkg(x->ctx, "jquery", "3.6.0");
+    /* an unknown protocol: warned about, the rest kept */
+    assert_int_equal(run(x, "bad/yarn.lock", "yarn_with_bad_protocol.lock"), CG_OK);
+    assert_true(has_warning(x->ctx, "/bad/yarn.lock: 1 entry with an unknown protocol"));
+}
+
+static void test_pnpm(void **state)
+{
+    fx *x = *state;
+    assert_int_equal(run(x, "pnpm-lock.yaml", "repo-pnpm/pnpm-lock.yaml"), CG_OK);
+    expect_set(x->ctx, "expected-pnpm.tsv", 0);
+    cg_cat_ctx_free(x->ctx);
+    x->ctx = cg_cat_ctx_new(&x->a);
+    assert_int_equal(run(x, "v5/pnpm-lock.yaml", "pnpm-lock_normal.yaml"), CG_OK);
+    assert_int_equal(cg_cat_n_packages(x->ctx), 3);
+    assert_int_equal(run(x, "v6/pnpm-lock.yaml", "pnpm-lock_v6_with_dev.yaml"), CG_OK);
+    assert_int_equal(cg_cat_n_packages(x->ctx), 3 + 85);
+    size_t dev = 0;
+    for (size_t i = 0; i < cg_cat_n_packages(x->ctx); i++)
+        dev += prop(cg_cat_package(x->ctx, i), "cgate:npm:dev") != NULL;
+    assert_true(dev > 0 && dev < 85);
+    assert_int_equal(run(x, "v9/pnpm-lock.yaml", "pnpm-lock_v9.yaml"), CG_OK);
+    /* tarball/git keys take the version field; file: ones have none */
+    pkg(x->ctx, "asynckit", "0.4.0");
+    pkg(x->ctx, "debug", "4.3.5");
+    pkg(x->ctx, "@babel/helper-string-parser", "7.24.1");
+    assert_int_equal(cg_cat_n_warnings(x->ctx), 1); /* the file: entries */
+}
+
+static void test_application(void **state)
+{
+    fx *x = *state;
+    static const char app[] = "{\"name\": \"@acme/web\", \"version\": \"2.0.0\", \"license\": \"MIT\","
+                              " \"dependencies\": {\"express\": \"^4\"}}";
+    assert_int_equal(run_mem(x, "srv/app/package.json", app, sizeof app - 1), CG_OK);
+    /* a package.json without a name (a "type": "module" marker) is nothing */
+    static const char marker[] = "{\"type\": \"module\"}";
+    assert_int_equal(run_mem(x, "srv/app/lib/package.json", marker, sizeof marker - 1), CG_OK);
+    assert_int_equal(cg_cat_n_packages(x->ctx), 1);
+    cg_package *p = pkg(x->ctx, "@acme/web", "2.0.0");
+    assert_string_equal(prop(p, "cgate:npm:role"), "application");
+    assert_string_equal(prop(p, "cgate:npm:name"), "@acme/web");
+    assert_string_equal(p->depends[0], "express");
+    assert_int_equal(cg_cat_n_warnings(x->ctx), 0);
+}
+
+static void test_hostile(void **state)
+{
+    fx *x = *state;
+    static const char broken[] = "{\"name\": \"x\", \"version\": ";
+    assert_int_equal(run_mem(x, "a/node_modules/x/package.json", broken, sizeof broken - 1), CG_OK);
+    assert_true(has_warning(x->ctx, "/a/node_modules/x/package.json: not a valid package.json"));
+    assert_int_equal(run_mem(x, "b/package-lock.json", broken, sizeof broken - 1), CG_OK);
+    assert_true(has_warning(x->ctx, "/b/package-lock.json: not a valid package-lock.json"));
+    /* a lockfile nested 10,000 deep: jansson's depth limit, a warning */
+    size_t depth = 10000;
+    char *deep = malloc(depth * 64 + 64);
+    size_t n = (size_t)sprintf(deep, "{\"lockfileVersion\": 1, \"dependencies\": ");
+    for (size_t i = 0; i < depth; i++)
+        n += (size_t)sprintf(deep + n, "{\"a\": {\"version\": \"1\", \"dependencies\": ");
+    deep[n++] = '{';
+    for (size_t i = 0; i < 2 * depth + 2; i++)
+        deep[n++] = '}';
+    assert_int_equal(run_mem(x, "c/package-lock.json", deep, n), CG_OK);
+    assert_true(has_warning(x->ctx, "/c/package-lock.json:"));
+    /* the same at a depth jansson accepts: capped by the cataloger */
+    n = (size_t)sprintf(deep, "{\"lockfileVersion\": 1, \"dependencies\": ");
+    for (size_t i = 0; i < 600; i++)
+        n += (size_t)sprintf(deep + n, "{\"a\": {\"version\": \"1\", \"dependencies\": ");
+    deep[n++] = '{';
+    for (size_t i = 0; i < 600 * 2 + 2; i++)
+        deep[n++] = '}';
+    assert_int_equal(run_mem(x, "d/package-lock.json", deep, n), CG_OK);
+    assert_true(has_warning(x->ctx, "/d/package-lock.json: dependencies nested more than"));
+    /* YAML nested 10,000 deep */
+    n = (size_t)sprintf(deep, "packages:\n  /a@1.0.0:\n    x: ");
+    for (size_t i = 0; i < depth; i++)
+        deep[n++] = '[';
+    for (size_t i = 0; i < depth; i++)
+        deep[n++] = ']';
+    deep[n++] = '\n';
+    assert_int_equal(run_mem(x, "e/pnpm-lock.yaml", deep, n), CG_OK);
+    assert_true(has_warning(x->ctx, "/e/pnpm-lock.yaml:"));
+    free(deep);
+    /* a billion-laughs alias bomb: aliases are never expanded */
+    static const char bomb[] = "lockfileVersion: '6.0'\n"
+                               "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+                               "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                               "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+                               "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+                               "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+                               "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+                               "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+                               "h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
+                               "i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h, *h]\n"
+                               "packages:\n  /ok@1.0.0:\n    dev: false\n    x: *i\n";
+    assert_int_equal(run_mem(x, "f/pnpm-lock.yaml", bomb, sizeof bomb - 1), CG_OK);
+    pkg(x->ctx, "ok", "1.0.0");
+    static const char badyaml[] = "packages:\n  /a@1.0.0: {\n  dev: [\n";
+    assert_int_equal(run_mem(x, "g/pnpm-lock.yaml", badyaml, sizeof badyaml - 1), CG_OK);
+    assert_true(has_warning(x->ctx, "/g/pnpm-lock.yaml: is not valid YAML"));
+    /* NULs and junk in yarn.lock */
+    static const char junk[] = "\"a@^1\":\n  version \"1\0\"\n\x01\x02:\n  version \"2\"\n";
+    assert_int_equal(run_mem(x, "h/yarn.lock", junk, sizeof junk - 1), CG_OK);
+    /* names that are not npm names are dropped */
+    static const char badname[] = "{\"name\": \"a b/c/d\", \"version\": \"1.0.0\"}";
+    assert_int_equal(run_mem(x, "i/node_modules/a/package.json", badname, sizeof badname - 1), CG_OK);
+    assert_true(has_warning(x->ctx, "/i/node_modules/a/package.json: package.json without a valid name"));
+}
+
+static void test_layers(void **state)
+{
+    fx *x = *state;
+    /* finish() directly: a package.json replaced by an identical copy keeps
+     * the lower layer; a changed version takes the upper one */
+    static const char v1[] = "{\"name\": \"a\", \"version\": \"1.0.0\"}";
+    static const char v2[] = "{\"name\": \"a\", \"version\": \"2.0.0\"}";
+    void *r1 = NULL, *r1b = NULL, *r2 = NULL;
+    cg_cat_file f = {"n/node_modules/a/package.json", 0, (const uint8_t *)v1, sizeof v1 - 1, -1, 0644};
+    assert_int_equal(cg_cataloger_npm.parse(x->ctx, &f, &r1, &x->err), CG_OK);
+    f.layer = 1;
+    assert_int_equal(cg_cataloger_npm.parse(x->ctx, &f, &r1b, &x->err), CG_OK);
+    f.data = (const uint8_t *)v2;
+    f.len = sizeof v2 - 1;
+    f.layer = 2;
+    assert_int_equal(cg_cataloger_npm.parse(x->ctx, &f, &r2, &x->err), CG_OK);
+    cg_cat_node low = {f.path, 0, r1, NULL}, mid = {f.path, 1, r1b, &low};
+    const cg_cat_node *nodes[] = {&mid};
+    assert_int_equal(cg_cataloger_npm.finish(x->ctx, nodes, 1, &x->err), CG_OK);
+    assert_int_equal(cg_cat_package(x->ctx, 0)->layer, 0);
+    cg_cat_node top = {f.path, 2, r2, &mid};
+    const cg_cat_node *nodes2[] = {&top};
+    assert_int_equal(cg_cataloger_npm.finish(x->ctx, nodes2, 1, &x->err), CG_OK);
+    assert_int_equal(cg_cat_package(x->ctx, 1)->layer, 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_wants),
+        cmocka_unit_test_setup_teardown(test_node_modules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_package_lock_golden, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_package_lock_versions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_package_lock_workspace, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_legacy_licenses, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_yarn, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pnpm, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_application, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_layers, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
