@@ -58,7 +58,9 @@ typedef struct jpkg {
     const char *archive_path; /* nested: "/x.war!/WEB-INF/lib/y.jar"; NULL at top level */
     const char *pom_path;     /* "META-INF/maven/G/A/pom.properties" */
     const char *sha1;         /* of the archive the package was found in */
-    const char *license, *vendor;
+    const cg_license *lics;
+    size_t n_lics;
+    const char *vendor;
     bool shaded;
 } jpkg;
 
@@ -270,7 +272,8 @@ static const char *const mf_names[MF_N] = {
     "specification-version", "specification-vendor", "short-name", "plugin-version", "group-id", "extension-name"};
 
 typedef struct manifest {
-    const char *v[MF_N]; /* trimmed values, arena; NULL when absent */
+    const char *v[MF_N];     /* main section: trimmed values, arena; NULL when absent */
+    const char *named[MF_N]; /* the first value in a named section (Implementation-* only) */
 } manifest;
 
 static int mf_lookup(span key)
@@ -281,21 +284,21 @@ static int mf_lookup(span key)
     return -1;
 }
 
-static void mf_store(jscan *js, manifest *m, int f, const char *buf, size_t n)
+static void mf_store(jscan *js, const char **slot, const char *buf, size_t n)
 {
-    if (f < 0 || m->v[f])
+    if (*slot)
         return;
     span s = trim((span){(const uint8_t *)buf, n});
     if (!s.n || memchr(s.p, 0, s.n))
         return;
-    m->v[f] = cg_arena_strndup(js->a, (const char *)s.p, s.n);
-    if (!m->v[f])
+    *slot = cg_arena_strndup(js->a, (const char *)s.p, s.n);
+    if (!*slot)
         js->oom = true;
 }
 
-/* The main section; a named section (entries after the first blank line)
- * only supplies Implementation-* when the main section lacks them, as some
- * builds put them there.  Continuation lines begin with one space. */
+/* The main section, and Implementation-* from the first named section that
+ * has them (some builds put them there; used only when the main section has
+ * no version at all).  Continuation lines begin with one space. */
 static void parse_manifest(jscan *js, const uint8_t *p, size_t n, manifest *m)
 {
     memset(m, 0, sizeof *m);
@@ -326,7 +329,7 @@ static void parse_manifest(jscan *js, const uint8_t *p, size_t n, manifest *m)
             continue;
         }
         if (cur >= 0 && !overflow)
-            mf_store(js, m, cur, val, vl);
+            mf_store(js, section ? &m->named[cur] : &m->v[cur], val, vl);
         cur = -1;
         overflow = false;
         vl = 0;
@@ -350,13 +353,69 @@ static void parse_manifest(jscan *js, const uint8_t *p, size_t n, manifest *m)
         vl = v.n;
     }
     if (cur >= 0 && !overflow)
-        mf_store(js, m, cur, val, vl);
+        mf_store(js, section ? &m->named[cur] : &m->v[cur], val, vl);
 }
 
-/* Bundle-License: "Apache-2.0", "https://...;description=...", a list. */
-static const char *mf_license(const char *v)
+/* Licence URLs that name one SPDX licence (the common ones in Bundle-License). */
+static const struct {
+    const char *needle, *spdx;
+} lic_urls[] = {
+    {"apache.org/licenses/license-2.0", "Apache-2.0"}, {"opensource.org/licenses/apache-2.0", "Apache-2.0"},
+    {"opensource.org/licenses/mit", "MIT"},            {"eclipse.org/legal/epl-2.0", "EPL-2.0"},
+    {"eclipse.org/legal/epl-v20", "EPL-2.0"},          {"eclipse.org/legal/epl-v10", "EPL-1.0"},
+    {"eclipse.org/org/documents/edl-v10", "BSD-3-Clause"}, {"opensource.org/licenses/bsd-3-clause", "BSD-3-Clause"},
+    {"gnu.org/licenses/lgpl-2.1", "LGPL-2.1-only"},    {"gnu.org/licenses/old-licenses/lgpl-2.1", "LGPL-2.1-only"},
+};
+
+static bool ci_contains(const uint8_t *h, size_t hn, const char *needle)
 {
-    return v && strcmp(v, "<<EXTERNAL>>") ? v : NULL;
+    size_t n = strlen(needle);
+    for (size_t i = 0; n && i + n <= hn; i++)
+        if (lower_eq((const char *)h + i, needle, n))
+            return true;
+    return false;
+}
+
+/* Bundle-License (OSGi): "<<EXTERNAL>>" or a comma-separated list of
+ * NAME-or-URL[;description=...;link=...], names possibly quoted.  Each
+ * becomes one licence: a known URL maps to its SPDX id, others are kept as
+ * written (cg_license_map decides whether they are SPDX). */
+#define LICS_MAX 8u
+static size_t mf_licenses(jscan *js, const char *v, cg_license *out)
+{
+    if (!v || !strcmp(v, "<<EXTERNAL>>"))
+        return 0;
+    size_t n = 0, len = strlen(v), i = 0;
+    while (i < len && n < LICS_MAX && !js->oom) {
+        /* one list element: up to a comma outside quotes */
+        size_t j = i, semi = SIZE_MAX;
+        bool q = false;
+        while (j < len && (q || v[j] != ',')) {
+            if (v[j] == '"')
+                q = !q;
+            else if (!q && v[j] == ';' && semi == SIZE_MAX)
+                semi = j;
+            j++;
+        }
+        span name = trim((span){(const uint8_t *)v + i, (semi == SIZE_MAX ? j : semi) - i});
+        if (name.n >= 2 && name.p[0] == '"' && name.p[name.n - 1] == '"')
+            name = trim((span){name.p + 1, name.n - 2});
+        i = j + 1;
+        if (!name.n || memchr(name.p, '"', name.n))
+            continue;
+        const char *spdx = NULL;
+        for (size_t k = 0; k < sizeof lic_urls / sizeof lic_urls[0] && !spdx; k++)
+            if (ci_contains(name.p, name.n, lic_urls[k].needle))
+                spdx = lic_urls[k].spdx;
+        if (spdx) {
+            out[n++] = (cg_license){spdx, 1};
+        } else if (cg_license_map(js->a, (const char *)name.p, name.n, &out[n]) == 0) {
+            n++;
+        } else {
+            js->oom = true;
+        }
+    }
+    return n;
 }
 
 /* ---------- file names ---------- */
@@ -569,8 +628,14 @@ static void emit(jscan *js, const listing *l, const cg_zip *z, const char *disp,
             parse_manifest(js, b, n, &mf);
         free(b);
     }
-    const char *license = mf_license(mf.v[MF_BLICENSE]);
+    cg_license lbuf[LICS_MAX];
+    size_t nl = mf_licenses(js, mf.v[MF_BLICENSE], lbuf);
+    const cg_license *lics = nl ? cg_arena_memdup(js->a, lbuf, nl * sizeof *lbuf) : NULL;
+    if (nl && !lics)
+        js->oom = true;
     const char *vendor = mf.v[MF_IMPL_VENDOR] ? mf.v[MF_IMPL_VENDOR] : mf.v[MF_BVENDOR];
+    if (!vendor)
+        vendor = mf.named[MF_IMPL_VENDOR];
     fname fn = parse_fname(base);
 
     pom *poms = l->n_poms ? calloc(l->n_poms, sizeof *poms) : NULL;
@@ -604,7 +669,7 @@ static void emit(jscan *js, const listing *l, const cg_zip *z, const char *disp,
         bool mine = (long)i == own;
         jpkg p = {.group = poms[i].group, .name = poms[i].artifact, .version = poms[i].version,
                   .source = "pom.properties", .archive_path = apath, .pom_path = poms[i].path, .sha1 = sha1,
-                  .license = mine ? license : NULL, .vendor = mine ? vendor : NULL,
+                  .lics = mine ? lics : NULL, .n_lics = mine ? nl : 0, .vendor = mine ? vendor : NULL,
                   .shaded = own >= 0 && !mine};
         add_pkg(js, &p);
     }
@@ -613,10 +678,12 @@ static void emit(jscan *js, const listing *l, const cg_zip *z, const char *disp,
         return;
 
     /* no pom.properties: the manifest, then the file name */
-    jpkg p = {.archive_path = apath, .sha1 = sha1, .license = license, .vendor = vendor};
+    jpkg p = {.archive_path = apath, .sha1 = sha1, .lics = lics, .n_lics = nl, .vendor = vendor};
     static const int vers[] = {MF_IMPL_VERSION, MF_BVERSION, MF_SPEC_VERSION, MF_PLUGIN_VERSION};
     for (size_t i = 0; i < sizeof vers / sizeof vers[0] && !p.version; i++)
         p.version = dup_id(js, cstr(mf.v[vers[i]]));
+    if (!p.version)
+        p.version = dup_id(js, cstr(mf.named[MF_IMPL_VERSION]));
     p.source = p.version ? "MANIFEST.MF" : "filename";
     if (!p.version && fn.version.n)
         p.version = dup_id(js, fn.version);
@@ -634,9 +701,9 @@ static void emit(jscan *js, const listing *l, const cg_zip *z, const char *disp,
         p.group = dup_id(js, cstr(g));
     const char *bsn = mf.v[MF_BSN];
     if (!p.group && bsn) { /* "com.fasterxml.jackson.core.jackson-core;singleton:=true" */
-        size_t bl = strcspn(bsn, ";"), nl = strlen(p.name);
-        if (bl > nl + 1 && !memcmp(bsn + bl - nl, p.name, nl) && bsn[bl - nl - 1] == '.')
-            p.group = dup_id(js, (span){(const uint8_t *)bsn, bl - nl - 1});
+        size_t bl = strcspn(bsn, ";"), pl = strlen(p.name);
+        if (bl > pl + 1 && !memcmp(bsn + bl - pl, p.name, pl) && bsn[bl - pl - 1] == '.')
+            p.group = dup_id(js, (span){(const uint8_t *)bsn, bl - pl - 1});
     }
     add_pkg(js, &p);
 }
@@ -795,11 +862,11 @@ static cg_status emit_one(cg_cat_ctx *ctx, const jpkg *j, const jres *r, const c
     p->supplier = j->vendor;
     p->cataloger = "java";
     p->layer = intro_layer(node, r);
-    if (j->license) {
-        p->licenses = cg_arena_calloc(a, 1, sizeof *p->licenses);
-        if (!p->licenses || cg_license_map(a, j->license, strlen(j->license), p->licenses))
+    if (j->n_lics) {
+        p->licenses = cg_arena_memdup(a, j->lics, j->n_lics * sizeof *j->lics);
+        if (!p->licenses)
             return CG_ERR_NOMEM;
-        p->n_licenses = 1;
+        p->n_licenses = j->n_lics;
     }
     cg_status st = cg_cat_add_location(ctx, p, r->path, node->layer);
     if (st == CG_OK)

@@ -123,6 +123,9 @@ int cg_zip_open(cg_zip *z, const cg_zsrc *src, char *why, size_t wl)
     }
     if (!found) {
         free(tail);
+        uint8_t head[4];
+        if (!cg_zsrc_read(src, 0, head, sizeof head) && !memcmp(head, "PK\3\4", 4))
+            return fail(CG_ZIP_BAD, why, wl, "truncated or corrupt zip archive (no end-of-central-directory record)");
         return fail(CG_ZIP_BAD, why, wl, "not a zip archive (no end-of-central-directory record)");
     }
     const uint8_t *e = tail + i;
