@@ -31,6 +31,7 @@
 #include "catalog/catalog.h"
 #include "catalog/license.h"
 #include "catalog/zip.h"
+#include "core/strmap.h"
 
 #define JAVA_FILE_MAX (1024u * 1024u * 1024u)      /* top-level archive (on disk, spilled) */
 #define JAVA_DEPTH_MAX 4                           /* nested archives opened below the top one */
@@ -78,7 +79,8 @@ typedef struct jscan {
     size_t n_archives, n_warn;
     jpkg *pkgs;
     size_t n_pkgs, cap_pkgs;
-    bool oom, pkgs_capped;
+    cg_strmap seen; /* "group\1name\1version" of the packages so far */
+    bool oom, pkgs_capped, archives_capped;
 } jscan;
 
 static void jwarn(jscan *js, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -490,17 +492,21 @@ static const char *sha1_of(jscan *js, const cg_zsrc *s)
 
 /* ---------- one archive ---------- */
 
+/* Append p unless this top-level file already has the same artifact (copies
+ * of one jar nested at several paths are reported once, at the first). */
 static void add_pkg(jscan *js, const jpkg *p)
 {
     if (js->oom)
         return;
-    for (size_t i = 0; i < js->n_pkgs; i++) { /* the same artifact twice in one archive */
-        const jpkg *q = &js->pkgs[i];
-        if (q->archive_path == p->archive_path && !strcmp(q->name, p->name) &&
-            !strcmp(q->group ? q->group : "", p->group ? p->group : "") &&
-            !strcmp(q->version ? q->version : "", p->version ? p->version : ""))
-            return;
+    char *key = cg_arena_sprintf(js->a, "%s\x01%s\x01%s", p->group ? p->group : "", p->name,
+                                 p->version ? p->version : "");
+    if (!key) {
+        js->oom = true;
+        return;
     }
+    size_t kl = strlen(key);
+    if (cg_strmap_get(&js->seen, key, kl))
+        return;
     if (js->n_pkgs >= PKGS_MAX) {
         js->pkgs_capped = true;
         return;
@@ -516,6 +522,8 @@ static void add_pkg(jscan *js, const jpkg *p)
         js->cap_pkgs = nc;
     }
     js->pkgs[js->n_pkgs++] = *p;
+    if (cg_strmap_put(&js->seen, key, kl, key) != CG_OK)
+        js->oom = true;
 }
 
 typedef struct listing {
@@ -724,7 +732,7 @@ static void scan_nested(jscan *js, const cg_zip *z, const listing *l, const char
             return;
         }
         if (js->n_archives >= ARCHIVES_MAX) {
-            jwarn(js, "%s: more than %u archives in one file, the rest not opened", disp, ARCHIVES_MAX);
+            js->archives_capped = true;
             return;
         }
         const char *slash = strrchr(nm, '/');
@@ -793,6 +801,7 @@ static cg_status java_parse(cg_cat_ctx *ctx, const cg_cat_file *f, void **result
 {
     cg_arena *a = cg_cat_arena(ctx);
     jscan js = {.ctx = ctx, .a = a, .budget = JAVA_BUDGET};
+    cg_strmap_init(&js.seen);
     jres *res = cg_arena_calloc(a, 1, sizeof *res);
     const char *disp = cg_arena_sprintf(a, "/%s", f->path);
     if (!res || !disp)
@@ -802,6 +811,8 @@ static cg_status java_parse(cg_cat_ctx *ctx, const cg_cat_file *f, void **result
     res->sha1 = sha1_of(&js, &src);
     const char *slash = strrchr(f->path, '/');
     scan_archive(&js, &src, disp, NULL, slash ? slash + 1 : f->path, 0);
+    if (!js.oom && js.archives_capped)
+        jwarn(&js, "%s: more than %u nested archives in one file, the rest not opened", disp, ARCHIVES_MAX);
     if (!js.oom && js.pkgs_capped)
         jwarn(&js, "%s: more than %u packages, the rest ignored", disp, PKGS_MAX);
     if (!js.oom && js.n_warn > WARN_MAX)
@@ -815,6 +826,7 @@ static cg_status java_parse(cg_cat_ctx *ctx, const cg_cat_file *f, void **result
         js.oom = !res->pkgs;
     }
     free(js.pkgs);
+    cg_strmap_free(&js.seen);
     if (js.oom)
         return cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", f->path);
     *result = res;

@@ -301,15 +301,15 @@ int cg_zip_extract(const cg_zip *z, const cg_zip_entry *e, const cg_zip_caps *ca
         return fail(CG_ZIP_BAD, why, wl, "unsupported compression method %u", e->method);
     if (e->method == 0 && e->csize != e->usize)
         return fail(CG_ZIP_BAD, why, wl, "stored entry with differing sizes");
+    if (e->method == 8 && caps->max_ratio && e->usize > caps->ratio_floor &&
+        e->usize / (e->csize ? e->csize : 1) > caps->max_ratio)
+        return fail(CG_ZIP_LIMIT, why, wl, "compression ratio %llu:1, over the %u:1 cap (zip bomb?)",
+                    (unsigned long long)(e->usize / (e->csize ? e->csize : 1)), caps->max_ratio);
     if (e->usize > caps->max_out)
         return fail(CG_ZIP_LIMIT, why, wl, "%llu bytes uncompressed, over the %llu-byte cap",
                     (unsigned long long)e->usize, (unsigned long long)caps->max_out);
     if (caps->budget && e->usize > *caps->budget)
         return fail(CG_ZIP_LIMIT, why, wl, "the cap on bytes inflated per archive is reached");
-    if (e->method == 8 && caps->max_ratio && e->usize > caps->ratio_floor &&
-        e->usize / (e->csize ? e->csize : 1) > caps->max_ratio)
-        return fail(CG_ZIP_LIMIT, why, wl, "compression ratio %llu:1, over the %u:1 cap (zip bomb?)",
-                    (unsigned long long)(e->usize / (e->csize ? e->csize : 1)), caps->max_ratio);
     cg_zsrc data;
     int rc = cg_zip_data(z, e, &data, why, wl);
     if (rc)
