@@ -14,6 +14,10 @@
  * file name equals A).  The others are reported too, marked
  * cgate:java:shaded=true.  When several exist and none matches the file name,
  * all are reported unmarked and no manifest/file-name package is invented.
+ * One artifact (group, name, version) is reported once per top-level file,
+ * at the first path it was found, however many nested copies there are.
+ * Nested packages are located at the outer file (so dpkg ownership applies)
+ * and name their inner path in cgate:java:archive-path.
  *
  * All reading happens in parse() (the archive is gone by finish()); large
  * files arrive as a temporary file (spill) and are read with pread through
