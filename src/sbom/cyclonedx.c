@@ -163,6 +163,10 @@ static json_t *pkg_component(cg_wmodel *m, cg_jctx *j, size_t idx)
         cg_j_str(j, sup, "name", p->supplier);
         cg_j_set(j, c, "supplier", sup);
     }
+    /* CycloneDX's group is the Maven groupId / npm scope / module path prefix;
+     * an OS package's namespace is its distro, not a group */
+    if (p->namespace_ && !cg_w_is_os_pkg(p))
+        cg_j_str(j, c, "group", p->namespace_);
     cg_j_str(j, c, "name", p->name ? p->name : "");
     cg_j_str(j, c, "version", p->version);
     cg_j_str(j, c, "description", p->description);

@@ -336,19 +336,34 @@ static const char *fallback_ref(cg_arena *a, const cg_package *p)
                             p->version ? "@" : "", nz(p->version), path ? ":" : "", nz(path));
 }
 
-/* Insert base, or base#2, base#3, ... whichever is free first. */
-static const char *unique_ref(cg_arena *a, cg_strset *set, const char *base)
+/* Insert base, or base#K, base#K+1, ... whichever is free first, starting at
+ * K = *next (1 = base itself); *next is left one past the suffix used, so a
+ * run of packages sharing one purl costs one probe each, not a scan. */
+static const char *unique_ref(cg_arena *a, cg_strset *set, const char *base, unsigned *next)
 {
-    const char *cand = base;
-    for (unsigned k = 2; cand; k++) {
+    for (unsigned k = *next ? *next : 1; k != 0; k++) {
+        const char *cand = k == 1 ? base : cg_arena_sprintf(a, "%s#%u", base, k);
+        if (!cand)
+            return NULL;
         int r = cg_strset_add(a, set, cand);
         if (r < 0)
             return NULL;
-        if (r > 0)
+        if (r > 0) {
+            *next = k + 1;
             return cand;
-        cand = cg_arena_sprintf(a, "%s#%u", base, k);
+        }
     }
     return NULL;
+}
+
+/* The name other packages' `depends` use: "@scope/name" for npm,
+ * "github.com/x/y" for Go; OS packages' namespace is the distro, not part of it. */
+static const char *dep_name(cg_arena *a, const cg_package *p)
+{
+    if (!p->namespace_ || !p->namespace_[0] || !p->name || cg_w_is_os_pkg(p))
+        return nz(p->name);
+    const char *full = cg_arena_sprintf(a, "%s/%s", p->namespace_, p->name);
+    return full ? full : p->name;
 }
 
 typedef struct name_key {
@@ -374,7 +389,7 @@ static int size_cmp(const void *a, const void *b)
 }
 
 /* Each depends name resolves to the first package (in sort order) of the same
- * type with that name; unknown names and self edges are dropped. */
+ * type with that name (dep_name); unknown names and self edges are dropped. */
 static int resolve_deps(cg_wmodel *m)
 {
     const cg_sbom *s = m->s;
@@ -384,7 +399,7 @@ static int resolve_deps(cg_wmodel *m)
     if (!keys || !m->deps || !m->n_deps)
         return -1;
     for (size_t i = 0; i < s->n_pkgs; i++)
-        keys[i] = (name_key){nz(s->pkgs[i].type), nz(s->pkgs[i].name), i};
+        keys[i] = (name_key){nz(s->pkgs[i].type), dep_name(&m->arena, &s->pkgs[i]), i};
     if (s->n_pkgs)
         qsort(keys, s->n_pkgs, sizeof *keys, name_key_cmp);
     for (size_t i = 0; i < s->n_pkgs; i++) {
@@ -556,14 +571,20 @@ static cg_status model_build(cg_wmodel *m, const cg_sbom *s, cg_error *err)
         const char *id = d->id ? d->id : d->name ? d->name : "unknown";
         const char *base = cg_arena_sprintf(a, "os:%s%s%s", id, d->version_id ? "@" : "",
                                             nz(d->version_id));
-        m->os_ref = base ? unique_ref(a, &refs, base) : NULL;
+        unsigned one = 1;
+        m->os_ref = base ? unique_ref(a, &refs, base, &one) : NULL;
         if (!m->os_ref)
             return cg_error_set(err, CG_ERR_NOMEM, "writing SBOM: out of memory");
     }
+    const char *prev_base = NULL;
+    unsigned next = 1;
     for (size_t i = 0; i < s->n_pkgs; i++) {
         const cg_package *p = &s->pkgs[i];
         const char *base = p->purl && p->purl[0] ? p->purl : fallback_ref(a, p);
-        m->refs[i] = base ? unique_ref(a, &refs, base) : NULL;
+        if (!prev_base || !base || strcmp(prev_base, base))
+            next = 1; /* packages are sorted: equal purls are mostly adjacent */
+        prev_base = base;
+        m->refs[i] = base ? unique_ref(a, &refs, base, &next) : NULL;
         if (!m->refs[i])
             return cg_error_set(err, CG_ERR_NOMEM, "writing SBOM: out of memory");
     }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -419,6 +420,64 @@ static void test_cdx_bom_refs_unique(void **state)
         assert_sorted_strings(json_object_get(d, "dependsOn"));
     }
     json_decref(refs);
+    json_decref(doc);
+    cg_arena_free(&s.arena);
+}
+
+/* 20,000 packages sharing one purl (e.g. a jar nested many times): refs stay
+ * unique and the writer stays linear (this took tens of seconds when each
+ * package probed #2, #3, ... from the start). */
+static void test_many_duplicate_purls(void **state)
+{
+    (void)state;
+    enum { N = 20000 };
+    cg_sbom s;
+    memset(&s, 0, sizeof s);
+    cg_arena_init(&s.arena);
+    s.pkgs = cg_arena_calloc(&s.arena, N, sizeof *s.pkgs);
+    for (int i = 0; i < N; i++)
+        add_pkg(&s, "maven", "x", "1.0", "pkg:maven/g/x@1.0", "/app/x.jar", 0);
+    clock_t t0 = clock();
+    json_t *doc = write_json(&s, CG_SBOM_CYCLONEDX_JSON);
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    json_t *comps = json_object_get(doc, "components");
+    assert_int_equal(json_array_size(comps), N);
+    assert_string_equal(jstr(json_array_get(comps, 0), "bom-ref"), "pkg:maven/g/x@1.0");
+    assert_string_equal(jstr(json_array_get(comps, N - 1), "bom-ref"), "pkg:maven/g/x@1.0#20000");
+    assert_true(secs < 20.0); /* generous for sanitizer builds; linear work is well under 1 s */
+    json_decref(doc);
+    cg_arena_free(&s.arena);
+}
+
+/* Language packages: the namespace is CycloneDX's group, and depends names
+ * ("@types/node") resolve against namespace/name; an OS package's namespace
+ * (its distro) is neither. */
+static void test_groups_and_scoped_depends(void **state)
+{
+    (void)state;
+    cg_sbom s;
+    memset(&s, 0, sizeof s);
+    cg_arena_init(&s.arena);
+    s.pkgs = cg_arena_calloc(&s.arena, 4, sizeof *s.pkgs);
+    cg_package *app = add_pkg(&s, "npm", "app", "1.0.0", "pkg:npm/app@1.0.0", "/app/package.json", 0);
+    cg_package *node = add_pkg(&s, "npm", "node", "20.1.0", "pkg:npm/%40types/node@20.1.0",
+                               "/app/node_modules/@types/node/package.json", 0);
+    node->namespace_ = "@types";
+    cg_package *other = add_pkg(&s, "npm", "node", "1.0.0", "pkg:npm/node@1.0.0",
+                                "/app/node_modules/node/package.json", 0);
+    (void)other;
+    cg_package *deb = add_pkg(&s, "deb", "libc6", "2.36-9", "pkg:deb/debian/libc6@2.36-9", "/var/lib/dpkg/status", 0);
+    deb->namespace_ = "debian";
+    app->depends = strs(&s, 1, "@types/node");
+    app->n_depends = 1;
+    json_t *doc = write_json(&s, CG_SBOM_CYCLONEDX_JSON);
+    json_t *scoped = cdx_component(doc, "node", "pkg:npm/%40types/node@20.1.0");
+    assert_non_null(scoped);
+    assert_string_equal(jstr(scoped, "group"), "@types");
+    assert_null(json_object_get(cdx_component(doc, "libc6", "pkg:deb/debian/libc6@2.36-9"), "group"));
+    json_t *on = cdx_deps_of(doc, "pkg:npm/app@1.0.0");
+    assert_int_equal(json_array_size(on), 1);
+    assert_string_equal(json_string_value(json_array_get(on, 0)), "pkg:npm/%40types/node@20.1.0");
     json_decref(doc);
     cg_arena_free(&s.arena);
 }
@@ -923,6 +982,8 @@ int main(void)
         cmocka_unit_test(test_format_parse),
         cmocka_unit_test(test_cdx_document),
         cmocka_unit_test(test_cdx_bom_refs_unique),
+        cmocka_unit_test(test_many_duplicate_purls),
+        cmocka_unit_test(test_groups_and_scoped_depends),
         cmocka_unit_test(test_cdx_licenses),
         cmocka_unit_test(test_cdx_dependencies),
         cmocka_unit_test(test_no_distro),
