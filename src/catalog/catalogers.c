@@ -10,6 +10,7 @@ extern const cg_cataloger cg_cataloger_dpkg;
 extern const cg_cataloger cg_cataloger_apk;
 extern const cg_cataloger cg_cataloger_ruby;
 extern const cg_cataloger cg_cataloger_php;
+extern const cg_cataloger cg_cataloger_dotnet;
 
 const cg_cataloger *const cg_catalogers[] = {
     &cg_cataloger_os_release,
@@ -17,5 +18,6 @@ const cg_cataloger *const cg_catalogers[] = {
     &cg_cataloger_apk,
     &cg_cataloger_ruby,
     &cg_cataloger_php,
+    &cg_cataloger_dotnet,
 };
 const size_t cg_n_catalogers = sizeof cg_catalogers / sizeof cg_catalogers[0];
