@@ -271,14 +271,17 @@ static void pkg_prop(rd *r, cg_package *p, pbuild *b, const char *name, const ch
         p->owned_by = value;
     } else if (!strcmp(name, "cgate:owned-by:type")) {
         p->owned_by_type = value;
-    } else if (!strcmp(name, "cgate:layer:diff_id") || !strcmp(name, "aquasecurity:trivy:LayerDiffID")) {
-        p->layer = layer_ref(r, value, true);
-    } else if (!strcmp(name, "cgate:layer:digest") || !strcmp(name, "aquasecurity:trivy:LayerDigest")) {
-        int l = layer_ref(r, value, false);
-        if (p->layer < 0)
+    } else if (!strcmp(name, "cgate:layer:diff_id") || !strcmp(name, "aquasecurity:trivy:LayerDiffID") ||
+               !strcmp(name, "cgate:layer:digest") || !strcmp(name, "aquasecurity:trivy:LayerDigest")) {
+        /* the digest and diff_id of one layer: the second one seen completes it */
+        bool diff = strstr(name, "iff") != NULL;
+        int l = layer_find(r, value);
+        if (l >= 0)
             p->layer = l;
-        else if (l < 0 && p->layer >= 0 && !r->layers[p->layer].digest)
-            r->layers[p->layer].digest = value;
+        else if (p->layer >= 0 && !(diff ? r->layers[p->layer].diff_id : r->layers[p->layer].digest))
+            *(diff ? &r->layers[p->layer].diff_id : &r->layers[p->layer].digest) = value;
+        else
+            p->layer = layer_ref(r, value, diff);
     } else if ((sscanf(name, "cgate:location:%u:path%n", &n, &used) == 1 ||
                 sscanf(name, "syft:location:%u:path%n", &n, &used) == 1) && !name[used]) {
         if (n < LOCS_MAX) {
@@ -694,8 +697,19 @@ static void spdx_source_info(rd *r, cg_package *p, pbuild *b, const char *si)
         if (!p->cataloger)
             r->oom = true;
     }
+    /* "; installed by the deb package NAME" (cgate: the OS package that owns it) */
+    const char *own = strstr(s, "; installed by the ");
+    if (own) {
+        const char *t = own + strlen("; installed by the "), *pk = strstr(t, " package ");
+        if (pk && pk > t && pk[9]) {
+            p->owned_by_type = cg_arena_strndup(r->a, t, (size_t)(pk - t));
+            p->owned_by = cg_arena_strdup(r->a, pk + 9);
+            if (!p->owned_by_type || !p->owned_by)
+                r->oom = true;
+        }
+    }
     const char *colon = strstr(s, ": ");
-    if (!colon)
+    if (!colon || (own && colon > own))
         return;
     const char *q = colon + 2, *end = strchr(q, ';');
     if (!end)
@@ -803,6 +817,9 @@ static cg_status read_spdx(rd *r, const json_t *doc, cg_error *err)
                 r->s->image.manifest_digest = ver;
             continue;
         }
+        if (!purl && purpose && (!strcmp(purpose, "APPLICATION") || !strcmp(purpose, "SOURCE") ||
+                                 !strcmp(purpose, "FILE") || !strcmp(purpose, "ARCHIVE")))
+            continue; /* Trivy's lock files and scanned directories, not packages */
         cg_package *p = pkg_from_purl(r, purl, ver, id);
         if (!p)
             continue;
