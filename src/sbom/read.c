@@ -651,7 +651,7 @@ static cg_status read_cdx(rd *r, const json_t *doc, cg_error *err)
     for (size_t i = 0; sv && i < sizeof ok / sizeof ok[0]; i++)
         known |= !strcmp(sv, ok[i]);
     if (!known)
-        return cg_error_set(err, CG_ERR_INPUT, "%s: CycloneDX specVersion %s%s%s is not supported (1.2-1.7)", r->what,
+        return cg_error_set(err, CG_ERR_INPUT, "%s: CycloneDX specVersion %s%.20s%s is not supported (1.2-1.7)", r->what,
                             sv ? "\"" : "", sv ? sv : "missing", sv ? "\"" : "");
     const json_t *meta = json_object_get(doc, "metadata"), *comps = json_object_get(doc, "components"),
                  *deps = json_object_get(doc, "dependencies");
@@ -924,13 +924,15 @@ cg_status cg_sbom_read(const uint8_t *buf, size_t len, const char *what, cg_sbom
     const char *sv = json_is_object(doc) ? cg_json_str(doc, "spdxVersion") : NULL;
     bool spdx = sv && (!strcmp(sv, "SPDX-2.3") || !strcmp(sv, "SPDX-2.2"));
     if (!cdx && !spdx) {
+        if (sv) /* sv lives in doc: format the message before releasing it */
+            cg_error_set(err, CG_ERR_INPUT, "%s: SPDX version \"%.20s\" is not supported (SPDX-2.2, SPDX-2.3)", what,
+                         sv);
+        else
+            cg_error_set(err, CG_ERR_INPUT,
+                         "%s: not a CycloneDX or SPDX JSON SBOM (no \"bomFormat\": \"CycloneDX\" or \"spdxVersion\")",
+                         what);
         json_decref(doc);
-        if (sv)
-            return cg_error_set(err, CG_ERR_INPUT, "%s: SPDX version \"%.20s\" is not supported (SPDX-2.2, SPDX-2.3)",
-                                what, sv);
-        return cg_error_set(err, CG_ERR_INPUT,
-                            "%s: not a CycloneDX or SPDX JSON SBOM (no \"bomFormat\": \"CycloneDX\" or \"spdxVersion\")",
-                            what);
+        return CG_ERR_INPUT;
     }
     cg_sbom *s = calloc(1, sizeof *s);
     if (!s) {
