@@ -53,6 +53,21 @@ cg_status cg_sbom_format_parse(const char *s, cg_sbom_format *out);
  * gives the same bytes. */
 cg_status cg_sbom_write(const cg_sbom *s, cg_sbom_format fmt, cg_buf *out, cg_error *err);
 
+/* Largest SBOM cg_sbom_read() accepts, and the most packages it keeps. */
+#define CG_SBOM_READ_MAX_BYTES (256u * 1024u * 1024u)
+#define CG_SBOM_READ_MAX_COMPONENTS 1000000u
+
+/* Turn an existing SBOM - CycloneDX 1.4-1.7 JSON or SPDX 2.2/2.3 JSON, as
+ * written by cgate, Syft or Trivy - into cgate's records: packages keyed by
+ * their purl (type, namespace, name, version, arch from it), the distro, the
+ * image, layers and locations where the producer's properties carry them,
+ * licences, source packages, dependency edges.  Components without a purl are
+ * not packages.  buf is len bytes (not NUL-terminated); what names the input
+ * in messages.  Anything else, or a document that breaks its own format
+ * (wrong types, over the caps), is CG_ERR_INPUT with one line naming `what`.
+ * *out is released with cg_sbom_free(). */
+cg_status cg_sbom_read(const uint8_t *buf, size_t len, const char *what, cg_sbom **out, cg_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -13,6 +13,9 @@ extern const cg_cataloger cg_cataloger_rpm;
 extern const cg_cataloger cg_cataloger_npm;
 extern const cg_cataloger cg_cataloger_python;
 extern const cg_cataloger cg_cataloger_java;
+extern const cg_cataloger cg_cataloger_ruby;
+extern const cg_cataloger cg_cataloger_php;
+extern const cg_cataloger cg_cataloger_dotnet;
 
 const cg_cataloger *const cg_catalogers[] = {
     &cg_cataloger_os_release,
@@ -22,5 +25,8 @@ const cg_cataloger *const cg_catalogers[] = {
     &cg_cataloger_npm,
     &cg_cataloger_python,
     &cg_cataloger_java,
+    &cg_cataloger_ruby,
+    &cg_cataloger_php,
+    &cg_cataloger_dotnet,
 };
 const size_t cg_n_catalogers = sizeof cg_catalogers / sizeof cg_catalogers[0];

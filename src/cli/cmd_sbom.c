@@ -1,9 +1,15 @@
 /*
  * cmd_sbom.c - `cgate sbom IMAGE`: open the image, build the SBOM in one
- * streaming pass, write it in the chosen format.  Nothing is written unless
- * the whole SBOM was built.
+ * streaming pass, write it in the chosen format; `cgate sbom --from FILE`:
+ * read an existing CycloneDX or SPDX JSON SBOM instead and write it in the
+ * chosen format (a conversion).  Nothing is written unless the whole SBOM
+ * was built or read.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +20,13 @@
 
 static const char sbom_usage[] =
     "usage: cgate sbom [OPTIONS] IMAGE\n"
+    "       cgate sbom [OPTIONS] --from FILE\n"
     "\n"
     "List the packages installed in a container image, reading its layers as\n"
     "streams (nothing is unpacked) and verifying every blob digest and diff_id.\n"
+    "With --from, read an existing SBOM instead (CycloneDX 1.2-1.7 JSON or\n"
+    "SPDX 2.2/2.3 JSON, from cgate, Syft or Trivy; packages are keyed by purl)\n"
+    "and write it in the chosen format.\n"
     "\n"
     "IMAGE:\n"
     "  docker-archive:PATH[:NAME:TAG]  a `docker save` tar (classic or OCI-style)\n"
@@ -28,6 +38,7 @@ static const char sbom_usage[] =
     "Options:\n"
     "  -f, --format FMT        cyclonedx-json (default), spdx-json or table\n"
     "  -o, --output FILE       write to FILE (whole or not at all); default stdout\n"
+    "      --from FILE         read this SBOM instead of an image (at most 256M)\n"
     "      --platform P        OS/ARCH[/VARIANT] in a multi-platform index\n"
     "                          (default linux/amd64)\n"
     "      --max-layer-bytes N cap on uncompressed bytes over all layers\n"
@@ -40,13 +51,46 @@ static const char sbom_usage[] =
     "time, so the same image gives the same bytes.\n"
     "\n"
     "Exit codes: 0 success, 2 usage error, 3 bad or hostile input (corrupt image,\n"
-    "digest mismatch, a limit exceeded, unusable output path), 5 internal error.\n";
+    "digest mismatch, not an SBOM, a limit exceeded, unusable output path),\n"
+    "5 internal error.\n";
+
+/* The whole file into b, refusing more than max bytes. */
+static cg_status read_input(const char *path, size_t max, cg_buf *b, cg_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return cg_error_set(err, CG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    cg_status rc = CG_OK;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        rc = cg_error_set(err, CG_ERR_INPUT, "%s: not a regular file", path);
+    else if ((uint64_t)st.st_size > max)
+        rc = cg_error_set(err, CG_ERR_LIMIT, "%s: %lld bytes, over the %zu-byte SBOM cap", path,
+                          (long long)st.st_size, max);
+    char chunk[65536];
+    while (rc == CG_OK) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            rc = cg_error_set(err, CG_ERR_IO, "%s: read failed: %s", path, strerror(errno));
+        else if (n == 0)
+            break;
+        else if (b->len + (size_t)n > max)
+            rc = cg_error_set(err, CG_ERR_LIMIT, "%s: over the %zu-byte SBOM cap", path, max);
+        else if (cg_buf_append(b, chunk, (size_t)n) != CG_OK)
+            rc = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    }
+    close(fd);
+    return rc;
+}
 
 int cmd_sbom(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
+        {"from", required_argument, NULL, 'F'},
         {"platform", required_argument, NULL, 'P'},
         {"max-layer-bytes", required_argument, NULL, 'L'},
         {"max-json-bytes", required_argument, NULL, 'J'},
@@ -54,7 +98,7 @@ int cmd_sbom(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *format = "cyclonedx-json", *output = NULL;
+    const char *format = "cyclonedx-json", *output = NULL, *from = NULL;
     cg_image_opts io;
     memset(&io, 0, sizeof io);
     int quiet = 0, c;
@@ -64,6 +108,7 @@ int cmd_sbom(int argc, char **argv)
         switch (c) {
         case 'f': format = optarg; break;
         case 'o': output = optarg; break;
+        case 'F': from = optarg; break;
         case 'P': io.platform = optarg; break;
         case 'L':
             if (cli_parse_size(optarg, &io.max_layer_bytes))
@@ -79,14 +124,38 @@ int cmd_sbom(int argc, char **argv)
         default: return cli_usage_error("sbom", "unknown option %s", argv[optind - 1]);
         }
     }
-    if (optind >= argc)
+    if (from && optind < argc)
+        return cli_usage_error("sbom", "--from reads an SBOM instead of an image: drop \"%s\"", argv[optind]);
+    if (from && (io.platform || io.max_layer_bytes || io.max_json_bytes))
+        return cli_usage_error("sbom", "--platform, --max-layer-bytes and --max-json-bytes apply to images, not to --from");
+    if (from && !*from)
+        return cli_usage_error("sbom", "--from needs a file name");
+    if (!from && optind >= argc)
         return cli_usage_error("sbom", "no image given");
     if (optind + 1 < argc)
         return cli_usage_error("sbom", "one image at a time (got \"%s\" and \"%s\")", argv[optind], argv[optind + 1]);
-    const char *ref = argv[optind];
+    const char *ref = from ? NULL : argv[optind];
     cg_sbom_format fmt;
     if (cg_sbom_format_parse(format, &fmt) != CG_OK)
         return cli_usage_error("sbom", "unknown format \"%s\" (cyclonedx-json, spdx-json, table)", format);
+    if (from) {
+        cg_error err;
+        cg_error_clear(&err);
+        cg_buf in = CG_BUF_INIT, out = CG_BUF_INIT;
+        cg_sbom *sbom = NULL;
+        cg_status st = read_input(from, CG_SBOM_READ_MAX_BYTES, &in, &err);
+        if (st == CG_OK)
+            st = cg_sbom_read((const uint8_t *)in.data, in.len, from, &sbom, &err);
+        cg_buf_free(&in);
+        if (st == CG_OK)
+            st = cg_sbom_write(sbom, fmt, &out, &err);
+        if (st == CG_OK)
+            st = cli_write_artifact(output, &out, &err);
+        int rc = st == CG_OK ? 0 : cli_fail(&err);
+        cg_buf_free(&out);
+        cg_sbom_free(sbom);
+        return rc;
+    }
     cg_sbom_opts so = {cli_source_date_epoch()};
     if (so.source_date_epoch == -2)
         return cli_usage_error("sbom", "SOURCE_DATE_EPOCH must be a non-negative integer of seconds");

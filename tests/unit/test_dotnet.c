@@ -1,0 +1,223 @@
+/*
+ * test_dotnet.c - the .NET cataloger on Trivy's deps.json fixture (as its
+ * golden report lists it), a RID-specific deps.json with dependency edges,
+ * and hostile JSON.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "catalog/catalog.h"
+#include "catalog/purl.h"
+
+extern const cg_cataloger cg_cataloger_dotnet;
+
+typedef struct blob {
+    uint8_t *data;
+    size_t len;
+} blob;
+
+static blob load(const char *rel)
+{
+    const char *root = getenv("CG_TEST_DATA");
+    assert_non_null(root);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", root, rel);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    blob b = {NULL, 0};
+    size_t cap = 0;
+    for (;;) {
+        if (b.len == cap) {
+            cap = cap ? cap * 2 : 65536;
+            b.data = realloc(b.data, cap);
+            assert_non_null(b.data);
+        }
+        size_t r = fread(b.data + b.len, 1, cap - b.len, f);
+        if (r == 0)
+            break;
+        b.len += r;
+    }
+    fclose(f);
+    return b;
+}
+
+typedef struct fx {
+    cg_arena a;
+    cg_cat_ctx *ctx;
+    cg_error err;
+} fx;
+
+static int setup(void **state)
+{
+    fx *x = calloc(1, sizeof *x);
+    cg_arena_init(&x->a);
+    x->ctx = cg_cat_ctx_new(&x->a);
+    *state = x;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *x = *state;
+    cg_cat_ctx_free(x->ctx);
+    cg_arena_free(&x->a);
+    free(x);
+    return 0;
+}
+
+static void run_blob(fx *x, const char *path, const void *data, size_t len)
+{
+    cg_cat_file f = {path, 0, data, len, -1, 0644};
+    assert_int_equal(cg_cat_run_files(x->ctx, &cg_cataloger_dotnet, &f, 1, &x->err), CG_OK);
+}
+
+static void run1(fx *x, const char *path, const char *fixture)
+{
+    blob b = load(fixture);
+    run_blob(x, path, b.data, b.len);
+    free(b.data);
+}
+
+static cg_package *find(fx *x, const char *name)
+{
+    for (size_t i = 0; i < cg_cat_n_packages(x->ctx); i++)
+        if (!strcmp(cg_cat_package(x->ctx, i)->name, name))
+            return cg_cat_package(x->ctx, i);
+    fail_msg("package %s not found", name);
+    return NULL;
+}
+
+static const char *prop(const cg_package *p, const char *name)
+{
+    for (size_t i = 0; i < p->n_props; i++)
+        if (!strcmp(p->props[i].name, name))
+            return p->props[i].value;
+    return NULL;
+}
+
+static int cmpstr(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* "name@version" of every package, sorted, joined by spaces. */
+static char *set_str(fx *x)
+{
+    size_t n = cg_cat_n_packages(x->ctx);
+    char **v = calloc(n + 1, sizeof *v);
+    size_t total = 1;
+    for (size_t i = 0; i < n; i++) {
+        cg_package *p = cg_cat_package(x->ctx, i);
+        v[i] = cg_arena_sprintf(&x->a, "%s@%s", p->name, p->version);
+        total += strlen(v[i]) + 1;
+    }
+    qsort(v, n, sizeof *v, cmpstr);
+    char *s = cg_arena_alloc(&x->a, total);
+    s[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strcat(s, " ");
+        strcat(s, v[i]);
+    }
+    free(v);
+    return s;
+}
+
+static char *deps_str(const cg_package *p, char *buf, size_t n)
+{
+    buf[0] = 0;
+    for (size_t i = 0; i < p->n_depends; i++) {
+        if (i)
+            strncat(buf, ",", n - strlen(buf) - 1);
+        strncat(buf, p->depends[i], n - strlen(buf) - 1);
+    }
+    return buf;
+}
+
+static void test_wants(void **state)
+{
+    (void)state;
+    cg_cat_want w;
+    const char *yes[] = {"app/WebApp.deps.json", "x.deps.json", "usr/share/dotnet/shared/Microsoft.NETCore.App/6.0.0/Microsoft.NETCore.App.deps.json"};
+    const char *no[] = {"app/.deps.json", "app/deps.json", "app/WebApp.deps.json.bak", "app/WebApp.runtimeconfig.json"};
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+        assert_true(cg_cataloger_dotnet.wants(yes[i], strlen(yes[i]), &w));
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+        assert_false(cg_cataloger_dotnet.wants(no[i], strlen(no[i]), &w));
+}
+
+/* Trivy's dotnet repo: dotnet.json.golden lists Newtonsoft.Json 9.0.1 (and
+ * the project itself as the root, which is not a NuGet package). */
+static void test_trivy(void **state)
+{
+    fx *x = *state;
+    run1(x, "app/datacollector.deps.json", "dotnet/datacollector.deps.json");
+    assert_string_equal(set_str(x), "Newtonsoft.Json@9.0.1");
+    cg_package *p = find(x, "Newtonsoft.Json");
+    assert_string_equal(p->type, "nuget");
+    assert_string_equal(cg_purl_for_package(&x->a, p, NULL), "pkg:nuget/Newtonsoft.Json@9.0.1");
+    assert_string_equal(prop(p, "cgate:nuget:path"), "newtonsoft.json/9.0.1");
+    assert_string_equal(prop(p, "cgate:nuget:sha512"),
+                        "sha512-U82mHQSKaIk+lpSVCbWYKNavmNH1i5xrExDEquU1i6I5pV6UMOqRnJRSlKO3cMPfcpp0RgDY+8jUXHdQ4IfXvw==");
+    assert_string_equal(p->locations[0].path, "/app/datacollector.deps.json");
+    assert_int_equal(cg_cat_n_warnings(x->ctx), 0);
+}
+
+/* A RID-specific runtime target: edges come from it, to packages only. */
+static void test_targets(void **state)
+{
+    fx *x = *state;
+    run1(x, "app/WebApp.deps.json", "dotnet/webapp.deps.json");
+    assert_string_equal(set_str(x), "Newtonsoft.Json@13.0.1 Serilog.Sinks.Console@4.1.0 Serilog@2.10.0");
+    char buf[256];
+    assert_string_equal(deps_str(find(x, "Serilog.Sinks.Console"), buf, sizeof buf), "Serilog");
+    assert_int_equal(find(x, "Newtonsoft.Json")->n_depends, 0);
+    assert_int_equal(cg_cat_n_warnings(x->ctx), 0);
+}
+
+static void test_hostile(void **state)
+{
+    fx *x = *state;
+    const char *bad[] = {
+        "{\"libraries\": ",
+        "{\"libraries\": []}",
+        "[1, 2]",
+        "{\"libraries\": {\"NoSlash\": {\"type\": \"package\"}, \"a b/1\": {\"type\": \"package\"},"
+        " \"X/\": {\"type\": \"package\"}, \"Ok.Pkg/1.2.3\": {\"type\": \"package\", \"sha512\": 5},"
+        " \"Typeless/1\": {}, \"Str/1\": \"package\"},"
+        " \"targets\": {\"t\": {\"Ok.Pkg/1.2.3\": {\"dependencies\": [1]}}}, \"runtimeTarget\": 7}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "h%zu/app.deps.json", i);
+        run_blob(x, path, bad[i], strlen(bad[i]));
+    }
+    size_t depth = 10000;
+    char *deep = malloc(2 * depth + 1);
+    memset(deep, '{', 1);
+    memset(deep, '[', depth);
+    memset(deep + depth, ']', depth);
+    run_blob(x, "deep/app.deps.json", deep, 2 * depth);
+    free(deep);
+    assert_string_equal(set_str(x), "Ok.Pkg@1.2.3");
+    assert_null(prop(find(x, "Ok.Pkg"), "cgate:nuget:sha512"));
+    assert_int_equal(cg_cat_n_warnings(x->ctx), 5);
+    for (size_t i = 0; i < cg_cat_n_warnings(x->ctx); i++)
+        assert_int_equal(cg_cat_warning(x->ctx, i)[0], '/');
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_wants),
+        cmocka_unit_test_setup_teardown(test_trivy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_targets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,289 @@
+/*
+ * test_php.c - the PHP (Composer) cataloger on Trivy's and Syft's fixtures:
+ * composer.lock with packages-dev, installed.json in Composer 1 and 2
+ * layouts, purls with the vendor as namespace, licences, dependency edges
+ * as Trivy's parse_test.go expects them, and hostile JSON.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "catalog/catalog.h"
+#include "catalog/purl.h"
+
+extern const cg_cataloger cg_cataloger_php;
+
+typedef struct blob {
+    uint8_t *data;
+    size_t len;
+} blob;
+
+static blob load(const char *rel)
+{
+    const char *root = getenv("CG_TEST_DATA");
+    assert_non_null(root);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", root, rel);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    blob b = {NULL, 0};
+    size_t cap = 0;
+    for (;;) {
+        if (b.len == cap) {
+            cap = cap ? cap * 2 : 65536;
+            b.data = realloc(b.data, cap);
+            assert_non_null(b.data);
+        }
+        size_t r = fread(b.data + b.len, 1, cap - b.len, f);
+        if (r == 0)
+            break;
+        b.len += r;
+    }
+    fclose(f);
+    return b;
+}
+
+typedef struct fx {
+    cg_arena a;
+    cg_cat_ctx *ctx;
+    cg_error err;
+} fx;
+
+static int setup(void **state)
+{
+    fx *x = calloc(1, sizeof *x);
+    cg_arena_init(&x->a);
+    x->ctx = cg_cat_ctx_new(&x->a);
+    *state = x;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *x = *state;
+    cg_cat_ctx_free(x->ctx);
+    cg_arena_free(&x->a);
+    free(x);
+    return 0;
+}
+
+static void run_blob(fx *x, const char *path, const void *data, size_t len)
+{
+    cg_cat_file f = {path, 0, data, len, -1, 0644};
+    assert_int_equal(cg_cat_run_files(x->ctx, &cg_cataloger_php, &f, 1, &x->err), CG_OK);
+}
+
+static void run1(fx *x, const char *path, const char *fixture)
+{
+    blob b = load(fixture);
+    run_blob(x, path, b.data, b.len);
+    free(b.data);
+}
+
+static cg_package *find(fx *x, const char *name)
+{
+    for (size_t i = 0; i < cg_cat_n_packages(x->ctx); i++)
+        if (!strcmp(cg_cat_package(x->ctx, i)->name, name))
+            return cg_cat_package(x->ctx, i);
+    fail_msg("package %s not found", name);
+    return NULL;
+}
+
+static const char *prop(const cg_package *p, const char *name)
+{
+    for (size_t i = 0; i < p->n_props; i++)
+        if (!strcmp(p->props[i].name, name))
+            return p->props[i].value;
+    return NULL;
+}
+
+static int cmpstr(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* "name@version" of every package, sorted, joined by spaces. */
+static char *set_str(fx *x)
+{
+    size_t n = cg_cat_n_packages(x->ctx);
+    char **v = calloc(n + 1, sizeof *v);
+    size_t total = 1;
+    for (size_t i = 0; i < n; i++) {
+        cg_package *p = cg_cat_package(x->ctx, i);
+        v[i] = cg_arena_sprintf(&x->a, "%s@%s", p->name, p->version);
+        total += strlen(v[i]) + 1;
+    }
+    qsort(v, n, sizeof *v, cmpstr);
+    char *s = cg_arena_alloc(&x->a, total);
+    s[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strcat(s, " ");
+        strcat(s, v[i]);
+    }
+    free(v);
+    return s;
+}
+
+static char *deps_str(const cg_package *p, char *buf, size_t n)
+{
+    buf[0] = 0;
+    for (size_t i = 0; i < p->n_depends; i++) {
+        if (i)
+            strncat(buf, ",", n - strlen(buf) - 1);
+        strncat(buf, p->depends[i], n - strlen(buf) - 1);
+    }
+    return buf;
+}
+
+static void test_wants(void **state)
+{
+    (void)state;
+    cg_cat_want w;
+    const char *yes[] = {"var/www/vendor/composer/installed.json", "vendor/composer/installed.json",
+                         "app/composer.lock", "composer.lock"};
+    const char *no[] = {"var/www/installed.json", "app/xcomposer.lock", "app/composer.json",
+                        "app/myvendor/composer/installed.json", "app/composer.lock.orig"};
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+        assert_true(cg_cataloger_php.wants(yes[i], strlen(yes[i]), &w));
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+        assert_false(cg_cataloger_php.wants(no[i], strlen(no[i]), &w));
+}
+
+static cg_package *find_full(fx *x, const char *ns, const char *name)
+{
+    for (size_t i = 0; i < cg_cat_n_packages(x->ctx); i++) {
+        cg_package *p = cg_cat_package(x->ctx, i);
+        if (!strcmp(p->name, name) && p->namespace_ && !strcmp(p->namespace_, ns))
+            return p;
+    }
+    fail_msg("package %s/%s not found", ns, name);
+    return NULL;
+}
+
+/* Trivy composer/parse_test.go: composerPkgs (pear/* are Dev) and composerDeps. */
+static void test_lock_trivy(void **state)
+{
+    fx *x = *state;
+    run1(x, "app/composer.lock", "php/trivy-composer_happy.lock");
+    assert_int_equal(cg_cat_n_warnings(x->ctx), 0);
+    assert_string_equal(set_str(x), "getallheaders@3.0.3 guzzle@6.5.8 http-message@1.0.1 log@1.13.3 "
+                                    "pear_exception@v1.0.2 polyfill-intl-idn@v1.27.0 "
+                                    "polyfill-intl-normalizer@v1.27.0 polyfill-php72@v1.27.0 promises@1.5.2 psr7@1.9.0");
+    cg_package *p = find_full(x, "pear", "log");
+    assert_string_equal(prop(p, "cgate:composer:dev"), "true");
+    assert_string_equal(find_full(x, "pear", "pear_exception")->licenses[0].value, "BSD-2-Clause");
+    p = find_full(x, "symfony", "polyfill-php72");
+    /* "MIT or BSD-2-Clause": Trivy splits it in two; it is one SPDX expression */
+    assert_int_equal(p->n_licenses, 1);
+    assert_string_equal(p->licenses[0].value, "MIT OR BSD-2-Clause");
+    assert_true(p->licenses[0].is_spdx);
+    assert_null(prop(p, "cgate:composer:dev"));
+    char buf[512];
+    assert_string_equal(deps_str(find_full(x, "guzzlehttp", "guzzle"), buf, sizeof buf),
+                        "polyfill-intl-idn,promises,psr7");
+    assert_string_equal(deps_str(find_full(x, "guzzlehttp", "psr7"), buf, sizeof buf), "getallheaders,http-message");
+    assert_string_equal(deps_str(find_full(x, "pear", "log"), buf, sizeof buf), "pear_exception");
+    assert_string_equal(deps_str(find_full(x, "symfony", "polyfill-intl-idn"), buf, sizeof buf),
+                        "polyfill-intl-normalizer,polyfill-php72");
+    assert_string_equal(cg_purl_for_package(&x->a, find_full(x, "guzzlehttp", "guzzle"), NULL),
+                        "pkg:composer/guzzlehttp/guzzle@6.5.8");
+}
+
+/* Trivy's golden reports for its composer and composer-vendor repos. */
+static void test_trivy_golden_repos(void **state)
+{
+    fx *x = *state;
+    run1(x, "repo/composer.lock", "php/trivy-repo-composer.lock");
+    assert_string_equal(set_str(x), "guzzle@7.4.4 psr7@1.8.3");
+    char buf[256];
+    assert_string_equal(deps_str(find_full(x, "guzzlehttp", "guzzle"), buf, sizeof buf), "psr7");
+    assert_string_equal(cg_purl_for_package(&x->a, find_full(x, "guzzlehttp", "psr7"), NULL),
+                        "pkg:composer/guzzlehttp/psr7@1.8.3");
+    run1(x, "repo/vendor/composer/installed.json", "php/trivy-repo-installed.json");
+    assert_int_equal(cg_cat_n_packages(x->ctx), 5);
+    for (size_t i = 0; i < cg_cat_n_packages(x->ctx); i++)
+        assert_string_equal(cg_cat_package(x->ctx, i)->licenses[0].value, "MIT");
+}
+
+/* Syft's composer.lock and both installed.json formats. */
+static void test_syft(void **state)
+{
+    fx *x = *state;
+    run1(x, "a/composer.lock", "php/syft-composer.lock");
+    assert_string_equal(set_str(x), "codeception@4.1.6 fastcgi-client@1.0.2 gherkin@v4.6.2 mongo-php-adapter@1.1.11");
+    assert_string_equal(prop(find(x, "gherkin"), "cgate:composer:dev"), "true");
+    assert_string_equal(prop(find(x, "codeception"), "cgate:composer:dev"), "true");
+    assert_null(prop(find(x, "fastcgi-client"), "cgate:composer:dev"));
+    char buf[256];
+    assert_string_equal(deps_str(find(x, "codeception"), buf, sizeof buf), "gherkin");
+    assert_int_equal(find(x, "mongo-php-adapter")->n_depends, 0); /* mongodb/mongodb is not installed */
+    assert_string_equal(find(x, "fastcgi-client")->description, "Lightweight, single file FastCGI client for PHP.");
+    assert_int_equal(cg_cat_n_warnings(x->ctx), 0);
+}
+
+static void test_installed_formats(void **state)
+{
+    fx *x = *state;
+    run1(x, "c1/vendor/composer/installed.json", "php/syft-installed-composer1.json");
+    run1(x, "c2/vendor/composer/installed.json", "php/syft-installed-composer2.json");
+    assert_string_equal(set_str(x), "mink@v1.8.1 mink@v1.8.1 stack-cors@1.3.0 stack-cors@1.3.0");
+    for (size_t i = 0; i < cg_cat_n_packages(x->ctx); i++) {
+        cg_package *p = cg_cat_package(x->ctx, i);
+        bool c2 = !strncmp(p->locations[0].path, "/c2/", 4);
+        /* Composer 2 lists behat/mink in dev-package-names */
+        if (c2 && !strcmp(p->name, "mink"))
+            assert_string_equal(prop(p, "cgate:composer:dev"), "true");
+        else
+            assert_null(prop(p, "cgate:composer:dev"));
+        assert_string_equal(prop(p, "cgate:composer:metadata-source"), "installed.json");
+    }
+    assert_string_equal(cg_purl_for_package(&x->a, find(x, "stack-cors"), NULL), "pkg:composer/asm89/stack-cors@1.3.0");
+}
+
+static void test_hostile(void **state)
+{
+    fx *x = *state;
+    const char *bad[] = {
+        "{\"packages\": [",                                  /* truncated */
+        "{\"packages\": {\"name\": \"a/b\"}}",               /* wrong shape */
+        "{\"packages\": [{\"name\": \"a/b\"}, 7, {\"version\": \"1\"}, {\"name\": \"a b\", \"version\": \"1\"},"
+        " {\"name\": \"ok/pkg\", \"version\": \"2.0\", \"license\": 5, \"require\": [1]}]}",
+        "[{\"name\": \"n\\u0000ul/x\", \"version\": \"1\"}]",  /* NUL in a name */
+        "{\"a\": 1, \"a\": 2}",                               /* duplicate keys */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "h%zu/composer.lock", i);
+        run_blob(x, path, bad[i], strlen(bad[i]));
+    }
+    /* nested 10,000 deep */
+    size_t depth = 10000;
+    char *deep = malloc(2 * depth + 1);
+    memset(deep, '[', depth);
+    memset(deep + depth, ']', depth);
+    run_blob(x, "deep/vendor/composer/installed.json", deep, 2 * depth);
+    free(deep);
+    assert_string_equal(set_str(x), "pkg@2.0");
+    assert_int_equal(find(x, "pkg")->n_licenses, 0);
+    assert_true(cg_cat_n_warnings(x->ctx) >= 6);
+    for (size_t i = 0; i < cg_cat_n_warnings(x->ctx); i++)
+        assert_int_equal(cg_cat_warning(x->ctx, i)[0], '/');
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_wants),
+        cmocka_unit_test_setup_teardown(test_lock_trivy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trivy_golden_repos, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_syft, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_installed_formats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
