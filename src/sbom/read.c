@@ -230,7 +230,18 @@ static cg_package *pkg_from_purl(rd *r, const char *purl, const char *version, c
     p->version = version ? version : pu.version;
     p->arch = cg_purl_qualifier(&pu, "arch");
     const char *epoch = cg_purl_qualifier(&pu, "epoch");
-    if (epoch && p->version && !strchr(p->version, ':') && strcmp(epoch, "0")) {
+    if (epoch && pu.type && !strcmp(pu.type, "rpm")) {
+        /* cgate's rpm records keep VERSION-RELEASE as the version and the epoch
+         * beside it (the rpm cataloger's cgate:rpm:epoch; purl.c emits it back) */
+        p->props = cg_arena_calloc(r->a, 1, sizeof *p->props);
+        if (!p->props) {
+            r->oom = true;
+        } else {
+            p->props[0] = (cg_prop){"cgate:rpm:epoch", epoch};
+            p->n_props = 1;
+        }
+    } else if (epoch && p->version && !strchr(p->version, ':') && strcmp(epoch, "0")) {
+        /* deb: the epoch belongs in the version, as dpkg records it (Trivy moves it to a qualifier) */
         p->version = cg_arena_sprintf(r->a, "%s:%s", epoch, p->version);
         if (!p->version)
             r->oom = true;

@@ -557,6 +557,30 @@ static void test_junk_components(void **state)
     cg_sbom_free(s);
 }
 
+/* An rpm purl's epoch becomes the rpm cataloger's property, not part of the
+ * version, and writing the record again gives the same purl. */
+static void test_rpm_epoch_round_trip(void **state)
+{
+    (void)state;
+    static const char doc[] =
+        "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"version\":1,\"components\":["
+        "{\"type\":\"library\",\"name\":\"ca-certificates-base\",\"version\":\"2.0.0-1.cm2\","
+        "\"purl\":\"pkg:rpm/mariner/ca-certificates-base@2.0.0-1.cm2?arch=noarch&distro=mariner-2.0&epoch=1\"}]}";
+    cg_sbom *s = NULL;
+    cg_error err;
+    assert_int_equal(cg_sbom_read((const uint8_t *)doc, sizeof doc - 1, "rpm.cdx.json", &s, &err), CG_OK);
+    assert_int_equal(s->n_pkgs, 1);
+    const cg_package *p = &s->pkgs[0];
+    assert_string_equal(p->version, "2.0.0-1.cm2");
+    assert_int_equal(p->n_props, 1);
+    assert_string_equal(p->props[0].name, "cgate:rpm:epoch");
+    assert_string_equal(p->props[0].value, "1");
+    cg_distro d = {.id = "mariner", .version_id = "2.0"};
+    assert_string_equal(cg_purl_for_package(&s->arena, p, &d),
+                        "pkg:rpm/mariner/ca-certificates-base@2.0.0-1.cm2?arch=noarch&distro=mariner-2.0&epoch=1");
+    cg_sbom_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -570,6 +594,7 @@ int main(void)
         cmocka_unit_test(test_purl_spec_examples),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_junk_components),
+        cmocka_unit_test(test_rpm_epoch_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
