@@ -604,19 +604,21 @@ static cg_package *emit_mod(cg_cat_ctx *ctx, const cg_cat_node *node, const go_m
     cg_arena *a = cg_cat_arena(ctx);
     const char *name = m->path, *version = m->version;
     const char *replaces = NULL, *replaced_by = NULL;
-    if (m->rpath && m->rversion) { /* module replacement: what was built is the replacement */
+    /* go.mod reference, "replace": a path beginning with ./ ../ or / is a directory */
+    bool local = m->rpath && (m->rpath[0] == '.' || m->rpath[0] == '/');
+    if (m->rpath && !local && m->rversion) { /* module replacement: what was built is the replacement */
         name = m->rpath;
         version = m->rversion;
         replaces = m->version ? cg_arena_sprintf(a, "%s@%s", m->path, m->version) : m->path;
-    } else if (m->rpath) { /* a local directory: its code has no module version */
-        version = NULL;
+    } else if (m->rpath) { /* a local directory: its code has no module version ("(devel)", as go reports) */
+        version = "(devel)";
         replaced_by = m->rpath;
     }
     cg_package *p = new_pkg(ctx, node, name, version, st);
     if (!p || *st != CG_OK)
         return p;
     const char *kv[] = {"cgate:go:replaces", replaces, "cgate:go:replaced-by", replaced_by, "cgate:go:sum", m->sum,
-                        "cgate:go:indirect", m->indirect ? "true" : NULL};
+                        "cgate:go:indirect", m->indirect ? "true" : NULL, "cgate:go:devel", replaced_by ? "true" : NULL};
     *st = add_props(ctx, p, kv, sizeof kv / sizeof kv[0]);
     return p;
 }
@@ -638,7 +640,9 @@ static cg_status emit_binary(cg_cat_ctx *ctx, const cg_cat_node *node, const go_
         const go_mod *m = &r->mods[i];
         cg_package *p = emit_mod(ctx, node, m, &st);
         if (p && st == CG_OK)
-            names[nn++] = m->rpath && m->rversion ? m->rpath : m->path;
+            names[nn] = p->namespace_ ? cg_arena_sprintf(a, "%s/%s", p->namespace_, p->name) : p->name;
+        if (p && st == CG_OK && !names[nn++])
+            st = CG_ERR_NOMEM;
     }
     char *sv = st == CG_OK ? stdlib_version(a, r->toolchain) : NULL;
     if (sv) {
