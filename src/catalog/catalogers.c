@@ -13,6 +13,8 @@ extern const cg_cataloger cg_cataloger_rpm;
 extern const cg_cataloger cg_cataloger_npm;
 extern const cg_cataloger cg_cataloger_python;
 extern const cg_cataloger cg_cataloger_java;
+extern const cg_cataloger cg_cataloger_golang;
+extern const cg_cataloger cg_cataloger_rust;
 extern const cg_cataloger cg_cataloger_ruby;
 extern const cg_cataloger cg_cataloger_php;
 extern const cg_cataloger cg_cataloger_dotnet;
@@ -25,6 +27,8 @@ const cg_cataloger *const cg_catalogers[] = {
     &cg_cataloger_npm,
     &cg_cataloger_python,
     &cg_cataloger_java,
+    &cg_cataloger_golang,
+    &cg_cataloger_rust,
     &cg_cataloger_ruby,
     &cg_cataloger_php,
     &cg_cataloger_dotnet,

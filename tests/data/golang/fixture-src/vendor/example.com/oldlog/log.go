@@ -1,0 +1,3 @@
+package oldlog
+
+func Prefix() string { return " from " }
