@@ -71,7 +71,7 @@ static cg_status import_doc(vdb_imp *im, json_t *doc, const char *file, cg_error
             return vdb_import_kev(im, doc, file, err);
         if (json_is_array(vul) && (json_object_get(first, "cve") || json_is_string(json_object_get(doc, "format"))))
             return vdb_import_nvd(im, doc, file, err);
-        if (json_is_array(json_object_get(doc, "packages")) && json_object_get(doc, "distroversion"))
+        if (json_object_get(doc, "packages") && json_object_get(doc, "distroversion"))
             return vdb_import_alpine(im, doc, file, err);
         if (json_object_get(doc, "id") || json_object_get(doc, "modified") || json_object_get(doc, "affected"))
             return vdb_put_osv(im, doc, file, "osv", NULL, err);

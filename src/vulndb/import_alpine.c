@@ -22,6 +22,7 @@
 /* The vulnerability id in a secfixes entry, into out; 0 when none. */
 static int entry_id(const char *s, char *out, size_t cap)
 {
+    /* recursion only for the joined typo, one level deep */
     char other[128] = "";
     while (*s) {
         while (*s && isspace((unsigned char)*s))
@@ -32,6 +33,16 @@ static int entry_id(const char *s, char *out, size_t cap)
         size_t n = (size_t)(s - t);
         if (n == 0)
             break;
+        if (n == 3 && !strncmp(t, "CVE", 3) && isspace((unsigned char)*s) && isdigit((unsigned char)s[1])) {
+            char joined[64]; /* "CVE 2018-16859": a typo in the secdb */
+            const char *u = s + 1;
+            size_t m = strcspn(u, " \t\r\n");
+            if (m < 40) {
+                snprintf(joined, sizeof joined, "CVE-%.*s", (int)m, u);
+                if (entry_id(joined, out, cap))
+                    return 1;
+            }
+        }
         if (n > 9 && (!strncmp(t, "CVE-", 4) || !strncmp(t, "CVE_", 4)) && isdigit((unsigned char)t[4])) {
             size_t i = 4, y = 0;
             while (i < n && isdigit((unsigned char)t[i])) i++, y++;
@@ -77,6 +88,10 @@ cg_status vdb_import_alpine(vdb_imp *im, json_t *doc, const char *file, cg_error
     strftime(modified, sizeof modified, "%Y-%m-%dT%H:%M:%SZ", &tm);
 
     json_t *pkgs = json_object_get(doc, "packages");
+    if (!json_is_array(pkgs) && !json_is_null(pkgs) && !(json_is_string(pkgs) && json_string_length(pkgs) == 0)) {
+        vdb_skip(im, file, "-", "packages is not a list");
+        return CG_OK;
+    }
     cg_status s = CG_OK;
     for (size_t i = 0; s == CG_OK && i < json_array_size(pkgs); i++) {
         json_t *pkg = json_object_get(json_array_get(pkgs, i), "pkg");
@@ -102,8 +117,8 @@ cg_status vdb_import_alpine(vdb_imp *im, json_t *doc, const char *file, cg_error
                 vdb_skip(im, file, json_string_value(name), "a fixed version is longer than %d bytes", VDB_MAX_STR);
                 continue;
             }
-            if (json_is_null(ids))
-                continue;
+            if (json_is_null(ids) || (json_is_string(ids) && json_string_length(ids) == 0))
+                continue; /* an empty YAML value, as converted to JSON */
             if (!json_is_array(ids)) {
                 vdb_skip(im, file, json_string_value(name), "secfixes[%.60s] is not a list", fver);
                 continue;

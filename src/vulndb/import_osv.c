@@ -6,6 +6,7 @@
  * skipped whole before anything is written; unknown fields are ignored.
  * Withdrawn records delete what they replace; the newest `modified` wins.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -257,8 +258,8 @@ cg_status vdb_put_osv(vdb_imp *im, json_t *rec, const char *file, const char *so
     if (!rc) rc = opt_str(&c, rec, "withdrawn", 64, &withdrawn);
     if (!rc && !modified)
         rc = bad(&c, "no modified time");
-    double mts = modified ? vdb_parse_time(modified) : -1;
-    if (!rc && mts < 0)
+    double mts = modified ? vdb_parse_time(modified) : NAN;
+    if (!rc && isnan(mts))
         rc = bad(&c, "modified \"%.40s\" is not an RFC 3339 time", modified);
     if (!rc) rc = build_aliases(&c, rec, &aliases);
     if (!rc) rc = build_refs(&c, rec, &refs);

@@ -196,17 +196,17 @@ char *vdb_norm_name(cg_arena *a, const char *eco, const char *name)
 double vdb_parse_time(const char *s)
 {
     if (!s)
-        return -1;
+        return NAN;
     struct tm tm;
     memset(&tm, 0, sizeof tm);
     int n = 0;
     if (sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &n) != 3 || n != 10)
-        return -1;
+        return NAN;
     const char *p = s + 10;
     double frac = 0;
     if (*p == 'T' || *p == 't' || *p == ' ') {
         if (sscanf(p + 1, "%2d:%2d:%2d%n", &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 3 || n != 8)
-            return -1;
+            return NAN;
         p += 9;
         if (*p == '.') {
             double scale = 0.1;
@@ -218,10 +218,10 @@ double vdb_parse_time(const char *s)
     if (*p == '+' || *p == '-') {
         int hh, mm;
         if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2)
-            return -1;
+            return NAN;
         off = (hh * 60 + mm) * 60 * (*p == '-' ? -1 : 1);
     } else if (*p && *p != 'Z' && *p != 'z') {
-        return -1;
+        return NAN;
     }
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;

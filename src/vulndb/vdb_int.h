@@ -56,7 +56,7 @@ cg_status vdb_finalize(vdb_imp *im, cg_error *err);
  * lower-case for npm, as-is otherwise).  Arena memory. */
 char *vdb_norm_eco(cg_arena *a, const char *eco);
 char *vdb_norm_name(cg_arena *a, const char *eco, const char *name);
-/* RFC 3339 to seconds (fractions kept); -1 when unparseable. */
+/* RFC 3339 to seconds (fractions kept; year 0001 is fine); NAN when unparseable. */
 double vdb_parse_time(const char *s);
 
 /* import_osv.c: validate one OSV record (JSON, or YAML converted to JSON)
