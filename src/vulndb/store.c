@@ -110,6 +110,29 @@ cg_status vdb_check_db(sqlite3 *db, const char *path, cg_error *err)
     return CG_OK;
 }
 
+/* The SQLite header says how many pages the file has: fewer bytes on disk
+ * means it was cut short (a copy or download that stopped). */
+static cg_status check_header(const char *path, long long size, cg_error *err)
+{
+    unsigned char h[100];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return cg_error_set(err, CG_ERR_INPUT, "%s: cannot open", path);
+    size_t n = fread(h, 1, sizeof h, f);
+    fclose(f);
+    if (n < sizeof h || memcmp(h, "SQLite format 3", 16) != 0)
+        return cg_error_set(err, CG_ERR_INPUT, "%s: not a valid SQLite file (no SQLite header)", path);
+    unsigned long psize = (unsigned long)h[16] << 8 | h[17];
+    if (psize == 1)
+        psize = 65536;
+    unsigned long pages = (unsigned long)h[28] << 24 | (unsigned long)h[29] << 16 | (unsigned long)h[30] << 8 | h[31];
+    int valid = !memcmp(h + 24, h + 92, 4) && pages > 0;
+    if (valid && (long long)pages * (long long)psize > size)
+        return cg_error_set(err, CG_ERR_INPUT, "%s: truncated vulnerability DB (%lld of %lld bytes)", path, size,
+                            (long long)pages * (long long)psize);
+    return CG_OK;
+}
+
 cg_status cg_vdb_open(const char *db_path, cg_vdb **out, cg_error *err)
 {
     *out = NULL;
@@ -122,6 +145,9 @@ cg_status cg_vdb_open(const char *db_path, cg_vdb **out, cg_error *err)
     if (sb.st_size < 512)
         return cg_error_set(err, CG_ERR_INPUT, "%s: not a valid SQLite file (%lld bytes)", db_path,
                             (long long)sb.st_size);
+    cg_status hs = check_header(db_path, (long long)sb.st_size, err);
+    if (hs != CG_OK)
+        return hs;
     cg_vdb *v = calloc(1, sizeof *v);
     if (!v || !(v->path = strdup(db_path))) {
         free(v);
