@@ -90,7 +90,7 @@ static cg_status import_doc(vdb_imp *im, json_t *doc, const char *file, cg_error
 }
 
 /* One input's bytes: EPSS CSV, YAML or JSON by name and content. */
-static cg_status import_bytes(vdb_imp *im, const uint8_t *buf, size_t len, const char *file, cg_error *err)
+cg_status vdb_import_buffer(vdb_imp *im, const uint8_t *buf, size_t len, const char *file, cg_error *err)
 {
     const char *name = file;
     char stripped[4096];
@@ -222,7 +222,7 @@ static cg_status import_zip(vdb_imp *im, const char *path, cg_buf *buf, cg_error
             vdb_skip(im, label, "-", "cannot inflate: %s", archive_error_string(ar));
             continue;
         }
-        s = import_bytes(im, (const uint8_t *)buf->data, buf->len, label, err);
+        s = vdb_import_buffer(im, (const uint8_t *)buf->data, buf->len, label, err);
     }
     if (s == CG_OK && rc != ARCHIVE_EOF)
         s = cg_error_set(err, CG_ERR_INPUT, "%s: corrupt zip: %s", path, archive_error_string(ar));
@@ -316,7 +316,7 @@ static cg_status import_path(vdb_imp *im, const char *path, int depth, int expli
     }
     if (s != CG_OK)
         return s;
-    return import_bytes(im, (const uint8_t *)buf->data, buf->len, path, err);
+    return vdb_import_buffer(im, (const uint8_t *)buf->data, buf->len, path, err);
 }
 
 static cg_status fsync_path(const char *path, int dir, cg_error *err)

@@ -166,6 +166,13 @@ cg_status cg_vdb_open(const char *db_path, cg_vdb **out, cg_error *err)
                            " WHERE f.eco = ?1 AND f.name = ?2 ORDER BY a.id, a.rowid, f.ord",
                            -1, SQLITE_PREPARE_PERSISTENT, &v->lookup, NULL) != SQLITE_OK)
         s = cg_error_set(err, CG_ERR_INPUT, "%s: corrupt vulnerability DB (%s)", db_path, sqlite3_errmsg(v->db));
+    /* The file is never changed in place (imports rename a new file over
+     * it), so one read transaction for the handle's life is safe and saves
+     * each lookup SQLite's lock and change-counter round trip. */
+    if (s == CG_OK)
+        sqlite3_exec(v->db, "PRAGMA mmap_size=268435456", NULL, NULL, NULL);
+    if (s == CG_OK && sqlite3_exec(v->db, "BEGIN; SELECT count(*) FROM meta;", NULL, NULL, NULL) != SQLITE_OK)
+        s = cg_error_set(err, CG_ERR_INPUT, "%s: cannot read: %s", db_path, sqlite3_errmsg(v->db));
     if (s != CG_OK) {
         cg_vdb_close(v);
         return s;
@@ -192,12 +199,8 @@ char *vdb_norm_eco(cg_arena *a, const char *eco)
     return s;
 }
 
-char *vdb_norm_name(cg_arena *a, const char *eco, const char *name)
+static void norm_name_into(const char *eco, const char *name, size_t n, char *s)
 {
-    size_t n = strlen(name);
-    char *s = cg_arena_alloc(a, n + 1);
-    if (!s)
-        return NULL;
     if (!strcasecmp(eco, "PyPI")) { /* PEP 503: lower-case, runs of -_. become one - */
         size_t o = 0;
         for (size_t i = 0; i < n; i++) {
@@ -216,6 +219,14 @@ char *vdb_norm_name(cg_arena *a, const char *eco, const char *name)
     } else {
         memcpy(s, name, n + 1);
     }
+}
+
+char *vdb_norm_name(cg_arena *a, const char *eco, const char *name)
+{
+    size_t n = strlen(name);
+    char *s = cg_arena_alloc(a, n + 1);
+    if (s)
+        norm_name_into(eco, name, n, s);
     return s;
 }
 
@@ -341,13 +352,14 @@ cg_status cg_vdb_lookup(cg_vdb *db, const char *ecosystem, const char *name, cg_
     *n = 0;
     if (!db || !ecosystem || !name)
         return cg_error_set(err, CG_ERR_USAGE, "cg_vdb_lookup: NULL argument");
-    cg_arena tmp;
-    cg_arena_init(&tmp);
-    const char *ke = vdb_norm_eco(&tmp, ecosystem), *kn = vdb_norm_name(&tmp, ecosystem, name);
-    if (!ke || !kn) {
-        cg_arena_free(&tmp);
-        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    }
+    /* keys in stack buffers: a lookup that finds nothing allocates nothing */
+    char ke[VDB_MAX_STR + 1], kn[VDB_MAX_STR + 1];
+    size_t el = strlen(ecosystem), nl = strlen(name);
+    if (el >= sizeof ke || nl >= sizeof kn)
+        return CG_OK; /* longer than anything import accepts (VDB_MAX_STR): no match */
+    for (size_t i = 0; i <= el; i++)
+        ke[i] = (char)tolower((unsigned char)ecosystem[i]);
+    norm_name_into(ecosystem, name, nl, kn);
     sqlite3_stmt *st = db->lookup;
     sqlite3_reset(st);
     sqlite3_bind_text(st, 1, ke, -1, SQLITE_STATIC);
@@ -426,7 +438,6 @@ cg_status cg_vdb_lookup(cg_vdb *db, const char *ecosystem, const char *name, cg_
         cg_error_set(err, s, "out of memory");
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
-    cg_arena_free(&tmp);
     if (s != CG_OK)
         return s;
     *out = advs;

@@ -59,6 +59,10 @@ char *vdb_norm_name(cg_arena *a, const char *eco, const char *name);
 /* RFC 3339 to seconds (fractions kept; year 0001 is fine); NAN when unparseable. */
 double vdb_parse_time(const char *s);
 
+/* import.c: one input's bytes, by name (.csv/.yaml/.gz) and content: EPSS,
+ * YAML or JSON (OSV, KEV, NVD, Alpine).  Used by imports and the fuzzer. */
+cg_status vdb_import_buffer(vdb_imp *im, const uint8_t *buf, size_t len, const char *file, cg_error *err);
+
 /* import_osv.c: validate one OSV record (JSON, or YAML converted to JSON)
  * and store it.  source is "osv" or "alpine-secdb"; key the unique key
  * (NULL = the id).  Bad records are skipped; only DB faults are errors. */

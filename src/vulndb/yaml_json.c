@@ -98,15 +98,33 @@ static json_t *conv(yconv *c, struct fy_node *n, int depth)
 cg_status vdb_yaml_to_json(const uint8_t *buf, size_t len, const char *what, json_t **out, cg_error *err)
 {
     *out = NULL;
+    /* libfyaml prints diagnostics unless told to collect them: the library never prints */
+    struct fy_diag_cfg dcfg;
+    fy_diag_cfg_default(&dcfg);
+    dcfg.fp = NULL;
+    dcfg.colorize = false;
+    struct fy_diag *diag = fy_diag_create(&dcfg);
+    if (!diag)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    fy_diag_set_collect_errors(diag, true);
     struct fy_parse_cfg cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.flags = FYPCF_QUIET;
+    cfg.diag = diag;
     struct fy_document *d = fy_document_build_from_string(&cfg, (const char *)buf, len);
-    if (!d)
-        return cg_error_set(err, CG_ERR_INPUT, "%s: invalid YAML", what);
+    if (!d) {
+        void *it = NULL;
+        struct fy_diag_error *de = fy_diag_errors_iterate(diag, &it);
+        cg_status s = de && de->msg ? cg_error_set(err, CG_ERR_INPUT, "%s: invalid YAML at line %d column %d: %.200s",
+                                                   what, de->line + 1, de->column + 1, de->msg)
+                                    : cg_error_set(err, CG_ERR_INPUT, "%s: invalid YAML", what);
+        fy_diag_destroy(diag);
+        return s;
+    }
     yconv c = {0, NULL};
     json_t *j = conv(&c, fy_document_root(d), 0);
     fy_document_destroy(d);
+    fy_diag_destroy(diag);
     if (!j)
         return cg_error_set(err, CG_ERR_INPUT, "%s: YAML: %s", what, c.why ? c.why : "conversion failed");
     *out = j;
