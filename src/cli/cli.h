@@ -41,6 +41,7 @@ void cli_progress_init(cli_progress *p, int quiet);
 void cli_progress_cb(void *ud, const cg_progress *p);
 
 int cmd_sbom(int argc, char **argv);
+int cmd_db(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 
 #endif

@@ -1,0 +1,564 @@
+/*
+ * store.c - the vulnerability DB on disk: SQLite schema, opening read-only
+ * with checks (foreign, truncated, newer schema), indexed lookups through
+ * statements prepared once per cg_vdb, per-source stats, and the derived
+ * columns (KEV, EPSS, NVD vectors) recomputed at the end of every import so a
+ * lookup is one indexed query.  Import itself lives in import.c.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "vulndb/vdb_int.h"
+
+struct cg_vdb {
+    sqlite3 *db;
+    sqlite3_stmt *lookup;
+    char *path;
+};
+
+static const char schema_sql[] =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+    /* one row per record; key = id for OSV, a synthetic key for Alpine */
+    "CREATE TABLE adv(rowid INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, id TEXT NOT NULL,"
+    " source TEXT NOT NULL, file TEXT, modified TEXT, modified_ts REAL, published TEXT,"
+    " summary TEXT, details TEXT, aliases TEXT NOT NULL, refs TEXT NOT NULL, severity TEXT NOT NULL,"
+    " source_severity TEXT,"
+    " kev INTEGER NOT NULL DEFAULT 0, kev_date TEXT, epss REAL NOT NULL DEFAULT -1,"
+    " epss_pct REAL NOT NULL DEFAULT -1, nvd_sev TEXT);"
+    "CREATE INDEX adv_id ON adv(id);"
+    /* the lookup index: normalised (ecosystem, name) -> the affected entry */
+    "CREATE TABLE affected(eco TEXT NOT NULL, name TEXT NOT NULL, adv INTEGER NOT NULL,"
+    " ord INTEGER NOT NULL, ecosystem TEXT NOT NULL, entry TEXT NOT NULL,"
+    " PRIMARY KEY(eco, name, adv, ord)) WITHOUT ROWID;"
+    "CREATE INDEX affected_adv ON affected(adv);"
+    /* aliases in both directions: adv -> alias and alias -> adv */
+    "CREATE TABLE alias(adv INTEGER NOT NULL, alias TEXT NOT NULL, PRIMARY KEY(adv, alias)) WITHOUT ROWID;"
+    "CREATE INDEX alias_rev ON alias(alias, adv);"
+    "CREATE TABLE kev(cve TEXT PRIMARY KEY, date_added TEXT) WITHOUT ROWID;"
+    "CREATE TABLE epss(cve TEXT PRIMARY KEY, epss REAL, pct REAL) WITHOUT ROWID;"
+    "CREATE TABLE nvd(cve TEXT PRIMARY KEY, sev TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE sources(source TEXT PRIMARY KEY, records INTEGER NOT NULL, imported INTEGER NOT NULL)"
+    " WITHOUT ROWID;";
+
+static cg_status sql_fail(sqlite3 *db, const char *what, cg_error *err)
+{
+    return cg_error_set(err, CG_ERR_INTERNAL, "vulnerability DB: %s: %s", what, sqlite3_errmsg(db));
+}
+
+cg_status vdb_create_schema(sqlite3 *db, cg_error *err)
+{
+    if (sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK)
+        return sql_fail(db, "creating schema", err);
+    char sql[200];
+    snprintf(sql, sizeof sql, "INSERT INTO meta VALUES('format','%s'),('schema_version','%d');", VDB_FORMAT,
+             VDB_SCHEMA_VERSION);
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return sql_fail(db, "writing meta", err);
+    return CG_OK;
+}
+
+/* The checks cg_vdb_open and import share: a cgate DB of a schema we know,
+ * not cut short. */
+cg_status vdb_check_db(sqlite3 *db, const char *path, cg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key='format' UNION ALL "
+                                "SELECT value FROM meta WHERE key='schema_version'", -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        int ec = sqlite3_errcode(db);
+        if (ec == SQLITE_NOTADB || ec == SQLITE_CORRUPT)
+            return cg_error_set(err, CG_ERR_INPUT, "%s: not a valid SQLite file (%s)", path, sqlite3_errmsg(db));
+        return cg_error_set(err, CG_ERR_INPUT, "%s: not a cgate vulnerability DB (%s)", path, sqlite3_errmsg(db));
+    }
+    char fmt[64] = "", ver[32] = "";
+    for (int i = 0; i < 2 && (rc = sqlite3_step(st)) == SQLITE_ROW; i++) {
+        const char *v = (const char *)sqlite3_column_text(st, 0);
+        snprintf(i ? ver : fmt, i ? sizeof ver : sizeof fmt, "%s", v ? v : "");
+    }
+    int ec = sqlite3_errcode(db);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return cg_error_set(err, CG_ERR_INPUT, "%s: corrupt vulnerability DB (%s)", path,
+                            sqlite3_errstr(ec));
+    if (strcmp(fmt, VDB_FORMAT) != 0)
+        return cg_error_set(err, CG_ERR_INPUT, "%s: not a cgate vulnerability DB (no format marker)", path);
+    char *end = NULL;
+    long v = strtol(ver, &end, 10);
+    if (!*ver || *end || v < 1)
+        return cg_error_set(err, CG_ERR_INPUT, "%s: bad schema_version \"%s\"", path, ver);
+    if (v > VDB_SCHEMA_VERSION)
+        return cg_error_set(err, CG_ERR_INPUT,
+                            "%s: schema version %ld is newer than this cgate understands (%d); upgrade cgate or "
+                            "re-import into a new file", path, v, VDB_SCHEMA_VERSION);
+    /* a file cut short: the header's page count says more than the file holds */
+    struct stat sb;
+    sqlite3_int64 pages = 0, psize = 0;
+    if (sqlite3_prepare_v2(db, "PRAGMA page_count", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        pages = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        psize = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (stat(path, &sb) == 0 && pages > 0 && psize > 0 && (sqlite3_int64)sb.st_size < pages * psize)
+        return cg_error_set(err, CG_ERR_INPUT, "%s: truncated vulnerability DB (%lld of %lld bytes)", path,
+                            (long long)sb.st_size, (long long)(pages * psize));
+    return CG_OK;
+}
+
+cg_status cg_vdb_open(const char *db_path, cg_vdb **out, cg_error *err)
+{
+    *out = NULL;
+    struct stat sb;
+    if (stat(db_path, &sb) != 0)
+        return cg_error_set(err, CG_ERR_INPUT, "%s: no vulnerability DB (run 'cgate db import' or 'cgate db update')",
+                            db_path);
+    if (!S_ISREG(sb.st_mode))
+        return cg_error_set(err, CG_ERR_INPUT, "%s: not a regular file", db_path);
+    if (sb.st_size < 512)
+        return cg_error_set(err, CG_ERR_INPUT, "%s: not a valid SQLite file (%lld bytes)", db_path,
+                            (long long)sb.st_size);
+    cg_vdb *v = calloc(1, sizeof *v);
+    if (!v || !(v->path = strdup(db_path))) {
+        free(v);
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    }
+    cg_status s = CG_OK;
+    if (sqlite3_open_v2(db_path, &v->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+        s = cg_error_set(err, CG_ERR_INPUT, "%s: cannot open: %s", db_path, v->db ? sqlite3_errmsg(v->db) : "?");
+    if (s == CG_OK)
+        s = vdb_check_db(v->db, db_path, err);
+    if (s == CG_OK &&
+        sqlite3_prepare_v3(v->db,
+                           "SELECT a.rowid, a.id, a.aliases, a.summary, a.details, a.published, a.modified,"
+                           " a.refs, a.severity, a.source_severity, a.kev, a.kev_date, a.epss, a.epss_pct,"
+                           " a.nvd_sev, f.entry FROM affected f JOIN adv a ON a.rowid = f.adv"
+                           " WHERE f.eco = ?1 AND f.name = ?2 ORDER BY a.id, a.rowid, f.ord",
+                           -1, SQLITE_PREPARE_PERSISTENT, &v->lookup, NULL) != SQLITE_OK)
+        s = cg_error_set(err, CG_ERR_INPUT, "%s: corrupt vulnerability DB (%s)", db_path, sqlite3_errmsg(v->db));
+    if (s != CG_OK) {
+        cg_vdb_close(v);
+        return s;
+    }
+    *out = v;
+    return CG_OK;
+}
+
+void cg_vdb_close(cg_vdb *db)
+{
+    if (!db)
+        return;
+    sqlite3_finalize(db->lookup);
+    sqlite3_close(db->db);
+    free(db->path);
+    free(db);
+}
+
+char *vdb_norm_eco(cg_arena *a, const char *eco)
+{
+    char *s = cg_arena_strdup(a, eco);
+    for (char *p = s; p && *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return s;
+}
+
+char *vdb_norm_name(cg_arena *a, const char *eco, const char *name)
+{
+    size_t n = strlen(name);
+    char *s = cg_arena_alloc(a, n + 1);
+    if (!s)
+        return NULL;
+    if (!strcasecmp(eco, "PyPI")) { /* PEP 503: lower-case, runs of -_. become one - */
+        size_t o = 0;
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)name[i];
+            if (c == '-' || c == '_' || c == '.') {
+                if (o == 0 || s[o - 1] != '-')
+                    s[o++] = '-';
+            } else {
+                s[o++] = (char)tolower(c);
+            }
+        }
+        s[o] = 0;
+    } else if (!strcasecmp(eco, "npm")) {
+        for (size_t i = 0; i <= n; i++)
+            s[i] = (char)tolower((unsigned char)name[i]);
+    } else {
+        memcpy(s, name, n + 1);
+    }
+    return s;
+}
+
+double vdb_parse_time(const char *s)
+{
+    if (!s)
+        return NAN;
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    int n = 0;
+    if (sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &n) != 3 || n != 10)
+        return NAN;
+    const char *p = s + 10;
+    double frac = 0;
+    if (*p == 'T' || *p == 't' || *p == ' ') {
+        if (sscanf(p + 1, "%2d:%2d:%2d%n", &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 3 || n != 8)
+            return NAN;
+        p += 9;
+        if (*p == '.') {
+            double scale = 0.1;
+            for (p++; isdigit((unsigned char)*p); p++, scale /= 10)
+                frac += (*p - '0') * scale;
+        }
+    }
+    int off = 0;
+    if (*p == '+' || *p == '-') {
+        int hh, mm;
+        if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2)
+            return NAN;
+        off = (hh * 60 + mm) * 60 * (*p == '-' ? -1 : 1);
+    } else if (*p && *p != 'Z' && *p != 'z') {
+        return NAN;
+    }
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    time_t t = timegm(&tm);
+    return (double)t - off + frac;
+}
+
+/* ---- lookup ---- */
+
+static const char *jdup(cg_arena *a, const json_t *v)
+{
+    return json_is_string(v) ? cg_arena_strdup(a, json_string_value(v)) : NULL;
+}
+
+static const char *coldup(cg_arena *a, sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? cg_arena_strdup(a, (const char *)t) : NULL;
+}
+
+static json_t *coljson(sqlite3_stmt *st, int i)
+{
+    const void *t = sqlite3_column_blob(st, i);
+    int n = sqlite3_column_bytes(st, i);
+    return t ? json_loadb(t, (size_t)n, 0, NULL) : NULL;
+}
+
+static const char **str_list(cg_arena *a, const json_t *arr, size_t *n)
+{
+    *n = json_is_array(arr) ? json_array_size(arr) : 0;
+    const char **out = cg_arena_calloc(a, *n ? *n : 1, sizeof *out);
+    for (size_t i = 0; out && i < *n; i++)
+        out[i] = jdup(a, json_array_get(arr, i));
+    return out;
+}
+
+static cg_status fill_severity(cg_arena *a, cg_vdb_advisory *adv, json_t *sev, const char *src)
+{
+    size_t n = json_array_size(sev);
+    adv->severity = cg_arena_calloc(a, n ? n : 1, sizeof *adv->severity);
+    if (!adv->severity)
+        return CG_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        json_t *e = json_array_get(sev, i);
+        adv->severity[i].type = jdup(a, json_array_get(e, 0));
+        adv->severity[i].vector = jdup(a, json_array_get(e, 1));
+        adv->severity[i].source = src;
+    }
+    adv->n_severity = n;
+    return CG_OK;
+}
+
+static cg_status fill_affected(cg_arena *a, cg_vdb_affected *af, json_t *e)
+{
+    af->ecosystem = jdup(a, json_object_get(e, "e"));
+    af->name = jdup(a, json_object_get(e, "n"));
+    json_t *r = json_object_get(e, "r");
+    af->n_ranges = json_array_size(r);
+    af->ranges = cg_arena_calloc(a, af->n_ranges ? af->n_ranges : 1, sizeof *af->ranges);
+    if (!af->ranges)
+        return CG_ERR_NOMEM;
+    for (size_t i = 0; i < af->n_ranges; i++) {
+        json_t *ri = json_array_get(r, i), *ev = json_object_get(ri, "e");
+        cg_vdb_range *rg = &af->ranges[i];
+        rg->type = jdup(a, json_object_get(ri, "t"));
+        rg->n_events = json_array_size(ev);
+        rg->events = cg_arena_calloc(a, rg->n_events ? rg->n_events : 1, sizeof *rg->events);
+        if (!rg->events)
+            return CG_ERR_NOMEM;
+        for (size_t k = 0; k < rg->n_events; k++) {
+            json_t *pair = json_array_get(ev, k);
+            const char *kind = json_string_value(json_array_get(pair, 0));
+            const char *val = jdup(a, json_array_get(pair, 1));
+            cg_vdb_event *x = &rg->events[k];
+            if (!kind)
+                continue;
+            if (!strcmp(kind, "introduced")) x->introduced = val;
+            else if (!strcmp(kind, "fixed")) x->fixed = val;
+            else if (!strcmp(kind, "last_affected")) x->last_affected = val;
+            else if (!strcmp(kind, "limit")) x->limit = val;
+        }
+    }
+    af->versions = str_list(a, json_object_get(e, "v"), &af->n_versions);
+    return af->versions ? CG_OK : CG_ERR_NOMEM;
+}
+
+cg_status cg_vdb_lookup(cg_vdb *db, const char *ecosystem, const char *name, cg_arena *a, cg_vdb_advisory **out,
+                        size_t *n, cg_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (!db || !ecosystem || !name)
+        return cg_error_set(err, CG_ERR_USAGE, "cg_vdb_lookup: NULL argument");
+    cg_arena tmp;
+    cg_arena_init(&tmp);
+    const char *ke = vdb_norm_eco(&tmp, ecosystem), *kn = vdb_norm_name(&tmp, ecosystem, name);
+    if (!ke || !kn) {
+        cg_arena_free(&tmp);
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    }
+    sqlite3_stmt *st = db->lookup;
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, ke, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, kn, -1, SQLITE_STATIC);
+    cg_vdb_advisory *advs = NULL;
+    size_t cap = 0, cnt = 0;
+    sqlite3_int64 last = -1;
+    cg_status s = CG_OK;
+    int rc;
+    while (s == CG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        sqlite3_int64 rowid = sqlite3_column_int64(st, 0);
+        if (rowid != last) {
+            if (cnt == cap) {
+                size_t nc = cap ? cap * 2 : 8;
+                cg_vdb_advisory *na = cg_arena_calloc(a, nc, sizeof *na);
+                if (!na) { s = CG_ERR_NOMEM; break; }
+                if (cnt)
+                    memcpy(na, advs, cnt * sizeof *na);
+                advs = na;
+                cap = nc;
+            }
+            cg_vdb_advisory *v = &advs[cnt++];
+            last = rowid;
+            v->id = coldup(a, st, 1);
+            json_t *j = coljson(st, 2);
+            v->aliases = str_list(a, j, &v->n_aliases);
+            json_decref(j);
+            v->summary = coldup(a, st, 3);
+            v->details = coldup(a, st, 4);
+            v->published = coldup(a, st, 5);
+            v->modified = coldup(a, st, 6);
+            j = coljson(st, 7);
+            v->references = str_list(a, j, &v->n_references);
+            json_decref(j);
+            j = coljson(st, 8);
+            if (json_array_size(j) == 0 && sqlite3_column_type(st, 14) != SQLITE_NULL) {
+                json_decref(j);
+                j = coljson(st, 14);
+                s = fill_severity(a, v, j, "nvd");
+            } else {
+                s = fill_severity(a, v, j, "osv");
+            }
+            json_decref(j);
+            v->source_severity = coldup(a, st, 9);
+            v->kev = sqlite3_column_int(st, 10);
+            v->kev_date_added = coldup(a, st, 11);
+            v->epss = sqlite3_column_double(st, 12);
+            v->epss_percentile = sqlite3_column_double(st, 13);
+            if (!v->id || !v->aliases || !v->references)
+                s = CG_ERR_NOMEM;
+        }
+        cg_vdb_advisory *v = &advs[cnt - 1];
+        if (s != CG_OK)
+            break;
+        json_t *e = coljson(st, 15);
+        if (!e) {
+            s = cg_error_set(err, CG_ERR_INPUT, "%s: advisory %s: corrupt affected entry", db->path, v->id);
+            break;
+        }
+        cg_vdb_affected *na = cg_arena_calloc(a, v->n_affected + 1, sizeof *na);
+        if (!na) {
+            json_decref(e);
+            s = CG_ERR_NOMEM;
+            break;
+        }
+        if (v->n_affected)
+            memcpy(na, v->affected, v->n_affected * sizeof *na);
+        v->affected = na;
+        s = fill_affected(a, &na[v->n_affected++], e);
+        json_decref(e);
+    }
+    if (s == CG_OK && rc != SQLITE_DONE)
+        s = cg_error_set(err, CG_ERR_INPUT, "%s: lookup %s/%s failed: %s", db->path, ecosystem, name,
+                         sqlite3_errmsg(db->db));
+    else if (s == CG_ERR_NOMEM)
+        cg_error_set(err, s, "out of memory");
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    cg_arena_free(&tmp);
+    if (s != CG_OK)
+        return s;
+    *out = advs;
+    *n = cnt;
+    return CG_OK;
+}
+
+cg_status cg_vdb_stats(cg_vdb *db, cg_arena *a, cg_vdb_source_stat **out, size_t *n, int64_t *newest_import,
+                       cg_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (newest_import)
+        *newest_import = -1;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db->db, "SELECT source, records, imported FROM sources ORDER BY source", -1, &st,
+                           NULL) != SQLITE_OK)
+        return cg_error_set(err, CG_ERR_INPUT, "%s: corrupt vulnerability DB (%s)", db->path,
+                            sqlite3_errmsg(db->db));
+    size_t cap = 16, cnt = 0;
+    cg_vdb_source_stat *v = cg_arena_calloc(a, cap, sizeof *v);
+    int rc;
+    cg_status s = v ? CG_OK : CG_ERR_NOMEM;
+    while (s == CG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cnt == cap) {
+            cg_vdb_source_stat *nv = cg_arena_calloc(a, cap * 2, sizeof *nv);
+            if (!nv) { s = CG_ERR_NOMEM; break; }
+            memcpy(nv, v, cnt * sizeof *nv);
+            v = nv;
+            cap *= 2;
+        }
+        int64_t t = sqlite3_column_int64(st, 2);
+        time_t tt = (time_t)t;
+        struct tm tm;
+        char buf[32];
+        gmtime_r(&tt, &tm);
+        strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        v[cnt].source = coldup(a, st, 0);
+        v[cnt].records = sqlite3_column_int64(st, 1);
+        v[cnt].imported = cg_arena_strdup(a, buf);
+        if (newest_import && t > *newest_import)
+            *newest_import = t;
+        cnt++;
+    }
+    if (s == CG_OK && rc != SQLITE_DONE)
+        s = cg_error_set(err, CG_ERR_INPUT, "%s: corrupt vulnerability DB (%s)", db->path, sqlite3_errmsg(db->db));
+    else if (s == CG_ERR_NOMEM)
+        cg_error_set(err, s, "out of memory");
+    sqlite3_finalize(st);
+    if (s != CG_OK)
+        return s;
+    *out = v;
+    *n = cnt;
+    return CG_OK;
+}
+
+const char *cg_vdb_default_path(cg_arena *a)
+{
+    const char *e = getenv("CGATE_DB");
+    if (e && *e)
+        return cg_arena_strdup(a, e);
+    e = getenv("XDG_CACHE_HOME");
+    if (e && *e == '/')
+        return cg_arena_sprintf(a, "%s/cgate/db.sqlite", e);
+    const char *h = getenv("HOME");
+    return cg_arena_sprintf(a, "%s/.cache/cgate/db.sqlite", h && *h ? h : ".");
+}
+
+/* ---- import support: statements and the derived columns ---- */
+
+static int prep(vdb_imp *im, sqlite3_stmt **st, const char *sql)
+{
+    return sqlite3_prepare_v3(im->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) == SQLITE_OK;
+}
+
+cg_status vdb_prepare_import(vdb_imp *im, cg_error *err)
+{
+    if (sqlite3_exec(im->db, "CREATE TEMP TABLE touched(source TEXT PRIMARY KEY) WITHOUT ROWID;", NULL, NULL,
+                     NULL) != SQLITE_OK ||
+        !prep(im, &im->get_adv, "SELECT rowid, modified_ts FROM adv WHERE key = ?1") ||
+        !prep(im, &im->del_adv, "DELETE FROM adv WHERE rowid = ?1") ||
+        !prep(im, &im->del_aff, "DELETE FROM affected WHERE adv = ?1") ||
+        !prep(im, &im->del_alias, "DELETE FROM alias WHERE adv = ?1") ||
+        !prep(im, &im->ins_adv,
+              "INSERT INTO adv(key, id, source, file, modified, modified_ts, published, summary, details,"
+              " aliases, refs, severity, source_severity) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)") ||
+        !prep(im, &im->ins_aff, "INSERT OR IGNORE INTO affected VALUES(?1,?2,?3,?4,?5,?6)") ||
+        !prep(im, &im->ins_alias, "INSERT OR IGNORE INTO alias VALUES(?1,?2)") ||
+        !prep(im, &im->ins_kev, "INSERT OR REPLACE INTO kev VALUES(?1,?2)") ||
+        !prep(im, &im->ins_epss, "INSERT OR REPLACE INTO epss VALUES(?1,?2,?3)") ||
+        !prep(im, &im->ins_nvd, "INSERT OR REPLACE INTO nvd VALUES(?1,?2)") ||
+        !prep(im, &im->touch, "INSERT OR IGNORE INTO temp.touched VALUES(?1)"))
+        return sql_fail(im->db, "preparing import", err);
+    return CG_OK;
+}
+
+void vdb_finish_import(vdb_imp *im)
+{
+    sqlite3_stmt **all[] = {&im->get_adv, &im->del_adv, &im->del_aff, &im->del_alias, &im->ins_adv,
+                            &im->ins_aff, &im->ins_alias, &im->ins_kev, &im->ins_epss, &im->ins_nvd,
+                            &im->touch};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        sqlite3_finalize(*all[i]);
+        *all[i] = NULL;
+    }
+}
+
+cg_status vdb_touch(vdb_imp *im, const char *source, cg_error *err)
+{
+    sqlite3_reset(im->touch);
+    sqlite3_bind_text(im->touch, 1, source, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(im->touch) != SQLITE_DONE)
+        return sql_fail(im->db, "recording source", err);
+    return CG_OK;
+}
+
+/* Recompute what lookups read precomputed: each record's CVE ids (its id,
+ * its aliases, and one hop through records it names or that name it), then
+ * KEV, EPSS and NVD vectors by those CVEs, then per-source counts. */
+cg_status vdb_finalize(vdb_imp *im, cg_error *err)
+{
+    static const char sql[] =
+        "CREATE TEMP TABLE adv_cve(adv INTEGER, cve TEXT, PRIMARY KEY(adv, cve)) WITHOUT ROWID;"
+        "INSERT OR IGNORE INTO adv_cve SELECT rowid, id FROM adv WHERE substr(id,1,4) = 'CVE-';"
+        "INSERT OR IGNORE INTO adv_cve SELECT adv, alias FROM alias WHERE substr(alias,1,4) = 'CVE-';"
+        "INSERT OR IGNORE INTO adv_cve SELECT x.adv, y.alias FROM alias x JOIN adv b ON b.id = x.alias"
+        " JOIN alias y ON y.adv = b.rowid WHERE substr(y.alias,1,4) = 'CVE-';"
+        "INSERT OR IGNORE INTO adv_cve SELECT a.rowid, y.alias FROM adv a JOIN alias x ON x.alias = a.id"
+        " JOIN alias y ON y.adv = x.adv WHERE substr(y.alias,1,4) = 'CVE-';"
+        "UPDATE adv SET"
+        " kev = EXISTS(SELECT 1 FROM adv_cve c JOIN kev k ON k.cve = c.cve WHERE c.adv = adv.rowid),"
+        " kev_date = (SELECT min(k.date_added) FROM adv_cve c JOIN kev k ON k.cve = c.cve WHERE c.adv = adv.rowid),"
+        " epss = coalesce((SELECT max(e.epss) FROM adv_cve c JOIN epss e ON e.cve = c.cve WHERE c.adv = adv.rowid), -1),"
+        " epss_pct = coalesce((SELECT max(e.pct) FROM adv_cve c JOIN epss e ON e.cve = c.cve WHERE c.adv = adv.rowid), -1),"
+        " nvd_sev = CASE WHEN severity = '[]' THEN (SELECT n.sev FROM adv_cve c JOIN nvd n ON n.cve = c.cve"
+        "   WHERE c.adv = adv.rowid ORDER BY c.cve LIMIT 1) END;"
+        "DROP TABLE temp.adv_cve;"
+        "CREATE TEMP TABLE newsrc AS"
+        " SELECT a.source || ':' || f.ecosystem AS source, count(DISTINCT a.rowid) AS records"
+        " FROM adv a JOIN affected f ON f.adv = a.rowid GROUP BY 1"
+        " UNION ALL SELECT 'kev', count(*) FROM kev HAVING count(*) > 0"
+        " UNION ALL SELECT 'epss', count(*) FROM epss HAVING count(*) > 0"
+        " UNION ALL SELECT 'nvd', count(*) FROM nvd HAVING count(*) > 0;"
+        "DELETE FROM sources WHERE source NOT IN (SELECT source FROM temp.newsrc);";
+    if (sqlite3_exec(im->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return sql_fail(im->db, "computing enrichment", err);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(im->db,
+                           "INSERT INTO sources(source, records, imported) SELECT source, records, ?1 FROM"
+                           " temp.newsrc WHERE 1 ON CONFLICT(source) DO UPDATE SET records = excluded.records,"
+                           " imported = CASE WHEN excluded.source IN (SELECT source FROM temp.touched)"
+                           " THEN excluded.imported ELSE sources.imported END",
+                           -1, &st, NULL) != SQLITE_OK)
+        return sql_fail(im->db, "counting sources", err);
+    sqlite3_bind_int64(st, 1, im->now);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE || sqlite3_exec(im->db, "DROP TABLE temp.newsrc;", NULL, NULL, NULL) != SQLITE_OK)
+        return sql_fail(im->db, "counting sources", err);
+    return CG_OK;
+}

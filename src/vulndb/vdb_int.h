@@ -1,0 +1,90 @@
+/*
+ * vdb_int.h - what the vulnerability DB's files share inside src/vulndb/:
+ * the import context (one SQLite connection on the new file, its prepared
+ * statements, the report being filled) and the entry points of the importers.
+ * Nothing here is public; the scanner sees only include/cgate/vulndb.h.
+ */
+#ifndef CG_VDB_INT_H
+#define CG_VDB_INT_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cgate/vulndb.h"
+
+#define VDB_SCHEMA_VERSION 1
+#define VDB_FORMAT "cgate-vulndb"
+
+/* Caps on one record (a record beyond them is skipped, never truncated). */
+#define VDB_MAX_STR 512            /* id, version, ecosystem, name, vector */
+#define VDB_MAX_TEXT (256 * 1024)  /* summary, details */
+#define VDB_MAX_AFFECTED 10000
+#define VDB_MAX_RANGES 256
+#define VDB_MAX_EVENTS 4096
+#define VDB_MAX_VERSIONS 50000
+#define VDB_MAX_LIST 10000         /* aliases, references, severity */
+#define VDB_MAX_SKIP_REASONS 50
+
+typedef struct vdb_imp {
+    sqlite3 *db;
+    sqlite3_stmt *get_adv, *del_adv, *del_aff, *del_alias, *ins_adv, *ins_aff, *ins_alias;
+    sqlite3_stmt *ins_kev, *ins_epss, *ins_nvd, *touch;
+    cg_arena *a;
+    cg_vdb_import_report *rep;
+    size_t cap_reasons;
+    int64_t now;
+    uint64_t max_file_bytes;
+    int64_t not_affected; /* Alpine "0" entries: no record made (docs/vulndb.md) */
+} vdb_imp;
+
+/* Count a skipped record and keep "FILE: ID: why" among the first reasons. */
+void vdb_skip(vdb_imp *im, const char *file, const char *id, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Mark a source ("kev", "osv:PyPI", ...) as refreshed by this import. */
+cg_status vdb_touch(vdb_imp *im, const char *source, cg_error *err);
+
+/* store.c */
+cg_status vdb_create_schema(sqlite3 *db, cg_error *err);
+cg_status vdb_check_db(sqlite3 *db, const char *path, cg_error *err);
+cg_status vdb_prepare_import(vdb_imp *im, cg_error *err);
+void vdb_finish_import(vdb_imp *im);
+cg_status vdb_finalize(vdb_imp *im, cg_error *err);
+/* Lookup keys: ecosystem lower-cased; name per ecosystem (PEP 503 for PyPI,
+ * lower-case for npm, as-is otherwise).  Arena memory. */
+char *vdb_norm_eco(cg_arena *a, const char *eco);
+char *vdb_norm_name(cg_arena *a, const char *eco, const char *name);
+/* RFC 3339 to seconds (fractions kept; year 0001 is fine); NAN when unparseable. */
+double vdb_parse_time(const char *s);
+
+/* import_osv.c: validate one OSV record (JSON, or YAML converted to JSON)
+ * and store it.  source is "osv" or "alpine-secdb"; key the unique key
+ * (NULL = the id).  Bad records are skipped; only DB faults are errors. */
+cg_status vdb_put_osv(vdb_imp *im, json_t *rec, const char *file, const char *source, const char *key,
+                      cg_error *err);
+
+/* The other sources, each handed the parsed document. */
+cg_status vdb_import_kev(vdb_imp *im, json_t *doc, const char *file, cg_error *err);
+cg_status vdb_import_nvd(vdb_imp *im, json_t *doc, const char *file, cg_error *err);
+cg_status vdb_import_alpine(vdb_imp *im, json_t *doc, const char *file, cg_error *err);
+cg_status vdb_import_epss(vdb_imp *im, const uint8_t *buf, size_t len, const char *file, cg_error *err);
+
+/* yaml_json.c: a YAML document as a jansson value.  Scalars stay strings
+ * (so "1.10" and "0" keep their spelling) except plain null/~/true/false;
+ * anchors and aliases are refused (no billion laughs); depth and node caps. */
+cg_status vdb_yaml_to_json(const uint8_t *buf, size_t len, const char *what, json_t **out, cg_error *err);
+
+/* update.c: download each URL (https, or http to loopback only) and import. */
+typedef struct vdb_update_opts {
+    long timeout_s;          /* whole transfer; 0 = 1800 */
+    uint64_t max_bytes;      /* per download; 0 = 1 GiB */
+} vdb_update_opts;
+cg_status cg_vdb_update(const char *db_path, const char *const *urls, size_t n_urls,
+                        const vdb_update_opts *uo, const cg_vdb_import_opts *opts, cg_arena *a,
+                        cg_vdb_import_report *rep, cg_error *err);
+/* 1 when url may be fetched (https, or http to 127.0.0.0/8, ::1, localhost). */
+int vdb_url_allowed(const char *url);
+
+#endif
