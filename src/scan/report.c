@@ -481,6 +481,9 @@ static int match_package(builder *b, const cg_scan_source *src, size_t idx, size
             f.lookup_name = key->name;
             f.installed = p->version ? p->version : "";
             f.fixed = m.fixed;
+            /* Go modules are spelled with "v" (go get m@v1.2.3); OSV's Go records omit it */
+            if (f.fixed && !strcmp(key->ecos[e], "Go") && f.installed[0] == 'v' && f.fixed[0] != 'v')
+                f.fixed = cg_arena_sprintf(b->a, "v%s", f.fixed);
             f.status = m.status;
             f.note = m.status == CG_FIND_UNKNOWN ? m.note : NULL;
             f.adv = adv;
@@ -490,7 +493,7 @@ static int match_package(builder *b, const cg_scan_source *src, size_t idx, size
             f.epss_percentile = adv->epss_percentile;
             data_source(&f, key->ecos[e], b->a);
             f.primary_url = primary_url(&f, b->a);
-            if (!f.primary_url || !f.data_source_name || fill_severity(b, &f, adv) < 0 || push_finding(b, &f) < 0)
+            if ((m.fixed && !f.fixed) || !f.primary_url || !f.data_source_name || fill_severity(b, &f, adv) < 0 || push_finding(b, &f) < 0)
                 return -1;
         }
     }
