@@ -76,10 +76,18 @@ static json_t *rule(const cg_report *r, const cg_finding *f, cg_jctx *j, cg_aren
     cg_j_set(j, props, "tags", tags);
     cg_j_str(j, props, "precision", "very-high");
     cg_j_str(j, props, "security-severity", cg_arena_sprintf(a, "%.1f", sec_severity(f)));
-    const cg_finding_cvss *c = cg_report_primary_cvss(f);
-    if (c) {
-        cg_j_str(j, props, "cvssVector", c->vector);
-        cg_j_set(j, props, "cvssScore", json_real(c->score));
+    /* Trivy's property names for the vectors of the source that decided the severity */
+    for (size_t i = 0; i < f->n_cvss; i++) {
+        const cg_finding_cvss *c = &f->cvss[i];
+        if (!f->severity_source || strcmp(c->source, f->severity_source) != 0)
+            continue;
+        if (c->version == CG_CVSS_V2) {
+            cg_j_set(j, props, "cvssv2_score", json_real(c->score));
+            cg_j_str(j, props, "cvssv2_vector", c->vector);
+        } else if (c->version != CG_CVSS_V40) {
+            cg_j_set(j, props, "cvssv3_baseScore", json_real(c->score));
+            cg_j_str(j, props, "cvssv3_vector", c->vector);
+        }
     }
     cg_j_set(j, ru, "properties", props);
     return ru;
