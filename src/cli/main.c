@@ -15,6 +15,8 @@ static const char usage[] =
     "Commands:\n"
     "  sbom    list the packages in an image (CycloneDX 1.6, SPDX 2.3, table)\n"
     "  db      the vulnerability DB: import, status, update\n"
+    "  scan    match an image's packages against the vulnerability DB (Trivy JSON,\n"
+    "          SARIF 2.1.0, CycloneDX with vulnerabilities, table)\n"
     "\n"
     "Images: docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH[:TAG],\n"
     "dir:PATH, or a plain path (detected).\n"
@@ -38,6 +40,8 @@ int main(int argc, char **argv)
                 return cmd_sbom(2, sub);
             if (!strcmp(argv[2], "db"))
                 return cmd_db(2, sub);
+            if (!strcmp(argv[2], "scan"))
+                return cmd_scan(2, sub);
             fprintf(stderr, "cgate: unknown command \"%s\" (see 'cgate --help')\n", argv[2]);
             return CLI_EXIT_USAGE;
         }
@@ -52,6 +56,8 @@ int main(int argc, char **argv)
         return cmd_sbom(argc - 1, argv + 1);
     if (!strcmp(cmd, "db"))
         return cmd_db(argc - 1, argv + 1);
+    if (!strcmp(cmd, "scan"))
+        return cmd_scan(argc - 1, argv + 1);
     fprintf(stderr, "cgate: unknown command \"%s\" (see 'cgate --help')\n", cmd);
     return CLI_EXIT_USAGE;
 }

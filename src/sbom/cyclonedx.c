@@ -260,7 +260,8 @@ static json_t *dependencies(cg_wmodel *m, cg_jctx *j)
 }
 
 /* The document with or without serialNumber; parts are shared (incref'd). */
-static json_t *assemble(cg_jctx *j, const char *serial, json_t *meta, json_t *comps, json_t *deps)
+static json_t *assemble(cg_jctx *j, const char *serial, json_t *meta, json_t *comps, json_t *deps,
+                        json_t *vulns)
 {
     json_t *doc = cg_j_obj(j);
     cg_j_str(j, doc, "$schema", "http://cyclonedx.org/schema/bom-1.6.schema.json");
@@ -271,6 +272,8 @@ static json_t *assemble(cg_jctx *j, const char *serial, json_t *meta, json_t *co
     cg_j_set(j, doc, "metadata", json_incref(meta));
     cg_j_set(j, doc, "components", json_incref(comps));
     cg_j_set(j, doc, "dependencies", json_incref(deps));
+    if (vulns)
+        cg_j_set(j, doc, "vulnerabilities", json_incref(vulns));
     return doc;
 }
 
@@ -293,11 +296,12 @@ cg_status cg_write_cyclonedx(cg_wmodel *m, cg_buf *out, cg_error *err)
     for (size_t i = 0; i < m->s->n_pkgs; i++)
         cg_j_push(&j, comps, pkg_component(m, &j, i));
     json_t *deps = dependencies(m, &j);
+    json_t *vulns = m->cdx_vulns ? m->cdx_vulns(m->cdx_vulns_ud, m->refs, &j) : NULL;
 
     cg_status st = CG_OK;
     json_t *doc = NULL;
     if (!j.failed) {
-        json_t *draft = assemble(&j, NULL, meta, comps, deps);
+        json_t *draft = assemble(&j, NULL, meta, comps, deps, vulns);
         char *text = NULL, uuid[37];
         size_t len = 0;
         if (!j.failed && (st = cg_j_dump(draft, &text, &len, err)) == CG_OK &&
@@ -305,7 +309,7 @@ cg_status cg_write_cyclonedx(cg_wmodel *m, cg_buf *out, cg_error *err)
             char serial[64];
             memcpy(serial, "urn:uuid:", 9);
             memcpy(serial + 9, uuid, 37);
-            doc = assemble(&j, serial, meta, comps, deps);
+            doc = assemble(&j, serial, meta, comps, deps, vulns);
         }
         free(text);
         json_decref(draft);
@@ -318,6 +322,7 @@ cg_status cg_write_cyclonedx(cg_wmodel *m, cg_buf *out, cg_error *err)
     json_decref(meta);
     json_decref(comps);
     json_decref(deps);
+    json_decref(vulns);
     return st;
 }
 

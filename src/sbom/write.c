@@ -614,3 +614,21 @@ cg_status cg_sbom_write(const cg_sbom *s, cg_sbom_format fmt, cg_buf *out, cg_er
     cg_arena_free(&m.arena);
     return st;
 }
+
+cg_status cg_sbom_write_cyclonedx_ext(const cg_sbom *s,
+                                      json_t *(*fn)(void *ud, const char *const *refs, cg_jctx *j),
+                                      void *ud, cg_buf *out, cg_error *err)
+{
+    if (!s || !out)
+        return cg_error_set(err, CG_ERR_USAGE, "cg_sbom_write_cyclonedx_ext: no SBOM or no output buffer");
+    cg_wmodel m;
+    memset(&m, 0, sizeof m);
+    cg_arena_init(&m.arena);
+    m.cdx_vulns = fn;
+    m.cdx_vulns_ud = ud;
+    cg_status st = model_build(&m, s, err);
+    if (st == CG_OK)
+        st = cg_write_cyclonedx(&m, out, err);
+    cg_arena_free(&m.arena);
+    return st;
+}

@@ -29,6 +29,8 @@ typedef struct cg_strset {
 int cg_strset_add(cg_arena *a, cg_strset *set, const char *s);
 int cg_strset_has(const cg_strset *set, const char *s);
 
+struct cg_jctx;
+
 typedef struct cg_licref {
     const char *text;  /* the non-SPDX licence name as written */
     const char *id;    /* "LicenseRef-<sanitised>", unique in the document */
@@ -49,6 +51,9 @@ typedef struct cg_wmodel {
     size_t n_licrefs;
     const char **ext_licrefs; /* LicenseRef-* used inside packages' SPDX expressions, sorted */
     size_t n_ext_licrefs;
+    /* optional (cg_sbom_write_cyclonedx_ext): builds the "vulnerabilities" array */
+    json_t *(*cdx_vulns)(void *ud, const char *const *refs, struct cg_jctx *j);
+    void *cdx_vulns_ud;
 } cg_wmodel;
 
 /* Packages the distro's own package manager installed (deb, apk, rpm): in the
@@ -73,6 +78,14 @@ size_t cg_w_pkg_licenses(cg_wmodel *m, const cg_package *p, const cg_license ***
 typedef struct cg_jctx {
     int failed;
 } cg_jctx;
+
+/* CycloneDX with a "vulnerabilities" array made by fn (the scanner's report):
+ * fn gets each package's bom-ref (refs[i] for s->pkgs[i]) so affects[].ref
+ * agrees with the components.  Returns a new array or NULL (j->failed on
+ * memory). */
+cg_status cg_sbom_write_cyclonedx_ext(const cg_sbom *s,
+                                      json_t *(*fn)(void *ud, const char *const *refs, cg_jctx *j),
+                                      void *ud, cg_buf *out, cg_error *err);
 
 json_t *cg_j_string(cg_jctx *j, const char *v); /* repairs invalid UTF-8 with U+FFFD */
 void cg_j_set(cg_jctx *j, json_t *obj, const char *key, json_t *val);  /* steals val */

@@ -1,0 +1,340 @@
+/*
+ * cmd_scan.c - `cgate scan IMAGE` / `cgate scan --sbom FILE`: build (or read)
+ * the SBOM, open the vulnerability DB, check its age, match, write the report
+ * (json, sarif, cyclonedx, table) whole or not at all, and turn "findings
+ * remain" into --exit-code.  Colour and progress are decided here (terminal,
+ * NO_COLOR, --quiet); the library only gets told.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgate/image.h"
+#include "cgate/sbom.h"
+#include "cgate/scan.h"
+#include "cgate/vulndb.h"
+#include "cli/cli.h"
+
+#define STALE_WARN_SECONDS (7 * 86400)
+
+static const char scan_usage[] =
+    "usage: cgate scan [OPTIONS] IMAGE\n"
+    "       cgate scan [OPTIONS] --sbom FILE\n"
+    "\n"
+    "Match the packages of an image (or of an SBOM) against the vulnerability\n"
+    "DB and write a report.  OS packages are matched against their distro's\n"
+    "advisories by SOURCE package; language packages against their ecosystem's.\n"
+    "A version that cannot be ordered is reported with Status \"unknown\", never\n"
+    "treated as safe.\n"
+    "\n"
+    "Options:\n"
+    "      --sbom FILE         scan an SBOM instead of an image\n"
+    "      --db FILE           the vulnerability DB (default $CGATE_DB, else\n"
+    "                          $XDG_CACHE_HOME/cgate/db.sqlite)\n"
+    "  -f, --format FMT        json (Trivy's schema, default), sarif, cyclonedx, table\n"
+    "  -o, --output FILE       write to FILE (whole or not at all); default stdout\n"
+    "      --severity LIST     keep only these severities (UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL)\n"
+    "      --ignore-unfixed    drop findings without a fixed version (\"unknown\"\n"
+    "                          ones are kept)\n"
+    "      --pkg-types LIST    os, library or both (default os,library)\n"
+    "      --exit-code N       exit N when findings remain after the filters (default 0)\n"
+    "      --db-max-age DUR    fail (exit 3) when the DB is older than DUR (90m, 36h,\n"
+    "                          7d, 2w); a DB older than 7 days always gets a warning\n"
+    "      --now TIME          the current time, RFC 3339 or seconds since the epoch\n"
+    "                          (DB age and the report's CreatedAt; for reproducible runs)\n"
+    "      --platform P        OS/ARCH[/VARIANT] in a multi-platform index\n"
+    "  -q, --quiet             no progress, notes or warnings on stderr\n"
+    "  -h, --help              this help\n"
+    "\n"
+    "The report's CreatedAt is written only with --now or SOURCE_DATE_EPOCH, so the\n"
+    "same inputs give the same bytes.  Table output is coloured when stdout is a\n"
+    "terminal and NO_COLOR is not set.\n"
+    "\n"
+    "Exit codes: 0 success (or findings without --exit-code), N with --exit-code N\n"
+    "when findings remain, 2 usage error, 3 bad input (image, SBOM, DB missing,\n"
+    "corrupt or older than --db-max-age), 5 internal error.\n";
+
+static int parse_duration(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || v < 0 || v > 100LL * 365 * 86400)
+        return -1;
+    int64_t mul;
+    if (!strcmp(end, "s")) mul = 1;
+    else if (!strcmp(end, "m")) mul = 60;
+    else if (!strcmp(end, "h")) mul = 3600;
+    else if (!strcmp(end, "d")) mul = 86400;
+    else if (!strcmp(end, "w")) mul = 7 * 86400;
+    else return -1;
+    *out = (int64_t)v * mul;
+    return 0;
+}
+
+static int parse_time(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (!errno && end != s && !*end && v >= 0) {
+        *out = v;
+        return 0;
+    }
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    const char *rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!rest || strcmp(rest, "Z") != 0)
+        return -1;
+    time_t t = timegm(&tm);
+    if (t < 0)
+        return -1;
+    *out = (int64_t)t;
+    return 0;
+}
+
+static int parse_severities(const char *s, unsigned *mask)
+{
+    char *copy = strdup(s), *save = NULL;
+    int rc = copy ? 0 : -1;
+    *mask = 0;
+    for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save)) {
+        cg_severity sv;
+        static const char *const names[] = {"UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
+        int ok = 0;
+        for (int i = 0; i < 5; i++)
+            if (!strcasecmp(t, names[i]) && cg_severity_parse(names[i], &sv) == 0) {
+                *mask |= 1u << sv;
+                ok = 1;
+            }
+        if (!ok)
+            rc = -1;
+    }
+    free(copy);
+    return rc || !*mask ? -1 : 0;
+}
+
+static int parse_pkg_types(const char *s, unsigned *mask)
+{
+    char *copy = strdup(s), *save = NULL;
+    int rc = copy ? 0 : -1;
+    *mask = 0;
+    for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save)) {
+        if (!strcmp(t, "os"))
+            *mask |= CG_SCAN_PKG_OS;
+        else if (!strcmp(t, "library"))
+            *mask |= CG_SCAN_PKG_LIBRARY;
+        else
+            rc = -1;
+    }
+    free(copy);
+    return rc || !*mask ? -1 : 0;
+}
+
+static void match_progress(void *ud, const cg_scan_progress *p)
+{
+    cli_progress *pr = ud;
+    if (!pr->enabled)
+        return;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double t = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    if (p->done == p->total) {
+        if (pr->printed)
+            fputs("\r\033[K", stderr);
+        pr->printed = 0;
+        return;
+    }
+    if (t - pr->last < 0.1)
+        return;
+    pr->last = t;
+    fprintf(stderr, "\r\033[Kmatching packages %zu/%zu", p->done, p->total);
+    pr->printed = 1;
+}
+
+/* The DB's age against --db-max-age and the 7-day warning.  Returns an exit
+ * code (0 = go on). */
+static int check_db_age(cg_vdb *db, const char *db_path, int64_t now, int64_t max_age, int quiet,
+                        int64_t *built)
+{
+    cg_arena a;
+    cg_arena_init(&a);
+    cg_error err;
+    cg_error_clear(&err);
+    cg_vdb_source_stat *stats;
+    size_t n;
+    int64_t newest = -1;
+    cg_status st = cg_vdb_stats(db, &a, &stats, &n, &newest, &err);
+    cg_arena_free(&a);
+    if (st != CG_OK) {
+        cg_error_prefix(&err, "vulnerability DB %s", db_path);
+        return cli_fail(&err);
+    }
+    *built = newest;
+    if (newest < 0) {
+        if (max_age >= 0) {
+            cg_error_set(&err, CG_ERR_INPUT, "vulnerability DB %s: its age is unknown (no import recorded), so "
+                         "--db-max-age cannot be met", db_path);
+            return cli_fail(&err);
+        }
+        if (!quiet)
+            cli_warn("vulnerability DB %s: its age is unknown (no import recorded)", db_path);
+        return 0;
+    }
+    int64_t age = now - newest;
+    if (max_age >= 0 && age > max_age) {
+        cg_error_set(&err, CG_ERR_INPUT, "vulnerability DB %s is %.1f days old, older than --db-max-age (%.1f days); "
+                     "run 'cgate db update' or import newer data", db_path, (double)age / 86400.0,
+                     (double)max_age / 86400.0);
+        return cli_fail(&err);
+    }
+    if (age > STALE_WARN_SECONDS && !quiet)
+        cli_warn("vulnerability DB %s is %.1f days old: findings published since then are missing", db_path,
+                 (double)age / 86400.0);
+    return 0;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"sbom", required_argument, NULL, 'S'},      {"db", required_argument, NULL, 'D'},
+        {"format", required_argument, NULL, 'f'},    {"output", required_argument, NULL, 'o'},
+        {"severity", required_argument, NULL, 's'},  {"ignore-unfixed", no_argument, NULL, 'U'},
+        {"pkg-types", required_argument, NULL, 'T'}, {"exit-code", required_argument, NULL, 'E'},
+        {"db-max-age", required_argument, NULL, 'A'}, {"now", required_argument, NULL, 'N'},
+        {"platform", required_argument, NULL, 'P'},  {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
+    };
+    const char *format = "json", *output = NULL, *sbom_path = NULL, *db_path = NULL;
+    cg_scan_opts so = {0, 0, 0, -1, -1, NULL, NULL};
+    cg_image_opts io;
+    memset(&io, 0, sizeof io);
+    int quiet = 0, exit_code = 0, c;
+    int64_t max_age = -1, now = -1;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":f:o:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'S': sbom_path = optarg; break;
+        case 'D': db_path = optarg; break;
+        case 'f': format = optarg; break;
+        case 'o': output = optarg; break;
+        case 's':
+            if (parse_severities(optarg, &so.severities))
+                return cli_usage_error("scan", "--severity: \"%s\" is not a list of UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL", optarg);
+            break;
+        case 'U': so.ignore_unfixed = 1; break;
+        case 'T':
+            if (parse_pkg_types(optarg, &so.pkg_types))
+                return cli_usage_error("scan", "--pkg-types: \"%s\" is not a list of os, library", optarg);
+            break;
+        case 'E': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (end == optarg || *end || v < 0 || v > 255)
+                return cli_usage_error("scan", "--exit-code: \"%s\" is not a number from 0 to 255", optarg);
+            exit_code = (int)v;
+            break;
+        }
+        case 'A':
+            if (parse_duration(optarg, &max_age))
+                return cli_usage_error("scan", "--db-max-age: \"%s\" is not a duration (90m, 36h, 7d, 2w)", optarg);
+            break;
+        case 'N':
+            if (parse_time(optarg, &now))
+                return cli_usage_error("scan", "--now: \"%s\" is not RFC 3339 (2025-01-02T03:04:05Z) or seconds", optarg);
+            break;
+        case 'P': io.platform = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'h': fputs(scan_usage, stdout); return 0;
+        case ':': return cli_usage_error("scan", "option %s needs a value", argv[optind - 1]);
+        default: return cli_usage_error("scan", "unknown option %s", argv[optind - 1]);
+        }
+    }
+    const char *ref = optind < argc ? argv[optind] : NULL;
+    if (sbom_path && ref)
+        return cli_usage_error("scan", "give an image or --sbom, not both");
+    if (!sbom_path && !ref)
+        return cli_usage_error("scan", "no image given");
+    if (optind + 1 < argc)
+        return cli_usage_error("scan", "one image at a time (got \"%s\" and \"%s\")", argv[optind], argv[optind + 1]);
+    cg_report_format fmt;
+    if (cg_report_format_parse(format, &fmt) != CG_OK)
+        return cli_usage_error("scan", "unknown format \"%s\" (json, sarif, cyclonedx, table)", format);
+    int64_t sde = cli_source_date_epoch();
+    if (sde == -2)
+        return cli_usage_error("scan", "SOURCE_DATE_EPOCH must be a non-negative integer of seconds");
+    if (sbom_path)
+        return cli_usage_error("scan", "--sbom is not available in this build yet (reading SBOMs lands with "
+                                       "cg_sbom_read); scan the image instead");
+    so.now = now >= 0 ? now : sde;
+
+    cg_error err;
+    cg_error_clear(&err);
+    cg_arena a;
+    cg_arena_init(&a);
+    if (!db_path)
+        db_path = cg_vdb_default_path(&a);
+    cg_vdb *db = NULL;
+    cg_image *img = NULL;
+    cg_sbom *sbom = NULL;
+    cg_report *rep = NULL;
+    cg_buf out = CG_BUF_INIT;
+    int rc = 0;
+    cg_status st = db_path ? cg_vdb_open(db_path, &db, &err)
+                           : cg_error_set(&err, CG_ERR_INPUT, "no vulnerability DB location (set --db or CGATE_DB)");
+    if (st != CG_OK) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    if ((rc = check_db_age(db, db_path, now >= 0 ? now : (int64_t)time(NULL), max_age, quiet, &so.db_built)))
+        goto done;
+
+    cli_progress prog;
+    cli_progress_init(&prog, quiet);
+    io.progress = cli_progress_cb;
+    io.progress_ud = &prog;
+    cg_sbom_opts sopts = {sde};
+    st = cg_image_open(ref, &io, &img, &err);
+    if (st == CG_OK)
+        st = cg_sbom_build(img, &sopts, &sbom, &err);
+    cli_progress mprog;
+    cli_progress_init(&mprog, quiet);
+    so.progress = match_progress;
+    so.progress_ud = &mprog;
+    cg_scan_source src = cg_scan_source_vdb(db);
+    if (st == CG_OK)
+        st = cg_scan(sbom, &src, &so, &rep, &err);
+    if (st == CG_OK) {
+        const char *nc = getenv("NO_COLOR");
+        cg_report_write_opts wo = {fmt == CG_REPORT_TABLE && (!output || !strcmp(output, "-")) &&
+                                   isatty(STDOUT_FILENO) && !(nc && *nc)};
+        st = cg_report_write(rep, fmt, &wo, &out, &err);
+    }
+    if (st == CG_OK && !quiet) {
+        for (size_t i = 0; i < rep->n_notes && i < 10; i++)
+            cli_warn("%s", rep->notes[i]);
+        if (rep->n_notes + rep->n_notes_dropped > 10)
+            cli_warn("%zu more notes (see \"cgate\".\"notes\" in the JSON report)",
+                     rep->n_notes + rep->n_notes_dropped - 10);
+    }
+    if (st == CG_OK)
+        st = cli_write_artifact(output, &out, &err);
+    if (st != CG_OK)
+        rc = cli_fail(&err);
+    else if (rep->n_findings && exit_code)
+        rc = exit_code;
+done:
+    cg_buf_free(&out);
+    cg_report_free(rep);
+    cg_sbom_free(sbom);
+    cg_image_close(img);
+    cg_vdb_close(db);
+    cg_arena_free(&a);
+    return rc;
+}

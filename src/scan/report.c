@@ -1,0 +1,665 @@
+/*
+ * report.c - cg_scan(): look every package up (match.c decides where and
+ * evaluates the ranges), turn each match into a finding with its severity
+ * (computed from the CVSS vectors: v3.1/v3.0, then v4.0, then v2; the
+ * source's own label kept beside it), KEV and EPSS, group findings into
+ * targets the way Trivy does (the OS packages as one target, language
+ * packages per lockfile/binary or aggregated "Node.js", "Python", "Java",
+ * "Ruby"), merge records that name the same vulnerability for the same
+ * package, filter, and sort.  The writers (report_*.c) only lay this out.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "core/strmap.h"
+#include "scan/scan_int.h"
+
+#define MAX_NOTES 200
+
+static const char *const SEV_NAMES[CG_SEV_COUNT] = {"UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
+
+const char *cg_severity_name(cg_severity s)
+{
+    return (unsigned)s < CG_SEV_COUNT ? SEV_NAMES[s] : "UNKNOWN";
+}
+
+int cg_severity_parse(const char *s, cg_severity *out)
+{
+    static const struct { const char *name; cg_severity sev; } names[] = {
+        {"UNKNOWN", CG_SEV_UNKNOWN}, {"LOW", CG_SEV_LOW},           {"MEDIUM", CG_SEV_MEDIUM},
+        {"HIGH", CG_SEV_HIGH},       {"CRITICAL", CG_SEV_CRITICAL}, {"MODERATE", CG_SEV_MEDIUM},
+        {"IMPORTANT", CG_SEV_HIGH},  {"NEGLIGIBLE", CG_SEV_LOW},    {"NONE", CG_SEV_LOW},
+        {"INFO", CG_SEV_LOW},        {"UNIMPORTANT", CG_SEV_LOW},
+    };
+    if (!s || !out)
+        return -1;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcasecmp(s, names[i].name)) {
+            *out = names[i].sev;
+            return 0;
+        }
+    return -1;
+}
+
+const char *cg_finding_status_name(cg_finding_status s)
+{
+    switch (s) {
+    case CG_FIND_FIXED: return "fixed";
+    case CG_FIND_AFFECTED: return "affected";
+    default: return "unknown";
+    }
+}
+
+const char *cg_report_target_class_name(cg_target_class c)
+{
+    return c == CG_TARGET_OS ? "os-pkgs" : "lang-pkgs";
+}
+
+int cg_report_rfc3339(int64_t t, char out[21])
+{
+    if (t < 0 || t > 253402300799LL)
+        return -1;
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm) || strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
+        return -1;
+    return 0;
+}
+
+const cg_layer_info *cg_report_layer(const cg_report *r, const cg_package *p)
+{
+    const cg_image_info *im = &r->sbom->image;
+    if (p->layer < 0 || !im->layers || (size_t)p->layer >= im->n_layers)
+        return NULL;
+    return &im->layers[p->layer];
+}
+
+const char *cg_report_pkg_path(const cg_package *p)
+{
+    if (!p->n_locations || !p->locations || !p->locations[0].path)
+        return NULL;
+    const char *s = p->locations[0].path;
+    while (*s == '/')
+        s++;
+    return s;
+}
+
+double cg_report_severity_number(cg_severity s)
+{
+    switch (s) {
+    case CG_SEV_CRITICAL: return 9.5;
+    case CG_SEV_HIGH: return 8.0;
+    case CG_SEV_MEDIUM: return 5.5;
+    case CG_SEV_LOW: return 2.0;
+    default: return 0.0;
+    }
+}
+
+const cg_finding_cvss *cg_report_primary_cvss(const cg_finding *f)
+{
+    for (size_t i = 0; i < f->n_cvss; i++)
+        if (f->severity_source && !strcmp(f->cvss[i].source, f->severity_source) && f->cvss[i].score == f->score)
+            return &f->cvss[i];
+    return NULL;
+}
+
+/* ---- notes -------------------------------------------------------------- */
+
+typedef struct builder {
+    cg_report *r;
+    cg_arena *a;
+    cg_strmap notes;
+    cg_strmap cache;  /* "eco\nname" -> lookup */
+    cg_finding *f;    /* malloc'd, grown */
+    size_t n, cap;
+} builder;
+
+typedef struct lookup {
+    cg_vdb_advisory *adv;
+    size_t n;
+} lookup;
+
+static int add_note(builder *b, const char *note)
+{
+    if (!note)
+        return -1;
+    if (cg_strmap_get(&b->notes, note, strlen(note)))
+        return 0;
+    if (b->notes.count >= MAX_NOTES) {
+        b->r->n_notes_dropped++;
+        return 0;
+    }
+    return cg_strmap_put(&b->notes, note, strlen(note), (void *)note) == CG_OK ? 0 : -1;
+}
+
+/* ---- targets ------------------------------------------------------------ */
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+static int ends_with(const char *s, const char *suf)
+{
+    size_t n = strlen(s), m = strlen(suf);
+    return n >= m && !strcmp(s + n - m, suf);
+}
+
+/* Lockfiles and manifests are targets of their own; installed packages are
+ * aggregated per language as Trivy does (its Type names). */
+static const struct {
+    const char *type, *file, *ttype, *agg;
+} LANG_TARGETS[] = {
+    {"npm", "package-lock.json", "npm", NULL},     {"npm", "yarn.lock", "yarn", NULL},
+    {"npm", "pnpm-lock.yaml", "pnpm", NULL},       {"npm", "bun.lock", "bun", NULL},
+    {"npm", NULL, "node-pkg", "Node.js"},          {"pypi", "requirements.txt", "pip", NULL},
+    {"pypi", "poetry.lock", "poetry", NULL},       {"pypi", "Pipfile.lock", "pipenv", NULL},
+    {"pypi", "uv.lock", "uv", NULL},               {"pypi", NULL, "python-pkg", "Python"},
+    {"golang", "go.mod", "gomod", NULL},           {"golang", NULL, "gobinary", NULL},
+    {"maven", "pom.xml", "pom", NULL},             {"maven", "gradle.lockfile", "gradle", NULL},
+    {"maven", NULL, "jar", "Java"},                {"gem", "Gemfile.lock", "bundler", NULL},
+    {"gem", NULL, "gemspec", "Ruby"},              {"cargo", "Cargo.lock", "cargo", NULL},
+    {"cargo", NULL, "rustbinary", NULL},           {"composer", "composer.lock", "composer", NULL},
+    {"composer", "installed.json", "composer-vendor", NULL},
+    {"nuget", "packages.lock.json", "nuget", NULL}, {"nuget", ".deps.json", "dotnet-core", NULL},
+};
+
+static void target_of(const cg_report *r, const cg_package *p, int is_os, cg_report_target *t, cg_arena *a)
+{
+    if (is_os) {
+        const cg_distro *d = r->sbom->distro;
+        t->class_ = CG_TARGET_OS;
+        t->type = d && d->id ? d->id : "unknown";
+        t->name = cg_arena_sprintf(a, "%s (%s %s)", r->artifact_name, t->type,
+                                   d && d->version_id ? d->version_id : "");
+        return;
+    }
+    const char *path = cg_report_pkg_path(p);
+    const char *bn = path ? base_name(path) : "";
+    t->class_ = CG_TARGET_LANG;
+    for (size_t i = 0; i < sizeof LANG_TARGETS / sizeof LANG_TARGETS[0]; i++) {
+        const char *f = LANG_TARGETS[i].file;
+        if (strcmp(LANG_TARGETS[i].type, p->type) != 0)
+            continue;
+        if (f && !(f[0] == '.' ? ends_with(bn, f) : !strcmp(bn, f)))
+            continue;
+        t->type = LANG_TARGETS[i].ttype;
+        t->name = LANG_TARGETS[i].agg ? LANG_TARGETS[i].agg : path ? path : p->type;
+        return;
+    }
+    t->type = p->type;
+    t->name = path ? path : p->type;
+}
+
+static int target_cmp(const void *pa, const void *pb)
+{
+    const cg_report_target *a = pa, *b = pb;
+    if (a->class_ != b->class_)
+        return a->class_ == CG_TARGET_OS ? -1 : 1;
+    int c = strcmp(a->name, b->name);
+    return c ? c : strcmp(a->type, b->type);
+}
+
+/* ---- findings ----------------------------------------------------------- */
+
+static int has_prefix(const char *s, const char *p)
+{
+    return s && !strncmp(s, p, strlen(p));
+}
+
+static void data_source(cg_finding *f, const char *eco, cg_arena *a)
+{
+    const char *id = f->advisory_id;
+    if (has_prefix(id, "GHSA-")) {
+        f->data_source_id = "ghsa";
+        f->data_source_name = cg_arena_sprintf(a, "GitHub Security Advisory %s", eco);
+        f->data_source_url = "https://github.com/advisories";
+    } else if (has_prefix(id, "GO-")) {
+        f->data_source_id = "go-vulndb";
+        f->data_source_name = "The Go Vulnerability Database";
+        f->data_source_url = "https://pkg.go.dev/vuln/";
+    } else if (has_prefix(id, "PYSEC-")) {
+        f->data_source_id = "pypa";
+        f->data_source_name = "Python Packaging Advisory Database";
+        f->data_source_url = "https://github.com/pypa/advisory-database";
+    } else if (has_prefix(id, "RUSTSEC-")) {
+        f->data_source_id = "rustsec";
+        f->data_source_name = "RustSec Advisory Database";
+        f->data_source_url = "https://github.com/RustSec/advisory-db";
+    } else if (has_prefix(eco, "Debian")) {
+        f->data_source_id = "debian";
+        f->data_source_name = "Debian Security Tracker";
+        f->data_source_url = "https://security-tracker.debian.org/tracker/";
+    } else if (has_prefix(eco, "Ubuntu")) {
+        f->data_source_id = "ubuntu";
+        f->data_source_name = "Ubuntu CVE Tracker";
+        f->data_source_url = "https://ubuntu.com/security/cve";
+    } else if (has_prefix(eco, "Alpine")) {
+        f->data_source_id = "alpine";
+        f->data_source_name = "Alpine Secdb";
+        f->data_source_url = "https://secdb.alpinelinux.org/";
+    } else {
+        f->data_source_id = "osv";
+        f->data_source_name = "OSV";
+        f->data_source_url = "https://osv.dev/";
+    }
+    if (!f->data_source_name)
+        f->data_source_name = "GitHub Security Advisory";
+}
+
+static const char *primary_url(const cg_finding *f, cg_arena *a)
+{
+    if (has_prefix(f->vuln_id, "CVE-"))
+        return cg_arena_sprintf(a, "https://nvd.nist.gov/vuln/detail/%s", f->vuln_id);
+    if (has_prefix(f->vuln_id, "GHSA-"))
+        return cg_arena_sprintf(a, "https://github.com/advisories/%s", f->vuln_id);
+    if (has_prefix(f->vuln_id, "GO-"))
+        return cg_arena_sprintf(a, "https://pkg.go.dev/vuln/%s", f->vuln_id);
+    return cg_arena_sprintf(a, "https://osv.dev/vulnerability/%s", f->vuln_id);
+}
+
+static const char *vuln_id_of(const cg_vdb_advisory *adv)
+{
+    if (has_prefix(adv->id, "CVE-"))
+        return adv->id;
+    const char *cve = NULL;
+    for (size_t i = 0; i < adv->n_aliases; i++) {
+        if (has_prefix(adv->aliases[i], "CVE-")) {
+            if (cve)
+                return adv->id; /* several CVEs: the record's id stays the identity */
+            cve = adv->aliases[i];
+        }
+    }
+    return cve ? cve : adv->id;
+}
+
+static int rank_version(cg_cvss_version v)
+{
+    switch (v) {
+    case CG_CVSS_V31: return 4;
+    case CG_CVSS_V30: return 3;
+    case CG_CVSS_V40: return 2;
+    default: return 1;
+    }
+}
+
+static int cvss_cmp(const void *pa, const void *pb)
+{
+    const cg_finding_cvss *a = pa, *b = pb;
+    int c = strcmp(a->source, b->source);
+    return c ? c : (int)a->version - (int)b->version;
+}
+
+static int fill_severity(builder *b, cg_finding *f, const cg_vdb_advisory *adv)
+{
+    cg_arena *a = b->a;
+    f->cvss = cg_arena_calloc(a, adv->n_severity + 1, sizeof *f->cvss);
+    if (!f->cvss)
+        return -1;
+    f->score = -1;
+    const cg_finding_cvss *best = NULL;
+    int best_rank = 0;
+    for (size_t i = 0; i < adv->n_severity; i++) {
+        const cg_vdb_severity *s = &adv->severity[i];
+        if (!s->vector)
+            continue;
+        cg_cvss c;
+        cg_error e;
+        if (cg_cvss_parse(s->vector, &c, &e) != CG_OK) {
+            if (add_note(b, cg_arena_sprintf(a, "%s: CVSS vector not used: %s", adv->id, e.msg)) < 0)
+                return -1;
+            continue;
+        }
+        int own = !s->source || strcmp(s->source, "nvd") != 0;
+        const char *key = own ? f->data_source_id : "nvd";
+        int dup = 0;
+        for (size_t k = 0; k < f->n_cvss; k++)
+            if (!strcmp(f->cvss[k].source, key) && f->cvss[k].version == c.version)
+                dup = 1;
+        if (dup)
+            continue;
+        cg_finding_cvss *fc = &f->cvss[f->n_cvss++];
+        *fc = (cg_finding_cvss){key, s->vector, c.version, c.base};
+        int rank = rank_version(c.version) * 2 + own;
+        if (rank > best_rank) {
+            best_rank = rank;
+            best = fc;
+        }
+    }
+    if (best) {
+        f->score = best->score;
+        f->severity_source = best->source;
+        cg_severity sv = CG_SEV_UNKNOWN;
+        (void)cg_severity_parse(cg_cvss_severity_for(best->version, best->score), &sv);
+        f->severity = sv;
+    } else if (adv->source_severity && cg_severity_parse(adv->source_severity, &f->severity) == 0) {
+        f->severity_source = f->data_source_id;
+    } else {
+        f->severity = CG_SEV_UNKNOWN;
+    }
+    f->source_severity = adv->source_severity;
+    /* the primary entry keeps its identity after sorting through (source, score) */
+    if (f->n_cvss > 1)
+        qsort(f->cvss, f->n_cvss, sizeof *f->cvss, cvss_cmp);
+    return 0;
+}
+
+static int push_finding(builder *b, const cg_finding *f)
+{
+    if (b->n == b->cap) {
+        size_t ncap = b->cap ? b->cap * 2 : 64;
+        cg_finding *nf = realloc(b->f, ncap * sizeof *nf);
+        if (!nf)
+            return -1;
+        b->f = nf;
+        b->cap = ncap;
+    }
+    b->f[b->n++] = *f;
+    return 0;
+}
+
+static int lookup_cached(builder *b, const cg_scan_source *src, const char *eco, const char *name, lookup **out,
+                         cg_error *err)
+{
+    char *key = cg_arena_sprintf(b->a, "%s\n%s", eco, name);
+    if (!key)
+        return -1;
+    lookup *l = cg_strmap_get(&b->cache, key, strlen(key));
+    if (!l) {
+        l = cg_arena_calloc(b->a, 1, sizeof *l);
+        if (!l)
+            return -1;
+        cg_status st = src->lookup(src->ud, eco, name, b->a, &l->adv, &l->n, err);
+        if (st != CG_OK) {
+            cg_error_prefix(err, "looking up %s package \"%s\"", eco, name);
+            return -2;
+        }
+        if (cg_strmap_put(&b->cache, key, strlen(key), l) != CG_OK)
+            return -1;
+    }
+    *out = l;
+    return 0;
+}
+
+static int status_rank(cg_finding_status s)
+{
+    return s == CG_FIND_FIXED ? 0 : s == CG_FIND_AFFECTED ? 1 : 2;
+}
+
+static int strcmp0(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "");
+}
+
+static int finding_cmp(const void *pa, const void *pb)
+{
+    const cg_finding *a = pa, *b = pb;
+    int c;
+    if (a->target != b->target)
+        return a->target < b->target ? -1 : 1;
+    if ((c = strcmp0(a->pkg->name, b->pkg->name)) || (c = strcmp0(a->installed, b->installed)) ||
+        (c = strcmp0(cg_report_pkg_path(a->pkg), cg_report_pkg_path(b->pkg))))
+        return c;
+    if (a->pkg_index != b->pkg_index)
+        return a->pkg_index < b->pkg_index ? -1 : 1;
+    if ((c = strcmp0(a->vuln_id, b->vuln_id)))
+        return c;
+    if ((c = status_rank(a->status) - status_rank(b->status)))
+        return c;
+    return strcmp0(a->advisory_id, b->advisory_id);
+}
+
+static int note_ptr_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Adjacent findings of one package and vuln_id: keep the first, note the others' ids. */
+static int merge_dups(builder *b)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        cg_finding *k = w ? &b->f[w - 1] : NULL;
+        cg_finding *f = &b->f[i];
+        if (k && k->pkg_index == f->pkg_index && !strcmp(k->vuln_id, f->vuln_id)) {
+            const char **ids = cg_arena_calloc(b->a, k->n_merged + 1, sizeof *ids);
+            if (!ids)
+                return -1;
+            if (k->n_merged)
+                memcpy(ids, k->merged_ids, k->n_merged * sizeof *ids);
+            ids[k->n_merged] = f->advisory_id;
+            k->merged_ids = ids;
+            if (++k->n_merged > 1)
+                qsort(ids, k->n_merged, sizeof *ids, note_ptr_cmp);
+            continue;
+        }
+        b->f[w++] = *f;
+    }
+    b->n = w;
+    return 0;
+}
+
+static int keep(const cg_scan_opts *o, const cg_finding *f)
+{
+    if (o->severities && !(o->severities & (1u << f->severity)))
+        return 0;
+    if (o->ignore_unfixed && f->status == CG_FIND_AFFECTED)
+        return 0;
+    return 1;
+}
+
+static int match_package(builder *b, const cg_scan_source *src, size_t idx, size_t target,
+                         const cg_match_key *key, cg_error *err)
+{
+    const cg_package *p = &b->r->sbom->pkgs[idx];
+    for (size_t e = 0; e < key->n_ecos; e++) {
+        lookup *l;
+        int rc = lookup_cached(b, src, key->ecos[e], key->name, &l, err);
+        if (rc)
+            return rc;
+        for (size_t i = 0; i < l->n; i++) {
+            const cg_vdb_advisory *adv = &l->adv[i];
+            cg_match_result m;
+            if (cg_match_eval(adv, key->ecos[e], key->version, b->a, &m) < 0)
+                return -1;
+            if (m.git_ignored && m.note && add_note(b, m.note) < 0)
+                return -1;
+            if (!m.affected)
+                continue;
+            cg_finding f = {0};
+            f.advisory_id = adv->id ? adv->id : "?";
+            f.vuln_id = vuln_id_of(adv);
+            if (!f.vuln_id)
+                f.vuln_id = f.advisory_id;
+            f.pkg = p;
+            f.pkg_index = idx;
+            f.target = target;
+            f.ecosystem = key->ecos[e];
+            f.lookup_name = key->name;
+            f.installed = p->version ? p->version : "";
+            f.fixed = m.fixed;
+            /* Go modules are spelled with "v" (go get m@v1.2.3); OSV's Go records omit it */
+            if (f.fixed && !strcmp(key->ecos[e], "Go") && f.installed[0] == 'v' && f.fixed[0] != 'v')
+                f.fixed = cg_arena_sprintf(b->a, "v%s", f.fixed);
+            f.status = m.status;
+            f.note = m.status == CG_FIND_UNKNOWN ? m.note : NULL;
+            f.adv = adv;
+            f.kev = adv->kev;
+            f.kev_date_added = adv->kev_date_added;
+            f.epss = adv->epss;
+            f.epss_percentile = adv->epss_percentile;
+            data_source(&f, key->ecos[e], b->a);
+            f.primary_url = primary_url(&f, b->a);
+            if ((m.fixed && !f.fixed) || !f.primary_url || !f.data_source_name || fill_severity(b, &f, adv) < 0 || push_finding(b, &f) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static int build(builder *b, const cg_scan_source *src, const cg_scan_opts *o, cg_error *err)
+{
+    cg_report *r = b->r;
+    const cg_sbom *s = r->sbom;
+    cg_match_key *keys = cg_arena_calloc(b->a, s->n_pkgs + 1, sizeof *keys);
+    cg_report_target *pt = cg_arena_calloc(b->a, s->n_pkgs + 1, sizeof *pt);
+    if (!keys || !pt)
+        return -1;
+    unsigned types = o->pkg_types ? o->pkg_types : CG_SCAN_PKG_OS | CG_SCAN_PKG_LIBRARY;
+    size_t nt = 0;
+    for (size_t i = 0; i < s->n_pkgs; i++) {
+        const cg_package *p = &s->pkgs[i];
+        int os = cg_match_is_os_type(p->type);
+        if (!(types & (os ? CG_SCAN_PKG_OS : CG_SCAN_PKG_LIBRARY)))
+            continue;
+        if (cg_match_key_for(s, p, b->a, &keys[i]) < 0)
+            return -1;
+        if (keys[i].owned) {
+            r->n_pkgs_owned++;
+            continue;
+        }
+        if (!keys[i].n_ecos) {
+            r->n_pkgs_unsupported++;
+            if (keys[i].skip && add_note(b, keys[i].skip) < 0)
+                return -1;
+            continue;
+        }
+        target_of(r, p, keys[i].is_os, &pt[i], b->a);
+        if (!pt[i].name)
+            return -1;
+        nt++;
+    }
+    /* unique, sorted targets */
+    cg_report_target *ts = cg_arena_calloc(b->a, nt + 1, sizeof *ts);
+    if (!ts)
+        return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_pkgs; i++)
+        if (pt[i].name)
+            ts[n++] = pt[i];
+    if (n)
+        qsort(ts, n, sizeof *ts, target_cmp);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!u || target_cmp(&ts[u - 1], &ts[i]) != 0)
+            ts[u++] = ts[i];
+    r->targets = ts;
+    r->n_targets = u;
+
+    cg_scan_progress pr = {0, s->n_pkgs};
+    for (size_t i = 0; i < s->n_pkgs; i++) {
+        if (pt[i].name) {
+            cg_report_target *t = bsearch(&pt[i], ts, u, sizeof *ts, target_cmp);
+            size_t ti = (size_t)(t - ts);
+            t->n_pkgs++;
+            r->n_pkgs_matched++;
+            int rc = match_package(b, src, i, ti, &keys[i], err);
+            if (rc)
+                return rc;
+        }
+        pr.done = i + 1;
+        if (o->progress)
+            o->progress(o->progress_ud, &pr);
+    }
+    if (b->n)
+        qsort(b->f, b->n, sizeof *b->f, finding_cmp);
+    if (merge_dups(b) < 0)
+        return -1;
+    r->findings = cg_arena_calloc(b->a, b->n + 1, sizeof *r->findings);
+    if (!r->findings)
+        return -1;
+    for (size_t i = 0; i < b->n; i++) {
+        if (keep(o, &b->f[i]))
+            r->findings[r->n_findings++] = b->f[i];
+        else
+            r->n_filtered++;
+    }
+    r->notes = cg_arena_calloc(b->a, b->notes.count + 1, sizeof *r->notes);
+    if (!r->notes)
+        return -1;
+    for (size_t i = 0; i < b->notes.cap; i++)
+        if (cg_strmap_live(&b->notes.slots[i]))
+            r->notes[r->n_notes++] = b->notes.slots[i].val;
+    if (r->n_notes > 1)
+        qsort(r->notes, r->n_notes, sizeof *r->notes, note_ptr_cmp);
+    return 0;
+}
+
+cg_status cg_scan(const cg_sbom *sbom, const cg_scan_source *src, const cg_scan_opts *opts, cg_report **out,
+                  cg_error *err)
+{
+    if (!sbom || !src || !src->lookup || !out)
+        return cg_error_set(err, CG_ERR_USAGE, "cg_scan: no SBOM, source or output");
+    if (sbom->n_pkgs && !sbom->pkgs)
+        return cg_error_set(err, CG_ERR_USAGE, "cg_scan: %zu packages but no array", sbom->n_pkgs);
+    cg_scan_opts dflt = {0, 0, 0, -1, -1, NULL, NULL};
+    const cg_scan_opts *o = opts ? opts : &dflt;
+    *out = NULL;
+    cg_report *r = calloc(1, sizeof *r);
+    if (!r)
+        return cg_error_set(err, CG_ERR_NOMEM, "scan: out of memory");
+    cg_arena_init(&r->arena);
+    r->sbom = sbom;
+    r->created = o->now;
+    r->db_built = o->db_built;
+    const cg_image_info *im = &sbom->image;
+    r->artifact_name = im->ref ? im->ref : im->name ? im->name : "image";
+    r->artifact_type = im->transport && !strcmp(im->transport, "sbom") ? "cyclonedx" : "container_image";
+    builder b = {.r = r, .a = &r->arena};
+    cg_strmap_init(&b.notes);
+    cg_strmap_init(&b.cache);
+    int rc = build(&b, src, o, err);
+    free(b.f);
+    cg_strmap_free(&b.notes);
+    cg_strmap_free(&b.cache);
+    if (rc) {
+        cg_report_free(r);
+        if (rc == -2)
+            return err ? err->status : CG_ERR_INTERNAL;
+        return cg_error_set(err, CG_ERR_NOMEM, "scan: out of memory");
+    }
+    *out = r;
+    return CG_OK;
+}
+
+void cg_report_free(cg_report *r)
+{
+    if (!r)
+        return;
+    cg_arena_free(&r->arena);
+    free(r);
+}
+
+cg_status cg_report_format_parse(const char *s, cg_report_format *out)
+{
+    static const struct { const char *name; cg_report_format fmt; } names[] = {
+        {"json", CG_REPORT_JSON},           {"sarif", CG_REPORT_SARIF},
+        {"cyclonedx", CG_REPORT_CYCLONEDX}, {"cyclonedx-json", CG_REPORT_CYCLONEDX},
+        {"cdx", CG_REPORT_CYCLONEDX},       {"table", CG_REPORT_TABLE},
+    };
+    if (!s || !out)
+        return CG_ERR_USAGE;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(s, names[i].name)) {
+            *out = names[i].fmt;
+            return CG_OK;
+        }
+    return CG_ERR_USAGE;
+}
+
+cg_status cg_report_write(const cg_report *r, cg_report_format fmt, const cg_report_write_opts *o, cg_buf *out,
+                          cg_error *err)
+{
+    if (!r || !out)
+        return cg_error_set(err, CG_ERR_USAGE, "cg_report_write: no report or no output buffer");
+    switch (fmt) {
+    case CG_REPORT_JSON: return cg_report_write_json(r, out, err);
+    case CG_REPORT_SARIF: return cg_report_write_sarif(r, out, err);
+    case CG_REPORT_CYCLONEDX: return cg_report_write_cdx(r, out, err);
+    case CG_REPORT_TABLE: return cg_report_write_table(r, o && o->color, out, err);
+    }
+    return cg_error_set(err, CG_ERR_USAGE, "unknown report format %d", (int)fmt);
+}
