@@ -63,7 +63,9 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 # ------------------------------------------------------------------ cgate
+CGATE_FROM="CGATE from the environment"
 if [ -z "${CGATE:-}" ]; then
+  CGATE_FROM="built from $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')"
   log "building cgate (Release) in $ROOT/build-bench"
   (cd "$ROOT" &&
    cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DCGATE_TESTS=OFF >/dev/null &&
@@ -179,8 +181,8 @@ bench_image() {
   if [ ! -f "$D" ] || [ ! -d "$O" ]; then log "skip $img: no $D or $O"; return 0; fi
   local -a bl; mapfile -t bl < <(layer_blobs "$O")
   local blobs="${bl[*]}"   # for hyperfine's command strings (paths have no spaces)
-  local bin; bin=$(stat -c %s "${bl[@]}" | awk '{s += $1} END {print s}')
-  local dsz; dsz=$(stat -c %s "$D")
+  local bin; bin=$(stat -L -c %s "${bl[@]}" | awk '{s += $1} END {print s}')
+  local dsz; dsz=$(stat -L -c %s "$D")
   local usz; usz=$(igzip -dc "${bl[@]}" | wc -c)
   # cgate must succeed before it is timed
   "$CGATE" sbom -q -o /dev/null "docker-archive:$D" || die "cgate failed on docker-archive:$D"
@@ -228,7 +230,7 @@ bench_image() {
   echo "sha_ni: $(grep -qw sha_ni /proc/cpuinfo && echo yes || echo no)"
   echo "mem: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
   echo "kernel: $(uname -r)"
-  echo "cgate: $CGATE ($(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?') of the bench scripts' repo)"
+  echo "cgate: $CGATE ($CGATE_FROM)"
   echo "openssl sha256, 1 MiB blocks: $(openssl speed -seconds 2 -bytes 1048576 -evp sha256 2>/dev/null |
         awk '/^sha256/ {printf "%.0f MB/s", $NF / 1000}')"
 } > "$RES/machine.txt"
