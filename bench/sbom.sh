@@ -236,7 +236,7 @@ bench_image() {
   echo "kernel: $(uname -r)"
   echo "cgate: $CGATE ($CGATE_FROM)"
   echo "hyperfine: runs $RUNS, warmup $WARMUP (big images: ${RUNS_BIG:-3}/${WARMUP_BIG:-1})"
-  [ "$TRIVY_OK" = 1 ] && echo "trivy: $(cat "$RES/trivy-version.txt"), start-up (--version) median ${TRIVY_START} s"
+  if [ "$TRIVY_OK" = 1 ]; then echo "trivy: $(cat "$RES/trivy-version.txt"), start-up (--version) median ${TRIVY_START} s"; fi
   echo "openssl sha256, 1 MiB blocks: $(openssl speed -seconds 2 -bytes 1048576 -evp sha256 2>/dev/null |
         awk '/^sha256/ {printf "%.0f MB/s", $NF / 1000}')"
 } > "$RES/machine.txt"
