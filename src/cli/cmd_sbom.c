@@ -5,10 +5,7 @@
  * chosen format (a conversion).  Nothing is written unless the whole SBOM
  * was built or read.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +14,7 @@
 #include "cgate/image.h"
 #include "cgate/sbom.h"
 #include "cli/cli.h"
+#include "core/readfile.h"
 
 static const char sbom_usage[] =
     "usage: cgate sbom [OPTIONS] IMAGE\n"
@@ -53,37 +51,6 @@ static const char sbom_usage[] =
     "Exit codes: 0 success, 2 usage error, 3 bad or hostile input (corrupt image,\n"
     "digest mismatch, not an SBOM, a limit exceeded, unusable output path),\n"
     "5 internal error.\n";
-
-/* The whole file into b, refusing more than max bytes. */
-static cg_status read_input(const char *path, size_t max, cg_buf *b, cg_error *err)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return cg_error_set(err, CG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    struct stat st;
-    cg_status rc = CG_OK;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-        rc = cg_error_set(err, CG_ERR_INPUT, "%s: not a regular file", path);
-    else if ((uint64_t)st.st_size > max)
-        rc = cg_error_set(err, CG_ERR_LIMIT, "%s: %lld bytes, over the %zu-byte SBOM cap", path,
-                          (long long)st.st_size, max);
-    char chunk[65536];
-    while (rc == CG_OK) {
-        ssize_t n = read(fd, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            rc = cg_error_set(err, CG_ERR_IO, "%s: read failed: %s", path, strerror(errno));
-        else if (n == 0)
-            break;
-        else if (b->len + (size_t)n > max)
-            rc = cg_error_set(err, CG_ERR_LIMIT, "%s: over the %zu-byte SBOM cap", path, max);
-        else if (cg_buf_append(b, chunk, (size_t)n) != CG_OK)
-            rc = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    }
-    close(fd);
-    return rc;
-}
 
 int cmd_sbom(int argc, char **argv)
 {
@@ -143,7 +110,7 @@ int cmd_sbom(int argc, char **argv)
         cg_error_clear(&err);
         cg_buf in = CG_BUF_INIT, out = CG_BUF_INIT;
         cg_sbom *sbom = NULL;
-        cg_status st = read_input(from, CG_SBOM_READ_MAX_BYTES, &in, &err);
+        cg_status st = cg_read_file(from, CG_SBOM_READ_MAX_BYTES, "SBOM", &in, &err);
         if (st == CG_OK)
             st = cg_sbom_read((const uint8_t *)in.data, in.len, from, &sbom, &err);
         cg_buf_free(&in);

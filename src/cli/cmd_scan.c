@@ -19,6 +19,7 @@
 #include "cgate/scan.h"
 #include "cgate/vulndb.h"
 #include "cli/cli.h"
+#include "core/readfile.h"
 
 #define STALE_WARN_SECONDS (7 * 86400)
 
@@ -269,9 +270,6 @@ int cmd_scan(int argc, char **argv)
     int64_t sde = cli_source_date_epoch();
     if (sde == -2)
         return cli_usage_error("scan", "SOURCE_DATE_EPOCH must be a non-negative integer of seconds");
-    if (sbom_path)
-        return cli_usage_error("scan", "--sbom is not available in this build yet (reading SBOMs lands with "
-                                       "cg_sbom_read); scan the image instead");
     so.now = now >= 0 ? now : sde;
 
     cg_error err;
@@ -300,9 +298,17 @@ int cmd_scan(int argc, char **argv)
     io.progress = cli_progress_cb;
     io.progress_ud = &prog;
     cg_sbom_opts sopts = {sde};
-    st = cg_image_open(ref, &io, &img, &err);
-    if (st == CG_OK)
-        st = cg_sbom_build(img, &sopts, &sbom, &err);
+    if (sbom_path) { /* ours, Syft's or Trivy's CycloneDX / SPDX */
+        cg_buf in = CG_BUF_INIT;
+        st = cg_read_file(sbom_path, CG_SBOM_READ_MAX_BYTES, "SBOM", &in, &err);
+        if (st == CG_OK)
+            st = cg_sbom_read((const uint8_t *)in.data, in.len, sbom_path, &sbom, &err);
+        cg_buf_free(&in);
+    } else {
+        st = cg_image_open(ref, &io, &img, &err);
+        if (st == CG_OK)
+            st = cg_sbom_build(img, &sopts, &sbom, &err);
+    }
     cli_progress mprog;
     cli_progress_init(&mprog, quiet);
     so.progress = match_progress;
