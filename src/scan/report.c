@@ -76,6 +76,15 @@ const cg_layer_info *cg_report_layer(const cg_report *r, const cg_package *p)
     return &im->layers[p->layer];
 }
 
+const char *cg_finding_pkg_name(const cg_finding *f)
+{
+    const cg_package *p = f->pkg;
+    if (p->namespace_ && p->namespace_[0] && f->lookup_name && f->lookup_name[0] && f->ecosystem &&
+        strchr(f->ecosystem, ':') == NULL) /* distro ecosystems ("Debian:12") look up the source */
+        return f->lookup_name;
+    return p->name ? p->name : "";
+}
+
 const char *cg_report_pkg_path(const cg_package *p)
 {
     if (!p->n_locations || !p->locations || !p->locations[0].path)

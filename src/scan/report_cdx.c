@@ -140,7 +140,7 @@ static json_t *vuln_entry(cdx_ctx *c, const cg_finding *const *fs, size_t n, con
     cg_buf rec = CG_BUF_INIT;
     for (size_t i = 0; i < n; i++)
         if (fs[i]->fixed)
-            (void)cg_buf_printf(&rec, "%sUpgrade %s to version %s", rec.len ? "; " : "", fs[i]->pkg->name, fs[i]->fixed);
+            (void)cg_buf_printf(&rec, "%sUpgrade %s to version %s", rec.len ? "; " : "", cg_finding_pkg_name(fs[i]), fs[i]->fixed);
     if (rec.len)
         cg_j_str(j, v, "recommendation", cg_buf_str(&rec));
     cg_buf_free(&rec);
@@ -183,7 +183,7 @@ static json_t *vuln_entry(cdx_ctx *c, const cg_finding *const *fs, size_t n, con
     add_prop(j, props, "cgate:severity", cg_severity_name(f->severity));
     for (size_t i = 0; i < n; i++) {
         add_prop(j, props, "cgate:status",
-                 cg_arena_sprintf(a, "%s@%s: %s", fs[i]->pkg->name, fs[i]->installed,
+                 cg_arena_sprintf(a, "%s@%s: %s", cg_finding_pkg_name(fs[i]), fs[i]->installed,
                                   cg_finding_status_name(fs[i]->status)));
         if (fs[i]->note)
             add_prop(j, props, "cgate:note", fs[i]->note);

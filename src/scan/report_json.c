@@ -127,8 +127,8 @@ static json_t *vuln(const cg_report *r, const cg_finding *f, cg_jctx *j, cg_aren
     const cg_report_target *t = &r->targets[f->target];
     json_t *v = cg_j_obj(j);
     cg_j_str(j, v, "VulnerabilityID", f->vuln_id);
-    cg_j_str(j, v, "PkgID", cg_arena_sprintf(a, "%s@%s", p->name, f->installed));
-    cg_j_str(j, v, "PkgName", p->name);
+    cg_j_str(j, v, "PkgID", cg_arena_sprintf(a, "%s@%s", cg_finding_pkg_name(f), f->installed));
+    cg_j_str(j, v, "PkgName", cg_finding_pkg_name(f));
     if (t->class_ == CG_TARGET_LANG)
         cg_j_str(j, v, "PkgPath", cg_report_pkg_path(p));
     json_t *pid = cg_j_obj(j);

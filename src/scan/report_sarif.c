@@ -58,13 +58,13 @@ static json_t *rule(const cg_report *r, const cg_finding *f, cg_jctx *j, cg_aren
     json_t *help = cg_j_obj(j);
     cg_j_str(j, help, "text",
              cg_arena_sprintf(a, "Vulnerability %s\nSeverity: %s\nPackage: %s\nFixed Version: %s\nLink: %s\n%s",
-                              f->vuln_id, sev, f->pkg->name, fixed_text(f), f->primary_url,
+                              f->vuln_id, sev, cg_finding_pkg_name(f), fixed_text(f), f->primary_url,
                               f->adv->details ? f->adv->details : title));
     cg_j_str(j, help, "markdown",
              cg_arena_sprintf(a,
                               "**Vulnerability %s**\n| Severity | Package | Fixed Version | Link |\n"
                               "| --- | --- | --- | --- |\n|%s|%s|%s|[%s](%s)|\n\n%s",
-                              f->vuln_id, sev, f->pkg->name, fixed_text(f), f->vuln_id, f->primary_url,
+                              f->vuln_id, sev, cg_finding_pkg_name(f), fixed_text(f), f->vuln_id, f->primary_url,
                               f->adv->details ? f->adv->details : title));
     cg_j_set(j, ru, "help", help);
     json_t *props = cg_j_obj(j), *tags = cg_j_arr(j);
@@ -103,7 +103,7 @@ static json_t *result(const cg_report *r, const cg_finding *f, size_t rule_index
              text_obj(j, cg_arena_sprintf(a,
                                           "Package: %s\nInstalled Version: %s\nVulnerability %s\nSeverity: %s\n"
                                           "Status: %s\nFixed Version: %s\nLink: [%s](%s)",
-                                          f->pkg->name, f->installed, f->vuln_id, cg_severity_name(f->severity),
+                                          cg_finding_pkg_name(f), f->installed, f->vuln_id, cg_severity_name(f->severity),
                                           cg_finding_status_name(f->status), fixed_text(f), f->vuln_id,
                                           f->primary_url)));
     const char *path = cg_report_pkg_path(f->pkg);
@@ -119,12 +119,12 @@ static json_t *result(const cg_report *r, const cg_finding *f, size_t rule_index
     cg_j_set(j, phys, "region", reg);
     cg_j_set(j, loc, "physicalLocation", phys);
     cg_j_set(j, loc, "message",
-             text_obj(j, cg_arena_sprintf(a, "%s: %s@%s", r->targets[f->target].name, f->pkg->name, f->installed)));
+             text_obj(j, cg_arena_sprintf(a, "%s: %s@%s", r->targets[f->target].name, cg_finding_pkg_name(f), f->installed)));
     json_t *locs = cg_j_arr(j);
     cg_j_push(j, locs, loc);
     cg_j_set(j, re, "locations", locs);
     char fp[33];
-    const char *key = cg_arena_sprintf(a, "%s\n%s\n%s\n%s", f->vuln_id, f->pkg->name, f->installed, uri);
+    const char *key = cg_arena_sprintf(a, "%s\n%s\n%s\n%s", f->vuln_id, cg_finding_pkg_name(f), f->installed, uri);
     if (key && cg_w_hash_hex(key, 16, fp, NULL) == CG_OK) {
         json_t *pf = cg_j_obj(j);
         cg_j_str(j, pf, "cgate/v1", fp);

@@ -94,7 +94,7 @@ static cg_status write_target(const cg_report *r, size_t t, size_t b, size_t e, 
     for (size_t i = b; i < e; i++) {
         const cg_finding *f = &r->findings[i];
         const char **row = rows[i - b];
-        row[0] = f->pkg->name ? f->pkg->name : "";
+        row[0] = cg_finding_pkg_name(f);
         row[1] = f->vuln_id;
         row[2] = cg_severity_name(f->severity);
         row[3] = f->kev ? "yes" : "";

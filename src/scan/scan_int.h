@@ -60,6 +60,10 @@ int cg_report_rfc3339(int64_t t, char out[21]);
 const cg_layer_info *cg_report_layer(const cg_report *r, const cg_package *p);
 /* "Upgrade X to version Y" style: the finding's package path without '/'. */
 const char *cg_report_pkg_path(const cg_package *p);
+/* The package's name as its ecosystem writes it in reports (Trivy's PkgName):
+ * the binary package name for OS packages, "@scope/name" for npm,
+ * "group:artifact" for Maven, the module path for Go. */
+const char *cg_finding_pkg_name(const cg_finding *f);
 /* A representative CVSS-like number for a severity without a score
  * (SARIF security-severity): CRITICAL 9.5, HIGH 8.0, MEDIUM 5.5, LOW 2.0, else 0. */
 double cg_report_severity_number(cg_severity s);
