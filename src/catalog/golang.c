@@ -247,7 +247,7 @@ static cg_status parse_modinfo(cg_cat_ctx *ctx, const char *path, char *mi, size
         char *nl = strchr(line, '\n');
         if (nl)
             *nl = '\0';
-        char *f[5];
+        char *f[5] = {NULL, NULL, NULL, NULL, NULL}; /* split_tabs sets f[0..nf) */
         size_t nf = split_tabs(line, f, 5);
         if (!strcmp(f[0], "path") && nf >= 2) {
             r->pkgpath = f[1];

@@ -249,7 +249,7 @@ cg_status vdb_put_osv(vdb_imp *im, json_t *rec, const char *file, const char *so
         return CG_OK;
     }
     id = json_string_value(jid);
-    const char *modified, *published, *summary, *details, *withdrawn, *label = NULL;
+    const char *modified = NULL, *published = NULL, *summary = NULL, *details = NULL, *withdrawn = NULL, *label = NULL;
     json_t *aliases = NULL, *refs = NULL, *sev = json_array(), *affected, *rsev, *entries = json_array();
     int rc = opt_str(&c, rec, "modified", 64, &modified);
     if (!rc) rc = opt_str(&c, rec, "published", 64, &published);
