@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # sample.sh - set up, build cgate, make the bundled sample image and run the
-# gate's main job on it (today: the SBOM stage), printing the package table and
-# writing CycloneDX and SPDX SBOMs next to the image.
+# gate's stages on it: SBOM (CycloneDX, SPDX, table), then a vulnerability scan
+# against a DB imported from the bundled real advisories (Debian's own bookworm
+# advisories for these package versions, and CISA KEV), printing the findings.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${CGATE_SAMPLE_DIR:-/tmp/cgate-sample}
@@ -15,4 +16,10 @@ cgate="$here/build/cgate"
 "$cgate" sbom -f spdx-json -o "$out/sbom.spdx.json" "oci:$out/sample.oci"
 "$cgate" sbom -f table "oci:$out/sample.oci"
 echo
-echo "CycloneDX: $out/sbom.cdx.json   SPDX: $out/sbom.spdx.json"
+"$cgate" db import --db "$out/db.sqlite" "$here/tests/data/scan/debian/bookworm-labels-img-debian/osv" \
+  "$here/tests/data/vulndb/kev/known_exploited_vulnerabilities.json" >/dev/null
+"$cgate" scan --db "$out/db.sqlite" -q -o "$out/report.json" "oci:$out/sample.oci"
+"$cgate" scan --db "$out/db.sqlite" -q -f sarif -o "$out/report.sarif" "oci:$out/sample.oci"
+"$cgate" scan --db "$out/db.sqlite" -q -f table "oci:$out/sample.oci"
+echo
+echo "SBOMs: $out/sbom.cdx.json $out/sbom.spdx.json   reports: $out/report.json $out/report.sarif"
