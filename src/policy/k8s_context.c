@@ -213,10 +213,37 @@ static int svc_selects(const k8s_obj *svc, const k8s_obj *pod)
            map_subset(sel, cg_yaml_get(pod->pod_meta, "labels"));
 }
 
-static void svc_ports(wb *b, const k8s_obj *svc, int external)
+/* Does a Service port's targetPort (a number or a port name; the port itself
+ * when absent) land on this container?  When no container of the pod
+ * declares ports, any container may be listening: yes. */
+static int target_is(const cg_yaml_node *sp, const cg_yaml_node *pod_spec, const cg_yaml_node *ct)
+{
+    const cg_yaml_node *tp = cg_yaml_get(sp, "targetPort");
+    if (!tp || cg_yaml_is_null(tp))
+        tp = cg_yaml_get(sp, "port");
+    const char *t = text_or_empty(tp);
+    const cg_yaml_node *all = cg_yaml_get(pod_spec, "containers");
+    int any_ports = 0;
+    for (size_t i = 0; all && all->kind == CG_YAML_SEQ && i < all->n; i++) {
+        const cg_yaml_node *ps = cg_yaml_get(all->vals[i], "ports");
+        any_ports |= ps && ps->kind == CG_YAML_SEQ && ps->n > 0;
+    }
+    if (!any_ports)
+        return 1;
+    const cg_yaml_node *ps = cg_yaml_get(ct, "ports");
+    for (size_t i = 0; ps && ps->kind == CG_YAML_SEQ && i < ps->n; i++)
+        if (!strcmp(text_or_empty(cg_yaml_get(ps->vals[i], "containerPort")), t) ||
+            !strcmp(text_or_empty(cg_yaml_get(ps->vals[i], "name")), t))
+            return 1;
+    return 0;
+}
+
+static void svc_ports(wb *b, const k8s_obj *svc, const k8s_obj *pod, const cg_yaml_node *ct, int external)
 {
     const cg_yaml_node *ports = cg_yaml_get(cg_yaml_get(svc->root, "spec"), "ports");
     for (size_t i = 0; ports && ports->kind == CG_YAML_SEQ && i < ports->n; i++) {
+        if (!target_is(ports->vals[i], pod->pod_spec, ct))
+            continue;
         add_port(b, ports->vals[i], "port");
         if (external)
             add_port(b, ports->vals[i], "nodePort");
@@ -291,7 +318,7 @@ static void derive_reach(wb *b, const cg_k8s_context *ctx, const k8s_obj *pod, c
         const char *sel = map_desc(b->a, cg_yaml_get(sspec, "selector"));
         int ext = type && (!strcmp(type, "LoadBalancer") || !strcmp(type, "NodePort"));
         has_service = 1;
-        svc_ports(b, s, ext);
+        svc_ports(b, s, pod, ct, ext);
         why(b, "Service %s type %s selects %s (%s)", qname(b->a, s), type ? type : "ClusterIP", sel, s->src);
         if (ext)
             external = 1;

@@ -245,14 +245,20 @@ static cg_status on_event(ystate *s, struct fy_event *ev)
     }
 }
 
-static cg_status parse_error(ystate *s, struct fy_diag *diag)
+static cg_status parse_error(ystate *s, struct fy_diag *diag, const uint8_t *buf, size_t len)
 {
     void *it = NULL;
     struct fy_diag_error *e;
+    /* libfyaml reports errors found at the end of input on the line after
+     * the last newline; name the last line that has text instead */
+    int last = 1;
+    for (size_t i = 0; i + 1 < len; i++)
+        last += buf[i] == '\n';
     while ((e = fy_diag_errors_iterate(diag, &it)) != NULL) {
-        if (e->msg)
-            return cg_error_set(s->err, CG_ERR_INPUT, "%s:%d:%d: invalid YAML: %.300s", s->what, e->line + 1,
-                                e->column + 1, e->msg);
+        if (e->msg) {
+            int line = e->line + 1 > last ? last : e->line + 1;
+            return cg_error_set(s->err, CG_ERR_INPUT, "%s:%d: invalid YAML: %.300s", s->what, line, e->msg);
+        }
     }
     return cg_error_set(s->err, CG_ERR_INPUT, "%s: invalid YAML", s->what);
 }
@@ -303,7 +309,7 @@ cg_status cg_yaml_parse(const uint8_t *buf, size_t len, const char *what, const 
         fy_parser_event_free(fyp, ev);
     }
     if (st == CG_OK && fy_parser_get_stream_error(fyp))
-        st = parse_error(&s, diag);
+        st = parse_error(&s, diag, buf, len);
     if (st == CG_OK) {
         *docs = s.docs.n ? cg_arena_memdup(a, s.docs.v, s.docs.n * sizeof(cg_yaml_doc)) : NULL;
         *n_docs = s.docs.n;
