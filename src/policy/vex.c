@@ -465,7 +465,7 @@ static cg_status ovx_statement(vctx *c, const json_t *s, size_t idx, int64_t doc
     if (st != CG_OK)
         return st;
     vex_stmt v = {.status = ovx_status(status), .justification = just, .impact = impact, .document = c->file};
-    v.statement_id = id ? id : cg_arena_strdup(c->vex->a, path);
+    v.statement_id = cg_arena_strdup(c->vex->a, id ? id : path);
     v.justification = just ? cg_arena_strdup(c->vex->a, just) : NULL;
     v.impact = impact ? cg_arena_strdup(c->vex->a, impact) : NULL;
     /* the time the statement's information holds from: last_updated, else
