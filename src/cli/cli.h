@@ -41,5 +41,6 @@ void cli_progress_init(cli_progress *p, int quiet);
 void cli_progress_cb(void *ud, const cg_progress *p);
 
 int cmd_sbom(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
 
 #endif

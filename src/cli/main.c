@@ -14,6 +14,7 @@ static const char usage[] =
     "\n"
     "Commands:\n"
     "  sbom    list the packages in an image (CycloneDX 1.6, SPDX 2.3, table)\n"
+    "  policy  decide pass or deny for a vulnerability report (exit 0 / 1)\n"
     "\n"
     "Images: docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH[:TAG],\n"
     "dir:PATH, or a plain path (detected).\n"
@@ -35,6 +36,8 @@ int main(int argc, char **argv)
             char *sub[] = {argv[2], "--help", NULL};
             if (!strcmp(argv[2], "sbom"))
                 return cmd_sbom(2, sub);
+            if (!strcmp(argv[2], "policy"))
+                return cmd_policy(2, sub);
             fprintf(stderr, "cgate: unknown command \"%s\" (see 'cgate --help')\n", argv[2]);
             return CLI_EXIT_USAGE;
         }
@@ -47,6 +50,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "sbom"))
         return cmd_sbom(argc - 1, argv + 1);
+    if (!strcmp(cmd, "policy"))
+        return cmd_policy(argc - 1, argv + 1);
     fprintf(stderr, "cgate: unknown command \"%s\" (see 'cgate --help')\n", cmd);
     return CLI_EXIT_USAGE;
 }
