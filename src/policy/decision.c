@@ -28,9 +28,10 @@ static void raw(jw *w, const char *s)
 
 static void indent(jw *w)
 {
-    raw(w, "\n");
-    for (int i = 0; i < w->depth; i++)
-        raw(w, "  ");
+    static const char sp[] = "\n                                                                ";
+    int n = 1 + 2 * w->depth;
+    if (w->st == CG_OK)
+        w->st = cg_buf_append(w->b, sp, (size_t)(n < (int)sizeof sp - 1 ? n : (int)sizeof sp - 1));
 }
 
 static void str(jw *w, const char *s)
@@ -41,17 +42,21 @@ static void str(jw *w, const char *s)
     }
     raw(w, "\"");
     char tmp[8];
-    for (const unsigned char *p = (const unsigned char *)s; *p && w->st == CG_OK; p++) {
-        if (*p == '"' || *p == '\\') {
+    const unsigned char *p = (const unsigned char *)s, *run = p;
+    for (; *p && w->st == CG_OK; p++) {
+        if (*p != '"' && *p != '\\' && *p >= 0x20)
+            continue;
+        if (p > run)
+            w->st = cg_buf_append(w->b, run, (size_t)(p - run));
+        if (*p == '"' || *p == '\\')
             tmp[0] = '\\', tmp[1] = (char)*p, tmp[2] = 0;
-            raw(w, tmp);
-        } else if (*p < 0x20) {
+        else
             snprintf(tmp, sizeof tmp, "\\u%04x", *p);
-            raw(w, tmp);
-        } else {
-            w->st = cg_buf_putc(w->b, (char)*p);
-        }
+        raw(w, tmp);
+        run = p + 1;
     }
+    if (p > run && w->st == CG_OK)
+        w->st = cg_buf_append(w->b, run, (size_t)(p - run));
     raw(w, "\"");
 }
 
