@@ -3,8 +3,7 @@
  * and VEX loaders of policy_context.h.  The engine itself takes workloads
  * and a VEX lookup function as plain data (so it is tested with hand-built
  * context); this file turns files on the command line into that data.
- * Built with the loaders when the library has them (CG_HAVE_POLICY_CONTEXT,
- * set by CMake); without them --context and --vex are refused, never
+ * A manifest or VEX document that cannot be read is an error, never
  * ignored: a gate must not pass because it could not read its context.
  */
 #include <stdio.h>
@@ -13,7 +12,6 @@
 
 #include "cgate/policy.h"
 
-#ifdef CG_HAVE_POLICY_CONTEXT
 typedef struct split_ref {
     char *repo, *tag, *digest;
 } split_ref;
@@ -128,40 +126,3 @@ void cg_policy_vex_free(void *vex)
         cg_vex_free(vex);
 }
 
-#else /* the loaders are not in this build */
-
-cg_status cg_policy_context_load(const char *const *paths, size_t n, const cg_preport *r, cg_arena *a, void **ctx,
-                                 const cg_workload **wl, size_t *n_wl, const char *const **ignored,
-                                 size_t *n_ignored, cg_error *err)
-{
-    (void)r, (void)a;
-    *ctx = NULL, *wl = NULL, *n_wl = 0, *ignored = NULL, *n_ignored = 0;
-    return cg_error_set(err, CG_ERR_INPUT, "%s: --context: this build has no Kubernetes manifest reader",
-                        n ? paths[0] : "--context");
-}
-
-void cg_policy_context_free(void *ctx)
-{
-    (void)ctx;
-}
-
-cg_status cg_policy_vex_load(const char *const *paths, size_t n, cg_arena *a, void **vex, cg_error *err)
-{
-    (void)a;
-    *vex = NULL;
-    return cg_error_set(err, CG_ERR_INPUT, "%s: --vex: this build has no VEX reader", n ? paths[0] : "--vex");
-}
-
-cg_status cg_policy_vex_lookup(void *vex, const char *id, const char *const *aliases, size_t n_aliases,
-                               const char *purl, cg_vex_match *out)
-{
-    (void)vex, (void)id, (void)aliases, (void)n_aliases, (void)purl;
-    memset(out, 0, sizeof *out);
-    return CG_OK;
-}
-
-void cg_policy_vex_free(void *vex)
-{
-    (void)vex;
-}
-#endif
