@@ -3,8 +3,26 @@
  * each container of each pod-templated workload, how reachable it is, which
  * ports it exposes, how privileged it runs and what its service account may
  * do, each conclusion with a why[] line naming the manifest (FILE:LINE).
- * The rules are written out in docs/k8s-context.md; keep the two in step.
  * Derivation happens once at load (k8s_derive); lookups only match images.
+ *
+ * Reach, in this order (ingress policies = NetworkPolicies of the pod's
+ * namespace whose podSelector selects the pod template's labels and whose
+ * policyTypes include Ingress, or have no policyTypes):
+ *   external  = a LoadBalancer/NodePort Service selects the pod, an Ingress
+ *               routes to a Service that selects it, a container port has a
+ *               hostPort, or hostNetwork with a declared containerPort;
+ *   denied    = ingress policies exist and none has an ingress rule;
+ *   restricted= ingress policies exist and no rule admits any source (a rule
+ *               without from, or a peer {} / ipBlock 0.0.0.0/0 or ::/0 /
+ *               namespaceSelector {} with no or empty podSelector);
+ *   INTERNET if external and not denied; else NONE if denied, the container
+ *   declares no port and no Service selects the pod; else ISOLATED if
+ *   restricted; else CLUSTER.  hostNetwork pods ignore NetworkPolicies.
+ * Egress is restricted when an Egress policy selects the pod and none of its
+ * rules allows every destination on every port.  A Service selects a pod
+ * when its selector is non-empty and a subset of the template's labels in
+ * the same namespace.  Privilege and service-account rules are at
+ * derive_privilege() and derive_sa().
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -664,7 +682,8 @@ cg_status cg_k8s_load(const char *const *paths, size_t n, cg_arena *a, cg_k8s_co
         cg_k8s_free(ctx);
         return st;
     }
-    qsort(ctx->ignored.v, ctx->ignored.n, sizeof(char *), cg_strptr_cmp);
+    if (ctx->ignored.n > 1)
+        qsort(ctx->ignored.v, ctx->ignored.n, sizeof(char *), cg_strptr_cmp);
     *out = ctx;
     return CG_OK;
 }
@@ -715,7 +734,8 @@ cg_status cg_k8s_workloads_for(const cg_k8s_context *ctx, const char *image_repo
     for (size_t i = 0; i < ctx->wls.n; i++)
         if (k8s_image_match(&wls[i].img, &q))
             res[k++] = wls[i].w; /* strings and arrays live in the context's arena */
-    qsort(res, k, sizeof *res, wl_cmp);
+    if (k > 1)
+        qsort(res, k, sizeof *res, wl_cmp);
     *out = res;
     *n = k;
     return CG_OK;

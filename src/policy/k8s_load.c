@@ -179,7 +179,7 @@ static cg_status walk(cg_k8s_context *ctx, const char *dir, int depth, size_t *t
     }
     closedir(d);
     char **v = names.v;
-    if (st == CG_OK)
+    if (st == CG_OK && names.n > 1)
         qsort(v, names.n, sizeof *v, cg_strptr_cmp);
     for (size_t i = 0; st == CG_OK && i < names.n; i++) {
         char *p = NULL;
