@@ -534,7 +534,7 @@ static cg_status parse_v1(loader *L, const pn *root, cg_policy *p, int *crit_set
                                        "kev", "epss", "maxRiskScore", "maxContextualRiskScore", "packages",
                                        "paths", "exceptions", "allowPermanentExceptions", "context", NULL};
     cg_status st = check_keys(L, root, NULL, keys, NULL);
-    const pn *v, *k;
+    const pn *v;
     const char *s;
     if (st == CG_OK && (v = get(root, "kind", NULL)) && (st = get_str(L, v, "kind", &s)) == CG_OK &&
         strcmp(s, "Policy"))
@@ -621,7 +621,6 @@ static cg_status parse_v1(loader *L, const pn *root, cg_policy *p, int *crit_set
         st = parse_exceptions(L, v, "exceptions", &p->exceptions, &p->n_exceptions);
     if (st == CG_OK && (v = get(root, "context", NULL)))
         st = parse_context(L, v, p);
-    (void)k;
     return st;
 }
 
