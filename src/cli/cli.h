@@ -43,5 +43,6 @@ void cli_progress_cb(void *ud, const cg_progress *p);
 int cmd_sbom(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
 
 #endif

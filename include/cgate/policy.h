@@ -1,0 +1,272 @@
+/*
+ * policy.h - the typed policy engine behind `cgate policy` (DESIGN.md §5).
+ *
+ * A decision is a pure function of (report, policy, exceptions, VEX, runtime
+ * context, date).  The pieces are kept apart so each is testable alone:
+ *   - cg_policy_parse() reads a policy file (YAML or JSON, apiVersion cgate/v1,
+ *     or the seed's PolicyConfig JSON) into a cg_policy;
+ *   - cg_preport_read() reads a report in cgate's or Trivy's JSON schema;
+ *   - cg_policy_evaluate() takes those plus already-evaluated context (the
+ *     workloads of policy_context.h and a VEX lookup callback) and a date, and
+ *     returns a cg_decision;
+ *   - cg_decision_write_json() / _table() render it, byte-for-byte stable.
+ * Everything returned lives in the caller's arena.  The library never prints.
+ */
+#ifndef CGATE_POLICY_H
+#define CGATE_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cgate/arena.h"
+#include "cgate/buf.h"
+#include "cgate/error.h"
+#include "cgate/policy_context.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Caps on untrusted input. */
+#define CG_POLICY_MAX_BYTES (16u << 20)  /* policy or exceptions file */
+#define CG_POLICY_MAX_DEPTH 32           /* YAML/JSON nesting in a policy */
+#define CG_REPORT_MAX_BYTES (512u << 20) /* a report */
+
+/* Severity labels of a report, in rising order. */
+typedef enum cg_psev {
+    CG_PSEV_UNKNOWN = 0,
+    CG_PSEV_LOW,
+    CG_PSEV_MEDIUM,
+    CG_PSEV_HIGH,
+    CG_PSEV_CRITICAL,
+    CG_PSEV_N
+} cg_psev;
+
+const char *cg_psev_name(cg_psev s); /* "unknown" ... "critical" */
+
+/* ---- report ------------------------------------------------------------ */
+
+typedef struct cg_pcvss {
+    const char *source; /* "nvd", "redhat", "ghsa", ... */
+    double v3score;
+    int has_v3score;
+    const char *v3vector; /* NULL when absent */
+} cg_pcvss;
+
+typedef struct cg_pfinding {
+    const char *id;
+    const char **aliases; /* cgate.aliases, cgate.mergedIds, VendorIDs */
+    size_t n_aliases;
+    const char *pkg, *installed, *fixed; /* fixed NULL or "" = no fix */
+    const char *purl, *target, *pkg_path, *title;
+    cg_psev severity;
+    const cg_pcvss *cvss; /* sorted by source name */
+    size_t n_cvss;
+    double cgate_score; /* cgate.score (the scanner's computed score) */
+    int has_cgate_score;
+    int kev;
+    double epss;
+    int has_epss;
+} cg_pfinding;
+
+typedef struct cg_preport {
+    cg_pfinding *findings; /* report order: Results[] then Vulnerabilities[] */
+    size_t n_findings;
+    const char *artifact_name;
+    const char **repo_tags, **repo_digests;
+    size_t n_repo_tags, n_repo_digests;
+    int from_cgate; /* written by cgate scan (top-level "cgate" object) */
+} cg_preport;
+
+/* Read a report: a JSON object with SchemaVersion 2 and a Results array
+ * (Trivy's schema, which cgate scan also writes).  Anything else is
+ * CG_ERR_INPUT naming `name` and the offending member. */
+cg_status cg_preport_read(const uint8_t *buf, size_t len, const char *name, cg_arena *a, cg_preport *out,
+                          cg_error *err);
+
+/* ---- policy ------------------------------------------------------------ */
+
+typedef struct cg_psev_rule {
+    int block;       /* findings of this label can block */
+    double min_cvss; /* ... when their CVSS v3 >= min_cvss (0 = any score) */
+    double weight;   /* risk score weight */
+} cg_psev_rule;
+
+typedef struct cg_pexception {
+    const char *id;      /* vulnerability id or alias (required) */
+    const char *package; /* PkgName or purl, NULL = any */
+    const char *version; /* InstalledVersion, NULL = any */
+    const char *reason, *approved_by;
+    const char *expires; /* "YYYY-MM-DD" (valid through that day), NULL = never */
+    const char *source;  /* "FILE:LINE" */
+} cg_pexception;
+
+/* Attack vectors in weight tables: N, A, L, P. */
+enum { CG_AV_N, CG_AV_A, CG_AV_L, CG_AV_P, CG_AV_COUNT };
+#define CG_REACH_COUNT 5 /* cg_reach values */
+
+typedef struct cg_policy {
+    const char *source; /* file name */
+    int legacy;         /* the seed's PolicyConfig (no apiVersion) */
+    cg_psev_rule sev[CG_PSEV_N];
+    int allow_unfixed;
+    const char **exposed_ports;
+    size_t n_exposed_ports;
+    const char **cvss_sources; /* preference order; "*" = any other source */
+    size_t n_cvss_sources;
+    int missing_cvss_block; /* 0: counts as 0 (the seed); 1: blocks */
+    int kev_block;
+    double epss_min; /* block when EPSS >= epss_min */
+    int has_epss_min;
+    double max_risk, max_ctx_risk;
+    int has_max_risk, has_max_ctx_risk;
+    const char **pkg_include, **pkg_exclude, **path_include, **path_exclude; /* fnmatch globs */
+    size_t n_pkg_include, n_pkg_exclude, n_path_include, n_path_exclude;
+    int allow_permanent_exceptions;
+    cg_pexception *exceptions;
+    size_t n_exceptions;
+    double reach_weight[CG_REACH_COUNT][CG_AV_COUNT]; /* [cg_reach][CG_AV_*] */
+    double priv_factor, priv_cap;
+} cg_policy;
+
+/* The defaults of a cgate/v1 policy (the seed's semantics plus the defaults
+ * docs/policy.md lists). */
+void cg_policy_defaults(cg_policy *p);
+
+/* Parse a policy (YAML or JSON through one loader).  Unknown keys, wrong
+ * types, negative thresholds, duplicate keys, anchors/aliases and nesting
+ * deeper than CG_POLICY_MAX_DEPTH are CG_ERR_INPUT: "FILE:LINE: KEY: why". */
+cg_status cg_policy_parse(const uint8_t *buf, size_t len, const char *name, cg_arena *a, cg_policy *out,
+                          cg_error *err);
+/* Parse an exceptions file: a document whose only key is `exceptions`. */
+cg_status cg_exceptions_parse(const uint8_t *buf, size_t len, const char *name, cg_arena *a,
+                              cg_pexception **out, size_t *n, cg_error *err);
+
+/* True when s is a valid calendar date "YYYY-MM-DD". */
+int cg_policy_date_valid(const char *s);
+
+/* ---- evaluation -------------------------------------------------------- */
+
+/* The VEX statement for (vulnerability, aliases, purl); returns CG_OK and
+ * out->status = CG_VEX_NONE when there is none. */
+typedef cg_status (*cg_pvex_fn)(void *ud, const char *id, const char *const *aliases, size_t n_aliases,
+                                const char *purl, cg_vex_match *out);
+
+typedef struct cg_pinput {
+    const char *role; /* "report", "policy", "exceptions", "context", "vex" */
+    const char *path;
+    const char *sha256; /* "sha256:<hex>" */
+} cg_pinput;
+
+typedef struct cg_peval {
+    const cg_policy *policy;
+    const cg_preport *report;
+    const cg_pexception *extra_exceptions; /* from --exceptions */
+    size_t n_extra_exceptions;
+    const char *now; /* "YYYY-MM-DD" */
+    int have_context; /* --context was given */
+    const cg_workload *workloads; /* workloads running the image */
+    size_t n_workloads;
+    const char *const *ignored_kinds; /* "Kind@FILE:LINE" */
+    size_t n_ignored_kinds;
+    cg_pvex_fn vex; /* NULL = no VEX */
+    void *vex_ud;
+    const cg_pinput *inputs;
+    size_t n_inputs;
+} cg_peval;
+
+typedef struct cg_pblocked {
+    const cg_pfinding *f;
+    const char *rule; /* "severity:critical", "unfixed", "kev", "epss", "missing-cvss" */
+    double cvss;
+    int has_cvss;
+    const char *cvss_source;
+    double ctx_risk;
+    const char *step; /* the seed's remediation step */
+} cg_pblocked;
+
+typedef struct cg_premedy {
+    const char *package, *installed, *fixed; /* fixed NULL: no fix */
+    const char **ids;
+    size_t n_ids;
+    const char *text;
+} cg_premedy;
+
+typedef struct cg_papplied {
+    const cg_pexception *e;
+    const char **suppressed; /* "ID PKG@VERSION", report order */
+    size_t n_suppressed;
+} cg_papplied;
+
+typedef struct cg_pvexed {
+    const cg_pfinding *f;
+    cg_vex_match m;
+} cg_pvexed;
+
+typedef struct cg_pwexposure {
+    const cg_workload *w;
+    double weight[CG_AV_COUNT];
+    double multiplier;
+    const char **factors; /* privilege factors that applied */
+    size_t n_factors;
+} cg_pwexposure;
+
+typedef struct cg_decision {
+    int pass;
+    const char *now;
+    const cg_policy *policy;
+    const char **deny_reasons;
+    size_t n_deny_reasons;
+    cg_pblocked *blocked;
+    size_t n_blocked;
+    cg_premedy *remedies;
+    size_t n_remedies;
+    double risk, ctx_risk; /* rounded to 2 decimals like the seed */
+    cg_papplied *applied;  /* active exceptions that suppressed findings */
+    cg_papplied *expired;  /* expired ones; `suppressed` lists what they matched */
+    const cg_pexception **unused; /* active ones that matched nothing */
+    size_t n_applied, n_expired, n_unused, n_excepted;
+    cg_pvexed *vexed;
+    size_t n_vexed;
+    size_t n_total, n_filtered, n_evaluated;
+    int have_context;
+    cg_pwexposure *exposure; /* one per workload */
+    size_t n_exposure;
+    double unknown_weight[CG_AV_COUNT]; /* used when no workload matched */
+    const char *const *ignored_kinds;
+    size_t n_ignored_kinds;
+    const cg_pinput *inputs;
+    size_t n_inputs;
+} cg_decision;
+
+cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out, cg_error *err);
+
+/* Contextual risk of one finding's CVSS and vector under a decision's exposure
+ * (the maximum over workloads; unknown exposure when there are none). */
+double cg_policy_ctx_risk(const cg_decision *d, double cvss, const char *vector);
+
+cg_status cg_decision_write_json(const cg_decision *d, cg_buf *out, cg_error *err);
+cg_status cg_decision_write_table(const cg_decision *d, cg_buf *out, cg_error *err);
+
+/* ---- context adapter (policy_context.h -> evaluation input) ------------ */
+
+/* Load Kubernetes manifests and find the workloads that run the report's
+ * image (by Metadata.RepoTags, RepoDigests and ArtifactName).  *ctx is to be
+ * released with cg_policy_context_free(). */
+cg_status cg_policy_context_load(const char *const *paths, size_t n, const cg_preport *r, cg_arena *a, void **ctx,
+                                 const cg_workload **wl, size_t *n_wl, const char *const **ignored,
+                                 size_t *n_ignored, cg_error *err);
+void cg_policy_context_free(void *ctx);
+/* Load VEX documents; *vex is the cg_pvex_fn user data for cg_policy_vex_lookup. */
+cg_status cg_policy_vex_load(const char *const *paths, size_t n, cg_arena *a, void **vex, cg_error *err);
+cg_status cg_policy_vex_lookup(void *vex, const char *id, const char *const *aliases, size_t n_aliases,
+                               const char *purl, cg_vex_match *out);
+void cg_policy_vex_free(void *vex);
+
+/* Round like the seed: Math.round(x * 100) / 100. */
+double cg_policy_round2(double x);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,308 @@
+/*
+ * cmd_policy.c - `cgate policy REPORT --policy FILE`: read the report, the
+ * policy, exceptions, VEX and Kubernetes context, evaluate, and write the
+ * decision.  Exit 0 pass, 1 deny, 2 usage, 3 bad input.  Every input is read
+ * whole and hashed before evaluation; any input that cannot be read is an
+ * error (exit 3), never a pass, and no decision is written.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgate/policy.h"
+#include "cli/cli.h"
+#include "core/digest.h"
+
+static const char policy_usage[] =
+    "usage: cgate policy REPORT --policy FILE [OPTIONS]\n"
+    "\n"
+    "Decide whether the findings of a vulnerability report (cgate's or Trivy's\n"
+    "JSON, SchemaVersion 2) pass a policy, and say why and what to do.\n"
+    "\n"
+    "Options:\n"
+    "  -p, --policy FILE       the policy (YAML or JSON, apiVersion cgate/v1, or the\n"
+    "                          seed's PolicyConfig JSON); required\n"
+    "      --exceptions FILE   more exceptions (a document with an exceptions: list)\n"
+    "      --vex FILE          an OpenVEX or CycloneDX VEX document (repeatable)\n"
+    "      --context PATH      Kubernetes manifests: a file or a folder (repeatable)\n"
+    "      --now DATE          the date exceptions expire against (YYYY-MM-DD);\n"
+    "                          default SOURCE_DATE_EPOCH's date, else today (UTC)\n"
+    "  -f, --format FMT        json (default) or table\n"
+    "  -o, --output FILE       write to FILE (whole or not at all); default stdout\n"
+    "  -h, --help              this help\n"
+    "\n"
+    "See docs/policy.md for the policy file, the exposure model and the decision.\n"
+    "\n"
+    "Exit codes: 0 pass, 1 denied, 2 usage error, 3 bad input (report, policy,\n"
+    "exceptions, VEX or manifests that cannot be read), 5 internal error.\n";
+
+#define MAX_MULTI 256
+#define MAX_CONTEXT_FILES 10000
+
+static cg_status read_file(const char *path, size_t max, cg_buf *b, cg_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return cg_error_set(err, CG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    cg_status rc = CG_OK;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        rc = cg_error_set(err, CG_ERR_INPUT, "%s: not a regular file", path);
+    else if ((uint64_t)st.st_size > max)
+        rc = cg_error_set(err, CG_ERR_LIMIT, "%s: %lld bytes, over the %zu-byte cap", path, (long long)st.st_size,
+                          max);
+    char chunk[65536];
+    while (rc == CG_OK) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            rc = cg_error_set(err, CG_ERR_IO, "%s: read failed: %s", path, strerror(errno));
+        else if (n == 0)
+            break;
+        else if (b->len + (size_t)n > max)
+            rc = cg_error_set(err, CG_ERR_LIMIT, "%s: over the %zu-byte cap", path, max);
+        else if (cg_buf_append(b, chunk, (size_t)n) != CG_OK)
+            rc = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    }
+    close(fd);
+    return rc;
+}
+
+typedef struct inputs {
+    cg_pinput v[MAX_CONTEXT_FILES + 2 * MAX_MULTI + 4];
+    size_t n;
+} inputs;
+
+static cg_status add_input(inputs *in, cg_arena *a, const char *role, const char *path, const cg_buf *data,
+                           cg_error *err)
+{
+    char hex[CG_DIGEST_STR_LEN + 1];
+    if (in->n >= sizeof in->v / sizeof in->v[0])
+        return cg_error_set(err, CG_ERR_LIMIT, "%s: more than %d input files", path, MAX_CONTEXT_FILES);
+    if (cg_sha256_str(data->data ? data->data : "", data->len, hex) != CG_OK)
+        return cg_error_set(err, CG_ERR_INTERNAL, "sha256 unavailable");
+    in->v[in->n].role = role;
+    in->v[in->n].path = cg_arena_strdup(a, path);
+    in->v[in->n].sha256 = cg_arena_strdup(a, hex);
+    in->n++;
+    return CG_OK;
+}
+
+static int name_cmp(const struct dirent **x, const struct dirent **y)
+{
+    return strcmp((*x)->d_name, (*y)->d_name);
+}
+
+/* Hash a context file, or every regular file under a folder (sorted). */
+static cg_status hash_context(inputs *in, cg_arena *a, const char *path, int depth, cg_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return cg_error_set(err, CG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    if (S_ISDIR(st.st_mode)) {
+        if (depth > 16)
+            return cg_error_set(err, CG_ERR_LIMIT, "%s: folders nested deeper than 16", path);
+        struct dirent **ents = NULL;
+        int n = scandir(path, &ents, NULL, name_cmp);
+        if (n < 0)
+            return cg_error_set(err, CG_ERR_IO, "%s: cannot list: %s", path, strerror(errno));
+        cg_status rc = CG_OK;
+        for (int i = 0; i < n; i++) {
+            const char *nm = ents[i]->d_name;
+            if (rc == CG_OK && nm[0] != '.')
+                rc = hash_context(in, a, cg_arena_sprintf(a, "%s/%s", path, nm), depth + 1, err);
+            free(ents[i]);
+        }
+        free(ents);
+        return rc;
+    }
+    if (!S_ISREG(st.st_mode))
+        return depth ? CG_OK : cg_error_set(err, CG_ERR_INPUT, "%s: not a regular file or folder", path);
+    cg_buf b = CG_BUF_INIT;
+    cg_status rc = read_file(path, 64u << 20, &b, err);
+    if (rc == CG_OK)
+        rc = add_input(in, a, "context", path, &b, err);
+    cg_buf_free(&b);
+    return rc;
+}
+
+static int today(char out[40])
+{
+    int64_t sde = cli_source_date_epoch();
+    if (sde == -2)
+        return -1;
+    time_t t = sde >= 0 ? (time_t)sde : time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm))
+        return -1;
+    if (tm.tm_year + 1900 < 1970 || tm.tm_year + 1900 > 9999)
+        return -1;
+    snprintf(out, 40, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    return 0;
+}
+
+typedef struct run {
+    const char *report, *policy, *exceptions, *now, *output;
+    const char *ctx[MAX_MULTI], *vex[MAX_MULTI];
+    size_t n_ctx, n_vex;
+    int table;
+} run;
+
+static int evaluate(const run *r)
+{
+    cg_error err;
+    cg_error_clear(&err);
+    cg_arena a;
+    cg_arena_init(&a);
+    inputs *in = calloc(1, sizeof *in);
+    cg_buf rep = CG_BUF_INIT, pol = CG_BUF_INIT, exc = CG_BUF_INIT, out = CG_BUF_INIT;
+    cg_preport report;
+    cg_policy policy;
+    cg_pexception *extra = NULL;
+    size_t n_extra = 0;
+    void *kctx = NULL, *vex = NULL;
+    cg_peval ev;
+    memset(&ev, 0, sizeof ev);
+    cg_decision *d = NULL;
+    cg_status st = in ? CG_OK : cg_error_set(&err, CG_ERR_NOMEM, "out of memory");
+    if (st == CG_OK)
+        st = read_file(r->report, CG_REPORT_MAX_BYTES, &rep, &err);
+    if (st == CG_OK)
+        st = add_input(in, &a, "report", r->report, &rep, &err);
+    if (st == CG_OK)
+        st = cg_preport_read((const uint8_t *)rep.data, rep.len, r->report, &a, &report, &err);
+    cg_buf_free(&rep);
+    if (st == CG_OK)
+        st = read_file(r->policy, CG_POLICY_MAX_BYTES, &pol, &err);
+    if (st == CG_OK)
+        st = add_input(in, &a, "policy", r->policy, &pol, &err);
+    if (st == CG_OK)
+        st = cg_policy_parse((const uint8_t *)pol.data, pol.len, r->policy, &a, &policy, &err);
+    if (st == CG_OK && r->exceptions) {
+        st = read_file(r->exceptions, CG_POLICY_MAX_BYTES, &exc, &err);
+        if (st == CG_OK)
+            st = add_input(in, &a, "exceptions", r->exceptions, &exc, &err);
+        if (st == CG_OK)
+            st = cg_exceptions_parse((const uint8_t *)exc.data, exc.len, r->exceptions, &a, &extra, &n_extra, &err);
+    }
+    for (size_t i = 0; st == CG_OK && i < r->n_vex; i++) {
+        cg_buf b = CG_BUF_INIT;
+        st = read_file(r->vex[i], 64u << 20, &b, &err);
+        if (st == CG_OK)
+            st = add_input(in, &a, "vex", r->vex[i], &b, &err);
+        cg_buf_free(&b);
+    }
+    if (st == CG_OK && r->n_vex)
+        st = cg_policy_vex_load(r->vex, r->n_vex, &a, &vex, &err);
+    for (size_t i = 0; st == CG_OK && i < r->n_ctx; i++)
+        st = hash_context(in, &a, r->ctx[i], 0, &err);
+    if (st == CG_OK && r->n_ctx)
+        st = cg_policy_context_load(r->ctx, r->n_ctx, &report, &a, &kctx, &ev.workloads, &ev.n_workloads,
+                                    &ev.ignored_kinds, &ev.n_ignored_kinds, &err);
+    if (st == CG_OK) {
+        ev.policy = &policy;
+        ev.report = &report;
+        ev.extra_exceptions = extra;
+        ev.n_extra_exceptions = n_extra;
+        ev.now = r->now;
+        ev.have_context = r->n_ctx > 0;
+        ev.vex = r->n_vex ? cg_policy_vex_lookup : NULL;
+        ev.vex_ud = vex;
+        ev.inputs = in->v;
+        ev.n_inputs = in->n;
+        st = cg_policy_evaluate(&ev, &a, &d, &err);
+    }
+    if (st == CG_OK)
+        st = r->table ? cg_decision_write_table(d, &out, &err) : cg_decision_write_json(d, &out, &err);
+    if (st == CG_OK)
+        st = cli_write_artifact(r->output, &out, &err);
+    int rc = st == CG_OK ? (d->pass ? 0 : 1) : cli_fail(&err);
+    cg_buf_free(&pol);
+    cg_buf_free(&exc);
+    cg_buf_free(&out);
+    cg_policy_context_free(kctx);
+    cg_policy_vex_free(vex);
+    cg_arena_free(&a);
+    free(in);
+    return rc;
+}
+
+int cmd_policy(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"policy", required_argument, NULL, 'p'},
+        {"exceptions", required_argument, NULL, 'E'},
+        {"vex", required_argument, NULL, 'V'},
+        {"context", required_argument, NULL, 'C'},
+        {"now", required_argument, NULL, 'N'},
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    run r;
+    memset(&r, 0, sizeof r);
+    const char *format = "json";
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":p:f:o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'p':
+            if (r.policy)
+                return cli_usage_error("policy", "one --policy at a time");
+            r.policy = optarg;
+            break;
+        case 'E':
+            if (r.exceptions)
+                return cli_usage_error("policy", "one --exceptions file at a time");
+            r.exceptions = optarg;
+            break;
+        case 'V':
+            if (r.n_vex >= MAX_MULTI)
+                return cli_usage_error("policy", "more than %d --vex files", MAX_MULTI);
+            r.vex[r.n_vex++] = optarg;
+            break;
+        case 'C':
+            if (r.n_ctx >= MAX_MULTI)
+                return cli_usage_error("policy", "more than %d --context paths", MAX_MULTI);
+            r.ctx[r.n_ctx++] = optarg;
+            break;
+        case 'N': r.now = optarg; break;
+        case 'f': format = optarg; break;
+        case 'o': r.output = optarg; break;
+        case 'h': fputs(policy_usage, stdout); return 0;
+        case ':': return cli_usage_error("policy", "option %s needs a value", argv[optind - 1]);
+        default: return cli_usage_error("policy", "unknown option %s", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error("policy", "no report given");
+    if (optind + 1 < argc)
+        return cli_usage_error("policy", "one report at a time (got \"%s\" and \"%s\")", argv[optind],
+                               argv[optind + 1]);
+    r.report = argv[optind];
+    if (!r.policy)
+        return cli_usage_error("policy", "--policy FILE is required");
+    if (!strcmp(format, "table"))
+        r.table = 1;
+    else if (strcmp(format, "json"))
+        return cli_usage_error("policy", "unknown format \"%s\" (json, table)", format);
+    char now[40];
+    if (r.now && !cg_policy_date_valid(r.now))
+        return cli_usage_error("policy", "--now: \"%s\" is not a date YYYY-MM-DD", r.now);
+    if (!r.now) {
+        if (today(now))
+            return cli_usage_error("policy", "SOURCE_DATE_EPOCH must be a non-negative integer of seconds");
+        r.now = now;
+    }
+    return evaluate(&r);
+}

@@ -1,0 +1,373 @@
+/*
+ * policy.c - evaluating a report against a policy: the seed's rules (a
+ * critical or high finding at or above its CVSS threshold, an unfixed
+ * finding unless allowed, the weighted risk score), then what the seed
+ * leaves out (per-label rules, KEV, EPSS, missing CVSS, risk caps, filters,
+ * VEX, exceptions, runtime exposure).  Pure: the date and every input come
+ * in through cg_peval, the result goes to the caller's arena.
+ */
+#include <fnmatch.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy/policy_int.h"
+
+double cg_policy_round2(double x)
+{
+    /* JavaScript's Math.round(x * 100) / 100: nearest, halves toward +inf */
+    double v = x * 100, r = floor(v);
+    if (v - r >= 0.5)
+        r += 1;
+    return r / 100;
+}
+
+static int av_index(const char *vector)
+{
+    if (!vector)
+        return -1;
+    const char *p = strstr(vector, "AV:");
+    if (!p || (p != vector && p[-1] != '/' && p[-1] != '('))
+        return -1;
+    switch (p[3]) {
+    case 'N': return CG_AV_N;
+    case 'A': return CG_AV_A;
+    case 'L': return CG_AV_L;
+    case 'P': return CG_AV_P;
+    default: return -1;
+    }
+}
+
+/* Weight of a row for a vector; an unknown attack vector takes the row's
+ * highest weight (the finding could be the most reachable kind). */
+static double row_weight(const double *row, int av)
+{
+    if (av >= 0)
+        return row[av];
+    double m = row[0];
+    for (int i = 1; i < CG_AV_COUNT; i++)
+        m = row[i] > m ? row[i] : m;
+    return m;
+}
+
+double cg_policy_ctx_risk(const cg_decision *d, double cvss, const char *vector)
+{
+    int av = av_index(vector);
+    if (!d->n_exposure)
+        return cvss * row_weight(d->unknown_weight, av);
+    double best = 0;
+    for (size_t i = 0; i < d->n_exposure; i++) {
+        double r = cvss * row_weight(d->exposure[i].weight, av) * d->exposure[i].multiplier;
+        best = r > best ? r : best;
+    }
+    return best;
+}
+
+/* The CVSS v3 score a policy reads for a finding.  The seed reads only
+ * CVSS.nvd.V3Score; cgate/v1 policies read their `cvss.sources` in order
+ * ("*" = any other source, by name; "cgate" = the scanner's computed score). */
+static int pick_cvss(const cg_policy *p, const cg_pfinding *f, double *score, const char **vec, const char **src)
+{
+    for (size_t i = 0; i < p->n_cvss_sources; i++) {
+        const char *want = p->cvss_sources[i];
+        if (!strcmp(want, "cgate")) {
+            if (f->has_cgate_score) {
+                *score = f->cgate_score, *src = "cgate", *vec = NULL;
+                for (size_t k = 0; k < f->n_cvss && !*vec; k++)
+                    *vec = f->cvss[k].v3vector;
+                return 1;
+            }
+            continue;
+        }
+        for (size_t k = 0; k < f->n_cvss; k++) {
+            const cg_pcvss *c = &f->cvss[k];
+            if (!c->has_v3score)
+                continue;
+            int listed = 0;
+            if (!strcmp(want, "*"))
+                for (size_t j = 0; j < p->n_cvss_sources && !listed; j++)
+                    listed = !strcmp(p->cvss_sources[j], c->source);
+            if (strcmp(want, "*") ? !strcmp(want, c->source) : !listed) {
+                *score = c->v3score, *vec = c->v3vector, *src = c->source;
+                return 1;
+            }
+        }
+    }
+    *score = 0, *vec = NULL, *src = NULL;
+    return 0;
+}
+
+static int glob_any(const char *const *g, size_t n, const char *s)
+{
+    for (size_t i = 0; s && i < n; i++)
+        if (fnmatch(g[i], s, 0) == 0)
+            return 1;
+    return 0;
+}
+
+static int filtered_out(const cg_policy *p, const cg_pfinding *f)
+{
+    if (p->n_pkg_include && !glob_any(p->pkg_include, p->n_pkg_include, f->pkg) &&
+        !glob_any(p->pkg_include, p->n_pkg_include, f->purl))
+        return 1;
+    if (glob_any(p->pkg_exclude, p->n_pkg_exclude, f->pkg) || glob_any(p->pkg_exclude, p->n_pkg_exclude, f->purl))
+        return 1;
+    if (p->n_path_include && !glob_any(p->path_include, p->n_path_include, f->target) &&
+        !glob_any(p->path_include, p->n_path_include, f->pkg_path))
+        return 1;
+    if (glob_any(p->path_exclude, p->n_path_exclude, f->target) ||
+        glob_any(p->path_exclude, p->n_path_exclude, f->pkg_path))
+        return 1;
+    return 0;
+}
+
+static const char *seed_step(cg_arena *a, const cg_pfinding *f, int unfixed_rule)
+{
+    int has_fix = f->fixed && *f->fixed;
+    if (unfixed_rule)
+        return cg_arena_sprintf(a, "Block unpatched %s. Monitor vendor advisory or isolate workload.", f->id);
+    if (f->title && *f->title)
+        return cg_arena_sprintf(a, "Patch %s (%s) to %s", f->id, f->title, has_fix ? f->fixed : "latest");
+    return cg_arena_sprintf(a, "Patch %s to %s", f->id, has_fix ? f->fixed : "latest");
+}
+
+static void expose_workloads(const cg_peval *in, cg_decision *d, cg_arena *a)
+{
+    const cg_policy *p = in->policy;
+    memcpy(d->unknown_weight, p->reach_weight[CG_REACH_UNKNOWN], sizeof d->unknown_weight);
+    d->exposure = cg_arena_calloc(a, in->n_workloads + 1, sizeof *d->exposure);
+    if (!d->exposure)
+        return;
+    for (size_t i = 0; i < in->n_workloads; i++) {
+        const cg_workload *w = &in->workloads[i];
+        cg_pwexposure *x = &d->exposure[d->n_exposure++];
+        x->w = w;
+        unsigned r = (unsigned)w->reach < CG_REACH_COUNT ? (unsigned)w->reach : CG_REACH_UNKNOWN;
+        memcpy(x->weight, p->reach_weight[r], sizeof x->weight);
+        x->factors = cg_arena_calloc(a, 6, sizeof *x->factors);
+        if (!x->factors)
+            return;
+        if (w->privileged)
+            x->factors[x->n_factors++] = "privileged";
+        if (w->host_network)
+            x->factors[x->n_factors++] = "hostNetwork";
+        if (w->host_pid)
+            x->factors[x->n_factors++] = "hostPID";
+        if (w->runs_as_root)
+            x->factors[x->n_factors++] = "runsAsRoot";
+        if (w->n_added_caps)
+            x->factors[x->n_factors++] = "addedCapabilities";
+        if (w->sa_token_automounted && (w->sa_cluster_admin || w->sa_wildcard))
+            x->factors[x->n_factors++] = "serviceAccountBroadRBAC";
+        double m = 1;
+        for (size_t k = 0; k < x->n_factors; k++)
+            m *= p->priv_factor;
+        x->multiplier = m > p->priv_cap ? p->priv_cap : m;
+    }
+}
+
+typedef struct remkey {
+    const char *pkg, *inst, *fixed, *id;
+} remkey;
+
+static int cmp_s(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "");
+}
+
+static int remkey_cmp(const void *x, const void *y)
+{
+    const remkey *a = x, *b = y;
+    int c = cmp_s(a->pkg, b->pkg);
+    if (!c)
+        c = cmp_s(a->inst, b->inst);
+    if (!c)
+        c = cmp_s(a->fixed, b->fixed);
+    if (!c)
+        c = cmp_s(a->id, b->id);
+    return c;
+}
+
+static cg_status build_remedies(cg_decision *d, cg_arena *a, cg_error *err)
+{
+    if (!d->n_blocked)
+        return CG_OK;
+    remkey *k = calloc(d->n_blocked, sizeof *k);
+    if (!k)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < d->n_blocked; i++) {
+        const cg_pfinding *f = d->blocked[i].f;
+        k[i] = (remkey){f->pkg, f->installed, f->fixed && *f->fixed ? f->fixed : NULL, f->id};
+    }
+    qsort(k, d->n_blocked, sizeof *k, remkey_cmp);
+    d->remedies = cg_arena_calloc(a, d->n_blocked, sizeof *d->remedies);
+    cg_status st = d->remedies ? CG_OK : cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == CG_OK && i < d->n_blocked;) {
+        size_t j = i;
+        while (j < d->n_blocked && !cmp_s(k[j].pkg, k[i].pkg) && !cmp_s(k[j].inst, k[i].inst) &&
+               !cmp_s(k[j].fixed, k[i].fixed))
+            j++;
+        cg_premedy *r = &d->remedies[d->n_remedies++];
+        r->package = k[i].pkg, r->installed = k[i].inst, r->fixed = k[i].fixed;
+        r->ids = cg_arena_calloc(a, j - i, sizeof *r->ids);
+        cg_buf ids = CG_BUF_INIT;
+        for (size_t m = i; r->ids && m < j; m++)
+            if (!r->n_ids || strcmp(r->ids[r->n_ids - 1], k[m].id)) {
+                r->ids[r->n_ids++] = k[m].id;
+                cg_buf_printf(&ids, "%s%s", r->n_ids > 1 ? ", " : "", k[m].id);
+            }
+        if (r->fixed)
+            r->text = cg_arena_sprintf(a, "upgrade %s %s \u2192 %s fixes %s", r->package, r->installed ? r->installed : "",
+                                       r->fixed, cg_buf_str(&ids));
+        else
+            r->text = cg_arena_sprintf(a,
+                                       "%s %s has no fix for %s: isolate the workload or add a time-bound exception",
+                                       r->package, r->installed ? r->installed : "", cg_buf_str(&ids));
+        cg_buf_free(&ids);
+        if (!r->ids || !r->text)
+            st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        i = j;
+    }
+    free(k);
+    return st;
+}
+
+static const char *hit_label(cg_arena *a, const cg_pfinding *f)
+{
+    return cg_arena_sprintf(a, "%s %s@%s", f->id, f->pkg, f->installed ? f->installed : "");
+}
+
+static cg_status collect_exceptions(cg_decision *d, cg_pexset *xs, const cg_preport *r, cg_arena *a, cg_error *err)
+{
+    d->applied = cg_arena_calloc(a, xs->n + 1, sizeof *d->applied);
+    d->expired = cg_arena_calloc(a, xs->n + 1, sizeof *d->expired);
+    d->unused = cg_arena_calloc(a, xs->n + 1, sizeof *d->unused);
+    if (!d->applied || !d->expired || !d->unused)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < xs->n; i++) {
+        const cg_vec *h = &xs->hits[i];
+        if (xs->active[i] && !h->n) {
+            d->unused[d->n_unused++] = xs->ex[i];
+            continue;
+        }
+        cg_papplied *ap = xs->active[i] ? &d->applied[d->n_applied++] : &d->expired[d->n_expired++];
+        ap->e = xs->ex[i];
+        ap->suppressed = cg_arena_calloc(a, h->n, sizeof *ap->suppressed);
+        if (!ap->suppressed)
+            return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        for (size_t k = 0; k < h->n; k++)
+            ap->suppressed[ap->n_suppressed++] = hit_label(a, &r->findings[((size_t *)h->v)[k]]);
+    }
+    return CG_OK;
+}
+
+cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out, cg_error *err)
+{
+    const cg_policy *p = in->policy;
+    const cg_preport *r = in->report;
+    *out = NULL;
+    if (!cg_policy_date_valid(in->now))
+        return cg_error_set(err, CG_ERR_USAGE, "date \"%s\" is not YYYY-MM-DD", in->now ? in->now : "");
+    cg_decision *d = cg_arena_alloc(a, sizeof *d);
+    if (!d)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    d->now = in->now;
+    d->policy = p;
+    d->have_context = in->have_context;
+    d->ignored_kinds = in->ignored_kinds;
+    d->n_ignored_kinds = in->n_ignored_kinds;
+    d->inputs = in->inputs;
+    d->n_inputs = in->n_inputs;
+    d->n_total = r->n_findings;
+    expose_workloads(in, d, a);
+    d->blocked = cg_arena_calloc(a, r->n_findings + 1, sizeof *d->blocked);
+    d->vexed = cg_arena_calloc(a, r->n_findings + 1, sizeof *d->vexed);
+    d->deny_reasons = cg_arena_calloc(a, 3, sizeof *d->deny_reasons);
+    if (!d->exposure || !d->blocked || !d->vexed || !d->deny_reasons)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+
+    cg_pexset xs;
+    cg_status st = cg_pexset_build(&xs, p->exceptions, p->n_exceptions, in->extra_exceptions,
+                                   in->n_extra_exceptions, in->now, p->allow_permanent_exceptions, err);
+    double risk = 0, ctx = 0;
+    for (size_t i = 0; st == CG_OK && i < r->n_findings; i++) {
+        const cg_pfinding *f = &r->findings[i];
+        if (filtered_out(p, f)) {
+            d->n_filtered++;
+            continue;
+        }
+        if (in->vex && f->purl) {
+            cg_vex_match m;
+            memset(&m, 0, sizeof m);
+            st = in->vex(in->vex_ud, f->id, (const char *const *)f->aliases, f->n_aliases, f->purl, &m);
+            if (st != CG_OK) {
+                cg_error_prefix(err, "VEX lookup of %s", f->id);
+                break;
+            }
+            if (m.status == CG_VEX_NOT_AFFECTED || m.status == CG_VEX_FIXED) {
+                d->vexed[d->n_vexed].f = f;
+                d->vexed[d->n_vexed++].m = m;
+                continue;
+            }
+        }
+        d->n_evaluated++;
+        double score;
+        const char *vec, *src;
+        int has = pick_cvss(p, f, &score, &vec, &src);
+        risk += score * p->sev[f->severity].weight;
+        double cr = cg_policy_ctx_risk(d, score, vec);
+        ctx += cr;
+        long ex = cg_pexset_match(&xs, f, i, err, &st);
+        if (st != CG_OK)
+            break;
+        if (ex >= 0) {
+            d->n_excepted++;
+            continue;
+        }
+        const cg_psev_rule *rule = &p->sev[f->severity];
+        const char *why = NULL;
+        int has_fix = f->fixed && *f->fixed;
+        /* the seed: a missing score counts as 0 against the threshold */
+        if (rule->block && score >= rule->min_cvss)
+            why = cg_arena_sprintf(a, "severity:%s", cg_psev_name(f->severity));
+        else if (!has_fix && !p->allow_unfixed)
+            why = "unfixed";
+        else if (f->kev && p->kev_block)
+            why = "kev";
+        else if (p->has_epss_min && f->has_epss && f->epss >= p->epss_min)
+            why = "epss";
+        else if (!has && p->missing_cvss_block && rule->block)
+            why = "missing-cvss";
+        if (!why)
+            continue;
+        cg_pblocked *b = &d->blocked[d->n_blocked++];
+        b->f = f, b->rule = why, b->cvss = score, b->has_cvss = has, b->cvss_source = src, b->ctx_risk = cr;
+        b->step = seed_step(a, f, !strcmp(why, "unfixed"));
+        if (!b->step)
+            st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    }
+    if (st == CG_OK)
+        st = collect_exceptions(d, &xs, r, a, err);
+    cg_pexset_free(&xs);
+    if (st == CG_OK)
+        st = build_remedies(d, a, err);
+    if (st != CG_OK)
+        return st;
+    d->risk = cg_policy_round2(risk);
+    d->ctx_risk = cg_policy_round2(ctx);
+    if (d->n_blocked)
+        d->deny_reasons[d->n_deny_reasons++] =
+            cg_arena_sprintf(a, "%zu finding%s blocked", d->n_blocked, d->n_blocked == 1 ? "" : "s");
+    if (p->has_max_risk && d->risk > p->max_risk)
+        d->deny_reasons[d->n_deny_reasons++] =
+            cg_arena_sprintf(a, "riskScore %.2f exceeds maxRiskScore %g", d->risk, p->max_risk);
+    if (p->has_max_ctx_risk && d->ctx_risk > p->max_ctx_risk)
+        d->deny_reasons[d->n_deny_reasons++] = cg_arena_sprintf(
+            a, "contextualRiskScore %.2f exceeds maxContextualRiskScore %g", d->ctx_risk, p->max_ctx_risk);
+    for (size_t i = 0; i < d->n_deny_reasons; i++)
+        if (!d->deny_reasons[i])
+            return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    d->pass = d->n_deny_reasons == 0;
+    *out = d;
+    return CG_OK;
+}

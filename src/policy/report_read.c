@@ -1,0 +1,210 @@
+/*
+ * report_read.c - reading a vulnerability report for the policy engine:
+ * Trivy's JSON schema (SchemaVersion 2), which `cgate scan` also writes with
+ * its own facts in "cgate" objects (aliases, KEV, EPSS, score).  Only what a
+ * decision needs is kept.  Anything that is not such a report is an error
+ * naming the file and the member, never an empty report: a document the gate
+ * cannot read must not pass as "no findings".
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgate/policy.h"
+#include "core/json.h"
+
+static cg_status rfail(cg_error *err, const char *name, const char *where, const char *why)
+{
+    return cg_error_set(err, CG_ERR_INPUT, "%s: %s: %s", name, where, why);
+}
+
+const char *cg_psev_name(cg_psev s)
+{
+    static const char *const n[CG_PSEV_N] = {"unknown", "low", "medium", "high", "critical"};
+    return (unsigned)s < CG_PSEV_N ? n[s] : "unknown";
+}
+
+static int parse_sev(const char *s, cg_psev *out)
+{
+    static const char *const n[CG_PSEV_N] = {"UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
+    for (int i = 0; i < CG_PSEV_N; i++)
+        if (!strcasecmp(s, n[i])) {
+            *out = (cg_psev)i;
+            return 0;
+        }
+    return -1;
+}
+
+static const char *dup(cg_arena *a, const json_t *o, const char *key)
+{
+    const char *s = cg_json_str(o, key);
+    return s ? cg_arena_strdup(a, s) : NULL;
+}
+
+static int cmp_cvss(const void *x, const void *y)
+{
+    return strcmp(((const cg_pcvss *)x)->source, ((const cg_pcvss *)y)->source);
+}
+
+/* Strings of an array member into out (appending), skipping non-strings. */
+static int add_strs(cg_arena *a, const json_t *arr, const char **out, size_t *n, size_t cap)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(arr, i, e) {
+        if (json_is_string(e) && *n < cap && !(out[*n] = cg_arena_strdup(a, json_string_value(e))))
+            return -1;
+        if (json_is_string(e) && *n < cap)
+            (*n)++;
+    }
+    return 0;
+}
+
+static cg_status read_vuln(const json_t *v, const char *target, const char *name, const char *where, cg_arena *a,
+                           cg_pfinding *f, cg_error *err)
+{
+    if (!json_is_object(v))
+        return rfail(err, name, where, "not an object");
+    f->id = dup(a, v, "VulnerabilityID");
+    if (!f->id || !*f->id)
+        return rfail(err, name, cg_arena_sprintf(a, "%s.VulnerabilityID", where), "missing or not a string");
+    f->pkg = dup(a, v, "PkgName");
+    if (!f->pkg)
+        return rfail(err, name, cg_arena_sprintf(a, "%s.PkgName", where), "missing or not a string");
+    f->installed = dup(a, v, "InstalledVersion");
+    f->fixed = dup(a, v, "FixedVersion");
+    f->pkg_path = dup(a, v, "PkgPath");
+    f->title = dup(a, v, "Title");
+    f->target = target;
+    json_t *pid = json_object_get(v, "PkgIdentifier");
+    f->purl = dup(a, pid, "PURL");
+    const char *sev = cg_json_str(v, "Severity");
+    if (!sev || parse_sev(sev, &f->severity))
+        return rfail(err, name, cg_arena_sprintf(a, "%s.Severity", where),
+                     "missing or not one of UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL");
+    json_t *cv = json_object_get(v, "CVSS");
+    if (cv && !json_is_object(cv))
+        return rfail(err, name, cg_arena_sprintf(a, "%s.CVSS", where), "not an object");
+    if (cv && json_object_size(cv)) {
+        size_t n = json_object_size(cv), k = 0;
+        cg_pcvss *c = cg_arena_calloc(a, n, sizeof *c);
+        if (!c)
+            return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        const char *src;
+        json_t *o;
+        json_object_foreach(cv, src, o) {
+            if (!json_is_object(o))
+                return rfail(err, name, cg_arena_sprintf(a, "%s.CVSS.%s", where, src), "not an object");
+            json_t *sc = json_object_get(o, "V3Score");
+            if (sc && !json_is_number(sc))
+                return rfail(err, name, cg_arena_sprintf(a, "%s.CVSS.%s.V3Score", where, src), "not a number");
+            c[k].source = cg_arena_strdup(a, src);
+            c[k].has_v3score = sc != NULL;
+            c[k].v3score = sc ? json_number_value(sc) : 0;
+            if (sc && (!isfinite(c[k].v3score) || c[k].v3score < 0 || c[k].v3score > 10))
+                return rfail(err, name, cg_arena_sprintf(a, "%s.CVSS.%s.V3Score", where, src), "outside 0-10");
+            c[k].v3vector = dup(a, o, "V3Vector");
+            k++;
+        }
+        qsort(c, k, sizeof *c, cmp_cvss);
+        f->cvss = c;
+        f->n_cvss = k;
+    }
+    /* aliases: cgate's own, then Trivy's VendorIDs */
+    json_t *x = json_object_get(v, "cgate");
+    json_t *al = json_object_get(x, "aliases"), *mi = json_object_get(x, "mergedIds"),
+           *vi = json_object_get(v, "VendorIDs");
+    size_t cap = (json_is_array(al) ? json_array_size(al) : 0) + (json_is_array(mi) ? json_array_size(mi) : 0) +
+                 (json_is_array(vi) ? json_array_size(vi) : 0);
+    if (cap) {
+        f->aliases = cg_arena_calloc(a, cap, sizeof *f->aliases);
+        if (!f->aliases || add_strs(a, al, f->aliases, &f->n_aliases, cap) ||
+            add_strs(a, mi, f->aliases, &f->n_aliases, cap) || add_strs(a, vi, f->aliases, &f->n_aliases, cap))
+            return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    }
+    if (json_is_object(x)) {
+        json_t *k = json_object_get(x, "kev"), *e = json_object_get(x, "epss"), *s = json_object_get(x, "score");
+        if (k && !json_is_boolean(k))
+            return rfail(err, name, cg_arena_sprintf(a, "%s.cgate.kev", where), "not a boolean");
+        f->kev = json_is_true(k);
+        if (e && (!json_is_number(e) || json_number_value(e) < 0 || json_number_value(e) > 1))
+            return rfail(err, name, cg_arena_sprintf(a, "%s.cgate.epss", where), "not a number in 0-1");
+        f->has_epss = e != NULL;
+        f->epss = e ? json_number_value(e) : 0;
+        if (s && (!json_is_number(s) || json_number_value(s) < 0 || json_number_value(s) > 10))
+            return rfail(err, name, cg_arena_sprintf(a, "%s.cgate.score", where), "not a number in 0-10");
+        f->has_cgate_score = s != NULL;
+        f->cgate_score = s ? json_number_value(s) : 0;
+    }
+    return CG_OK;
+}
+
+cg_status cg_preport_read(const uint8_t *buf, size_t len, const char *name, cg_arena *a, cg_preport *out,
+                          cg_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (len > CG_REPORT_MAX_BYTES)
+        return cg_error_set(err, CG_ERR_LIMIT, "%s: %zu bytes, over the %u-byte report cap", name, len,
+                            CG_REPORT_MAX_BYTES);
+    json_t *doc = NULL;
+    cg_status st = cg_json_parse(buf, len, name, &doc, err);
+    if (st != CG_OK)
+        return st;
+    json_t *sv = json_object_get(doc, "SchemaVersion");
+    json_t *res = json_object_get(doc, "Results");
+    if (!json_is_object(doc))
+        st = rfail(err, name, "document", "not a JSON object (want a cgate or Trivy JSON report)");
+    else if (!sv)
+        st = rfail(err, name, "SchemaVersion",
+                   json_object_get(doc, "bomFormat") || json_object_get(doc, "spdxVersion")
+                       ? "missing: this is an SBOM, not a vulnerability report (run cgate scan first)"
+                       : "missing (want a cgate or Trivy JSON report, SchemaVersion 2)");
+    else if (!json_is_integer(sv) || json_integer_value(sv) != 2)
+        st = rfail(err, name, "SchemaVersion", "unsupported (this cgate reads SchemaVersion 2)");
+    else if (res && !json_is_array(res))
+        st = rfail(err, name, "Results", "not an array");
+    size_t total = 0, i, j;
+    json_t *r, *v;
+    if (st == CG_OK)
+        json_array_foreach(res, i, r) {
+            json_t *vs = json_object_get(r, "Vulnerabilities");
+            if (!json_is_object(r)) {
+                st = rfail(err, name, cg_arena_sprintf(a, "Results[%zu]", i), "not an object");
+                break;
+            }
+            if (vs && !json_is_array(vs) && !json_is_null(vs)) {
+                st = rfail(err, name, cg_arena_sprintf(a, "Results[%zu].Vulnerabilities", i), "not an array");
+                break;
+            }
+            total += json_is_array(vs) ? json_array_size(vs) : 0;
+        }
+    if (st == CG_OK && total && !(out->findings = cg_arena_calloc(a, total, sizeof *out->findings)))
+        st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    if (st == CG_OK)
+        json_array_foreach(res, i, r) {
+            const char *target = dup(a, r, "Target");
+            json_array_foreach(json_object_get(r, "Vulnerabilities"), j, v) {
+                const char *where = cg_arena_sprintf(a, "Results[%zu].Vulnerabilities[%zu]", i, j);
+                st = read_vuln(v, target, name, where ? where : "Results", a, &out->findings[out->n_findings], err);
+                if (st != CG_OK)
+                    break;
+                out->n_findings++;
+            }
+            if (st != CG_OK)
+                break;
+        }
+    if (st == CG_OK) {
+        out->artifact_name = dup(a, doc, "ArtifactName");
+        json_t *md = json_object_get(doc, "Metadata");
+        json_t *tags = json_object_get(md, "RepoTags"), *digs = json_object_get(md, "RepoDigests");
+        size_t nt = json_is_array(tags) ? json_array_size(tags) : 0, nd = json_is_array(digs) ? json_array_size(digs) : 0;
+        out->repo_tags = cg_arena_calloc(a, nt + 1, sizeof *out->repo_tags);
+        out->repo_digests = cg_arena_calloc(a, nd + 1, sizeof *out->repo_digests);
+        if (!out->repo_tags || !out->repo_digests || add_strs(a, tags, out->repo_tags, &out->n_repo_tags, nt) ||
+            add_strs(a, digs, out->repo_digests, &out->n_repo_digests, nd))
+            st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        out->from_cgate = json_is_object(json_object_get(doc, "cgate"));
+    }
+    json_decref(doc);
+    return st;
+}
