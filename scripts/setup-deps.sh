@@ -9,7 +9,7 @@ pkgs=(
   build-essential cmake pkg-config git ca-certificates
   libarchive-dev libjansson-dev libzstd-dev zlib1g-dev libssl-dev libisal-dev
   libcmocka-dev libsqlite3-dev libfyaml-dev libcurl4-openssl-dev
-  python3 jq zstd isal file
+  python3 python3-yaml jq zstd isal file
   umoci skopeo debootstrap
 )
 missing=()
