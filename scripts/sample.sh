@@ -2,7 +2,8 @@
 # sample.sh - set up, build cgate, make the bundled sample image and run the
 # gate's stages on it: SBOM (CycloneDX, SPDX, table), then a vulnerability scan
 # against a DB imported from the bundled real advisories (Debian's own bookworm
-# advisories for these package versions, and CISA KEV), printing the findings.
+# advisories for these package versions, and CISA KEV), then the policy decision
+# (samples/debian/policy.yaml), printing findings and decision.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${CGATE_SAMPLE_DIR:-/tmp/cgate-sample}
@@ -22,4 +23,10 @@ echo
 "$cgate" scan --db "$out/db.sqlite" -q -f sarif -o "$out/report.sarif" "oci:$out/sample.oci"
 "$cgate" scan --db "$out/db.sqlite" -q -f table "oci:$out/sample.oci"
 echo
-echo "SBOMs: $out/sbom.cdx.json $out/sbom.spdx.json   reports: $out/report.json $out/report.sarif"
+rc=0
+"$cgate" policy "$out/report.json" --policy "$here/samples/debian/policy.yaml" --now 2026-12-01 \
+  -o "$out/decision.json" || rc=$?
+"$cgate" policy "$out/report.json" --policy "$here/samples/debian/policy.yaml" --now 2026-12-01 -f table || true
+echo
+echo "policy exit code $rc (0 pass, 1 deny)"
+echo "SBOMs: $out/sbom.cdx.json $out/sbom.spdx.json   reports: $out/report.json $out/report.sarif   decision: $out/decision.json"
