@@ -13,35 +13,12 @@
 
 #include <cmocka.h>
 
+#include "cat_test.h"
 #include "catalog/catalog.h"
 
 extern const cg_cataloger cg_cataloger_apk;
 
 #define DB "lib/apk/db/installed"
-
-typedef struct fx {
-    cg_arena a;
-    cg_cat_ctx *ctx;
-    cg_error err;
-} fx;
-
-static int setup(void **state)
-{
-    fx *x = calloc(1, sizeof *x);
-    cg_arena_init(&x->a);
-    x->ctx = cg_cat_ctx_new(&x->a);
-    *state = x;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx *x = *state;
-    cg_cat_ctx_free(x->ctx);
-    cg_arena_free(&x->a);
-    free(x);
-    return 0;
-}
 
 static cg_status run_fixture(fx *x, const char *rel)
 {
@@ -230,13 +207,13 @@ static void test_layers_and_distro(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_single, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_multiple_provides, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_multiple_2_and_others, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_long_line, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_junk_and_cap, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_layers_and_distro, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_single, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_multiple_provides, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_multiple_2_and_others, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_corrupt, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_long_line, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_junk_and_cap, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_layers_and_distro, cat_setup, cat_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

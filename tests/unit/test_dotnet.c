@@ -13,64 +13,15 @@
 
 #include <cmocka.h>
 
+#include "cat_test.h"
 #include "catalog/catalog.h"
 #include "catalog/purl.h"
 
 extern const cg_cataloger cg_cataloger_dotnet;
 
-typedef struct blob {
-    uint8_t *data;
-    size_t len;
-} blob;
-
 static blob load(const char *rel)
 {
-    const char *root = getenv("CG_TEST_DATA");
-    assert_non_null(root);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", root, rel);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    blob b = {NULL, 0};
-    size_t cap = 0;
-    for (;;) {
-        if (b.len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            b.data = realloc(b.data, cap);
-            assert_non_null(b.data);
-        }
-        size_t r = fread(b.data + b.len, 1, cap - b.len, f);
-        if (r == 0)
-            break;
-        b.len += r;
-    }
-    fclose(f);
-    return b;
-}
-
-typedef struct fx {
-    cg_arena a;
-    cg_cat_ctx *ctx;
-    cg_error err;
-} fx;
-
-static int setup(void **state)
-{
-    fx *x = calloc(1, sizeof *x);
-    cg_arena_init(&x->a);
-    x->ctx = cg_cat_ctx_new(&x->a);
-    *state = x;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx *x = *state;
-    cg_cat_ctx_free(x->ctx);
-    cg_arena_free(&x->a);
-    free(x);
-    return 0;
+    return cat_load("", rel);
 }
 
 static void run_blob(fx *x, const char *path, const void *data, size_t len)
@@ -92,14 +43,6 @@ static cg_package *find(fx *x, const char *name)
         if (!strcmp(cg_cat_package(x->ctx, i)->name, name))
             return cg_cat_package(x->ctx, i);
     fail_msg("package %s not found", name);
-    return NULL;
-}
-
-static const char *prop(const cg_package *p, const char *name)
-{
-    for (size_t i = 0; i < p->n_props; i++)
-        if (!strcmp(p->props[i].name, name))
-            return p->props[i].value;
     return NULL;
 }
 
@@ -161,8 +104,8 @@ static void test_trivy(void **state)
     cg_package *p = find(x, "Newtonsoft.Json");
     assert_string_equal(p->type, "nuget");
     assert_string_equal(cg_purl_for_package(&x->a, p, NULL), "pkg:nuget/Newtonsoft.Json@9.0.1");
-    assert_string_equal(prop(p, "cgate:nuget:path"), "newtonsoft.json/9.0.1");
-    assert_string_equal(prop(p, "cgate:nuget:sha512"),
+    assert_string_equal(cat_prop(p, "cgate:nuget:path"), "newtonsoft.json/9.0.1");
+    assert_string_equal(cat_prop(p, "cgate:nuget:sha512"),
                         "sha512-U82mHQSKaIk+lpSVCbWYKNavmNH1i5xrExDEquU1i6I5pV6UMOqRnJRSlKO3cMPfcpp0RgDY+8jUXHdQ4IfXvw==");
     assert_string_equal(p->locations[0].path, "/app/datacollector.deps.json");
     assert_int_equal(cg_cat_n_warnings(x->ctx), 0);
@@ -205,7 +148,7 @@ static void test_hostile(void **state)
     run_blob(x, "deep/app.deps.json", deep, 2 * depth);
     free(deep);
     assert_string_equal(set_str(x), "Ok.Pkg@1.2.3");
-    assert_null(prop(find(x, "Ok.Pkg"), "cgate:nuget:sha512"));
+    assert_null(cat_prop(find(x, "Ok.Pkg"), "cgate:nuget:sha512"));
     assert_int_equal(cg_cat_n_warnings(x->ctx), 5);
     for (size_t i = 0; i < cg_cat_n_warnings(x->ctx); i++)
         assert_int_equal(cg_cat_warning(x->ctx, i)[0], '/');
@@ -215,9 +158,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wants),
-        cmocka_unit_test_setup_teardown(test_trivy, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_targets, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trivy, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_targets, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_hostile, cat_setup, cat_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,64 +13,15 @@
 
 #include <cmocka.h>
 
+#include "cat_test.h"
 #include "catalog/catalog.h"
 
 extern const cg_cataloger cg_cataloger_dpkg;
 extern const cg_cataloger cg_cataloger_os_release;
 
-typedef struct blob {
-    uint8_t *data;
-    size_t len;
-} blob;
-
 static blob load(const char *rel)
 {
-    const char *root = getenv("CG_TEST_DATA");
-    assert_non_null(root);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", root, rel);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    blob b = {NULL, 0};
-    size_t cap = 0;
-    for (;;) {
-        if (b.len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            b.data = realloc(b.data, cap);
-            assert_non_null(b.data);
-        }
-        size_t r = fread(b.data + b.len, 1, cap - b.len, f);
-        if (r == 0)
-            break;
-        b.len += r;
-    }
-    fclose(f);
-    return b;
-}
-
-typedef struct fx {
-    cg_arena a;
-    cg_cat_ctx *ctx;
-    cg_error err;
-} fx;
-
-static int setup(void **state)
-{
-    fx *x = calloc(1, sizeof *x);
-    cg_arena_init(&x->a);
-    x->ctx = cg_cat_ctx_new(&x->a);
-    *state = x;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx *x = *state;
-    cg_cat_ctx_free(x->ctx);
-    cg_arena_free(&x->a);
-    free(x);
-    return 0;
+    return cat_load("", rel);
 }
 
 static cg_package *pkg(cg_cat_ctx *ctx, const char *name)
@@ -521,19 +472,19 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wants),
-        cmocka_unit_test_setup_teardown(test_coreutils_relationships, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_doc_examples_depends, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_alternatives_installed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_multiple_and_junk_paragraphs, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_deinstall_corrupt_empty, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_distroless_with_copyright, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_copyright_licences, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_oversize, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_junk, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_debian12_layers, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_layer_chain, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_distro_namespace, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ownership, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_coreutils_relationships, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_doc_examples_depends, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_alternatives_installed, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_multiple_and_junk_paragraphs, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_deinstall_corrupt_empty, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_distroless_with_copyright, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_copyright_licences, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_oversize, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_junk, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_debian12_layers, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_layer_chain, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_distro_namespace, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_ownership, cat_setup, cat_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,65 +16,16 @@
 
 #include <cmocka.h>
 
+#include "cat_test.h"
 #include "catalog/catalog.h"
 #include "catalog/elf.h"
 
 extern const cg_cataloger cg_cataloger_golang;
 static const cg_cataloger *const C = &cg_cataloger_golang;
 
-typedef struct blob {
-    uint8_t *data;
-    size_t len;
-} blob;
-
 static blob load(const char *rel)
 {
-    const char *root = getenv("CG_TEST_DATA");
-    assert_non_null(root);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", root, rel);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    blob b = {NULL, 0};
-    size_t cap = 0;
-    for (;;) {
-        if (b.len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            b.data = realloc(b.data, cap);
-            assert_non_null(b.data);
-        }
-        size_t r = fread(b.data + b.len, 1, cap - b.len, f);
-        if (r == 0)
-            break;
-        b.len += r;
-    }
-    fclose(f);
-    return b;
-}
-
-typedef struct fx {
-    cg_arena a;
-    cg_cat_ctx *ctx;
-    cg_error err;
-} fx;
-
-static int setup(void **state)
-{
-    fx *x = calloc(1, sizeof *x);
-    cg_arena_init(&x->a);
-    x->ctx = cg_cat_ctx_new(&x->a);
-    *state = x;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx *x = *state;
-    cg_cat_ctx_free(x->ctx);
-    cg_arena_free(&x->a);
-    free(x);
-    return 0;
+    return cat_load("", rel);
 }
 
 /* Run the cataloger over files as the driver would: claimed by wants() or,
@@ -140,14 +91,6 @@ static const cg_package *find(fx *x, const char *name)
     return NULL;
 }
 
-static const char *prop(const cg_package *p, const char *name)
-{
-    for (size_t i = 0; i < p->n_props; i++)
-        if (!strcmp(p->props[i].name, name))
-            return p->props[i].value;
-    return NULL;
-}
-
 static bool warned(fx *x, const char *part)
 {
     for (size_t i = 0; i < cg_cat_n_warnings(x->ctx); i++)
@@ -166,22 +109,22 @@ static void check_fixture(fx *x, const char *arch)
 {
     assert_string_equal(pkgset(x), FIXTURE_SET);
     const cg_package *m = find(x, "cgate-fixture");
-    assert_string_equal(prop(m, "cgate:go:main-module"), "true");
-    assert_string_equal(prop(m, "cgate:go:devel"), "true");
-    assert_string_equal(prop(m, "cgate:go:toolchain"), "go1.19.8");
-    assert_string_equal(prop(m, "cgate:go:build:GOARCH"), arch);
-    assert_string_equal(prop(m, "cgate:go:build:GOOS"), "linux");
+    assert_string_equal(cat_prop(m, "cgate:go:main-module"), "true");
+    assert_string_equal(cat_prop(m, "cgate:go:devel"), "true");
+    assert_string_equal(cat_prop(m, "cgate:go:toolchain"), "go1.19.8");
+    assert_string_equal(cat_prop(m, "cgate:go:build:GOARCH"), arch);
+    assert_string_equal(cat_prop(m, "cgate:go:build:GOOS"), "linux");
     assert_int_equal(m->n_depends, 4);
     assert_string_equal(m->depends[0], "example.com/greet");
     assert_string_equal(m->depends[3], "stdlib");
     const cg_package *nl = find(x, "newlog");
     assert_string_equal(nl->namespace_, "example.com");
-    assert_string_equal(prop(nl, "cgate:go:replaces"), "example.com/oldlog@v1.0.0");
+    assert_string_equal(cat_prop(nl, "cgate:go:replaces"), "example.com/oldlog@v1.0.0");
     const cg_package *ld = find(x, "localdep");
-    assert_string_equal(prop(ld, "cgate:go:replaced-by"), "./localdep");
+    assert_string_equal(cat_prop(ld, "cgate:go:replaced-by"), "./localdep");
     const cg_package *sl = find(x, "stdlib");
     assert_null(sl->namespace_);
-    assert_string_equal(prop(sl, "cgate:go:toolchain"), "go1.19.8");
+    assert_string_equal(cat_prop(sl, "cgate:go:toolchain"), "go1.19.8");
     assert_string_equal(sl->locations[0].path, "/app/hello");
     assert_int_equal(cg_cat_n_warnings(x->ctx), 0);
 }
@@ -311,7 +254,7 @@ static void test_pointer_format(void **state)
     for (size_t c = 0; c < 2; c++)
         for (size_t e = 0; e < 2; e++) {
             fx *x = *state;
-            setup((void **)&x);
+            cat_setup((void **)&x);
             blob b = {buf, mk_old(buf, cls[c], end[e], "go1.16.15", sizeof buf)};
             const char *p[] = {"usr/bin/tool"};
             run(x, p, &b, 1);
@@ -320,12 +263,12 @@ static void test_pointer_format(void **state)
                                            "golang.org/x/text@v0.3.7\n"
                                            "stdlib@1.16.15\n");
             const cg_package *m = find(x, "old");
-            assert_string_equal(prop(m, "cgate:go:package"), "example.com/old/cmd/tool");
-            assert_null(prop(m, "cgate:go:build:-ldflags")); /* may hold secrets: not copied */
-            assert_null(prop(m, "cgate:go:devel"));
-            assert_string_equal(prop(find(x, "text"), "cgate:go:replaces"), "golang.org/x/text@v0.3.0");
-            assert_string_equal(prop(find(x, "text"), "cgate:go:sum"), "h1:ghi=");
-            teardown((void **)&x);
+            assert_string_equal(cat_prop(m, "cgate:go:package"), "example.com/old/cmd/tool");
+            assert_null(cat_prop(m, "cgate:go:build:-ldflags")); /* may hold secrets: not copied */
+            assert_null(cat_prop(m, "cgate:go:devel"));
+            assert_string_equal(cat_prop(find(x, "text"), "cgate:go:replaces"), "golang.org/x/text@v0.3.0");
+            assert_string_equal(cat_prop(find(x, "text"), "cgate:go:sum"), "h1:ghi=");
+            cat_teardown((void **)&x);
         }
 }
 
@@ -339,7 +282,7 @@ static void test_toolchain_versions(void **state)
     uint8_t buf[4096];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         fx *x = *state;
-        setup((void **)&x);
+        cat_setup((void **)&x);
         blob b = {buf, mk_old(buf, true, false, cases[i][0], sizeof buf)};
         const char *p[] = {"usr/bin/tool"};
         run(x, p, &b, 1);
@@ -348,8 +291,8 @@ static void test_toolchain_versions(void **state)
             assert_non_null(strstr(s, cases[i][1]));
         else
             assert_null(strstr(s, "stdlib"));
-        assert_string_equal(prop(find(x, "old"), "cgate:go:toolchain"), cases[i][0]);
-        teardown((void **)&x);
+        assert_string_equal(cat_prop(find(x, "old"), "cgate:go:toolchain"), cases[i][0]);
+        cat_teardown((void **)&x);
     }
 }
 
@@ -369,7 +312,7 @@ static void test_hostile(void **state)
     /* build info pointers past the end of the file */
     for (int v = 0; v < 6; v++) {
         fx *x = *state;
-        setup((void **)&x);
+        cat_setup((void **)&x);
         size_t n = mk_old(buf, true, false, "go1.16.15", sizeof buf);
         switch (v) {
         case 0: put(buf + 0x100 + 16, false, 0xffffffffffffff00ull, 8); break;     /* version header pointer */
@@ -381,13 +324,13 @@ static void test_hostile(void **state)
         }
         expect_warning_only(x, (blob){buf, n}, "pointers");
         assert_int_equal(cg_cat_n_packages(x->ctx), 0);
-        teardown((void **)&x);
+        cat_teardown((void **)&x);
     }
     /* a real binary with a section table that lies, and a truncated one */
     blob real = load("golang/hello-amd64");
     for (int v = 0; v < 5; v++) {
         fx *x = *state;
-        setup((void **)&x);
+        cat_setup((void **)&x);
         uint8_t *c = malloc(real.len);
         memcpy(c, real.data, real.len);
         blob b = {c, real.len};
@@ -412,7 +355,7 @@ static void test_hostile(void **state)
         else
             assert_true(warned(x, "/app/bad: "));
         free(c);
-        teardown((void **)&x);
+        cat_teardown((void **)&x);
     }
     free(real.data);
 }
@@ -437,11 +380,11 @@ static void test_gomod_syft(void **state)
                                    "golang.org/x/text@v0.0.0-20170915032832-14c0d48ead0c\n"
                                    "rsc.io/quote@v1.5.2\n"
                                    "rsc.io/sampler@v1.3.1\n");
-    assert_string_equal(prop(find(x, "doublestar"), "cgate:go:indirect"), "true");
-    assert_string_equal(prop(find(x, "doublestar"), "cgate:go:replaces"), "github.com/bmatcuk/doublestar@v1.3.1");
-    assert_null(prop(find(x, "go-testutils"), "cgate:go:indirect"));
-    assert_string_equal(prop(find(x, "aws-sdk-go-v2"), "cgate:go:replaced-by"), "../../../");
-    assert_string_equal(prop(find(x, "quote"), "cgate:go:replaces"), "rsc.io/quote@v1.5.1");
+    assert_string_equal(cat_prop(find(x, "doublestar"), "cgate:go:indirect"), "true");
+    assert_string_equal(cat_prop(find(x, "doublestar"), "cgate:go:replaces"), "github.com/bmatcuk/doublestar@v1.3.1");
+    assert_null(cat_prop(find(x, "go-testutils"), "cgate:go:indirect"));
+    assert_string_equal(cat_prop(find(x, "aws-sdk-go-v2"), "cgate:go:replaced-by"), "../../../");
+    assert_string_equal(cat_prop(find(x, "quote"), "cgate:go:replaces"), "rsc.io/quote@v1.5.1");
     for (int i = 0; i < 3; i++)
         free(b[i].data);
 }
@@ -474,15 +417,15 @@ static void test_gomod_junk(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_binary_amd64, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_binary_mips_big_endian, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_binary_amd64, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_binary_mips_big_endian, cat_setup, cat_teardown),
         cmocka_unit_test(test_sniff),
         cmocka_unit_test(test_pointer_format),
         cmocka_unit_test(test_toolchain_versions),
         cmocka_unit_test(test_hostile),
-        cmocka_unit_test_setup_teardown(test_gomod_syft, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_gomod_only_without_binaries, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_gomod_junk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gomod_syft, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_gomod_only_without_binaries, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_gomod_junk, cat_setup, cat_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

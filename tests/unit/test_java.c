@@ -17,72 +17,15 @@
 
 #include <cmocka.h>
 
+#include "cat_test.h"
 #include "catalog/catalog.h"
 #include "catalog/zip.h"
 
 extern const cg_cataloger cg_cataloger_java;
 
-typedef struct blob {
-    uint8_t *data;
-    size_t len;
-} blob;
-
 static blob load(const char *rel)
 {
-    const char *root = getenv("CG_TEST_DATA");
-    assert_non_null(root);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/java/jars/%s", root, rel);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    blob b = {NULL, 0};
-    size_t cap = 0;
-    for (;;) {
-        if (b.len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            b.data = realloc(b.data, cap);
-            assert_non_null(b.data);
-        }
-        size_t r = fread(b.data + b.len, 1, cap - b.len, f);
-        if (r == 0)
-            break;
-        b.len += r;
-    }
-    fclose(f);
-    return b;
-}
-
-typedef struct fx {
-    cg_arena a;
-    cg_cat_ctx *ctx;
-    cg_error err;
-} fx;
-
-static int setup(void **state)
-{
-    fx *x = calloc(1, sizeof *x);
-    cg_arena_init(&x->a);
-    x->ctx = cg_cat_ctx_new(&x->a);
-    *state = x;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx *x = *state;
-    cg_cat_ctx_free(x->ctx);
-    cg_arena_free(&x->a);
-    free(x);
-    return 0;
-}
-
-static const char *prop(const cg_package *p, const char *name)
-{
-    for (size_t i = 0; i < p->n_props; i++)
-        if (!strcmp(p->props[i].name, name))
-            return p->props[i].value;
-    return NULL;
+    return cat_load("java/jars", rel);
 }
 
 static int str_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -98,9 +41,9 @@ static char *summary(fx *x)
         const cg_package *p = cg_cat_package(x->ctx, i);
         assert_string_equal(p->type, "maven");
         assert_string_equal(p->cataloger, "java");
-        const char *ap = prop(p, "cgate:java:archive-path"), *sh = prop(p, "cgate:java:shaded");
+        const char *ap = cat_prop(p, "cgate:java:archive-path"), *sh = cat_prop(p, "cgate:java:shaded");
         lines[i] = cg_arena_sprintf(&x->a, "%s:%s@%s %s%s%s%s\n", p->namespace_ ? p->namespace_ : "-", p->name,
-                                    p->version ? p->version : "-", prop(p, "cgate:java:metadata-source"),
+                                    p->version ? p->version : "-", cat_prop(p, "cgate:java:metadata-source"),
                                     sh ? " shaded" : "", ap ? " in " : "", ap ? ap : "");
         total += strlen(lines[i]);
     }
@@ -180,9 +123,9 @@ static void test_pom_single(void **state)
     fx *x = *state;
     expect(x, "opensaml-core-3.4.6.jar", "org.opensaml:opensaml-core@3.4.6 pom.properties\n");
     const cg_package *p = cg_cat_package(x->ctx, 0);
-    assert_string_equal(prop(p, "cgate:java:pom-properties"), "META-INF/maven/org.opensaml/opensaml-core/pom.properties");
+    assert_string_equal(cat_prop(p, "cgate:java:pom-properties"), "META-INF/maven/org.opensaml/opensaml-core/pom.properties");
     assert_string_equal(p->locations[0].path, "/app/opensaml-core-3.4.6.jar");
-    const char *sha1 = prop(p, "cgate:java:sha1");
+    const char *sha1 = cat_prop(p, "cgate:java:sha1");
     assert_non_null(sha1);
     assert_int_equal(strlen(sha1), 40);
     assert_int_equal(cg_cat_n_warnings(x->ctx), 0);
@@ -453,26 +396,26 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wants),
-        cmocka_unit_test_setup_teardown(test_pom_single, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_shaded, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_shaded_syft_fixtures, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_several_poms_no_match, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_same_artifact_two_groups, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_manifest, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_manifest_continuations, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_manifest_micronaut, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_jenkins_plugin, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_filename_fallback, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_filename_fallback_syft, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_war, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_depth_cap, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bomb, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_slip, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_archives, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_zip64_and_prefix, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_prefixed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fd_input, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_links_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pom_single, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_shaded, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_shaded_syft_fixtures, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_several_poms_no_match, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_same_artifact_two_groups, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_manifest, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_manifest_continuations, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_manifest_micronaut, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_jenkins_plugin, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_filename_fallback, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_filename_fallback_syft, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_war, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_depth_cap, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_bomb, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_slip, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_archives, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_zip64_and_prefix, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_prefixed, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_fd_input, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_links_once, cat_setup, cat_teardown),
         cmocka_unit_test(test_zip_caps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

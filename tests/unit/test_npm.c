@@ -14,71 +14,14 @@
 
 #include <cmocka.h>
 
+#include "cat_test.h"
 #include "catalog/catalog.h"
 
 extern const cg_cataloger cg_cataloger_npm;
 
-typedef struct blob {
-    uint8_t *data;
-    size_t len;
-} blob;
-
 static blob load(const char *rel)
 {
-    const char *root = getenv("CG_TEST_DATA");
-    assert_non_null(root);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/npm/%s", root, rel);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    blob b = {NULL, 0};
-    size_t cap = 0;
-    for (;;) {
-        if (b.len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            b.data = realloc(b.data, cap);
-            assert_non_null(b.data);
-        }
-        size_t r = fread(b.data + b.len, 1, cap - b.len, f);
-        if (r == 0)
-            break;
-        b.len += r;
-    }
-    fclose(f);
-    return b;
-}
-
-typedef struct fx {
-    cg_arena a;
-    cg_cat_ctx *ctx;
-    cg_error err;
-} fx;
-
-static int setup(void **state)
-{
-    fx *x = calloc(1, sizeof *x);
-    cg_arena_init(&x->a);
-    x->ctx = cg_cat_ctx_new(&x->a);
-    *state = x;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx *x = *state;
-    cg_cat_ctx_free(x->ctx);
-    cg_arena_free(&x->a);
-    free(x);
-    return 0;
-}
-
-static const char *prop(const cg_package *p, const char *name)
-{
-    for (size_t i = 0; i < p->n_props; i++)
-        if (!strcmp(p->props[i].name, name))
-            return p->props[i].value;
-    return NULL;
+    return cat_load("npm", rel);
 }
 
 static const char *full_name(const cg_package *p, char *buf, size_t n)
@@ -112,7 +55,7 @@ static char *pkg_set(cg_cat_ctx *ctx, int no_dev)
     size_t total = 1;
     for (size_t i = 0; i < n; i++) {
         cg_package *p = cg_cat_package(ctx, i);
-        if (no_dev && prop(p, "cgate:npm:dev"))
+        if (no_dev && cat_prop(p, "cgate:npm:dev"))
             continue;
         char b[512], l[1024];
         snprintf(l, sizeof l, "%s\t%s\n", full_name(p, b, sizeof b), p->version ? p->version : "");
@@ -156,14 +99,6 @@ static cg_status run_mem(fx *x, const char *path, const char *data, size_t len)
 {
     cg_cat_file f = {path, 0, (const uint8_t *)data, len, -1, 0644};
     return cg_cat_run_files(x->ctx, &cg_cataloger_npm, &f, 1, &x->err);
-}
-
-static int has_warning(cg_cat_ctx *ctx, const char *needle)
-{
-    for (size_t i = 0; i < cg_cat_n_warnings(ctx); i++)
-        if (strstr(cg_cat_warning(ctx, i), needle))
-            return 1;
-    return 0;
 }
 
 static void test_wants(void **state)
@@ -225,7 +160,7 @@ static void test_node_modules(void **state)
     assert_string_equal(p->type, "npm");
     assert_string_equal(p->cataloger, "npm");
     assert_null(p->namespace_);
-    assert_string_equal(prop(p, "cgate:npm:source"), "node_modules");
+    assert_string_equal(cat_prop(p, "cgate:npm:source"), "node_modules");
     assert_string_equal(p->locations[0].path, "/app/node_modules/jquery/package.json");
     assert_int_equal(p->n_licenses, 1);
     assert_string_equal(p->licenses[0].value, "MIT");
@@ -244,10 +179,10 @@ static void test_package_lock_golden(void **state)
     expect_set(x->ctx, "expected-npm-with-dev.tsv", 0);
     expect_set(x->ctx, "expected-npm.tsv", 1);
     cg_package *p = pkg(x->ctx, "z-lock", "1.0.0");
-    assert_string_equal(prop(p, "cgate:npm:dev"), "true");
-    assert_string_equal(prop(p, "cgate:npm:source"), "package-lock.json");
+    assert_string_equal(cat_prop(p, "cgate:npm:dev"), "true");
+    assert_string_equal(cat_prop(p, "cgate:npm:source"), "package-lock.json");
     assert_string_equal(p->locations[0].path, "/src/package-lock.json");
-    assert_null(prop(pkg(x->ctx, "react", "16.8.6"), "cgate:npm:dev"));
+    assert_null(cat_prop(pkg(x->ctx, "react", "16.8.6"), "cgate:npm:dev"));
     assert_int_equal(cg_cat_n_warnings(x->ctx), 0);
 }
 
@@ -274,8 +209,8 @@ static void test_package_lock_versions(void **state)
     cg_package *p = pkg(x->ctx, "@babel/helper-string-parser", "7.19.4");
     assert_string_equal(p->namespace_, "@babel");
     assert_string_equal(p->name, "helper-string-parser");
-    assert_string_equal(prop(pkg(x->ctx, "debug", "2.5.2"), "cgate:npm:dev"), "true");
-    assert_string_equal(prop(pkg(x->ctx, "promise", "8.3.0"), "cgate:npm:optional"), "true");
+    assert_string_equal(cat_prop(pkg(x->ctx, "debug", "2.5.2"), "cgate:npm:dev"), "true");
+    assert_string_equal(cat_prop(pkg(x->ctx, "promise", "8.3.0"), "cgate:npm:optional"), "true");
     assert_int_equal(pkg(x->ctx, "body-parser", "1.18.3")->n_depends, 10);
 }
 
@@ -291,7 +226,7 @@ static void test_package_lock_workspace(void **state)
     pkg(x->ctx, "ms", "0.7.2");
     pkg(x->ctx, "ms", "2.0.0");
     assert_int_equal(cg_cat_n_packages(x->ctx), 5);
-    assert_true(has_warning(x->ctx, "/package-lock.json: 1 entry without a valid name and version"));
+    assert_true(cat_has_warning(x->ctx, "/package-lock.json: 1 entry without a valid name and version"));
 }
 
 static void test_legacy_licenses(void **state)
@@ -312,7 +247,7 @@ static void test_yarn(void **state)
      * package.json names promise in devDependencies.  yarn.lock itself does
      * not say what is dev, so cgate reports all three. */
     assert_int_equal(cg_cat_n_packages(x->ctx), 3);
-    assert_string_equal(prop(pkg(x->ctx, "jquery", "3.2.1"), "cgate:npm:source"), "yarn.lock");
+    assert_string_equal(cat_prop(pkg(x->ctx, "jquery", "3.2.1"), "cgate:npm:source"), "yarn.lock");
     pkg(x->ctx, "promise", "8.0.3");
 
     cg_cat_ctx_free(x->ctx);
@@ -330,7 +265,7 @@ static void test_yarn(void **state)
     pkg(x->ctx, "jquery", "3.6.0");
     /* an unknown protocol: warned about, the rest kept */
     assert_int_equal(run(x, "bad/yarn.lock", "yarn_with_bad_protocol.lock"), CG_OK);
-    assert_true(has_warning(x->ctx, "/bad/yarn.lock: 1 entry with an unknown protocol"));
+    assert_true(cat_has_warning(x->ctx, "/bad/yarn.lock: 1 entry with an unknown protocol"));
 }
 
 static void test_pnpm(void **state)
@@ -346,7 +281,7 @@ static void test_pnpm(void **state)
     assert_int_equal(cg_cat_n_packages(x->ctx), 3 + 85);
     size_t dev = 0;
     for (size_t i = 0; i < cg_cat_n_packages(x->ctx); i++)
-        dev += prop(cg_cat_package(x->ctx, i), "cgate:npm:dev") != NULL;
+        dev += cat_prop(cg_cat_package(x->ctx, i), "cgate:npm:dev") != NULL;
     assert_true(dev > 0 && dev < 85);
     assert_int_equal(run(x, "v9/pnpm-lock.yaml", "pnpm-lock_v9.yaml"), CG_OK);
     /* tarball/git keys take the version field; file: ones have none */
@@ -367,8 +302,8 @@ static void test_application(void **state)
     assert_int_equal(run_mem(x, "srv/app/lib/package.json", marker, sizeof marker - 1), CG_OK);
     assert_int_equal(cg_cat_n_packages(x->ctx), 1);
     cg_package *p = pkg(x->ctx, "@acme/web", "2.0.0");
-    assert_string_equal(prop(p, "cgate:npm:role"), "application");
-    assert_string_equal(prop(p, "cgate:npm:name"), "@acme/web");
+    assert_string_equal(cat_prop(p, "cgate:npm:role"), "application");
+    assert_string_equal(cat_prop(p, "cgate:npm:name"), "@acme/web");
     assert_string_equal(p->depends[0], "express");
     assert_int_equal(cg_cat_n_warnings(x->ctx), 0);
 }
@@ -378,9 +313,9 @@ static void test_hostile(void **state)
     fx *x = *state;
     static const char broken[] = "{\"name\": \"x\", \"version\": ";
     assert_int_equal(run_mem(x, "a/node_modules/x/package.json", broken, sizeof broken - 1), CG_OK);
-    assert_true(has_warning(x->ctx, "/a/node_modules/x/package.json: not a valid package.json"));
+    assert_true(cat_has_warning(x->ctx, "/a/node_modules/x/package.json: not a valid package.json"));
     assert_int_equal(run_mem(x, "b/package-lock.json", broken, sizeof broken - 1), CG_OK);
-    assert_true(has_warning(x->ctx, "/b/package-lock.json: not a valid package-lock.json"));
+    assert_true(cat_has_warning(x->ctx, "/b/package-lock.json: not a valid package-lock.json"));
     /* a lockfile nested 10,000 deep: jansson's depth limit, a warning */
     size_t depth = 10000;
     char *deep = malloc(depth * 64 + 64);
@@ -391,7 +326,7 @@ static void test_hostile(void **state)
     for (size_t i = 0; i < 2 * depth + 2; i++)
         deep[n++] = '}';
     assert_int_equal(run_mem(x, "c/package-lock.json", deep, n), CG_OK);
-    assert_true(has_warning(x->ctx, "/c/package-lock.json:"));
+    assert_true(cat_has_warning(x->ctx, "/c/package-lock.json:"));
     /* the same at a depth jansson accepts: capped by the cataloger */
     n = (size_t)sprintf(deep, "{\"lockfileVersion\": 1, \"dependencies\": ");
     for (size_t i = 0; i < 600; i++)
@@ -400,7 +335,7 @@ static void test_hostile(void **state)
     for (size_t i = 0; i < 600 * 2 + 2; i++)
         deep[n++] = '}';
     assert_int_equal(run_mem(x, "d/package-lock.json", deep, n), CG_OK);
-    assert_true(has_warning(x->ctx, "/d/package-lock.json: dependencies nested more than"));
+    assert_true(cat_has_warning(x->ctx, "/d/package-lock.json: dependencies nested more than"));
     /* YAML nested 10,000 deep */
     n = (size_t)sprintf(deep, "packages:\n  /a@1.0.0:\n    x: ");
     for (size_t i = 0; i < depth; i++)
@@ -409,7 +344,7 @@ static void test_hostile(void **state)
         deep[n++] = ']';
     deep[n++] = '\n';
     assert_int_equal(run_mem(x, "e/pnpm-lock.yaml", deep, n), CG_OK);
-    assert_true(has_warning(x->ctx, "/e/pnpm-lock.yaml:"));
+    assert_true(cat_has_warning(x->ctx, "/e/pnpm-lock.yaml:"));
     free(deep);
     /* a billion-laughs alias bomb: aliases are never expanded */
     static const char bomb[] = "lockfileVersion: '6.0'\n"
@@ -427,14 +362,14 @@ static void test_hostile(void **state)
     pkg(x->ctx, "ok", "1.0.0");
     static const char badyaml[] = "packages:\n  /a@1.0.0: {\n  dev: [\n";
     assert_int_equal(run_mem(x, "g/pnpm-lock.yaml", badyaml, sizeof badyaml - 1), CG_OK);
-    assert_true(has_warning(x->ctx, "/g/pnpm-lock.yaml: is not valid YAML"));
+    assert_true(cat_has_warning(x->ctx, "/g/pnpm-lock.yaml: is not valid YAML"));
     /* NULs and junk in yarn.lock */
     static const char junk[] = "\"a@^1\":\n  version \"1\0\"\n\x01\x02:\n  version \"2\"\n";
     assert_int_equal(run_mem(x, "h/yarn.lock", junk, sizeof junk - 1), CG_OK);
     /* names that are not npm names are dropped */
     static const char badname[] = "{\"name\": \"a b/c/d\", \"version\": \"1.0.0\"}";
     assert_int_equal(run_mem(x, "i/node_modules/a/package.json", badname, sizeof badname - 1), CG_OK);
-    assert_true(has_warning(x->ctx, "/i/node_modules/a/package.json: package.json without a valid name"));
+    assert_true(cat_has_warning(x->ctx, "/i/node_modules/a/package.json: package.json without a valid name"));
 }
 
 static void test_layers(void **state)
@@ -467,16 +402,16 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wants),
-        cmocka_unit_test_setup_teardown(test_node_modules, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_package_lock_golden, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_package_lock_versions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_package_lock_workspace, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_legacy_licenses, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_yarn, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pnpm, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_application, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_layers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_node_modules, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_package_lock_golden, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_package_lock_versions, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_package_lock_workspace, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_legacy_licenses, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_yarn, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_pnpm, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_application, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_hostile, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_layers, cat_setup, cat_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,64 +14,15 @@
 
 #include <cmocka.h>
 
+#include "cat_test.h"
 #include "catalog/catalog.h"
 #include "catalog/purl.h"
 
 extern const cg_cataloger cg_cataloger_php;
 
-typedef struct blob {
-    uint8_t *data;
-    size_t len;
-} blob;
-
 static blob load(const char *rel)
 {
-    const char *root = getenv("CG_TEST_DATA");
-    assert_non_null(root);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", root, rel);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    blob b = {NULL, 0};
-    size_t cap = 0;
-    for (;;) {
-        if (b.len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            b.data = realloc(b.data, cap);
-            assert_non_null(b.data);
-        }
-        size_t r = fread(b.data + b.len, 1, cap - b.len, f);
-        if (r == 0)
-            break;
-        b.len += r;
-    }
-    fclose(f);
-    return b;
-}
-
-typedef struct fx {
-    cg_arena a;
-    cg_cat_ctx *ctx;
-    cg_error err;
-} fx;
-
-static int setup(void **state)
-{
-    fx *x = calloc(1, sizeof *x);
-    cg_arena_init(&x->a);
-    x->ctx = cg_cat_ctx_new(&x->a);
-    *state = x;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx *x = *state;
-    cg_cat_ctx_free(x->ctx);
-    cg_arena_free(&x->a);
-    free(x);
-    return 0;
+    return cat_load("", rel);
 }
 
 static void run_blob(fx *x, const char *path, const void *data, size_t len)
@@ -93,14 +44,6 @@ static cg_package *find(fx *x, const char *name)
         if (!strcmp(cg_cat_package(x->ctx, i)->name, name))
             return cg_cat_package(x->ctx, i);
     fail_msg("package %s not found", name);
-    return NULL;
-}
-
-static const char *prop(const cg_package *p, const char *name)
-{
-    for (size_t i = 0; i < p->n_props; i++)
-        if (!strcmp(p->props[i].name, name))
-            return p->props[i].value;
     return NULL;
 }
 
@@ -175,14 +118,14 @@ static void test_lock_trivy(void **state)
                                     "pear_exception@v1.0.2 polyfill-intl-idn@v1.27.0 "
                                     "polyfill-intl-normalizer@v1.27.0 polyfill-php72@v1.27.0 promises@1.5.2 psr7@1.9.0");
     cg_package *p = find_full(x, "pear", "log");
-    assert_string_equal(prop(p, "cgate:composer:dev"), "true");
+    assert_string_equal(cat_prop(p, "cgate:composer:dev"), "true");
     assert_string_equal(find_full(x, "pear", "pear_exception")->licenses[0].value, "BSD-2-Clause");
     p = find_full(x, "symfony", "polyfill-php72");
     /* "MIT or BSD-2-Clause": Trivy splits it in two; it is one SPDX expression */
     assert_int_equal(p->n_licenses, 1);
     assert_string_equal(p->licenses[0].value, "MIT OR BSD-2-Clause");
     assert_true(p->licenses[0].is_spdx);
-    assert_null(prop(p, "cgate:composer:dev"));
+    assert_null(cat_prop(p, "cgate:composer:dev"));
     char buf[512];
     assert_string_equal(deps_str(find_full(x, "guzzlehttp", "guzzle"), buf, sizeof buf),
                         "polyfill-intl-idn,promises,psr7");
@@ -216,9 +159,9 @@ static void test_syft(void **state)
     fx *x = *state;
     run1(x, "a/composer.lock", "php/syft-composer.lock");
     assert_string_equal(set_str(x), "codeception@4.1.6 fastcgi-client@1.0.2 gherkin@v4.6.2 mongo-php-adapter@1.1.11");
-    assert_string_equal(prop(find(x, "gherkin"), "cgate:composer:dev"), "true");
-    assert_string_equal(prop(find(x, "codeception"), "cgate:composer:dev"), "true");
-    assert_null(prop(find(x, "fastcgi-client"), "cgate:composer:dev"));
+    assert_string_equal(cat_prop(find(x, "gherkin"), "cgate:composer:dev"), "true");
+    assert_string_equal(cat_prop(find(x, "codeception"), "cgate:composer:dev"), "true");
+    assert_null(cat_prop(find(x, "fastcgi-client"), "cgate:composer:dev"));
     char buf[256];
     assert_string_equal(deps_str(find(x, "codeception"), buf, sizeof buf), "gherkin");
     assert_int_equal(find(x, "mongo-php-adapter")->n_depends, 0); /* mongodb/mongodb is not installed */
@@ -237,10 +180,10 @@ static void test_installed_formats(void **state)
         bool c2 = !strncmp(p->locations[0].path, "/c2/", 4);
         /* Composer 2 lists behat/mink in dev-package-names */
         if (c2 && !strcmp(p->name, "mink"))
-            assert_string_equal(prop(p, "cgate:composer:dev"), "true");
+            assert_string_equal(cat_prop(p, "cgate:composer:dev"), "true");
         else
-            assert_null(prop(p, "cgate:composer:dev"));
-        assert_string_equal(prop(p, "cgate:composer:metadata-source"), "installed.json");
+            assert_null(cat_prop(p, "cgate:composer:dev"));
+        assert_string_equal(cat_prop(p, "cgate:composer:metadata-source"), "installed.json");
     }
     assert_string_equal(cg_purl_for_package(&x->a, find(x, "stack-cors"), NULL), "pkg:composer/asm89/stack-cors@1.3.0");
 }
@@ -279,11 +222,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wants),
-        cmocka_unit_test_setup_teardown(test_lock_trivy, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_trivy_golden_repos, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_syft, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_installed_formats, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lock_trivy, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_trivy_golden_repos, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_syft, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_installed_formats, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_hostile, cat_setup, cat_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,71 +14,14 @@
 
 #include <cmocka.h>
 
+#include "cat_test.h"
 #include "catalog/catalog.h"
 
 extern const cg_cataloger cg_cataloger_python;
 
-typedef struct blob {
-    uint8_t *data;
-    size_t len;
-} blob;
-
 static blob load(const char *rel)
 {
-    const char *root = getenv("CG_TEST_DATA");
-    assert_non_null(root);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/python/%s", root, rel);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    blob b = {NULL, 0};
-    size_t cap = 0;
-    for (;;) {
-        if (b.len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            b.data = realloc(b.data, cap);
-            assert_non_null(b.data);
-        }
-        size_t r = fread(b.data + b.len, 1, cap - b.len, f);
-        if (r == 0)
-            break;
-        b.len += r;
-    }
-    fclose(f);
-    return b;
-}
-
-typedef struct fx {
-    cg_arena a;
-    cg_cat_ctx *ctx;
-    cg_error err;
-} fx;
-
-static int setup(void **state)
-{
-    fx *x = calloc(1, sizeof *x);
-    cg_arena_init(&x->a);
-    x->ctx = cg_cat_ctx_new(&x->a);
-    *state = x;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx *x = *state;
-    cg_cat_ctx_free(x->ctx);
-    cg_arena_free(&x->a);
-    free(x);
-    return 0;
-}
-
-static const char *prop(const cg_package *p, const char *name)
-{
-    for (size_t i = 0; i < p->n_props; i++)
-        if (!strcmp(p->props[i].name, name))
-            return p->props[i].value;
-    return NULL;
+    return cat_load("python", rel);
 }
 
 static const char *full_name(const cg_package *p, char *buf, size_t n)
@@ -112,7 +55,7 @@ static char *pkg_set(cg_cat_ctx *ctx, int no_dev)
     size_t total = 1;
     for (size_t i = 0; i < n; i++) {
         cg_package *p = cg_cat_package(ctx, i);
-        if (no_dev && prop(p, "cgate:python:dev"))
+        if (no_dev && cat_prop(p, "cgate:python:dev"))
             continue;
         char b[512], l[1024];
         snprintf(l, sizeof l, "%s\t%s\n", full_name(p, b, sizeof b), p->version ? p->version : "");
@@ -156,14 +99,6 @@ static cg_status run_mem(fx *x, const char *path, const char *data, size_t len)
 {
     cg_cat_file f = {path, 0, (const uint8_t *)data, len, -1, 0644};
     return cg_cat_run_files(x->ctx, &cg_cataloger_python, &f, 1, &x->err);
-}
-
-static int has_warning(cg_cat_ctx *ctx, const char *needle)
-{
-    for (size_t i = 0; i < cg_cat_n_warnings(ctx); i++)
-        if (strstr(cg_cat_warning(ctx, i), needle))
-            return 1;
-    return 0;
 }
 
 static void test_wants(void **state)
@@ -216,7 +151,7 @@ static void meta1(fx *x, const char *fixture, const char *name, const char *vers
     assert_string_equal(p->type, "pypi");
     assert_string_equal(p->cataloger, "python");
     assert_null(p->namespace_);
-    assert_string_equal(prop(p, "cgate:python:source"), "installed");
+    assert_string_equal(cat_prop(p, "cgate:python:source"), "installed");
 }
 
 /* Expectations from Trivy's pkg/dependency/parser/python/packaging/parse_test.go;
@@ -242,7 +177,7 @@ static void test_metadata(void **state)
     assert_int_equal(run(x, "usr/lib/python3/site-packages/Unidecode-0.4.1.egg-info/PKG-INFO",
                          "unidecode-egg-info.PKG-INFO"), CG_OK);
     p = pkg(x->ctx, "unidecode", "0.4.1");
-    assert_string_equal(prop(p, "cgate:python:name"), "Unidecode");
+    assert_string_equal(cat_prop(p, "cgate:python:name"), "Unidecode");
     /* a single-file egg-info */
     cg_cat_ctx_free(x->ctx);
     x->ctx = cg_cat_ctx_new(&x->a);
@@ -264,7 +199,7 @@ static void test_requires_dist(void **state)
                             "License-Expression: Apache-2.0 OR MIT\n\nbody\nName: other\n";
     assert_int_equal(run_mem(x, "site-packages/Foo.Bar_baz-1.0.dist-info/METADATA", m, sizeof m - 1), CG_OK);
     cg_package *p = pkg(x->ctx, "foo-bar-baz", "1.0");
-    assert_string_equal(prop(p, "cgate:python:name"), "Foo.Bar_baz");
+    assert_string_equal(cat_prop(p, "cgate:python:name"), "Foo.Bar_baz");
     assert_int_equal(p->n_depends, 3);
     assert_string_equal(p->depends[0], "charset-normalizer");
     assert_string_equal(p->depends[1], "idna");
@@ -283,7 +218,7 @@ static void test_requirements(void **state)
     char *got = pkg_set(x->ctx, 0);
     assert_string_equal(got, want);
     free(got);
-    assert_string_equal(prop(pkg(x->ctx, "flask", "2.0.0"), "cgate:python:source"), "requirements.txt");
+    assert_string_equal(cat_prop(pkg(x->ctx, "flask", "2.0.0"), "cgate:python:source"), "requirements.txt");
     cg_cat_ctx_free(x->ctx);
     x->ctx = cg_cat_ctx_new(&x->a);
     /* Trivy's pip parser tests: only == pins; hashes, markers, extras cut */
@@ -314,14 +249,14 @@ static void test_pipfile_poetry(void **state)
     assert_int_equal(run(x, "dev/poetry.lock", "syft-dev-deps-poetry.lock"), CG_OK);
     assert_int_equal(cg_cat_n_packages(x->ctx), 4);
     cg_package *p = pkg(x->ctx, "added-value", "0.14.2");
-    assert_string_equal(prop(p, "cgate:python:dev"), "true");
+    assert_string_equal(cat_prop(p, "cgate:python:dev"), "true");
     assert_int_equal(p->n_depends, 8);
     assert_int_equal(run(x, "v2/poetry.lock", "poetry_v2_flask.lock"), CG_OK);
     assert_int_equal(cg_cat_n_packages(x->ctx), 4 + 15);
     assert_int_equal(pkg(x->ctx, "flask", "1.0.3")->n_depends, 4);
     assert_int_equal(run(x, "s/Pipfile.lock", "syft-Pipfile.lock"), CG_OK);
-    assert_string_equal(prop(pkg(x->ctx, "astroid", "2.5.2"), "cgate:python:dev"), "true");
-    assert_null(prop(pkg(x->ctx, "aiohttp", "3.7.4.post0"), "cgate:python:dev"));
+    assert_string_equal(cat_prop(pkg(x->ctx, "astroid", "2.5.2"), "cgate:python:dev"), "true");
+    assert_null(cat_prop(pkg(x->ctx, "aiohttp", "3.7.4.post0"), "cgate:python:dev"));
     assert_int_equal(cg_cat_n_warnings(x->ctx), 0);
 }
 
@@ -330,13 +265,13 @@ static void test_hostile(void **state)
     fx *x = *state;
     static const char nover[] = "Metadata-Version: 2.1\nName: x\n\nVersion: 1\n";
     assert_int_equal(run_mem(x, "site-packages/x.dist-info/METADATA", nover, sizeof nover - 1), CG_OK);
-    assert_true(has_warning(x->ctx, "/site-packages/x.dist-info/METADATA: no valid Name and Version"));
+    assert_true(cat_has_warning(x->ctx, "/site-packages/x.dist-info/METADATA: no valid Name and Version"));
     static const char junk[] = "\x01\x02\0\xff\nName: a b\nVersion: 1\n";
     assert_int_equal(run_mem(x, "site-packages/y.dist-info/METADATA", junk, sizeof junk - 1), CG_OK);
     assert_int_equal(cg_cat_n_packages(x->ctx), 0);
     static const char broken[] = "{\"default\": {\"a\": ";
     assert_int_equal(run_mem(x, "p/Pipfile.lock", broken, sizeof broken - 1), CG_OK);
-    assert_true(has_warning(x->ctx, "/p/Pipfile.lock: not a valid Pipfile.lock"));
+    assert_true(cat_has_warning(x->ctx, "/p/Pipfile.lock: not a valid Pipfile.lock"));
     /* a Pipfile.lock nested 10,000 deep */
     size_t depth = 10000, n = 0;
     char *deep = malloc(depth * 8 + 64);
@@ -347,7 +282,7 @@ static void test_hostile(void **state)
     for (size_t i = 0; i < depth + 1; i++)
         deep[n++] = '}';
     assert_int_equal(run_mem(x, "q/Pipfile.lock", deep, n), CG_OK);
-    assert_true(has_warning(x->ctx, "/q/Pipfile.lock:"));
+    assert_true(cat_has_warning(x->ctx, "/q/Pipfile.lock:"));
     /* poetry.lock: an unterminated multi-line array, a [[package]] without
      * a version, 10,000 nested brackets */
     n = (size_t)sprintf(deep, "[[package]]\nname = \"ok\"\nversion = \"1\"\n[[package]]\nname = \"nover\"\n"
@@ -358,7 +293,7 @@ static void test_hostile(void **state)
     assert_int_equal(run_mem(x, "r/poetry.lock", deep, n), CG_OK);
     pkg(x->ctx, "ok", "1");
     pkg(x->ctx, "x", "2");
-    assert_true(has_warning(x->ctx, "/r/poetry.lock: 1 [[package]] table(s) without a valid name and version"));
+    assert_true(cat_has_warning(x->ctx, "/r/poetry.lock: 1 [[package]] table(s) without a valid name and version"));
     free(deep);
     /* requirements: garbage and ranges make no records */
     static const char req[] = "-r other.txt\n-e git+https://x/y.git#egg=y\nfoo>=1\nbar==2.0.*\n\0\xff==1\nok==1.0\n";
@@ -371,11 +306,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wants),
-        cmocka_unit_test_setup_teardown(test_metadata, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_requires_dist, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_requirements, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pipfile_poetry, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_metadata, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_requires_dist, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_requirements, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_pipfile_poetry, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_hostile, cat_setup, cat_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,63 +16,14 @@
 
 #include <cmocka.h>
 
+#include "cat_test.h"
 #include "catalog/catalog.h"
 
 extern const cg_cataloger cg_cataloger_rpm;
 
-typedef struct blob {
-    uint8_t *data;
-    size_t len;
-} blob;
-
 static blob load(const char *rel)
 {
-    const char *root = getenv("CG_TEST_DATA");
-    assert_non_null(root);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", root, rel);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    blob b = {NULL, 0};
-    size_t cap = 0;
-    for (;;) {
-        if (b.len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            b.data = realloc(b.data, cap);
-            assert_non_null(b.data);
-        }
-        size_t r = fread(b.data + b.len, 1, cap - b.len, f);
-        if (r == 0)
-            break;
-        b.len += r;
-    }
-    fclose(f);
-    return b;
-}
-
-typedef struct fx {
-    cg_arena a;
-    cg_cat_ctx *ctx;
-    cg_error err;
-} fx;
-
-static int setup(void **state)
-{
-    fx *x = calloc(1, sizeof *x);
-    cg_arena_init(&x->a);
-    x->ctx = cg_cat_ctx_new(&x->a);
-    *state = x;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx *x = *state;
-    cg_cat_ctx_free(x->ctx);
-    cg_arena_free(&x->a);
-    free(x);
-    return 0;
+    return cat_load("", rel);
 }
 
 static cg_package *pkg(cg_cat_ctx *ctx, const char *name)
@@ -81,14 +32,6 @@ static cg_package *pkg(cg_cat_ctx *ctx, const char *name)
         if (!strcmp(cg_cat_package(ctx, i)->name, name))
             return cg_cat_package(ctx, i);
     fail_msg("no package %s", name);
-    return NULL;
-}
-
-static const char *prop(const cg_package *p, const char *name)
-{
-    for (size_t i = 0; i < p->n_props; i++)
-        if (!strcmp(p->props[i].name, name))
-            return p->props[i].value;
     return NULL;
 }
 
@@ -121,13 +64,13 @@ static char *got_tsv(fx *x)
     size_t total = 1;
     for (size_t i = 0; i < n; i++) {
         const cg_package *p = cg_cat_package(x->ctx, i);
-        const char *rel = prop(p, "cgate:rpm:release"), *ep = prop(p, "cgate:rpm:epoch");
+        const char *rel = cat_prop(p, "cgate:rpm:release"), *ep = cat_prop(p, "cgate:rpm:epoch");
         assert_non_null(rel);
         size_t vl = strlen(p->version) - strlen(rel) - 1;
         assert_string_equal(p->version + vl + 1, rel);
         char buf[2048];
         snprintf(buf, sizeof buf, "%s\t%s\t%.*s\t%s\t%s\t%s\t\t%s\n", p->name, ep ? ep : "(none)", (int)vl,
-                 p->version, rel, p->arch ? p->arch : "", prop(p, "cgate:rpm:sourcerpm"),
+                 p->version, rel, p->arch ? p->arch : "", cat_prop(p, "cgate:rpm:sourcerpm"),
                  p->supplier ? p->supplier : "");
         lines[i] = strdup(buf);
         total += strlen(buf);
@@ -225,7 +168,7 @@ static void test_sqlite_mariner(void **state)
                    "go-rpmdb/cbl-mariner-2.0/expected-rpm-qa.tsv", 129);
     cg_package *p = pkg(x->ctx, "ca-certificates-base");
     assert_string_equal(p->version, "2.0.0-1.cm2");
-    assert_string_equal(prop(p, "cgate:rpm:epoch"), "1");
+    assert_string_equal(cat_prop(p, "cgate:rpm:epoch"), "1");
     assert_string_equal(p->source_name, "ca-certificates");
     assert_null(p->source_version); /* same as the package's */
     p = pkg(x->ctx, "curl");
@@ -237,8 +180,8 @@ static void test_sqlite_mariner(void **state)
     assert_string_equal(p->licenses[0].value, "MIT");
     assert_true(p->licenses[0].is_spdx);
     assert_string_equal(p->locations[0].path, "/var/lib/rpm/rpmdb.sqlite");
-    assert_string_equal(prop(p, "cgate:rpm:db-format"), "sqlite");
-    assert_null(prop(p, "cgate:rpm:epoch"));
+    assert_string_equal(cat_prop(p, "cgate:rpm:db-format"), "sqlite");
+    assert_null(cat_prop(p, "cgate:rpm:epoch"));
     /* REQUIRENAME resolved through PROVIDENAME (libcurl.so.4()(64bit)) */
     bool libcurl = false;
     for (size_t i = 0; i < p->n_depends; i++)
@@ -262,7 +205,7 @@ static void test_bdb_libuuid(void **state)
     assert_string_equal(p->source_name, "util-linux");
     assert_string_equal(p->supplier, "Red Hat, Inc.");
     assert_null(p->namespace_); /* no distro known */
-    assert_string_equal(prop(p, "cgate:rpm:db-format"), "bdb");
+    assert_string_equal(cat_prop(p, "cgate:rpm:db-format"), "bdb");
 }
 
 static void test_ndb_sle15(void **state)
@@ -273,7 +216,7 @@ static void test_ndb_sle15(void **state)
     cg_package *p = pkg(x->ctx, "libgcc_s1");
     assert_string_equal(p->version, "11.2.1+git610-1.3.9");
     assert_string_equal(p->source_name, "gcc11");
-    assert_string_equal(prop(p, "cgate:rpm:db-format"), "ndb");
+    assert_string_equal(cat_prop(p, "cgate:rpm:db-format"), "ndb");
 }
 
 /* Files an RPM installed own the language packages found there. */
@@ -506,7 +449,7 @@ static void test_headers(void **state)
     assert_int_equal(cg_cat_n_packages(x->ctx), 1);
     cg_package *p = pkg(x->ctx, "vim-minimal");
     assert_string_equal(p->version, "8.2.3642-1.fc35");
-    assert_string_equal(prop(p, "cgate:rpm:epoch"), "2");
+    assert_string_equal(cat_prop(p, "cgate:rpm:epoch"), "2");
     assert_string_equal(p->source_name, "vim");
     assert_string_equal(p->licenses[0].value, "Vim AND MIT"); /* both SPDX ids */
     assert_true(warned(x, "/var/lib/rpm/Packages.db: package header 3 skipped: index entry whose offset is past"));
@@ -664,17 +607,17 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wants),
-        cmocka_unit_test_setup_teardown(test_sqlite_mariner, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bdb_libuuid, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ndb_sle15, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ownership, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_layer_chain, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_two_databases, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_headers, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bdb_page_loop, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_sqlite, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_random_bytes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ndb_bad_slots, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sqlite_mariner, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_bdb_libuuid, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_ndb_sle15, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_ownership, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_layer_chain, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_two_databases, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_headers, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_bdb_page_loop, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_sqlite, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_random_bytes, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_ndb_bad_slots, cat_setup, cat_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,64 +14,15 @@
 
 #include <cmocka.h>
 
+#include "cat_test.h"
 #include "catalog/catalog.h"
 #include "catalog/purl.h"
 
 extern const cg_cataloger cg_cataloger_ruby;
 
-typedef struct blob {
-    uint8_t *data;
-    size_t len;
-} blob;
-
 static blob load(const char *rel)
 {
-    const char *root = getenv("CG_TEST_DATA");
-    assert_non_null(root);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", root, rel);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    blob b = {NULL, 0};
-    size_t cap = 0;
-    for (;;) {
-        if (b.len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            b.data = realloc(b.data, cap);
-            assert_non_null(b.data);
-        }
-        size_t r = fread(b.data + b.len, 1, cap - b.len, f);
-        if (r == 0)
-            break;
-        b.len += r;
-    }
-    fclose(f);
-    return b;
-}
-
-typedef struct fx {
-    cg_arena a;
-    cg_cat_ctx *ctx;
-    cg_error err;
-} fx;
-
-static int setup(void **state)
-{
-    fx *x = calloc(1, sizeof *x);
-    cg_arena_init(&x->a);
-    x->ctx = cg_cat_ctx_new(&x->a);
-    *state = x;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx *x = *state;
-    cg_cat_ctx_free(x->ctx);
-    cg_arena_free(&x->a);
-    free(x);
-    return 0;
+    return cat_load("", rel);
 }
 
 static void run_blob(fx *x, const char *path, const void *data, size_t len)
@@ -93,14 +44,6 @@ static cg_package *find(fx *x, const char *name)
         if (!strcmp(cg_cat_package(x->ctx, i)->name, name))
             return cg_cat_package(x->ctx, i);
     fail_msg("package %s not found", name);
-    return NULL;
-}
-
-static const char *prop(const cg_package *p, const char *name)
-{
-    for (size_t i = 0; i < p->n_props; i++)
-        if (!strcmp(p->props[i].name, name))
-            return p->props[i].value;
     return NULL;
 }
 
@@ -169,7 +112,7 @@ static void test_gemspec(void **state)
     assert_int_equal(p->n_licenses, 1);
     assert_string_equal(p->licenses[0].value, "MIT");
     assert_true(p->licenses[0].is_spdx);
-    assert_string_equal(prop(p, "cgate:gem:homepage"), "https://bundler.io");
+    assert_string_equal(cat_prop(p, "cgate:gem:homepage"), "https://bundler.io");
     assert_string_equal(p->description, "The best way to manage your application's dependencies");
     assert_string_equal(p->locations[0].path, "/usr/lib/ruby/gems/2.7.0/specifications/bundler-2.1.4.gemspec");
     assert_string_equal(cg_purl_for_package(&x->a, p, NULL), "pkg:gem/bundler@2.1.4");
@@ -177,7 +120,7 @@ static void test_gemspec(void **state)
     assert_string_equal(p->version, "1.1.0");
     assert_string_equal(p->licenses[0].value, "MIT");
     /* interpolation is not evaluated: kept as written */
-    assert_string_equal(prop(p, "cgate:gem:homepage"), "https://github.com/geemus/#{s.name}");
+    assert_string_equal(cat_prop(p, "cgate:gem:homepage"), "https://github.com/geemus/#{s.name}");
 }
 
 /* Syft parse_gemfile_lock_test.go: 52 gems from GEM, GIT and PATH sections. */
@@ -196,9 +139,9 @@ static void test_lock_syft(void **state)
         "sqlite3@1.3.9 therubyracer@0.12.1 thor@0.19.1 thread_safe@0.3.3 tilt@1.4.1 treetop@1.4.15 "
         "turbolinks@3.0.0 tzinfo@1.2.0 uglifier@2.5.0 unicorn@4.8.3");
     assert_int_equal(cg_cat_n_packages(x->ctx), 52);
-    assert_string_equal(prop(find(x, "turbolinks"), "cgate:gem:source"), "git");
-    assert_string_equal(prop(find(x, "google-cloud-errors"), "cgate:gem:source"), "path");
-    assert_null(prop(find(x, "rails"), "cgate:gem:source"));
+    assert_string_equal(cat_prop(find(x, "turbolinks"), "cgate:gem:source"), "git");
+    assert_string_equal(cat_prop(find(x, "google-cloud-errors"), "cgate:gem:source"), "path");
+    assert_null(cat_prop(find(x, "rails"), "cgate:gem:source"));
     char buf[512];
     assert_string_equal(deps_str(find(x, "actionmailer"), buf, sizeof buf), "actionpack,actionview,mail");
     assert_string_equal(cg_purl_for_package(&x->a, find(x, "arel"), NULL), "pkg:gem/arel@5.0.1.20140414130214");
@@ -237,9 +180,9 @@ static void test_platform(void **state)
                         "PLATFORMS\n  x86_64-linux\n\nDEPENDENCIES\n  nokogiri\n";
     run_blob(x, "app/Gemfile.lock", lock, sizeof lock - 1);
     assert_string_equal(set_str(x), "google-protobuf@3.25.2 nokogiri@1.16.2 racc@1.7.3");
-    assert_string_equal(prop(find(x, "nokogiri"), "cgate:gem:platform"), "x86_64-linux");
-    assert_string_equal(prop(find(x, "google-protobuf"), "cgate:gem:platform"), "x86_64-linux-musl");
-    assert_null(prop(find(x, "racc"), "cgate:gem:platform"));
+    assert_string_equal(cat_prop(find(x, "nokogiri"), "cgate:gem:platform"), "x86_64-linux");
+    assert_string_equal(cat_prop(find(x, "google-protobuf"), "cgate:gem:platform"), "x86_64-linux-musl");
+    assert_null(cat_prop(find(x, "racc"), "cgate:gem:platform"));
 }
 
 static void test_hostile(void **state)
@@ -281,12 +224,12 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wants),
-        cmocka_unit_test_setup_teardown(test_gemspec, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_lock_syft, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_lock_trivy, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_lock_trivy_normal_and_malformed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_platform, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gemspec, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_lock_syft, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_lock_trivy, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_lock_trivy_normal_and_malformed, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_platform, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_hostile, cat_setup, cat_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

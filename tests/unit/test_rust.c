@@ -15,65 +15,16 @@
 #include <cmocka.h>
 #include <zlib.h>
 
+#include "cat_test.h"
 #include "catalog/catalog.h"
 #include "catalog/elf.h"
 
 extern const cg_cataloger cg_cataloger_rust;
 static const cg_cataloger *const C = &cg_cataloger_rust;
 
-typedef struct blob {
-    uint8_t *data;
-    size_t len;
-} blob;
-
 static blob load(const char *rel)
 {
-    const char *root = getenv("CG_TEST_DATA");
-    assert_non_null(root);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", root, rel);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    blob b = {NULL, 0};
-    size_t cap = 0;
-    for (;;) {
-        if (b.len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            b.data = realloc(b.data, cap);
-            assert_non_null(b.data);
-        }
-        size_t r = fread(b.data + b.len, 1, cap - b.len, f);
-        if (r == 0)
-            break;
-        b.len += r;
-    }
-    fclose(f);
-    return b;
-}
-
-typedef struct fx {
-    cg_arena a;
-    cg_cat_ctx *ctx;
-    cg_error err;
-} fx;
-
-static int setup(void **state)
-{
-    fx *x = calloc(1, sizeof *x);
-    cg_arena_init(&x->a);
-    x->ctx = cg_cat_ctx_new(&x->a);
-    *state = x;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx *x = *state;
-    cg_cat_ctx_free(x->ctx);
-    cg_arena_free(&x->a);
-    free(x);
-    return 0;
+    return cat_load("", rel);
 }
 
 static void run(fx *x, const char *const *paths, const blob *b, size_t n)
@@ -133,14 +84,6 @@ static const cg_package *find(fx *x, const char *name)
     return NULL;
 }
 
-static const char *prop(const cg_package *p, const char *name)
-{
-    for (size_t i = 0; i < p->n_props; i++)
-        if (!strcmp(p->props[i].name, name))
-            return p->props[i].value;
-    return NULL;
-}
-
 static bool warned(fx *x, const char *part)
 {
     for (size_t i = 0; i < cg_cat_n_warnings(x->ctx); i++)
@@ -169,9 +112,9 @@ static void test_cargo_lock(void **state)
     const cg_package *e = find(x, "errno");
     assert_int_equal(e->n_depends, 1);
     assert_string_equal(e->depends[0], "windows-sys"); /* "windows-sys 0.52.0" -> name */
-    assert_string_equal(prop(e, "cgate:rust:checksum"),
+    assert_string_equal(cat_prop(e, "cgate:rust:checksum"),
                         "534c5cf6194dfab3db3242765c03bbe257cf92f22b38f6bc0c58d59108a820ba");
-    assert_string_equal(prop(e, "cgate:rust:metadata-source"), "Cargo.lock");
+    assert_string_equal(cat_prop(e, "cgate:rust:metadata-source"), "Cargo.lock");
     assert_string_equal(e->locations[0].path, "/app/Cargo.lock");
     assert_int_equal(cg_cat_n_warnings(x->ctx), 0);
     free(b.data);
@@ -187,10 +130,10 @@ static void test_cargo_lock_git_and_path(void **state)
     assert_non_null(strstr(s, "app@1.0.0\n"));
     assert_non_null(strstr(s, "memchr@2.7.4\n"));
     assert_non_null(strstr(s, "telemetry@0.1.0\n"));
-    assert_null(prop(find(x, "telemetry"), "cgate:rust:source")); /* a path dependency */
+    assert_null(cat_prop(find(x, "telemetry"), "cgate:rust:source")); /* a path dependency */
     bool git = false;
     for (size_t i = 0; i < cg_cat_n_packages(x->ctx); i++) {
-        const char *src = prop(cg_cat_package(x->ctx, i), "cgate:rust:source");
+        const char *src = cat_prop(cg_cat_package(x->ctx, i), "cgate:rust:source");
         git = git || (src && !strncmp(src, "git+", 4));
     }
     assert_true(git);
@@ -222,13 +165,13 @@ static void test_auditable_binary(void **state)
     run(x, p, &b, 1);
     assert_string_equal(pkgset(x), AUDIT_SET);
     const cg_package *root = find(x, "hello_world");
-    assert_string_equal(prop(root, "cgate:rust:root"), "true");
-    assert_string_equal(prop(root, "cgate:rust:source"), "local");
+    assert_string_equal(cat_prop(root, "cgate:rust:root"), "true");
+    assert_string_equal(cat_prop(root, "cgate:rust:source"), "local");
     assert_int_equal(root->n_depends, 1);
     assert_string_equal(root->depends[0], "argh");
-    assert_string_equal(prop(find(x, "syn"), "cgate:rust:kind"), "build");
-    assert_null(prop(find(x, "serde"), "cgate:rust:kind"));
-    assert_string_equal(prop(find(x, "serde"), "cgate:rust:metadata-source"), "cargo-auditable");
+    assert_string_equal(cat_prop(find(x, "syn"), "cgate:rust:kind"), "build");
+    assert_null(cat_prop(find(x, "serde"), "cgate:rust:kind"));
+    assert_string_equal(cat_prop(find(x, "serde"), "cgate:rust:metadata-source"), "cargo-auditable");
     assert_int_equal(cg_cat_n_warnings(x->ctx), 0);
     free(b.data);
 }
@@ -324,19 +267,19 @@ static void test_bad_sections(void **state)
     static const char *const warns[] = {"without a name or version", "without a \"packages\" array", "invalid JSON"};
     for (int i = 0; i < 3; i++) {
         fx *x;
-        setup((void **)&x);
+        cat_setup((void **)&x);
         uLongf zn = 1024;
         uint8_t z[1024];
         assert_int_equal(compress2(z, &zn, (const uint8_t *)jsons[i], (uLong)strlen(jsons[i]), 9), Z_OK);
         check_bad((void **)&x, with_dep(z, zn, 0), warns[i], i == 0 ? 1 : 0);
-        teardown((void **)&x);
+        cat_teardown((void **)&x);
     }
     static const uint8_t notz[] = "this is not zlib";
     fx *x;
-    setup((void **)&x);
+    cat_setup((void **)&x);
     check_bad((void **)&x, with_dep(notz, sizeof notz, 0), "not a valid zlib stream", 0);
-    teardown((void **)&x);
-    setup((void **)&x);
+    cat_teardown((void **)&x);
+    cat_setup((void **)&x);
     uint8_t trunc[8];
     uLongf tn = sizeof trunc;
     uint8_t src[64] = "{\"packages\":[]}";
@@ -345,10 +288,10 @@ static void test_bad_sections(void **state)
     assert_int_equal(compress2(full, &fn, src, sizeof src, 9), Z_OK);
     memcpy(trunc, full, tn);
     check_bad((void **)&x, with_dep(trunc, tn, 0), "truncated", 0);
-    teardown((void **)&x);
-    setup((void **)&x);
+    cat_teardown((void **)&x);
+    cat_setup((void **)&x);
     check_bad((void **)&x, with_dep(notz, sizeof notz, 0x7ffffffffff0ull), "outside the file", 0);
-    teardown((void **)&x);
+    cat_teardown((void **)&x);
 }
 
 static void test_lock_junk(void **state)
@@ -371,14 +314,14 @@ static void test_lock_junk(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_cargo_lock, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cargo_lock_git_and_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cargo_lock, cat_setup, cat_teardown),
+        cmocka_unit_test_setup_teardown(test_cargo_lock_git_and_path, cat_setup, cat_teardown),
         cmocka_unit_test(test_wants),
-        cmocka_unit_test_setup_teardown(test_auditable_binary, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_auditable_binary, cat_setup, cat_teardown),
         cmocka_unit_test(test_sniff_choices),
-        cmocka_unit_test_setup_teardown(test_zlib_bomb, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_zlib_bomb, cat_setup, cat_teardown),
         cmocka_unit_test(test_bad_sections),
-        cmocka_unit_test_setup_teardown(test_lock_junk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lock_junk, cat_setup, cat_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
