@@ -82,6 +82,10 @@ typedef struct cg_cataloger {
      * their first min(size, CG_CAT_HEAD) bytes.  Keep it cheap: it sees every
      * such file of the image. */
     bool (*sniff)(const cg_cat_entry *e, const uint8_t *head, size_t n, cg_cat_want *w);
+    /* When non-zero, sniff() is offered only files with one of these permission
+     * bits (0111: executables, as Trivy's binary analyzers require), so the
+     * driver need not read the first bytes of every other file. */
+    uint32_t sniff_mode;
 } cg_cataloger;
 
 /* The table (catalogers.c), in the order finish() runs; os-release first. */

@@ -710,4 +710,5 @@ const cg_cataloger cg_cataloger_golang = {
     .parse = golang_parse,
     .finish = golang_finish,
     .sniff = golang_sniff,
+    .sniff_mode = 0111, /* executables only, as Trivy's Go binary analyzer */
 };

@@ -561,4 +561,5 @@ const cg_cataloger cg_cataloger_rust = {
     .parse = rust_parse,
     .finish = rust_finish,
     .sniff = rust_sniff,
+    .sniff_mode = 0111, /* executables only */
 };

@@ -44,6 +44,12 @@ static uint64_t wanted_mask(const char *path, size_t len, cg_cat_want *wants)
     return m;
 }
 
+/* Whether cataloger cat wants to see the first bytes of entry e. */
+static bool sniffs(const cg_cataloger *cat, const cg_entry *e)
+{
+    return cat->sniff && (!cat->sniff_mode || (e->mode & cat->sniff_mode));
+}
+
 /* Claims by content: sniffers see the first CG_CAT_HEAD bytes, which are
  * read into bs->content (the rest of the file follows them there, if read). */
 static uint64_t sniff_mask(build_state *bs, const cg_entry *e, cg_entry_data *d, uint64_t mask, cg_cat_want *wants,
@@ -52,7 +58,7 @@ static uint64_t sniff_mask(build_state *bs, const cg_entry *e, cg_entry_data *d,
     *st = CG_OK;
     int any = 0;
     for (size_t c = 0; c < cg_n_catalogers && !any; c++)
-        any = cg_catalogers[c]->sniff && !(mask & (1ull << c));
+        any = sniffs(cg_catalogers[c], e) && !(mask & (1ull << c));
     if (!any || e->size == 0)
         return mask;
     if (cg_buf_reserve(&bs->content, CG_CAT_HEAD) != CG_OK) {
@@ -70,7 +76,7 @@ static uint64_t sniff_mask(build_state *bs, const cg_entry *e, cg_entry_data *d,
     cg_cat_entry ce = {e->path, e->path_len, e->size, e->mode};
     for (size_t c = 0; c < cg_n_catalogers; c++) {
         const cg_cataloger *cat = cg_catalogers[c];
-        if (!cat->sniff || (mask & (1ull << c)))
+        if (!sniffs(cat, e) || (mask & (1ull << c)))
             continue;
         wants[c] = (cg_cat_want){0};
         if (cat->sniff(&ce, (const uint8_t *)bs->content.data, bs->content.len, &wants[c]))
