@@ -167,6 +167,17 @@ static cg_status key_wrap(EVP_PKEY *pk, bool priv, cg_sign_key **out, cg_error *
         EVP_PKEY_free(pk);
         return st;
     }
+    if (priv) {
+        /* a file whose embedded public point is not d*G would sign with one key
+         * and verify (and publish) another: refuse it */
+        EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL);
+        int ok = pc && EVP_PKEY_pairwise_check(pc) == 1;
+        EVP_PKEY_CTX_free(pc);
+        if (!ok) {
+            EVP_PKEY_free(pk);
+            return cg_error_set(err, CG_ERR_INPUT, "the private key's public half does not match it");
+        }
+    }
     cg_sign_key *k = calloc(1, sizeof *k);
     if (!k) {
         EVP_PKEY_free(pk);

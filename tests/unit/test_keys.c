@@ -297,6 +297,31 @@ static void test_wrong_kinds(void **state)
     cg_buf_free(&priv);
 }
 
+/* A PKCS#8 key whose private scalar was changed but whose embedded public
+ * point was not (found by fuzz_keys): it would sign under one key and publish
+ * another, so it is refused. */
+static void test_inconsistent_key(void **state)
+{
+    (void)state;
+    cg_buf pem, b64 = CG_BUF_INIT, der = CG_BUF_INIT, enc = CG_BUF_INIT, out = CG_BUF_INIT;
+    data_file("key.pkcs8.pem", &pem);
+    for (char *line = strtok(pem.data, "\n"); line; line = strtok(NULL, "\n"))
+        if (strncmp(line, "-----", 5) != 0)
+            cg_buf_puts(&b64, line);
+    cg_error err;
+    assert_int_equal(cg_base64_decode(b64.data, b64.len, &der, &err), CG_OK);
+    der.data[45] ^= 0x55; /* inside the 32-byte private scalar (offset 36) */
+    cg_base64_encode(der.data, der.len, &enc, &err);
+    cg_buf_printf(&out, "-----BEGIN PRIVATE KEY-----\n%s\n-----END PRIVATE KEY-----\n", enc.data);
+    assert_int_equal(load_err(out.data, out.len, "x", &err), CG_ERR_INPUT);
+    assert_non_null(strstr(err.msg, "public half does not match"));
+    cg_buf_free(&pem);
+    cg_buf_free(&b64);
+    cg_buf_free(&der);
+    cg_buf_free(&enc);
+    cg_buf_free(&out);
+}
+
 static void round_trip(uint64_t n)
 {
     cg_sign_key *k = NULL, *k2 = NULL;
@@ -422,6 +447,7 @@ int main(void)
         cmocka_unit_test(test_corrupt_encrypted),
         cmocka_unit_test(test_garbage),
         cmocka_unit_test(test_wrong_kinds),
+        cmocka_unit_test(test_inconsistent_key),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_env_ref),
         cmocka_unit_test(test_base64),
