@@ -8,7 +8,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 pkgs=(
   build-essential cmake pkg-config git ca-certificates
   libarchive-dev libjansson-dev libzstd-dev zlib1g-dev libssl-dev libisal-dev
-  libcmocka-dev libsqlite3-dev libfyaml-dev libcurl4-openssl-dev
+  libcmocka-dev libsqlite3-dev libfyaml-dev libcurl4-openssl-dev libsodium-dev
   python3 python3-yaml jq zstd isal file
   umoci skopeo debootstrap
 )

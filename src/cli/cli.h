@@ -44,5 +44,15 @@ int cmd_sbom(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
+
+/* The password of a private key (cmd_keygen.c): COSIGN_PASSWORD when set
+ * (even empty), else asked on the controlling terminal with echo off (twice
+ * when confirm).  No terminal and no variable: CG_ERR_USAGE.  pw is grown
+ * once to CG_PASSWORD_MAX so no copy is left by a reallocation; the caller
+ * wipes it (cg_key_buf_wipe). */
+cg_status cli_read_password(int confirm, cg_buf *pw, cg_error *err);
+/* cli_read_password(0, ...) as a cg_password_fn for cg_key_load_private. */
+cg_status cli_password_cb(void *ud, cg_buf *pw, cg_error *err);
 
 #endif

@@ -18,6 +18,7 @@ static const char usage[] =
     "  scan    match an image's packages against the vulnerability DB (Trivy JSON,\n"
     "          SARIF 2.1.0, CycloneDX with vulnerabilities, table)\n"
     "  policy  decide pass or deny for a vulnerability report (exit 0 / 1)\n"
+    "  keygen  write a cosign-compatible key pair (cosign.key, cosign.pub)\n"
     "\n"
     "Images: docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH[:TAG],\n"
     "dir:PATH, or a plain path (detected).\n"
@@ -45,6 +46,8 @@ int main(int argc, char **argv)
                 return cmd_scan(2, sub);
             if (!strcmp(argv[2], "policy"))
                 return cmd_policy(2, sub);
+            if (!strcmp(argv[2], "keygen"))
+                return cmd_keygen(2, sub);
             fprintf(stderr, "cgate: unknown command \"%s\" (see 'cgate --help')\n", argv[2]);
             return CLI_EXIT_USAGE;
         }
@@ -63,6 +66,8 @@ int main(int argc, char **argv)
         return cmd_scan(argc - 1, argv + 1);
     if (!strcmp(cmd, "policy"))
         return cmd_policy(argc - 1, argv + 1);
+    if (!strcmp(cmd, "keygen"))
+        return cmd_keygen(argc - 1, argv + 1);
     fprintf(stderr, "cgate: unknown command \"%s\" (see 'cgate --help')\n", cmd);
     return CLI_EXIT_USAGE;
 }
