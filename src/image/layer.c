@@ -29,6 +29,7 @@
 #define OUT_CHUNK (256u * 1024u)
 #define PROGRESS_STEP (8u * 1024u * 1024u)
 #define RING_SLOTS 6
+#define IN_SLOTS 4
 
 enum codec { CODEC_PLAIN, CODEC_GZIP, CODEC_ZSTD };
 
@@ -52,6 +53,11 @@ typedef struct ring {
     uint8_t *buf[RING_SLOTS];
     ssize_t len[RING_SLOTS]; /* > 0 bytes, 0 end of stream, -1 error (see err) */
     size_t head, count;
+    /* compressed chunks, copied by the decoder for the reader to hash: the
+     * blob's sha256 moves off the decoder thread, which is the critical path */
+    uint8_t *ibuf[IN_SLOTS];
+    size_t ilen[IN_SLOTS];
+    size_t ihead, icount;
     int held;                /* the consumer still uses slot head */
     int cancel;
     int started;
@@ -109,6 +115,41 @@ int cg_path_normalize(const char *in, size_t len, char *out, size_t cap, size_t 
 }
 
 /* Refill the compressed input buffer; hashes what it reads. */
+/* Decoder side: queue a copy of a compressed chunk for hashing; -1 when cancelled. */
+static int push_input(ring *r, const uint8_t *p, size_t n)
+{
+    pthread_mutex_lock(&r->mu);
+    while (r->icount == IN_SLOTS && !r->cancel)
+        pthread_cond_wait(&r->cv, &r->mu);
+    if (r->cancel) {
+        pthread_mutex_unlock(&r->mu);
+        return -1;
+    }
+    size_t slot = (r->ihead + r->icount) % IN_SLOTS;
+    pthread_mutex_unlock(&r->mu);
+    memcpy(r->ibuf[slot], p, n); /* the slot is ours until icount is raised */
+    pthread_mutex_lock(&r->mu);
+    r->ilen[slot] = n;
+    r->icount++;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+    return 0;
+}
+
+/* Reader side, called with r->mu held: hash every queued compressed chunk. */
+static void hash_input_locked(ring *r, cg_sha256 *h)
+{
+    while (r->icount) {
+        size_t slot = r->ihead;
+        pthread_mutex_unlock(&r->mu);
+        cg_sha256_update(h, r->ibuf[slot], r->ilen[slot]);
+        pthread_mutex_lock(&r->mu);
+        r->ihead = (r->ihead + 1) % IN_SLOTS;
+        r->icount--;
+        pthread_cond_broadcast(&r->cv);
+    }
+}
+
 static int refill(layer_stream *ls)
 {
     if (ls->in_pos < ls->in_len || ls->in_eof)
@@ -125,6 +166,8 @@ static int refill(layer_stream *ls)
     ls->in_pos = 0;
     ls->blob_bytes += (uint64_t)n;
     ls->ws->total_in += (uint64_t)n;
+    if (ls->ring)
+        return push_input(ls->ring, ls->in, (size_t)n);
     cg_sha256_update(&ls->blob_hash, ls->in, (size_t)n);
     return 0;
 }
@@ -253,6 +296,7 @@ static void *decoder_main(void *arg)
 static int ring_start(layer_stream *ls, ring *r)
 {
     r->head = r->count = 0;
+    r->ihead = r->icount = 0;
     r->held = r->cancel = 0;
     ls->ring = r;
     if (pthread_create(&r->th, NULL, decoder_main, ls) != 0) {
@@ -290,13 +334,21 @@ static ssize_t next_chunk(layer_stream *ls, const void **out)
         r->held = 0;
         pthread_cond_broadcast(&r->cv);
     }
-    while (r->count == 0)
+    for (;;) {
+        hash_input_locked(r, &ls->blob_hash);
+        if (r->count)
+            break;
         pthread_cond_wait(&r->cv, &r->mu);
+    }
     ssize_t n = r->len[r->head];
     if (n > 0) {
         *out = r->buf[r->head];
         r->held = 1;
-    } /* end or error stays in place, so later calls see it again */
+    } else {
+        /* end or error stays in place, so later calls see it again; every
+         * chunk the decoder read was queued before it, so hash them all */
+        hash_input_locked(r, &ls->blob_hash);
+    }
     pthread_mutex_unlock(&r->mu);
     return n;
 }
@@ -592,6 +644,8 @@ cg_status cg_image_walk(cg_image *img, const cg_walk_visitor *v, cg_error *err)
     int bufs_ok = 1;
     for (size_t k = 0; k < RING_SLOTS; k++)
         bufs_ok &= (rg.buf[k] = malloc(OUT_CHUNK)) != NULL;
+    for (size_t k = 0; k < IN_SLOTS; k++)
+        bufs_ok &= (rg.ibuf[k] = malloc(IN_CHUNK)) != NULL;
     cg_status st = in && out && bufs_ok ? CG_OK : cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     for (size_t i = 0; st == CG_OK && i < img->info.n_layers; i++) {
         layer_stream ls;
@@ -613,6 +667,8 @@ cg_status cg_image_walk(cg_image *img, const cg_walk_visitor *v, cg_error *err)
     free(out);
     for (size_t k = 0; k < RING_SLOTS; k++)
         free(rg.buf[k]);
+    for (size_t k = 0; k < IN_SLOTS; k++)
+        free(rg.ibuf[k]);
     pthread_mutex_destroy(&rg.mu);
     pthread_cond_destroy(&rg.cv);
     return st;
