@@ -25,6 +25,7 @@
 
 #define ERR_BODY_MAX (64u << 10)
 #define MAX_AUTH_ROUNDS 2
+#define PEND_MAX (512u << 10)
 
 double reg_now(void)
 {
@@ -300,20 +301,28 @@ static size_t on_write(char *p, size_t sz, size_t nm, void *ud)
     long st = x->resp->status;
     int ok = st >= 200 && st < 300;
     if (x->streaming && ok) {
-        if (x->pend_off < x->pend_len) {
+        /* keep up to PEND_MAX unread bytes; beyond that pause the transfer
+         * (curl hands the same bytes again after the reader unpauses it) */
+        size_t unread = x->pend_len - x->pend_off;
+        if (unread && unread + n > PEND_MAX) {
             x->paused = 1;
             return CURL_WRITEFUNC_PAUSE;
         }
-        if (n > x->pend_cap) {
-            char *np = realloc(x->pend, n);
+        if (x->pend_off) {
+            memmove(x->pend, x->pend + x->pend_off, unread);
+            x->pend_len = unread;
+            x->pend_off = 0;
+        }
+        if (unread + n > x->pend_cap) {
+            size_t nc = unread + n > PEND_MAX ? unread + n : PEND_MAX;
+            char *np = realloc(x->pend, nc);
             if (!np)
                 return 0;
             x->pend = np;
-            x->pend_cap = n;
+            x->pend_cap = nc;
         }
-        memcpy(x->pend, p, n);
-        x->pend_len = n;
-        x->pend_off = 0;
+        memcpy(x->pend + x->pend_len, p, n);
+        x->pend_len += n;
         return n;
     }
     uint64_t cap = ok ? x->req->max_body : ERR_BODY_MAX;
@@ -489,7 +498,8 @@ static void stream_step(reg_stream *x, int wait_ms)
             x->done = 1;
             x->result = msg->data.result;
         }
-    if (!x->done && wait_ms)
+    /* wait for the network only when nothing is ready to hand out */
+    if (!x->done && wait_ms && x->pend_off >= x->pend_len && !x->paused)
         curl_multi_poll(x->m, NULL, 0, wait_ms, NULL);
 }
 
@@ -567,7 +577,7 @@ cg_status reg_status_error(const reg_req *q, const reg_resp *resp, cg_error *err
 }
 
 /* Resolve a Location against url. */
-static cg_status resolve_location(const char *url, const char *loc, cg_buf *out, cg_error *err)
+cg_status reg_resolve_location(const char *url, const char *loc, cg_buf *out, cg_error *err)
 {
     CURLU *u = curl_url();
     char *full = NULL;
@@ -584,7 +594,7 @@ static cg_status resolve_location(const char *url, const char *loc, cg_buf *out,
     return s;
 }
 
-static int same_host(const char *a, const char *b)
+int reg_same_origin(const char *a, const char *b)
 {
     url_parts pa, pb;
     cg_error e;
@@ -759,10 +769,10 @@ cg_status reg_do(cg_registry *r, const reg_req *q0, reg_resp *resp, reg_stream *
                                  r->o.max_redirects);
                 break;
             }
-            s = resolve_location(url.data, resp->location, &loc, err);
+            s = reg_resolve_location(url.data, resp->location, &loc, err);
             if (s != CG_OK)
                 break;
-            if (!same_host(url.data, loc.data))
+            if (!reg_same_origin(url.data, loc.data))
                 q.host = NULL; /* another host: no credentials, no insecure */
             if (st == 303 || ((st == 301 || st == 302) && strcmp(q.method, "HEAD")))
                 if (strcmp(q.method, "GET") && strcmp(q.method, "HEAD")) {
@@ -828,8 +838,7 @@ ssize_t reg_stream_read(reg_stream *x, void *buf, size_t n, cg_error *err)
 {
     while (x->pend_off >= x->pend_len) {
         if (x->done) {
-            if (x->result != CURLE_OK)
-            {
+            if (x->result != CURLE_OK) {
                 curl_failure(x->req, x, x->result, x->req->url, err);
                 return -1;
             }
@@ -838,7 +847,7 @@ ssize_t reg_stream_read(reg_stream *x, void *buf, size_t n, cg_error *err)
         x->pend_len = x->pend_off = 0;
         if (x->paused) {
             x->paused = 0;
-            curl_easy_pause(x->h, CURLPAUSE_CONT);
+            curl_easy_pause(x->h, CURLPAUSE_CONT); /* may deliver bytes at once */
             if (x->pend_len)
                 break;
         }

@@ -141,5 +141,9 @@ cg_status reg_auth_challenged(cg_registry *r, const char *host, const char *scop
 void reg_auth_free(cg_registry *r);
 
 double reg_now(void);
+/* Same scheme and host:port. */
+int reg_same_origin(const char *a, const char *b);
+/* Resolve a Location header against the URL it came from. */
+cg_status reg_resolve_location(const char *url, const char *loc, cg_buf *out, cg_error *err);
 
 #endif
