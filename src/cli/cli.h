@@ -44,5 +44,6 @@ int cmd_sbom(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
+int cmd_push(int argc, char **argv);
 
 #endif
