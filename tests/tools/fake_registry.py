@@ -12,7 +12,8 @@ holding etc/os-release) and misbehaves in the way --mode says:
                 streamed, never held in memory
   endless       the manifest is an endless chunked body
   endlessblob   the layer blob is an endless chunked body
-  baddigest     the layer blob's bytes differ from its digest (same length)
+  baddigest     the layer blob's bytes differ from its digest (same length, still
+                a valid gzip of the same tar: only a digest check notices)
   redirect      the layer blob GET redirects to http://192.0.2.1/ (TEST-NET-1,
                 not loopback: a client must refuse it without connecting)
   retry         the first two GETs of the manifest answer 503 (then ok)
@@ -146,8 +147,10 @@ class Handler(BaseHTTPRequestHandler):
                 if mode == "endlessblob":
                     return self.chunked(200, "application/octet-stream", b"\x00")
                 if mode == "baddigest":
+                    # a valid gzip stream of the same tar (only the header's
+                    # mtime differs), so only the digest check can notice
                     bad = bytearray(blob)
-                    bad[len(bad) // 2] ^= 0xFF
+                    bad[4] ^= 0x01
                     return self.send(200, bytes(bad), {"Content-Type": "application/octet-stream"})
                 if mode == "redirect":
                     return self.send(307, b"", {"Location": "http://192.0.2.1/blobs/" + dg})
