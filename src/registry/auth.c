@@ -282,28 +282,32 @@ cg_status cg_docker_config_lookup(const char *buf, size_t len, const char *host,
             size_t dl;
             char *colon;
             if (b64_decode(auth, dec, sizeof dec, &dl) || !(colon = memchr(dec, ':', dl)) || memchr(dec, 0, dl)) {
+                cg_error_set(err, CG_ERR_INPUT, "auth file: auths[%s].auth is not base64 of USER:PASSWORD", k);
                 json_decref(doc);
-                return cg_error_set(err, CG_ERR_INPUT, "auth file: auths[%s].auth is not base64 of USER:PASSWORD", k);
+                return CG_ERR_INPUT;
             }
             *colon = 0;
             int fits = cpy(out->user, sizeof out->user, dec) && cpy(out->secret, sizeof out->secret, colon + 1);
             OPENSSL_cleanse(dec, sizeof dec);
             if (!fits) {
+                cg_error_set(err, CG_ERR_INPUT, "auth file: auths[%s]: user name or password too long", k);
                 json_decref(doc);
-                return cg_error_set(err, CG_ERR_INPUT, "auth file: auths[%s]: user name or password too long", k);
+                return CG_ERR_INPUT;
             }
             *found = 1;
         } else if (user && pass) {
             if (!cpy(out->user, sizeof out->user, user) || !cpy(out->secret, sizeof out->secret, pass)) {
+                cg_error_set(err, CG_ERR_INPUT, "auth file: auths[%s]: user name or password too long", k);
                 json_decref(doc);
-                return cg_error_set(err, CG_ERR_INPUT, "auth file: auths[%s]: user name or password too long", k);
+                return CG_ERR_INPUT;
             }
             *found = 1;
         }
         if (idt && *idt) {
             if (!cpy(out->secret, sizeof out->secret, idt)) {
+                cg_error_set(err, CG_ERR_INPUT, "auth file: auths[%s]: identitytoken too long", k);
                 json_decref(doc);
-                return cg_error_set(err, CG_ERR_INPUT, "auth file: auths[%s]: identitytoken too long", k);
+                return CG_ERR_INPUT;
             }
             out->identity = 1;
             *found = 1;
@@ -526,20 +530,39 @@ static reg_token *token_find(cg_registry *r, const char *key)
     return NULL;
 }
 
+static void token_free(reg_token *t)
+{
+    OPENSSL_cleanse(t->token, strlen(t->token));
+    free(t->key);
+    free(t->token);
+    free(t);
+}
+
+/* key must not point into the list (it is compared after nodes are freed) */
 static void token_drop(cg_registry *r, const char *key)
 {
     for (reg_token **pp = &r->tokens; *pp;) {
         reg_token *t = *pp;
         if (!strcmp(t->key, key)) {
             *pp = t->next;
-            OPENSSL_cleanse(t->token, strlen(t->token));
-            free(t->key);
-            free(t->token);
-            free(t);
+            token_free(t);
             r->n_tokens--;
         } else
             pp = &t->next;
     }
+}
+
+/* Drop the oldest token (the list's tail: new ones go in front). */
+static void token_evict_oldest(cg_registry *r)
+{
+    reg_token **pp = &r->tokens;
+    if (!*pp)
+        return;
+    while ((*pp)->next)
+        pp = &(*pp)->next;
+    token_free(*pp);
+    *pp = NULL;
+    r->n_tokens--;
 }
 
 static int token_chars_ok(const char *t)
@@ -640,10 +663,8 @@ static cg_status fetch_token(cg_registry *r, reg_host_auth *h, const char *scope
             s = cg_error_set(err, CG_ERR_NETWORK, "%s: the response has no usable token", what);
         else {
             token_drop(r, key);
-            while (r->n_tokens >= MAX_TOKENS && r->tokens) {
-                reg_token *t = r->tokens;
-                token_drop(r, t->key);
-            }
+            while (r->n_tokens >= MAX_TOKENS && r->tokens)
+                token_evict_oldest(r);
             reg_token *t = calloc(1, sizeof *t);
             if (t && (t->key = strdup(key)) && (t->token = strdup(tok))) {
                 t->expires = reg_now() + (double)exp - 10;
@@ -760,8 +781,12 @@ cg_status reg_auth_challenged(cg_registry *r, const char *host, const char *scop
 
 void reg_auth_free(cg_registry *r)
 {
-    while (r->tokens)
-        token_drop(r, r->tokens->key);
+    while (r->tokens) {
+        reg_token *t = r->tokens;
+        r->tokens = t->next;
+        token_free(t);
+    }
+    r->n_tokens = 0;
     for (reg_host_auth *h = r->hosts; h;) {
         reg_host_auth *n = h->next;
         OPENSSL_cleanse(&h->creds, sizeof h->creds);
