@@ -251,6 +251,10 @@ int cmd_push(int argc, char **argv)
         cg_image_close(img);
         return cli_fail(&err);
     }
+    if (dest.digest[0] && strcmp(dest.digest, digest)) {
+        cg_image_close(img);
+        return cli_usage_error("push", "%s names digest %s, but the image's manifest is %s", dst, dest.digest, digest);
+    }
     if (decision) {
         int rc = check_decision(decision, digest, cg_image_get_info(img)->config_digest);
         if (rc) {

@@ -536,10 +536,13 @@ static int retryable_curl(CURLcode rc)
 
 static cg_status rewind_body(const reg_req *q, cg_error *err)
 {
-    if (q->src && q->src->rewind)
-        return q->src->rewind(q->src->ud, err);
-    if (q->src)
-        return cg_error_set(err, CG_ERR_NETWORK, "cannot resend the body");
+    if (q->src && !q->src->rewind)
+        return cg_error_set(err, CG_ERR_NETWORK, "%s: cannot resend a streamed body", q->what ? q->what : "request");
+    if (q->src) {
+        cg_status s = q->src->rewind(q->src->ud, err);
+        if (s != CG_OK)
+            return s;
+    }
     if (q->src_hash) {
         cg_sha256_dispose(q->src_hash);
         if (cg_sha256_init(q->src_hash) != CG_OK)
@@ -707,7 +710,8 @@ cg_status reg_do(cg_registry *r, const reg_req *q0, reg_resp *resp, reg_stream *
         if (s != CG_OK)
             break;
         if (rc != CURLE_OK && !(x->over_cap && resp->status >= 300) ) {
-            int can_retry = !x->src_failed && !x->over_cap && retryable_curl(rc) && retries < r->o.max_retries;
+            int can_retry = !x->src_failed && !x->over_cap && retryable_curl(rc) && retries < r->o.max_retries &&
+                            (!q.src || q.src->rewind);
             if (rc == CURLE_SSL_CONNECT_ERROR && r->o.insecure && !fell_back && to_registry &&
                 !strncmp(url.data, "https://", 8)) {
                 /* --insecure: the registry speaks plain HTTP */
