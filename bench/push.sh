@@ -15,10 +15,10 @@ command -v docker-registry >/dev/null && command -v skopeo >/dev/null ||
   { echo "push.sh: needs docker-registry and skopeo (scripts/setup-deps.sh)" >&2; exit 2; }
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$work"; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-start_registry() { # NAME -> echoes 127.0.0.1:PORT
+start_registry() { # NAME -> REG=127.0.0.1:PORT (not in $(...): the PID must reach cleanup)
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   mkdir -p "$work/$1"
@@ -27,13 +27,13 @@ start_registry() { # NAME -> echoes 127.0.0.1:PORT
   timeout 1800 docker-registry serve "$work/$1/config.yml" >"$work/$1/log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/v2/" && break; sleep 0.1; done
-  echo "127.0.0.1:$port"
+  REG="127.0.0.1:$port"
 }
 ms() { echo $(( ($2 - $1) / 1000000 )); }
 
 size=$(du -sb "$img/blobs" | cut -f1)
-A=$(start_registry cgate)
-S=$(start_registry skopeo)
+start_registry cgate; A=$REG
+start_registry skopeo; S=$REG
 echo "image: $img ($(( size / 1048576 )) MiB of blobs)"
 
 t0=$(date +%s%N); "$cgate" push -q "oci:$img" "$A/bench/node:1" >"$work/d1"; t1=$(date +%s%N)
