@@ -102,6 +102,25 @@ cg_expect_eq "$(cat "$T/push1.out")" "$(reg_manifest_digest "$REG/t/chunked:v1")
 cg_sbom "$T/chunk.cdx" "$T/chunks.err" -q "docker://$REG/t/chunked:v1"
 cg_expect_rc 0 "sbom of the chunked push" "$T/chunks.err" && cg_expect_pkgs "$T/chunk.cdx" "$T/want.pkgs" "chunked push"
 
+# a multi-platform index in the registry (copied with skopeo --all): --platform picks
+plat() { # ARCH PKG -> one platform's spec
+  printf '{"os":"linux","architecture":"%s","layers":[{"compression":"gzip","entries":[{"path":"etc/os-release","content_file":"%s"},{"path":"var/lib/dpkg/status","content":"Package: %s\\nStatus: install ok installed\\nArchitecture: %s\\nVersion: 1.0-1\\n\\n"}]}]}' \
+    "$1" "$T/src/os-release" "$2" "$1"
+}
+printf '{"index_style":"nested","platforms":[%s,%s]}\n' "$(plat amd64 only-amd64)" "$(plat arm64 only-arm64)" >"$T/multi.json"
+mkimage "$T/multi.json" oci "$T/multi.oci"
+if skopeo copy -q --all --dest-tls-verify=false "oci:$T/multi.oci" "docker://$REG/t/multi:1" >/dev/null 2>"$T/multi.err"; then
+  for pa in amd64 arm64; do
+    cg_sbom "$T/multi-$pa.cdx" "$T/multi-$pa.err" -q --platform "linux/$pa" "docker://$REG/t/multi:1"
+    cg_expect_rc 0 "sbom --platform linux/$pa of a registry index" "$T/multi-$pa.err" &&
+      cg_expect_eq "only-$pa 1.0-1" "$(cg_pkgs "$T/multi-$pa.cdx")" "registry index, linux/$pa"
+  done
+  cg_sbom "$T/multi-x.cdx" "$T/multi-x.err" -q --platform linux/s390x "docker://$REG/t/multi:1"
+  cg_expect_rc 3 "registry index without the platform" "$T/multi-x.err" && cg_expect_one_error "$T/multi-x.err" "no platform" "no image for platform linux/s390x"
+else
+  cg_fail "skopeo copy --all of a multi-platform layout failed: $(head -c 300 "$T/multi.err")"
+fi
+
 # --require-decision
 D=$(cat "$T/push1.out")
 cat >"$T/report.json" <<REP
