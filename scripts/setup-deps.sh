@@ -11,6 +11,7 @@ pkgs=(
   libcmocka-dev libsqlite3-dev libfyaml-dev libcurl4-openssl-dev libsodium-dev
   python3 python3-yaml jq zstd isal file
   umoci skopeo debootstrap
+  docker-registry apache2-utils curl openssl
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -19,9 +19,11 @@ static const char usage[] =
     "          SARIF 2.1.0, CycloneDX with vulnerabilities, table)\n"
     "  policy  decide pass or deny for a vulnerability report (exit 0 / 1)\n"
     "  keygen  write a cosign-compatible key pair (cosign.key, cosign.pub)\n"
+    "  push    copy an image to a registry: blobs, manifest by digest, tag last\n"
     "\n"
     "Images: docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH[:TAG],\n"
-    "dir:PATH, or a plain path (detected).\n"
+    "dir:PATH, docker://HOST/REPO[:TAG|@DIGEST] (a registry), or a plain path\n"
+    "(detected).\n"
     "\n"
     "Exit codes: 0 success, 1 policy denied / findings, 2 usage error,\n"
     "3 bad input, 4 registry or network error, 5 internal error.\n"
@@ -48,6 +50,8 @@ int main(int argc, char **argv)
                 return cmd_policy(2, sub);
             if (!strcmp(argv[2], "keygen"))
                 return cmd_keygen(2, sub);
+            if (!strcmp(argv[2], "push"))
+                return cmd_push(2, sub);
             fprintf(stderr, "cgate: unknown command \"%s\" (see 'cgate --help')\n", argv[2]);
             return CLI_EXIT_USAGE;
         }
@@ -68,6 +72,8 @@ int main(int argc, char **argv)
         return cmd_policy(argc - 1, argv + 1);
     if (!strcmp(cmd, "keygen"))
         return cmd_keygen(argc - 1, argv + 1);
+    if (!strcmp(cmd, "push"))
+        return cmd_push(argc - 1, argv + 1);
     fprintf(stderr, "cgate: unknown command \"%s\" (see 'cgate --help')\n", cmd);
     return CLI_EXIT_USAGE;
 }

@@ -120,10 +120,18 @@ static cg_status open_ref(cg_image *img, const char *ref, cg_error *err)
     const char *colon = strchr(ref, ':');
     const char *slash = strchr(ref, '/');
     struct stat sb;
+    /* docker://HOST/REPO..., or a bare HOST/REPO... whose first component is a host */
+    if (!strncmp(ref, "docker://", 9) ||
+        (slash && ref[0] != '.' && stat(ref, &sb) != 0 &&
+         (memchr(ref, '.', (size_t)(slash - ref)) || memchr(ref, ':', (size_t)(slash - ref)) ||
+          !strncmp(ref, "localhost/", 10)))) {
+        img->info.transport = "docker";
+        return cg_registry_image_open(img, ref, err);
+    }
     if (colon && colon != ref && (!slash || colon < slash) && stat(ref, &sb) != 0) {
         int n = (int)(colon - ref);
         return cg_error_set(err, CG_ERR_USAGE,
-                            "unsupported image transport \"%.*s:\" (supported: docker-archive:, oci:, oci-archive:, dir:, or a path)",
+                            "unsupported image transport \"%.*s:\" (supported: docker-archive:, oci:, oci-archive:, dir:, docker://, or a path)",
                             n > 40 ? 40 : n, ref);
     }
     return autodetect(img, ref, err);

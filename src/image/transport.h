@@ -64,5 +64,11 @@ cg_status cg_docker_archive_open(cg_image *img, const char *path, const char *ta
 cg_status cg_oci_dir_open(cg_image *img, const char *dir, const char *tag, cg_error *err);
 cg_status cg_oci_archive_open(cg_image *img, const char *path, const char *tag, cg_error *err);
 cg_status cg_dirfs_open(cg_image *img, const char *dir, cg_error *err);
+/* docker://HOST/REPO[:TAG|@DIGEST] and bare HOST/REPO... (registry_transport.c). */
+cg_status cg_registry_image_open(cg_image *img, const char *ref, cg_error *err);
+/* For a registry image: the exact manifest and config bytes it was read from
+ * (valid until cg_image_close), so a push keeps the manifest digest. */
+cg_status cg_registry_image_raw(cg_image *img, const char **manifest, size_t *mlen, const char **media_type,
+                                const char **config, size_t *clen, cg_error *err);
 
 #endif

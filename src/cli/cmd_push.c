@@ -1,0 +1,289 @@
+/*
+ * cmd_push.c - `cgate push IMAGE REF`: copy an image from any transport to a
+ * registry, blobs first (each HEAD-checked, mounted or uploaded), the
+ * manifest by digest, then the tag.  With --require-decision the push only
+ * starts when a `cgate policy` decision passed for exactly this image.
+ * The library does the work (cgate/registry.h); this file parses options,
+ * checks the decision and prints.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgate/image.h"
+#include "cgate/registry.h"
+#include "cli/cli.h"
+#include "core/digest.h"
+#include "core/json.h"
+#include "core/readfile.h"
+
+static const char push_usage[] =
+    "usage: cgate push [OPTIONS] IMAGE REF\n"
+    "\n"
+    "Copy IMAGE to the registry reference REF (docker://HOST/REPO:TAG or\n"
+    "HOST/REPO:TAG): every blob is checked with HEAD first and only missing ones\n"
+    "are uploaded (or mounted from the source repository on the same registry);\n"
+    "the manifest is pushed by digest, and the tag is set last, so a tag never\n"
+    "names a half-pushed image.  Prints the manifest digest on stdout.\n"
+    "\n"
+    "IMAGE: docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH[:TAG],\n"
+    "docker://HOST/REPO[:TAG|@DIGEST], or a path (detected).\n"
+    "\n"
+    "Options:\n"
+    "      --require-decision FILE  push only if FILE (`cgate policy` output) has\n"
+    "                          \"pass\": true and names this image's digest\n"
+    "      --creds USER:PASS   registry credentials (else REGISTRY_AUTH_FILE,\n"
+    "                          then ~/.docker/config.json and its helpers)\n"
+    "      --authfile FILE     read credentials from this auth file\n"
+    "      --insecure          allow plain HTTP and unverified TLS for REF's host\n"
+    "                          (loopback hosts use plain HTTP anyway)\n"
+    "      --platform P        OS/ARCH[/VARIANT] of a multi-platform source\n"
+    "      --chunk-size N      upload blobs over N bytes in PATCH chunks (default 64M)\n"
+    "      --timeout SECONDS   cap on each token, manifest and HEAD request (default 60)\n"
+    "      --retries N         retries on 429, 5xx and connection faults (default 3)\n"
+    "  -q, --quiet             only the digest on stdout\n"
+    "  -h, --help              this help\n"
+    "\n"
+    "Exit codes: 0 pushed, 1 refused by --require-decision, 2 usage error,\n"
+    "3 bad input (image, decision file), 4 registry or network error, 5 internal.\n";
+
+/* The report a decision names (inputs[role=report]), checked against its sha256. */
+static cg_status decision_report_digests(const json_t *dec, const char *decpath, char ***out, size_t *n, cg_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    const json_t *ins = json_object_get(dec, "inputs");
+    for (size_t i = 0; i < json_array_size(ins); i++) {
+        const json_t *in = json_array_get(ins, i);
+        const char *role = cg_json_str(in, "role"), *path = cg_json_str(in, "path"), *sha = cg_json_str(in, "sha256");
+        if (!role || strcmp(role, "report") || !path || !sha)
+            continue;
+        cg_buf raw = CG_BUF_INIT;
+        cg_status s = cg_read_file(path, 256u << 20, "report", &raw, err);
+        if (s != CG_OK && path[0] != '/') {
+            /* relative to the decision file */
+            const char *sl = strrchr(decpath, '/');
+            if (sl) {
+                char alt[4096];
+                snprintf(alt, sizeof alt, "%.*s/%s", (int)(sl - decpath), decpath, path);
+                cg_buf_reset(&raw);
+                s = cg_read_file(alt, 256u << 20, "report", &raw, err);
+            }
+        }
+        if (s != CG_OK) {
+            cg_buf_free(&raw);
+            return cg_error_prefix(err, "%s: the report it was made from", decpath);
+        }
+        char got[CG_DIGEST_STR_LEN + 1];
+        cg_sha256_str(raw.data ? raw.data : "", raw.len, got);
+        const char *want = !strncmp(sha, "sha256:", 7) ? sha + 7 : sha;
+        if (strcmp(got + 7, want)) {
+            cg_buf_free(&raw);
+            return cg_error_set(err, CG_ERR_INPUT, "%s: report %s changed since the decision (sha256 %s, decision says %s)",
+                                decpath, path, got + 7, want);
+        }
+        json_t *rep = NULL;
+        s = cg_json_parse(raw.data, raw.len, path, &rep, err);
+        cg_buf_free(&raw);
+        if (s != CG_OK)
+            return s;
+        const json_t *md = json_object_get(rep, "Metadata");
+        const json_t *rd = json_object_get(md, "RepoDigests");
+        size_t cap = json_array_size(rd) + 2;
+        char **v = calloc(cap, sizeof *v);
+        if (!v) {
+            json_decref(rep);
+            return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        }
+        for (size_t k = 0; k < json_array_size(rd); k++) {
+            const char *e = json_string_value(json_array_get(rd, k));
+            const char *at = e ? strrchr(e, '@') : NULL;
+            if (at && cg_digest_valid(at + 1))
+                v[(*n)++] = strdup(at + 1);
+        }
+        const char *id = cg_json_str(md, "ImageID");
+        if (id && cg_digest_valid(id))
+            v[(*n)++] = strdup(id);
+        json_decref(rep);
+        *out = v;
+        return CG_OK;
+    }
+    return CG_OK;
+}
+
+/* 0 = allowed; 1 = refused (message printed); else an exit code for bad input. */
+static int check_decision(const char *path, const char *manifest_digest, const char *config_digest)
+{
+    cg_error err;
+    cg_error_clear(&err);
+    cg_buf raw = CG_BUF_INIT;
+    json_t *dec = NULL;
+    cg_status s = cg_read_file(path, 64u << 20, "decision", &raw, &err);
+    if (s == CG_OK)
+        s = cg_json_parse(raw.data, raw.len, path, &dec, &err);
+    cg_buf_free(&raw);
+    if (s == CG_OK && (!json_is_object(dec) || !json_is_boolean(json_object_get(dec, "pass"))))
+        s = cg_error_set(&err, CG_ERR_INPUT, "%s: not a cgate decision (no boolean \"pass\")", path);
+    if (s != CG_OK) {
+        json_decref(dec);
+        return cli_fail(&err);
+    }
+    if (!json_is_true(json_object_get(dec, "pass"))) {
+        const json_t *why = json_array_get(json_object_get(dec, "denyReasons"), 0);
+        fprintf(stderr, "cgate: push refused: %s says deny%s%s\n", path, json_is_string(why) ? ": " : "",
+                json_is_string(why) ? json_string_value(why) : "");
+        json_decref(dec);
+        return 1;
+    }
+    /* the digests the decision is about: an explicit member, else its report's */
+    char **ds = NULL;
+    size_t nd = 0;
+    const json_t *im = json_object_get(dec, "image");
+    const char *explicit_d[3] = {cg_json_str(dec, "imageDigest"), cg_json_str(im, "digest"), cg_json_str(im, "manifestDigest")};
+    int match = 0, named = 0;
+    for (size_t i = 0; i < 3; i++)
+        if (explicit_d[i] && cg_digest_valid(explicit_d[i])) {
+            named = 1;
+            match |= !strcmp(explicit_d[i], manifest_digest);
+        }
+    if (!named) {
+        s = decision_report_digests(dec, path, &ds, &nd, &err);
+        if (s != CG_OK) {
+            json_decref(dec);
+            return cli_fail(&err);
+        }
+        for (size_t i = 0; i < nd; i++) {
+            named = 1;
+            match |= !strcmp(ds[i], manifest_digest) || (config_digest && !strcmp(ds[i], config_digest));
+        }
+    }
+    int rc = 0;
+    if (!named) {
+        fprintf(stderr, "cgate: push refused: %s names no image digest (neither itself nor the report it lists under inputs)\n", path);
+        rc = 1;
+    } else if (!match) {
+        fprintf(stderr, "cgate: push refused: %s is a decision about another image (%s), not %s\n", path,
+                nd ? ds[0] : "another digest", manifest_digest);
+        rc = 1;
+    }
+    for (size_t i = 0; i < nd; i++)
+        free(ds[i]);
+    free(ds);
+    json_decref(dec);
+    return rc;
+}
+
+int cmd_push(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"require-decision", required_argument, NULL, 'D'},
+        {"creds", required_argument, NULL, 'C'},
+        {"authfile", required_argument, NULL, 'A'},
+        {"insecure", no_argument, NULL, 'I'},
+        {"platform", required_argument, NULL, 'P'},
+        {"chunk-size", required_argument, NULL, 'K'},
+        {"timeout", required_argument, NULL, 'T'},
+        {"retries", required_argument, NULL, 'R'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *decision = NULL;
+    cg_registry_opts ro;
+    memset(&ro, 0, sizeof ro);
+    cg_image_opts io;
+    memset(&io, 0, sizeof io);
+    int quiet = 0, c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
+        char *end;
+        long v;
+        switch (c) {
+        case 'D': decision = optarg; break;
+        case 'C':
+            if (!strchr(optarg, ':'))
+                return cli_usage_error("push", "--creds must be USER:PASSWORD");
+            ro.creds = optarg;
+            break;
+        case 'A': ro.auth_file = optarg; break;
+        case 'I': ro.insecure = 1; break;
+        case 'P': io.platform = optarg; break;
+        case 'K':
+            if (cli_parse_size(optarg, &ro.chunk_bytes) || ro.chunk_bytes < 1024)
+                return cli_usage_error("push", "--chunk-size: invalid size \"%s\" (at least 1K)", optarg);
+            break;
+        case 'T':
+            v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 3600)
+                return cli_usage_error("push", "--timeout: seconds from 1 to 3600, not \"%s\"", optarg);
+            ro.small_timeout_ms = v * 1000;
+            ro.low_speed_time_s = v;
+            break;
+        case 'R':
+            v = strtol(optarg, &end, 10);
+            if (*end || v < 0 || v > 10)
+                return cli_usage_error("push", "--retries: 0 to 10, not \"%s\"", optarg);
+            ro.max_retries = v ? (int)v : -1;
+            break;
+        case 'q': quiet = 1; break;
+        case 'h': fputs(push_usage, stdout); return 0;
+        case ':': return cli_usage_error("push", "option %s needs a value", argv[optind - 1]);
+        default: return cli_usage_error("push", "unknown option %s", argv[optind - 1]);
+        }
+    }
+    if (argc - optind != 2)
+        return cli_usage_error("push", "need IMAGE and REF (got %d argument%s)", argc - optind, argc - optind == 1 ? "" : "s");
+    const char *src = argv[optind], *dst = argv[optind + 1];
+    cg_error err;
+    cg_error_clear(&err);
+    cg_ref dest;
+    if (cg_ref_parse(dst, &dest, &err) != CG_OK)
+        return cli_fail(&err);
+    cg_image *img = NULL;
+    cg_registry *r = NULL;
+    cg_status st = cg_image_open(src, &io, &img, &err);
+    char digest[CG_REF_DIGEST_MAX] = "";
+    if (st == CG_OK)
+        st = cg_push_manifest_digest(img, digest, &err);
+    if (st != CG_OK) {
+        cg_image_close(img);
+        return cli_fail(&err);
+    }
+    if (dest.digest[0] && strcmp(dest.digest, digest)) {
+        cg_image_close(img);
+        return cli_usage_error("push", "%s names digest %s, but the image's manifest is %s", dst, dest.digest, digest);
+    }
+    if (decision) {
+        int rc = check_decision(decision, digest, cg_image_get_info(img)->config_digest);
+        if (rc) {
+            cg_image_close(img);
+            return rc;
+        }
+    }
+    st = cg_registry_new(&ro, &r, &err);
+    cg_push_result res;
+    memset(&res, 0, sizeof res);
+    cg_push_opts po = {NULL, NULL}; /* before_tag: where `--sign-key` will sign and attest */
+    if (st == CG_OK)
+        st = cg_registry_push_image(r, img, &dest, &po, &res, &err);
+    int rc = 0;
+    if (st != CG_OK) {
+        char rb[700];
+        if (!strstr(err.msg, dest.repository))
+            cg_error_prefix(&err, "push to %s", cg_ref_format(&dest, rb, sizeof rb));
+        rc = cli_fail(&err);
+    } else {
+        printf("%s\n", res.digest);
+        if (!quiet) {
+            char rb[700];
+            fprintf(stderr, "pushed %s@%s: %zu blobs (%zu uploaded, %zu already there, %zu mounted), %llu bytes sent\n",
+                    cg_ref_format(&dest, rb, sizeof rb), res.digest, res.blobs, res.uploaded, res.skipped, res.mounted,
+                    (unsigned long long)res.bytes_uploaded);
+        }
+    }
+    cg_registry_free(r);
+    cg_image_close(img);
+    return rc;
+}

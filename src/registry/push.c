@@ -1,0 +1,601 @@
+/*
+ * push.c - writing to a registry: blob uploads (POST a session, then one
+ * PUT, or PATCH chunks and a closing PUT: distribution 2.8 stores nothing
+ * for a single-request POST upload), cross-repository mounts, manifests,
+ * and the push of a whole image: blobs first (HEAD before each upload), the
+ * manifest by digest, the before-tag hook (signing), the tag last.  Bytes
+ * sent are hashed on the way so a source that does not match its digest
+ * is never committed under it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/json.h"
+#include "image/store.h"
+#include "image/transport.h"
+#include "registry/registry_internal.h"
+
+static void blob_what(const cg_ref *repo, const char *digest, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s/%s blob %s", repo->registry, repo->repository, digest);
+}
+
+/* POST an upload session (or a mount); *loc = the absolute upload URL. */
+static cg_status start_upload(cg_registry *r, const cg_ref *repo, const char *query, const char *scope,
+                              const char *what, long *status, cg_buf *loc, cg_error *err)
+{
+    cg_buf url = CG_BUF_INIT;
+    char suffix[CG_REF_REPO_MAX + 200];
+    snprintf(suffix, sizeof suffix, "blobs/uploads/%s", query ? query : "");
+    cg_status s = reg_url(r, repo->registry, repo->repository, suffix, &url, err);
+    reg_req q;
+    memset(&q, 0, sizeof q);
+    q.method = "POST";
+    q.url = url.data;
+    q.host = repo->registry;
+    q.scope = scope;
+    q.small = 1;
+    q.what = what;
+    reg_resp resp;
+    reg_resp_init(&resp);
+    if (s == CG_OK)
+        s = reg_do(r, &q, &resp, NULL, err);
+    if (s == CG_OK) {
+        *status = resp.status;
+        if (resp.status == 202) {
+            if (!resp.location[0])
+                s = cg_error_set(err, CG_ERR_NETWORK, "%s: upload session without a Location", what);
+            else
+                s = reg_resolve_location(url.data, resp.location, loc, err);
+        } else if (resp.status != 201) {
+            s = reg_status_error(&q, &resp, err);
+        }
+    }
+    reg_resp_free(&resp);
+    cg_buf_free(&url);
+    return s;
+}
+
+/* A PUT/PATCH/DELETE to an upload URL; returns the response (status checked by the caller). */
+static cg_status upload_req(cg_registry *r, const cg_ref *repo, const char *method, const char *url,
+                            const char *scope, const char *what, reg_req *tmpl, reg_resp *resp, cg_error *err)
+{
+    reg_req q = *tmpl;
+    q.method = method;
+    q.url = url;
+    q.scope = scope;
+    q.what = what;
+    char regurl[CG_REF_HOST_MAX + 16];
+    cg_buf base = CG_BUF_INIT;
+    cg_status s = reg_url(r, repo->registry, NULL, "", &base, err);
+    (void)regurl;
+    /* credentials only when the upload URL is on the registry itself */
+    q.host = s == CG_OK && reg_same_origin(base.data, url) ? repo->registry : NULL;
+    cg_buf_free(&base);
+    if (s == CG_OK)
+        s = reg_do(r, &q, resp, NULL, err);
+    return s;
+}
+
+static cg_status add_digest_param(cg_buf *url, const char *digest, cg_error *err)
+{
+    cg_status s = cg_buf_printf(url, "%cdigest=%s", strchr(url->data, '?') ? '&' : '?', digest);
+    if (s != CG_OK)
+        return cg_error_set(err, s, "out of memory");
+    /* "sha256:" needs no escaping in a query, but ':' is kept as the registry expects */
+    return CG_OK;
+}
+
+typedef struct chunk_src {
+    const cg_upload_source *src;
+    uint64_t left;
+} chunk_src;
+
+static ssize_t chunk_read(void *ud, void *buf, size_t n, cg_error *err)
+{
+    chunk_src *c = ud;
+    if (!c->left)
+        return 0;
+    if (n > c->left)
+        n = (size_t)c->left;
+    ssize_t k = c->src->read(c->src->ud, buf, n, err);
+    if (k > 0)
+        c->left -= (uint64_t)k;
+    return k;
+}
+
+static cg_status cancel_upload(cg_registry *r, const cg_ref *repo, const char *url, const char *scope)
+{
+    reg_req t;
+    memset(&t, 0, sizeof t);
+    t.small = 1;
+    reg_resp resp;
+    reg_resp_init(&resp);
+    cg_error e;
+    cg_status s = upload_req(r, repo, "DELETE", url, scope, "cancel upload", &t, &resp, &e);
+    reg_resp_free(&resp);
+    return s;
+}
+
+cg_status cg_registry_put_blob(cg_registry *r, const cg_ref *repo, const char *digest, uint64_t size,
+                               const cg_upload_source *src, cg_error *err)
+{
+    if (!cg_digest_valid(digest))
+        return cg_error_set(err, CG_ERR_USAGE, "invalid blob digest \"%.100s\"", digest ? digest : "(null)");
+    char what[600], scope[CG_REF_REPO_MAX + 40];
+    blob_what(repo, digest, what, sizeof what);
+    snprintf(scope, sizeof scope, "repository:%s:pull,push", repo->repository);
+    cg_buf loc = CG_BUF_INIT;
+    long st = 0;
+    cg_status s = start_upload(r, repo, NULL, scope, what, &st, &loc, err);
+    if (s == CG_OK && st != 202)
+        s = cg_error_set(err, CG_ERR_NETWORK, "%s: upload session answered HTTP %ld", what, st);
+    cg_sha256 h;
+    int hashing = 0;
+    if (s == CG_OK) {
+        s = cg_sha256_init(&h);
+        hashing = s == CG_OK;
+    }
+    reg_req t;
+    memset(&t, 0, sizeof t);
+    t.content_type = "application/octet-stream";
+    t.src_hash = &h;
+    reg_resp resp;
+    reg_resp_init(&resp);
+    if (s == CG_OK && size <= r->o.chunk_bytes) {
+        /* monolithic: one PUT with the bytes and the digest */
+        t.src = src;
+        t.src_len = size;
+        s = add_digest_param(&loc, digest, err);
+        if (s == CG_OK)
+            s = upload_req(r, repo, "PUT", loc.data, scope, what, &t, &resp, err);
+        if (s == CG_OK && resp.status != 201)
+            s = reg_status_error(&t, &resp, err), cg_error_prefix(err, "%s", what);
+    } else if (s == CG_OK) {
+        uint64_t off = 0;
+        while (s == CG_OK && off < size) {
+            uint64_t n = size - off < r->o.chunk_bytes ? size - off : r->o.chunk_bytes;
+            chunk_src cs = {src, n};
+            cg_upload_source sub = {chunk_read, NULL, &cs};
+            char range[64];
+            snprintf(range, sizeof range, "%llu-%llu", (unsigned long long)off, (unsigned long long)(off + n - 1));
+            reg_req c = t;
+            c.src = &sub;
+            c.src_len = n;
+            c.content_range = range;
+            reg_resp_free(&resp);
+            reg_resp_init(&resp);
+            s = upload_req(r, repo, "PATCH", loc.data, scope, what, &c, &resp, err);
+            if (s == CG_OK && resp.status != 202)
+                s = reg_status_error(&c, &resp, err);
+            if (s == CG_OK && resp.location[0]) {
+                cg_buf next = CG_BUF_INIT;
+                s = reg_resolve_location(loc.data, resp.location, &next, err);
+                if (s == CG_OK) {
+                    cg_buf_free(&loc);
+                    loc = next;
+                } else
+                    cg_buf_free(&next);
+            }
+            off += n;
+        }
+        char got[CG_DIGEST_STR_LEN + 1];
+        if (s == CG_OK) {
+            hashing = 0;
+            cg_sha256_final_str(&h, got);
+            if (strcmp(got, digest)) {
+                cancel_upload(r, repo, loc.data, scope);
+                s = cg_error_set(err, CG_ERR_INPUT, "%s: the source's bytes have digest %s; upload cancelled", what, got);
+            }
+        }
+        if (s == CG_OK)
+            s = add_digest_param(&loc, digest, err);
+        if (s == CG_OK) {
+            reg_req fin = t;
+            fin.src_hash = NULL;
+            reg_resp_free(&resp);
+            reg_resp_init(&resp);
+            s = upload_req(r, repo, "PUT", loc.data, scope, what, &fin, &resp, err);
+            if (s == CG_OK && resp.status != 201)
+                s = reg_status_error(&fin, &resp, err);
+        }
+    }
+    if (s == CG_OK && hashing) {
+        char got[CG_DIGEST_STR_LEN + 1];
+        hashing = 0;
+        cg_sha256_final_str(&h, got);
+        if (strcmp(got, digest))
+            s = cg_error_set(err, CG_ERR_INPUT, "%s: the source's bytes have digest %s", what, got);
+    }
+    if (hashing)
+        cg_sha256_dispose(&h);
+    if (s == CG_OK)
+        r->stats.blobs_uploaded++;
+    reg_resp_free(&resp);
+    cg_buf_free(&loc);
+    return s;
+}
+
+typedef struct mem_src {
+    const unsigned char *p;
+    size_t len, off;
+} mem_src;
+
+static ssize_t mem_read(void *ud, void *buf, size_t n, cg_error *err)
+{
+    (void)err;
+    mem_src *m = ud;
+    size_t k = m->len - m->off < n ? m->len - m->off : n;
+    memcpy(buf, m->p + m->off, k);
+    m->off += k;
+    return (ssize_t)k;
+}
+
+static cg_status mem_rewind(void *ud, cg_error *err)
+{
+    (void)err;
+    ((mem_src *)ud)->off = 0;
+    return CG_OK;
+}
+
+cg_status cg_registry_put_blob_buf(cg_registry *r, const cg_ref *repo, const char *digest, const void *data,
+                                   size_t len, cg_error *err)
+{
+    mem_src m = {data, len, 0};
+    cg_upload_source src = {mem_read, mem_rewind, &m};
+    return cg_registry_put_blob(r, repo, digest, len, &src, err);
+}
+
+cg_status cg_registry_mount_blob(cg_registry *r, const cg_ref *repo, const char *digest, const char *from_repo,
+                                 int *mounted, cg_error *err)
+{
+    *mounted = 0;
+    cg_ref from;
+    char probe[CG_REF_HOST_MAX + CG_REF_REPO_MAX + 8];
+    snprintf(probe, sizeof probe, "x.y/%.255s", from_repo ? from_repo : "");
+    if (!cg_digest_valid(digest) || !from_repo || cg_ref_parse(probe, &from, err) != CG_OK)
+        return cg_error_set(err, CG_ERR_USAGE, "mount: invalid digest or source repository");
+    char what[600], scope[2 * CG_REF_REPO_MAX + 64], query[CG_REF_REPO_MAX + 120];
+    blob_what(repo, digest, what, sizeof what);
+    snprintf(scope, sizeof scope, "repository:%s:pull,push repository:%s:pull", repo->repository, from_repo);
+    snprintf(query, sizeof query, "?mount=%s&from=%s", digest, from_repo);
+    cg_buf loc = CG_BUF_INIT;
+    long st = 0;
+    cg_status s = start_upload(r, repo, query, scope, what, &st, &loc, err);
+    if (s == CG_OK && st == 201) {
+        *mounted = 1;
+        r->stats.blobs_mounted++;
+    } else if (s == CG_OK && st == 202) {
+        cancel_upload(r, repo, loc.data, scope);
+    }
+    cg_buf_free(&loc);
+    return s;
+}
+
+cg_status cg_registry_push_blob(cg_registry *r, const cg_ref *repo, const char *digest, uint64_t size,
+                                const char *from_repo, const cg_upload_source *src, const char **what,
+                                cg_error *err)
+{
+    int64_t have;
+    cg_status s = cg_registry_head_blob(r, repo, digest, &have, err);
+    if (s != CG_OK)
+        return s;
+    if (have >= 0) {
+        r->stats.blobs_skipped++;
+        if (what)
+            *what = "exists";
+        return CG_OK;
+    }
+    if (from_repo && strcmp(from_repo, repo->repository)) {
+        int mounted = 0;
+        s = cg_registry_mount_blob(r, repo, digest, from_repo, &mounted, err);
+        if (s != CG_OK)
+            return s;
+        if (mounted) {
+            if (what)
+                *what = "mounted";
+            return CG_OK;
+        }
+    }
+    s = cg_registry_put_blob(r, repo, digest, size, src, err);
+    if (s == CG_OK && what)
+        *what = "uploaded";
+    return s;
+}
+
+cg_status cg_registry_put_manifest(cg_registry *r, const cg_ref *repo, const char *reference,
+                                   const char *media_type, const void *data, size_t len,
+                                   char digest_out[CG_REF_DIGEST_MAX], cg_error *err)
+{
+    char d[CG_DIGEST_STR_LEN + 1];
+    if (cg_sha256_str(data, len, d) != CG_OK)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    if (digest_out)
+        snprintf(digest_out, CG_REF_DIGEST_MAX, "%s", d);
+    if (!media_type || !*media_type || strlen(media_type) > 120 || strpbrk(media_type, "\r\n"))
+        return cg_error_set(err, CG_ERR_USAGE, "put manifest: invalid media type");
+    if (len > r->o.max_manifest_bytes)
+        return cg_error_set(err, CG_ERR_LIMIT, "manifest of %zu bytes is over the %llu-byte cap", len,
+                            (unsigned long long)r->o.max_manifest_bytes);
+    if (cg_digest_valid(reference) && strcmp(reference, d))
+        return cg_error_set(err, CG_ERR_USAGE, "put manifest: reference %s is not the manifest's digest %s", reference, d);
+    cg_buf url = CG_BUF_INIT;
+    char what[600], scope[CG_REF_REPO_MAX + 40], suffix[CG_REF_TAG_MAX + 32];
+    snprintf(what, sizeof what, "%s/%s%s%s manifest", repo->registry, repo->repository,
+             cg_digest_valid(reference) ? "@" : ":", reference ? reference : "");
+    snprintf(scope, sizeof scope, "repository:%s:pull,push", repo->repository);
+    cg_ref probe;
+    char pr[CG_REF_TAG_MAX + 16];
+    snprintf(pr, sizeof pr, "x.y/z:%.128s", reference ? reference : "");
+    if (!reference || (!cg_digest_valid(reference) && (cg_ref_parse(pr, &probe, err) != CG_OK || strcmp(probe.tag, reference))))
+        return cg_error_set(err, CG_ERR_USAGE, "put manifest: invalid tag or digest \"%.100s\"", reference ? reference : "");
+    snprintf(suffix, sizeof suffix, "manifests/%s", reference);
+    cg_status s = reg_url(r, repo->registry, repo->repository, suffix, &url, err);
+    reg_req q;
+    memset(&q, 0, sizeof q);
+    q.method = "PUT";
+    q.url = url.data;
+    q.host = repo->registry;
+    q.scope = scope;
+    q.content_type = media_type;
+    q.body = data;
+    q.body_len = len;
+    q.small = 1;
+    q.what = what;
+    reg_resp resp;
+    reg_resp_init(&resp);
+    if (s == CG_OK)
+        s = reg_do(r, &q, &resp, NULL, err);
+    if (s == CG_OK && resp.status != 201 && resp.status != 200)
+        s = reg_status_error(&q, &resp, err);
+    if (s == CG_OK && resp.docker_digest[0] && strcmp(resp.docker_digest, d))
+        s = cg_error_set(err, CG_ERR_NETWORK, "%s: the registry stored it as %s, not %s", what, resp.docker_digest, d);
+    reg_resp_free(&resp);
+    cg_buf_free(&url);
+    return s;
+}
+
+/* ---- pushing a cg_image ---- */
+
+typedef struct push_src {
+    cg_buf manifest;
+    char media_type[128];
+    cg_buf config;
+    const char **layer_digest; /* per layer: the blob digest to push */
+} push_src;
+
+/* "oci:DIR[:TAG]" / "docker-archive:PATH[:...]" / PATH -> the file or directory. */
+static const char *source_path(cg_image *img)
+{
+    const char *ref = img->info.ref;
+    static const char *const pfx[] = {"docker-archive:", "oci-archive:", "oci:"};
+    for (size_t i = 0; i < 3; i++)
+        if (!strncmp(ref, pfx[i], strlen(pfx[i]))) {
+            ref += strlen(pfx[i]);
+            break;
+        }
+    struct stat sb;
+    if (stat(ref, &sb) == 0)
+        return ref;
+    for (const char *c = strchr(ref, ':'); c; c = strchr(c + 1, ':')) {
+        char *pre = cg_arena_strndup(&img->arena, ref, (size_t)(c - ref));
+        if (pre && stat(pre, &sb) == 0)
+            return pre;
+    }
+    return ref;
+}
+
+static cg_status read_verified(cg_store *st, const char *rel, const char *digest, uint64_t max, cg_buf *out,
+                               const char *what, cg_error *err)
+{
+    cg_buf_reset(out);
+    cg_status s = cg_store_read(st, rel, max, out, err);
+    char got[CG_DIGEST_STR_LEN + 1];
+    if (s == CG_OK)
+        s = cg_sha256_str(out->data ? out->data : "", out->len, got);
+    if (s == CG_OK && strcmp(got, digest))
+        s = cg_error_set(err, CG_ERR_INPUT, "%s %s: content has digest %s", what, digest, got);
+    return s;
+}
+
+/* A Docker v2 manifest for a docker-archive that has none. */
+static cg_status build_manifest(cg_image *img, push_src *ps, cg_error *err)
+{
+    cg_buf *m = &ps->manifest;
+    cg_buf_reset(m);
+    cg_status s = cg_buf_printf(m,
+                                "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":{\"mediaType\":"
+                                "\"application/vnd.docker.container.image.v1+json\",\"size\":%zu,\"digest\":\"%s\"},\"layers\":[",
+                                CG_MT_DOCKER_MANIFEST, ps->config.len, img->info.config_digest);
+    for (size_t i = 0; i < img->info.n_layers && s == CG_OK; i++) {
+        const cg_layer_info *l = &img->info.layers[i];
+        const char *mt = l->media_type;
+        if (!mt || !strncmp(mt, "application/vnd.oci.", 20))
+            mt = l->digest && l->media_type && strstr(l->media_type, "gzip") ? "application/vnd.docker.image.rootfs.diff.tar.gzip"
+                 : l->media_type && strstr(l->media_type, "zstd") ? l->media_type
+                                                                   : "application/vnd.docker.image.rootfs.diff.tar";
+        s = cg_buf_printf(m, "%s{\"mediaType\":\"%s\",\"size\":%lld,\"digest\":\"%s\"}", i ? "," : "", mt,
+                          (long long)l->size, ps->layer_digest[i]);
+    }
+    if (s == CG_OK)
+        s = cg_buf_puts(m, "]}");
+    snprintf(ps->media_type, sizeof ps->media_type, "%s", CG_MT_DOCKER_MANIFEST);
+    return s == CG_OK ? CG_OK : cg_error_set(err, s, "out of memory");
+}
+
+static cg_status load_source(cg_image *img, push_src *ps, cg_error *err)
+{
+    const cg_image_info *in = &img->info;
+    const char *tp = in->transport ? in->transport : "";
+    if (!strcmp(tp, "dir"))
+        return cg_error_set(err, CG_ERR_USAGE,
+                            "a dir: image is a root filesystem, not layers: build an image (oci:, docker-archive:) to push");
+    ps->layer_digest = cg_arena_calloc(&img->arena, in->n_layers + 1, sizeof *ps->layer_digest);
+    if (!ps->layer_digest)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < in->n_layers; i++) {
+        ps->layer_digest[i] = in->layers[i].digest ? in->layers[i].digest : in->layers[i].diff_id;
+        if (!ps->layer_digest[i] || in->layers[i].size < 0)
+            return cg_error_set(err, CG_ERR_INPUT, "layer %zu: no digest or size to push it under", i);
+    }
+    if (!strcmp(tp, "docker")) {
+        const char *man, *mt, *cfg;
+        size_t ml, cl;
+        cg_status s = cg_registry_image_raw(img, &man, &ml, &mt, &cfg, &cl, err);
+        if (s == CG_OK && (cg_buf_append(&ps->manifest, man, ml) || cg_buf_append(&ps->config, cfg, cl)))
+            s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        snprintf(ps->media_type, sizeof ps->media_type, "%s", mt);
+        return s;
+    }
+    if (strcmp(tp, "oci") && strcmp(tp, "oci-archive") && strcmp(tp, "docker-archive"))
+        return cg_error_set(err, CG_ERR_USAGE, "cannot push from the %s transport", tp);
+    cg_store st;
+    memset(&st, 0, sizeof st);
+    st.dirfd = -1;
+    st.tar.fd = -1;
+    const char *path = source_path(img);
+    cg_status s = !strcmp(tp, "oci") ? cg_store_open_dir(&st, path, err) : cg_store_open_tar(&st, path, &img->arena, err);
+    uint64_t max = img->opts.max_json_bytes;
+    if (s == CG_OK) {
+        const char *rel = cg_store_blob_path(&img->arena, in->config_digest);
+        if (!strcmp(tp, "docker-archive") && (!rel || !cg_store_exists(&st, rel)))
+            rel = cg_arena_sprintf(&img->arena, "%s.json", in->config_digest + 7);
+        s = rel ? read_verified(&st, rel, in->config_digest, max, &ps->config, "config", err)
+                : cg_error_set(err, CG_ERR_INPUT, "no config digest");
+    }
+    if (s == CG_OK && in->manifest_digest) {
+        const char *rel = cg_store_blob_path(&img->arena, in->manifest_digest);
+        s = read_verified(&st, rel, in->manifest_digest, max, &ps->manifest, "manifest", err);
+        json_t *doc = NULL;
+        if (s == CG_OK)
+            s = cg_json_parse(ps->manifest.data, ps->manifest.len, "manifest", &doc, err);
+        if (s == CG_OK) {
+            const char *mt = cg_json_str(doc, "mediaType");
+            const char *cmt = cg_json_str(json_object_get(doc, "config"), "mediaType");
+            if (!mt)
+                mt = cmt && !strcmp(cmt, "application/vnd.docker.container.image.v1+json") ? CG_MT_DOCKER_MANIFEST
+                                                                                           : CG_MT_OCI_MANIFEST;
+            snprintf(ps->media_type, sizeof ps->media_type, "%s", mt);
+        }
+        json_decref(doc);
+    } else if (s == CG_OK) {
+        s = build_manifest(img, ps, err);
+    }
+    cg_store_close(&st);
+    return s;
+}
+
+cg_status cg_push_manifest_digest(cg_image *img, char digest[CG_REF_DIGEST_MAX], cg_error *err)
+{
+    push_src ps;
+    memset(&ps, 0, sizeof ps);
+    cg_status s = load_source(img, &ps, err);
+    if (s == CG_OK)
+        s = cg_sha256_str(ps.manifest.data, ps.manifest.len, digest);
+    cg_buf_free(&ps.manifest);
+    cg_buf_free(&ps.config);
+    return s;
+}
+
+typedef struct layer_src {
+    cg_image *img;
+    size_t i;
+    cg_blob blob;
+    int open;
+} layer_src;
+
+static ssize_t layer_read(void *ud, void *buf, size_t n, cg_error *err)
+{
+    layer_src *l = ud;
+    return l->blob.read(&l->blob, buf, n, err);
+}
+
+static cg_status layer_rewind(void *ud, cg_error *err)
+{
+    layer_src *l = ud;
+    if (l->open)
+        l->blob.close(&l->blob);
+    l->open = 0;
+    cg_status s = l->img->tp->open_layer(l->img, l->i, &l->blob, err);
+    l->open = s == CG_OK;
+    return s;
+}
+
+cg_status cg_registry_push_image(cg_registry *r, cg_image *img, const cg_ref *dest, const cg_push_opts *opts,
+                                 cg_push_result *res, cg_error *err)
+{
+    memset(res, 0, sizeof *res);
+    push_src ps;
+    memset(&ps, 0, sizeof ps);
+    cg_status s = load_source(img, &ps, err);
+    const cg_image_info *in = &img->info;
+    const char *from = NULL;
+    /* a docker:// source on the same registry: offer the registry a mount */
+    if (s == CG_OK && !strcmp(in->transport, "docker")) {
+        cg_ref src;
+        cg_error e;
+        if (cg_ref_parse(in->ref, &src, &e) == CG_OK && !strcmp(src.registry, dest->registry))
+            from = cg_arena_strdup(&img->arena, src.repository);
+    }
+    uint64_t up0 = r->stats.bytes_uploaded;
+    const char *what = NULL;
+    if (s == CG_OK) {
+        mem_src m = {(const unsigned char *)ps.config.data, ps.config.len, 0};
+        cg_upload_source src = {mem_read, mem_rewind, &m};
+        s = cg_registry_push_blob(r, dest, in->config_digest, ps.config.len, from, &src, &what, err);
+        if (s == CG_OK) {
+            res->blobs++;
+            res->uploaded += !strcmp(what, "uploaded");
+            res->skipped += !strcmp(what, "exists");
+            res->mounted += !strcmp(what, "mounted");
+        }
+    }
+    for (size_t i = 0; s == CG_OK && i < in->n_layers; i++) {
+        layer_src ls = {img, i, {0}, 0};
+        cg_upload_source src = {layer_read, layer_rewind, &ls};
+        int64_t have;
+        s = cg_registry_head_blob(r, dest, ps.layer_digest[i], &have, err);
+        if (s == CG_OK && have >= 0) {
+            r->stats.blobs_skipped++;
+            what = "exists";
+        } else if (s == CG_OK) {
+            s = layer_rewind(&ls, err);
+            if (s == CG_OK) {
+                /* HEAD already done: mount or upload */
+                int mounted = 0;
+                if (from)
+                    s = cg_registry_mount_blob(r, dest, ps.layer_digest[i], from, &mounted, err);
+                if (s == CG_OK && !mounted)
+                    s = cg_registry_put_blob(r, dest, ps.layer_digest[i], (uint64_t)in->layers[i].size, &src, err);
+                what = mounted ? "mounted" : "uploaded";
+            }
+            if (ls.open)
+                ls.blob.close(&ls.blob);
+        }
+        if (s == CG_OK) {
+            res->blobs++;
+            res->uploaded += !strcmp(what, "uploaded");
+            res->skipped += !strcmp(what, "exists");
+            res->mounted += !strcmp(what, "mounted");
+        } else {
+            cg_error_prefix(err, "layer %zu", i);
+        }
+    }
+    res->bytes_uploaded = r->stats.bytes_uploaded - up0;
+    if (s == CG_OK && cg_sha256_str(ps.manifest.data, ps.manifest.len, res->digest) != CG_OK)
+        s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    if (s == CG_OK) {
+        /* by digest first: a tag is only ever set on a complete image */
+        s = cg_registry_put_manifest(r, dest, res->digest, ps.media_type, ps.manifest.data, ps.manifest.len, NULL, err);
+        snprintf(res->media_type, sizeof res->media_type, "%s", ps.media_type);
+    }
+    if (s == CG_OK && opts && opts->before_tag)
+        s = opts->before_tag(opts->hook_ud, r, dest, res->digest, err);
+    if (s == CG_OK && dest->tag[0])
+        s = cg_registry_put_manifest(r, dest, dest->tag, ps.media_type, ps.manifest.data, ps.manifest.len, NULL, err);
+    cg_buf_free(&ps.manifest);
+    cg_buf_free(&ps.config);
+    return s;
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# test_registry_hostile.sh - a registry that misbehaves (tests/tools/fake_registry.py
+# on 127.0.0.1): a 401 loop, a token endpoint that hangs, a 1 GiB manifest, an
+# endless chunked manifest, an endless chunked blob, a blob whose bytes differ from
+# its digest, a redirect to a non-loopback address, and 503s that clear (retried).
+# Each fault is one "cgate: ..." line naming what failed, exit 4, quickly and in
+# bounded memory; nothing is tagged (the fake registry stores nothing, and cgate
+# never reaches the tag step).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/registry_lib.sh"
+cg_setup registry_hostile
+command -v curl >/dev/null || cg_skip "curl is not installed"
+export HOME="$T/home"
+unset REGISTRY_AUTH_FILE DOCKER_CONFIG
+mkdir -p "$HOME"
+CG_VMEM_KB=${CG_VMEM_KB:-524288}
+
+# pull MODE WANT_RC MUST_CONTAIN... : cgate sbom docker://fake/bad/img:1
+pull() {
+  local mode=$1 want=$2
+  shift 2
+  fake_start "$mode" "$mode"
+  CG_TIMEOUT=60 cg_run "$T/$mode.out" "$T/$mode.err" sbom -q "docker://$REG/bad/img:1"
+  cg_expect_rc "$want" "$mode" "$T/$mode.err" || return
+  [ "$want" = 0 ] && return
+  cg_expect_one_error "$T/$mode.err" "$mode" "$@"
+  [ "$CG_LAST_MS" -lt 20000 ] && cg_ok || cg_fail "$mode took ${CG_LAST_MS} ms"
+}
+
+pull ok 0
+pull retry 0
+pull loop401 4 "401" "after authenticating"
+pull bigmanifest 4 "manifest" "over the 4194304-byte cap"
+pull endless 4 "manifest" "over the 4194304-byte cap"
+pull endlessblob 4 "blob" "more than the 169 bytes the manifest says"
+pull baddigest 4 "blob" "content has digest"
+pull redirect 4 "192.0.2.1" "not a loopback host"
+
+# push into a 401 loop: exit 4, nothing tagged
+mkimage_spec="$T/spec.json"
+printf '{"layers":[{"compression":"gzip","entries":[{"path":"etc/hostname","content":"x\\n"}]}]}\n' >"$mkimage_spec"
+mkimage "$mkimage_spec" oci "$T/img.oci"
+fake_start push401 loop401
+cg_run "$T/p1.out" "$T/p1.err" push "oci:$T/img.oci" "$REG/bad/img:new"
+cg_expect_rc 4 "push into a 401 loop" "$T/p1.err" && cg_expect_one_error "$T/p1.err" "push 401 loop" "401"
+[ -s "$T/p1.out" ] && cg_fail "push into a 401 loop printed a digest" || cg_ok
+
+# a token endpoint that hangs: --timeout bounds it
+fake_start hang hangtoken --hang 60
+cg_run "$T/p2.out" "$T/p2.err" push --timeout 2 "oci:$T/img.oci" "$REG/bad/img:new"
+cg_expect_rc 4 "token endpoint that hangs" "$T/p2.err" && cg_expect_one_error "$T/p2.err" "hang" "token" "timed out"
+[ "$CG_LAST_MS" -lt 15000 ] && cg_ok || cg_fail "a hanging token endpoint took ${CG_LAST_MS} ms with --timeout 2"
+
+cg_finish

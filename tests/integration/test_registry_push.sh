@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# test_registry_push.sh - cgate push and the docker:// transport against Debian's
+# docker-registry on 127.0.0.1 (no auth):
+# - a two-layer Debian image (gzip + zstd layers) from every transport cgate
+#   writes or reads (oci:, oci-archive:, docker-archive: classic and OCI-style)
+#   is pushed; skopeo sees the manifest digest cgate printed, and for the OCI
+#   layouts that digest is the source's own manifest digest;
+# - `cgate sbom docker://...` of each pushed image gives the same package set as
+#   the source, and every blob pulled back hashes to its digest (skopeo copy to a
+#   fresh OCI layout, compared blob by blob with the source);
+# - a second push uploads nothing; a registry-to-registry push mounts every blob;
+# - chunked (PATCH) uploads give the same digest;
+# - --require-decision: a denied decision and a passing decision for another
+#   image are refused (exit 1) before anything is pushed, and the tag does not
+#   exist afterwards; a passing decision for this image pushes.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/registry_lib.sh"
+cg_setup registry_push
+reg_need
+command -v skopeo >/dev/null || cg_skip "skopeo is not installed"
+reg_start plain plain
+
+mkdir -p "$T/src"
+printf 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n' >"$T/src/os-release"
+cat >"$T/src/status" <<'ST'
+Package: base-files
+Status: install ok installed
+Architecture: amd64
+Version: 12.4+deb12u5
+
+Package: bash
+Status: install ok installed
+Architecture: amd64
+Source: bash (5.2.15-2)
+Version: 5.2.15-2+b2
+
+ST
+cat >"$T/spec.json" <<SPEC
+{"repo": "lab/app", "tag": "1.0",
+ "layers": [
+  {"compression": "gzip", "entries": [
+    {"path": "etc/os-release", "content_file": "$T/src/os-release"},
+    {"path": "var/lib/dpkg/status", "content_file": "$T/src/status"}]},
+  {"compression": "zstd", "entries": [
+    {"path": "opt/app/data.bin", "repeat": "cgate-registry-test ", "size": 300000}]}
+ ]}
+SPEC
+mkimage "$T/spec.json" all "$T/img" --info "$T/info.json"
+OCI_DIGEST=$(jq -r '.oci.images[0].manifest.digest' "$T/info.json")
+
+cg_sbom "$T/want.cdx" "$T/err" -q "oci:$T/img/image.oci"
+cg_expect_rc 0 "sbom of the source" "$T/err"
+cg_pkgs "$T/want.cdx" >"$T/want.pkgs"
+[ -s "$T/want.pkgs" ] || cg_fail "source image has no packages"
+
+n=0
+for src in "oci:$T/img/image.oci" "oci-archive:$T/img/image.oci.tar" "docker-archive:$T/img/image.docker.tar" \
+           "docker-archive:$T/img/image.docker-oci.tar"; do
+  n=$((n + 1))
+  repo="t/src$n"
+  cg_run "$T/push$n.out" "$T/push$n.err" push "$src" "docker://$REG/$repo:v1"
+  cg_expect_rc 0 "push $src" "$T/push$n.err" || continue
+  d=$(cat "$T/push$n.out")
+  [[ "$d" =~ ^sha256:[0-9a-f]{64}$ ]] && cg_ok || cg_fail "push $src printed '$d', not a digest"
+  cg_expect_eq "$d" "$(reg_manifest_digest "$REG/$repo:v1")" "skopeo sees the digest cgate printed ($src)"
+  case "$src" in oci*) [ -n "$OCI_DIGEST" ] && cg_expect_eq "$OCI_DIGEST" "$d" "push keeps the OCI manifest digest ($src)" ;; esac
+  grep -q '(.* uploaded, 0 already there' "$T/push$n.err" && cg_ok || cg_fail "first push of $src should upload: $(cat "$T/push$n.err")"
+  # pull back through cgate
+  cg_sbom "$T/got$n.cdx" "$T/sbom$n.err" -q "docker://$REG/$repo:v1"
+  cg_expect_rc 0 "sbom docker://$REG/$repo:v1" "$T/sbom$n.err" && cg_expect_pkgs "$T/got$n.cdx" "$T/want.pkgs" "pulled $src"
+  # bare HOST/REPO:TAG and @digest forms
+  cg_sbom "$T/gotd$n.cdx" "$T/sbomd$n.err" -q "$REG/$repo@$d"
+  cg_expect_rc 0 "sbom $REG/$repo@digest" "$T/sbomd$n.err" && cg_expect_pkgs "$T/gotd$n.cdx" "$T/want.pkgs" "pulled by digest $src"
+  # the second push uploads nothing
+  cg_run "$T/again$n.out" "$T/again$n.err" push "$src" "docker://$REG/$repo:v1"
+  cg_expect_rc 0 "second push $src" "$T/again$n.err"
+  grep -q ' (0 uploaded, [0-9]* already there, 0 mounted), 0 bytes sent' "$T/again$n.err" && cg_ok ||
+    cg_fail "second push of $src should skip every blob: $(cat "$T/again$n.err")"
+  cg_expect_eq "$d" "$(cat "$T/again$n.out")" "second push, same digest ($src)"
+done
+
+# every blob of a pushed image, pulled by skopeo, hashes to its digest and equals the source's
+rm -rf "$T/back"
+skopeo copy -q --src-tls-verify=false "docker://$REG/t/src1:v1" "oci:$T/back:x" >/dev/null 2>"$T/skopeo.err" ||
+  cg_fail "skopeo copy back failed: $(head -c 300 "$T/skopeo.err")"
+for b in "$T"/img/image.oci/blobs/sha256/*; do
+  h=$(basename "$b")
+  if [ -f "$T/back/blobs/sha256/$h" ] && [ "$(sha256sum <"$T/back/blobs/sha256/$h" | cut -d' ' -f1)" = "$h" ]; then cg_ok
+  else cg_fail "blob $h did not come back intact"; fi
+done
+
+# registry to registry on the same host: every blob is mounted
+cg_run "$T/mount.out" "$T/mount.err" push "docker://$REG/t/src1:v1" "$REG/t/copy:v2"
+cg_expect_rc 0 "push docker:// -> docker://" "$T/mount.err"
+grep -q '(0 uploaded, 0 already there, 3 mounted)' "$T/mount.err" && cg_ok || cg_fail "registry copy should mount 3 blobs: $(cat "$T/mount.err")"
+cg_expect_eq "$(cat "$T/push1.out")" "$(cat "$T/mount.out")" "registry copy keeps the digest"
+
+# chunked uploads (PATCH ... PUT) of the same image to a new repository
+cg_run "$T/chunk.out" "$T/chunk.err" push --chunk-size 64K "oci:$T/img/image.oci" "$REG/t/chunked:v1"
+cg_expect_rc 0 "chunked push" "$T/chunk.err"
+cg_expect_eq "$(cat "$T/push1.out")" "$(reg_manifest_digest "$REG/t/chunked:v1")" "chunked push digest"
+cg_sbom "$T/chunk.cdx" "$T/chunks.err" -q "docker://$REG/t/chunked:v1"
+cg_expect_rc 0 "sbom of the chunked push" "$T/chunks.err" && cg_expect_pkgs "$T/chunk.cdx" "$T/want.pkgs" "chunked push"
+
+# a multi-platform index in the registry (copied with skopeo --all): --platform picks
+plat() { # ARCH PKG -> one platform's spec
+  printf '{"os":"linux","architecture":"%s","layers":[{"compression":"gzip","entries":[{"path":"etc/os-release","content_file":"%s"},{"path":"var/lib/dpkg/status","content":"Package: %s\\nStatus: install ok installed\\nArchitecture: %s\\nVersion: 1.0-1\\n\\n"}]}]}' \
+    "$1" "$T/src/os-release" "$2" "$1"
+}
+printf '{"index_style":"nested","platforms":[%s,%s]}\n' "$(plat amd64 only-amd64)" "$(plat arm64 only-arm64)" >"$T/multi.json"
+mkimage "$T/multi.json" oci "$T/multi.oci"
+if skopeo copy -q --all --dest-tls-verify=false "oci:$T/multi.oci" "docker://$REG/t/multi:1" >/dev/null 2>"$T/multi.err"; then
+  for pa in amd64 arm64; do
+    cg_sbom "$T/multi-$pa.cdx" "$T/multi-$pa.err" -q --platform "linux/$pa" "docker://$REG/t/multi:1"
+    cg_expect_rc 0 "sbom --platform linux/$pa of a registry index" "$T/multi-$pa.err" &&
+      cg_expect_eq "only-$pa 1.0-1" "$(cg_pkgs "$T/multi-$pa.cdx")" "registry index, linux/$pa"
+  done
+  cg_sbom "$T/multi-x.cdx" "$T/multi-x.err" -q --platform linux/s390x "docker://$REG/t/multi:1"
+  cg_expect_rc 3 "registry index without the platform" "$T/multi-x.err" && cg_expect_one_error "$T/multi-x.err" "no platform" "no image for platform linux/s390x"
+else
+  cg_fail "skopeo copy --all of a multi-platform layout failed: $(head -c 300 "$T/multi.err")"
+fi
+
+# --require-decision
+D=$(cat "$T/push1.out")
+cat >"$T/report.json" <<REP
+{"SchemaVersion": 2, "ArtifactName": "lab/app:1.0", "ArtifactType": "container_image",
+ "Metadata": {"ImageID": "sha256:$(printf x | sha256sum | cut -d' ' -f1)", "RepoDigests": ["lab/app@$D"]}, "Results": []}
+REP
+cat >"$T/other-report.json" <<REP
+{"SchemaVersion": 2, "ArtifactName": "other:1", "ArtifactType": "container_image",
+ "Metadata": {"ImageID": "sha256:$(printf y | sha256sum | cut -d' ' -f1)", "RepoDigests": ["other@sha256:$(printf z | sha256sum | cut -d' ' -f1)"]}, "Results": []}
+REP
+decision() { # decision PASS REPORT > file (the members cgate push reads, as cgate policy writes them)
+  printf '{"apiVersion":"cgate/v1","kind":"Decision","pass":%s,"denyReasons":[%s],"inputs":[{"role":"report","path":"%s","sha256":"%s"}]}\n' \
+    "$1" "$([ "$1" = true ] || echo '"1 findings blocked"')" "$2" "$(sha256sum <"$2" | cut -d' ' -f1)"
+}
+decision false "$T/report.json" >"$T/deny.json"
+decision true "$T/other-report.json" >"$T/other.json"
+decision true "$T/report.json" >"$T/pass.json"
+cg_run "$T/d1.out" "$T/d1.err" push --require-decision "$T/deny.json" "oci:$T/img/image.oci" "$REG/t/gated:v1"
+cg_expect_rc 1 "push with a denied decision" "$T/d1.err" && cg_expect_one_error "$T/d1.err" "denied decision" "refused" "deny"
+cg_expect_eq 404 "$(reg_tag_status "$REG" t/gated v1)" "no tag after a denied decision"
+cg_expect_eq 404 "$(reg_tag_status "$REG" t/gated "$D")" "nothing pushed after a denied decision"
+cg_run "$T/d2.out" "$T/d2.err" push --require-decision "$T/other.json" "oci:$T/img/image.oci" "$REG/t/gated:v1"
+cg_expect_rc 1 "push with a decision for another image" "$T/d2.err" && cg_expect_one_error "$T/d2.err" "other digest" "another image"
+cg_expect_eq 404 "$(reg_tag_status "$REG" t/gated v1)" "no tag after a decision for another image"
+# a decision whose report changed since is bad input
+cp "$T/report.json" "$T/report.bak"; echo ' ' >>"$T/report.json"
+cg_run "$T/d3.out" "$T/d3.err" push --require-decision "$T/pass.json" "oci:$T/img/image.oci" "$REG/t/gated:v1"
+cg_expect_rc 3 "push with a decision whose report changed" "$T/d3.err" && cg_expect_one_error "$T/d3.err" "changed report" "changed since the decision"
+cp "$T/report.bak" "$T/report.json"
+cg_run "$T/d4.out" "$T/d4.err" push --require-decision "$T/pass.json" "oci:$T/img/image.oci" "$REG/t/gated:v1"
+cg_expect_rc 0 "push with a passing decision for this image" "$T/d4.err"
+cg_expect_eq "$D" "$(reg_manifest_digest "$REG/t/gated:v1")" "gated push tagged"
+
+# a dir: image cannot be pushed (usage), a bad reference is a usage error
+cg_run "$T/u1.out" "$T/u1.err" push "dir:$T/img/image.rootfs" "$REG/t/dir:v1"
+cg_expect_rc 2 "push of dir:" "$T/u1.err" && cg_expect_one_error "$T/u1.err" "dir push" "root filesystem"
+cg_run "$T/u2.out" "$T/u2.err" push "oci:$T/img/image.oci" "$REG/T/Upper:v1"
+cg_expect_rc 2 "push to an invalid reference" "$T/u2.err" && cg_expect_one_error "$T/u2.err" "bad ref" "invalid image reference"
+cg_finish
