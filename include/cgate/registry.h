@@ -26,6 +26,7 @@
 
 #include "cgate/buf.h"
 #include "cgate/error.h"
+#include "cgate/mediatype.h"
 #include "cgate/image.h"
 
 #ifdef __cplusplus
@@ -110,10 +111,6 @@ const cg_registry_stats *cg_registry_get_stats(const cg_registry *r);
 
 /* ---- manifests -------------------------------------------------------- */
 
-#define CG_MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
-#define CG_MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
-#define CG_MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
-#define CG_MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
 
 typedef struct cg_manifest {
     int found;                        /* 0 only with CG_REG_MISSING_OK and a 404 */

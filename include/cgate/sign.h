@@ -20,6 +20,7 @@
 
 #include "cgate/buf.h"
 #include "cgate/error.h"
+#include "cgate/mediatype.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -95,8 +96,6 @@ typedef cg_status (*cg_blob_fetch_fn)(void *ud, const char *digest, size_t max, 
 #define CG_COSIGN_MAX_MANIFEST (4u * 1024u * 1024u)
 #define CG_ATTEST_MAX_ENVELOPE (64u * 1024u * 1024u) /* an SBOM can be large */
 
-#define CG_MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
-#define CG_MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
 #define CG_MT_COSIGN_SIMPLESIGNING "application/vnd.dev.cosign.simplesigning.v1+json"
 #define CG_MT_DSSE_ENVELOPE "application/vnd.dsse.envelope.v1+json"
 #define CG_COSIGN_SIG_ANNOTATION "dev.cosignproject.cosign/signature"

@@ -9,15 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgate/mediatype.h"
 #include "core/digest.h"
 #include "core/json.h"
 #include "image/image_internal.h"
 #include "image/store.h"
 
-#define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
-#define MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
-#define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
-#define MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
 #define MAX_INDEX_DEPTH 4
 #define MAX_LAYERS 1000
 
@@ -50,7 +47,7 @@ cg_status cg_read_verified_blob(cg_image *img, cg_store *st, const char *digest,
 
 static int is_index_type(const char *mt)
 {
-    return mt && (!strcmp(mt, MT_OCI_INDEX) || !strcmp(mt, MT_DOCKER_LIST));
+    return mt && (!strcmp(mt, CG_MT_OCI_INDEX) || !strcmp(mt, CG_MT_DOCKER_LIST));
 }
 
 static const char *platform_str(cg_arena *a, const json_t *p)
@@ -258,7 +255,7 @@ static cg_status resolve(cg_image *img, cg_store *st, const json_t *desc, int de
                 : cg_error_set(err, CG_ERR_INPUT, "%s: no manifests", what);
         if (s == CG_OK)
             s = resolve(img, st, pick, depth + 1, err);
-    } else if (mt && strcmp(mt, MT_OCI_MANIFEST) && strcmp(mt, MT_DOCKER_MANIFEST)) {
+    } else if (mt && strcmp(mt, CG_MT_OCI_MANIFEST) && strcmp(mt, CG_MT_DOCKER_MANIFEST)) {
         s = cg_error_set(err, CG_ERR_INPUT, "%s: unsupported media type %s", what, mt);
     } else {
         s = load_manifest(img, st, digest, doc, what, err);
