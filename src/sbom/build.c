@@ -16,6 +16,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/purl.h"
+#include "core/rfc3339.h"
 #include "core/vec.h"
 #include "cgate/sbom.h"
 #include "image/overlay.h"
@@ -354,42 +355,6 @@ static int pkg_cmp(const void *x, const void *y)
     return cmpstr(a->n_locations ? a->locations[0].path : NULL, b->n_locations ? b->locations[0].path : NULL);
 }
 
-static int warn_cmp(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-/* RFC 3339 ("2025-01-01T00:00:00Z", fractions and offsets allowed) to epoch seconds. */
-static int parse_rfc3339(const char *s, int64_t *out)
-{
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    int used = 0;
-    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-                     &tm.tm_sec, &used) != 6)
-        return -1;
-    const char *p = s + used;
-    if (*p == '.')
-        for (p++; *p >= '0' && *p <= '9'; p++)
-            ;
-    long off = 0;
-    if (*p == '+' || *p == '-') {
-        int hh, mm;
-        if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2)
-            return -1;
-        off = (hh * 3600L + mm * 60L) * (*p == '-' ? -1 : 1);
-    } else if (*p != 'Z' && *p != 'z') {
-        return -1;
-    }
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    time_t t = timegm(&tm);
-    if (t == (time_t)-1)
-        return -1;
-    *out = (int64_t)t - off;
-    return 0;
-}
-
 static const char *dup_s(cg_arena *a, const char *s)
 {
     return s ? cg_arena_strdup(a, s) : NULL;
@@ -439,7 +404,7 @@ static cg_status collect(build_state *bs, const cg_sbom_opts *opts, cg_error *er
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < nw; i++)
         s->warnings[i] = cg_cat_warning(bs->ctx, i);
-    qsort(s->warnings, nw, sizeof *s->warnings, warn_cmp);
+    qsort(s->warnings, nw, sizeof *s->warnings, cg_strptr_cmp);
     size_t k = 0; /* drop duplicates */
     for (size_t i = 0; i < nw; i++)
         if (k == 0 || strcmp(s->warnings[k - 1], s->warnings[i]))
@@ -448,7 +413,7 @@ static cg_status collect(build_state *bs, const cg_sbom_opts *opts, cg_error *er
     int64_t ts = 0;
     if (opts && opts->source_date_epoch >= 0)
         ts = opts->source_date_epoch;
-    else if (parse_rfc3339(s->image.created, &ts) != 0)
+    else if (cg_rfc3339_parse(s->image.created, &ts) != 0)
         ts = 0;
     s->timestamp = ts;
     return CG_OK;

@@ -23,6 +23,7 @@
 #include "catalog/purl.h"
 #include "cgate/sbom.h"
 #include "core/json.h"
+#include "core/rfc3339.h"
 
 #define STR_MAX 65536u
 #define LOCS_MAX 64u
@@ -141,36 +142,6 @@ static int layer_ref(rd *r, const char *id, bool is_diff_id)
     else
         l->digest = id;
     return (int)(r->n_layers - 1);
-}
-
-static int parse_rfc3339(const char *s, int64_t *out)
-{
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    int used = 0;
-    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-                     &tm.tm_sec, &used) != 6)
-        return -1;
-    const char *p = s + used;
-    if (*p == '.')
-        for (p++; *p >= '0' && *p <= '9'; p++)
-            ;
-    long off = 0;
-    if (*p == '+' || *p == '-') {
-        int hh, mm;
-        if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2)
-            return -1;
-        off = (hh * 3600L + mm * 60L) * (*p == '-' ? -1 : 1);
-    } else if (*p != 'Z' && *p != 'z') {
-        return -1;
-    }
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    time_t t = timegm(&tm);
-    if (t == (time_t)-1)
-        return -1;
-    *out = (int64_t)t - off;
-    return 0;
 }
 
 /* ---------- packages ---------- */
@@ -674,7 +645,7 @@ static cg_status read_cdx(rd *r, const json_t *doc, cg_error *err)
     if (json_is_object(mc))
         cdx_image(r, mc);
     const char *ts = cg_json_str(meta, "timestamp");
-    if (ts && parse_rfc3339(ts, &r->s->timestamp) != 0)
+    if (ts && cg_rfc3339_parse(ts, &r->s->timestamp) != 0)
         r->s->timestamp = 0;
     size_t i;
     json_t *c;
@@ -775,7 +746,7 @@ static cg_status read_spdx(rd *r, const json_t *doc, cg_error *err)
     if (json_array_size(pkgs) > CG_SBOM_READ_MAX_COMPONENTS)
         return cg_error_set(err, CG_ERR_LIMIT, "%s: more than %u packages", r->what, CG_SBOM_READ_MAX_COMPONENTS);
     const char *ts = cg_json_str(ci, "created");
-    if (ts && parse_rfc3339(ts, &r->s->timestamp) != 0)
+    if (ts && cg_rfc3339_parse(ts, &r->s->timestamp) != 0)
         r->s->timestamp = 0;
     /* cgate keeps its warnings in creationInfo.comment, one "cgate warning: " line each */
     const char *cm = cg_json_str(ci, "comment");
