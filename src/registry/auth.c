@@ -614,12 +614,7 @@ static cg_status fetch_token(cg_registry *r, reg_host_auth *h, const char *scope
                 p++;
         }
     }
-    reg_req q;
-    memset(&q, 0, sizeof q);
-    q.method = "GET";
-    q.small = 1;
-    q.no_auth = 1;
-    q.max_body = r->o.max_token_bytes;
+    reg_req q = {.method = "GET", .small = 1, .no_auth = 1, .max_body = r->o.max_token_bytes};
     char what[CG_REF_HOST_MAX + 40];
     snprintf(what, sizeof what, "%s: token", h->host);
     q.what = what;

@@ -81,16 +81,8 @@ cg_status cg_registry_get_manifest(cg_registry *r, const cg_ref *repo, const cha
     cg_buf url = CG_BUF_INIT;
     char what[600], scope[CG_REF_REPO_MAX + 32];
     cg_status s = prep(r, repo, "manifests/", reference, &url, what, sizeof what, scope, sizeof scope, err);
-    reg_req q;
-    memset(&q, 0, sizeof q);
-    q.method = "GET";
-    q.url = url.data;
-    q.host = repo->registry;
-    q.scope = scope;
-    q.accept = ACCEPT_MANIFESTS;
-    q.max_body = r->o.max_manifest_bytes;
-    q.small = 1;
-    q.what = what;
+    reg_req q = {.method = "GET", .url = url.data, .host = repo->registry, .scope = scope,
+                   .accept = ACCEPT_MANIFESTS, .max_body = r->o.max_manifest_bytes, .small = 1, .what = what};
     reg_resp resp;
     reg_resp_init(&resp);
     if (s == CG_OK)
@@ -142,15 +134,8 @@ cg_status cg_registry_head_manifest(cg_registry *r, const cg_ref *repo, const ch
     cg_buf url = CG_BUF_INIT;
     char what[600], scope[CG_REF_REPO_MAX + 32];
     cg_status s = prep(r, repo, "manifests/", reference, &url, what, sizeof what, scope, sizeof scope, err);
-    reg_req q;
-    memset(&q, 0, sizeof q);
-    q.method = "HEAD";
-    q.url = url.data;
-    q.host = repo->registry;
-    q.scope = scope;
-    q.accept = ACCEPT_MANIFESTS;
-    q.small = 1;
-    q.what = what;
+    reg_req q = {.method = "HEAD", .url = url.data, .host = repo->registry, .scope = scope,
+                   .accept = ACCEPT_MANIFESTS, .small = 1, .what = what};
     reg_resp resp;
     reg_resp_init(&resp);
     if (s == CG_OK)
@@ -193,14 +178,7 @@ cg_status cg_registry_head_blob(cg_registry *r, const cg_ref *repo, const char *
     cg_buf url = CG_BUF_INIT;
     char what[600], scope[CG_REF_REPO_MAX + 32];
     cg_status s = prep(r, repo, "blobs/", digest, &url, what, sizeof what, scope, sizeof scope, err);
-    reg_req q;
-    memset(&q, 0, sizeof q);
-    q.method = "HEAD";
-    q.url = url.data;
-    q.host = repo->registry;
-    q.scope = scope;
-    q.small = 1;
-    q.what = what;
+    reg_req q = {.method = "HEAD", .url = url.data, .host = repo->registry, .scope = scope, .small = 1, .what = what};
     reg_resp resp;
     reg_resp_init(&resp);
     if (s == CG_OK)
@@ -249,15 +227,8 @@ cg_status cg_registry_open_blob(cg_registry *r, const cg_ref *repo, const char *
     cg_buf url = CG_BUF_INIT;
     char scope[CG_REF_REPO_MAX + 32];
     cg_status s = prep(r, repo, "blobs/", digest, &url, b->what, sizeof b->what, scope, sizeof scope, err);
-    reg_req q;
-    memset(&q, 0, sizeof q);
-    q.method = "GET";
-    q.url = url.data;
-    q.host = repo->registry;
-    q.scope = scope;
-    q.stream = 1;
-    q.what = b->what;
-    q.max_body = b->cap;
+    reg_req q = {.method = "GET", .url = url.data, .host = repo->registry, .scope = scope, .stream = 1,
+                   .what = b->what, .max_body = b->cap};
     if (s == CG_OK)
         s = reg_do(r, &q, &b->resp, &b->st, err);
     if (s == CG_OK && b->resp.status != 200)
@@ -346,15 +317,8 @@ cg_status cg_registry_get_blob_small(cg_registry *r, const cg_ref *repo, const c
     cg_buf url = CG_BUF_INIT;
     char what[600], scope[CG_REF_REPO_MAX + 32];
     cg_status s = prep(r, repo, "blobs/", digest, &url, what, sizeof what, scope, sizeof scope, err);
-    reg_req q;
-    memset(&q, 0, sizeof q);
-    q.method = "GET";
-    q.url = url.data;
-    q.host = repo->registry;
-    q.scope = scope;
-    q.small = 1;
-    q.max_body = max;
-    q.what = what;
+    reg_req q = {.method = "GET", .url = url.data, .host = repo->registry, .scope = scope, .small = 1,
+                   .max_body = max, .what = what};
     reg_resp resp;
     reg_resp_init(&resp);
     if (s == CG_OK)

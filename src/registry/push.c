@@ -30,14 +30,7 @@ static cg_status start_upload(cg_registry *r, const cg_ref *repo, const char *qu
     char suffix[CG_REF_REPO_MAX + 200];
     snprintf(suffix, sizeof suffix, "blobs/uploads/%s", query ? query : "");
     cg_status s = reg_url(r, repo->registry, repo->repository, suffix, &url, err);
-    reg_req q;
-    memset(&q, 0, sizeof q);
-    q.method = "POST";
-    q.url = url.data;
-    q.host = repo->registry;
-    q.scope = scope;
-    q.small = 1;
-    q.what = what;
+    reg_req q = {.method = "POST", .url = url.data, .host = repo->registry, .scope = scope, .small = 1, .what = what};
     reg_resp resp;
     reg_resp_init(&resp);
     if (s == CG_OK)
@@ -333,17 +326,8 @@ cg_status cg_registry_put_manifest(cg_registry *r, const cg_ref *repo, const cha
         return cg_error_set(err, CG_ERR_USAGE, "put manifest: invalid tag or digest \"%.100s\"", reference ? reference : "");
     snprintf(suffix, sizeof suffix, "manifests/%s", reference);
     cg_status s = reg_url(r, repo->registry, repo->repository, suffix, &url, err);
-    reg_req q;
-    memset(&q, 0, sizeof q);
-    q.method = "PUT";
-    q.url = url.data;
-    q.host = repo->registry;
-    q.scope = scope;
-    q.content_type = media_type;
-    q.body = data;
-    q.body_len = len;
-    q.small = 1;
-    q.what = what;
+    reg_req q = {.method = "PUT", .url = url.data, .host = repo->registry, .scope = scope,
+                   .content_type = media_type, .body = data, .body_len = len, .small = 1, .what = what};
     reg_resp resp;
     reg_resp_init(&resp);
     if (s == CG_OK)
