@@ -93,4 +93,96 @@ static inline int cat_has_warning(cg_cat_ctx *ctx, const char *needle)
     return 0;
 }
 
+/* The package named name (first in run order); fails the test when absent. */
+static inline cg_package *cat_find(cg_cat_ctx *ctx, const char *name)
+{
+    for (size_t i = 0; i < cg_cat_n_packages(ctx); i++)
+        if (!strcmp(cg_cat_package(ctx, i)->name, name))
+            return cg_cat_package(ctx, i);
+    fail_msg("package %s not found", name);
+    return NULL;
+}
+
+static inline int cat_strptr_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "name@version" of every package, sorted, joined by spaces (arena memory). */
+static inline char *cat_set_str(cg_cat_ctx *ctx, cg_arena *a)
+{
+    size_t n = cg_cat_n_packages(ctx);
+    char **v = calloc(n + 1, sizeof *v);
+    size_t total = 1;
+    for (size_t i = 0; i < n; i++) {
+        cg_package *p = cg_cat_package(ctx, i);
+        v[i] = cg_arena_sprintf(a, "%s@%s", p->name, p->version);
+        total += strlen(v[i]) + 1;
+    }
+    qsort(v, n, sizeof *v, cat_strptr_cmp);
+    char *s = cg_arena_alloc(a, total);
+    s[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strcat(s, " ");
+        strcat(s, v[i]);
+    }
+    free(v);
+    return s;
+}
+
+/* p's depends joined by commas into buf. */
+static inline char *cat_deps_str(const cg_package *p, char *buf, size_t n)
+{
+    buf[0] = 0;
+    for (size_t i = 0; i < p->n_depends; i++) {
+        if (i)
+            strncat(buf, ",", n - strlen(buf) - 1);
+        strncat(buf, p->depends[i], n - strlen(buf) - 1);
+    }
+    return buf;
+}
+
+/* "[namespace/]name\tversion\n" of every package (skipping those with the
+ * property dev_prop when dev_prop is given), sorted; malloc'd. */
+static inline char *cat_pkg_lines(cg_cat_ctx *ctx, const char *dev_prop)
+{
+    size_t n = cg_cat_n_packages(ctx), k = 0;
+    char **lines = calloc(n + 1, sizeof *lines);
+    size_t total = 1;
+    for (size_t i = 0; i < n; i++) {
+        cg_package *p = cg_cat_package(ctx, i);
+        if (dev_prop && cat_prop(p, dev_prop))
+            continue;
+        char l[1024];
+        snprintf(l, sizeof l, "%s%s%s\t%s\n", p->namespace_ ? p->namespace_ : "", p->namespace_ ? "/" : "", p->name,
+                 p->version ? p->version : "");
+        lines[k] = strdup(l);
+        total += strlen(l);
+        k++;
+    }
+    qsort(lines, k, sizeof *lines, cat_strptr_cmp);
+    char *out = calloc(1, total);
+    for (size_t i = 0; i < k; i++) {
+        strcat(out, lines[i]);
+        free(lines[i]);
+    }
+    free(lines);
+    return out;
+}
+
+/* The package lines equal the file $CG_TEST_DATA/DIR/EXPECTED exactly. */
+static inline void cat_expect_lines(cg_cat_ctx *ctx, const char *dir, const char *expected_file, const char *dev_prop)
+{
+    blob want = cat_load(dir, expected_file);
+    char *w = calloc(1, want.len + 1);
+    memcpy(w, want.data, want.len);
+    char *got = cat_pkg_lines(ctx, dev_prop);
+    if (strcmp(w, got))
+        fail_msg("package set differs from %s:\n--- want\n%s--- got\n%s", expected_file, w, got);
+    free(w);
+    free(got);
+    free(want.data);
+}
+
 #endif

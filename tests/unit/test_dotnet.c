@@ -39,48 +39,14 @@ static void run1(fx *x, const char *path, const char *fixture)
 
 static cg_package *find(fx *x, const char *name)
 {
-    for (size_t i = 0; i < cg_cat_n_packages(x->ctx); i++)
-        if (!strcmp(cg_cat_package(x->ctx, i)->name, name))
-            return cg_cat_package(x->ctx, i);
-    fail_msg("package %s not found", name);
-    return NULL;
+    return cat_find(x->ctx, name);
 }
 
-static int cmpstr(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-/* "name@version" of every package, sorted, joined by spaces. */
 static char *set_str(fx *x)
 {
-    size_t n = cg_cat_n_packages(x->ctx);
-    char **v = calloc(n + 1, sizeof *v);
-    size_t total = 1;
-    for (size_t i = 0; i < n; i++) {
-        cg_package *p = cg_cat_package(x->ctx, i);
-        v[i] = cg_arena_sprintf(&x->a, "%s@%s", p->name, p->version);
-        total += strlen(v[i]) + 1;
-    }
-    qsort(v, n, sizeof *v, cmpstr);
-    char *s = cg_arena_alloc(&x->a, total);
-    s[0] = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            strcat(s, " ");
-        strcat(s, v[i]);
-    }
-    free(v);
-    return s;
+    return cat_set_str(x->ctx, &x->a);
 }
 
-static char *deps_str(const cg_package *p, char *buf, size_t n)
-{
-    buf[0] = 0;
-    for (size_t i = 0; i < p->n_depends; i++) {
-        if (i)
-            strncat(buf, ",", n - strlen(buf) - 1);
-        strncat(buf, p->depends[i], n - strlen(buf) - 1);
-    }
-    return buf;
-}
 
 static void test_wants(void **state)
 {
@@ -118,7 +84,7 @@ static void test_targets(void **state)
     run1(x, "app/WebApp.deps.json", "dotnet/webapp.deps.json");
     assert_string_equal(set_str(x), "Newtonsoft.Json@13.0.1 Serilog.Sinks.Console@4.1.0 Serilog@2.10.0");
     char buf[256];
-    assert_string_equal(deps_str(find(x, "Serilog.Sinks.Console"), buf, sizeof buf), "Serilog");
+    assert_string_equal(cat_deps_str(find(x, "Serilog.Sinks.Console"), buf, sizeof buf), "Serilog");
     assert_int_equal(find(x, "Newtonsoft.Json")->n_depends, 0);
     assert_int_equal(cg_cat_n_warnings(x->ctx), 0);
 }

@@ -42,48 +42,9 @@ static cg_package *pkg(cg_cat_ctx *ctx, const char *name, const char *version)
     return NULL;
 }
 
-static int line_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* "name\tversion\n" of every package (skipping dev ones when no_dev), sorted. */
-static char *pkg_set(cg_cat_ctx *ctx, int no_dev)
-{
-    size_t n = cg_cat_n_packages(ctx), k = 0;
-    char **lines = calloc(n + 1, sizeof *lines);
-    size_t total = 1;
-    for (size_t i = 0; i < n; i++) {
-        cg_package *p = cg_cat_package(ctx, i);
-        if (no_dev && cat_prop(p, "cgate:npm:dev"))
-            continue;
-        char b[512], l[1024];
-        snprintf(l, sizeof l, "%s\t%s\n", full_name(p, b, sizeof b), p->version ? p->version : "");
-        lines[k] = strdup(l);
-        total += strlen(l);
-        k++;
-    }
-    qsort(lines, k, sizeof *lines, line_cmp);
-    char *out = calloc(1, total);
-    for (size_t i = 0; i < k; i++) {
-        strcat(out, lines[i]);
-        free(lines[i]);
-    }
-    free(lines);
-    return out;
-}
-
 static void expect_set(cg_cat_ctx *ctx, const char *expected_file, int no_dev)
 {
-    blob want = load(expected_file);
-    char *w = calloc(1, want.len + 1);
-    memcpy(w, want.data, want.len);
-    char *got = pkg_set(ctx, no_dev);
-    if (strcmp(w, got))
-        fail_msg("package set differs from %s:\n--- want\n%s--- got\n%s", expected_file, w, got);
-    free(w);
-    free(got);
-    free(want.data);
+    cat_expect_lines(ctx, "npm", expected_file, no_dev ? "cgate:npm:dev" : NULL);
 }
 
 static cg_status run(fx *x, const char *path, const char *fixture)
@@ -195,7 +156,7 @@ static void test_package_lock_versions(void **state)
         cg_cat_ctx_free(x->ctx);
         x->ctx = cg_cat_ctx_new(&x->a);
         assert_int_equal(run(x, "package-lock.json", files[i]), CG_OK);
-        sets[i] = pkg_set(x->ctx, 0);
+        sets[i] = cat_pkg_lines(x->ctx, NULL);
         assert_int_equal(cg_cat_n_packages(x->ctx), 31);
     }
     /* the same project written by npm 6, 7 and 9 */

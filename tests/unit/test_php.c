@@ -40,48 +40,14 @@ static void run1(fx *x, const char *path, const char *fixture)
 
 static cg_package *find(fx *x, const char *name)
 {
-    for (size_t i = 0; i < cg_cat_n_packages(x->ctx); i++)
-        if (!strcmp(cg_cat_package(x->ctx, i)->name, name))
-            return cg_cat_package(x->ctx, i);
-    fail_msg("package %s not found", name);
-    return NULL;
+    return cat_find(x->ctx, name);
 }
 
-static int cmpstr(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-/* "name@version" of every package, sorted, joined by spaces. */
 static char *set_str(fx *x)
 {
-    size_t n = cg_cat_n_packages(x->ctx);
-    char **v = calloc(n + 1, sizeof *v);
-    size_t total = 1;
-    for (size_t i = 0; i < n; i++) {
-        cg_package *p = cg_cat_package(x->ctx, i);
-        v[i] = cg_arena_sprintf(&x->a, "%s@%s", p->name, p->version);
-        total += strlen(v[i]) + 1;
-    }
-    qsort(v, n, sizeof *v, cmpstr);
-    char *s = cg_arena_alloc(&x->a, total);
-    s[0] = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            strcat(s, " ");
-        strcat(s, v[i]);
-    }
-    free(v);
-    return s;
+    return cat_set_str(x->ctx, &x->a);
 }
 
-static char *deps_str(const cg_package *p, char *buf, size_t n)
-{
-    buf[0] = 0;
-    for (size_t i = 0; i < p->n_depends; i++) {
-        if (i)
-            strncat(buf, ",", n - strlen(buf) - 1);
-        strncat(buf, p->depends[i], n - strlen(buf) - 1);
-    }
-    return buf;
-}
 
 static void test_wants(void **state)
 {
@@ -127,11 +93,11 @@ static void test_lock_trivy(void **state)
     assert_true(p->licenses[0].is_spdx);
     assert_null(cat_prop(p, "cgate:composer:dev"));
     char buf[512];
-    assert_string_equal(deps_str(find_full(x, "guzzlehttp", "guzzle"), buf, sizeof buf),
+    assert_string_equal(cat_deps_str(find_full(x, "guzzlehttp", "guzzle"), buf, sizeof buf),
                         "polyfill-intl-idn,promises,psr7");
-    assert_string_equal(deps_str(find_full(x, "guzzlehttp", "psr7"), buf, sizeof buf), "getallheaders,http-message");
-    assert_string_equal(deps_str(find_full(x, "pear", "log"), buf, sizeof buf), "pear_exception");
-    assert_string_equal(deps_str(find_full(x, "symfony", "polyfill-intl-idn"), buf, sizeof buf),
+    assert_string_equal(cat_deps_str(find_full(x, "guzzlehttp", "psr7"), buf, sizeof buf), "getallheaders,http-message");
+    assert_string_equal(cat_deps_str(find_full(x, "pear", "log"), buf, sizeof buf), "pear_exception");
+    assert_string_equal(cat_deps_str(find_full(x, "symfony", "polyfill-intl-idn"), buf, sizeof buf),
                         "polyfill-intl-normalizer,polyfill-php72");
     assert_string_equal(cg_purl_for_package(&x->a, find_full(x, "guzzlehttp", "guzzle"), NULL),
                         "pkg:composer/guzzlehttp/guzzle@6.5.8");
@@ -144,7 +110,7 @@ static void test_trivy_golden_repos(void **state)
     run1(x, "repo/composer.lock", "php/trivy-repo-composer.lock");
     assert_string_equal(set_str(x), "guzzle@7.4.4 psr7@1.8.3");
     char buf[256];
-    assert_string_equal(deps_str(find_full(x, "guzzlehttp", "guzzle"), buf, sizeof buf), "psr7");
+    assert_string_equal(cat_deps_str(find_full(x, "guzzlehttp", "guzzle"), buf, sizeof buf), "psr7");
     assert_string_equal(cg_purl_for_package(&x->a, find_full(x, "guzzlehttp", "psr7"), NULL),
                         "pkg:composer/guzzlehttp/psr7@1.8.3");
     run1(x, "repo/vendor/composer/installed.json", "php/trivy-repo-installed.json");
@@ -163,7 +129,7 @@ static void test_syft(void **state)
     assert_string_equal(cat_prop(find(x, "codeception"), "cgate:composer:dev"), "true");
     assert_null(cat_prop(find(x, "fastcgi-client"), "cgate:composer:dev"));
     char buf[256];
-    assert_string_equal(deps_str(find(x, "codeception"), buf, sizeof buf), "gherkin");
+    assert_string_equal(cat_deps_str(find(x, "codeception"), buf, sizeof buf), "gherkin");
     assert_int_equal(find(x, "mongo-php-adapter")->n_depends, 0); /* mongodb/mongodb is not installed */
     assert_string_equal(find(x, "fastcgi-client")->description, "Lightweight, single file FastCGI client for PHP.");
     assert_int_equal(cg_cat_n_warnings(x->ctx), 0);

@@ -42,48 +42,9 @@ static cg_package *pkg(cg_cat_ctx *ctx, const char *name, const char *version)
     return NULL;
 }
 
-static int line_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* "name\tversion\n" of every package (skipping dev ones when no_dev), sorted. */
-static char *pkg_set(cg_cat_ctx *ctx, int no_dev)
-{
-    size_t n = cg_cat_n_packages(ctx), k = 0;
-    char **lines = calloc(n + 1, sizeof *lines);
-    size_t total = 1;
-    for (size_t i = 0; i < n; i++) {
-        cg_package *p = cg_cat_package(ctx, i);
-        if (no_dev && cat_prop(p, "cgate:python:dev"))
-            continue;
-        char b[512], l[1024];
-        snprintf(l, sizeof l, "%s\t%s\n", full_name(p, b, sizeof b), p->version ? p->version : "");
-        lines[k] = strdup(l);
-        total += strlen(l);
-        k++;
-    }
-    qsort(lines, k, sizeof *lines, line_cmp);
-    char *out = calloc(1, total);
-    for (size_t i = 0; i < k; i++) {
-        strcat(out, lines[i]);
-        free(lines[i]);
-    }
-    free(lines);
-    return out;
-}
-
 static void expect_set(cg_cat_ctx *ctx, const char *expected_file, int no_dev)
 {
-    blob want = load(expected_file);
-    char *w = calloc(1, want.len + 1);
-    memcpy(w, want.data, want.len);
-    char *got = pkg_set(ctx, no_dev);
-    if (strcmp(w, got))
-        fail_msg("package set differs from %s:\n--- want\n%s--- got\n%s", expected_file, w, got);
-    free(w);
-    free(got);
-    free(want.data);
+    cat_expect_lines(ctx, "python", expected_file, no_dev ? "cgate:python:dev" : NULL);
 }
 
 static cg_status run(fx *x, const char *path, const char *fixture)
@@ -215,7 +176,7 @@ static void test_requirements(void **state)
     /* Trivy's pip golden, names PEP 503-normalised */
     static const char want[] = "click\t8.0.0\nflask\t2.0.0\nitsdangerous\t2.0.0\njinja2\t3.0.0\n"
                                "oauth2-client\t4.0.0\npython-gitlab\t2.0.0\nwerkzeug\t0.11\n";
-    char *got = pkg_set(x->ctx, 0);
+    char *got = cat_pkg_lines(x->ctx, NULL);
     assert_string_equal(got, want);
     free(got);
     assert_string_equal(cat_prop(pkg(x->ctx, "flask", "2.0.0"), "cgate:python:source"), "requirements.txt");
@@ -226,7 +187,7 @@ static void test_requirements(void **state)
     assert_int_equal(run(x, "b/requirements-hash.txt", "requirements_hash.txt"), CG_OK);
     assert_int_equal(run(x, "c/requirements.txt", "requirements_utf16le.txt"), CG_OK);
     assert_int_equal(run(x, "d/requirements.txt", "requirements_compatible.txt"), CG_OK);
-    got = pkg_set(x->ctx, 0);
+    got = cat_pkg_lines(x->ctx, NULL);
     assert_string_equal(got, "attrs\t20.3.0\ndjango\t2.3.4\nfooproject\t1.2\njinja2\t3.0.0\nsomeproject\t5.4\n");
     free(got);
 }

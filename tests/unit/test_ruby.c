@@ -40,48 +40,14 @@ static void run1(fx *x, const char *path, const char *fixture)
 
 static cg_package *find(fx *x, const char *name)
 {
-    for (size_t i = 0; i < cg_cat_n_packages(x->ctx); i++)
-        if (!strcmp(cg_cat_package(x->ctx, i)->name, name))
-            return cg_cat_package(x->ctx, i);
-    fail_msg("package %s not found", name);
-    return NULL;
+    return cat_find(x->ctx, name);
 }
 
-static int cmpstr(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-/* "name@version" of every package, sorted, joined by spaces. */
 static char *set_str(fx *x)
 {
-    size_t n = cg_cat_n_packages(x->ctx);
-    char **v = calloc(n + 1, sizeof *v);
-    size_t total = 1;
-    for (size_t i = 0; i < n; i++) {
-        cg_package *p = cg_cat_package(x->ctx, i);
-        v[i] = cg_arena_sprintf(&x->a, "%s@%s", p->name, p->version);
-        total += strlen(v[i]) + 1;
-    }
-    qsort(v, n, sizeof *v, cmpstr);
-    char *s = cg_arena_alloc(&x->a, total);
-    s[0] = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            strcat(s, " ");
-        strcat(s, v[i]);
-    }
-    free(v);
-    return s;
+    return cat_set_str(x->ctx, &x->a);
 }
 
-static char *deps_str(const cg_package *p, char *buf, size_t n)
-{
-    buf[0] = 0;
-    for (size_t i = 0; i < p->n_depends; i++) {
-        if (i)
-            strncat(buf, ",", n - strlen(buf) - 1);
-        strncat(buf, p->depends[i], n - strlen(buf) - 1);
-    }
-    return buf;
-}
 
 static void test_wants(void **state)
 {
@@ -143,7 +109,7 @@ static void test_lock_syft(void **state)
     assert_string_equal(cat_prop(find(x, "google-cloud-errors"), "cgate:gem:source"), "path");
     assert_null(cat_prop(find(x, "rails"), "cgate:gem:source"));
     char buf[512];
-    assert_string_equal(deps_str(find(x, "actionmailer"), buf, sizeof buf), "actionpack,actionview,mail");
+    assert_string_equal(cat_deps_str(find(x, "actionmailer"), buf, sizeof buf), "actionpack,actionview,mail");
     assert_string_equal(cg_purl_for_package(&x->a, find(x, "arel"), NULL), "pkg:gem/arel@5.0.1.20140414130214");
 }
 
@@ -155,9 +121,9 @@ static void test_lock_trivy(void **state)
     assert_string_equal(set_str(x), "coderay@1.1.3 concurrent-ruby@1.1.10 dotenv@2.7.6 faker@2.21.0 i18n@1.10.0 "
                                     "json@2.6.2 method_source@1.0.0 pry@0.14.1");
     char buf[256];
-    assert_string_equal(deps_str(find(x, "faker"), buf, sizeof buf), "i18n");
-    assert_string_equal(deps_str(find(x, "i18n"), buf, sizeof buf), "concurrent-ruby");
-    assert_string_equal(deps_str(find(x, "pry"), buf, sizeof buf), "coderay,method_source");
+    assert_string_equal(cat_deps_str(find(x, "faker"), buf, sizeof buf), "i18n");
+    assert_string_equal(cat_deps_str(find(x, "i18n"), buf, sizeof buf), "concurrent-ruby");
+    assert_string_equal(cat_deps_str(find(x, "pry"), buf, sizeof buf), "coderay,method_source");
     assert_int_equal(find(x, "json")->n_depends, 0);
 }
 
