@@ -55,5 +55,24 @@ cg_status cli_read_password(int confirm, cg_buf *pw, cg_error *err);
 /* cli_read_password(0, ...) as a cg_password_fn for cg_key_load_private. */
 cg_status cli_password_cb(void *ud, cg_buf *pw, cg_error *err);
 int cmd_push(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_attest(int argc, char **argv);
+int cmd_verify_attestation(int argc, char **argv);
+
+/* Shared by push and the signing commands (cmd_sign.c). */
+struct cg_registry_opts;
+struct cg_annotation;
+struct cg_sign_key;
+/* Apply a registry option (c: 'C' --creds, 'A' --authfile, 'I' --insecure,
+ * 'T' --timeout, 'R' --retries) to ro: 0 done, -1 not a registry option,
+ * else the usage exit code (message printed). */
+int cli_parse_registry_opt(const char *cmd, int c, const char *arg, struct cg_registry_opts *ro);
+/* Parse KEY=VALUE into ann[*n] (at most 64; duplicates refused); arg is cut
+ * at '='.  0 or the usage exit code. */
+int cli_parse_annotation(const char *cmd, char *arg, struct cg_annotation *ann, size_t *n);
+/* Load a key reference (path or env://VAR): a private key (asking for its
+ * password through cli_password_cb) or a public one. */
+cg_status cli_load_key(const char *ref, int want_private, struct cg_sign_key **out, cg_error *err);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgate/attach.h"
 #include "cgate/image.h"
 #include "cgate/registry.h"
 #include "cli/cli.h"
@@ -33,6 +34,12 @@ static const char push_usage[] =
     "Options:\n"
     "      --require-decision FILE  push only if FILE (`cgate policy` output) has\n"
     "                          \"pass\": true and names this image's digest\n"
+    "      --sign-key KEY      after the manifest, before the tag: sign the pushed\n"
+    "                          digest (as `cgate sign --key KEY`)\n"
+    "      --annotation K=V    with --sign-key: K=V in the payload's \"optional\"\n"
+    "      --attest FILE       with --sign-key: also attach FILE (an SBOM) as a\n"
+    "                          signed attestation (as `cgate attest`)\n"
+    "      --attest-type TYPE  cyclonedx (default), spdxjson, or a URI\n"
     "      --creds USER:PASS   registry credentials (else REGISTRY_AUTH_FILE,\n"
     "                          then ~/.docker/config.json and its helpers)\n"
     "      --authfile FILE     read credentials from this auth file\n"
@@ -45,8 +52,40 @@ static const char push_usage[] =
     "  -q, --quiet             only the digest on stdout\n"
     "  -h, --help              this help\n"
     "\n"
+    "The key is loaded (and its password asked) and the predicate read before\n"
+    "anything is pushed; a failure to sign or attest leaves the tag unset.\n"
+    "\n"
     "Exit codes: 0 pushed, 1 refused by --require-decision, 2 usage error,\n"
-    "3 bad input (image, decision file), 4 registry or network error, 5 internal.\n";
+    "3 bad input (image, decision file, key, predicate), 4 registry or network\n"
+    "error, 5 internal.\n";
+
+/* --sign-key / --attest: what the before-tag hook does. */
+typedef struct push_signing {
+    cg_sign_key *key;
+    cg_annotation ann[64];
+    size_t n_ann;
+    const char *attest_type; /* a URI */
+    cg_buf predicate;
+    int attest, quiet;
+} push_signing;
+
+static cg_status sign_before_tag(void *ud, cg_registry *r, const cg_ref *dest, const char *digest, cg_error *err)
+{
+    push_signing *ps = ud;
+    cg_attach_result res;
+    cg_status st = cg_attach_sign(r, dest, digest, ps->key, ps->ann, ps->n_ann, &res, err);
+    if (st == CG_OK && !ps->quiet)
+        fprintf(stderr, "signed %s/%s@%s (%s:%s)\n", dest->registry, dest->repository, digest, res.tag,
+                res.added ? "added" : "already signed by this key");
+    if (st == CG_OK && ps->attest) {
+        st = cg_attach_attest(r, dest, digest, ps->key, ps->attest_type, (const uint8_t *)cg_buf_str(&ps->predicate),
+                              ps->predicate.len, &res, err);
+        if (st == CG_OK && !ps->quiet)
+            fprintf(stderr, "attested %s/%s@%s (%s:%s)\n", dest->registry, dest->repository, digest, res.tag,
+                    res.added ? "added" : "already attested by this key");
+    }
+    return st == CG_OK ? CG_OK : cg_error_prefix(err, "%s, the tag was not set", ps->attest ? "signing or attesting" : "signing");
+}
 
 /* The report a decision names (inputs[role=report]), checked against its sha256. */
 static cg_status decision_report_digests(const json_t *dec, const char *decpath, char ***out, size_t *n, cg_error *err)
@@ -178,6 +217,10 @@ int cmd_push(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"require-decision", required_argument, NULL, 'D'},
+        {"sign-key", required_argument, NULL, 'S'},
+        {"annotation", required_argument, NULL, 'a'},
+        {"attest", required_argument, NULL, 'E'},
+        {"attest-type", required_argument, NULL, 'y'},
         {"creds", required_argument, NULL, 'C'},
         {"authfile", required_argument, NULL, 'A'},
         {"insecure", no_argument, NULL, 'I'},
@@ -189,7 +232,9 @@ int cmd_push(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *decision = NULL;
+    const char *decision = NULL, *sign_key = NULL, *attest = NULL, *attest_type = NULL;
+    push_signing ps;
+    memset(&ps, 0, sizeof ps);
     cg_registry_opts ro;
     memset(&ro, 0, sizeof ro);
     cg_image_opts io;
@@ -197,44 +242,40 @@ int cmd_push(int argc, char **argv)
     int quiet = 0, c;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
-        char *end;
-        long v;
+    while ((c = getopt_long(argc, argv, ":a:qh", longopts, NULL)) != -1) {
+        int v;
         switch (c) {
         case 'D': decision = optarg; break;
-        case 'C':
-            if (!strchr(optarg, ':'))
-                return cli_usage_error("push", "--creds must be USER:PASSWORD");
-            ro.creds = optarg;
+        case 'S': sign_key = optarg; break;
+        case 'a':
+            if (cli_parse_annotation("push", optarg, ps.ann, &ps.n_ann))
+                return CLI_EXIT_USAGE;
             break;
-        case 'A': ro.auth_file = optarg; break;
-        case 'I': ro.insecure = 1; break;
+        case 'E': attest = optarg; break;
+        case 'y': attest_type = optarg; break;
         case 'P': io.platform = optarg; break;
         case 'K':
             if (cli_parse_size(optarg, &ro.chunk_bytes) || ro.chunk_bytes < 1024)
                 return cli_usage_error("push", "--chunk-size: invalid size \"%s\" (at least 1K)", optarg);
             break;
-        case 'T':
-            v = strtol(optarg, &end, 10);
-            if (*end || v < 1 || v > 3600)
-                return cli_usage_error("push", "--timeout: seconds from 1 to 3600, not \"%s\"", optarg);
-            ro.small_timeout_ms = v * 1000;
-            ro.low_speed_time_s = v;
-            break;
-        case 'R':
-            v = strtol(optarg, &end, 10);
-            if (*end || v < 0 || v > 10)
-                return cli_usage_error("push", "--retries: 0 to 10, not \"%s\"", optarg);
-            ro.max_retries = v ? (int)v : -1;
-            break;
         case 'q': quiet = 1; break;
         case 'h': fputs(push_usage, stdout); return 0;
         case ':': return cli_usage_error("push", "option %s needs a value", argv[optind - 1]);
-        default: return cli_usage_error("push", "unknown option %s", argv[optind - 1]);
+        case '?': return cli_usage_error("push", "unknown option %s", argv[optind - 1]);
+        default:
+            if ((v = cli_parse_registry_opt("push", c, optarg, &ro)) != 0)
+                return v;
         }
     }
     if (argc - optind != 2)
         return cli_usage_error("push", "need IMAGE and REF (got %d argument%s)", argc - optind, argc - optind == 1 ? "" : "s");
+    if (!sign_key && (attest || attest_type || ps.n_ann))
+        return cli_usage_error("push", "--attest, --attest-type and --annotation need --sign-key");
+    if (attest_type && !attest)
+        return cli_usage_error("push", "--attest-type needs --attest FILE");
+    ps.attest_type = cg_predicate_type_uri(attest_type ? attest_type : "cyclonedx");
+    if (!ps.attest_type)
+        return cli_usage_error("push", "--attest-type \"%s\" is neither cyclonedx, spdxjson nor an absolute URI", attest_type);
     const char *src = argv[optind], *dst = argv[optind + 1];
     cg_error err;
     cg_error_clear(&err);
@@ -262,10 +303,23 @@ int cmd_push(int argc, char **argv)
             return rc;
         }
     }
+    if (sign_key) {
+        ps.quiet = quiet;
+        ps.attest = attest != NULL;
+        st = attest ? cg_read_file(attest, (CG_ATTEST_MAX_ENVELOPE / 4u) * 3u - 65536u, "predicate", &ps.predicate, &err)
+                    : CG_OK;
+        if (st == CG_OK)
+            st = cli_load_key(sign_key, 1, &ps.key, &err);
+        if (st != CG_OK) {
+            cg_image_close(img);
+            cg_buf_free(&ps.predicate);
+            return cli_fail(&err);
+        }
+    }
     st = cg_registry_new(&ro, &r, &err);
     cg_push_result res;
     memset(&res, 0, sizeof res);
-    cg_push_opts po = {NULL, NULL}; /* before_tag: where `--sign-key` will sign and attest */
+    cg_push_opts po = {sign_key ? sign_before_tag : NULL, &ps};
     if (st == CG_OK)
         st = cg_registry_push_image(r, img, &dest, &po, &res, &err);
     int rc = 0;
@@ -285,5 +339,7 @@ int cmd_push(int argc, char **argv)
     }
     cg_registry_free(r);
     cg_image_close(img);
+    cg_key_free(ps.key);
+    cg_buf_free(&ps.predicate);
     return rc;
 }

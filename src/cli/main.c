@@ -20,6 +20,10 @@ static const char usage[] =
     "  policy  decide pass or deny for a vulnerability report (exit 0 / 1)\n"
     "  keygen  write a cosign-compatible key pair (cosign.key, cosign.pub)\n"
     "  push    copy an image to a registry: blobs, manifest by digest, tag last\n"
+    "  sign    sign an image in a registry (cosign's format)\n"
+    "  verify  verify an image's cosign signatures under a public key\n"
+    "  attest  attach a signed SBOM attestation (in-toto, DSSE) to an image\n"
+    "  verify-attestation  verify an image's attestations of a predicate type\n"
     "\n"
     "Images: docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH[:TAG],\n"
     "dir:PATH, docker://HOST/REPO[:TAG|@DIGEST] (a registry), or a plain path\n"
@@ -29,6 +33,24 @@ static const char usage[] =
     "3 bad input, 4 registry or network error, 5 internal error.\n"
     "\n"
     "Run 'cgate COMMAND --help' for a command's options.\n";
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} commands[] = {
+    {"sbom", cmd_sbom},     {"db", cmd_db},         {"scan", cmd_scan},
+    {"policy", cmd_policy}, {"keygen", cmd_keygen}, {"push", cmd_push},
+    {"sign", cmd_sign},     {"verify", cmd_verify}, {"attest", cmd_attest},
+    {"verify-attestation", cmd_verify_attestation},
+};
+
+static int (*find(const char *name))(int, char **)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(commands[i].name, name))
+            return commands[i].run;
+    return NULL;
+}
 
 int main(int argc, char **argv)
 {
@@ -40,18 +62,9 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         if (argc > 2 && !strcmp(cmd, "help")) {
             char *sub[] = {argv[2], "--help", NULL};
-            if (!strcmp(argv[2], "sbom"))
-                return cmd_sbom(2, sub);
-            if (!strcmp(argv[2], "db"))
-                return cmd_db(2, sub);
-            if (!strcmp(argv[2], "scan"))
-                return cmd_scan(2, sub);
-            if (!strcmp(argv[2], "policy"))
-                return cmd_policy(2, sub);
-            if (!strcmp(argv[2], "keygen"))
-                return cmd_keygen(2, sub);
-            if (!strcmp(argv[2], "push"))
-                return cmd_push(2, sub);
+            int (*run)(int, char **) = find(argv[2]);
+            if (run)
+                return run(2, sub);
             fprintf(stderr, "cgate: unknown command \"%s\" (see 'cgate --help')\n", argv[2]);
             return CLI_EXIT_USAGE;
         }
@@ -62,18 +75,9 @@ int main(int argc, char **argv)
         printf("cgate %s\n", CGATE_VERSION);
         return 0;
     }
-    if (!strcmp(cmd, "sbom"))
-        return cmd_sbom(argc - 1, argv + 1);
-    if (!strcmp(cmd, "db"))
-        return cmd_db(argc - 1, argv + 1);
-    if (!strcmp(cmd, "scan"))
-        return cmd_scan(argc - 1, argv + 1);
-    if (!strcmp(cmd, "policy"))
-        return cmd_policy(argc - 1, argv + 1);
-    if (!strcmp(cmd, "keygen"))
-        return cmd_keygen(argc - 1, argv + 1);
-    if (!strcmp(cmd, "push"))
-        return cmd_push(argc - 1, argv + 1);
+    int (*run)(int, char **) = find(cmd);
+    if (run)
+        return run(argc - 1, argv + 1);
     fprintf(stderr, "cgate: unknown command \"%s\" (see 'cgate --help')\n", cmd);
     return CLI_EXIT_USAGE;
 }

@@ -1,0 +1,389 @@
+/*
+ * cmd_sign.c - `cgate sign`, `verify`, `attest` and `verify-attestation`:
+ * cosign-compatible signatures and SBOM attestations of an image in a
+ * registry (cosign's tag storage: sha256-HEX.sig / .att in the image's own
+ * repository).  A reference is resolved to a digest once, by hashing the
+ * manifest the registry serves, and only that digest is used afterwards.
+ * The work is the library's (cgate/attach.h); this file parses options,
+ * loads keys and prints.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgate/attach.h"
+#include "cli/cli.h"
+#include "core/readfile.h"
+
+#define MAX_ANNOTATIONS 64
+/* A predicate is base64-encoded into an envelope capped at CG_ATTEST_MAX_ENVELOPE. */
+#define MAX_PREDICATE ((CG_ATTEST_MAX_ENVELOPE / 4u) * 3u - 64u * 1024u)
+
+static const char common_options[] =
+    "      --creds USER:PASS   registry credentials (else REGISTRY_AUTH_FILE,\n"
+    "                          then ~/.docker/config.json and its helpers)\n"
+    "      --authfile FILE     read credentials from this auth file\n"
+    "      --insecure          allow plain HTTP and unverified TLS for REF's host\n"
+    "                          (loopback hosts use plain HTTP anyway)\n"
+    "      --timeout SECONDS   cap on each registry request (default 60)\n"
+    "      --retries N         retries on 429, 5xx and connection faults (default 3)\n"
+    "  -q, --quiet             nothing on stderr but errors\n"
+    "  -h, --help              this help\n";
+
+static const char sign_usage[] =
+    "usage: cgate sign --key KEY [OPTIONS] REF\n"
+    "\n"
+    "Sign the image REF (docker://HOST/REPO:TAG or @sha256:...) with a cosign\n"
+    "key: a simple-signing payload naming the manifest digest, signed with\n"
+    "ECDSA P-256, appended as one layer to HOST/REPO:sha256-HEX.sig (cosign's\n"
+    "format; `cosign verify --key` accepts it).  A tag is resolved to its\n"
+    "digest once.  A signature this key already made over the same payload is\n"
+    "not added again.  Prints the signature manifest's reference on stdout.\n"
+    "\n"
+    "Options:\n"
+    "  -k, --key KEY           private key: cosign.key (password from\n"
+    "                          COSIGN_PASSWORD or the terminal), a PKCS#8/SEC1\n"
+    "                          PEM, or env://VAR\n"
+    "  -a, --annotation K=V    add K=V to the payload's \"optional\" (repeatable)\n";
+
+static const char verify_usage[] =
+    "usage: cgate verify --key PUB [OPTIONS] REF\n"
+    "\n"
+    "Verify cosign signatures of the image REF: REF is resolved to a digest\n"
+    "once; verification succeeds only when some signature under\n"
+    "HOST/REPO:sha256-HEX.sig verifies under PUB AND its payload names exactly\n"
+    "that digest.  Prints the verified payloads as a JSON array.\n"
+    "\n"
+    "Options:\n"
+    "  -k, --key PUB           public key (PEM \"PUBLIC KEY\", cosign.pub) or env://VAR\n"
+    "  -o, --output FILE       write the JSON there instead of stdout\n";
+
+static const char attest_usage[] =
+    "usage: cgate attest --key KEY --predicate FILE --type TYPE [OPTIONS] REF\n"
+    "\n"
+    "Attach a signed attestation to the image REF: an in-toto statement whose\n"
+    "subject is the manifest digest and whose predicate is FILE (an SBOM from\n"
+    "`cgate sbom`), in a DSSE envelope signed with KEY, appended as one layer\n"
+    "to HOST/REPO:sha256-HEX.att (cosign's format).  Prints the attestation\n"
+    "manifest's reference on stdout.\n"
+    "\n"
+    "Options:\n"
+    "  -k, --key KEY           private key (as for `cgate sign`)\n"
+    "  -p, --predicate FILE    the predicate: a file holding a JSON object\n"
+    "  -t, --type TYPE         cyclonedx, spdxjson, or a predicate type URI\n";
+
+static const char verify_att_usage[] =
+    "usage: cgate verify-attestation --key PUB --type TYPE [OPTIONS] REF\n"
+    "\n"
+    "Verify attestations of the image REF: REF is resolved to a digest once;\n"
+    "verification succeeds only for an attestation under\n"
+    "HOST/REPO:sha256-HEX.att whose DSSE signature verifies under PUB, whose\n"
+    "SIGNED statement has predicate type TYPE and a subject with that digest.\n"
+    "Prints the verified statements as a JSON array.\n"
+    "\n"
+    "Options:\n"
+    "  -k, --key PUB           public key (PEM \"PUBLIC KEY\") or env://VAR\n"
+    "  -t, --type TYPE         cyclonedx, spdxjson, or a predicate type URI\n"
+    "  -o, --output FILE       write the JSON there instead of stdout\n";
+
+static const char sign_exits[] =
+    "\n"
+    "Exit codes: 0 done, 2 usage error, 3 bad input (key, password, predicate),\n"
+    "4 registry or network error (also a signature tag holding something that\n"
+    "is not a cosign manifest, or is full), 5 internal error.\n";
+
+static const char verify_exits[] =
+    "\n"
+    "Exit codes: 0 verified, 1 nothing verified (no signatures, wrong key,\n"
+    "another digest, a malformed or oversized signature manifest), 2 usage\n"
+    "error, 3 bad input (key), 4 registry or network error, 5 internal error.\n";
+
+enum { SIGN, VERIFY, ATTEST, VERIFY_ATT };
+
+typedef struct sign_args {
+    const char *cmd;
+    int mode;
+    const char *key, *predicate, *type, *output;
+    cg_annotation ann[MAX_ANNOTATIONS];
+    size_t n_ann;
+    cg_registry_opts ro;
+    int quiet;
+    const char *ref;
+} sign_args;
+
+static void print_usage(int mode)
+{
+    static const char *const text[] = {sign_usage, verify_usage, attest_usage, verify_att_usage};
+    fputs(text[mode], stdout);
+    fputs(common_options, stdout);
+    fputs(mode == VERIFY || mode == VERIFY_ATT ? verify_exits : sign_exits, stdout);
+}
+
+int cli_parse_registry_opt(const char *cmd, int c, const char *arg, cg_registry_opts *ro)
+{
+    char *end;
+    long v;
+    switch (c) {
+    case 'C':
+        if (!strchr(arg, ':'))
+            return cli_usage_error(cmd, "--creds must be USER:PASSWORD");
+        ro->creds = arg;
+        return 0;
+    case 'A': ro->auth_file = arg; return 0;
+    case 'I': ro->insecure = 1; return 0;
+    case 'T':
+        v = strtol(arg, &end, 10);
+        if (*end || v < 1 || v > 3600)
+            return cli_usage_error(cmd, "--timeout: seconds from 1 to 3600, not \"%s\"", arg);
+        ro->small_timeout_ms = v * 1000;
+        ro->low_speed_time_s = v;
+        return 0;
+    case 'R':
+        v = strtol(arg, &end, 10);
+        if (*end || v < 0 || v > 10)
+            return cli_usage_error(cmd, "--retries: 0 to 10, not \"%s\"", arg);
+        ro->max_retries = v ? (int)v : -1;
+        return 0;
+    default: return -1;
+    }
+}
+
+int cli_parse_annotation(const char *cmd, char *arg, cg_annotation *ann, size_t *n)
+{
+    char *eq = strchr(arg, '=');
+    if (!eq || eq == arg)
+        return cli_usage_error(cmd, "--annotation must be KEY=VALUE, not \"%s\"", arg);
+    if (*n >= MAX_ANNOTATIONS)
+        return cli_usage_error(cmd, "more than %d annotations", MAX_ANNOTATIONS);
+    for (size_t i = 0; i < *n; i++)
+        if (strlen(ann[i].key) == (size_t)(eq - arg) && !strncmp(ann[i].key, arg, (size_t)(eq - arg)))
+            return cli_usage_error(cmd, "annotation \"%.*s\" given twice", (int)(eq - arg), arg);
+    *eq = '\0'; /* the key is the part before '=' */
+    ann[*n].key = arg;
+    ann[*n].value = eq + 1;
+    (*n)++;
+    return 0;
+}
+
+static int parse(int argc, char **argv, sign_args *a)
+{
+    static const struct option longopts[] = {
+        {"key", required_argument, NULL, 'k'},
+        {"annotation", required_argument, NULL, 'a'},
+        {"predicate", required_argument, NULL, 'p'},
+        {"type", required_argument, NULL, 't'},
+        {"output", required_argument, NULL, 'o'},
+        {"creds", required_argument, NULL, 'C'},
+        {"authfile", required_argument, NULL, 'A'},
+        {"insecure", no_argument, NULL, 'I'},
+        {"timeout", required_argument, NULL, 'T'},
+        {"retries", required_argument, NULL, 'R'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    /* which of the command-specific options each command takes */
+    static const char *const allowed[] = {"ka", "ko", "kpt", "kto"};
+    int c, rc;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":k:a:p:t:o:qh", longopts, NULL)) != -1) {
+        if (c && strchr("kapto", c) && !strchr(allowed[a->mode], c)) {
+            const char *name = "?";
+            for (const struct option *o = longopts; o->name; o++)
+                if (o->val == c)
+                    name = o->name;
+            return cli_usage_error(a->cmd, "%s does not take --%s", a->cmd, name);
+        }
+        switch (c) {
+        case 'k': a->key = optarg; break;
+        case 'a':
+            if ((rc = cli_parse_annotation(a->cmd, optarg, a->ann, &a->n_ann)) != 0)
+                return rc;
+            break;
+        case 'p': a->predicate = optarg; break;
+        case 't': a->type = optarg; break;
+        case 'o': a->output = optarg; break;
+        case 'q': a->quiet = 1; break;
+        case 'h': print_usage(a->mode); return -1;
+        case ':': return cli_usage_error(a->cmd, "option %s needs a value", argv[optind - 1]);
+        case '?': return cli_usage_error(a->cmd, "unknown option %s", argv[optind - 1]);
+        default:
+            if ((rc = cli_parse_registry_opt(a->cmd, c, optarg, &a->ro)) != 0)
+                return rc;
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage_error(a->cmd, "need exactly one image reference REF (got %d arguments)", argc - optind);
+    a->ref = argv[optind];
+    if (!a->key)
+        return cli_usage_error(a->cmd, "--key is required");
+    if (a->mode == ATTEST && !a->predicate)
+        return cli_usage_error(a->cmd, "--predicate is required");
+    if ((a->mode == ATTEST || a->mode == VERIFY_ATT) && !a->type)
+        return cli_usage_error(a->cmd, "--type is required (cyclonedx, spdxjson or a URI)");
+    if (a->type && !cg_predicate_type_uri(a->type))
+        return cli_usage_error(a->cmd, "--type \"%s\" is neither cyclonedx, spdxjson nor an absolute URI", a->type);
+    return 0;
+}
+
+cg_status cli_load_key(const char *ref, int want_private, cg_sign_key **out, cg_error *err)
+{
+    cg_buf pem = CG_BUF_INIT;
+    cg_status st = cg_key_ref_read(ref, &pem, err);
+    if (st == CG_OK)
+        st = want_private ? cg_key_load_private((const uint8_t *)pem.data, pem.len, cli_password_cb, NULL, out, err)
+                          : cg_key_load_public((const uint8_t *)pem.data, pem.len, out, err);
+    cg_key_buf_wipe(&pem);
+    if (st != CG_OK && !strstr(err->msg, ref))
+        cg_error_prefix(err, "key %s", ref);
+    return st;
+}
+
+/* Everything up to the resolved digest: the reference, the key, the client. */
+typedef struct sign_job {
+    cg_ref ref;
+    char refstr[700];
+    char digest[CG_REF_DIGEST_MAX];
+    cg_sign_key *key;
+    cg_registry *reg;
+} sign_job;
+
+static cg_status job_open(const sign_args *a, sign_job *j, cg_error *err)
+{
+    memset(j, 0, sizeof *j);
+    cg_status st = cg_ref_parse(a->ref, &j->ref, err);
+    if (st == CG_OK)
+        st = cli_load_key(a->key, a->mode == SIGN || a->mode == ATTEST, &j->key, err);
+    if (st != CG_OK)
+        return st;
+    cg_ref_format(&j->ref, j->refstr, sizeof j->refstr);
+    st = cg_registry_new(&a->ro, &j->reg, err);
+    if (st == CG_OK)
+        st = cg_registry_resolve(j->reg, &j->ref, j->digest, err);
+    if (st != CG_OK && !strstr(err->msg, j->ref.repository))
+        cg_error_prefix(err, "%s", j->refstr);
+    return st;
+}
+
+static void job_close(sign_job *j)
+{
+    cg_key_free(j->key);
+    cg_registry_free(j->reg);
+}
+
+static int run_attach(const sign_args *a)
+{
+    cg_error err;
+    cg_error_clear(&err);
+    sign_job j;
+    cg_buf pred = CG_BUF_INIT;
+    cg_attach_result res;
+    memset(&res, 0, sizeof res);
+    cg_status st = CG_OK;
+    /* the predicate is read before anything else: bad input fails first */
+    if (a->mode == ATTEST)
+        st = cg_read_file(a->predicate, MAX_PREDICATE, "predicate", &pred, &err);
+    if (st == CG_OK)
+        st = job_open(a, &j, &err);
+    else
+        memset(&j, 0, sizeof j);
+    if (st == CG_OK && a->mode == SIGN)
+        st = cg_attach_sign(j.reg, &j.ref, j.digest, j.key, a->ann, a->n_ann, &res, &err);
+    else if (st == CG_OK)
+        st = cg_attach_attest(j.reg, &j.ref, j.digest, j.key, cg_predicate_type_uri(a->type),
+                              (const uint8_t *)(pred.data ? pred.data : ""), pred.len, &res, &err);
+    int rc = 0;
+    if (st != CG_OK) {
+        if (st == CG_ERR_INPUT && a->mode == ATTEST && !strstr(err.msg, a->predicate))
+            cg_error_prefix(&err, "%s", a->predicate);
+        rc = cli_fail(&err);
+    } else {
+        printf("%s/%s:%s@%s\n", j.ref.registry, j.ref.repository, res.tag, res.manifest_digest);
+        if (!a->quiet)
+            fprintf(stderr, "%s %s/%s@%s: %s (%zu layer%s in %s)\n", a->mode == SIGN ? "signed" : "attested",
+                    j.ref.registry, j.ref.repository, j.digest,
+                    res.added                ? "added"
+                    : a->mode == SIGN ? "this key had already signed the same payload, nothing added"
+                                      : "this key had already attested the same statement, nothing added", res.layers,
+                    res.layers == 1 ? "" : "s", res.tag);
+    }
+    cg_buf_free(&pred);
+    job_close(&j);
+    return rc;
+}
+
+static int run_verify(const sign_args *a)
+{
+    cg_error err;
+    cg_error_clear(&err);
+    sign_job j;
+    cg_verify_result vr;
+    cg_verify_result_init(&vr);
+    const char *pt = a->mode == VERIFY_ATT ? cg_predicate_type_uri(a->type) : NULL;
+    cg_status st = job_open(a, &j, &err);
+    if (st == CG_OK)
+        st = a->mode == VERIFY ? cg_attach_verify(j.reg, &j.ref, j.digest, j.key, &vr, &err)
+                               : cg_attach_verify_attestation(j.reg, &j.ref, j.digest, pt, j.key, &vr, &err);
+    int rc = 0;
+    if (st != CG_OK) {
+        rc = cli_fail(&err);
+    } else if (!vr.verified) {
+        /* one line: what failed, then why for each layer looked at */
+        fprintf(stderr, "cgate: verification failed: %s/%s@%s: %s%s", j.ref.registry, j.ref.repository, j.digest,
+                pt ? "no attestation of type " : "no signature verifies under the key", pt ? pt : "");
+        if (vr.checked)
+            fprintf(stderr, " (checked %zu layer%s: ", vr.checked, vr.checked == 1 ? "" : "s");
+        else if (vr.reason[0])
+            fputs(": ", stderr);
+        /* the reasons quote registry data: no control characters reach the terminal */
+        for (const char *p = vr.reason; *p; p++)
+            fputc((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p, stderr);
+        fputs(vr.checked ? ")\n" : "\n", stderr);
+        rc = 1;
+    } else {
+        cg_buf_putc(&vr.json, '\n');
+        st = cli_write_artifact(a->output, &vr.json, &err);
+        if (st != CG_OK)
+            rc = cli_fail(&err);
+        else if (!a->quiet)
+            fprintf(stderr, "verified %s/%s@%s: %zu of %zu %s verified under %s\n", j.ref.registry,
+                    j.ref.repository, j.digest, vr.verified, vr.checked, pt ? "attestations" : "signatures", a->key);
+    }
+    cg_verify_result_free(&vr);
+    job_close(&j);
+    return rc;
+}
+
+static int run(int argc, char **argv, const char *cmd, int mode)
+{
+    sign_args a;
+    memset(&a, 0, sizeof a);
+    a.cmd = cmd;
+    a.mode = mode;
+    int rc = parse(argc, argv, &a);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    return mode == SIGN || mode == ATTEST ? run_attach(&a) : run_verify(&a);
+}
+
+int cmd_sign(int argc, char **argv)
+{
+    return run(argc, argv, "sign", SIGN);
+}
+
+int cmd_verify(int argc, char **argv)
+{
+    return run(argc, argv, "verify", VERIFY);
+}
+
+int cmd_attest(int argc, char **argv)
+{
+    return run(argc, argv, "attest", ATTEST);
+}
+
+int cmd_verify_attestation(int argc, char **argv)
+{
+    return run(argc, argv, "verify-attestation", VERIFY_ATT);
+}
