@@ -2,7 +2,9 @@
 # test_registry_hostile.sh - a registry that misbehaves (tests/tools/fake_registry.py
 # on 127.0.0.1): a 401 loop, a token endpoint that hangs, a 1 GiB manifest, an
 # endless chunked manifest, an endless chunked blob, a blob whose bytes differ from
-# its digest, a redirect to a non-loopback address, and 503s that clear (retried).
+# its digest, a redirect to a non-loopback address, and 503s that clear (retried);
+# `cgate verify` against a signature payload served with other bytes, a 401 loop,
+# a hanging token endpoint and a 1 GiB manifest.
 # Each fault is one "cgate: ..." line naming what failed, exit 4, quickly and in
 # bounded memory; nothing is tagged (the fake registry stores nothing, and cgate
 # never reaches the tag step).
@@ -50,5 +52,21 @@ fake_start hang hangtoken --hang 60
 cg_run "$T/p2.out" "$T/p2.err" push --timeout 2 "oci:$T/img.oci" "$REG/bad/img:new"
 cg_expect_rc 4 "token endpoint that hangs" "$T/p2.err" && cg_expect_one_error "$T/p2.err" "hang" "token" "timed out"
 [ "$CG_LAST_MS" -lt 15000 ] && cg_ok || cg_fail "a hanging token endpoint took ${CG_LAST_MS} ms with --timeout 2"
+
+# signatures read from a hostile registry: faults are exit 4, not "unverified"
+PUB="$CG_TESTS/data/sign/cosign.pub"
+fake_start sig sigbaddigest
+cg_run "$T/v1.out" "$T/v1.err" verify --key "$PUB" "$REG/bad/img:1"
+cg_expect_rc 4 "verify: payload blob with another digest" "$T/v1.err" && cg_expect_one_error "$T/v1.err" "sig bad digest" "blob" "digest"
+fake_start v401 loop401
+cg_run "$T/v2.out" "$T/v2.err" verify --key "$PUB" "$REG/bad/img:1"
+cg_expect_rc 4 "verify into a 401 loop" "$T/v2.err" && cg_expect_one_error "$T/v2.err" "verify 401 loop" "401"
+fake_start vhang hangtoken --hang 60
+cg_run "$T/v3.out" "$T/v3.err" verify --timeout 2 --key "$PUB" "$REG/bad/img:1"
+cg_expect_rc 4 "verify with a token endpoint that hangs" "$T/v3.err" && cg_expect_one_error "$T/v3.err" "verify hang" "token" "timed out"
+[ "$CG_LAST_MS" -lt 15000 ] && cg_ok || cg_fail "verify against a hanging token endpoint took ${CG_LAST_MS} ms with --timeout 2"
+fake_start vbig bigmanifest
+cg_run "$T/v4.out" "$T/v4.err" verify --key "$PUB" "$REG/bad/img:1"
+cg_expect_rc 4 "verify: a 1 GiB manifest" "$T/v4.err" && cg_expect_one_error "$T/v4.err" "verify big manifest" "over the 4194304-byte cap"
 
 cg_finish

@@ -17,6 +17,8 @@ holding etc/os-release) and misbehaves in the way --mode says:
   redirect      the layer blob GET redirects to http://192.0.2.1/ (TEST-NET-1,
                 not loopback: a client must refuse it without connecting)
   retry         the first two GETs of the manifest answer 503 (then ok)
+  sigbaddigest  the image has a cosign ".sig" whose payload blob is served with
+                one byte changed (so its bytes do not hash to the digest asked for)
 
 Every loop is bounded: the process exits after --lifetime seconds and an
 endless body stops after 4 GiB.
@@ -56,6 +58,26 @@ def build_image():
 
 IMG = build_image()
 MT = "application/vnd.oci.image.manifest.v1+json"
+
+
+def build_sig():
+    d = lambda b: "sha256:" + hashlib.sha256(b).hexdigest()
+    payload = ('{"critical":{"identity":{"docker-reference":"fake/bad/img"},"image":{"docker-manifest-digest":"%s"},'
+               '"type":"cosign container image signature"},"optional":null}' % d(IMG["manifest"])).encode()
+    config = json.dumps({"architecture": "", "os": "", "rootfs": {"type": "layers", "diff_ids": [d(payload)]},
+                         "config": {}}, separators=(",", ":")).encode()
+    manifest = json.dumps({"schemaVersion": 2, "mediaType": MT,
+                           "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "size": len(config),
+                                      "digest": d(config)},
+                           "layers": [{"mediaType": "application/vnd.dev.cosign.simplesigning.v1+json",
+                                       "size": len(payload), "digest": d(payload),
+                                       "annotations": {"dev.cosignproject.cosign/signature": "MEUCIQ=="}}]},
+                          separators=(",", ":")).encode()
+    return {"tag": "sha256-" + hashlib.sha256(IMG["manifest"]).hexdigest() + ".sig", "manifest": manifest,
+            "payload": payload, "payload_digest": d(payload)}
+
+
+SIG = build_sig()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -114,6 +136,12 @@ class Handler(BaseHTTPRequestHandler):
             return self.challenge()
         if path == "/v2/":
             return self.send(200, b"{}", {"Content-Type": "application/json"})
+        if mode == "sigbaddigest" and path == "/v2/bad/img/manifests/" + SIG["tag"]:
+            return self.send(200, SIG["manifest"], {"Content-Type": MT})
+        if mode == "sigbaddigest" and path == "/v2/bad/img/blobs/" + SIG["payload_digest"]:
+            bad = bytearray(SIG["payload"])
+            bad[10] ^= 0x01
+            return self.send(200, bytes(bad), {"Content-Type": "application/octet-stream"})
         if path.startswith("/v2/bad/img/manifests/"):
             if mode == "retry":
                 self.server.hits += 1
