@@ -63,6 +63,10 @@ typedef struct cg_image_opts {
     uint64_t max_entries;        /* cap on tar entries, all layers; 0 = 50 million */
     cg_progress_fn progress;     /* optional; called from the reading thread */
     void *progress_ud;
+    /* docker:// only: the registry client's options (credentials, insecure,
+     * time-outs; see cgate/registry.h); NULL = defaults.  Its
+     * max_manifest_bytes is replaced by max_json_bytes. */
+    const struct cg_registry_opts *registry;
 } cg_image_opts;
 
 /* Open an image reference.  On success *out must be released with cg_image_close(). */

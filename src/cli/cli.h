@@ -64,9 +64,18 @@ int cmd_verify_attestation(int argc, char **argv);
 struct cg_registry_opts;
 struct cg_annotation;
 struct cg_sign_key;
-/* Apply a registry option (c: 'C' --creds, 'A' --authfile, 'I' --insecure,
- * 'T' --timeout, 'R' --retries) to ro: 0 done, -1 not a registry option,
- * else the usage exit code (message printed). */
+/* The registry options every command that talks to a registry takes; put
+ * CLI_REGISTRY_LONGOPTS in the getopt_long table and hand each value it
+ * returns to cli_parse_registry_opt. */
+enum { CLI_OPT_CREDS = 0x1000, CLI_OPT_AUTHFILE, CLI_OPT_INSECURE, CLI_OPT_TIMEOUT, CLI_OPT_RETRIES };
+#define CLI_REGISTRY_LONGOPTS                                                                                   \
+    {"creds", required_argument, NULL, CLI_OPT_CREDS}, {"authfile", required_argument, NULL, CLI_OPT_AUTHFILE}, \
+        {"insecure", no_argument, NULL, CLI_OPT_INSECURE}, {"timeout", required_argument, NULL, CLI_OPT_TIMEOUT}, \
+        {"retries", required_argument, NULL, CLI_OPT_RETRIES}
+/* The help text for them. */
+extern const char cli_registry_help[];
+/* Apply a registry option (c: a CLI_OPT_* value) to ro: 0 done, -1 not a
+ * registry option, else the usage exit code (message printed). */
 int cli_parse_registry_opt(const char *cmd, int c, const char *arg, struct cg_registry_opts *ro);
 /* Parse KEY=VALUE into ann[*n] (at most 64; duplicates refused); arg is cut
  * at '='.  0 or the usage exit code. */

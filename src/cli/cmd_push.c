@@ -43,8 +43,11 @@ static const char push_usage[] =
     "      --creds USER:PASS   registry credentials (else REGISTRY_AUTH_FILE,\n"
     "                          then ~/.docker/config.json and its helpers)\n"
     "      --authfile FILE     read credentials from this auth file\n"
-    "      --insecure          allow plain HTTP and unverified TLS for REF's host\n"
-    "                          (loopback hosts use plain HTTP anyway)\n"
+    "      --src-creds USER:PASS  credentials for a docker:// IMAGE (--creds are\n"
+    "                          only ever sent to REF's registry)\n"
+    "      --insecure          allow plain HTTP and unverified TLS for the\n"
+    "                          registries named (never for redirect targets;\n"
+    "                          loopback hosts use plain HTTP anyway)\n"
     "      --platform P        OS/ARCH[/VARIANT] of a multi-platform source\n"
     "      --chunk-size N      upload blobs over N bytes in PATCH chunks (default 64M)\n"
     "      --timeout SECONDS   cap on each token, manifest and HEAD request (default 60)\n"
@@ -221,17 +224,15 @@ int cmd_push(int argc, char **argv)
         {"annotation", required_argument, NULL, 'a'},
         {"attest", required_argument, NULL, 'E'},
         {"attest-type", required_argument, NULL, 'y'},
-        {"creds", required_argument, NULL, 'C'},
-        {"authfile", required_argument, NULL, 'A'},
-        {"insecure", no_argument, NULL, 'I'},
         {"platform", required_argument, NULL, 'P'},
         {"chunk-size", required_argument, NULL, 'K'},
-        {"timeout", required_argument, NULL, 'T'},
-        {"retries", required_argument, NULL, 'R'},
+        CLI_REGISTRY_LONGOPTS,
+        {"src-creds", required_argument, NULL, 'U'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    const char *src_creds = NULL;
     const char *decision = NULL, *sign_key = NULL, *attest = NULL, *attest_type = NULL;
     push_signing ps;
     memset(&ps, 0, sizeof ps);
@@ -254,6 +255,11 @@ int cmd_push(int argc, char **argv)
         case 'E': attest = optarg; break;
         case 'y': attest_type = optarg; break;
         case 'P': io.platform = optarg; break;
+        case 'U':
+            if (!strchr(optarg, ':'))
+                return cli_usage_error("push", "--src-creds must be USER:PASSWORD");
+            src_creds = optarg;
+            break;
         case 'K':
             if (cli_parse_size(optarg, &ro.chunk_bytes) || ro.chunk_bytes < 1024)
                 return cli_usage_error("push", "--chunk-size: invalid size \"%s\" (at least 1K)", optarg);
@@ -277,6 +283,9 @@ int cmd_push(int argc, char **argv)
     if (!ps.attest_type)
         return cli_usage_error("push", "--attest-type \"%s\" is neither cyclonedx, spdxjson nor an absolute URI", attest_type);
     const char *src = argv[optind], *dst = argv[optind + 1];
+    cg_registry_opts src_ro = ro; /* a docker:// source: the same client options, its own credentials */
+    src_ro.creds = src_creds;
+    io.registry = &src_ro;
     cg_error err;
     cg_error_clear(&err);
     cg_ref dest;

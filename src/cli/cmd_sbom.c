@@ -13,6 +13,7 @@
 
 #include "cgate/image.h"
 #include "cgate/sbom.h"
+#include "cgate/registry.h"
 #include "cli/cli.h"
 #include "core/readfile.h"
 
@@ -31,6 +32,7 @@ static const char sbom_usage[] =
     "  oci:DIR[:TAG]                   an OCI image layout directory\n"
     "  oci-archive:PATH[:TAG]          a tar of an OCI image layout\n"
     "  dir:PATH                        a root filesystem\n"
+    "  docker://HOST/REPO[:TAG|@DIGEST]  an image in a registry\n"
     "  PATH                            any of the above, detected\n"
     "\n"
     "Options:\n"
@@ -42,6 +44,8 @@ static const char sbom_usage[] =
     "      --max-layer-bytes N cap on uncompressed bytes over all layers\n"
     "                          (default 64G; suffixes K M G T)\n"
     "      --max-json-bytes N  cap on index, manifest and config size (default 4M)\n"
+    ;
+static const char sbom_usage_tail[] =
     "  -q, --quiet             no progress and no warnings on stderr\n"
     "  -h, --help              this help\n"
     "\n"
@@ -50,7 +54,7 @@ static const char sbom_usage[] =
     "\n"
     "Exit codes: 0 success, 2 usage error, 3 bad or hostile input (corrupt image,\n"
     "digest mismatch, not an SBOM, a limit exceeded, unusable output path),\n"
-    "5 internal error.\n";
+    "4 registry or network error (docker://), 5 internal error.\n";
 
 int cmd_sbom(int argc, char **argv)
 {
@@ -63,11 +67,15 @@ int cmd_sbom(int argc, char **argv)
         {"max-json-bytes", required_argument, NULL, 'J'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
+        CLI_REGISTRY_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
     const char *format = "cyclonedx-json", *output = NULL, *from = NULL;
     cg_image_opts io;
     memset(&io, 0, sizeof io);
+    cg_registry_opts ro; /* docker:// images */
+    memset(&ro, 0, sizeof ro);
+    io.registry = &ro;
     int quiet = 0, c;
     opterr = 0;
     optind = 1;
@@ -86,15 +94,24 @@ int cmd_sbom(int argc, char **argv)
                 return cli_usage_error("sbom", "--max-json-bytes: invalid size \"%s\"", optarg);
             break;
         case 'q': quiet = 1; break;
-        case 'h': fputs(sbom_usage, stdout); return 0;
+        case 'h':
+            fputs(sbom_usage, stdout);
+            fputs(cli_registry_help, stdout);
+            fputs(sbom_usage_tail, stdout);
+            return 0;
         case ':': return cli_usage_error("sbom", "option %s needs a value", argv[optind - 1]);
-        default: return cli_usage_error("sbom", "unknown option %s", argv[optind - 1]);
+        case '?': return cli_usage_error("sbom", "unknown option %s", argv[optind - 1]);
+        default: {
+            int rc = cli_parse_registry_opt("sbom", c, optarg, &ro);
+            if (rc)
+                return rc;
+        }
         }
     }
     if (from && optind < argc)
         return cli_usage_error("sbom", "--from reads an SBOM instead of an image: drop \"%s\"", argv[optind]);
-    if (from && (io.platform || io.max_layer_bytes || io.max_json_bytes))
-        return cli_usage_error("sbom", "--platform, --max-layer-bytes and --max-json-bytes apply to images, not to --from");
+    if (from && (io.platform || io.max_layer_bytes || io.max_json_bytes || ro.creds || ro.auth_file || ro.insecure))
+        return cli_usage_error("sbom", "--platform, --max-*-bytes and the registry options apply to images, not to --from");
     if (from && !*from)
         return cli_usage_error("sbom", "--from needs a file name");
     if (!from && optind >= argc)

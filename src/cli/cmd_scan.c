@@ -18,6 +18,7 @@
 #include "cgate/sbom.h"
 #include "cgate/scan.h"
 #include "cgate/vulndb.h"
+#include "cgate/registry.h"
 #include "cli/cli.h"
 #include "core/readfile.h"
 
@@ -49,6 +50,8 @@ static const char scan_usage[] =
     "      --now TIME          the current time, RFC 3339 or seconds since the epoch\n"
     "                          (DB age and the report's CreatedAt; for reproducible runs)\n"
     "      --platform P        OS/ARCH[/VARIANT] in a multi-platform index\n"
+    ;
+static const char scan_usage_tail[] =
     "  -q, --quiet             no progress, notes or warnings on stderr\n"
     "  -h, --help              this help\n"
     "\n"
@@ -58,7 +61,8 @@ static const char scan_usage[] =
     "\n"
     "Exit codes: 0 success (or findings without --exit-code), N with --exit-code N\n"
     "when findings remain, 2 usage error, 3 bad input (image, SBOM, DB missing,\n"
-    "corrupt or older than --db-max-age), 5 internal error.\n";
+    "corrupt or older than --db-max-age), 4 registry or network error\n"
+    "(docker:// images), 5 internal error.\n";
 
 static int parse_duration(const char *s, int64_t *out)
 {
@@ -209,12 +213,16 @@ int cmd_scan(int argc, char **argv)
         {"pkg-types", required_argument, NULL, 'T'}, {"exit-code", required_argument, NULL, 'E'},
         {"db-max-age", required_argument, NULL, 'A'}, {"now", required_argument, NULL, 'N'},
         {"platform", required_argument, NULL, 'P'},  {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},            CLI_REGISTRY_LONGOPTS,
+        {NULL, 0, NULL, 0},
     };
     const char *format = "json", *output = NULL, *sbom_path = NULL, *db_path = NULL;
     cg_scan_opts so = {0, 0, 0, -1, -1, NULL, NULL};
     cg_image_opts io;
     memset(&io, 0, sizeof io);
+    cg_registry_opts ro; /* docker:// images */
+    memset(&ro, 0, sizeof ro);
+    io.registry = &ro;
     int quiet = 0, exit_code = 0, c;
     int64_t max_age = -1, now = -1;
     opterr = 0;
@@ -252,9 +260,18 @@ int cmd_scan(int argc, char **argv)
             break;
         case 'P': io.platform = optarg; break;
         case 'q': quiet = 1; break;
-        case 'h': fputs(scan_usage, stdout); return 0;
+        case 'h':
+            fputs(scan_usage, stdout);
+            fputs(cli_registry_help, stdout);
+            fputs(scan_usage_tail, stdout);
+            return 0;
         case ':': return cli_usage_error("scan", "option %s needs a value", argv[optind - 1]);
-        default: return cli_usage_error("scan", "unknown option %s", argv[optind - 1]);
+        case '?': return cli_usage_error("scan", "unknown option %s", argv[optind - 1]);
+        default: {
+            int rc = cli_parse_registry_opt("scan", c, optarg, &ro);
+            if (rc)
+                return rc;
+        }
         }
     }
     const char *ref = optind < argc ? argv[optind] : NULL;

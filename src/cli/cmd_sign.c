@@ -20,14 +20,18 @@
 /* A predicate is base64-encoded into an envelope capped at CG_ATTEST_MAX_ENVELOPE. */
 #define MAX_PREDICATE ((CG_ATTEST_MAX_ENVELOPE / 4u) * 3u - 64u * 1024u)
 
-static const char common_options[] =
+const char cli_registry_help[] =
     "      --creds USER:PASS   registry credentials (else REGISTRY_AUTH_FILE,\n"
     "                          then ~/.docker/config.json and its helpers)\n"
     "      --authfile FILE     read credentials from this auth file\n"
-    "      --insecure          allow plain HTTP and unverified TLS for REF's host\n"
-    "                          (loopback hosts use plain HTTP anyway)\n"
-    "      --timeout SECONDS   cap on each registry request (default 60)\n"
-    "      --retries N         retries on 429, 5xx and connection faults (default 3)\n"
+    "      --insecure          allow plain HTTP and unverified TLS for the registry\n"
+    "                          named (never for hosts it redirects to; loopback\n"
+    "                          hosts use plain HTTP anyway)\n"
+    "      --timeout SECONDS   cap on each token, manifest and HEAD request, and on\n"
+    "                          a stalled transfer (default 60)\n"
+    "      --retries N         retries on 429, 5xx and connection faults (default 3)\n";
+
+static const char common_options[] =
     "  -q, --quiet             nothing on stderr but errors\n"
     "  -h, --help              this help\n";
 
@@ -116,6 +120,7 @@ static void print_usage(int mode)
 {
     static const char *const text[] = {sign_usage, verify_usage, attest_usage, verify_att_usage};
     fputs(text[mode], stdout);
+    fputs(cli_registry_help, stdout);
     fputs(common_options, stdout);
     fputs(mode == VERIFY || mode == VERIFY_ATT ? verify_exits : sign_exits, stdout);
 }
@@ -125,21 +130,21 @@ int cli_parse_registry_opt(const char *cmd, int c, const char *arg, cg_registry_
     char *end;
     long v;
     switch (c) {
-    case 'C':
+    case CLI_OPT_CREDS:
         if (!strchr(arg, ':'))
             return cli_usage_error(cmd, "--creds must be USER:PASSWORD");
         ro->creds = arg;
         return 0;
-    case 'A': ro->auth_file = arg; return 0;
-    case 'I': ro->insecure = 1; return 0;
-    case 'T':
+    case CLI_OPT_AUTHFILE: ro->auth_file = arg; return 0;
+    case CLI_OPT_INSECURE: ro->insecure = 1; return 0;
+    case CLI_OPT_TIMEOUT:
         v = strtol(arg, &end, 10);
         if (*end || v < 1 || v > 3600)
             return cli_usage_error(cmd, "--timeout: seconds from 1 to 3600, not \"%s\"", arg);
         ro->small_timeout_ms = v * 1000;
         ro->low_speed_time_s = v;
         return 0;
-    case 'R':
+    case CLI_OPT_RETRIES:
         v = strtol(arg, &end, 10);
         if (*end || v < 0 || v > 10)
             return cli_usage_error(cmd, "--retries: 0 to 10, not \"%s\"", arg);
@@ -174,11 +179,7 @@ static int parse(int argc, char **argv, sign_args *a)
         {"predicate", required_argument, NULL, 'p'},
         {"type", required_argument, NULL, 't'},
         {"output", required_argument, NULL, 'o'},
-        {"creds", required_argument, NULL, 'C'},
-        {"authfile", required_argument, NULL, 'A'},
-        {"insecure", no_argument, NULL, 'I'},
-        {"timeout", required_argument, NULL, 'T'},
-        {"retries", required_argument, NULL, 'R'},
+        CLI_REGISTRY_LONGOPTS,
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},

@@ -135,6 +135,8 @@ cg_status cg_registry_image_open(cg_image *img, const char *ref, cg_error *err)
         return s;
     cg_registry_opts o;
     memset(&o, 0, sizeof o);
+    if (img->opts.registry)
+        o = *img->opts.registry;
     o.max_manifest_bytes = img->opts.max_json_bytes;
     s = cg_registry_new(&o, &ri->r, err);
     if (s != CG_OK)

@@ -42,10 +42,27 @@ cg_expect_eq 404 "$code" "basic: nothing tagged after a wrong password"
 cg_run "$T/b3.out" "$T/b3.err" sbom -q "docker://$B/auth/app:v1"
 cg_expect_rc 4 "basic: pull without credentials" "$T/b3.err" && cg_expect_one_error "$T/b3.err" "no creds" "no credentials for $B"
 
+# --creds / --authfile on the commands that read docker:// images
+cg_run "$T/b3c.cdx" "$T/b3c.err" sbom -q --creds 'alice:s3cret!' "docker://$B/auth/app:v1"
+cg_expect_rc 0 "basic: sbom --creds" "$T/b3c.err" && cg_expect_pkgs "$T/b3c.cdx" "$T/want.pkgs" "sbom --creds"
+cg_run "$T/b3w.out" "$T/b3w.err" sbom -q --creds alice:wrong "docker://$B/auth/app:v1"
+cg_expect_rc 4 "basic: sbom --creds with a wrong password" "$T/b3w.err" && cg_expect_one_error "$T/b3w.err" "sbom wrong creds" "401"
+# push from a registry that needs credentials: --src-creds for the source, --creds only for the destination
+cg_run "$T/b3p.out" "$T/b3p.err" push --creds 'alice:s3cret!' "docker://$B/auth/app:v1" "$B/auth/copy:v1"
+cg_expect_rc 4 "basic: push from a registry source without --src-creds" "$T/b3p.err"
+cg_run "$T/b3q.out" "$T/b3q.err" push --src-creds 'alice:s3cret!' --creds 'alice:s3cret!' "docker://$B/auth/app:v1" "$B/auth/copy:v1"
+cg_expect_rc 0 "basic: push --src-creds" "$T/b3q.err" && cg_expect_eq "$(cat "$T/b1.out")" "$(cat "$T/b3q.out")" "registry copy with --src-creds keeps the digest"
+
 # REGISTRY_AUTH_FILE (containers auth.json) for pulls through the docker:// transport
 printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$B" "$(printf 'alice:s3cret!' | base64)" >"$T/auth.json"
 REGISTRY_AUTH_FILE="$T/auth.json" cg_run "$T/b4.cdx" "$T/b4.err" sbom -q "docker://$B/auth/app:v1"
 cg_expect_rc 0 "basic: pull with REGISTRY_AUTH_FILE" "$T/b4.err" && cg_expect_pkgs "$T/b4.cdx" "$T/want.pkgs" "basic pull"
+cg_run "$T/db.out" "$T/db.err" db import --db "$T/db.sqlite" "$CG_TEST_DATA/vulndb/debian-osv"
+cg_expect_rc 0 "db import for the scan" "$T/db.err"
+cg_run "$T/b4s.json" "$T/b4s.err" scan -q --authfile "$T/auth.json" --db "$T/db.sqlite" "docker://$B/auth/app:v1"
+cg_expect_rc 0 "basic: scan --authfile of a docker:// image" "$T/b4s.err" && cg_expect_json "$T/b4s.json" "scan --authfile report"
+cg_run "$T/b4t.out" "$T/b4t.err" scan -q --db "$T/db.sqlite" "docker://$B/auth/app:v1"
+cg_expect_rc 4 "basic: scan of a docker:// image without credentials" "$T/b4t.err"
 
 # ~/.docker/config.json with a URL key
 mkdir -p "$HOME/.docker"

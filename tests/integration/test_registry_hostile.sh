@@ -37,6 +37,10 @@ pull endless 4 "manifest" "over the 4194304-byte cap"
 pull endlessblob 4 "blob" "more than the 169 bytes the manifest says"
 pull baddigest 4 "blob" "content has digest"
 pull redirect 4 "192.0.2.1" "not a loopback host"
+# --insecure is for the registry named, not for where it redirects
+CG_TIMEOUT=60 cg_run "$T/redir-insecure.out" "$T/redir-insecure.err" sbom -q --insecure "docker://$REG/bad/img:1"
+cg_expect_rc 4 "redirect to a non-loopback host with --insecure" "$T/redir-insecure.err" &&
+  cg_expect_one_error "$T/redir-insecure.err" "redirect --insecure" "192.0.2.1" "not a loopback host"
 
 # push into a 401 loop: exit 4, nothing tagged
 mkimage_spec="$T/spec.json"
