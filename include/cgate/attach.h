@@ -57,9 +57,10 @@ cg_status cg_attach_attest(cg_registry *r, const cg_ref *repo, const char *diges
                            const char *predicate_type, const uint8_t *predicate, size_t len,
                            cg_attach_result *res, cg_error *err);
 
-/* Verify the signatures of digest under pub (see cg_cosign_verify). */
+/* Verify the signatures of digest under pub (see cg_cosign_verify), counting
+ * only payloads that carry every annotation in require[0..n) (n may be 0). */
 cg_status cg_attach_verify(cg_registry *r, const cg_ref *repo, const char *digest, const cg_sign_key *pub,
-                           cg_verify_result *result, cg_error *err);
+                           const cg_annotation *require, size_t n, cg_verify_result *result, cg_error *err);
 
 /* Verify the attestations of digest of predicate_type under pub (see
  * cg_attest_verify). */

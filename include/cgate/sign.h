@@ -151,6 +151,14 @@ cg_status cg_cosign_verify(const uint8_t *manifest, size_t len, const char *dige
                            const cg_sign_key *pub, cg_blob_fetch_fn fetch, void *ud,
                            cg_verify_result *result, cg_error *err);
 
+/* The same, counting only payloads whose "optional" object holds every
+ * require[i].key with exactly the string require[i].value (`verify -a K=V`,
+ * as cosign does); n_require may be 0. */
+cg_status cg_cosign_verify_annotated(const uint8_t *manifest, size_t len, const char *digest,
+                                     const cg_sign_key *pub, const cg_annotation *require,
+                                     size_t n_require, cg_blob_fetch_fn fetch, void *ud,
+                                     cg_verify_result *result, cg_error *err);
+
 /* Check one simple-signing payload: well formed, the cosign type, and naming
  * digest.  CG_ERR_INPUT with the reason otherwise. */
 cg_status cg_cosign_payload_check(const uint8_t *payload, size_t len, const char *digest,

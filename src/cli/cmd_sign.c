@@ -61,6 +61,8 @@ static const char verify_usage[] =
     "\n"
     "Options:\n"
     "  -k, --key PUB           public key (PEM \"PUBLIC KEY\", cosign.pub) or env://VAR\n"
+    "  -a, --annotation K=V    count only signatures whose payload has K=V in\n"
+    "                          \"optional\" (repeatable: all must be there)\n"
     "  -o, --output FILE       write the JSON there instead of stdout\n";
 
 static const char attest_usage[] =
@@ -185,7 +187,7 @@ static int parse(int argc, char **argv, sign_args *a)
         {NULL, 0, NULL, 0},
     };
     /* which of the command-specific options each command takes */
-    static const char *const allowed[] = {"ka", "ko", "kpt", "kto"};
+    static const char *const allowed[] = {"ka", "kao", "kpt", "kto"};
     int c, rc;
     opterr = 0;
     optind = 1;
@@ -325,7 +327,7 @@ static int run_verify(const sign_args *a)
     const char *pt = a->mode == VERIFY_ATT ? cg_predicate_type_uri(a->type) : NULL;
     cg_status st = job_open(a, &j, &err);
     if (st == CG_OK)
-        st = a->mode == VERIFY ? cg_attach_verify(j.reg, &j.ref, j.digest, j.key, &vr, &err)
+        st = a->mode == VERIFY ? cg_attach_verify(j.reg, &j.ref, j.digest, j.key, a->ann, a->n_ann, &vr, &err)
                                : cg_attach_verify_attestation(j.reg, &j.ref, j.digest, pt, j.key, &vr, &err);
     int rc = 0;
     if (st != CG_OK) {

@@ -265,34 +265,25 @@ cg_status cg_attach_attest(cg_registry *r, const cg_ref *repo, const char *diges
     return st;
 }
 
-/* The manifest under digest's .sig/.att tag, or a reason when there is none
- * or it cannot be one (Docker-typed, over the caps): those are failed
- * verifications, not errors. */
-typedef cg_status (*verify_fn)(const uint8_t *m, size_t len, const char *digest, const char *pt,
-                               const cg_sign_key *pub, cg_blob_fetch_fn fetch, void *ud, cg_verify_result *res,
-                               cg_error *err);
+/* What to verify a manifest against: the key, the digest, and either the
+ * required annotations (signatures) or the predicate type (attestations). */
+typedef struct verify_req {
+    const char *suffix; /* "sig" / "att" */
+    const char *digest;
+    const cg_sign_key *pub;
+    const cg_annotation *require;
+    size_t n_require;
+    const char *predicate_type;
+} verify_req;
 
-static cg_status verify_sig(const uint8_t *m, size_t len, const char *digest, const char *pt,
-                            const cg_sign_key *pub, cg_blob_fetch_fn fetch, void *ud, cg_verify_result *res,
-                            cg_error *err)
-{
-    (void)pt;
-    return cg_cosign_verify(m, len, digest, pub, fetch, ud, res, err);
-}
-
-static cg_status verify_att(const uint8_t *m, size_t len, const char *digest, const char *pt,
-                            const cg_sign_key *pub, cg_blob_fetch_fn fetch, void *ud, cg_verify_result *res,
-                            cg_error *err)
-{
-    return cg_attest_verify(m, len, digest, pt, pub, fetch, ud, res, err);
-}
-
-static cg_status verify_tag(cg_registry *r, const cg_ref *repo, const char *digest, const char *suffix,
-                            const char *pt, const cg_sign_key *pub, verify_fn fn, cg_verify_result *res,
+/* Verify the manifest under the digest's .sig/.att tag.  No manifest, or one
+ * that cannot be a signature object (Docker-typed, over the caps), is a
+ * failed verification with a reason, not an error. */
+static cg_status verify_tag(cg_registry *r, const cg_ref *repo, const verify_req *v, cg_verify_result *res,
                             cg_error *err)
 {
     char tag[80];
-    cg_status st = cg_cosign_tag(digest, suffix, tag, err);
+    cg_status st = cg_cosign_tag(v->digest, v->suffix, tag, err);
     cg_manifest m;
     memset(&m, 0, sizeof m);
     if (st == CG_OK)
@@ -301,14 +292,18 @@ static cg_status verify_tag(cg_registry *r, const cg_ref *repo, const char *dige
         return st;
     if (!m.found) {
         set_reason(res, "no %s for %s (%s/%s:%s does not exist)",
-                 !strcmp(suffix, "sig") ? "signatures" : "attestations", digest, repo->registry, repo->repository,
-                 tag);
+                   !strcmp(v->suffix, "sig") ? "signatures" : "attestations", v->digest, repo->registry,
+                   repo->repository, tag);
         return CG_OK;
     }
     fetch_ctx fc = {r, repo};
     cg_error e;
     cg_error_clear(&e);
-    st = fn((const uint8_t *)m.data, m.len, digest, pt, pub, fetch_blob, &fc, res, &e);
+    const uint8_t *data = (const uint8_t *)m.data;
+    st = v->predicate_type ? cg_attest_verify(data, m.len, v->digest, v->predicate_type, v->pub, fetch_blob, &fc,
+                                              res, &e)
+                           : cg_cosign_verify_annotated(data, m.len, v->digest, v->pub, v->require, v->n_require,
+                                                        fetch_blob, &fc, res, &e);
     if (st == CG_ERR_INPUT || st == CG_ERR_LIMIT) {
         set_reason(res, "%s/%s:%s: %s", repo->registry, repo->repository, tag, e.msg);
         res->verified = 0;
@@ -321,14 +316,16 @@ static cg_status verify_tag(cg_registry *r, const cg_ref *repo, const char *dige
 }
 
 cg_status cg_attach_verify(cg_registry *r, const cg_ref *repo, const char *digest, const cg_sign_key *pub,
-                           cg_verify_result *result, cg_error *err)
+                           const cg_annotation *require, size_t n, cg_verify_result *result, cg_error *err)
 {
-    return verify_tag(r, repo, digest, "sig", NULL, pub, verify_sig, result, err);
+    verify_req v = {.suffix = "sig", .digest = digest, .pub = pub, .require = require, .n_require = n};
+    return verify_tag(r, repo, &v, result, err);
 }
 
 cg_status cg_attach_verify_attestation(cg_registry *r, const cg_ref *repo, const char *digest,
                                        const char *predicate_type, const cg_sign_key *pub,
                                        cg_verify_result *result, cg_error *err)
 {
-    return verify_tag(r, repo, digest, "att", predicate_type, pub, verify_att, result, err);
+    verify_req v = {.suffix = "att", .digest = digest, .pub = pub, .predicate_type = predicate_type};
+    return verify_tag(r, repo, &v, result, err);
 }

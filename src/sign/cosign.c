@@ -401,9 +401,38 @@ cg_status cg_sigman_append(const uint8_t *existing, size_t existing_len, const c
 
 /* ---- verification ---------------------------------------------------------- */
 
+/* Does the payload's "optional" hold every required annotation?  why gets
+ * the first one missing. */
+static bool has_annotations(const cg_buf *payload, const cg_annotation *req, size_t n, char *why, size_t whylen)
+{
+    json_t *j = NULL;
+    cg_error e;
+    if (cg_json_parse(payload->data, payload->len, "payload", &j, &e) != CG_OK)
+        return false;
+    const json_t *opt = json_object_get(j, "optional");
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++) {
+        const char *v = cg_json_str(opt, req[i].key);
+        if (!v || strcmp(v, req[i].value)) {
+            snprintf(why, whylen, "payload has no annotation %.100s=%.100s", req[i].key, req[i].value);
+            ok = false;
+        }
+    }
+    json_decref(j);
+    return ok;
+}
+
 cg_status cg_cosign_verify(const uint8_t *manifest, size_t len, const char *digest,
                            const cg_sign_key *pub, cg_blob_fetch_fn fetch, void *ud,
                            cg_verify_result *result, cg_error *err)
+{
+    return cg_cosign_verify_annotated(manifest, len, digest, pub, NULL, 0, fetch, ud, result, err);
+}
+
+cg_status cg_cosign_verify_annotated(const uint8_t *manifest, size_t len, const char *digest,
+                                     const cg_sign_key *pub, const cg_annotation *require,
+                                     size_t n_require, cg_blob_fetch_fn fetch, void *ud,
+                                     cg_verify_result *result, cg_error *err)
 {
     if (!cg_digest_valid(digest))
         return cg_error_set(err, CG_ERR_USAGE, "\"%s\" is not a sha256 digest", digest);
@@ -452,6 +481,11 @@ cg_status cg_cosign_verify(const uint8_t *manifest, size_t len, const char *dige
         }
         if (cg_cosign_payload_check((const uint8_t *)payload.data, payload.len, digest, &e2) != CG_OK) {
             cg_verify_note(result, i + 1, e2.msg);
+            continue;
+        }
+        char why[300];
+        if (n_require && !has_annotations(&payload, require, n_require, why, sizeof why)) {
+            cg_verify_note(result, i + 1, why);
             continue;
         }
         if (cg_buf_putc(&result->json, result->verified ? ',' : '[') != CG_OK ||

@@ -104,6 +104,13 @@ cg_expect_eq "2|$D1|$D1" "$(jq -r '[length, .[0].critical.image["docker-manifest
 cg_expect_eq "prod" "$(jq -r '.[1].optional.env' "$T/v1.out")" "verified payload carries the annotation"
 cg_run "$T/v2.out" "$T/v2.err" verify -q --key "$PUB" -o "$T/v2.json" "$REG/s/app@$D1"
 cg_expect_rc 0 "verify by digest, -o" "$T/v2.err" && cg_expect_same_text "$T/v1.out" "$T/v2.json" "verify -o"
+# -a K=V: only payloads carrying the annotation count (cosign verify -a)
+cg_run "$T/va.out" "$T/va.err" verify --key "$PUB" -a env=prod "$REG/s/app:v1"
+cg_expect_rc 0 "verify -a env=prod" "$T/va.err" && cg_expect_eq "1|prod" "$(jq -r '[length, .[0].optional.env] | map(tostring) | join("|")' "$T/va.out")" "verify -a keeps the annotated payload"
+cg_run "$T/vb.out" "$T/vb.err" verify --key "$PUB" -a env=dev "$REG/s/app:v1"
+cg_expect_rc 1 "verify -a env=dev" "$T/vb.err" && cg_expect_one_error "$T/vb.err" "verify -a missing" "no annotation env=dev"
+cg_run "$T/vc.out" "$T/vc.err" sign --key "$KEY" -a a=1 -a a=2 "$REG/s/app:v1"
+cg_expect_rc 2 "an annotation given twice" "$T/vc.err" && cg_expect_one_error "$T/vc.err" "dup annotation" "given twice"
 cg_run "$T/v3.out" "$T/v3.err" verify --key "$OTHERPUB" "$REG/s/app:v1"
 cg_expect_rc 1 "verify under a key that did not sign" "$T/v3.err" &&
   cg_expect_one_error "$T/v3.err" "wrong key" "verification failed" "$D1" "does not verify under the key"

@@ -432,6 +432,58 @@ static void test_caps_and_types(void **state)
     cg_key_free(pub);
 }
 
+/* verify -a K=V: only payloads carrying every required annotation count */
+static void test_verify_annotated(void **state)
+{
+    (void)state;
+    load_digest();
+    cg_sign_key *k = privkey("key.pkcs8.pem"), *pub = pubkey("cosign.pub");
+    cg_error err;
+    cg_buf plain = CG_BUF_INIT, prod = CG_BUF_INIT, m = CG_BUF_INIT;
+    const cg_annotation ann[] = {{"env", "prod"}, {"team", "a"}};
+    assert_int_equal(cg_cosign_payload(IDENT, DIGEST, NULL, 0, &plain, &err), CG_OK);
+    assert_int_equal(cg_cosign_payload(IDENT, DIGEST, ann, 2, &prod, &err), CG_OK);
+    char *s1 = sign_b64(k, plain.data), *s2 = sign_b64(k, prod.data);
+    store s = {0};
+    const char *ps[] = {plain.data, prod.data};
+    const char *ss[] = {s1, s2};
+    build(&s, &m, ps, ss, 2);
+    struct {
+        cg_annotation req[2];
+        size_t n, want;
+        const char *reason;
+    } cases[] = {
+        {{{"env", "prod"}}, 1, 1, NULL},
+        {{{"env", "prod"}, {"team", "a"}}, 2, 1, NULL},
+        {{{"env", "dev"}}, 1, 0, "payload has no annotation env=dev"},
+        {{{"env", "prod"}, {"team", "b"}}, 2, 0, "team=b"},
+        {{{"env", "PROD"}}, 1, 0, "env=PROD"}, /* exact, case-sensitive */
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        cg_verify_result r;
+        cg_verify_result_init(&r);
+        assert_int_equal(cg_cosign_verify_annotated((const uint8_t *)m.data, m.len, DIGEST, pub, cases[c].req,
+                                                    cases[c].n, fetch, &s, &r, &err),
+                         CG_OK);
+        if (r.verified != cases[c].want)
+            fail_msg("case %zu: verified %zu, want %zu (%s)", c, r.verified, cases[c].want, r.reason);
+        if (cases[c].reason && !strstr(r.reason, cases[c].reason))
+            fail_msg("case %zu: reason \"%s\" lacks \"%s\"", c, r.reason, cases[c].reason);
+        /* the one verified is the annotated payload, byte for byte */
+        if (r.verified)
+            assert_memory_equal(r.json.data + 1, prod.data, prod.len);
+        cg_verify_result_free(&r);
+    }
+    free(s1);
+    free(s2);
+    store_free(&s);
+    cg_buf_free(&plain);
+    cg_buf_free(&prod);
+    cg_buf_free(&m);
+    cg_key_free(k);
+    cg_key_free(pub);
+}
+
 static void test_payload_check(void **state)
 {
     (void)state;
@@ -472,6 +524,7 @@ int main(void)
         cmocka_unit_test(test_tamper),
         cmocka_unit_test(test_caps_and_types),
         cmocka_unit_test(test_payload_check),
+        cmocka_unit_test(test_verify_annotated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
