@@ -75,6 +75,7 @@ typedef struct cg_preport {
     const char *artifact_name;
     const char **repo_tags, **repo_digests;
     size_t n_repo_tags, n_repo_digests;
+    const char *image_id; /* Metadata.ImageID as written (NULL when absent or not a string) */
     int from_cgate; /* written by cgate scan (top-level "cgate" object) */
 } cg_preport;
 
@@ -211,9 +212,19 @@ typedef struct cg_pwexposure {
     size_t n_factors;
 } cg_pwexposure;
 
+/* The image a decision is about, from its report: what `cgate push
+ * --require-decision` binds on without rereading the report. */
+typedef struct cg_pimage {
+    const char *name;              /* ArtifactName, NULL when absent */
+    const char **manifest_digests; /* the digest after '@' of each valid RepoDigests entry: unique, sorted */
+    size_t n_manifest_digests;
+    const char *config_digest; /* Metadata.ImageID when it is a sha256 digest, else NULL */
+} cg_pimage;
+
 typedef struct cg_decision {
     int pass;
     const char *now;
+    cg_pimage image;
     const cg_policy *policy;
     const char **deny_reasons;
     size_t n_deny_reasons;

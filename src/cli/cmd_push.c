@@ -90,7 +90,9 @@ static cg_status sign_before_tag(void *ud, cg_registry *r, const cg_ref *dest, c
     return st == CG_OK ? CG_OK : cg_error_prefix(err, "%s, the tag was not set", ps->attest ? "signing or attesting" : "signing");
 }
 
-/* The report a decision names (inputs[role=report]), checked against its sha256. */
+/* The digests of the report a decision names (inputs[role=report]), checked
+ * against its sha256: how decisions written before the `image` member name
+ * their image.  Needs the report still at its recorded path. */
 static cg_status decision_report_digests(const json_t *dec, const char *decpath, char ***out, size_t *n, cg_error *err)
 {
     *out = NULL;
@@ -154,6 +156,28 @@ static cg_status decision_report_digests(const json_t *dec, const char *decpath,
     return CG_OK;
 }
 
+/* A decision's `image` member, as `cgate policy` writes it: manifestDigests[]
+ * and configDigest (null when the report had none).  Anything else there is bad
+ * input: a digest that is not one must not be read as "names nothing" or match
+ * by accident. */
+static cg_status decision_image(const json_t *im, const char *decpath, const json_t **mds, const char **cfg,
+                                cg_error *err)
+{
+    if (!json_is_object(im))
+        return cg_error_set(err, CG_ERR_INPUT, "%s: image: not an object", decpath);
+    const json_t *m = json_object_get(im, "manifestDigests"), *c = json_object_get(im, "configDigest");
+    if (m && !json_is_array(m) && !json_is_null(m))
+        return cg_error_set(err, CG_ERR_INPUT, "%s: image.manifestDigests: not an array", decpath);
+    for (size_t i = 0; i < json_array_size(m); i++)
+        if (!cg_digest_valid(json_string_value(json_array_get(m, i))))
+            return cg_error_set(err, CG_ERR_INPUT, "%s: image.manifestDigests[%zu]: not a sha256 digest", decpath, i);
+    if (c && !json_is_null(c) && !cg_digest_valid(json_string_value(c)))
+        return cg_error_set(err, CG_ERR_INPUT, "%s: image.configDigest: neither a sha256 digest nor null", decpath);
+    *mds = m;
+    *cfg = json_string_value(c);
+    return CG_OK;
+}
+
 /* 0 = allowed; 1 = refused (message printed); else an exit code for bad input. */
 static int check_decision(const char *path, const char *manifest_digest, const char *config_digest)
 {
@@ -178,26 +202,57 @@ static int check_decision(const char *path, const char *manifest_digest, const c
         json_decref(dec);
         return 1;
     }
-    /* the digests the decision is about: an explicit member, else its report's */
+    /* The digests the decision is about: its `image` member; older decisions
+     * have none and name the image through their report.  The config digest
+     * binds too: it names the layers' uncompressed diff_ids, which the scan
+     * verified and a runtime verifies again when it unpacks the pull. */
     char **ds = NULL;
     size_t nd = 0;
-    const json_t *im = json_object_get(dec, "image");
-    const char *explicit_d[3] = {cg_json_str(dec, "imageDigest"), cg_json_str(im, "digest"), cg_json_str(im, "manifestDigest")};
+    const char *about = NULL; /* a digest the decision names, for the message */
     int match = 0, named = 0;
-    for (size_t i = 0; i < 3; i++)
-        if (explicit_d[i] && cg_digest_valid(explicit_d[i])) {
-            named = 1;
-            match |= !strcmp(explicit_d[i], manifest_digest);
-        }
-    if (!named) {
-        s = decision_report_digests(dec, path, &ds, &nd, &err);
+    const json_t *im = json_object_get(dec, "image");
+    if (im) {
+        const json_t *mds = NULL;
+        const char *cfg = NULL;
+        s = decision_image(im, path, &mds, &cfg, &err);
         if (s != CG_OK) {
             json_decref(dec);
             return cli_fail(&err);
         }
-        for (size_t i = 0; i < nd; i++) {
+        for (size_t i = 0; i < json_array_size(mds); i++) {
+            const char *d = json_string_value(json_array_get(mds, i));
+            about = about ? about : d;
             named = 1;
-            match |= !strcmp(ds[i], manifest_digest) || (config_digest && !strcmp(ds[i], config_digest));
+            match |= !strcmp(d, manifest_digest);
+        }
+        if (cfg) {
+            about = about ? about : cfg;
+            named = 1;
+            match |= config_digest && !strcmp(cfg, config_digest);
+        }
+        if (!named) {
+            fprintf(stderr, "cgate: push refused: %s names no image digest (its image has no manifestDigests and no "
+                            "configDigest)\n", path);
+            json_decref(dec);
+            return 1;
+        }
+    } else {
+        const char *id = cg_json_str(dec, "imageDigest");
+        if (id && cg_digest_valid(id)) {
+            about = id;
+            named = 1;
+            match = !strcmp(id, manifest_digest);
+        } else {
+            s = decision_report_digests(dec, path, &ds, &nd, &err);
+            if (s != CG_OK) {
+                json_decref(dec);
+                return cli_fail(&err);
+            }
+            for (size_t i = 0; i < nd; i++) {
+                about = about ? about : ds[i];
+                named = 1;
+                match |= !strcmp(ds[i], manifest_digest) || (config_digest && !strcmp(ds[i], config_digest));
+            }
         }
     }
     int rc = 0;
@@ -205,8 +260,8 @@ static int check_decision(const char *path, const char *manifest_digest, const c
         fprintf(stderr, "cgate: push refused: %s names no image digest (neither itself nor the report it lists under inputs)\n", path);
         rc = 1;
     } else if (!match) {
-        fprintf(stderr, "cgate: push refused: %s is a decision about another image (%s), not %s\n", path,
-                nd ? ds[0] : "another digest", manifest_digest);
+        fprintf(stderr, "cgate: push refused: %s is a decision about another image (%s), not %s\n", path, about,
+                manifest_digest);
         rc = 1;
     }
     for (size_t i = 0; i < nd; i++)

@@ -336,6 +336,12 @@ cg_status cg_decision_write_json(const cg_decision *d, cg_buf *out, cg_error *er
     knum(&w, "riskScore", d->risk);
     knum(&w, "contextualRiskScore", d->ctx_risk);
     kstr(&w, "now", d->now);
+    key(&w, "image");
+    open_(&w, "{");
+    kstr(&w, "name", d->image.name);
+    kstrs(&w, "manifestDigests", d->image.manifest_digests, d->image.n_manifest_digests);
+    kstr(&w, "configDigest", d->image.config_digest);
+    close_(&w, "}");
     kstrs(&w, "denyReasons", d->deny_reasons, d->n_deny_reasons);
     key(&w, "blocked");
     open_(&w, "[");
@@ -442,6 +448,12 @@ cg_status cg_decision_write_table(const cg_decision *d, cg_buf *b, cg_error *err
     cg_buf_printf(b, "Decision: %s (%s)\n", d->pass ? "PASS" : "DENY", d->now);
     for (size_t i = 0; i < d->n_deny_reasons; i++)
         cg_buf_printf(b, "  - %s\n", d->deny_reasons[i]);
+    /* the digest push --require-decision binds on first: a manifest digest */
+    cg_buf_puts(b, "Image: ");
+    tput(b, d->image.name);
+    cg_buf_printf(b, " %s\n", d->image.n_manifest_digests ? d->image.manifest_digests[0]
+                              : d->image.config_digest       ? d->image.config_digest
+                                                             : "-");
     cg_buf_printf(b, "Risk score: %s   Contextual risk score: %s\n", n1, n2);
     cg_buf_printf(b, "Findings: %zu total, %zu filtered, %zu VEX-suppressed, %zu excepted, %zu blocked\n", d->n_total,
                   d->n_filtered, d->n_vexed, d->n_excepted, d->n_blocked);

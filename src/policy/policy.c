@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/digest.h"
 #include "policy/policy_int.h"
 
 double cg_policy_round2(double x)
@@ -261,6 +262,30 @@ static cg_status collect_exceptions(cg_decision *d, cg_pexset *xs, const cg_prep
     return CG_OK;
 }
 
+/* The image the report is about.  Only well-formed sha256 digests are kept:
+ * `cgate push --require-decision` compares them byte for byte, and a report
+ * entry that is not a digest must not turn into something that could match. */
+static cg_status report_image(const cg_preport *r, cg_arena *a, cg_pimage *im, cg_error *err)
+{
+    im->name = r->artifact_name;
+    im->config_digest = cg_digest_valid(r->image_id) ? r->image_id : NULL;
+    im->manifest_digests = cg_arena_calloc(a, r->n_repo_digests + 1, sizeof *im->manifest_digests);
+    if (!im->manifest_digests)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < r->n_repo_digests; i++) {
+        const char *at = strrchr(r->repo_digests[i], '@');
+        if (at && cg_digest_valid(at + 1))
+            im->manifest_digests[im->n_manifest_digests++] = at + 1;
+    }
+    qsort(im->manifest_digests, im->n_manifest_digests, sizeof *im->manifest_digests, cg_strptr_cmp);
+    size_t n = 0;
+    for (size_t i = 0; i < im->n_manifest_digests; i++)
+        if (!n || strcmp(im->manifest_digests[n - 1], im->manifest_digests[i]))
+            im->manifest_digests[n++] = im->manifest_digests[i];
+    im->n_manifest_digests = n;
+    return CG_OK;
+}
+
 cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out, cg_error *err)
 {
     const cg_policy *p = in->policy;
@@ -272,6 +297,9 @@ cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out,
     if (!d)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     d->now = in->now;
+    cg_status st = report_image(r, a, &d->image, err);
+    if (st != CG_OK)
+        return st;
     d->policy = p;
     d->have_context = in->have_context;
     d->ignored_kinds = in->ignored_kinds;
@@ -287,7 +315,7 @@ cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out,
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
 
     cg_pexset xs;
-    cg_status st = cg_pexset_build(&xs, p->exceptions, p->n_exceptions, in->extra_exceptions,
+    st = cg_pexset_build(&xs, p->exceptions, p->n_exceptions, in->extra_exceptions,
                                    in->n_extra_exceptions, in->now, p->allow_permanent_exceptions, err);
     double risk = 0, ctx = 0;
     for (size_t i = 0; st == CG_OK && i < r->n_findings; i++) {

@@ -203,6 +203,7 @@ cg_status cg_preport_read(const uint8_t *buf, size_t len, const char *name, cg_a
         if (!out->repo_tags || !out->repo_digests || add_strs(a, tags, out->repo_tags, &out->n_repo_tags, nt) ||
             add_strs(a, digs, out->repo_digests, &out->n_repo_digests, nd))
             st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        out->image_id = dup(a, md, "ImageID");
         out->from_cgate = json_is_object(json_object_get(doc, "cgate"));
     }
     json_decref(doc);

@@ -89,6 +89,32 @@ grep -q '^Decision: DENY (2026-01-01)' "$T/tab.txt" && cg_ok || cg_fail "table h
 SOURCE_DATE_EPOCH=1767225600 cg_run "$T/sde.json" "$T/sde.err" policy "$G/alpine-39.json.golden" --policy "$P/seed.json"
 cg_expect_eq 2026-01-01 "$(jq -r .now "$T/sde.json")" "default date from SOURCE_DATE_EPOCH"
 
+# -- the decision names the image: ArtifactName, RepoDigests (digest part, unique, sorted), ImageID --
+cg_expect_eq "$(jq -c '{name: .ArtifactName, manifestDigests: [], configDigest: .Metadata.ImageID}' "$G/alpine-39.json.golden")" \
+  "$(jq -c .image "$T/alp.json")" "alpine-39 decision names Trivy's ImageID"
+cg_expect_eq 'now,image,denyReasons' "$(jq -r 'keys_unsorted | .[index("now"):index("now")+3] | join(",")' "$T/alp.json")" \
+  "image comes right after now"
+h() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
+cat >"$T/img-report.json" <<REP
+{"SchemaVersion": 2, "ArtifactName": "reg.example/app:1", "ArtifactType": "container_image",
+ "Metadata": {"ImageID": "sha256:$(h c)",
+              "RepoDigests": ["reg.example/app@sha256:$(h b)", "mirror.example/app@sha256:$(h a)",
+                              "reg.example/app@sha256:$(h a)", "reg.example/app@latest"]},
+ "Results": []}
+REP
+cg_run "$T/img.json" "$T/img.err" policy "$T/img-report.json" --policy "$P/seed.json" --now 2026-01-01
+cg_expect_rc 0 "a clean report passes" "$T/img.err"
+want=$(printf 'sha256:%s\n' "$(h a)" "$(h b)" | sort | jq -Rsc 'split("\n")[:-1]')
+cg_expect_eq "{\"name\":\"reg.example/app:1\",\"manifestDigests\":$want,\"configDigest\":\"sha256:$(h c)\"}" \
+  "$(jq -c .image "$T/img.json")" "decision image from RepoDigests and ImageID"
+cg_run "$T/img.txt" "$T/imgt.err" policy "$T/img-report.json" --policy "$P/seed.json" --now 2026-01-01 -f table
+grep -qx "Image: reg.example/app:1 $(jq -r '.[0]' <<<"$want")" "$T/img.txt" && cg_ok || cg_fail "table has no Image line: $(cat "$T/img.txt")"
+# an ImageID that is not a sha256 digest is not a config digest
+jq '.Metadata.ImageID = "sha256:1234" | .Metadata.RepoDigests = [] | del(.ArtifactName)' "$T/img-report.json" >"$T/img2-report.json"
+cg_run "$T/img2.json" "$T/img2.err" policy "$T/img2-report.json" --policy "$P/seed.json" --now 2026-01-01
+cg_expect_eq '{"name":null,"manifestDigests":[],"configDigest":null}' "$(jq -c .image "$T/img2.json")" \
+  "no digests: the decision's image names none"
+
 # -- bad input: exit 3, one line naming file, line and key, nothing written ------------
 bad() { # bad LABEL WANT... -- ARGS
   local label=$1; shift

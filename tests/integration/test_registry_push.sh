@@ -12,7 +12,10 @@
 # - chunked (PATCH) uploads give the same digest;
 # - --require-decision: a denied decision and a passing decision for another
 #   image are refused (exit 1) before anything is pushed, and the tag does not
-#   exist afterwards; a passing decision for this image pushes.
+#   exist afterwards; a passing decision for this image pushes.  Both with
+#   hand-built decisions of the older form (bound through the report under
+#   inputs[]) and with real `cgate policy` decisions of a `cgate scan` report,
+#   which bind through their `image` member with the report deleted.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/registry_lib.sh"
 cg_setup registry_push
@@ -153,6 +156,94 @@ cp "$T/report.bak" "$T/report.json"
 cg_run "$T/d4.out" "$T/d4.err" push --require-decision "$T/pass.json" "oci:$T/img/image.oci" "$REG/t/gated:v1"
 cg_expect_rc 0 "push with a passing decision for this image" "$T/d4.err"
 cg_expect_eq "$D" "$(reg_manifest_digest "$REG/t/gated:v1")" "gated push tagged"
+
+# --require-decision with decisions `cgate policy` wrote: they name the image
+# themselves (image.manifestDigests, image.configDigest), so the push needs
+# neither the report nor its path any more.  The report is a real `cgate scan`
+# of the pushed source against a one-record DB (bash below its fix).
+mkdir -p "$T/osv"
+cat >"$T/osv/CGATE-TEST-BASH.json" <<'J'
+{"id":"CGATE-TEST-BASH","modified":"2025-01-01T00:00:00Z","published":"2025-01-01T00:00:00Z",
+ "summary":"test record: critical, fixed","severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
+ "affected":[{"package":{"ecosystem":"Debian:12","name":"bash"},
+   "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"5.2.15-3"}]}]}]}
+J
+printf '{"apiVersion": "cgate/v1"}\n' >"$T/policy.json" # the seed's rules, any CVSS source
+printf 'exceptions:\n  - {id: CGATE-TEST-BASH, reason: test, approvedBy: test@example.com, expires: 2099-12-31}\n' >"$T/exc.yaml"
+cg_run "$T/db.out" "$T/db.err" db import --db "$T/db.sqlite" "$T/osv"
+cg_expect_rc 0 "db import of the bash record" "$T/db.err"
+cg_run "$T/scan.json" "$T/scan.err" scan --db "$T/db.sqlite" --now 2026-01-01T00:00:00Z "oci:$T/img/image.oci"
+cg_expect_rc 0 "scan of the pushed source" "$T/scan.err"
+cg_expect_eq CGATE-TEST-BASH "$(jq -r '[.Results[].Vulnerabilities[]?.VulnerabilityID] | join(",")' "$T/scan.json")" \
+  "the scan finds the bash record"
+CFG=$(jq -r .Metadata.ImageID "$T/scan.json")
+[[ "$CFG" =~ ^sha256:[0-9a-f]{64}$ ]] && cg_ok || cg_fail "scan report has no ImageID: '$CFG'"
+cg_expect_eq "$CFG" "$(skopeo inspect --raw "oci:$T/img/image.oci" | jq -r .config.digest)" "ImageID is the config digest"
+policy() { # policy OUT REPORT [ARGS...]: a real decision
+  local out=$1 rep=$2; shift 2
+  cg_run "$out" "$out.err" policy "$rep" --policy "$T/policy.json" --now 2026-01-01 "$@"
+}
+policy "$T/real-deny.json" "$T/scan.json"
+cg_expect_rc 1 "policy denies the scan" "$T/real-deny.json.err"
+policy "$T/real-pass.json" "$T/scan.json" --exceptions "$T/exc.yaml"
+cg_expect_rc 0 "policy passes the scan with the exception" "$T/real-pass.json.err"
+cg_expect_eq "$CFG" "$(jq -r .image.configDigest "$T/real-pass.json")" "decision names the scanned config digest"
+cg_expect_eq "[\"$D\"]" "$(jq -c .image.manifestDigests "$T/real-pass.json")" "decision names the scanned manifest digest"
+# a decision whose image names no digest is refused, even though the report
+# under its inputs (still there) would match: no silent fallback
+jq '.image = {name: null, manifestDigests: [], configDigest: null}' "$T/real-pass.json" >"$T/real-nodigest.json"
+cg_run "$T/r0.out" "$T/r0.err" push --require-decision "$T/real-nodigest.json" "oci:$T/img/image.oci" "$REG/t/real:v1"
+cg_expect_rc 1 "push with a decision whose image names no digest" "$T/r0.err" &&
+  cg_expect_one_error "$T/r0.err" "no image digest" "names no image digest"
+cg_expect_eq 404 "$(reg_tag_status "$REG" t/real v1)" "no tag after a decision naming no digest"
+# the same from a real decision: a report without Metadata
+jq 'del(.Metadata)' "$T/scan.json" >"$T/bare-report.json"
+policy "$T/real-bare.json" "$T/bare-report.json" --exceptions "$T/exc.yaml"
+cg_expect_rc 0 "policy passes the report without Metadata" "$T/real-bare.json.err"
+# a passing decision for another image (the hand-written report above)
+policy "$T/real-other.json" "$T/other-report.json"
+cg_expect_rc 0 "policy passes the other image's clean report" "$T/real-other.json.err"
+# a passing decision naming this image only by manifest digest (RepoDigests),
+# with the ImageID of another image
+jq --arg d "lab/app@$D" '.Metadata.RepoDigests = [$d] | .Metadata.ImageID = "sha256:\("y" * 64 | gsub("y"; "e"))"' \
+  "$T/scan.json" >"$T/md-report.json"
+policy "$T/real-md.json" "$T/md-report.json" --exceptions "$T/exc.yaml"
+cg_expect_rc 0 "policy passes the manifest-digest report" "$T/real-md.json.err"
+cg_expect_eq "[\"$D\"]" "$(jq -c .image.manifestDigests "$T/real-md.json")" "decision names the manifest digest"
+# ... and one naming it only by config digest (no RepoDigests)
+jq '.Metadata.RepoDigests = []' "$T/scan.json" >"$T/cfg-report.json"
+policy "$T/real-cfg.json" "$T/cfg-report.json" --exceptions "$T/exc.yaml"
+cg_expect_rc 0 "policy passes the config-digest report" "$T/real-cfg.json.err"
+cg_expect_eq "[] $CFG" "$(jq -r '"\(.image.manifestDigests) \(.image.configDigest)"' "$T/real-cfg.json")" \
+  "decision names the config digest only"
+# from here on no report exists: the decisions alone must bind
+rm -f "$T/scan.json" "$T/bare-report.json" "$T/other-report.json" "$T/md-report.json" "$T/cfg-report.json"
+cg_run "$T/r1.out" "$T/r1.err" push --require-decision "$T/real-deny.json" "oci:$T/img/image.oci" "$REG/t/real:v1"
+cg_expect_rc 1 "push with a real denied decision" "$T/r1.err" && cg_expect_one_error "$T/r1.err" "real deny" "refused" "deny"
+cg_expect_eq 404 "$(reg_tag_status "$REG" t/real v1)" "no tag after a real denied decision"
+cg_run "$T/r2.out" "$T/r2.err" push --require-decision "$T/real-other.json" "oci:$T/img/image.oci" "$REG/t/real:v1"
+cg_expect_rc 1 "push with a real decision for another image" "$T/r2.err" &&
+  cg_expect_one_error "$T/r2.err" "real other" "another image"
+cg_expect_eq 404 "$(reg_tag_status "$REG" t/real v1)" "no tag after a real decision for another image"
+cg_run "$T/r3.out" "$T/r3.err" push --require-decision "$T/real-bare.json" "oci:$T/img/image.oci" "$REG/t/real:v1"
+cg_expect_rc 1 "push with a real decision naming no digest" "$T/r3.err" &&
+  cg_expect_one_error "$T/r3.err" "real no digest" "names no image digest"
+cg_expect_eq 404 "$(reg_tag_status "$REG" t/real v1)" "no tag after a real decision naming no digest"
+cg_run "$T/r4.out" "$T/r4.err" push --require-decision "$T/real-pass.json" "oci:$T/img/image.oci" "$REG/t/real:v1"
+cg_expect_rc 0 "push with a real passing decision, report deleted" "$T/r4.err"
+cg_expect_eq "$D" "$(reg_manifest_digest "$REG/t/real:v1")" "real gated push tagged"
+cg_run "$T/r5.out" "$T/r5.err" push --require-decision "$T/real-md.json" "oci:$T/img/image.oci" "$REG/t/real-md:v1"
+cg_expect_rc 0 "push with a real passing decision, report deleted (manifest digest)" "$T/r5.err"
+cg_expect_eq "$D" "$(reg_manifest_digest "$REG/t/real-md:v1")" "manifest-digest gated push tagged"
+cg_run "$T/r7.out" "$T/r7.err" push --require-decision "$T/real-cfg.json" "oci:$T/img/image.oci" "$REG/t/real-cfg:v1"
+cg_expect_rc 0 "push with a real passing decision, report deleted (config digest)" "$T/r7.err"
+cg_expect_eq "$D" "$(reg_manifest_digest "$REG/t/real-cfg:v1")" "config-digest gated push tagged"
+# a malformed image member is bad input, not a pass
+jq '.image.manifestDigests = ["sha256:1234"]' "$T/real-md.json" >"$T/bad-image.json"
+cg_run "$T/r6.out" "$T/r6.err" push --require-decision "$T/bad-image.json" "oci:$T/img/image.oci" "$REG/t/real-bad:v1"
+cg_expect_rc 3 "push with a malformed image member" "$T/r6.err" &&
+  cg_expect_one_error "$T/r6.err" "malformed image" "image.manifestDigests[0]: not a sha256 digest"
+cg_expect_eq 404 "$(reg_tag_status "$REG" t/real-bad v1)" "no tag after a malformed decision"
 
 # a dir: image cannot be pushed (usage), a bad reference is a usage error
 cg_run "$T/u1.out" "$T/u1.err" push "dir:$T/img/image.rootfs" "$REG/t/dir:v1"

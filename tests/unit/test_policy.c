@@ -635,6 +635,92 @@ static void test_decision_deterministic(void **state)
     cg_arena_free(&w.a);
 }
 
+/* The decision names the image its report is about: ArtifactName, the digest
+ * part of every RepoDigests entry that is a sha256 digest (unique, sorted) and
+ * ImageID when it is one; right after "now", in the table too. */
+static cg_decision *eval_text(world *w, const char *rep)
+{
+    cg_error_clear(&w->err);
+    if (cg_preport_read((const uint8_t *)rep, strlen(rep), "r.json", &w->a, &w->r, &w->err) != CG_OK)
+        fail_msg("report: %s", w->err.msg);
+    w->ev.policy = &w->p, w->ev.report = &w->r, w->ev.now = "2026-01-01";
+    if (cg_policy_evaluate(&w->ev, &w->a, &w->d, &w->err) != CG_OK)
+        fail_msg("evaluate: %s", w->err.msg);
+    return w->d;
+}
+
+#define DA "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define DB "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define DC "sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
+
+static void test_decision_image(void **state)
+{
+    (void)state;
+    world w;
+    world_init(&w);
+    load_policy(&w, seed_policy);
+    /* duplicates across repositories, out of order, and entries that are not
+     * NAME@sha256:<64 hex> (no '@', upper-case hex, sha512, not a string) */
+    const char rep[] = "{\"SchemaVersion\": 2, \"ArtifactName\": \"reg.example/app:1\", \"Metadata\": {"
+                       "\"ImageID\": \"" DC "\", \"RepoDigests\": [\"reg.example/app@" DB "\", \"mirror/app@" DA "\","
+                       " \"reg.example/app@" DA "\", \"" DA "\", \"x@sha256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\","
+                       " \"x@sha512:00\", 7]}, \"Results\": []}";
+    cg_decision *d = eval_text(&w, rep);
+    assert_string_equal(d->image.name, "reg.example/app:1");
+    assert_int_equal(d->image.n_manifest_digests, 2);
+    assert_string_equal(d->image.manifest_digests[0], DA);
+    assert_string_equal(d->image.manifest_digests[1], DB);
+    assert_string_equal(d->image.config_digest, DC);
+    cg_buf j = CG_BUF_INIT, t = CG_BUF_INIT;
+    assert_int_equal(cg_decision_write_json(d, &j, &w.err), CG_OK);
+    assert_non_null(strstr(j.data, "  \"now\": \"2026-01-01\",\n"
+                                   "  \"image\": {\n"
+                                   "    \"name\": \"reg.example/app:1\",\n"
+                                   "    \"manifestDigests\": [\n"
+                                   "      \"" DA "\",\n"
+                                   "      \"" DB "\"\n"
+                                   "    ],\n"
+                                   "    \"configDigest\": \"" DC "\"\n"
+                                   "  },\n"
+                                   "  \"denyReasons\": ["));
+    assert_int_equal(cg_decision_write_table(d, &t, &w.err), CG_OK);
+    assert_non_null(strstr(t.data, "\nImage: reg.example/app:1 " DA "\n"));
+    cg_buf_free(&j);
+    cg_buf_free(&t);
+    cg_arena_free(&w.a);
+
+    /* no name, no digests, an ImageID that is not a digest: all null/empty */
+    world_init(&w);
+    load_policy(&w, seed_policy);
+    d = eval_text(&w, "{\"SchemaVersion\": 2, \"Metadata\": {\"ImageID\": \"sha256:1234\", \"RepoDigests\": [\"app@latest\"]}}");
+    assert_null(d->image.name);
+    assert_int_equal(d->image.n_manifest_digests, 0);
+    assert_null(d->image.config_digest);
+    j = (cg_buf)CG_BUF_INIT;
+    t = (cg_buf)CG_BUF_INIT;
+    assert_int_equal(cg_decision_write_json(d, &j, &w.err), CG_OK);
+    assert_non_null(strstr(j.data, "  \"image\": {\n"
+                                   "    \"name\": null,\n"
+                                   "    \"manifestDigests\": [],\n"
+                                   "    \"configDigest\": null\n"
+                                   "  },\n"));
+    assert_int_equal(cg_decision_write_table(d, &t, &w.err), CG_OK);
+    assert_non_null(strstr(t.data, "\nImage: - -\n"));
+    cg_buf_free(&j);
+    cg_buf_free(&t);
+    cg_arena_free(&w.a);
+
+    /* only an ImageID: the table shows the config digest */
+    world_init(&w);
+    load_policy(&w, seed_policy);
+    d = eval_text(&w, "{\"SchemaVersion\": 2, \"ArtifactName\": \"a\\u001b[2J\", \"Metadata\": {\"ImageID\": \"" DC "\"}}");
+    t = (cg_buf)CG_BUF_INIT;
+    assert_int_equal(cg_decision_write_table(d, &t, &w.err), CG_OK);
+    assert_non_null(strstr(t.data, "\nImage: a?[2J " DC "\n"));
+    cg_buf_free(&t);
+    cg_arena_free(&w.a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -652,6 +738,7 @@ int main(void)
         cmocka_unit_test(test_yaml_json_same_policy),
         cmocka_unit_test(test_report_errors),
         cmocka_unit_test(test_decision_deterministic),
+        cmocka_unit_test(test_decision_image),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
