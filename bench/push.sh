@@ -48,3 +48,17 @@ sk=$(skopeo inspect --tls-verify=false "docker://$A/bench/node:1" | jq -r .Diges
 echo "digest: cgate printed $(cat "$work/d1"), skopeo sees $sk"
 [ "$sk" = "$(cat "$work/d1")" ] || { echo "push.sh: digest mismatch" >&2; exit 1; }
 grep -q '(0 uploaded, ' "$work/again.err" || { echo "push.sh: the second push uploaded blobs" >&2; exit 1; }
+
+# signing and attesting the pushed image (cosign's tag format), and verifying both;
+# the encrypted key's scrypt (N=32768) is part of every sign/attest
+keys=$here/../tests/data/sign
+export COSIGN_PASSWORD; COSIGN_PASSWORD=$(cat "$keys/cosign.password")
+"$cgate" sbom -q "oci:$img" -o "$work/sbom.cdx.json"
+t0=$(date +%s%N); "$cgate" sign -q --key "$keys/cosign.key" "$A/bench/node:1" >/dev/null; t1=$(date +%s%N)
+t2=$(date +%s%N); "$cgate" verify -q --key "$keys/cosign.pub" "$A/bench/node:1" >/dev/null; t3=$(date +%s%N)
+echo "sign: $(ms $t0 $t1) ms   verify: $(ms $t2 $t3) ms"
+t0=$(date +%s%N); "$cgate" attest -q --key "$keys/cosign.key" --type cyclonedx --predicate "$work/sbom.cdx.json" "$A/bench/node:1" >/dev/null; t1=$(date +%s%N)
+t2=$(date +%s%N); "$cgate" verify-attestation -q --key "$keys/cosign.pub" --type cyclonedx "$A/bench/node:1" >/dev/null; t3=$(date +%s%N)
+echo "attest ($(( $(stat -c %s "$work/sbom.cdx.json") / 1024 )) KiB SBOM): $(ms $t0 $t1) ms   verify-attestation: $(ms $t2 $t3) ms"
+t0=$(date +%s%N); "$cgate" push -q --sign-key "$keys/cosign.key" --attest "$work/sbom.cdx.json" "oci:$img" "$A/bench/signed:1" >/dev/null; t1=$(date +%s%N)
+echo "push --sign-key --attest to a new repository (every blob uploaded again): $(ms $t0 $t1) ms"
