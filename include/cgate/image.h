@@ -74,6 +74,53 @@ cg_status cg_image_open(const char *ref, const cg_image_opts *opts, cg_image **o
 const cg_image_info *cg_image_get_info(const cg_image *img);
 void cg_image_close(cg_image *img);
 
+/* ---- multi-platform indexes (for copying a source whole) -------------- */
+
+typedef struct cg_image_index cg_image_index;
+
+typedef enum cg_index_kind {
+    CG_INDEX_IMAGE,    /* a platform's image manifest: cg_image_index_open_image opens it */
+    CG_INDEX_ARTIFACT, /* a manifest that is not a platform's image: platform unknown/unknown or a
+                          "vnd.docker.reference.type" annotation, as BuildKit marks attestations */
+    CG_INDEX_NESTED,   /* an index inside the index */
+    CG_INDEX_OTHER     /* any other media type */
+} cg_index_kind;
+
+typedef struct cg_index_entry {
+    const char *digest;
+    const char *media_type; /* as the descriptor says; NULL when it says none */
+    int64_t size;           /* -1 when the descriptor says none */
+    const char *platform;   /* "linux/arm64[/v8]"; "unknown" when the descriptor has none */
+    cg_index_kind kind;
+} cg_index_entry;
+
+typedef struct cg_index_info {
+    const char *ref;        /* the reference as given */
+    const char *transport;  /* "oci", "oci-archive", "docker" */
+    const char *digest;     /* sha256 of the exact index bytes */
+    const char *media_type; /* an OCI image index or a Docker manifest list */
+    const char *data;       /* those bytes (data[len] = 0) */
+    size_t len;
+    const cg_index_entry *entries; /* in the index's order */
+    size_t n_entries;
+    size_t n_images;        /* entries of kind CG_INDEX_IMAGE */
+} cg_index_info;
+
+/* Open ref for copying it whole.  When opts->platform is NULL and ref's own
+ * document is a multi-platform index (an OCI image index or a Docker
+ * manifest list; in an OCI layout the index blob the tag or the only entry
+ * names, or index.json itself when no tag is given and it lists several
+ * manifests under one ref.name or none), *index is set and no platform is
+ * picked.  Otherwise *image is set, exactly as cg_image_open would.  Exactly
+ * one is set on success; free it with cg_image_index_close / cg_image_close. */
+cg_status cg_image_open_index(const char *ref, const cg_image_opts *opts, cg_image_index **index,
+                              cg_image **image, cg_error *err);
+const cg_index_info *cg_image_index_get_info(const cg_image_index *x);
+/* Open entry i (kind CG_INDEX_IMAGE) as an image, checked to be the very
+ * manifest the entry names.  Close it with cg_image_close, before the index. */
+cg_status cg_image_index_open_image(cg_image_index *x, size_t i, cg_image **out, cg_error *err);
+void cg_image_index_close(cg_image_index *x);
+
 #ifdef __cplusplus
 }
 #endif

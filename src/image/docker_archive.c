@@ -120,7 +120,7 @@ static void da_close(cg_image *img)
     img->impl = NULL;
 }
 
-static const cg_transport docker_archive_tp = {"docker-archive", da_open_layer, NULL, da_close};
+static const cg_transport docker_archive_tp = {"docker-archive", da_open_layer, NULL, da_close, NULL, NULL, NULL};
 
 static cg_status load(cg_image *img, da_state *ds, const json_t *entry, cg_error *err)
 {

@@ -3,6 +3,7 @@
  * Owns the defaults of cg_image_opts and the auto-detection of plain paths.
  */
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,9 +140,12 @@ static cg_status open_ref(cg_image *img, const char *ref, cg_error *err)
 
 cg_status cg_image_open(const char *ref, const cg_image_opts *opts, cg_image **out, cg_error *err)
 {
+    return cg_image_open_ex(ref, opts, 0, out, err);
+}
+
+cg_status cg_image_new(const char *ref, const cg_image_opts *opts, cg_image **out, cg_error *err)
+{
     *out = NULL;
-    if (!ref || !*ref)
-        return cg_error_set(err, CG_ERR_USAGE, "no image reference given");
     cg_image *img = calloc(1, sizeof *img);
     if (!img)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
@@ -158,8 +162,27 @@ cg_status cg_image_open(const char *ref, const cg_image_opts *opts, cg_image **o
     cg_status st = parse_platform(img->opts.platform ? img->opts.platform : "linux/amd64", &img->platform, err);
     img->opts.platform = NULL; /* not owned */
     img->info.ref = cg_arena_strdup(&img->arena, ref);
-    if (st == CG_OK)
-        st = open_ref(img, ref, err);
+    if (st == CG_OK && !img->info.ref)
+        st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    if (st != CG_OK) {
+        cg_image_close(img);
+        return st;
+    }
+    *out = img;
+    return CG_OK;
+}
+
+cg_status cg_image_open_ex(const char *ref, const cg_image_opts *opts, int want_index, cg_image **out, cg_error *err)
+{
+    *out = NULL;
+    if (!ref || !*ref)
+        return cg_error_set(err, CG_ERR_USAGE, "no image reference given");
+    cg_image *img;
+    cg_status st = cg_image_new(ref, opts, &img, err);
+    if (st != CG_OK)
+        return st;
+    img->want_index = want_index && !img->platform_explicit;
+    st = open_ref(img, ref, err);
     if (st == CG_OK && !img->info.name) {
         const char *b = strrchr(ref, '/');
         img->info.name = cg_arena_strdup(&img->arena, b && b[1] ? b + 1 : ref);
@@ -185,6 +208,7 @@ void cg_image_close(cg_image *img)
         return;
     if (img->tp && img->tp->close)
         img->tp->close(img);
+    json_decref(img->index_doc);
     cg_arena_free(&img->arena);
     free(img);
 }

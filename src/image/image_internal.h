@@ -19,6 +19,16 @@ cg_status cg_parse_config(cg_image *img, const char *digest, const cg_buf *raw, 
 /* Choose the descriptor for img->platform among an index's manifests. */
 cg_status cg_pick_platform(cg_image *img, const json_t *manifests, const char *what, const json_t **out,
                            cg_error *err);
+/* "os/arch[/variant]" of an index entry's platform object, "unknown" without os and arch. */
+const char *cg_platform_str(cg_arena *a, const json_t *platform);
+/* Keep raw (len bytes, the index document doc) as img's index for
+ * cg_image_open_index.  digest NULL = computed here; media_type NULL = the
+ * document's own, else an OCI index. */
+cg_status cg_keep_index(cg_image *img, const char *raw, size_t len, const char *digest, const char *media_type,
+                        json_t *doc, cg_error *err);
+/* The source an index was opened from (for push.c: its transport's
+ * open_blob and read_manifest). */
+cg_image *cg_image_index_source(cg_image_index *x);
 /* index.json -> manifest -> config of an OCI layout. */
 cg_status cg_oci_resolve(cg_image *img, cg_store *st, const char *tag, cg_error *err);
 

@@ -50,7 +50,7 @@ static int is_index_type(const char *mt)
     return mt && (!strcmp(mt, CG_MT_OCI_INDEX) || !strcmp(mt, CG_MT_DOCKER_LIST));
 }
 
-static const char *platform_str(cg_arena *a, const json_t *p)
+const char *cg_platform_str(cg_arena *a, const json_t *p)
 {
     const char *os = cg_json_str(p, "os"), *arch = cg_json_str(p, "architecture"), *var = cg_json_str(p, "variant");
     if (!os || !arch)
@@ -69,7 +69,23 @@ static int platform_matches(const json_t *p, const cg_platform *want)
     return !var || (!strcmp(arch, "arm64") && !strcmp(var, "v8"));
 }
 
-/* Pick the descriptor from index.json's manifests by tag, or by platform. */
+/* 1 when every entry has the same ref.name, or none has one: the entries
+ * are one image's platforms, not several tagged images. */
+static int one_name(const json_t *ms)
+{
+    const char *first = NULL;
+    for (size_t i = 0; i < json_array_size(ms); i++) {
+        const char *ref = cg_json_str(json_object_get(json_array_get(ms, i), "annotations"),
+                                      "org.opencontainers.image.ref.name");
+        if (i && (!ref != !first || (ref && strcmp(ref, first))))
+            return 0;
+        first = ref;
+    }
+    return 1;
+}
+
+/* Pick the descriptor from index.json's manifests by tag, or by platform;
+ * *out = NULL when index.json itself is kept as the index (want_index). */
 static cg_status pick_from_index(cg_image *img, const json_t *idx, const char *tag, const char *what,
                                  const json_t **out, cg_error *err)
 {
@@ -102,6 +118,9 @@ static cg_status pick_from_index(cg_image *img, const json_t *idx, const char *t
         *out = json_array_get(ms, 0);
         return CG_OK;
     }
+    *out = NULL;
+    if (img->want_index && one_name(ms))
+        return CG_OK; /* index.json itself is the multi-platform index (a "flat" layout) */
     return cg_pick_platform(img, ms, what, out, err);
 }
 
@@ -118,7 +137,7 @@ cg_status cg_pick_platform(cg_image *img, const json_t *ms, const char *what, co
             return CG_OK;
         }
         if (i < 20)
-            cg_buf_printf(&avail, "%s%s", avail.len ? ", " : "", json_is_object(p) ? platform_str(&img->arena, p) : "unspecified");
+            cg_buf_printf(&avail, "%s%s", avail.len ? ", " : "", json_is_object(p) ? cg_platform_str(&img->arena, p) : "unspecified");
     }
     cg_error_set(err, CG_ERR_INPUT, "%s: no image for platform %s (available: %s)", what, img->platform.text,
                  cg_buf_str(&avail));
@@ -243,12 +262,16 @@ static cg_status resolve(cg_image *img, cg_store *st, const json_t *desc, int de
     json_t *doc = NULL;
     if (s == CG_OK)
         s = cg_json_parse(raw.data, raw.len, cg_arena_sprintf(&img->arena, "%s %s", kind, digest), &doc, err);
-    cg_buf_free(&raw);
-    if (s != CG_OK)
+    if (s != CG_OK) {
+        cg_buf_free(&raw);
         return s;
+    }
     const char *inner = cg_json_str(doc, "mediaType");
     const char *what = cg_arena_sprintf(&img->arena, "%s %s", kind, digest);
-    if (is_index_type(mt) || is_index_type(inner) || (!mt && !inner && json_object_get(doc, "manifests"))) {
+    if (img->want_index && (is_index_type(mt) || is_index_type(inner) || (!mt && !inner && json_object_get(doc, "manifests")))) {
+        /* the reference's own index, kept whole: no platform is picked */
+        s = cg_keep_index(img, raw.data, raw.len, digest, is_index_type(mt) ? mt : NULL, doc, err);
+    } else if (is_index_type(mt) || is_index_type(inner) || (!mt && !inner && json_object_get(doc, "manifests"))) {
         const json_t *pick;
         s = json_is_array(json_object_get(doc, "manifests"))
                 ? cg_pick_platform(img, json_object_get(doc, "manifests"), what, &pick, err)
@@ -266,6 +289,7 @@ static cg_status resolve(cg_image *img, cg_store *st, const json_t *desc, int de
                              img->info.os, img->info.architecture, img->platform.text);
     }
     json_decref(doc);
+    cg_buf_free(&raw);
     return s;
 }
 
@@ -276,13 +300,17 @@ cg_status cg_oci_resolve(cg_image *img, cg_store *st, const char *tag, cg_error 
     json_t *idx = NULL;
     if (s == CG_OK)
         s = cg_json_parse(raw.data, raw.len, "index.json", &idx, err);
-    cg_buf_free(&raw);
-    if (s != CG_OK)
+    if (s != CG_OK) {
+        cg_buf_free(&raw);
         return s;
+    }
     const json_t *desc;
     s = pick_from_index(img, idx, tag, "index.json", &desc, err);
-    if (s == CG_OK)
+    if (s == CG_OK && !desc)
+        s = cg_keep_index(img, raw.data, raw.len, NULL, NULL, idx, err);
+    else if (s == CG_OK)
         s = resolve(img, st, desc, 0, err);
+    cg_buf_free(&raw);
     json_decref(idx);
     return s;
 }
@@ -297,6 +325,31 @@ static cg_status oci_open_layer(cg_image *img, size_t i, cg_blob *out, cg_error 
     return cg_store_open(&os->store, rel, &size, out, err);
 }
 
+static cg_status oci_open_blob(cg_image *img, const char *digest, int64_t size, cg_blob *out, cg_error *err)
+{
+    oci_state *os = img->impl;
+    const char *rel = cg_store_blob_path(&img->arena, digest);
+    uint64_t got;
+    if (!rel)
+        return cg_error_set(err, CG_ERR_INPUT, "blob: invalid digest \"%s\"", digest ? digest : "(none)");
+    cg_status s = cg_store_open(&os->store, rel, &got, out, err);
+    if (s == CG_OK && size >= 0 && got != (uint64_t)size) {
+        out->close(out);
+        s = cg_error_set(err, CG_ERR_INPUT, "blob %s: %llu bytes, but its descriptor says %lld", digest,
+                         (unsigned long long)got, (long long)size);
+    }
+    return s;
+}
+
+static cg_status oci_read_manifest(cg_image *img, const char *digest, int64_t size, cg_buf *out, cg_error *err)
+{
+    oci_state *os = img->impl;
+    return cg_read_verified_blob(img, &os->store, digest, size, "manifest", out, err);
+}
+
+static cg_status oci_open_child(cg_image *parent, cg_image *child, const char *digest, int64_t size,
+                                const char *media_type, cg_error *err);
+
 static void oci_close(cg_image *img)
 {
     oci_state *os = img->impl;
@@ -307,8 +360,30 @@ static void oci_close(cg_image *img)
     img->impl = NULL;
 }
 
-static const cg_transport oci_dir_tp = {"oci", oci_open_layer, NULL, oci_close};
-static const cg_transport oci_archive_tp = {"oci-archive", oci_open_layer, NULL, oci_close};
+static const cg_transport oci_dir_tp = {"oci", oci_open_layer, NULL, oci_close,
+                                        oci_open_blob, oci_read_manifest, oci_open_child};
+static const cg_transport oci_archive_tp = {"oci-archive", oci_open_layer, NULL, oci_close,
+                                            oci_open_blob, oci_read_manifest, oci_open_child};
+/* a child of an index borrows its parent's layout: nothing to close */
+static const cg_transport oci_child_tp = {"oci", oci_open_layer, NULL, NULL, oci_open_blob, oci_read_manifest, NULL};
+
+static cg_status oci_open_child(cg_image *parent, cg_image *child, const char *digest, int64_t size,
+                                const char *media_type, cg_error *err)
+{
+    oci_state *os = parent->impl;
+    child->impl = os;
+    child->tp = &oci_child_tp;
+    json_t *desc = json_object();
+    if (!desc || json_object_set_new(desc, "digest", json_string(digest ? digest : "")) ||
+        (size >= 0 && json_object_set_new(desc, "size", json_integer(size))) ||
+        (media_type && json_object_set_new(desc, "mediaType", json_string(media_type)))) {
+        json_decref(desc);
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    }
+    cg_status s = resolve(child, &os->store, desc, 1, err);
+    json_decref(desc);
+    return s;
+}
 
 static cg_status open_common(cg_image *img, const char *path, const char *tag, int archive, cg_error *err)
 {

@@ -21,6 +21,7 @@
 
 typedef struct reg_img {
     cg_registry *r;
+    int borrowed; /* r belongs to the index this image was opened from */
     cg_ref ref;
     cg_manifest man;
     cg_buf config;
@@ -68,13 +69,49 @@ static void reg_close(cg_image *img)
     if (ri) {
         cg_manifest_free(&ri->man);
         cg_buf_free(&ri->config);
-        cg_registry_free(ri->r);
+        if (!ri->borrowed)
+            cg_registry_free(ri->r);
         free(ri);
     }
     img->impl = NULL;
 }
 
-static const cg_transport registry_tp = {"docker", reg_open_layer, NULL, reg_close};
+static cg_status reg_open_blob(cg_image *img, const char *digest, int64_t size, cg_blob *out, cg_error *err)
+{
+    reg_img *ri = img->impl;
+    cg_blob_reader *br;
+    cg_status s = cg_registry_open_blob(ri->r, &ri->ref, digest, size, &br, err);
+    if (s != CG_OK)
+        return s;
+    out->read = blob_read;
+    out->close = blob_close;
+    out->impl = br;
+    return CG_OK;
+}
+
+static cg_status reg_read_manifest(cg_image *img, const char *digest, int64_t size, cg_buf *out, cg_error *err)
+{
+    reg_img *ri = img->impl;
+    cg_manifest m;
+    memset(&m, 0, sizeof m);
+    if (!cg_digest_valid(digest))
+        return cg_error_set(err, CG_ERR_INPUT, "manifest: invalid digest \"%s\"", digest ? digest : "(none)");
+    cg_status s = cg_registry_get_manifest(ri->r, &ri->ref, digest, 0, &m, err);
+    if (s == CG_OK && size >= 0 && m.len != (uint64_t)size)
+        s = cg_error_set(err, CG_ERR_INPUT, "manifest %s: %zu bytes, but its descriptor says %lld", digest, m.len,
+                         (long long)size);
+    cg_buf_reset(out);
+    if (s == CG_OK && cg_buf_append(out, m.data, m.len) != CG_OK)
+        s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    cg_manifest_free(&m);
+    return s;
+}
+
+static cg_status reg_open_child(cg_image *parent, cg_image *child, const char *digest, int64_t size,
+                                const char *media_type, cg_error *err);
+
+static const cg_transport registry_tp = {"docker", reg_open_layer, NULL, reg_close,
+                                         reg_open_blob, reg_read_manifest, reg_open_child};
 
 static cg_status load_manifest(cg_image *img, reg_img *ri, const json_t *doc, const char *what, cg_error *err)
 {
@@ -123,26 +160,13 @@ static cg_status load_manifest(cg_image *img, reg_img *ri, const json_t *doc, co
     return cg_parse_config(img, cd, &ri->config, err);
 }
 
-cg_status cg_registry_image_open(cg_image *img, const char *ref, cg_error *err)
+/* GET reference and follow an index down to img->platform's manifest (or,
+ * with want_index, keep the first index met); then load that manifest. */
+static cg_status fetch(cg_image *img, reg_img *ri, const char *start, cg_error *err)
 {
-    reg_img *ri = calloc(1, sizeof *ri);
-    if (!ri)
-        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    img->impl = ri;
-    img->tp = &registry_tp;
-    cg_status s = cg_ref_parse(ref, &ri->ref, err);
-    if (s != CG_OK)
-        return s;
-    cg_registry_opts o;
-    memset(&o, 0, sizeof o);
-    if (img->opts.registry)
-        o = *img->opts.registry;
-    o.max_manifest_bytes = img->opts.max_json_bytes;
-    s = cg_registry_new(&o, &ri->r, err);
-    if (s != CG_OK)
-        return s;
     char reference[CG_REF_TAG_MAX + CG_REF_DIGEST_MAX];
-    snprintf(reference, sizeof reference, "%s", cg_ref_reference(&ri->ref));
+    snprintf(reference, sizeof reference, "%s", start);
+    cg_status s;
     for (int depth = 0;; depth++) {
         cg_manifest_free(&ri->man);
         s = cg_registry_get_manifest(ri->r, &ri->ref, reference, 0, &ri->man, err);
@@ -154,6 +178,12 @@ cg_status cg_registry_image_open(cg_image *img, const char *ref, cg_error *err)
         if (s != CG_OK)
             return s;
         const char *mt = ri->man.media_type[0] ? ri->man.media_type : cg_json_str(doc, "mediaType");
+        if (is_index(mt, doc) && img->want_index) {
+            /* the reference's own index, kept whole: no platform is picked */
+            s = cg_keep_index(img, ri->man.data, ri->man.len, ri->man.digest, mt && *mt ? mt : NULL, doc, err);
+            json_decref(doc);
+            return s;
+        }
         if (is_index(mt, doc)) {
             const json_t *pick = NULL;
             if (depth >= MAX_INDEX_DEPTH)
@@ -187,12 +217,53 @@ cg_status cg_registry_image_open(cg_image *img, const char *ref, cg_error *err)
                              img->info.os, img->info.architecture, img->platform.text);
         break;
     }
+    if (s == CG_OK)
+        img->info.manifest_digest = cg_arena_strdup(&img->arena, ri->man.digest);
+    return s;
+}
+
+cg_status cg_registry_image_open(cg_image *img, const char *ref, cg_error *err)
+{
+    reg_img *ri = calloc(1, sizeof *ri);
+    if (!ri)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    img->impl = ri;
+    img->tp = &registry_tp;
+    cg_status s = cg_ref_parse(ref, &ri->ref, err);
     if (s != CG_OK)
         return s;
-    img->info.manifest_digest = cg_arena_strdup(&img->arena, ri->man.digest);
+    cg_registry_opts o;
+    memset(&o, 0, sizeof o);
+    if (img->opts.registry)
+        o = *img->opts.registry;
+    o.max_manifest_bytes = img->opts.max_json_bytes;
+    s = cg_registry_new(&o, &ri->r, err);
+    if (s == CG_OK)
+        s = fetch(img, ri, cg_ref_reference(&ri->ref), err);
+    if (s != CG_OK)
+        return s;
     img->info.name = cg_arena_sprintf(&img->arena, "%s/%s", ri->ref.registry, ri->ref.repository);
     img->info.tag = ri->ref.tag[0] ? cg_arena_strdup(&img->arena, ri->ref.tag) : NULL;
     return CG_OK;
+}
+
+static cg_status reg_open_child(cg_image *parent, cg_image *child, const char *digest, int64_t size,
+                                const char *media_type, cg_error *err)
+{
+    (void)size;
+    (void)media_type; /* the registry's Content-Type and the digest check decide */
+    reg_img *pri = parent->impl;
+    reg_img *ri = calloc(1, sizeof *ri);
+    if (!ri)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    child->impl = ri;
+    child->tp = &registry_tp;
+    ri->r = pri->r;
+    ri->borrowed = 1;
+    ri->ref = pri->ref;
+    if (!cg_digest_valid(digest))
+        return cg_error_set(err, CG_ERR_INPUT, "manifest: invalid digest \"%s\"", digest ? digest : "(none)");
+    return fetch(child, ri, digest, err);
 }
 
 cg_status cg_registry_image_raw(cg_image *img, const char **manifest, size_t *mlen, const char **media_type,

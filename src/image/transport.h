@@ -16,6 +16,7 @@
 struct archive;
 
 #include "cgate/arena.h"
+#include "cgate/buf.h"
 #include "cgate/image.h"
 #include "image/walk.h"
 
@@ -42,6 +43,17 @@ typedef struct cg_transport {
     /* Transports without layers (dir:) walk their files directly; NULL otherwise. */
     cg_status (*walk)(cg_image *img, const cg_walk_visitor *v, cg_error *err);
     void (*close)(cg_image *img);
+    /* Transports that can hold a multi-platform index (oci, oci-archive,
+     * docker); NULL elsewhere.  open_blob streams any blob of the source by
+     * digest, unverified (the reader hashes it); read_manifest gives the exact
+     * bytes of a manifest, capped at opts.max_json_bytes and checked against
+     * digest and size (when >= 0); open_child opens the image manifest
+     * `digest` into child, sharing parent's layout or connection, so the
+     * child must be closed before the parent. */
+    cg_status (*open_blob)(cg_image *img, const char *digest, int64_t size, cg_blob *out, cg_error *err);
+    cg_status (*read_manifest)(cg_image *img, const char *digest, int64_t size, cg_buf *out, cg_error *err);
+    cg_status (*open_child)(cg_image *parent, cg_image *child, const char *digest, int64_t size,
+                            const char *media_type, cg_error *err);
 } cg_transport;
 
 typedef struct cg_platform {
@@ -57,7 +69,20 @@ struct cg_image {
     int platform_explicit;   /* the caller named a platform */
     const cg_transport *tp;
     void *impl;      /* transport state */
+    /* cg_image_open_index: a transport that meets a multi-platform index
+     * (the reference's own, before any platform is picked) keeps it here
+     * with cg_keep_index and opens no image. */
+    int want_index;
+    struct json_t *index_doc;   /* that index, parsed; NULL for a single image */
+    const char *index_raw;      /* its exact bytes (arena) */
+    size_t index_len;
+    const char *index_digest, *index_media_type;
 };
+
+/* A new image for ref, opts' defaults applied, nothing opened (image.c). */
+cg_status cg_image_new(const char *ref, const cg_image_opts *opts, cg_image **out, cg_error *err);
+/* cg_image_open with want_index (image.c). */
+cg_status cg_image_open_ex(const char *ref, const cg_image_opts *opts, int want_index, cg_image **out, cg_error *err);
 
 /* Transports (docker_archive.c, oci_layout.c, dirfs.c). */
 cg_status cg_docker_archive_open(cg_image *img, const char *path, const char *tag, cg_error *err);
