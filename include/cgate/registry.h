@@ -215,11 +215,14 @@ typedef struct cg_push_opts {
 } cg_push_opts;
 
 typedef struct cg_push_result {
-    char digest[CG_REF_DIGEST_MAX]; /* the manifest digest pushed */
+    char digest[CG_REF_DIGEST_MAX]; /* the manifest digest pushed (the index's for an index) */
     char media_type[128];
-    size_t blobs;                   /* config + layers */
+    size_t blobs;                   /* config + layers (of every manifest, for an index) */
     size_t uploaded, skipped, mounted;
     uint64_t bytes_uploaded;
+    int is_index;                   /* cg_registry_push_index */
+    size_t platforms;               /* platform images pushed (index only) */
+    size_t artifacts;               /* attestation and other artifact manifests pushed (index only) */
 } cg_push_result;
 
 /* The digest the manifest of img will have once pushed (the source's own
@@ -233,6 +236,18 @@ cg_status cg_push_manifest_digest(cg_image *img, char digest[CG_REF_DIGEST_MAX],
  * earlier step succeeded.  A dir: image cannot be pushed (no layers). */
 cg_status cg_registry_push_image(cg_registry *r, cg_image *img, const cg_ref *dest, const cg_push_opts *opts,
                                  cg_push_result *res, cg_error *err);
+
+/* Push a multi-platform index (cg_image_open_index) whole: every entry is
+ * opened and read first (a missing or corrupt one fails before anything is
+ * sent); then each platform's image as cg_registry_push_image pushes it but
+ * untagged, each artifact entry (an attestation) with its blobs copied as
+ * they are, then the index's exact bytes by digest, then opts->before_tag
+ * with the INDEX digest, then the index under dest->tag.  Nothing is tagged
+ * unless every entry and the index were pushed.  An index entry that is
+ * itself an index, or of a media type other than an image manifest, is
+ * refused (CG_ERR_INPUT) before anything is sent. */
+cg_status cg_registry_push_index(cg_registry *r, cg_image_index *index, const cg_ref *dest,
+                                 const cg_push_opts *opts, cg_push_result *res, cg_error *err);
 
 #ifdef __cplusplus
 }

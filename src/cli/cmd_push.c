@@ -1,8 +1,10 @@
 /*
  * cmd_push.c - `cgate push IMAGE REF`: copy an image from any transport to a
  * registry, blobs first (each HEAD-checked, mounted or uploaded), the
- * manifest by digest, then the tag.  With --require-decision the push only
- * starts when a `cgate policy` decision passed for exactly this image.
+ * manifest by digest, then the tag.  A multi-platform source without
+ * --platform is pushed whole: every platform, then the index, then the tag.
+ * With --require-decision the push only starts when `cgate policy`
+ * decisions passed for exactly this image (each platform's, or the index).
  * The library does the work (cgate/registry.h); this file parses options,
  * checks the decision and prints.
  */
@@ -28,12 +30,22 @@ static const char push_usage[] =
     "the manifest is pushed by digest, and the tag is set last, so a tag never\n"
     "names a half-pushed image.  Prints the manifest digest on stdout.\n"
     "\n"
+    "A multi-platform IMAGE (an OCI image index or Docker manifest list) is\n"
+    "pushed whole unless --platform is given: every platform's image and every\n"
+    "attestation manifest in it, then the index itself with its own bytes (so\n"
+    "its digest is the source's), then the tag.  Prints the index digest, and\n"
+    "--sign-key signs the index.  An index that contains another index is refused.\n"
+    "\n"
     "IMAGE: docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH[:TAG],\n"
     "docker://HOST/REPO[:TAG|@DIGEST], or a path (detected).\n"
     "\n"
     "Options:\n"
     "      --require-decision FILE  push only if FILE (`cgate policy` output) has\n"
-    "                          \"pass\": true and names this image's digest\n"
+    "                          \"pass\": true and names this image's digest;\n"
+    "                          repeatable: every FILE must pass and name one of\n"
+    "                          the images pushed, and for an index each\n"
+    "                          platform's image must be named by one (or one\n"
+    "                          FILE names the index digest)\n"
     "      --sign-key KEY      after the manifest, before the tag: sign the pushed\n"
     "                          digest (as `cgate sign --key KEY`)\n"
     "      --annotation K=V    with --sign-key: K=V in the payload's \"optional\"\n"
@@ -48,7 +60,8 @@ static const char push_usage[] =
     "      --insecure          allow plain HTTP and unverified TLS for the\n"
     "                          registries named (never for redirect targets;\n"
     "                          loopback hosts use plain HTTP anyway)\n"
-    "      --platform P        OS/ARCH[/VARIANT] of a multi-platform source\n"
+    "      --platform P        push only this OS/ARCH[/VARIANT] of a multi-platform\n"
+    "                          source (default: the whole index)\n"
     "      --chunk-size N      upload blobs over N bytes in PATCH chunks (default 64M)\n"
     "      --timeout SECONDS   cap on each token, manifest and HEAD request (default 60)\n"
     "      --retries N         retries on 429, 5xx and connection faults (default 3)\n"
@@ -178,8 +191,9 @@ static cg_status decision_image(const json_t *im, const char *decpath, const jso
     return CG_OK;
 }
 
-/* 0 = allowed; 1 = refused (message printed); else an exit code for bad input. */
-static int check_decision(const char *path, const char *manifest_digest, const char *config_digest)
+/* 0 = allowed; 1 = refused (message printed); -1 = a passing decision about
+ * another image, when other_ok (nothing printed); else an exit code for bad input. */
+static int check_decision(const char *path, const char *manifest_digest, const char *config_digest, int other_ok)
 {
     cg_error err;
     cg_error_clear(&err);
@@ -259,6 +273,8 @@ static int check_decision(const char *path, const char *manifest_digest, const c
     if (!named) {
         fprintf(stderr, "cgate: push refused: %s names no image digest (neither itself nor the report it lists under inputs)\n", path);
         rc = 1;
+    } else if (!match && other_ok) {
+        rc = -1;
     } else if (!match) {
         fprintf(stderr, "cgate: push refused: %s is a decision about another image (%s), not %s\n", path, about,
                 manifest_digest);
@@ -268,6 +284,64 @@ static int check_decision(const char *path, const char *manifest_digest, const c
         free(ds[i]);
     free(ds);
     json_decref(dec);
+    return rc;
+}
+
+#define MAX_DECISIONS 64
+
+/* An index push: each platform's image must be covered by a passing
+ * decision (by manifest or config digest), unless one names the index
+ * itself; every decision must be about one of them.  Attestations and
+ * other artifacts in the index are not images: no decision is asked for
+ * them.  Returns as check_decision, never -1. */
+static int check_index_decisions(const char *const *paths, size_t n, cg_image_index *idx)
+{
+    const cg_index_info *xi = cg_image_index_get_info(idx);
+    cg_image **imgs = calloc(xi->n_entries, sizeof *imgs);
+    char *covered = calloc(xi->n_entries, 1);
+    cg_error err;
+    cg_error_clear(&err);
+    int rc = 0;
+    if (!imgs || !covered) {
+        cg_error_set(&err, CG_ERR_NOMEM, "out of memory");
+        rc = cli_fail(&err);
+    }
+    for (size_t i = 0; !rc && i < xi->n_entries; i++)
+        if (xi->entries[i].kind == CG_INDEX_IMAGE && cg_image_index_open_image(idx, i, &imgs[i], &err) != CG_OK)
+            rc = cli_fail(&err);
+    int whole = 0;
+    for (size_t d = 0; !rc && d < n; d++) {
+        int about = 0, r = check_decision(paths[d], xi->digest, NULL, 1);
+        if (r > 0)
+            rc = r;
+        else if (r == 0)
+            about = whole = 1;
+        for (size_t i = 0; !rc && i < xi->n_entries; i++) {
+            if (!imgs[i])
+                continue;
+            const cg_image_info *in = cg_image_get_info(imgs[i]);
+            r = check_decision(paths[d], in->manifest_digest, in->config_digest, 1);
+            if (r > 0)
+                rc = r;
+            else if (r == 0)
+                about = covered[i] = 1;
+        }
+        if (!rc && !about) {
+            fprintf(stderr, "cgate: push refused: %s is a decision about another image, not index %s or any of its %zu platform images\n",
+                    paths[d], xi->digest, xi->n_images);
+            rc = 1;
+        }
+    }
+    for (size_t i = 0; !rc && !whole && i < xi->n_entries; i++)
+        if (imgs[i] && !covered[i]) {
+            fprintf(stderr, "cgate: push refused: no passing decision covers %s (%s) of index %s: give one per platform, or one for the index\n",
+                    xi->entries[i].platform, xi->entries[i].digest, xi->digest);
+            rc = 1;
+        }
+    for (size_t i = 0; imgs && i < xi->n_entries; i++)
+        cg_image_close(imgs[i]);
+    free(imgs);
+    free(covered);
     return rc;
 }
 
@@ -288,7 +362,9 @@ int cmd_push(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *src_creds = NULL;
-    const char *decision = NULL, *sign_key = NULL, *attest = NULL, *attest_type = NULL;
+    const char *decisions[MAX_DECISIONS];
+    size_t n_decisions = 0;
+    const char *sign_key = NULL, *attest = NULL, *attest_type = NULL;
     push_signing ps;
     memset(&ps, 0, sizeof ps);
     cg_registry_opts ro;
@@ -301,7 +377,11 @@ int cmd_push(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":a:qh", longopts, NULL)) != -1) {
         int v;
         switch (c) {
-        case 'D': decision = optarg; break;
+        case 'D':
+            if (n_decisions == MAX_DECISIONS)
+                return cli_usage_error("push", "at most %d --require-decision files", MAX_DECISIONS);
+            decisions[n_decisions++] = optarg;
+            break;
         case 'S': sign_key = optarg; break;
         case 'a':
             if (cli_parse_annotation("push", optarg, ps.ann, &ps.n_ann))
@@ -347,25 +427,32 @@ int cmd_push(int argc, char **argv)
     if (cg_ref_parse(dst, &dest, &err) != CG_OK)
         return cli_fail(&err);
     cg_image *img = NULL;
+    cg_image_index *idx = NULL; /* a multi-platform source pushed whole (no --platform) */
     cg_registry *r = NULL;
-    cg_status st = cg_image_open(src, &io, &img, &err);
+    cg_status st = io.platform ? cg_image_open(src, &io, &img, &err) : cg_image_open_index(src, &io, &idx, &img, &err);
     char digest[CG_REF_DIGEST_MAX] = "";
-    if (st == CG_OK)
+    if (st == CG_OK && idx)
+        snprintf(digest, sizeof digest, "%s", cg_image_index_get_info(idx)->digest);
+    else if (st == CG_OK)
         st = cg_push_manifest_digest(img, digest, &err);
     if (st != CG_OK) {
         cg_image_close(img);
+        cg_image_index_close(idx);
         return cli_fail(&err);
     }
     if (dest.digest[0] && strcmp(dest.digest, digest)) {
         cg_image_close(img);
-        return cli_usage_error("push", "%s names digest %s, but the image's manifest is %s", dst, dest.digest, digest);
+        cg_image_index_close(idx);
+        return cli_usage_error("push", "%s names digest %s, but the image's %s is %s", dst, dest.digest,
+                               idx ? "index" : "manifest", digest);
     }
-    if (decision) {
-        int rc = check_decision(decision, digest, cg_image_get_info(img)->config_digest);
-        if (rc) {
-            cg_image_close(img);
-            return rc;
-        }
+    int rc = idx && n_decisions ? check_index_decisions(decisions, n_decisions, idx) : 0;
+    for (size_t i = 0; !idx && !rc && i < n_decisions; i++)
+        rc = check_decision(decisions[i], digest, cg_image_get_info(img)->config_digest, 0);
+    if (rc) {
+        cg_image_close(img);
+        cg_image_index_close(idx);
+        return rc;
     }
     if (sign_key) {
         ps.quiet = quiet;
@@ -376,6 +463,7 @@ int cmd_push(int argc, char **argv)
             st = cli_load_key(sign_key, 1, &ps.key, &err);
         if (st != CG_OK) {
             cg_image_close(img);
+            cg_image_index_close(idx);
             cg_buf_free(&ps.predicate);
             return cli_fail(&err);
         }
@@ -385,8 +473,7 @@ int cmd_push(int argc, char **argv)
     memset(&res, 0, sizeof res);
     cg_push_opts po = {sign_key ? sign_before_tag : NULL, &ps};
     if (st == CG_OK)
-        st = cg_registry_push_image(r, img, &dest, &po, &res, &err);
-    int rc = 0;
+        st = idx ? cg_registry_push_index(r, idx, &dest, &po, &res, &err) : cg_registry_push_image(r, img, &dest, &po, &res, &err);
     if (st != CG_OK) {
         char rb[700];
         if (!strstr(err.msg, dest.repository))
@@ -395,14 +482,18 @@ int cmd_push(int argc, char **argv)
     } else {
         printf("%s\n", res.digest);
         if (!quiet) {
-            char rb[700];
-            fprintf(stderr, "pushed %s@%s: %zu blobs (%zu uploaded, %zu already there, %zu mounted), %llu bytes sent\n",
-                    cg_ref_format(&dest, rb, sizeof rb), res.digest, res.blobs, res.uploaded, res.skipped, res.mounted,
+            char rb[700], what[160] = "";
+            if (res.is_index)
+                snprintf(what, sizeof what, "index of %zu platform image%s and %zu attestation/artifact manifest%s, ",
+                         res.platforms, res.platforms == 1 ? "" : "s", res.artifacts, res.artifacts == 1 ? "" : "s");
+            fprintf(stderr, "pushed %s@%s: %s%zu blobs (%zu uploaded, %zu already there, %zu mounted), %llu bytes sent\n",
+                    cg_ref_format(&dest, rb, sizeof rb), res.digest, what, res.blobs, res.uploaded, res.skipped, res.mounted,
                     (unsigned long long)res.bytes_uploaded);
         }
     }
     cg_registry_free(r);
     cg_image_close(img);
+    cg_image_index_close(idx);
     cg_key_free(ps.key);
     cg_buf_free(&ps.predicate);
     return rc;

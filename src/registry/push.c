@@ -5,7 +5,8 @@
  * and the push of a whole image: blobs first (HEAD before each upload), the
  * manifest by digest, the before-tag hook (signing), the tag last.  Bytes
  * sent are hashed on the way so a source that does not match its digest
- * is never committed under it.
+ * is never committed under it.  The untagged part of an image push
+ * (reg_push_content) is shared with push_index.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -343,13 +344,6 @@ cg_status cg_registry_put_manifest(cg_registry *r, const cg_ref *repo, const cha
 
 /* ---- pushing a cg_image ---- */
 
-typedef struct push_src {
-    cg_buf manifest;
-    char media_type[128];
-    cg_buf config;
-    const char **layer_digest; /* per layer: the blob digest to push */
-} push_src;
-
 /* "oci:DIR[:TAG]" / "docker-archive:PATH[:...]" / PATH -> the file or directory. */
 static const char *source_path(cg_image *img)
 {
@@ -385,7 +379,7 @@ static cg_status read_verified(cg_store *st, const char *rel, const char *digest
 }
 
 /* A Docker v2 manifest for a docker-archive that has none. */
-static cg_status build_manifest(cg_image *img, push_src *ps, cg_error *err)
+static cg_status build_manifest(cg_image *img, reg_push_src *ps, cg_error *err)
 {
     cg_buf *m = &ps->manifest;
     cg_buf_reset(m);
@@ -409,7 +403,7 @@ static cg_status build_manifest(cg_image *img, push_src *ps, cg_error *err)
     return s == CG_OK ? CG_OK : cg_error_set(err, s, "out of memory");
 }
 
-static cg_status load_source(cg_image *img, push_src *ps, cg_error *err)
+cg_status reg_push_load(cg_image *img, reg_push_src *ps, cg_error *err)
 {
     const cg_image_info *in = &img->info;
     const char *tp = in->transport ? in->transport : "";
@@ -471,39 +465,137 @@ static cg_status load_source(cg_image *img, push_src *ps, cg_error *err)
     return s;
 }
 
+void reg_push_src_free(reg_push_src *ps)
+{
+    cg_buf_free(&ps->manifest);
+    cg_buf_free(&ps->config);
+}
+
 cg_status cg_push_manifest_digest(cg_image *img, char digest[CG_REF_DIGEST_MAX], cg_error *err)
 {
-    push_src ps;
+    reg_push_src ps;
     memset(&ps, 0, sizeof ps);
-    cg_status s = load_source(img, &ps, err);
+    cg_status s = reg_push_load(img, &ps, err);
     if (s == CG_OK)
         s = cg_sha256_str(ps.manifest.data, ps.manifest.len, digest);
-    cg_buf_free(&ps.manifest);
-    cg_buf_free(&ps.config);
+    reg_push_src_free(&ps);
     return s;
 }
 
-typedef struct layer_src {
-    cg_image *img;
-    size_t i;
-    cg_blob blob;
-    int open;
-} layer_src;
-
-static ssize_t layer_read(void *ud, void *buf, size_t n, cg_error *err)
+void reg_push_count(cg_push_result *res, const char *what)
 {
-    layer_src *l = ud;
-    return l->blob.read(&l->blob, buf, n, err);
+    res->blobs++;
+    res->uploaded += !strcmp(what, "uploaded");
+    res->skipped += !strcmp(what, "exists");
+    res->mounted += !strcmp(what, "mounted");
 }
 
-static cg_status layer_rewind(void *ud, cg_error *err)
+const char *reg_push_mount_from(cg_image *img, const cg_ref *dest)
 {
-    layer_src *l = ud;
-    if (l->open)
-        l->blob.close(&l->blob);
-    l->open = 0;
-    cg_status s = l->img->tp->open_layer(l->img, l->i, &l->blob, err);
-    l->open = s == CG_OK;
+    const cg_image_info *in = &img->info;
+    cg_ref src;
+    cg_error e;
+    /* a docker:// source on the same registry: offer the registry a mount */
+    if (!strcmp(in->transport, "docker") && cg_ref_parse(in->ref, &src, &e) == CG_OK &&
+        !strcmp(src.registry, dest->registry))
+        return cg_arena_strdup(&img->arena, src.repository);
+    return NULL;
+}
+
+/* Where an upload's bytes come from: layer i of img, or (digest set) any
+ * blob of img's source by digest. */
+typedef struct blob_src {
+    cg_image *img;
+    size_t layer;
+    const char *digest;
+    int64_t size;
+    cg_blob blob;
+    int open;
+} blob_src;
+
+static ssize_t blob_src_read(void *ud, void *buf, size_t n, cg_error *err)
+{
+    blob_src *b = ud;
+    return b->blob.read(&b->blob, buf, n, err);
+}
+
+static cg_status blob_src_rewind(void *ud, cg_error *err)
+{
+    blob_src *b = ud;
+    if (b->open)
+        b->blob.close(&b->blob);
+    b->open = 0;
+    cg_status s = b->digest ? b->img->tp->open_blob(b->img, b->digest, b->size, &b->blob, err)
+                            : b->img->tp->open_layer(b->img, b->layer, &b->blob, err);
+    b->open = s == CG_OK;
+    return s;
+}
+
+/* HEAD; when absent, mount from `from` or upload from b. */
+static cg_status push_streamed(cg_registry *r, const cg_ref *dest, const char *digest, uint64_t size, const char *from,
+                               blob_src *b, const char **what, cg_error *err)
+{
+    cg_upload_source src = {blob_src_read, blob_src_rewind, b};
+    int64_t have;
+    cg_status s = cg_registry_head_blob(r, dest, digest, &have, err);
+    if (s == CG_OK && have >= 0) {
+        r->stats.blobs_skipped++;
+        *what = "exists";
+        return CG_OK;
+    }
+    int mounted = 0;
+    if (s == CG_OK && from)
+        s = cg_registry_mount_blob(r, dest, digest, from, &mounted, err);
+    /* opened only now: a blob already there is never read */
+    if (s == CG_OK && !mounted)
+        s = blob_src_rewind(b, err);
+    if (s == CG_OK && !mounted)
+        s = cg_registry_put_blob(r, dest, digest, size, &src, err);
+    if (b->open)
+        b->blob.close(&b->blob);
+    b->open = 0;
+    *what = mounted ? "mounted" : "uploaded";
+    return s;
+}
+
+cg_status reg_push_blob_of(cg_registry *r, cg_image *img, const char *digest, int64_t size, const cg_ref *dest,
+                           const char *from, cg_push_result *res, cg_error *err)
+{
+    if (!img->tp->open_blob)
+        return cg_error_set(err, CG_ERR_INTERNAL, "the %s transport cannot read blobs by digest", img->info.transport);
+    if (size < 0)
+        return cg_error_set(err, CG_ERR_INPUT, "blob %s: no size to push it under", digest);
+    blob_src b = {img, 0, digest, size, {0}, 0};
+    const char *what = NULL;
+    cg_status s = push_streamed(r, dest, digest, (uint64_t)size, from, &b, &what, err);
+    if (s == CG_OK)
+        reg_push_count(res, what);
+    return s;
+}
+
+cg_status reg_push_content(cg_registry *r, cg_image *img, const reg_push_src *ps, const cg_ref *dest,
+                           const char *from, cg_push_result *res, char digest[CG_REF_DIGEST_MAX], cg_error *err)
+{
+    const cg_image_info *in = &img->info;
+    mem_src m = {(const unsigned char *)ps->config.data, ps->config.len, 0};
+    cg_upload_source src = {mem_read, mem_rewind, &m};
+    const char *what = NULL;
+    cg_status s = cg_registry_push_blob(r, dest, in->config_digest, ps->config.len, from, &src, &what, err);
+    if (s == CG_OK)
+        reg_push_count(res, what);
+    for (size_t i = 0; s == CG_OK && i < in->n_layers; i++) {
+        blob_src b = {img, i, NULL, in->layers[i].size, {0}, 0};
+        s = push_streamed(r, dest, ps->layer_digest[i], (uint64_t)in->layers[i].size, from, &b, &what, err);
+        if (s == CG_OK)
+            reg_push_count(res, what);
+        else
+            cg_error_prefix(err, "layer %zu", i);
+    }
+    if (s == CG_OK && cg_sha256_str(ps->manifest.data, ps->manifest.len, digest) != CG_OK)
+        s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    /* by digest: a tag is only ever set on a complete image */
+    if (s == CG_OK)
+        s = cg_registry_put_manifest(r, dest, digest, ps->media_type, ps->manifest.data, ps->manifest.len, NULL, err);
     return s;
 }
 
@@ -511,75 +603,18 @@ cg_status cg_registry_push_image(cg_registry *r, cg_image *img, const cg_ref *de
                                  cg_push_result *res, cg_error *err)
 {
     memset(res, 0, sizeof *res);
-    push_src ps;
+    reg_push_src ps;
     memset(&ps, 0, sizeof ps);
-    cg_status s = load_source(img, &ps, err);
-    const cg_image_info *in = &img->info;
-    const char *from = NULL;
-    /* a docker:// source on the same registry: offer the registry a mount */
-    if (s == CG_OK && !strcmp(in->transport, "docker")) {
-        cg_ref src;
-        cg_error e;
-        if (cg_ref_parse(in->ref, &src, &e) == CG_OK && !strcmp(src.registry, dest->registry))
-            from = cg_arena_strdup(&img->arena, src.repository);
-    }
     uint64_t up0 = r->stats.bytes_uploaded;
-    const char *what = NULL;
-    if (s == CG_OK) {
-        mem_src m = {(const unsigned char *)ps.config.data, ps.config.len, 0};
-        cg_upload_source src = {mem_read, mem_rewind, &m};
-        s = cg_registry_push_blob(r, dest, in->config_digest, ps.config.len, from, &src, &what, err);
-        if (s == CG_OK) {
-            res->blobs++;
-            res->uploaded += !strcmp(what, "uploaded");
-            res->skipped += !strcmp(what, "exists");
-            res->mounted += !strcmp(what, "mounted");
-        }
-    }
-    for (size_t i = 0; s == CG_OK && i < in->n_layers; i++) {
-        layer_src ls = {img, i, {0}, 0};
-        cg_upload_source src = {layer_read, layer_rewind, &ls};
-        int64_t have;
-        s = cg_registry_head_blob(r, dest, ps.layer_digest[i], &have, err);
-        if (s == CG_OK && have >= 0) {
-            r->stats.blobs_skipped++;
-            what = "exists";
-        } else if (s == CG_OK) {
-            s = layer_rewind(&ls, err);
-            if (s == CG_OK) {
-                /* HEAD already done: mount or upload */
-                int mounted = 0;
-                if (from)
-                    s = cg_registry_mount_blob(r, dest, ps.layer_digest[i], from, &mounted, err);
-                if (s == CG_OK && !mounted)
-                    s = cg_registry_put_blob(r, dest, ps.layer_digest[i], (uint64_t)in->layers[i].size, &src, err);
-                what = mounted ? "mounted" : "uploaded";
-            }
-            if (ls.open)
-                ls.blob.close(&ls.blob);
-        }
-        if (s == CG_OK) {
-            res->blobs++;
-            res->uploaded += !strcmp(what, "uploaded");
-            res->skipped += !strcmp(what, "exists");
-            res->mounted += !strcmp(what, "mounted");
-        } else {
-            cg_error_prefix(err, "layer %zu", i);
-        }
-    }
+    cg_status s = reg_push_load(img, &ps, err);
+    if (s == CG_OK)
+        s = reg_push_content(r, img, &ps, dest, reg_push_mount_from(img, dest), res, res->digest, err);
     res->bytes_uploaded = r->stats.bytes_uploaded - up0;
-    if (s == CG_OK && cg_sha256_str(ps.manifest.data, ps.manifest.len, res->digest) != CG_OK)
-        s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    if (s == CG_OK) {
-        /* by digest first: a tag is only ever set on a complete image */
-        s = cg_registry_put_manifest(r, dest, res->digest, ps.media_type, ps.manifest.data, ps.manifest.len, NULL, err);
-        snprintf(res->media_type, sizeof res->media_type, "%s", ps.media_type);
-    }
+    snprintf(res->media_type, sizeof res->media_type, "%s", ps.media_type);
     if (s == CG_OK && opts && opts->before_tag)
         s = opts->before_tag(opts->hook_ud, r, dest, res->digest, err);
     if (s == CG_OK && dest->tag[0])
         s = cg_registry_put_manifest(r, dest, dest->tag, ps.media_type, ps.manifest.data, ps.manifest.len, NULL, err);
-    cg_buf_free(&ps.manifest);
-    cg_buf_free(&ps.config);
+    reg_push_src_free(&ps);
     return s;
 }
