@@ -94,14 +94,32 @@ static cg_status pick_from_index(cg_image *img, const json_t *idx, const char *t
         return cg_error_set(err, CG_ERR_INPUT, "%s: no manifests", what);
     size_t n = json_array_size(ms);
     if (tag) {
+        /* several entries under one tag are that tag's platforms (a "flat"
+         * layout); hits holds references to ms's own objects */
+        json_t *hits = json_array();
+        if (!hits)
+            return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
         for (size_t i = 0; i < n; i++) {
             const json_t *d = json_array_get(ms, i);
             const char *ref = cg_json_str(json_object_get(d, "annotations"), "org.opencontainers.image.ref.name");
-            if (ref && !strcmp(ref, tag)) {
-                *out = d;
-                return CG_OK;
+            if (ref && !strcmp(ref, tag) && json_array_append(hits, (json_t *)d)) {
+                json_decref(hits);
+                return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
             }
         }
+        size_t nh = json_array_size(hits);
+        cg_status s = CG_OK;
+        *out = NULL;
+        if (nh == 1)
+            *out = json_array_get(hits, 0);
+        else if (nh > 1 && img->want_index && !one_name(ms))
+            s = cg_error_set(err, CG_ERR_INPUT, "%s: %zu manifests tagged \"%s\" among other tags: no index blob to "
+                             "copy them as one (give --platform)", what, nh, tag);
+        else if (nh > 1 && !img->want_index)
+            s = cg_pick_platform(img, hits, what, out, err);
+        json_decref(hits);
+        if (nh)
+            return s; /* *out = NULL with want_index: index.json itself is the index */
         cg_buf names = CG_BUF_INIT;
         for (size_t i = 0; i < n && i < 20; i++) {
             const char *ref = cg_json_str(json_object_get(json_array_get(ms, i), "annotations"),

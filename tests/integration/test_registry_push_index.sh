@@ -5,8 +5,10 @@
 #   source's index digest, skopeo reads back the very same index bytes, each
 #   platform's manifest exists, `cgate sbom --platform` of the pushed tag gives each
 #   platform's package; a second push uploads nothing; registry-to-registry mounts;
-# - a flat layout (index.json listing the platforms) pushes index.json as the index;
-# - an index with a BuildKit-style attestation (unknown/unknown) pushes it too;
+# - a flat layout (index.json listing the platforms) pushes index.json as the index,
+#   with or without the tag; a Docker manifest list is copied registry to registry;
+# - an index with a BuildKit-style attestation (unknown/unknown) pushes it too, also
+#   from one registry to another;
 # - --platform linux/arm64 pushes only that image; REF@DIGEST must be the index's;
 # - --require-decision (repeatable): decisions covering one platform are refused and
 #   nothing is tagged; both platforms, or the index digest, push; a deny among them
@@ -106,6 +108,25 @@ cg_expect_rc 0 "push of a flat layout" "$T/flat.err"
 cg_expect_eq "$FLAT" "$(cat "$T/flat.out")" "a flat layout's index is index.json"
 cg_expect_eq "$FLAT" "$(raw_digest "$REG/t/flat:v1")" "flat layout: skopeo reads index.json's bytes"
 expect_platform_pkgs "$REG/t/flat:v1" "flat layout"
+# with the tag every entry carries: the same index; sbom --platform picks among the tagged entries
+cg_run "$T/flatt.out" "$T/flatt.err" push "oci:$T/flat.oci:latest" "$REG/t/flat:v2"
+cg_expect_rc 0 "push of a flat layout by tag" "$T/flatt.err" && cg_expect_eq "$FLAT" "$(cat "$T/flatt.out")" "flat layout by tag"
+cg_sbom "$T/flatt.cdx" "$T/flatt-sbom.err" -q --platform linux/arm64 "oci:$T/flat.oci:latest"
+cg_expect_rc 0 "sbom --platform linux/arm64 of a flat layout by tag" "$T/flatt-sbom.err" &&
+  cg_expect_eq "only-arm64 1.0-1" "$(cg_pkgs "$T/flatt.cdx")" "flat layout by tag, linux/arm64"
+
+# ---- a Docker manifest list (skopeo converts the index) copied registry to registry
+if skopeo copy -q --all --format v2s2 --dest-tls-verify=false "oci:$T/multi.oci" "docker://$REG/t/list:1" >/dev/null 2>"$T/list.err"; then
+  LIST=$(raw_digest "$REG/t/list:1")
+  cg_expect_eq application/vnd.docker.distribution.manifest.list.v2+json "$(jq -r .mediaType "$T/.raw")" "skopeo wrote a manifest list"
+  cg_run "$T/list.out" "$T/list.err" push "docker://$REG/t/list:1" "$REG/t/list2:1"
+  cg_expect_rc 0 "push of a Docker manifest list" "$T/list.err"
+  cg_expect_eq "$LIST" "$(cat "$T/list.out")" "manifest list: digest printed"
+  cg_expect_eq "$LIST" "$(raw_digest "$REG/t/list2:1")" "manifest list: the same bytes in the copy"
+  expect_platform_pkgs "$REG/t/list2:1" "manifest list copy"
+else
+  cg_fail "skopeo copy --all --format v2s2 failed: $(head -c 300 "$T/list.err")"
+fi
 
 # ---- an attestation manifest (as BuildKit writes them) rides along
 cp -r "$T/multi.oci" "$T/att.oci"
@@ -144,6 +165,16 @@ cg_expect_eq 200 "$(reg_tag_status "$REG" t/att "$ATT_MAN")" "the attestation ma
 grep -q 'index of 2 platform images and 1 attestation/artifact manifest, 6 blobs' "$T/att.err" && cg_ok ||
   cg_fail "attestation push summary: $(cat "$T/att.err")"
 expect_platform_pkgs "$REG/t/att:v1" "index with attestation"
+# to another registry: every manifest and blob (the attestation's too) is read from the first
+REG1=$REG
+reg_start second plain
+cg_run "$T/x.out" "$T/x.err" push "docker://$REG1/t/att:v1" "$REG/t/att:v1"
+cg_expect_rc 0 "push of an index with an attestation to another registry" "$T/x.err"
+cg_expect_eq "$ATT_IDX" "$(raw_digest "$REG/t/att:v1")" "cross-registry copy keeps the index"
+grep -q '6 blobs (6 uploaded, 0 already there, 0 mounted)' "$T/x.err" && cg_ok || cg_fail "cross-registry copy should upload 6 blobs: $(cat "$T/x.err")"
+cg_expect_eq 200 "$(reg_tag_status "$REG" t/att "$ATT_MAN")" "the attestation manifest was copied across registries"
+expect_platform_pkgs "$REG/t/att:v1" "cross-registry copy"
+REG=$REG1
 
 # ---- --require-decision
 report() { # DIGEST FILE : a report whose RepoDigests name DIGEST
