@@ -213,6 +213,18 @@ cg_expect_eq "$IDX" "$(raw_digest "$REG/t/gated:v1")" "gated index push tagged"
 cg_run "$T/g5.out" "$T/g5.err" push --require-decision "$T/pass-idx.json" "oci:$T/multi.oci" "$REG/t/gated-idx:v1"
 cg_expect_rc 0 "index push with one decision naming the index" "$T/g5.err"
 cg_expect_eq "$IDX" "$(raw_digest "$REG/t/gated-idx:v1")" "index-decision push tagged"
+# decisions that name their image in the `image` member (as cgate policy writes them):
+# arm64 by manifest digest, amd64 by config digest
+AMD_CFG=$(jq -r '.images[0].config.digest' "$T/multi.info")
+printf '{"apiVersion":"cgate/v1","kind":"Decision","pass":true,"image":{"manifestDigests":["%s"],"configDigest":null}}\n' "$ARM" >"$T/img-arm.json"
+printf '{"apiVersion":"cgate/v1","kind":"Decision","pass":true,"image":{"manifestDigests":[],"configDigest":"%s"}}\n' "$AMD_CFG" >"$T/img-amd.json"
+cg_run "$T/g8.out" "$T/g8.err" push --require-decision "$T/img-arm.json" "oci:$T/multi.oci" "$REG/t/gated-img:v1"
+cg_expect_rc 1 "index push with an image-member decision for arm64 only" "$T/g8.err" &&
+  cg_expect_one_error "$T/g8.err" "image member, one platform" "no passing decision covers linux/amd64"
+cg_run "$T/g9.out" "$T/g9.err" push --require-decision "$T/img-arm.json" --require-decision "$T/img-amd.json" \
+  "oci:$T/multi.oci" "$REG/t/gated-img:v1"
+cg_expect_rc 0 "index push with image-member decisions for both platforms" "$T/g9.err"
+cg_expect_eq "$IDX" "$(raw_digest "$REG/t/gated-img:v1")" "image-member decisions: index tagged"
 # a single platform still takes a decision about that platform's image
 cg_run "$T/g6.out" "$T/g6.err" push --platform linux/arm64 --require-decision "$T/pass-amd.json" "oci:$T/multi.oci" "$REG/t/gated-arm:v1"
 cg_expect_rc 1 "--platform arm64 with the amd64 decision" "$T/g6.err" && cg_expect_one_error "$T/g6.err" "wrong platform" "another image"
