@@ -10,6 +10,7 @@
 # - an index with a BuildKit-style attestation (unknown/unknown) pushes it too, also
 #   from one registry to another;
 # - --platform linux/arm64 pushes only that image; REF@DIGEST must be the index's;
+# - --sign-key signs the index digest (the before-tag hook gets it);
 # - --require-decision (repeatable): decisions covering one platform are refused and
 #   nothing is tagged; both platforms, or the index digest, push; a deny among them
 #   or a decision about another image refuses;
@@ -175,6 +176,17 @@ grep -q '6 blobs (6 uploaded, 0 already there, 0 mounted)' "$T/x.err" && cg_ok |
 cg_expect_eq 200 "$(reg_tag_status "$REG" t/att "$ATT_MAN")" "the attestation manifest was copied across registries"
 expect_platform_pkgs "$REG/t/att:v1" "cross-registry copy"
 REG=$REG1
+
+# ---- --sign-key: the before-tag hook signs the index digest (cosign's sha256-HEX.sig tag)
+export COSIGN_PASSWORD
+COSIGN_PASSWORD=$(cat "$CG_TESTS/data/sign/cosign.password")
+cg_run "$T/sig.out" "$T/sig.err" push --sign-key "$CG_TESTS/data/sign/cosign.key" "oci:$T/multi.oci" "$REG/t/signed:v1"
+cg_expect_rc 0 "index push --sign-key" "$T/sig.err"
+grep -qF "signed $REG/t/signed@$IDX" "$T/sig.err" && cg_ok || cg_fail "push --sign-key should sign the index digest: $(cat "$T/sig.err")"
+cg_expect_eq 200 "$(reg_tag_status "$REG" t/signed "sha256-${IDX#sha256:}.sig")" "the index's signature tag exists"
+cg_run "$T/ver.out" "$T/ver.err" verify --key "$CG_TESTS/data/sign/cosign.pub" "docker://$REG/t/signed:v1"
+cg_expect_rc 0 "verify the signed index tag" "$T/ver.err" &&
+  cg_expect_eq "$IDX" "$(jq -r '.[0].critical.image["docker-manifest-digest"]' "$T/ver.out")" "the signature covers the index"
 
 # ---- --require-decision
 report() { # DIGEST FILE : a report whose RepoDigests name DIGEST
