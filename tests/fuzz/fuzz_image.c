@@ -2,7 +2,8 @@
  * fuzz_image.c - the image reader on arbitrary bytes, through the real
  * entry points: the input is written as a file and opened as a plain path
  * (tar index, docker-archive / oci-archive detection, manifest and config
- * parsing), and, when it opens, streamed and cataloged like `cgate sbom`.
+ * parsing), and, when it opens, streamed and cataloged like `cgate sbom`;
+ * it is also opened whole, as `cgate push` opens a multi-platform index.
  * A second pass wraps the input as the single layer of a valid OCI layout so
  * the layer decoders (gzip, zstd, tar) and the overlay see it too.
  */
@@ -31,12 +32,31 @@ static void write_file(const char *path, const void *p, size_t n)
     fclose(f);
 }
 
+/* Opened whole, as `cgate push` opens a multi-platform index: the index and
+ * each platform's image. */
+static void run_index(const char *ref, const cg_image_opts *o)
+{
+    cg_image_index *x;
+    cg_image *img;
+    cg_error err;
+    if (cg_image_open_index(ref, o, &x, &img, &err) != CG_OK)
+        return;
+    for (size_t i = 0; x && i < cg_image_index_get_info(x)->n_entries; i++) {
+        cg_image *child;
+        if (cg_image_index_open_image(x, i, &child, &err) == CG_OK)
+            cg_image_close(child);
+    }
+    cg_image_index_close(x);
+    cg_image_close(img);
+}
+
 static void run(const char *ref)
 {
     cg_image_opts o;
     memset(&o, 0, sizeof o);
     o.max_layer_bytes = 64u << 20;
     o.max_json_bytes = 1u << 20;
+    run_index(ref, &o);
     cg_image *img;
     cg_error err;
     if (cg_image_open(ref, &o, &img, &err) != CG_OK)
