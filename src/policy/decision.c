@@ -12,139 +12,7 @@
 #include <string.h>
 
 #include "cgate/policy.h"
-
-typedef struct jw {
-    cg_buf *b;
-    int depth;
-    int first; /* no member written yet at this level */
-    cg_status st;
-} jw;
-
-static void raw(jw *w, const char *s)
-{
-    if (w->st == CG_OK)
-        w->st = cg_buf_puts(w->b, s);
-}
-
-static void indent(jw *w)
-{
-    static const char sp[] = "\n                                                                ";
-    int n = 1 + 2 * w->depth;
-    if (w->st == CG_OK)
-        w->st = cg_buf_append(w->b, sp, (size_t)(n < (int)sizeof sp - 1 ? n : (int)sizeof sp - 1));
-}
-
-static void str(jw *w, const char *s)
-{
-    if (!s) {
-        raw(w, "null");
-        return;
-    }
-    raw(w, "\"");
-    char tmp[8];
-    const unsigned char *p = (const unsigned char *)s, *run = p;
-    for (; *p && w->st == CG_OK; p++) {
-        if (*p != '"' && *p != '\\' && *p >= 0x20)
-            continue;
-        if (p > run)
-            w->st = cg_buf_append(w->b, run, (size_t)(p - run));
-        if (*p == '"' || *p == '\\')
-            tmp[0] = '\\', tmp[1] = (char)*p, tmp[2] = 0;
-        else
-            snprintf(tmp, sizeof tmp, "\\u%04x", *p);
-        raw(w, tmp);
-        run = p + 1;
-    }
-    if (p > run && w->st == CG_OK)
-        w->st = cg_buf_append(w->b, run, (size_t)(p - run));
-    raw(w, "\"");
-}
-
-static void num(jw *w, double d)
-{
-    char tmp[40];
-    if (!isfinite(d)) {
-        raw(w, "null");
-        return;
-    }
-    if (d == 0)
-        d = 0; /* no "-0" */
-    for (int p = 1; p <= 17; p++) {
-        snprintf(tmp, sizeof tmp, "%.*g", p, d);
-        if (strtod(tmp, NULL) == d)
-            break;
-    }
-    raw(w, tmp);
-}
-
-static void key(jw *w, const char *k)
-{
-    if (!w->first)
-        raw(w, ",");
-    w->first = 0;
-    indent(w);
-    str(w, k);
-    raw(w, ": ");
-}
-
-static void open_(jw *w, const char *brace)
-{
-    raw(w, brace);
-    w->depth++;
-    w->first = 1;
-}
-
-static void close_(jw *w, const char *brace)
-{
-    w->depth--;
-    if (!w->first)
-        indent(w);
-    raw(w, brace);
-    w->first = 0;
-}
-
-static void elem(jw *w)
-{
-    if (!w->first)
-        raw(w, ",");
-    w->first = 0;
-    indent(w);
-}
-
-static void kstr(jw *w, const char *k, const char *v)
-{
-    key(w, k);
-    str(w, v);
-}
-
-static void kopt(jw *w, const char *k, const char *v)
-{
-    if (v)
-        kstr(w, k, v);
-}
-
-static void knum(jw *w, const char *k, double v)
-{
-    key(w, k);
-    num(w, v);
-}
-
-static void kbool(jw *w, const char *k, int v)
-{
-    key(w, k);
-    raw(w, v ? "true" : "false");
-}
-
-static void kstrs(jw *w, const char *k, const char *const *v, size_t n)
-{
-    key(w, k);
-    open_(w, "[");
-    for (size_t i = 0; i < n; i++) {
-        elem(w);
-        str(w, v[i]);
-    }
-    close_(w, "]");
-}
+#include "core/jwrite.h"
 
 static const char *reach_name(cg_reach r)
 {
@@ -152,79 +20,79 @@ static const char *reach_name(cg_reach r)
     return (unsigned)r < CG_REACH_COUNT ? n[r] : "unknown";
 }
 
-static void weights(jw *w, const char *k, const double *x)
+static void weights(cg_jw *w, const char *k, const double *x)
 {
-    key(w, k);
-    open_(w, "{");
-    knum(w, "N", x[CG_AV_N]);
-    knum(w, "A", x[CG_AV_A]);
-    knum(w, "L", x[CG_AV_L]);
-    knum(w, "P", x[CG_AV_P]);
-    close_(w, "}");
+    cg_jw_key(w, k);
+    cg_jw_open(w, "{");
+    cg_jw_knum(w, "N", x[CG_AV_N]);
+    cg_jw_knum(w, "A", x[CG_AV_A]);
+    cg_jw_knum(w, "L", x[CG_AV_L]);
+    cg_jw_knum(w, "P", x[CG_AV_P]);
+    cg_jw_close(w, "}");
 }
 
-static void exception_obj(jw *w, const cg_pexception *e)
+static void exception_obj(cg_jw *w, const cg_pexception *e)
 {
-    kstr(w, "id", e->id);
-    kopt(w, "package", e->package);
-    kopt(w, "version", e->version);
-    kstr(w, "reason", e->reason);
-    kstr(w, "approvedBy", e->approved_by);
-    kstr(w, "expires", e->expires);
-    kstr(w, "source", e->source);
+    cg_jw_kstr(w, "id", e->id);
+    cg_jw_kopt(w, "package", e->package);
+    cg_jw_kopt(w, "version", e->version);
+    cg_jw_kstr(w, "reason", e->reason);
+    cg_jw_kstr(w, "approvedBy", e->approved_by);
+    cg_jw_kstr(w, "expires", e->expires);
+    cg_jw_kstr(w, "source", e->source);
 }
 
-static void exceptions(jw *w, const cg_decision *d)
+static void exceptions(cg_jw *w, const cg_decision *d)
 {
-    key(w, "exceptions");
-    open_(w, "{");
+    cg_jw_key(w, "exceptions");
+    cg_jw_open(w, "{");
     const char *names[2] = {"applied", "expired"};
     const cg_papplied *lists[2] = {d->applied, d->expired};
     size_t ns[2] = {d->n_applied, d->n_expired};
     for (int l = 0; l < 2; l++) {
-        key(w, names[l]);
-        open_(w, "[");
+        cg_jw_key(w, names[l]);
+        cg_jw_open(w, "[");
         for (size_t i = 0; i < ns[l]; i++) {
-            elem(w);
-            open_(w, "{");
+            cg_jw_elem(w);
+            cg_jw_open(w, "{");
             exception_obj(w, lists[l][i].e);
-            kstrs(w, l == 0 ? "suppressed" : "matched", lists[l][i].suppressed, lists[l][i].n_suppressed);
-            close_(w, "}");
+            cg_jw_kstrs(w, l == 0 ? "suppressed" : "matched", lists[l][i].suppressed, lists[l][i].n_suppressed, 0);
+            cg_jw_close(w, "}");
         }
-        close_(w, "]");
+        cg_jw_close(w, "]");
     }
-    key(w, "unused");
-    open_(w, "[");
+    cg_jw_key(w, "unused");
+    cg_jw_open(w, "[");
     for (size_t i = 0; i < d->n_unused; i++) {
-        elem(w);
-        open_(w, "{");
+        cg_jw_elem(w);
+        cg_jw_open(w, "{");
         exception_obj(w, d->unused[i]);
-        close_(w, "}");
+        cg_jw_close(w, "}");
     }
-    close_(w, "]");
-    close_(w, "}");
+    cg_jw_close(w, "]");
+    cg_jw_close(w, "}");
 }
 
-static void workload(jw *w, const cg_decision *d, const cg_pwexposure *x)
+static void workload(cg_jw *w, const cg_decision *d, const cg_pwexposure *x)
 {
     const cg_workload *k = x->w;
-    kstr(w, "kind", k->kind);
-    kstr(w, "namespace", k->namespace_);
-    kstr(w, "name", k->name);
-    kstr(w, "container", k->container);
-    kstr(w, "source", k->source);
-    kstr(w, "reach", reach_name(k->reach));
+    cg_jw_kstr(w, "kind", k->kind);
+    cg_jw_kstr(w, "namespace", k->namespace_);
+    cg_jw_kstr(w, "name", k->name);
+    cg_jw_kstr(w, "container", k->container);
+    cg_jw_kstr(w, "source", k->source);
+    cg_jw_kstr(w, "reach", reach_name(k->reach));
     weights(w, "reachabilityWeights", x->weight);
-    key(w, "ports");
-    open_(w, "[");
+    cg_jw_key(w, "ports");
+    cg_jw_open(w, "[");
     for (size_t i = 0; i < k->n_ports; i++) {
-        elem(w);
-        num(w, k->ports[i]);
+        cg_jw_elem(w);
+        cg_jw_num(w, k->ports[i]);
     }
-    close_(w, "]");
+    cg_jw_close(w, "]");
     if (d->policy->n_exposed_ports) {
-        key(w, "portsOutsideExposedPorts");
-        open_(w, "[");
+        cg_jw_key(w, "portsOutsideExposedPorts");
+        cg_jw_open(w, "[");
         for (size_t i = 0; i < k->n_ports; i++) {
             char pb[16];
             snprintf(pb, sizeof pb, "%d", (int)k->ports[i]);
@@ -232,201 +100,202 @@ static void workload(jw *w, const cg_decision *d, const cg_pwexposure *x)
             for (size_t j = 0; j < d->policy->n_exposed_ports && !listed; j++)
                 listed = !strcmp(d->policy->exposed_ports[j], pb);
             if (!listed) {
-                elem(w);
-                num(w, k->ports[i]);
+                cg_jw_elem(w);
+                cg_jw_num(w, k->ports[i]);
             }
         }
-        close_(w, "]");
+        cg_jw_close(w, "]");
     }
-    kbool(w, "egressRestricted", k->egress_restricted);
-    kbool(w, "privileged", k->privileged);
-    kbool(w, "hostNetwork", k->host_network);
-    kbool(w, "hostPID", k->host_pid);
-    kbool(w, "hostIPC", k->host_ipc);
-    kbool(w, "runsAsRoot", k->runs_as_root);
-    kbool(w, "allowPrivilegeEscalation", k->allow_privilege_escalation);
-    kstrs(w, "addedCapabilities", k->added_caps, k->n_added_caps);
-    kstr(w, "serviceAccount", k->service_account);
-    kbool(w, "serviceAccountTokenAutomounted", k->sa_token_automounted);
-    kbool(w, "serviceAccountClusterAdmin", k->sa_cluster_admin);
-    kbool(w, "serviceAccountWildcard", k->sa_wildcard);
-    kstrs(w, "privilegeFactors", x->factors, x->n_factors);
-    knum(w, "privilegeMultiplier", x->multiplier);
-    kstrs(w, "why", k->why, k->n_why);
+    cg_jw_kbool(w, "egressRestricted", k->egress_restricted);
+    cg_jw_kbool(w, "privileged", k->privileged);
+    cg_jw_kbool(w, "hostNetwork", k->host_network);
+    cg_jw_kbool(w, "hostPID", k->host_pid);
+    cg_jw_kbool(w, "hostIPC", k->host_ipc);
+    cg_jw_kbool(w, "runsAsRoot", k->runs_as_root);
+    cg_jw_kbool(w, "allowPrivilegeEscalation", k->allow_privilege_escalation);
+    cg_jw_kstrs(w, "addedCapabilities", k->added_caps, k->n_added_caps, 0);
+    cg_jw_kstr(w, "serviceAccount", k->service_account);
+    cg_jw_kbool(w, "serviceAccountTokenAutomounted", k->sa_token_automounted);
+    cg_jw_kbool(w, "serviceAccountClusterAdmin", k->sa_cluster_admin);
+    cg_jw_kbool(w, "serviceAccountWildcard", k->sa_wildcard);
+    cg_jw_kstrs(w, "privilegeFactors", x->factors, x->n_factors, 0);
+    cg_jw_knum(w, "privilegeMultiplier", x->multiplier);
+    cg_jw_kstrs(w, "why", k->why, k->n_why, 0);
 }
 
-static void exposure(jw *w, const cg_decision *d)
+static void exposure(cg_jw *w, const cg_decision *d)
 {
-    key(w, "exposure");
-    open_(w, "{");
-    kbool(w, "contextGiven", d->have_context);
+    cg_jw_key(w, "exposure");
+    cg_jw_open(w, "{");
+    cg_jw_kbool(w, "contextGiven", d->have_context);
     if (!d->n_exposure) {
-        kstr(w, "reach", "unknown");
+        cg_jw_kstr(w, "reach", "unknown");
         weights(w, "reachabilityWeights", d->unknown_weight);
-        kstr(w, "why", d->have_context ? "no workload in the manifests runs this image: unknown counts as exposed"
+        cg_jw_kstr(w, "why", d->have_context ? "no workload in the manifests runs this image: unknown counts as exposed"
                                        : "no --context given: unknown counts as exposed");
     } else {
-        kstr(w, "reach", "per workload (a finding takes its highest contextual risk)");
+        cg_jw_kstr(w, "reach", "per workload (a finding takes its highest contextual risk)");
     }
-    key(w, "workloads");
-    open_(w, "[");
+    cg_jw_key(w, "workloads");
+    cg_jw_open(w, "[");
     for (size_t i = 0; i < d->n_exposure; i++) {
-        elem(w);
-        open_(w, "{");
+        cg_jw_elem(w);
+        cg_jw_open(w, "{");
         workload(w, d, &d->exposure[i]);
-        close_(w, "}");
+        cg_jw_close(w, "}");
     }
-    close_(w, "]");
-    kstrs(w, "ignoredKinds", d->ignored_kinds, d->n_ignored_kinds);
-    close_(w, "}");
+    cg_jw_close(w, "]");
+    cg_jw_kstrs(w, "ignoredKinds", d->ignored_kinds, d->n_ignored_kinds, 0);
+    cg_jw_close(w, "}");
 }
 
-static void policy_summary(jw *w, const cg_decision *d)
+static void policy_summary(cg_jw *w, const cg_decision *d)
 {
     const cg_policy *p = d->policy;
-    key(w, "policy");
-    open_(w, "{");
-    kstr(w, "source", p->source);
-    kstr(w, "format", p->legacy ? "seed PolicyConfig" : "cgate/v1");
-    key(w, "severities");
-    open_(w, "{");
+    cg_jw_key(w, "policy");
+    cg_jw_open(w, "{");
+    cg_jw_kstr(w, "source", p->source);
+    cg_jw_kstr(w, "format", p->legacy ? "seed PolicyConfig" : "cgate/v1");
+    cg_jw_key(w, "severities");
+    cg_jw_open(w, "{");
     for (int s = CG_PSEV_N - 1; s >= 0; s--) {
-        key(w, cg_psev_name((cg_psev)s));
-        open_(w, "{");
-        kbool(w, "block", p->sev[s].block);
-        knum(w, "minCvss", p->sev[s].min_cvss);
-        knum(w, "weight", p->sev[s].weight);
-        close_(w, "}");
+        cg_jw_key(w, cg_psev_name((cg_psev)s));
+        cg_jw_open(w, "{");
+        cg_jw_kbool(w, "block", p->sev[s].block);
+        cg_jw_knum(w, "minCvss", p->sev[s].min_cvss);
+        cg_jw_knum(w, "weight", p->sev[s].weight);
+        cg_jw_close(w, "}");
     }
-    close_(w, "}");
-    kbool(w, "allowUnfixed", p->allow_unfixed);
-    kstrs(w, "cvssSources", p->cvss_sources, p->n_cvss_sources);
-    kstr(w, "missingCvss", p->missing_cvss_block ? "block" : "zero");
-    kbool(w, "kevBlock", p->kev_block);
+    cg_jw_close(w, "}");
+    cg_jw_kbool(w, "allowUnfixed", p->allow_unfixed);
+    cg_jw_kstrs(w, "cvssSources", p->cvss_sources, p->n_cvss_sources, 0);
+    cg_jw_kstr(w, "missingCvss", p->missing_cvss_block ? "block" : "zero");
+    cg_jw_kbool(w, "kevBlock", p->kev_block);
     if (p->has_epss_min)
-        knum(w, "epssThreshold", p->epss_min);
+        cg_jw_knum(w, "epssThreshold", p->epss_min);
     if (p->has_max_risk)
-        knum(w, "maxRiskScore", p->max_risk);
+        cg_jw_knum(w, "maxRiskScore", p->max_risk);
     if (p->has_max_ctx_risk)
-        knum(w, "maxContextualRiskScore", p->max_ctx_risk);
-    close_(w, "}");
+        cg_jw_knum(w, "maxContextualRiskScore", p->max_ctx_risk);
+    cg_jw_close(w, "}");
 }
 
 cg_status cg_decision_write_json(const cg_decision *d, cg_buf *out, cg_error *err)
 {
-    jw w = {out, 0, 1, CG_OK};
-    open_(&w, "{");
-    kstr(&w, "apiVersion", "cgate/v1");
-    kstr(&w, "kind", "Decision");
-    kbool(&w, "pass", d->pass);
-    key(&w, "blockedCVEs");
-    open_(&w, "[");
+    cg_jw w;
+    cg_jw_init(&w, out);
+    cg_jw_open(&w, "{");
+    cg_jw_kstr(&w, "apiVersion", "cgate/v1");
+    cg_jw_kstr(&w, "kind", "Decision");
+    cg_jw_kbool(&w, "pass", d->pass);
+    cg_jw_key(&w, "blockedCVEs");
+    cg_jw_open(&w, "[");
     for (size_t i = 0; i < d->n_blocked; i++) {
-        elem(&w);
-        str(&w, d->blocked[i].f->id);
+        cg_jw_elem(&w);
+        cg_jw_str(&w, d->blocked[i].f->id);
     }
-    close_(&w, "]");
-    key(&w, "remediationSteps");
-    open_(&w, "[");
+    cg_jw_close(&w, "]");
+    cg_jw_key(&w, "remediationSteps");
+    cg_jw_open(&w, "[");
     for (size_t i = 0; i < d->n_blocked; i++) {
-        elem(&w);
-        str(&w, d->blocked[i].step);
+        cg_jw_elem(&w);
+        cg_jw_str(&w, d->blocked[i].step);
     }
-    close_(&w, "]");
-    knum(&w, "riskScore", d->risk);
-    knum(&w, "contextualRiskScore", d->ctx_risk);
-    kstr(&w, "now", d->now);
-    key(&w, "image");
-    open_(&w, "{");
-    kstr(&w, "name", d->image.name);
-    kstrs(&w, "manifestDigests", d->image.manifest_digests, d->image.n_manifest_digests);
-    kstr(&w, "configDigest", d->image.config_digest);
-    close_(&w, "}");
-    kstrs(&w, "denyReasons", d->deny_reasons, d->n_deny_reasons);
-    key(&w, "blocked");
-    open_(&w, "[");
+    cg_jw_close(&w, "]");
+    cg_jw_knum(&w, "riskScore", d->risk);
+    cg_jw_knum(&w, "contextualRiskScore", d->ctx_risk);
+    cg_jw_kstr(&w, "now", d->now);
+    cg_jw_key(&w, "image");
+    cg_jw_open(&w, "{");
+    cg_jw_kstr(&w, "name", d->image.name);
+    cg_jw_kstrs(&w, "manifestDigests", d->image.manifest_digests, d->image.n_manifest_digests, 0);
+    cg_jw_kstr(&w, "configDigest", d->image.config_digest);
+    cg_jw_close(&w, "}");
+    cg_jw_kstrs(&w, "denyReasons", d->deny_reasons, d->n_deny_reasons, 0);
+    cg_jw_key(&w, "blocked");
+    cg_jw_open(&w, "[");
     for (size_t i = 0; i < d->n_blocked; i++) {
         const cg_pblocked *b = &d->blocked[i];
-        elem(&w);
-        open_(&w, "{");
-        kstr(&w, "id", b->f->id);
-        kstr(&w, "package", b->f->pkg);
-        kstr(&w, "installed", b->f->installed);
-        kstr(&w, "fixed", b->f->fixed && *b->f->fixed ? b->f->fixed : NULL);
-        kstr(&w, "severity", cg_psev_name(b->f->severity));
-        key(&w, "cvss");
+        cg_jw_elem(&w);
+        cg_jw_open(&w, "{");
+        cg_jw_kstr(&w, "id", b->f->id);
+        cg_jw_kstr(&w, "package", b->f->pkg);
+        cg_jw_kstr(&w, "installed", b->f->installed);
+        cg_jw_kstr(&w, "fixed", b->f->fixed && *b->f->fixed ? b->f->fixed : NULL);
+        cg_jw_kstr(&w, "severity", cg_psev_name(b->f->severity));
+        cg_jw_key(&w, "cvss");
         if (b->has_cvss)
-            num(&w, b->cvss);
+            cg_jw_num(&w, b->cvss);
         else
-            raw(&w, "null");
-        kstr(&w, "cvssSource", b->cvss_source);
-        kstr(&w, "rule", b->rule);
-        knum(&w, "contextualRisk", cg_policy_round2(b->ctx_risk));
-        kbool(&w, "kev", b->f->kev);
+            cg_jw_raw(&w, "null");
+        cg_jw_kstr(&w, "cvssSource", b->cvss_source);
+        cg_jw_kstr(&w, "rule", b->rule);
+        cg_jw_knum(&w, "contextualRisk", cg_policy_round2(b->ctx_risk));
+        cg_jw_kbool(&w, "kev", b->f->kev);
         if (b->f->has_epss)
-            knum(&w, "epss", b->f->epss);
-        kopt(&w, "purl", b->f->purl);
-        kopt(&w, "target", b->f->target);
-        close_(&w, "}");
+            cg_jw_knum(&w, "epss", b->f->epss);
+        cg_jw_kopt(&w, "purl", b->f->purl);
+        cg_jw_kopt(&w, "target", b->f->target);
+        cg_jw_close(&w, "}");
     }
-    close_(&w, "]");
-    key(&w, "remediation");
-    open_(&w, "[");
+    cg_jw_close(&w, "]");
+    cg_jw_key(&w, "remediation");
+    cg_jw_open(&w, "[");
     for (size_t i = 0; i < d->n_remedies; i++) {
         const cg_premedy *r = &d->remedies[i];
-        elem(&w);
-        open_(&w, "{");
-        kstr(&w, "package", r->package);
-        kstr(&w, "installed", r->installed);
-        kstr(&w, "fixed", r->fixed);
-        kstrs(&w, "ids", r->ids, r->n_ids);
-        kstr(&w, "text", r->text);
-        close_(&w, "}");
+        cg_jw_elem(&w);
+        cg_jw_open(&w, "{");
+        cg_jw_kstr(&w, "package", r->package);
+        cg_jw_kstr(&w, "installed", r->installed);
+        cg_jw_kstr(&w, "fixed", r->fixed);
+        cg_jw_kstrs(&w, "ids", r->ids, r->n_ids, 0);
+        cg_jw_kstr(&w, "text", r->text);
+        cg_jw_close(&w, "}");
     }
-    close_(&w, "]");
+    cg_jw_close(&w, "]");
     exceptions(&w, d);
-    key(&w, "vexSuppressed");
-    open_(&w, "[");
+    cg_jw_key(&w, "vexSuppressed");
+    cg_jw_open(&w, "[");
     for (size_t i = 0; i < d->n_vexed; i++) {
         const cg_pvexed *v = &d->vexed[i];
-        elem(&w);
-        open_(&w, "{");
-        kstr(&w, "id", v->f->id);
-        kstr(&w, "package", v->f->pkg);
-        kstr(&w, "installed", v->f->installed);
-        kstr(&w, "purl", v->f->purl);
-        kstr(&w, "status", v->m.status == CG_VEX_FIXED ? "fixed" : "not_affected");
-        kstr(&w, "justification", v->m.justification);
-        kstr(&w, "impact", v->m.impact);
-        kstr(&w, "document", v->m.document);
-        kstr(&w, "statement", v->m.statement_id);
-        close_(&w, "}");
+        cg_jw_elem(&w);
+        cg_jw_open(&w, "{");
+        cg_jw_kstr(&w, "id", v->f->id);
+        cg_jw_kstr(&w, "package", v->f->pkg);
+        cg_jw_kstr(&w, "installed", v->f->installed);
+        cg_jw_kstr(&w, "purl", v->f->purl);
+        cg_jw_kstr(&w, "status", v->m.status == CG_VEX_FIXED ? "fixed" : "not_affected");
+        cg_jw_kstr(&w, "justification", v->m.justification);
+        cg_jw_kstr(&w, "impact", v->m.impact);
+        cg_jw_kstr(&w, "document", v->m.document);
+        cg_jw_kstr(&w, "statement", v->m.statement_id);
+        cg_jw_close(&w, "}");
     }
-    close_(&w, "]");
+    cg_jw_close(&w, "]");
     exposure(&w, d);
-    key(&w, "findings");
-    open_(&w, "{");
-    knum(&w, "total", (double)d->n_total);
-    knum(&w, "filtered", (double)d->n_filtered);
-    knum(&w, "vexSuppressed", (double)d->n_vexed);
-    knum(&w, "evaluated", (double)d->n_evaluated);
-    knum(&w, "excepted", (double)d->n_excepted);
-    knum(&w, "blocked", (double)d->n_blocked);
-    close_(&w, "}");
+    cg_jw_key(&w, "findings");
+    cg_jw_open(&w, "{");
+    cg_jw_knum(&w, "total", (double)d->n_total);
+    cg_jw_knum(&w, "filtered", (double)d->n_filtered);
+    cg_jw_knum(&w, "vexSuppressed", (double)d->n_vexed);
+    cg_jw_knum(&w, "evaluated", (double)d->n_evaluated);
+    cg_jw_knum(&w, "excepted", (double)d->n_excepted);
+    cg_jw_knum(&w, "blocked", (double)d->n_blocked);
+    cg_jw_close(&w, "}");
     policy_summary(&w, d);
-    key(&w, "inputs");
-    open_(&w, "[");
+    cg_jw_key(&w, "inputs");
+    cg_jw_open(&w, "[");
     for (size_t i = 0; i < d->n_inputs; i++) {
-        elem(&w);
-        open_(&w, "{");
-        kstr(&w, "role", d->inputs[i].role);
-        kstr(&w, "path", d->inputs[i].path);
-        kstr(&w, "sha256", d->inputs[i].sha256);
-        close_(&w, "}");
+        cg_jw_elem(&w);
+        cg_jw_open(&w, "{");
+        cg_jw_kstr(&w, "role", d->inputs[i].role);
+        cg_jw_kstr(&w, "path", d->inputs[i].path);
+        cg_jw_kstr(&w, "sha256", d->inputs[i].sha256);
+        cg_jw_close(&w, "}");
     }
-    close_(&w, "]");
-    close_(&w, "}");
-    raw(&w, "\n");
+    cg_jw_close(&w, "]");
+    cg_jw_close(&w, "}");
+    cg_jw_raw(&w, "\n");
     if (w.st != CG_OK)
         return cg_error_set(err, w.st, "writing decision: %s", cg_status_name(w.st));
     return CG_OK;

@@ -14,6 +14,7 @@
 
 #include <openssl/evp.h>
 
+#include "core/jwrite.h"
 #include "core/vec.h"
 #include "sbom/writers.h"
 
@@ -157,36 +158,11 @@ size_t cg_w_pkg_licenses(cg_wmodel *m, const cg_package *p, const cg_license ***
 
 /* ---- JSON helpers ------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 when invalid. */
-static size_t utf8_seq(const unsigned char *s)
-{
-    unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf)
-        return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-    if (c >= 0xe0 && c <= 0xef) {
-        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-            return 0;
-        if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0))
-            return 0; /* overlong or surrogate */
-        return 3;
-    }
-    if (c >= 0xf0 && c <= 0xf4) {
-        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
-            return 0;
-        if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90))
-            return 0;
-        return 4;
-    }
-    return 0;
-}
-
 json_t *cg_j_string(cg_jctx *j, const char *v)
 {
     const unsigned char *s = (const unsigned char *)nz(v);
     size_t i = 0, k;
-    while (s[i] && (k = utf8_seq(s + i)) != 0)
+    while (s[i] && (k = cg_utf8_seq(s + i)) != 0)
         i += k;
     json_t *r;
     if (!s[i]) {
@@ -195,7 +171,7 @@ json_t *cg_j_string(cg_jctx *j, const char *v)
         cg_buf b = CG_BUF_INIT;
         cg_status st = CG_OK;
         for (i = 0; s[i] && st == CG_OK;) {
-            k = utf8_seq(s + i);
+            k = cg_utf8_seq(s + i);
             if (k) {
                 st = cg_buf_append(&b, s + i, k);
                 i += k;

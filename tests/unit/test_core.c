@@ -13,6 +13,9 @@
 #include "cgate/arena.h"
 #include "cgate/buf.h"
 #include "cgate/error.h"
+#include "core/jwrite.h"
+
+#include <jansson.h>
 
 static void test_error_prefix(void **state)
 {
@@ -91,6 +94,89 @@ static void test_arena(void **state)
     cg_arena_free(&a);
 }
 
+/* The streaming writer writes what jansson's json_dumps(INDENT(2) |
+ * PRESERVE_ORDER | REAL_PRECISION(10)) writes for the same document. */
+static void test_jwrite_matches_jansson(void **state)
+{
+    (void)state;
+    static const char *const strs[] = {
+        "plain", "", "quote \" backslash \\ slash /", "controls \b\f\n\r\t \x01\x1f end",
+        "del \x7f", "utf-8 \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "<>&\xe2\x80\xa8",
+    };
+    static const double reals[] = {0, 7, 0.1, 9.75, -3.5, 1e20, 1.23456789012345, 5e-7, 100};
+    json_t *doc = json_object(), *arr = json_array(), *nums = json_array();
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+        json_array_append_new(arr, json_string(strs[i]));
+    for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
+        json_array_append_new(nums, json_real(reals[i]));
+    json_object_set_new(doc, "strings", arr);
+    json_object_set_new(doc, "reals", nums);
+    json_object_set_new(doc, "int", json_integer(-42));
+    json_object_set_new(doc, "big", json_integer(9007199254740993LL));
+    json_object_set_new(doc, "t", json_true());
+    json_object_set_new(doc, "emptyArr", json_array());
+    json_object_set_new(doc, "emptyObj", json_object());
+    json_t *nest = json_object();
+    json_object_set_new(nest, "k \"q\"", json_string("v"));
+    json_object_set_new(doc, "nest", nest);
+    char *want = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+    json_decref(doc);
+
+    cg_buf b = CG_BUF_INIT;
+    cg_jw w;
+    cg_jw_init(&w, &b);
+    cg_jw_open(&w, "{");
+    cg_jw_kstrs(&w, "strings", strs, sizeof strs / sizeof strs[0], 0);
+    cg_jw_key(&w, "reals");
+    cg_jw_open(&w, "[");
+    for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++) {
+        cg_jw_elem(&w);
+        cg_jw_real(&w, reals[i]);
+    }
+    cg_jw_close(&w, "]");
+    cg_jw_kint(&w, "int", -42);
+    cg_jw_kint(&w, "big", 9007199254740993LL);
+    cg_jw_kbool(&w, "t", 1);
+    cg_jw_key(&w, "emptyArr");
+    cg_jw_open(&w, "[");
+    cg_jw_close(&w, "]");
+    cg_jw_key(&w, "emptyObj");
+    cg_jw_open(&w, "{");
+    cg_jw_close(&w, "}");
+    cg_jw_key(&w, "nest");
+    cg_jw_open(&w, "{");
+    cg_jw_kstr(&w, "k \"q\"", "v");
+    cg_jw_close(&w, "}");
+    cg_jw_close(&w, "}");
+    assert_int_equal(w.st, CG_OK);
+    assert_string_equal(cg_buf_str(&b), want);
+    free(want);
+    cg_buf_free(&b);
+}
+
+/* Invalid UTF-8 never reaches the output: each bad byte is U+FFFD. */
+static void test_jwrite_repairs_utf8(void **state)
+{
+    (void)state;
+    cg_buf b = CG_BUF_INIT;
+    cg_jw w;
+    cg_jw_init(&w, &b);
+    cg_jw_str(&w, "a\xff" "b\xc3" "c\xed\xa0\x80" "d\xe2\x82\xac");
+    assert_string_equal(cg_buf_str(&b), "\"a\xef\xbf\xbd" "b\xef\xbf\xbd" "c\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "d\xe2\x82\xac\"");
+    json_error_t je;
+    json_t *back = json_loadb(b.data, b.len, JSON_DECODE_ANY, &je);
+    assert_non_null(back);
+    json_decref(back);
+    cg_buf_reset(&b);
+    cg_jw_num(&w, 0.1);
+    cg_jw_raw(&w, " ");
+    cg_jw_num(&w, -0.0);
+    cg_jw_raw(&w, " ");
+    cg_jw_num(&w, 14.7);
+    assert_string_equal(cg_buf_str(&b), "0.1 0 14.7");
+    cg_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -98,6 +184,8 @@ int main(void)
         cmocka_unit_test(test_error_truncates),
         cmocka_unit_test(test_buf_grow_and_cap),
         cmocka_unit_test(test_arena),
+        cmocka_unit_test(test_jwrite_matches_jansson),
+        cmocka_unit_test(test_jwrite_repairs_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
