@@ -249,6 +249,21 @@ cg_status cg_registry_push_image(cg_registry *r, cg_image *img, const cg_ref *de
 cg_status cg_registry_push_index(cg_registry *r, cg_image_index *index, const cg_ref *dest,
                                  const cg_push_opts *opts, cg_push_result *res, cg_error *err);
 
+/* ---- copying to an OCI image layout ---------------------------------- */
+
+/* Copy img (one image, as cg_image_open picked it; any transport but dir:)
+ * into the OCI image layout at dir, created when missing or empty: the
+ * source's own manifest bytes (so the digest is kept), config and layers,
+ * each written to a temporary file, hashed on the way and renamed to its
+ * digest only when the bytes match (a blob already there is re-hashed and
+ * kept only when it matches); then index.json, rewritten whole, with the
+ * entry for tag (NULL or "": the untagged entry of that digest) replaced.
+ * res: digest, media type, blobs (uploaded = written, skipped = already
+ * there), bytes_uploaded = layer bytes written.  A directory that is not an
+ * OCI layout is refused (CG_ERR_INPUT). */
+cg_status cg_image_copy_to_layout(cg_image *img, const char *dir, const char *tag, cg_push_result *res,
+                                  cg_error *err);
+
 #ifdef __cplusplus
 }
 #endif

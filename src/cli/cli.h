@@ -55,6 +55,7 @@ cg_status cli_read_password(int confirm, cg_buf *pw, cg_error *err);
 /* cli_read_password(0, ...) as a cg_password_fn for cg_key_load_private. */
 cg_status cli_password_cb(void *ud, cg_buf *pw, cg_error *err);
 int cmd_push(int argc, char **argv);
+int cmd_pull(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_attest(int argc, char **argv);

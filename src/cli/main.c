@@ -20,6 +20,7 @@ static const char usage[] =
     "  policy  decide pass or deny for a vulnerability report (exit 0 / 1)\n"
     "  keygen  write a cosign-compatible key pair (cosign.key, cosign.pub)\n"
     "  push    copy an image to a registry: blobs, manifest by digest, tag last\n"
+    "  pull    copy an image (from a registry) into an OCI layout, every blob verified\n"
     "  sign    sign an image in a registry (cosign's format)\n"
     "  verify  verify an image's cosign signatures under a public key\n"
     "  attest  attach a signed SBOM attestation (in-toto, DSSE) to an image\n"
@@ -40,6 +41,7 @@ static const struct {
 } commands[] = {
     {"sbom", cmd_sbom},     {"db", cmd_db},         {"scan", cmd_scan},
     {"policy", cmd_policy}, {"keygen", cmd_keygen}, {"push", cmd_push},
+    {"pull", cmd_pull},
     {"sign", cmd_sign},     {"verify", cmd_verify}, {"attest", cmd_attest},
     {"verify-attestation", cmd_verify_attestation},
 };

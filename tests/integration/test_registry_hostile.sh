@@ -57,6 +57,17 @@ cg_run "$T/p2.out" "$T/p2.err" push --timeout 2 "oci:$T/img.oci" "$REG/bad/img:n
 cg_expect_rc 4 "token endpoint that hangs" "$T/p2.err" && cg_expect_one_error "$T/p2.err" "hang" "token" "timed out"
 [ "$CG_LAST_MS" -lt 15000 ] && cg_ok || cg_fail "a hanging token endpoint took ${CG_LAST_MS} ms with --timeout 2"
 
+# pull from a registry whose layer has other bytes: exit 4, no blob and no index.json kept
+fake_start pullbad baddigest
+cg_run "$T/pb.out" "$T/pb.err" pull "docker://$REG/bad/img:1" "oci:$T/pulled:1"
+cg_expect_rc 4 "pull of a blob with other bytes" "$T/pb.err" && cg_expect_one_error "$T/pb.err" "pull bad digest" "blob"
+[ -e "$T/pulled/index.json" ] && cg_fail "a failed pull wrote index.json" || cg_ok
+ls -a "$T/pulled/blobs/sha256" | grep -q cgate-tmp && cg_fail "a failed pull left temporary files: $(ls -a "$T/pulled/blobs/sha256")" || cg_ok
+for f in "$T"/pulled/blobs/sha256/*; do
+  [ -e "$f" ] || continue
+  [ "$(basename "$f")" = "$(sha256sum <"$f" | cut -d' ' -f1)" ] && cg_ok || cg_fail "a failed pull kept a blob that does not match its name: $f"
+done
+
 # signatures read from a hostile registry: faults are exit 4, not "unverified"
 PUB="$CG_TESTS/data/sign/cosign.pub"
 fake_start sig sigbaddigest

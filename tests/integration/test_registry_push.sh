@@ -10,6 +10,8 @@
 #   fresh OCI layout, compared blob by blob with the source);
 # - a second push uploads nothing; a registry-to-registry push mounts every blob;
 # - chunked (PATCH) uploads give the same digest;
+# - cgate pull brings the image back into an OCI layout: the same blobs byte for
+#   byte, the same digest for skopeo, nothing written twice, corrupt blobs replaced;
 # - --require-decision: a denied decision and a passing decision for another
 #   image are refused (exit 1) before anything is pushed, and the tag does not
 #   exist afterwards; a passing decision for this image pushes.  Both with
@@ -91,6 +93,39 @@ for b in "$T"/img/image.oci/blobs/sha256/*; do
   if [ -f "$T/back/blobs/sha256/$h" ] && [ "$(sha256sum <"$T/back/blobs/sha256/$h" | cut -d' ' -f1)" = "$h" ]; then cg_ok
   else cg_fail "blob $h did not come back intact"; fi
 done
+
+# cgate pull: the pushed image back into an OCI layout, every blob equal to the source's
+cg_run "$T/pull.out" "$T/pull.err" pull "docker://$REG/t/src1:v1" "oci:$T/pulled:v1"
+cg_expect_rc 0 "pull docker:// -> oci:" "$T/pull.err"
+cg_expect_eq "$(cat "$T/push1.out")" "$(cat "$T/pull.out")" "pull prints the pushed digest"
+(cd "$T/img/image.oci/blobs/sha256" && ls | sort) >"$T/src.blobs"
+(cd "$T/pulled/blobs/sha256" && ls | sort) >"$T/pulled.blobs"
+cg_expect_same_text "$T/src.blobs" "$T/pulled.blobs" "pull brings back exactly the source's blobs"
+for b in $(cat "$T/pulled.blobs"); do
+  cmp -s "$T/img/image.oci/blobs/sha256/$b" "$T/pulled/blobs/sha256/$b" && cg_ok || cg_fail "pulled blob $b differs from the source's"
+done
+cg_expect_eq "$(cat "$T/push1.out")" "$(skopeo inspect "oci:$T/pulled:v1" 2>/dev/null | jq -r .Digest)" "skopeo reads the pulled layout, same digest"
+cg_sbom "$T/pulled.cdx" "$T/pulled-sbom.err" -q "oci:$T/pulled:v1"
+cg_expect_rc 0 "sbom of the pulled layout" "$T/pulled-sbom.err" && cg_expect_pkgs "$T/pulled.cdx" "$T/want.pkgs" "pulled layout"
+cg_run "$T/pull2.out" "$T/pull2.err" pull "docker://$REG/t/src1:v1" "oci:$T/pulled:v1"
+cg_expect_rc 0 "second pull" "$T/pull2.err" && grep -q '(0 written, 3 already there)' "$T/pull2.err" && cg_ok ||
+  cg_fail "a second pull should write nothing: $(cat "$T/pull2.err")"
+# a second tag in the same layout keeps the first
+cg_run "$T/pull3.out" "$T/pull3.err" pull "docker://$REG/t/src1:v1" "oci:$T/pulled:other"
+cg_expect_rc 0 "pull under a second tag" "$T/pull3.err"
+cg_expect_eq "other v1" "$(jq -r '[.manifests[].annotations["org.opencontainers.image.ref.name"]] | sort | join(" ")' "$T/pulled/index.json")" "index.json keeps both tags"
+# a corrupted blob already in the layout is replaced, not trusted
+lb=$(jq -r '.layers[0].digest' "$T/pulled/blobs/sha256/$(jq -r '.manifests[0].digest' "$T/pulled/index.json" | cut -d: -f2)" | cut -d: -f2)
+printf 'garbage' >"$T/pulled/blobs/sha256/$lb"
+cg_run "$T/pull4.out" "$T/pull4.err" pull -q "docker://$REG/t/src1:v1" "oci:$T/pulled:v1"
+cg_expect_rc 0 "pull over a corrupted blob" "$T/pull4.err"
+cg_expect_eq "$lb" "$(sha256sum <"$T/pulled/blobs/sha256/$lb" | cut -d' ' -f1)" "the corrupted blob was fetched again"
+# into a directory that is not an OCI layout; to a destination that is not oci:
+mkdir -p "$T/notlayout" && echo '{}' >"$T/notlayout/index.json"
+cg_run "$T/pull5.out" "$T/pull5.err" pull "docker://$REG/t/src1:v1" "oci:$T/notlayout:v1"
+cg_expect_rc 3 "pull into a directory that is not an OCI layout" "$T/pull5.err" && cg_expect_one_error "$T/pull5.err" "not a layout" "no oci-layout"
+cg_run "$T/pull6.out" "$T/pull6.err" pull "docker://$REG/t/src1:v1" "$T/plain"
+cg_expect_rc 2 "pull to a destination that is not oci:" "$T/pull6.err"
 
 # registry to registry on the same host: every blob is mounted
 cg_run "$T/mount.out" "$T/mount.err" push "docker://$REG/t/src1:v1" "$REG/t/copy:v2"
