@@ -263,6 +263,12 @@ cg_status cg_registry_push_index(cg_registry *r, cg_image_index *index, const cg
  * OCI layout is refused (CG_ERR_INPUT). */
 cg_status cg_image_copy_to_layout(cg_image *img, const char *dir, const char *tag, cg_push_result *res,
                                   cg_error *err);
+/* The same for a whole multi-platform index (cg_image_open_index): every
+ * platform's image, every attestation manifest and its blobs, the index's
+ * own bytes (its digest kept), then index.json naming the index.  Nested
+ * indexes are refused (CG_ERR_INPUT). */
+cg_status cg_image_index_copy_to_layout(cg_image_index *x, const char *dir, const char *tag, cg_push_result *res,
+                                        cg_error *err);
 
 #ifdef __cplusplus
 }

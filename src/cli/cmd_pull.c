@@ -22,11 +22,11 @@ static const char pull_usage[] =
     "byte, so the digest stays; every blob is hashed as it is written and kept\n"
     "only when it matches its digest; blobs already in DIR are re-hashed and\n"
     "not fetched again; index.json is rewritten last, whole.  Prints the\n"
-    "manifest digest.  A multi-platform IMAGE gives one platform (--platform,\n"
-    "default linux/amd64).\n"
+    "manifest digest.  A multi-platform IMAGE is copied whole (every platform,\n"
+    "attestations, the index's own bytes) unless --platform picks one.\n"
     "\n"
     "Options:\n"
-    "      --platform P        OS/ARCH[/VARIANT] of a multi-platform IMAGE\n";
+    "      --platform P        copy only this OS/ARCH[/VARIANT] of a multi-platform IMAGE\n";
 
 static const char pull_tail[] =
     "  -q, --quiet             only the digest on stdout\n"
@@ -83,19 +83,26 @@ int cmd_pull(int argc, char **argv)
         cg_error_set(&err, CG_ERR_NOMEM, "out of memory");
         return cli_fail(&err);
     }
-    char *tag = NULL, *colon = strrchr(dir, ':');
+    char *tag = NULL, *free_tag = NULL, *colon = strrchr(dir, ':');
     if (colon && !strchr(colon, '/')) {
         *colon = '\0';
         tag = colon + 1;
     }
     cg_image *img = NULL;
-    cg_status st = cg_image_open(src, &io, &img, &err);
-    if (st == CG_OK && !tag && cg_image_get_info(img)->tag)
+    cg_image_index *idx = NULL;
+    /* without --platform a multi-platform IMAGE is copied whole */
+    cg_status st = io.platform ? cg_image_open(src, &io, &img, &err) : cg_image_open_index(src, &io, &idx, &img, &err);
+    if (st == CG_OK && !tag && img && cg_image_get_info(img)->tag)
         tag = (char *)cg_image_get_info(img)->tag;
+    cg_ref r;
+    cg_error e2;
+    if (st == CG_OK && !tag && idx && !strncmp(src, "docker://", 9) && cg_ref_parse(src, &r, &e2) == CG_OK && r.tag[0])
+        tag = strdup(r.tag), free_tag = tag;
     cg_push_result res;
     memset(&res, 0, sizeof res);
     if (st == CG_OK)
-        st = cg_image_copy_to_layout(img, dir, tag, &res, &err);
+        st = idx ? cg_image_index_copy_to_layout(idx, dir, tag, &res, &err)
+                 : cg_image_copy_to_layout(img, dir, tag, &res, &err);
     if (st != CG_OK) {
         if (!strstr(err.msg, dir))
             cg_error_prefix(&err, "pull into %s", dir);
@@ -104,11 +111,13 @@ int cmd_pull(int argc, char **argv)
         rc = 0;
         printf("%s\n", res.digest);
         if (!quiet)
-            fprintf(stderr, "pulled %s into oci:%s%s%s@%s: %zu blobs (%zu written, %zu already there), %llu layer bytes\n",
-                    src, dir, tag ? ":" : "", tag ? tag : "", res.digest, res.blobs, res.uploaded, res.skipped,
-                    (unsigned long long)res.bytes_uploaded);
+            fprintf(stderr, "pulled %s into oci:%s%s%s@%s: %s%zu blobs (%zu written, %zu already there), %llu blob bytes\n",
+                    src, dir, tag ? ":" : "", tag ? tag : "", res.digest, res.is_index ? "an index, " : "", res.blobs,
+                    res.uploaded, res.skipped, (unsigned long long)res.bytes_uploaded);
     }
     cg_image_close(img);
+    cg_image_index_close(idx);
+    free(free_tag);
     free(dir);
     return rc;
 }

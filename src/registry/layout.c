@@ -22,6 +22,7 @@
 #include "core/digest.h"
 #include "core/json.h"
 #include "core/outfile.h"
+#include "image/image_internal.h"
 #include "image/store.h"
 #include "registry/registry_internal.h"
 
@@ -240,56 +241,143 @@ static cg_status write_index(const char *dir, const char *tag, const char *media
     return s;
 }
 
+/* Copy blob `digest` of size bytes from a transport stream (open_layer when
+ * layer >= 0, else open_blob), unless a matching file is there already (it
+ * is then never opened). */
+static cg_status copy_stream(cg_image *img, const char *dir, long layer, const char *digest, int64_t size,
+                             cg_push_result *res, cg_error *err)
+{
+    char path[4300], have[CG_DIGEST_STR_LEN + 1];
+    int64_t have_size;
+    snprintf(path, sizeof path, "%s/blobs/sha256/%s", dir, digest + 7);
+    file_digest(path, have, &have_size);
+    if (have[0] && !strcmp(have, digest) && (size < 0 || have_size == size)) {
+        reg_push_count(res, "exists");
+        return CG_OK;
+    }
+    blob_in b;
+    memset(&b, 0, sizeof b);
+    b.is_stream = 1;
+    cg_status s;
+    if (layer >= 0)
+        s = img->tp->open_layer(img, (size_t)layer, &b.stream, err);
+    else if (img->tp->open_blob)
+        s = img->tp->open_blob(img, digest, size, &b.stream, err);
+    else
+        s = cg_error_set(err, CG_ERR_INTERNAL, "the %s transport cannot read blobs by digest", img->info.transport);
+    if (s != CG_OK)
+        return s;
+    int written = 0;
+    s = put_blob(dir, digest, size, &b, &written, err);
+    b.stream.close(&b.stream);
+    if (s == CG_OK) {
+        reg_push_count(res, "uploaded");
+        res->bytes_uploaded += size > 0 ? (uint64_t)size : 0;
+    }
+    return s;
+}
+
+/* A blob held in memory. */
+static cg_status copy_mem(const char *dir, const char *digest, const void *data, size_t len, cg_push_result *res,
+                          cg_error *err)
+{
+    blob_in b = {(const unsigned char *)data, len, 0, {0}, 0};
+    int written = 0;
+    cg_status s = put_blob(dir, digest, (int64_t)len, &b, &written, err);
+    if (s == CG_OK)
+        reg_push_count(res, written ? "uploaded" : "exists");
+    return s;
+}
+
+/* One image's config, layers and manifest (blobs before what names them);
+ * digest = the manifest's. */
+static cg_status copy_image(cg_image *img, const reg_push_src *ps, const char *dir, cg_push_result *res,
+                            char digest[CG_REF_DIGEST_MAX], cg_error *err)
+{
+    const cg_image_info *in = &img->info;
+    cg_status s = copy_mem(dir, in->config_digest, ps->config.data, ps->config.len, res, err);
+    for (size_t i = 0; s == CG_OK && i < in->n_layers; i++)
+        if ((s = copy_stream(img, dir, (long)i, ps->layer_digest[i], in->layers[i].size, res, err)) != CG_OK)
+            cg_error_prefix(err, "layer %zu", i);
+    if (s == CG_OK && cg_sha256_str(ps->manifest.data, ps->manifest.len, digest) != CG_OK)
+        s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    if (s == CG_OK)
+        s = copy_mem(dir, digest, ps->manifest.data, ps->manifest.len, res, err);
+    return s;
+}
+
+static int tag_ok(const char *tag)
+{
+    return !tag || !*tag || (strlen(tag) <= 128 && !strpbrk(tag, "/\\\n\t "));
+}
+
 cg_status cg_image_copy_to_layout(cg_image *img, const char *dir, const char *tag, cg_push_result *res, cg_error *err)
 {
     memset(res, 0, sizeof *res);
-    if (tag && *tag && (strlen(tag) > 128 || strpbrk(tag, "/\\\n\t ")))
+    if (!tag_ok(tag))
         return cg_error_set(err, CG_ERR_USAGE, "\"%s\" is not a usable tag for an OCI layout", tag);
     reg_push_src ps;
     memset(&ps, 0, sizeof ps);
     cg_status s = reg_push_load(img, &ps, err);
     if (s == CG_OK)
         s = prepare(dir, err);
-    const cg_image_info *in = &img->info;
-    int written = 0;
-    /* config, then the layers, then the manifest: blobs before what names them */
-    if (s == CG_OK) {
-        blob_in b = {(const unsigned char *)ps.config.data, ps.config.len, 0, {0}, 0};
-        s = put_blob(dir, in->config_digest, (int64_t)ps.config.len, &b, &written, err);
-        reg_push_count(res, written ? "uploaded" : "exists");
-    }
-    for (size_t i = 0; s == CG_OK && i < in->n_layers; i++) {
-        blob_in b;
-        memset(&b, 0, sizeof b);
-        char path[4300];
-        snprintf(path, sizeof path, "%s/blobs/sha256/%s", dir, ps.layer_digest[i] + 7);
-        char have[CG_DIGEST_STR_LEN + 1];
-        int64_t have_size;
-        file_digest(path, have, &have_size);
-        if (have[0] && !strcmp(have, ps.layer_digest[i]) && have_size == in->layers[i].size) {
-            reg_push_count(res, "exists");
-            continue; /* never opened: a blob already there is not read again */
-        }
-        s = img->tp->open_layer(img, i, &b.stream, err);
-        b.is_stream = 1;
-        if (s == CG_OK) {
-            s = put_blob(dir, ps.layer_digest[i], in->layers[i].size, &b, &written, err);
-            b.stream.close(&b.stream);
-            reg_push_count(res, "uploaded");
-            res->bytes_uploaded += (uint64_t)in->layers[i].size;
-        }
-        if (s != CG_OK)
-            cg_error_prefix(err, "layer %zu", i);
-    }
-    if (s == CG_OK && cg_sha256_str(ps.manifest.data, ps.manifest.len, res->digest) != CG_OK)
-        s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    if (s == CG_OK) {
-        blob_in b = {(const unsigned char *)ps.manifest.data, ps.manifest.len, 0, {0}, 0};
-        s = put_blob(dir, res->digest, (int64_t)ps.manifest.len, &b, &written, err);
-    }
+    if (s == CG_OK)
+        s = copy_image(img, &ps, dir, res, res->digest, err);
     if (s == CG_OK)
         s = write_index(dir, tag, ps.media_type, res->digest, ps.manifest.len, err);
     snprintf(res->media_type, sizeof res->media_type, "%s", ps.media_type);
     reg_push_src_free(&ps);
+    return s;
+}
+
+cg_status cg_image_index_copy_to_layout(cg_image_index *x, const char *dir, const char *tag, cg_push_result *res,
+                                        cg_error *err)
+{
+    memset(res, 0, sizeof *res);
+    if (!tag_ok(tag))
+        return cg_error_set(err, CG_ERR_USAGE, "\"%s\" is not a usable tag for an OCI layout", tag);
+    const cg_index_info *xi = cg_image_index_get_info(x);
+    cg_image *src = cg_image_index_source(x);
+    res->is_index = 1;
+    snprintf(res->digest, sizeof res->digest, "%s", xi->digest);
+    snprintf(res->media_type, sizeof res->media_type, "%s", xi->media_type);
+    cg_status s = prepare(dir, err);
+    /* every entry, then the index's own bytes, then index.json */
+    for (size_t i = 0; s == CG_OK && i < xi->n_entries; i++) {
+        const cg_index_entry *e = &xi->entries[i];
+        char digest[CG_REF_DIGEST_MAX];
+        if (e->kind == CG_INDEX_IMAGE) {
+            cg_image *img = NULL;
+            reg_push_src ps;
+            memset(&ps, 0, sizeof ps);
+            s = cg_image_index_open_image(x, i, &img, err);
+            if (s == CG_OK)
+                s = reg_push_load(img, &ps, err);
+            if (s == CG_OK)
+                s = copy_image(img, &ps, dir, res, digest, err);
+            res->platforms += s == CG_OK;
+            reg_push_src_free(&ps);
+            cg_image_close(img);
+        } else if (e->kind == CG_INDEX_ARTIFACT) {
+            reg_artifact a;
+            memset(&a, 0, sizeof a);
+            s = reg_artifact_load(src, e, &a, err);
+            for (size_t k = 0; s == CG_OK && k < a.n; k++)
+                s = copy_stream(src, dir, -1, a.digest[k], a.size[k], res, err);
+            if (s == CG_OK)
+                s = copy_mem(dir, e->digest, a.manifest.data, a.manifest.len, res, err);
+            res->artifacts += s == CG_OK;
+            cg_buf_free(&a.manifest);
+        } else {
+            s = cg_error_set(err, CG_ERR_INPUT, "%s (%s): nested indexes and other media types are not copied",
+                             e->digest, e->media_type ? e->media_type : "no media type");
+        }
+        if (s != CG_OK)
+            cg_error_prefix(err, "index %s entry %zu (%s)", xi->digest, i, e->platform);
+    }
+    if (s == CG_OK)
+        s = copy_mem(dir, xi->digest, xi->data, xi->len, res, err);
+    if (s == CG_OK)
+        s = write_index(dir, tag, xi->media_type, xi->digest, xi->len, err);
     return s;
 }

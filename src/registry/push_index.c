@@ -19,16 +19,7 @@
 
 #define MAX_ARTIFACT_BLOBS 1000
 
-/* A manifest that is not a platform's image: copied blob by blob. */
-typedef struct artifact {
-    cg_buf manifest;
-    const char *media_type;
-    const char **digest; /* config (when there is one), then layers */
-    int64_t *size;
-    size_t n;
-} artifact;
-
-static cg_status load_artifact(cg_image *src, const cg_index_entry *e, artifact *a, cg_error *err)
+cg_status reg_artifact_load(cg_image *src, const cg_index_entry *e, reg_artifact *a, cg_error *err)
 {
     if (!src->tp->read_manifest)
         return cg_error_set(err, CG_ERR_INTERNAL, "the %s transport cannot read manifests by digest", src->info.transport);
@@ -72,7 +63,7 @@ static cg_status load_artifact(cg_image *src, const cg_index_entry *e, artifact 
     return s;
 }
 
-static cg_status push_artifact(cg_registry *r, cg_image *src, const cg_index_entry *e, const artifact *a,
+static cg_status push_artifact(cg_registry *r, cg_image *src, const cg_index_entry *e, const reg_artifact *a,
                                const cg_ref *dest, const char *from, cg_push_result *res, cg_error *err)
 {
     cg_status s = CG_OK;
@@ -84,7 +75,7 @@ static cg_status push_artifact(cg_registry *r, cg_image *src, const cg_index_ent
 }
 
 /* Open and check entry i: everything a push of it will read, read now. */
-static cg_status load_entry(cg_image_index *x, size_t i, cg_image **img, reg_push_src *ps, artifact *a,
+static cg_status load_entry(cg_image_index *x, size_t i, cg_image **img, reg_push_src *ps, reg_artifact *a,
                             cg_error *err)
 {
     const cg_index_info *xi = cg_image_index_get_info(x);
@@ -99,7 +90,7 @@ static cg_status load_entry(cg_image_index *x, size_t i, cg_image **img, reg_pus
         s = reg_push_load(*img, ps, err);
         break;
     case CG_INDEX_ARTIFACT:
-        s = load_artifact(src, e, a, err);
+        s = reg_artifact_load(src, e, a, err);
         break;
     case CG_INDEX_NESTED:
         s = cg_error_set(err, CG_ERR_INPUT, "is itself an index (%s): nested indexes are not pushed", e->media_type);
@@ -122,7 +113,7 @@ cg_status cg_registry_push_index(cg_registry *r, cg_image_index *x, const cg_ref
     size_t n = xi->n_entries;
     cg_image **imgs = calloc(n, sizeof *imgs);
     reg_push_src *ps = calloc(n, sizeof *ps);
-    artifact *arts = calloc(n, sizeof *arts);
+    reg_artifact *arts = calloc(n, sizeof *arts);
     cg_status s = imgs && ps && arts ? CG_OK : cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     for (size_t i = 0; s == CG_OK && i < n; i++)
         s = load_entry(x, i, &imgs[i], &ps[i], &arts[i], err);

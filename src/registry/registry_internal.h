@@ -170,4 +170,16 @@ cg_status reg_push_content(cg_registry *r, cg_image *img, const reg_push_src *ps
 cg_status reg_push_blob_of(cg_registry *r, cg_image *img, const char *digest, int64_t size, const cg_ref *dest,
                            const char *from, cg_push_result *res, cg_error *err);
 
+/* A manifest in an index that is not a platform's image (an attestation):
+ * copied blob by blob, its manifest bytes as they are. */
+typedef struct reg_artifact {
+    cg_buf manifest;
+    const char *media_type;
+    const char **digest; /* config (when there is one), then layers */
+    int64_t *size;
+    size_t n;
+} reg_artifact;
+/* Read entry e's manifest from src and list its blobs (at most 1000). */
+cg_status reg_artifact_load(cg_image *src, const cg_index_entry *e, reg_artifact *a, cg_error *err);
+
 #endif

@@ -86,6 +86,26 @@ cg_expect_eq "$IDX" "$(raw_digest "$REG/t/copy:v2")" "registry copy keeps the in
 grep -q '4 blobs (0 uploaded, 0 already there, 4 mounted)' "$T/r2r.err" && cg_ok || cg_fail "registry copy should mount 4 blobs: $(cat "$T/r2r.err")"
 expect_platform_pkgs "$REG/t/copy:v2" "registry copy"
 
+# ---- cgate pull of the index: every platform, the index bytes, in an OCI layout
+cg_run "$T/pull.out" "$T/pull.err" pull "docker://$REG/t/idx1:v1" "oci:$T/pulled"
+cg_expect_rc 0 "pull of an index" "$T/pull.err"
+cg_expect_eq "$IDX" "$(cat "$T/pull.out")" "pull of an index prints the index digest"
+cg_expect_eq "$IDX|v1" "$(jq -r '.manifests[0] | "\(.digest)|\(.annotations["org.opencontainers.image.ref.name"])"' "$T/pulled/index.json")" \
+  "index.json names the index under the source's tag"
+(cd "$T/multi.oci/blobs/sha256" && ls | sort) >"$T/src.blobs"
+(cd "$T/pulled/blobs/sha256" && ls | sort) >"$T/pulled.blobs"
+cg_expect_same_text "$T/src.blobs" "$T/pulled.blobs" "the pulled layout holds exactly the source's blobs"
+for b in $(cat "$T/pulled.blobs"); do
+  cmp -s "$T/multi.oci/blobs/sha256/$b" "$T/pulled/blobs/sha256/$b" && cg_ok || cg_fail "pulled blob $b differs"
+done
+for pa in amd64 arm64; do
+  cg_sbom "$T/pl-$pa.cdx" "$T/pl-$pa.err" -q --platform "linux/$pa" "oci:$T/pulled:v1"
+  cg_expect_rc 0 "sbom --platform linux/$pa of the pulled index" "$T/pl-$pa.err" &&
+    cg_expect_eq "only-$pa 1.0-1" "$(cg_pkgs "$T/pl-$pa.cdx")" "pulled index, linux/$pa"
+done
+cg_run "$T/pull2.out" "$T/pull2.err" pull --platform linux/arm64 "docker://$REG/t/idx1:v1" "oci:$T/pulled-arm:a"
+cg_expect_rc 0 "pull --platform of an index" "$T/pull2.err" && cg_expect_eq "$ARM" "$(cat "$T/pull2.out")" "pull --platform gives the platform's manifest"
+
 # ---- REF@DIGEST must be the index's digest; by digest only, no tag
 cg_run "$T/bd.out" "$T/bd.err" push "oci:$T/multi.oci" "$REG/t/bydigest@$IDX"
 cg_expect_rc 0 "push to REF@index-digest" "$T/bd.err" && cg_expect_eq "$IDX" "$(raw_digest "$REG/t/bydigest@$IDX")" "pushed by digest"
