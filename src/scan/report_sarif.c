@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jwrite.h"
 #include "core/strmap.h"
 #include "sbom/writers.h"
 #include "scan/scan_int.h"
@@ -29,11 +30,12 @@ static const char *fixed_text(const cg_finding *f)
     return f->fixed ? f->fixed : f->status == CG_FIND_UNKNOWN ? "unknown (version not comparable)" : "none";
 }
 
-static json_t *text_obj(cg_jctx *j, const char *text)
+static void text_obj(cg_jw *w, const char *key, const char *text)
 {
-    json_t *o = cg_j_obj(j);
-    cg_j_str(j, o, "text", text);
-    return o;
+    cg_jw_key(w, key);
+    cg_jw_open(w, "{");
+    cg_jw_kopt(w, "text", text);
+    cg_jw_close(w, "}");
 }
 
 static double sec_severity(const cg_finding *f)
@@ -41,103 +43,123 @@ static double sec_severity(const cg_finding *f)
     return f->score >= 0 ? f->score : cg_report_severity_number(f->severity);
 }
 
-static json_t *rule(const cg_report *r, const cg_finding *f, cg_jctx *j, cg_arena *a)
+static void rule(const cg_report *r, const cg_finding *f, cg_jw *w, cg_arena *a)
 {
     const cg_report_target *t = &r->targets[f->target];
-    json_t *ru = cg_j_obj(j);
     const char *title = f->adv->summary ? f->adv->summary : f->vuln_id;
-    cg_j_str(j, ru, "id", f->vuln_id);
-    cg_j_str(j, ru, "name", t->class_ == CG_TARGET_OS ? "OsPackageVulnerability" : "LanguageSpecificPackageVulnerability");
-    cg_j_set(j, ru, "shortDescription", text_obj(j, title));
-    cg_j_set(j, ru, "fullDescription", text_obj(j, f->adv->details ? f->adv->details : title));
-    json_t *dc = cg_j_obj(j);
-    cg_j_str(j, dc, "level", level_of(f->severity));
-    cg_j_set(j, ru, "defaultConfiguration", dc);
-    cg_j_str(j, ru, "helpUri", f->primary_url);
+    cg_jw_elem(w);
+    cg_jw_open(w, "{");
+    cg_jw_kopt(w, "id", f->vuln_id);
+    cg_jw_kstr(w, "name", t->class_ == CG_TARGET_OS ? "OsPackageVulnerability" : "LanguageSpecificPackageVulnerability");
+    text_obj(w, "shortDescription", title);
+    text_obj(w, "fullDescription", f->adv->details ? f->adv->details : title);
+    cg_jw_key(w, "defaultConfiguration");
+    cg_jw_open(w, "{");
+    cg_jw_kstr(w, "level", level_of(f->severity));
+    cg_jw_close(w, "}");
+    cg_jw_kopt(w, "helpUri", f->primary_url);
     const char *sev = cg_severity_name(f->severity);
-    json_t *help = cg_j_obj(j);
-    cg_j_str(j, help, "text",
-             cg_arena_sprintf(a, "Vulnerability %s\nSeverity: %s\nPackage: %s\nFixed Version: %s\nLink: %s\n%s",
-                              f->vuln_id, sev, cg_finding_pkg_name(f), fixed_text(f), f->primary_url,
-                              f->adv->details ? f->adv->details : title));
-    cg_j_str(j, help, "markdown",
-             cg_arena_sprintf(a,
-                              "**Vulnerability %s**\n| Severity | Package | Fixed Version | Link |\n"
-                              "| --- | --- | --- | --- |\n|%s|%s|%s|[%s](%s)|\n\n%s",
-                              f->vuln_id, sev, cg_finding_pkg_name(f), fixed_text(f), f->vuln_id, f->primary_url,
-                              f->adv->details ? f->adv->details : title));
-    cg_j_set(j, ru, "help", help);
-    json_t *props = cg_j_obj(j), *tags = cg_j_arr(j);
-    cg_j_pushstr(j, tags, "vulnerability");
-    cg_j_pushstr(j, tags, "security");
-    cg_j_pushstr(j, tags, sev);
-    if (f->kev)
-        cg_j_pushstr(j, tags, "known-exploited");
-    cg_j_set(j, props, "tags", tags);
-    cg_j_str(j, props, "precision", "very-high");
-    cg_j_str(j, props, "security-severity", cg_arena_sprintf(a, "%.1f", sec_severity(f)));
-    /* Trivy's property names for the vectors of the source that decided the severity */
-    for (size_t i = 0; i < f->n_cvss; i++) {
+    cg_jw_key(w, "help");
+    cg_jw_open(w, "{");
+    cg_jw_kopt(w, "text",
+               cg_arena_sprintf(a, "Vulnerability %s\nSeverity: %s\nPackage: %s\nFixed Version: %s\nLink: %s\n%s",
+                                f->vuln_id, sev, cg_finding_pkg_name(f), fixed_text(f), f->primary_url,
+                                f->adv->details ? f->adv->details : title));
+    cg_jw_kopt(w, "markdown",
+               cg_arena_sprintf(a,
+                                "**Vulnerability %s**\n| Severity | Package | Fixed Version | Link |\n"
+                                "| --- | --- | --- | --- |\n|%s|%s|%s|[%s](%s)|\n\n%s",
+                                f->vuln_id, sev, cg_finding_pkg_name(f), fixed_text(f), f->vuln_id, f->primary_url,
+                                f->adv->details ? f->adv->details : title));
+    cg_jw_close(w, "}");
+    cg_jw_key(w, "properties");
+    cg_jw_open(w, "{");
+    const char *tags[4] = {"vulnerability", "security", sev, "known-exploited"};
+    cg_jw_kstrs(w, "tags", tags, f->kev ? 4 : 3, 1);
+    cg_jw_kstr(w, "precision", "very-high");
+    cg_jw_kopt(w, "security-severity", cg_arena_sprintf(a, "%.1f", sec_severity(f)));
+    /* Trivy's property names for the vectors of the source that decided the
+     * severity: v2 and v3 (the last entry of each wins), in the order each
+     * first appears */
+    const cg_finding_cvss *v2 = NULL, *v3 = NULL;
+    int v2_first = 0;
+    for (size_t i = 0; f->severity_source && i < f->n_cvss; i++) {
         const cg_finding_cvss *c = &f->cvss[i];
-        if (!f->severity_source || strcmp(c->source, f->severity_source) != 0)
+        if (strcmp(c->source, f->severity_source) != 0 || c->version == CG_CVSS_V40)
             continue;
         if (c->version == CG_CVSS_V2) {
-            cg_j_set(j, props, "cvssv2_score", json_real(c->score));
-            cg_j_str(j, props, "cvssv2_vector", c->vector);
-        } else if (c->version != CG_CVSS_V40) {
-            cg_j_set(j, props, "cvssv3_baseScore", json_real(c->score));
-            cg_j_str(j, props, "cvssv3_vector", c->vector);
+            v2_first |= !v2 && !v3;
+            v2 = c;
+        } else {
+            v3 = c;
         }
     }
-    cg_j_set(j, ru, "properties", props);
-    return ru;
+    for (int k = 0; k < 2; k++) {
+        int two = v2_first ? k == 0 : k == 1;
+        const cg_finding_cvss *c = two ? v2 : v3;
+        if (!c)
+            continue;
+        cg_jw_kreal(w, two ? "cvssv2_score" : "cvssv3_baseScore", c->score);
+        cg_jw_kopt(w, two ? "cvssv2_vector" : "cvssv3_vector", c->vector);
+    }
+    cg_jw_close(w, "}");
+    cg_jw_close(w, "}");
 }
 
-static json_t *result(const cg_report *r, const cg_finding *f, size_t rule_index, cg_jctx *j, cg_arena *a)
+static void result(const cg_report *r, const cg_finding *f, size_t rule_index, cg_jw *w, cg_arena *a)
 {
-    json_t *re = cg_j_obj(j);
-    cg_j_str(j, re, "ruleId", f->vuln_id);
-    cg_j_set(j, re, "ruleIndex", json_integer((json_int_t)rule_index));
-    cg_j_str(j, re, "level", level_of(f->severity));
-    cg_j_set(j, re, "message",
-             text_obj(j, cg_arena_sprintf(a,
-                                          "Package: %s\nInstalled Version: %s\nVulnerability %s\nSeverity: %s\n"
-                                          "Status: %s\nFixed Version: %s\nLink: [%s](%s)",
-                                          cg_finding_pkg_name(f), f->installed, f->vuln_id, cg_severity_name(f->severity),
-                                          cg_finding_status_name(f->status), fixed_text(f), f->vuln_id,
-                                          f->primary_url)));
+    cg_jw_elem(w);
+    cg_jw_open(w, "{");
+    cg_jw_kopt(w, "ruleId", f->vuln_id);
+    cg_jw_kint(w, "ruleIndex", (long long)rule_index);
+    cg_jw_kstr(w, "level", level_of(f->severity));
+    text_obj(w, "message",
+             cg_arena_sprintf(a,
+                              "Package: %s\nInstalled Version: %s\nVulnerability %s\nSeverity: %s\n"
+                              "Status: %s\nFixed Version: %s\nLink: [%s](%s)",
+                              cg_finding_pkg_name(f), f->installed, f->vuln_id, cg_severity_name(f->severity),
+                              cg_finding_status_name(f->status), fixed_text(f), f->vuln_id, f->primary_url));
     const char *path = cg_report_pkg_path(f->pkg);
     const char *uri = path && *path ? path : r->artifact_name;
-    json_t *loc = cg_j_obj(j), *phys = cg_j_obj(j), *art = cg_j_obj(j), *reg = cg_j_obj(j);
-    cg_j_str(j, art, "uri", uri);
-    cg_j_str(j, art, "uriBaseId", "ROOTPATH");
-    cg_j_set(j, phys, "artifactLocation", art);
-    cg_j_set(j, reg, "startLine", json_integer(1));
-    cg_j_set(j, reg, "startColumn", json_integer(1));
-    cg_j_set(j, reg, "endLine", json_integer(1));
-    cg_j_set(j, reg, "endColumn", json_integer(1));
-    cg_j_set(j, phys, "region", reg);
-    cg_j_set(j, loc, "physicalLocation", phys);
-    cg_j_set(j, loc, "message",
-             text_obj(j, cg_arena_sprintf(a, "%s: %s@%s", r->targets[f->target].name, cg_finding_pkg_name(f), f->installed)));
-    json_t *locs = cg_j_arr(j);
-    cg_j_push(j, locs, loc);
-    cg_j_set(j, re, "locations", locs);
+    cg_jw_key(w, "locations");
+    cg_jw_open(w, "[");
+    cg_jw_elem(w);
+    cg_jw_open(w, "{");
+    cg_jw_key(w, "physicalLocation");
+    cg_jw_open(w, "{");
+    cg_jw_key(w, "artifactLocation");
+    cg_jw_open(w, "{");
+    cg_jw_kopt(w, "uri", uri);
+    cg_jw_kstr(w, "uriBaseId", "ROOTPATH");
+    cg_jw_close(w, "}");
+    cg_jw_key(w, "region");
+    cg_jw_open(w, "{");
+    cg_jw_kint(w, "startLine", 1);
+    cg_jw_kint(w, "startColumn", 1);
+    cg_jw_kint(w, "endLine", 1);
+    cg_jw_kint(w, "endColumn", 1);
+    cg_jw_close(w, "}");
+    cg_jw_close(w, "}");
+    text_obj(w, "message", cg_arena_sprintf(a, "%s: %s@%s", r->targets[f->target].name, cg_finding_pkg_name(f), f->installed));
+    cg_jw_close(w, "}");
+    cg_jw_close(w, "]");
     char fp[33];
     const char *key = cg_arena_sprintf(a, "%s\n%s\n%s\n%s", f->vuln_id, cg_finding_pkg_name(f), f->installed, uri);
     if (key && cg_w_hash_hex(key, 16, fp, NULL) == CG_OK) {
-        json_t *pf = cg_j_obj(j);
-        cg_j_str(j, pf, "cgate/v1", fp);
-        cg_j_set(j, re, "partialFingerprints", pf);
+        cg_jw_key(w, "partialFingerprints");
+        cg_jw_open(w, "{");
+        cg_jw_kstr(w, "cgate/v1", fp);
+        cg_jw_close(w, "}");
     }
-    json_t *props = cg_j_obj(j);
-    cg_j_str(j, props, "advisoryId", f->advisory_id);
-    cg_j_set(j, props, "kev", json_boolean(f->kev));
+    cg_jw_key(w, "properties");
+    cg_jw_open(w, "{");
+    cg_jw_kopt(w, "advisoryId", f->advisory_id);
+    cg_jw_kbool(w, "kev", f->kev);
     if (f->epss >= 0)
-        cg_j_set(j, props, "epss", json_real(f->epss));
-    cg_j_str(j, props, "note", f->note);
-    cg_j_set(j, re, "properties", props);
-    return re;
+        cg_jw_kreal(w, "epss", f->epss);
+    cg_jw_kopt(w, "note", f->note);
+    cg_jw_close(w, "}");
+    cg_jw_close(w, "}");
 }
 
 static int ptr_cmp(const void *a, const void *b)
@@ -148,7 +170,6 @@ static int ptr_cmp(const void *a, const void *b)
 
 cg_status cg_report_write_sarif(const cg_report *r, cg_buf *out, cg_error *err)
 {
-    cg_jctx j = {0};
     cg_arena a;
     cg_arena_init(&a);
     cg_strmap idx;
@@ -158,67 +179,78 @@ cg_status cg_report_write_sarif(const cg_report *r, cg_buf *out, cg_error *err)
     const cg_finding **firsts = cg_arena_calloc(&a, r->n_findings + 1, sizeof *firsts);
     size_t nr = 0;
     if (!firsts)
-        j.failed = 1;
-    for (size_t i = 0; firsts && i < r->n_findings; i++) {
+        st = CG_ERR_NOMEM;
+    for (size_t i = 0; st == CG_OK && i < r->n_findings; i++) {
         const cg_finding *f = &r->findings[i];
         if (cg_strmap_get(&idx, f->vuln_id, strlen(f->vuln_id)))
             continue;
         if (cg_strmap_put(&idx, f->vuln_id, strlen(f->vuln_id), (void *)f) != CG_OK)
-            j.failed = 1;
+            st = CG_ERR_NOMEM;
         firsts[nr++] = f;
     }
     if (nr > 1)
         qsort(firsts, nr, sizeof *firsts, ptr_cmp);
-    size_t *ord = cg_arena_calloc(&a, nr + 1, sizeof *ord);
+    size_t *ord = st == CG_OK ? cg_arena_calloc(&a, nr + 1, sizeof *ord) : NULL;
     if (!ord)
-        j.failed = 1;
-    json_t *rules = cg_j_arr(&j), *results = cg_j_arr(&j);
-    for (size_t i = 0; ord && i < nr; i++) {
+        st = CG_ERR_NOMEM;
+    for (size_t i = 0; st == CG_OK && i < nr; i++) {
         ord[i] = i;
-        cg_strmap_put(&idx, firsts[i]->vuln_id, strlen(firsts[i]->vuln_id), &ord[i]);
-        cg_j_push(&j, rules, rule(r, firsts[i], &j, &a));
+        st = cg_strmap_put(&idx, firsts[i]->vuln_id, strlen(firsts[i]->vuln_id), &ord[i]);
     }
-    for (size_t i = 0; ord && i < r->n_findings; i++) {
+    cg_jw w;
+    cg_jw_init(&w, out);
+    w.st = st;
+    cg_jw_open(&w, "{");
+    cg_jw_kstr(&w, "version", "2.1.0");
+    cg_jw_kstr(&w, "$schema", "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/main/sarif-2.1/schema/sarif-schema-2.1.0.json");
+    cg_jw_key(&w, "runs");
+    cg_jw_open(&w, "[");
+    cg_jw_elem(&w);
+    cg_jw_open(&w, "{");
+    cg_jw_key(&w, "tool");
+    cg_jw_open(&w, "{");
+    cg_jw_key(&w, "driver");
+    cg_jw_open(&w, "{");
+    cg_jw_kstr(&w, "name", "cgate");
+    cg_jw_kstr(&w, "fullName", "cgate container-image supply-chain gate");
+    cg_jw_kstr(&w, "version", CGATE_VERSION);
+    cg_jw_key(&w, "rules");
+    cg_jw_open(&w, "[");
+    for (size_t i = 0; w.st == CG_OK && i < nr; i++)
+        rule(r, firsts[i], &w, &a);
+    cg_jw_close(&w, "]");
+    cg_jw_close(&w, "}");
+    cg_jw_close(&w, "}");
+    cg_jw_key(&w, "results");
+    cg_jw_open(&w, "[");
+    for (size_t i = 0; w.st == CG_OK && i < r->n_findings; i++) {
         const cg_finding *f = &r->findings[i];
         size_t *ri = cg_strmap_get(&idx, f->vuln_id, strlen(f->vuln_id));
-        cg_j_push(&j, results, result(r, f, ri ? *ri : 0, &j, &a));
+        result(r, f, ri ? *ri : 0, &w, &a);
     }
-    json_t *doc = cg_j_obj(&j), *runs = cg_j_arr(&j), *run = cg_j_obj(&j), *tool = cg_j_obj(&j),
-           *drv = cg_j_obj(&j);
-    cg_j_str(&j, doc, "version", "2.1.0");
-    cg_j_str(&j, doc, "$schema", "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/main/sarif-2.1/schema/sarif-schema-2.1.0.json");
-    cg_j_str(&j, drv, "name", "cgate");
-    cg_j_str(&j, drv, "fullName", "cgate container-image supply-chain gate");
-    cg_j_str(&j, drv, "version", CGATE_VERSION);
-    cg_j_set(&j, drv, "rules", rules);
-    cg_j_set(&j, tool, "driver", drv);
-    cg_j_set(&j, run, "tool", tool);
-    cg_j_set(&j, run, "results", results);
-    cg_j_str(&j, run, "columnKind", "utf16CodeUnits");
-    json_t *bases = cg_j_obj(&j), *root = cg_j_obj(&j);
-    cg_j_str(&j, root, "uri", "file:///");
-    cg_j_set(&j, bases, "ROOTPATH", root);
-    cg_j_set(&j, run, "originalUriBaseIds", bases);
-    json_t *props = cg_j_obj(&j);
+    cg_jw_close(&w, "]");
+    cg_jw_kstr(&w, "columnKind", "utf16CodeUnits");
+    cg_jw_key(&w, "originalUriBaseIds");
+    cg_jw_open(&w, "{");
+    cg_jw_key(&w, "ROOTPATH");
+    cg_jw_open(&w, "{");
+    cg_jw_kstr(&w, "uri", "file:///");
+    cg_jw_close(&w, "}");
+    cg_jw_close(&w, "}");
     const cg_image_info *im = &r->sbom->image;
-    cg_j_str(&j, props, "imageName", r->artifact_name);
-    cg_j_str(&j, props, "imageID", im->config_digest);
-    cg_j_str(&j, props, "manifestDigest", im->manifest_digest);
-    cg_j_set(&j, run, "properties", props);
-    cg_j_push(&j, runs, run);
-    cg_j_set(&j, doc, "runs", runs);
-    if (j.failed) {
-        st = cg_error_set(err, CG_ERR_NOMEM, "writing SARIF: out of memory");
-    } else {
-        char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-        if (!text)
-            st = cg_error_set(err, CG_ERR_NOMEM, "writing SARIF: out of memory");
-        else if ((st = cg_buf_puts(out, text)) != CG_OK || (st = cg_buf_putc(out, '\n')) != CG_OK)
-            cg_error_set(err, st, "writing SARIF: %s", cg_status_name(st));
-        free(text);
-    }
-    json_decref(doc);
+    cg_jw_key(&w, "properties");
+    cg_jw_open(&w, "{");
+    cg_jw_kopt(&w, "imageName", r->artifact_name);
+    cg_jw_kopt(&w, "imageID", im->config_digest);
+    cg_jw_kopt(&w, "manifestDigest", im->manifest_digest);
+    cg_jw_close(&w, "}");
+    cg_jw_close(&w, "}");
+    cg_jw_close(&w, "]");
+    cg_jw_close(&w, "}");
+    cg_jw_raw(&w, "\n");
     cg_strmap_free(&idx);
     cg_arena_free(&a);
-    return st;
+    if (w.st != CG_OK)
+        return cg_error_set(err, w.st, "writing SARIF: %s", cg_status_name(w.st));
+    return CG_OK;
 }

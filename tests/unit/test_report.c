@@ -381,6 +381,65 @@ static void test_formats(void **state)
     cg_arena_free(&s.arena);
 }
 
+/* Several vectors per source: one object per source in first-appearance
+ * order, v2/v3/v4 members in first-appearance order, v3.1 preferred over
+ * v3.0; SARIF carries the severity source's v2 and v3 (v3.1 preferred). */
+static void test_cvss_layout(void **state)
+{
+    (void)state;
+    cg_sbom s;
+    make_sbom(&s);
+    fx_db *db = load_db();
+    cg_scan_opts o = {0, 0, 0, 1735689600, 1735600000, NULL, NULL};
+    cg_report *r = scan(&s, db, &o);
+    cg_finding *f = (cg_finding *)find(r, "lodash", "4.17.15", "CVE-2020-8203");
+    assert_non_null(f);
+    static cg_finding_cvss cv[] = {
+        {"nvd", "AV:N/AC:L/Au:N/C:P/I:P/A:P", CG_CVSS_V2, 7.5},
+        {"ghsa", "CVSS:3.0/AV:N/AC:H/PR:N/UI:N/S:U/C:N/I:H/A:H", CG_CVSS_V30, 7.0},
+        {"nvd", "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:N/I:H/A:H", CG_CVSS_V31, 7.4},
+        {"ghsa", "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:N/I:H/A:H", CG_CVSS_V31, 7.4},
+        {"ghsa", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", CG_CVSS_V40, 9.3},
+        {"ghsa", "AV:N/AC:M/Au:N/C:N/I:P/A:P", CG_CVSS_V2, 5.8},
+    };
+    f->cvss = cv;
+    f->n_cvss = sizeof cv / sizeof cv[0];
+    f->severity_source = "ghsa";
+    char *j = render(r, CG_REPORT_JSON, 0);
+    const char *want =
+        "\"CVSS\": {\n"
+        "            \"nvd\": {\n"
+        "              \"V2Vector\": \"AV:N/AC:L/Au:N/C:P/I:P/A:P\",\n"
+        "              \"V2Score\": 7.5,\n"
+        "              \"V3Vector\": \"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:N/I:H/A:H\",\n"
+        "              \"V3Score\": 7.4\n"
+        "            },\n"
+        "            \"ghsa\": {\n"
+        "              \"V3Vector\": \"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:N/I:H/A:H\",\n"
+        "              \"V3Score\": 7.4,\n"
+        "              \"V40Vector\": \"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N\",\n"
+        "              \"V40Score\": 9.3,\n"
+        "              \"V2Vector\": \"AV:N/AC:M/Au:N/C:N/I:P/A:P\",\n"
+        "              \"V2Score\": 5.8\n"
+        "            }\n"
+        "          },";
+    if (!strstr(j, want))
+        fail_msg("CVSS object not as expected in:\n%.3000s", strstr(j, "\"CVSS\"") ? strstr(j, "\"CVSS\"") : j);
+    char *sa = render(r, CG_REPORT_SARIF, 0);
+    const char *want_s =
+        "\"cvssv3_baseScore\": 7.4,\n"
+        "              \"cvssv3_vector\": \"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:N/I:H/A:H\",\n"
+        "              \"cvssv2_score\": 5.8,\n"
+        "              \"cvssv2_vector\": \"AV:N/AC:M/Au:N/C:N/I:P/A:P\"\n";
+    if (!strstr(sa, want_s))
+        fail_msg("SARIF CVSS properties not as expected");
+    free(j);
+    free(sa);
+    cg_report_free(r);
+    fx_free(db);
+    cg_arena_free(&s.arena);
+}
+
 static void test_names_and_cache(void **state)
 {
     (void)state;
