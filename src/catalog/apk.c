@@ -14,8 +14,9 @@
 #include <string.h>
 
 #include "catalog/catalog.h"
-#include "core/vec.h"
+#include "catalog/depindex.h"
 #include "catalog/license.h"
+#include "core/vec.h"
 
 #define APK_DB_PATH "lib/apk/db/installed"
 #define APK_DB_MAX (32u * 1024u * 1024u)
@@ -270,62 +271,27 @@ static bool same_rec(const void *result, const void *rec)
     return o && !strcmp(o->version, r->version);
 }
 
-typedef struct prov {
-    const char *virt, *pkg;
-} prov;
-
-static int prov_cmp(const void *x, const void *y)
-{
-    int c = strcmp(((const prov *)x)->virt, ((const prov *)y)->virt);
-    return c ? c : strcmp(((const prov *)x)->pkg, ((const prov *)y)->pkg);
-}
-
 static bool is_virtual(const char *d)
 {
     return d[0] == '/' || !strncmp(d, "so:", 3) || !strncmp(d, "cmd:", 4) || !strncmp(d, "pc:", 3);
 }
 
-static cg_status set_depends(cg_arena *a, const char **names, size_t n_names, const prov *pv,
-                             size_t n_pv, const apk_rec *r, cg_package *p)
+/* A plain name resolves to the installed package of that name, else to the
+ * first provider in name order (apk installs one of them), else stays as
+ * written; unresolvable so:/cmd:/pc:/path dependencies are dropped. */
+static cg_status set_depends(cg_arena *a, const cg_depindex *ix, const apk_rec *r, cg_package *p)
 {
     cg_vec out = {0};
-    bool ok = true;
-    for (size_t i = 0; ok && i < r->n_deps; i++) {
+    for (size_t i = 0; i < r->n_deps; i++) {
         const char *d = r->deps[i];
-        if (!is_virtual(d) && n_names && bsearch(&d, names, n_names, sizeof d, cg_strptr_cmp)) {
-            ok = cg_vec_push(&out, &d, sizeof d);
-            continue;
-        }
-        /* the first provider in name order: apk installs one of them */
-        size_t lo = 0, hi = n_pv;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (strcmp(pv[mid].virt, d) < 0)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo < n_pv && !strcmp(pv[lo].virt, d))
-            ok = cg_vec_push(&out, &pv[lo].pkg, sizeof(char *));
-        else if (!is_virtual(d))
-            ok = cg_vec_push(&out, &d, sizeof d); /* a plain name kept as written */
-        /* unresolvable so:/cmd:/pc:/path dependencies are dropped */
-    }
-    const char **v = out.v;
-    size_t u = 0;
-    if (ok && out.n) {
-        qsort(v, out.n, sizeof *v, cg_strptr_cmp);
-        for (size_t i = 0; i < out.n; i++)
-            if (strcmp(v[i], r->name) && (u == 0 || strcmp(v[u - 1], v[i])))
-                v[u++] = v[i];
-        if (u) {
-            p->depends = cg_arena_memdup(a, v, u * sizeof *v);
-            p->n_depends = u;
-            ok = p->depends != NULL;
+        bool virt = is_virtual(d);
+        int got = cg_depindex_resolve(ix, d, CG_DEP_FIRST_PROVIDER | (virt ? 0u : CG_DEP_BY_NAME), &out);
+        if (got < 0 || (got == 0 && !virt && !cg_vec_push(&out, &d, sizeof d))) {
+            free(out.v);
+            return CG_ERR_NOMEM;
         }
     }
-    free(v);
-    return ok ? CG_OK : CG_ERR_NOMEM;
+    return cg_depindex_set_depends(a, &out, p);
 }
 
 static cg_status apk_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, size_t n,
@@ -334,24 +300,17 @@ static cg_status apk_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, si
     cg_arena *a = cg_cat_arena(ctx);
     const cg_distro *d = cg_cat_distro(ctx);
     const char *ns = d && d->id ? d->id : "alpine";
-    cg_vec names = {0}, provs = {0};
+    cg_depindex ix = {0};
     cg_status st = CG_OK;
     for (size_t i = 0; i < n && st == CG_OK; i++) {
         const apk_result *r = nodes[i]->result;
         for (size_t k = 0; r && k < r->n_recs && st == CG_OK; k++) {
-            if (!cg_vec_push(&names, &r->recs[k].name, sizeof(char *)))
+            const apk_rec *rec = &r->recs[k];
+            if (!cg_depindex_add_package(&ix, rec->name, rec->provides, rec->n_provides))
                 st = CG_ERR_NOMEM;
-            for (size_t j = 0; j < r->recs[k].n_provides && st == CG_OK; j++) {
-                prov pv = {r->recs[k].provides[j], r->recs[k].name};
-                if (!cg_vec_push(&provs, &pv, sizeof pv))
-                    st = CG_ERR_NOMEM;
-            }
         }
     }
-    if (st == CG_OK && names.n)
-        qsort(names.v, names.n, sizeof(char *), cg_strptr_cmp);
-    if (st == CG_OK && provs.n)
-        qsort(provs.v, provs.n, sizeof(prov), prov_cmp);
+    cg_depindex_seal(&ix);
     for (size_t i = 0; i < n && st == CG_OK; i++) {
         const apk_result *r = nodes[i]->result;
         for (size_t k = 0; r && k < r->n_recs && st == CG_OK; k++) {
@@ -377,11 +336,10 @@ static cg_status apk_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, si
             p->layer = cg_cat_intro_layer(nodes[i], same_rec, rec);
             st = cg_cat_add_location(ctx, p, nodes[i]->path, nodes[i]->layer);
             if (st == CG_OK)
-                st = set_depends(a, names.v, names.n, provs.v, provs.n, rec, p);
+                st = set_depends(a, &ix, rec, p);
         }
     }
-    free(names.v);
-    free(provs.v);
+    cg_depindex_free(&ix);
     if (st != CG_OK)
         return cg_error_set(err, st, "apk: out of memory");
     return CG_OK;

@@ -15,8 +15,9 @@
 #include <string.h>
 
 #include "catalog/catalog.h"
-#include "core/vec.h"
+#include "catalog/depindex.h"
 #include "catalog/license.h"
+#include "core/vec.h"
 
 #define DPKG_STATUS_MAX (32u * 1024u * 1024u)
 #define DPKG_STATUSD_MAX (4u * 1024u * 1024u)
@@ -648,54 +649,21 @@ static bool same_rec(const void *result, const void *rec)
     return o && !strcmp(o->version, r->version);
 }
 
-typedef struct prov {
-    const char *virt, *pkg;
-} prov;
-
-static int prov_cmp(const void *x, const void *y)
-{
-    return strcmp(((const prov *)x)->virt, ((const prov *)y)->virt);
-}
-
-typedef struct dep_index {
-    const char **names; /* installed package names, sorted */
-    size_t n_names;
-    prov *provs;        /* virtual -> provider, sorted by virtual */
-    size_t n_provs;
-} dep_index;
-
-static bool installed(const dep_index *ix, const char *name)
-{
-    return ix->n_names && bsearch(&name, ix->names, ix->n_names, sizeof name, cg_strptr_cmp);
-}
-
-/* Resolve one relation into out (names); see the header comment of finish. */
-static bool resolve_rel(const dep_index *ix, const dpkg_rel *rel, cg_vec *out)
+/* One relation: each alternative resolves to the installed package of that
+ * name, else to every installed provider of it; when none is installed the
+ * first alternative is kept as written. */
+static bool resolve_rel(const cg_depindex *ix, const dpkg_rel *rel, cg_vec *out)
 {
     size_t before = out->n;
-    for (size_t i = 0; i < rel->n_alts; i++) {
-        const char *nm = rel->alts[i];
-        if (installed(ix, nm)) {
-            if (!cg_vec_push(out, &nm, sizeof nm))
-                return false;
-            continue;
-        }
-        prov key = {nm, NULL};
-        prov *p = ix->n_provs ? bsearch(&key, ix->provs, ix->n_provs, sizeof key, prov_cmp) : NULL;
-        if (!p)
-            continue;
-        while (p > ix->provs && !strcmp(p[-1].virt, nm))
-            p--;
-        for (; p < ix->provs + ix->n_provs && !strcmp(p->virt, nm); p++)
-            if (!cg_vec_push(out, &p->pkg, sizeof p->pkg))
-                return false;
-    }
-    if (out->n == before) /* nothing installed satisfies it: keep the first as written */
+    for (size_t i = 0; i < rel->n_alts; i++)
+        if (cg_depindex_resolve(ix, rel->alts[i], CG_DEP_BY_NAME, out) < 0)
+            return false;
+    if (out->n == before)
         return cg_vec_push(out, &rel->alts[0], sizeof(char *));
     return true;
 }
 
-static cg_status set_depends(cg_arena *a, const dep_index *ix, const dpkg_rec *r, cg_package *p)
+static cg_status set_depends(cg_arena *a, const cg_depindex *ix, const dpkg_rec *r, cg_package *p)
 {
     cg_vec out = {0};
     for (size_t i = 0; i < r->n_rels; i++)
@@ -703,20 +671,7 @@ static cg_status set_depends(cg_arena *a, const dep_index *ix, const dpkg_rec *r
             free(out.v);
             return CG_ERR_NOMEM;
         }
-    const char **v = out.v;
-    size_t u = 0;
-    if (out.n) {
-        qsort(v, out.n, sizeof *v, cg_strptr_cmp);
-        for (size_t i = 0; i < out.n; i++)
-            if (strcmp(v[i], r->name) && (u == 0 || strcmp(v[u - 1], v[i])))
-                v[u++] = v[i];
-    }
-    if (u) {
-        p->depends = cg_arena_memdup(a, v, u * sizeof *v);
-        p->n_depends = u;
-    }
-    free(v);
-    return (u && !p->depends) ? CG_ERR_NOMEM : CG_OK;
+    return cg_depindex_set_depends(a, &out, p);
 }
 
 static int pkg_name_cmp(const void *x, const void *y)
@@ -730,7 +685,8 @@ static cg_status dpkg_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, s
     cg_arena *a = cg_cat_arena(ctx);
     const cg_distro *d = cg_cat_distro(ctx);
     const char *ns = d && d->id ? d->id : "debian";
-    cg_vec names = {0}, provs = {0}, pkgs = {0};
+    cg_depindex ix = {0};
+    cg_vec pkgs = {0};
     cg_status st = CG_OK;
 
     for (size_t i = 0; i < n && st == CG_OK; i++) {
@@ -739,22 +695,11 @@ static cg_status dpkg_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, s
             continue;
         for (size_t k = 0; k < r->n_recs && st == CG_OK; k++) {
             const dpkg_rec *rec = &r->recs[k];
-            if (!cg_vec_push(&names, &rec->name, sizeof rec->name))
+            if (!cg_depindex_add_package(&ix, rec->name, rec->provides, rec->n_provides))
                 st = CG_ERR_NOMEM;
-            for (size_t j = 0; j < rec->n_provides && st == CG_OK; j++) {
-                prov pv = {rec->provides[j], rec->name};
-                if (!cg_vec_push(&provs, &pv, sizeof pv))
-                    st = CG_ERR_NOMEM;
-            }
         }
     }
-    dep_index ix = {names.v, names.n, provs.v, provs.n};
-    if (st == CG_OK) {
-        if (ix.n_names)
-            qsort(ix.names, ix.n_names, sizeof *ix.names, cg_strptr_cmp);
-        if (ix.n_provs)
-            qsort(ix.provs, ix.n_provs, sizeof *ix.provs, prov_cmp);
-    }
+    cg_depindex_seal(&ix);
 
     for (size_t i = 0; i < n && st == CG_OK; i++) {
         const dpkg_result *r = nodes[i]->result;
@@ -809,13 +754,12 @@ static cg_status dpkg_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, s
     /* files of installed packages: mark language packages they contain as owned */
     for (size_t i = 0; i < n && st == CG_OK; i++) {
         const dpkg_result *r = nodes[i]->result;
-        if (!r || r->kind != R_FILES || !installed(&ix, r->doc_pkg))
+        if (!r || r->kind != R_FILES || !cg_depindex_has_name(&ix, r->doc_pkg))
             continue;
         for (size_t k = 0; k < r->n_files && st == CG_OK; k++)
             st = cg_cat_own(ctx, r->files[k], r->doc_pkg, "deb");
     }
-    free(names.v);
-    free(provs.v);
+    cg_depindex_free(&ix);
     free(pkgs.v);
     if (st != CG_OK)
         return cg_error_set(err, st, "dpkg: out of memory");

@@ -26,6 +26,7 @@
 
 #include <sqlite3.h>
 
+#include "catalog/depindex.h"
 #include "catalog/license.h"
 #include "catalog/rpm_internal.h"
 #include "core/vec.h"
@@ -339,16 +340,6 @@ static int emitted_cmp(const void *x, const void *y)
     return rec_cmp(((const emitted *)x)->rec, ((const emitted *)y)->rec);
 }
 
-typedef struct cap {
-    const char *cap, *pkg;
-} cap;
-
-static int cap_cmp(const void *x, const void *y)
-{
-    int c = strcmp(((const cap *)x)->cap, ((const cap *)y)->cap);
-    return c ? c : strcmp(((const cap *)x)->pkg, ((const cap *)y)->pkg);
-}
-
 /* Each string of an rpm_strs in turn: *p = NULL to start; false at the end. */
 static bool next_str(const rpm_strs *s, const char **p)
 {
@@ -367,16 +358,14 @@ typedef struct finish_state {
     cg_cat_ctx *ctx;
     const char **req_paths;
     size_t n_req_paths;
-    cg_vec caps; /* cap */
+    cg_depindex caps; /* PROVIDENAME and required paths -> package */
 } finish_state;
 
 static cg_status own_file(finish_state *fs, const char *path, const rpm_rec *r)
 {
-    if (fs->n_req_paths && bsearch(&path, fs->req_paths, fs->n_req_paths, sizeof path, cg_strptr_cmp)) {
-        cap c = {path, r->name};
-        if (!cg_vec_push(&fs->caps, &c, sizeof c))
-            return CG_ERR_NOMEM;
-    }
+    if (fs->n_req_paths && bsearch(&path, fs->req_paths, fs->n_req_paths, sizeof path, cg_strptr_cmp) &&
+        !cg_depindex_add_provide(&fs->caps, path, r->name))
+        return CG_ERR_NOMEM;
     return cg_cat_own(fs->ctx, path, r->name, "rpm");
 }
 
@@ -411,39 +400,16 @@ static cg_status own_files(finish_state *fs, const rpm_rec *r)
 /* REQUIRENAME -> names of installed packages: a capability resolves to each
  * installed package that provides it (PROVIDENAME, or for a path the file
  * list); rpmlib(...) and unresolvable requirements are dropped. */
-static cg_status set_depends(cg_arena *a, const cap *caps, size_t n_caps, const rpm_rec *r, cg_package *p)
+static cg_status set_depends(cg_arena *a, const cg_depindex *caps, const rpm_rec *r, cg_package *p)
 {
     cg_vec out = {0};
-    bool ok = true;
     const char *s = NULL;
-    while (ok && out.n < 4096 && next_str(&r->requires, &s)) {
-        cap key = {s, ""};
-        size_t lo = 0, hi = n_caps;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (cap_cmp(&caps[mid], &key) < 0)
-                lo = mid + 1;
-            else
-                hi = mid;
+    while (out.n < 4096 && next_str(&r->requires, &s))
+        if (cg_depindex_resolve(caps, s, 0, &out) < 0) {
+            free(out.v);
+            return CG_ERR_NOMEM;
         }
-        for (size_t k = lo; ok && k < n_caps && !strcmp(caps[k].cap, s); k++)
-            ok = cg_vec_push(&out, &caps[k].pkg, sizeof(char *));
-    }
-    const char **v = out.v;
-    size_t u = 0;
-    if (ok && out.n) {
-        qsort(v, out.n, sizeof *v, cg_strptr_cmp);
-        for (size_t i = 0; i < out.n; i++)
-            if (strcmp(v[i], r->name) && (u == 0 || strcmp(v[u - 1], v[i])))
-                v[u++] = v[i];
-        if (u) {
-            p->depends = cg_arena_memdup(a, v, u * sizeof *v);
-            p->n_depends = u;
-            ok = p->depends != NULL;
-        }
-    }
-    free(v);
-    return ok ? CG_OK : CG_ERR_NOMEM;
+    return cg_depindex_set_depends(a, &out, p);
 }
 
 static cg_status fill_package(cg_cat_ctx *ctx, const char *ns, const cg_cat_node *node, const rpm_rec *r,
@@ -548,23 +514,20 @@ static cg_status rpm_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, si
             ev[lo] = (emitted){rec, p};
             st = fill_package(ctx, ns, nodes[i], rec, p);
             const char *s = NULL;
-            while (st == CG_OK && next_str(&rec->provides, &s)) {
-                cap c = {s, rec->name};
-                if (!cg_vec_push(&fs.caps, &c, sizeof c))
+            while (st == CG_OK && next_str(&rec->provides, &s))
+                if (!cg_depindex_add_provide(&fs.caps, s, rec->name))
                     st = CG_ERR_NOMEM;
-            }
             if (st == CG_OK)
                 st = own_files(&fs, rec);
         }
     }
-    if (st == CG_OK && fs.caps.n)
-        qsort(fs.caps.v, fs.caps.n, sizeof(cap), cap_cmp);
+    cg_depindex_seal(&fs.caps);
     for (size_t i = 0; i < done.n && st == CG_OK; i++) {
         const emitted *e = (const emitted *)done.v + i;
-        st = set_depends(a, fs.caps.v, fs.caps.n, e->rec, e->pkg);
+        st = set_depends(a, &fs.caps, e->rec, e->pkg);
     }
     free(done.v);
-    free(fs.caps.v);
+    cg_depindex_free(&fs.caps);
     if (st != CG_OK)
         return cg_error_set(err, st, "rpm: out of memory");
     return CG_OK;

@@ -1,41 +1,30 @@
 /*
  * policy_load.c - reading policy and exceptions files (YAML or JSON) into a
- * cg_policy.  One loader for both syntaxes: libfyaml's event parser builds a
- * small tree with line numbers, refusing anchors, aliases, tags, duplicate
- * keys, several documents and nesting deeper than CG_POLICY_MAX_DEPTH, so a
- * YAML bomb or a 10,000-deep document never expands.  The schema walk then
- * refuses unknown keys and wrong types with "FILE:LINE: KEY: why": a typo
- * must not silently weaken a gate.  Scalars are typed here, not by libfyaml:
- * a quoted "7.0" is a string, not a number.
+ * cg_policy.  The text goes through the one YAML reader (yaml_util.h) in
+ * strict mode: anchors, aliases, tags, duplicate keys, several documents,
+ * more than POLICY_MAX_MAP_KEYS keys in a mapping and nesting deeper than
+ * CG_POLICY_MAX_DEPTH are refused, so a YAML bomb or a 10,000-deep document
+ * never expands.  The schema walk then refuses unknown keys and wrong types
+ * with "FILE:LINE: KEY: why": a typo must not silently weaken a gate.
+ * Scalars are typed here, not by libfyaml: a quoted "7.0" is a string, not a
+ * number.
  */
 #include <ctype.h>
-#include <libfyaml.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cgate/policy.h"
+#include "policy/yaml_util.h"
 
-typedef enum { PN_SCALAR, PN_MAP, PN_SEQ } pn_type;
-
-typedef struct pn {
-    pn_type t;
-    int line;
-    const char *s; /* scalar text (NUL-terminated copy) */
-    int plain;     /* plain (unquoted) scalar */
-    struct pn **k, **v; /* map: keys and values; seq: v */
-    size_t n, cap;
-} pn;
-
-#define PN_MAX_NODES 1000000u
-#define PN_MAX_MAP_KEYS 256u
+#define POLICY_MAX_NODES 1000000u
+#define POLICY_MAX_MAP_KEYS 256u
 
 typedef struct loader {
     const char *name;
     cg_arena *a;
     cg_error *err;
-    size_t nodes;
 } loader;
 
 static cg_status lfail(loader *L, int line, const char *key, const char *fmt, ...)
@@ -52,198 +41,23 @@ static cg_status lfail(loader *L, int line, const char *key, const char *fmt, ..
     return cg_error_set(L->err, CG_ERR_INPUT, "%s:%d: %s", L->name, line, msg);
 }
 
-static int ev_line(struct fy_event *ev)
-{
-    const struct fy_mark *m = fy_event_start_mark(ev);
-    return m ? m->line + 1 : 0;
-}
-
-static int pn_push(loader *L, pn *p, pn *child)
-{
-    if (p->n == p->cap) {
-        size_t nc = p->cap ? p->cap * 2 : 8;
-        pn **nv = cg_arena_calloc(L->a, nc, sizeof *nv);
-        if (!nv)
-            return -1;
-        if (p->n)
-            memcpy(nv, p->v, p->n * sizeof *nv);
-        p->v = nv;
-        if (p->t == PN_MAP) {
-            pn **nk = cg_arena_calloc(L->a, nc, sizeof *nk);
-            if (!nk)
-                return -1;
-            if (p->n)
-                memcpy(nk, p->k, p->n * sizeof *nk);
-            p->k = nk;
-        }
-        p->cap = nc;
-    }
-    p->v[p->n++] = child;
-    return 0;
-}
-
-static void diag_discard(struct fy_diag *diag, void *user, const char *buf, size_t len)
-{
-    (void)diag, (void)user, (void)buf, (void)len;
-}
-
-/* One frame of the tree being built: a collection and, for maps, the key
- * waiting for its value. */
-typedef struct frame {
-    pn *node;
-    pn *key;
-} frame;
-
-static cg_status add_node(loader *L, frame *st, int depth, pn *node, pn **root)
-{
-    if (depth == 0) {
-        if (*root)
-            return lfail(L, node->line, NULL, "more than one document");
-        *root = node;
-        return CG_OK;
-    }
-    frame *f = &st[depth - 1];
-    if (f->node->t == PN_SEQ)
-        return pn_push(L, f->node, node) ? cg_error_set(L->err, CG_ERR_NOMEM, "out of memory") : CG_OK;
-    if (!f->key) {
-        if (node->t != PN_SCALAR)
-            return lfail(L, node->line, NULL, "a mapping key must be a plain string");
-        for (size_t i = 0; i < f->node->n; i++)
-            if (!strcmp(f->node->k[i]->s, node->s))
-                return lfail(L, node->line, node->s, "duplicate key (first at line %d)", f->node->k[i]->line);
-        if (f->node->n >= PN_MAX_MAP_KEYS)
-            return lfail(L, node->line, node->s, "more than %u keys in one mapping", PN_MAX_MAP_KEYS);
-        f->key = node;
-        return CG_OK;
-    }
-    if (pn_push(L, f->node, node))
-        return cg_error_set(L->err, CG_ERR_NOMEM, "out of memory");
-    f->node->k[f->node->n - 1] = f->key;
-    f->key = NULL;
-    return CG_OK;
-}
-
-static cg_status parse_tree(loader *L, const uint8_t *buf, size_t len, pn **out)
+static cg_status parse_tree(loader *L, const uint8_t *buf, size_t len, const cg_yaml_node **out)
 {
     *out = NULL;
     if (len > CG_POLICY_MAX_BYTES)
         return cg_error_set(L->err, CG_ERR_LIMIT, "%s: %zu bytes, over the %u-byte cap", L->name, len,
                             CG_POLICY_MAX_BYTES);
-    if (len == 0)
-        return cg_error_set(L->err, CG_ERR_INPUT, "%s:1: empty document", L->name);
-    char *text = cg_arena_memdup(L->a, buf, len + 1);
-    if (!text)
-        return cg_error_set(L->err, CG_ERR_NOMEM, "out of memory");
-    text[len] = 0;
-    if (memchr(buf, 0, len))
-        return cg_error_set(L->err, CG_ERR_INPUT, "%s:1: NUL byte in text", L->name);
-    struct fy_diag_cfg dcfg;
-    fy_diag_cfg_default(&dcfg);
-    dcfg.fp = NULL;
-    dcfg.output_fn = diag_discard;
-    dcfg.level = FYET_ERROR;
-    struct fy_diag *diag = fy_diag_create(&dcfg);
-    struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_DISABLE_MMAP_OPT, .diag = diag};
-    struct fy_parser *fyp = diag ? fy_parser_create(&cfg) : NULL;
-    if (!fyp) {
-        if (diag)
-            fy_diag_destroy(diag);
-        return cg_error_set(L->err, CG_ERR_NOMEM, "out of memory");
-    }
-    cg_status st = CG_OK;
-    if (fy_parser_set_string(fyp, text, len) != 0)
-        st = cg_error_set(L->err, CG_ERR_INPUT, "%s:1: cannot be read as YAML", L->name);
-    frame stack[CG_POLICY_MAX_DEPTH];
-    int depth = 0;
-    pn *root = NULL;
-    struct fy_event *ev;
-    while (st == CG_OK && (ev = fy_parser_parse(fyp)) != NULL) {
-        int line = ev_line(ev);
-        struct fy_token *anchor = NULL, *tag = NULL;
-        pn *node = NULL;
-        switch (ev->type) {
-        case FYET_ALIAS:
-            st = lfail(L, line, NULL, "YAML aliases are not allowed in a policy");
-            break;
-        case FYET_SCALAR:
-        case FYET_MAPPING_START:
-        case FYET_SEQUENCE_START:
-            if (ev->type == FYET_SCALAR)
-                anchor = ev->scalar.anchor, tag = ev->scalar.tag;
-            else if (ev->type == FYET_MAPPING_START)
-                anchor = ev->mapping_start.anchor, tag = ev->mapping_start.tag;
-            else
-                anchor = ev->sequence_start.anchor, tag = ev->sequence_start.tag;
-            if (anchor) {
-                st = lfail(L, line, NULL, "YAML anchors are not allowed in a policy");
-                break;
-            }
-            if (tag) {
-                st = lfail(L, line, NULL, "YAML tags are not allowed in a policy");
-                break;
-            }
-            if (++L->nodes > PN_MAX_NODES) {
-                st = cg_error_set(L->err, CG_ERR_LIMIT, "%s:%d: more than %u values", L->name, line, PN_MAX_NODES);
-                break;
-            }
-            node = cg_arena_alloc(L->a, sizeof *node);
-            if (!node) {
-                st = cg_error_set(L->err, CG_ERR_NOMEM, "out of memory");
-                break;
-            }
-            node->line = line;
-            if (ev->type == FYET_SCALAR) {
-                size_t n = 0;
-                const char *t = fy_token_get_text(ev->scalar.value, &n);
-                node->t = PN_SCALAR;
-                node->s = cg_arena_strndup(L->a, t ? t : "", t ? n : 0);
-                node->plain = fy_token_scalar_style(ev->scalar.value) == FYSS_PLAIN;
-                if (!node->s)
-                    st = cg_error_set(L->err, CG_ERR_NOMEM, "out of memory");
-                else if (strlen(node->s) != n)
-                    st = lfail(L, line, NULL, "NUL character in a string");
-                else
-                    st = add_node(L, stack, depth, node, &root);
-                break;
-            }
-            node->t = ev->type == FYET_MAPPING_START ? PN_MAP : PN_SEQ;
-            st = add_node(L, stack, depth, node, &root);
-            if (st != CG_OK)
-                break;
-            if (depth >= CG_POLICY_MAX_DEPTH) {
-                st = lfail(L, line, NULL, "nested deeper than %d levels", CG_POLICY_MAX_DEPTH);
-                break;
-            }
-            stack[depth].node = node;
-            stack[depth].key = NULL;
-            depth++;
-            break;
-        case FYET_MAPPING_END:
-        case FYET_SEQUENCE_END:
-            if (depth > 0)
-                depth--;
-            break;
-        default:
-            break;
-        }
-        fy_parser_event_free(fyp, ev);
-    }
-    if (st == CG_OK && fy_parser_get_stream_error(fyp)) {
-        void *it = NULL;
-        struct fy_diag_error *de = fy_diag_errors_iterate(diag, &it);
-        if (de)
-            st = cg_error_set(L->err, CG_ERR_INPUT, "%s:%d: invalid YAML/JSON: %s", L->name, de->line + 1,
-                              de->msg ? de->msg : "syntax error");
-        else
-            st = cg_error_set(L->err, CG_ERR_INPUT, "%s: invalid YAML/JSON", L->name);
-    }
-    fy_parser_destroy(fyp);
-    fy_diag_destroy(diag);
-    if (st == CG_OK && !root)
-        st = cg_error_set(L->err, CG_ERR_INPUT, "%s:1: empty document", L->name);
-    if (st == CG_OK)
-        *out = root;
-    return st;
+    cg_yaml_limits lim = {.max_depth = CG_POLICY_MAX_DEPTH, .max_docs = 1, .max_nodes = POLICY_MAX_NODES,
+                          .max_keys = POLICY_MAX_MAP_KEYS, .strict = 1};
+    cg_yaml_doc *docs;
+    size_t n;
+    cg_status st = cg_yaml_parse(buf, len, L->name, &lim, L->a, &docs, &n, L->err);
+    if (st != CG_OK)
+        return st;
+    if (n == 0 || !docs[0].root)
+        return lfail(L, 1, NULL, "empty document");
+    *out = docs[0].root;
+    return CG_OK;
 }
 
 /* ---- typed access ------------------------------------------------------ */
@@ -262,23 +76,23 @@ static const char *kpi(loader *L, const char *parent, size_t i)
     return s ? s : parent;
 }
 
-static int is_null(const pn *n)
+static int is_null(const cg_yaml_node *n)
 {
-    return n->t == PN_SCALAR && n->plain && (!*n->s || !strcmp(n->s, "null") || !strcmp(n->s, "~"));
+    return n->kind == CG_YAML_SCALAR && !n->quoted && (!*n->str || !strcmp(n->str, "null") || !strcmp(n->str, "~"));
 }
 
-static cg_status want_map(loader *L, const pn *n, const char *key)
+static cg_status want_map(loader *L, const cg_yaml_node *n, const char *key)
 {
-    if (n->t != PN_MAP)
+    if (n->kind != CG_YAML_MAP)
         return lfail(L, n->line, key, "must be a mapping");
     return CG_OK;
 }
 
-static cg_status get_number(loader *L, const pn *n, const char *key, double lo, double hi, double *out)
+static cg_status get_number(loader *L, const cg_yaml_node *n, const char *key, double lo, double hi, double *out)
 {
-    if (n->t != PN_SCALAR || !n->plain || is_null(n))
+    if (n->kind != CG_YAML_SCALAR || !!n->quoted || is_null(n))
         return lfail(L, n->line, key, "must be a number");
-    const char *s = n->s;
+    const char *s = n->str;
     /* JSON / YAML 1.2 core numbers only: no hex, no .inf, no nan */
     const char *p = s;
     if (*p == '-' || *p == '+')
@@ -300,11 +114,11 @@ static cg_status get_number(loader *L, const pn *n, const char *key, double lo, 
     return CG_OK;
 }
 
-static cg_status get_bool(loader *L, const pn *n, const char *key, int *out)
+static cg_status get_bool(loader *L, const cg_yaml_node *n, const char *key, int *out)
 {
-    if (n->t == PN_SCALAR && n->plain && !strcmp(n->s, "true"))
+    if (n->kind == CG_YAML_SCALAR && !n->quoted && !strcmp(n->str, "true"))
         *out = 1;
-    else if (n->t == PN_SCALAR && n->plain && !strcmp(n->s, "false"))
+    else if (n->kind == CG_YAML_SCALAR && !n->quoted && !strcmp(n->str, "false"))
         *out = 0;
     else
         return lfail(L, n->line, key, "must be true or false");
@@ -312,30 +126,30 @@ static cg_status get_bool(loader *L, const pn *n, const char *key, int *out)
 }
 
 /* A string: quoted, or a plain scalar that is not null or a boolean. */
-static cg_status get_str(loader *L, const pn *n, const char *key, const char **out)
+static cg_status get_str(loader *L, const cg_yaml_node *n, const char *key, const char **out)
 {
-    if (n->t != PN_SCALAR || is_null(n) ||
-        (n->plain && (!strcmp(n->s, "true") || !strcmp(n->s, "false"))))
+    if (n->kind != CG_YAML_SCALAR || is_null(n) ||
+        (!n->quoted && (!strcmp(n->str, "true") || !strcmp(n->str, "false"))))
         return lfail(L, n->line, key, "must be a string");
-    if (!*n->s)
+    if (!*n->str)
         return lfail(L, n->line, key, "must not be empty");
-    *out = n->s;
+    *out = n->str;
     return CG_OK;
 }
 
-static cg_status get_str_list(loader *L, const pn *n, const char *key, int allow_numbers, const char ***out,
+static cg_status get_str_list(loader *L, const cg_yaml_node *n, const char *key, int allow_numbers, const char ***out,
                               size_t *count)
 {
-    if (n->t != PN_SEQ)
+    if (n->kind != CG_YAML_SEQ)
         return lfail(L, n->line, key, "must be a list");
     const char **v = cg_arena_calloc(L->a, n->n + 1, sizeof *v);
     if (!v)
         return cg_error_set(L->err, CG_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < n->n; i++) {
-        const pn *e = n->v[i];
+        const cg_yaml_node *e = n->vals[i];
         double d;
-        if (allow_numbers && e->t == PN_SCALAR && e->plain && get_number(L, e, key, 0, 65535, &d) == CG_OK) {
-            v[i] = e->s;
+        if (allow_numbers && e->kind == CG_YAML_SCALAR && !e->quoted && get_number(L, e, key, 0, 65535, &d) == CG_OK) {
+            v[i] = e->str;
             continue;
         }
         cg_status st = get_str(L, e, kpi(L, key, i), &v[i]);
@@ -348,31 +162,32 @@ static cg_status get_str_list(loader *L, const pn *n, const char *key, int allow
 }
 
 /* Reject any key of map n not in allowed[] (NULL-terminated). */
-static cg_status check_keys(loader *L, const pn *n, const char *parent, const char *const *allowed, const char *hint)
+static cg_status check_keys(loader *L, const cg_yaml_node *n, const char *parent, const char *const *allowed, const char *hint)
 {
     for (size_t i = 0; i < n->n; i++) {
         int ok = 0;
         for (const char *const *a = allowed; *a && !ok; a++)
-            ok = !strcmp(n->k[i]->s, *a);
+            ok = !strcmp(n->keys[i], *a);
         if (!ok) {
             char list[400] = "";
             size_t off = 0;
             for (const char *const *a = allowed; *a && off < sizeof list - 1; a++)
                 off += (size_t)snprintf(list + off, sizeof list - off, "%s%s", a == allowed ? "" : ", ", *a);
-            return lfail(L, n->k[i]->line, kp(L, parent, n->k[i]->s), "unknown key (expected one of: %s)%s", list,
+            return lfail(L, n->key_lines[i], kp(L, parent, n->keys[i]), "unknown key (expected one of: %s)%s", list,
                          hint ? hint : "");
         }
     }
     return CG_OK;
 }
 
-static const pn *get(const pn *map, const char *key, const pn **keynode)
+/* map[key] or NULL; *key_line (when asked) = the key's line. */
+static const cg_yaml_node *get(const cg_yaml_node *map, const char *key, int *key_line)
 {
     for (size_t i = 0; i < map->n; i++)
-        if (!strcmp(map->k[i]->s, key)) {
-            if (keynode)
-                *keynode = map->k[i];
-            return map->v[i];
+        if (!strcmp(map->keys[i], key)) {
+            if (key_line)
+                *key_line = map->key_lines[i];
+            return map->vals[i];
         }
     return NULL;
 }
@@ -396,16 +211,16 @@ int cg_policy_date_valid(const char *s)
 
 /* ---- exceptions ------------------------------------------------------------ */
 
-static cg_status parse_exceptions(loader *L, const pn *seq, const char *key, cg_pexception **out, size_t *count)
+static cg_status parse_exceptions(loader *L, const cg_yaml_node *seq, const char *key, cg_pexception **out, size_t *count)
 {
-    if (seq->t != PN_SEQ)
+    if (seq->kind != CG_YAML_SEQ)
         return lfail(L, seq->line, key, "must be a list");
     cg_pexception *ex = cg_arena_calloc(L->a, seq->n + 1, sizeof *ex);
     if (!ex)
         return cg_error_set(L->err, CG_ERR_NOMEM, "out of memory");
     static const char *const keys[] = {"id", "package", "version", "reason", "approvedBy", "expires", NULL};
     for (size_t i = 0; i < seq->n; i++) {
-        const pn *e = seq->v[i];
+        const cg_yaml_node *e = seq->vals[i];
         const char *ek = kpi(L, key, i);
         cg_status st = want_map(L, e, ek);
         if (st == CG_OK)
@@ -414,7 +229,7 @@ static cg_status parse_exceptions(loader *L, const pn *seq, const char *key, cg_
             return st;
         cg_pexception *x = &ex[i];
         x->source = cg_arena_sprintf(L->a, "%s:%d", L->name, e->line);
-        const pn *v;
+        const cg_yaml_node *v;
         if (!(v = get(e, "id", NULL)))
             return lfail(L, e->line, kp(L, ek, "id"), "missing (every exception names a vulnerability id or alias)");
         if ((st = get_str(L, v, kp(L, ek, "id"), &x->id)) != CG_OK)
@@ -474,14 +289,14 @@ void cg_policy_defaults(cg_policy *p)
 
 static const char *const reach_names[CG_REACH_COUNT] = {"unknown", "none", "isolated", "cluster", "internet"};
 
-static cg_status parse_globs(loader *L, const pn *m, const char *key, const char ***inc, size_t *ninc,
+static cg_status parse_globs(loader *L, const cg_yaml_node *m, const char *key, const char ***inc, size_t *ninc,
                              const char ***exc, size_t *nexc)
 {
     static const char *const keys[] = {"include", "exclude", NULL};
     cg_status st = want_map(L, m, key);
     if (st == CG_OK)
         st = check_keys(L, m, key, keys, NULL);
-    const pn *v;
+    const cg_yaml_node *v;
     if (st == CG_OK && (v = get(m, "include", NULL)))
         st = get_str_list(L, v, kp(L, key, "include"), 0, inc, ninc);
     if (st == CG_OK && (v = get(m, "exclude", NULL)))
@@ -489,7 +304,7 @@ static cg_status parse_globs(loader *L, const pn *m, const char *key, const char
     return st;
 }
 
-static cg_status parse_context(loader *L, const pn *m, cg_policy *p)
+static cg_status parse_context(loader *L, const cg_yaml_node *m, cg_policy *p)
 {
     static const char *const keys[] = {"reachability", "privilege", NULL};
     static const char *const rkeys[] = {"internet", "cluster", "isolated", "none", "unknown", NULL};
@@ -498,26 +313,26 @@ static cg_status parse_context(loader *L, const pn *m, cg_policy *p)
     cg_status st = want_map(L, m, "context");
     if (st == CG_OK)
         st = check_keys(L, m, "context", keys, NULL);
-    const pn *r = st == CG_OK ? get(m, "reachability", NULL) : NULL;
+    const cg_yaml_node *r = st == CG_OK ? get(m, "reachability", NULL) : NULL;
     if (r && (st = want_map(L, r, "context.reachability")) == CG_OK)
         st = check_keys(L, r, "context.reachability", rkeys, NULL);
     for (int i = 0; r && st == CG_OK && i < CG_REACH_COUNT; i++) {
         const char *rk = kp(L, "context.reachability", reach_names[i]);
-        const pn *row = get(r, reach_names[i], NULL);
+        const cg_yaml_node *row = get(r, reach_names[i], NULL);
         if (!row)
             continue;
         if ((st = want_map(L, row, rk)) != CG_OK || (st = check_keys(L, row, rk, avkeys, NULL)) != CG_OK)
             break;
         for (int av = 0; av < CG_AV_COUNT && st == CG_OK; av++) {
-            const pn *w = get(row, avkeys[av], NULL);
+            const cg_yaml_node *w = get(row, avkeys[av], NULL);
             if (w)
                 st = get_number(L, w, kp(L, rk, avkeys[av]), 0, 1000, &p->reach_weight[i][av]);
         }
     }
-    const pn *pv = st == CG_OK ? get(m, "privilege", NULL) : NULL;
+    const cg_yaml_node *pv = st == CG_OK ? get(m, "privilege", NULL) : NULL;
     if (pv && (st = want_map(L, pv, "context.privilege")) == CG_OK)
         st = check_keys(L, pv, "context.privilege", pkeys, NULL);
-    const pn *v;
+    const cg_yaml_node *v;
     if (pv && st == CG_OK && (v = get(pv, "factor", NULL)))
         st = get_number(L, v, "context.privilege.factor", 1, 100, &p->priv_factor);
     if (pv && st == CG_OK && (v = get(pv, "cap", NULL)))
@@ -527,14 +342,14 @@ static cg_status parse_context(loader *L, const pn *m, cg_policy *p)
 
 static const char *const sev_keys[] = {"unknown", "low", "medium", "high", "critical", NULL};
 
-static cg_status parse_v1(loader *L, const pn *root, cg_policy *p, int *crit_set, int *high_set)
+static cg_status parse_v1(loader *L, const cg_yaml_node *root, cg_policy *p, int *crit_set, int *high_set)
 {
     static const char *const keys[] = {"apiVersion", "kind", "name", "description", "maxCriticalCVSS",
                                        "maxHighCVSS", "allowUnfixed", "exposedPorts", "severities", "cvss",
                                        "kev", "epss", "maxRiskScore", "maxContextualRiskScore", "packages",
                                        "paths", "exceptions", "allowPermanentExceptions", "context", NULL};
     cg_status st = check_keys(L, root, NULL, keys, NULL);
-    const pn *v;
+    const cg_yaml_node *v;
     const char *s;
     if (st == CG_OK && (v = get(root, "kind", NULL)) && (st = get_str(L, v, "kind", &s)) == CG_OK &&
         strcmp(s, "Policy"))
@@ -549,7 +364,7 @@ static cg_status parse_v1(loader *L, const pn *root, cg_policy *p, int *crit_set
             st = check_keys(L, v, "severities", sev_keys, NULL);
         for (int i = 0; i < CG_PSEV_N && st == CG_OK; i++) {
             const char *sk = kp(L, "severities", sev_keys[i]);
-            const pn *r = get(v, sev_keys[i], NULL), *x;
+            const cg_yaml_node *r = get(v, sev_keys[i], NULL), *x;
             if (!r)
                 continue;
             if ((st = want_map(L, r, sk)) != CG_OK || (st = check_keys(L, r, sk, rkeys, NULL)) != CG_OK)
@@ -571,7 +386,7 @@ static cg_status parse_v1(loader *L, const pn *root, cg_policy *p, int *crit_set
         static const char *const ckeys[] = {"sources", "missing", NULL};
         if ((st = want_map(L, v, "cvss")) == CG_OK)
             st = check_keys(L, v, "cvss", ckeys, NULL);
-        const pn *x;
+        const cg_yaml_node *x;
         if (st == CG_OK && (x = get(v, "sources", NULL))) {
             st = get_str_list(L, x, "cvss.sources", 0, &p->cvss_sources, &p->n_cvss_sources);
             if (st == CG_OK && p->n_cvss_sources == 0)
@@ -588,14 +403,14 @@ static cg_status parse_v1(loader *L, const pn *root, cg_policy *p, int *crit_set
     }
     if (st == CG_OK && (v = get(root, "kev", NULL))) {
         static const char *const kkeys[] = {"block", NULL};
-        const pn *x;
+        const cg_yaml_node *x;
         if ((st = want_map(L, v, "kev")) == CG_OK && (st = check_keys(L, v, "kev", kkeys, NULL)) == CG_OK &&
             (x = get(v, "block", NULL)))
             st = get_bool(L, x, "kev.block", &p->kev_block);
     }
     if (st == CG_OK && (v = get(root, "epss", NULL))) {
         static const char *const ekeys[] = {"threshold", NULL};
-        const pn *x;
+        const cg_yaml_node *x;
         if ((st = want_map(L, v, "epss")) == CG_OK && (st = check_keys(L, v, "epss", ekeys, NULL)) == CG_OK &&
             (x = get(v, "threshold", NULL))) {
             st = get_number(L, x, "epss.threshold", 0, 1, &p->epss_min);
@@ -625,19 +440,20 @@ static cg_status parse_v1(loader *L, const pn *root, cg_policy *p, int *crit_set
 }
 
 /* The seed's four keys, in either form. */
-static cg_status parse_seed_keys(loader *L, const pn *root, cg_policy *p, int crit_set, int high_set)
+static cg_status parse_seed_keys(loader *L, const cg_yaml_node *root, cg_policy *p, int crit_set, int high_set)
 {
-    const pn *v, *k;
+    const cg_yaml_node *v;
+    int kl = 0;
     cg_status st = CG_OK;
-    if ((v = get(root, "maxCriticalCVSS", &k))) {
+    if ((v = get(root, "maxCriticalCVSS", &kl))) {
         if (crit_set)
-            return lfail(L, k->line, "maxCriticalCVSS", "conflicts with severities.critical.minCvss (line %d)",
+            return lfail(L, kl, "maxCriticalCVSS", "conflicts with severities.critical.minCvss (line %d)",
                          crit_set);
         st = get_number(L, v, "maxCriticalCVSS", 0, 10, &p->sev[CG_PSEV_CRITICAL].min_cvss);
     }
-    if (st == CG_OK && (v = get(root, "maxHighCVSS", &k))) {
+    if (st == CG_OK && (v = get(root, "maxHighCVSS", &kl))) {
         if (high_set)
-            return lfail(L, k->line, "maxHighCVSS", "conflicts with severities.high.minCvss (line %d)", high_set);
+            return lfail(L, kl, "maxHighCVSS", "conflicts with severities.high.minCvss (line %d)", high_set);
         st = get_number(L, v, "maxHighCVSS", 0, 10, &p->sev[CG_PSEV_HIGH].min_cvss);
     }
     if (st == CG_OK && (v = get(root, "allowUnfixed", NULL)))
@@ -650,17 +466,17 @@ static cg_status parse_seed_keys(loader *L, const pn *root, cg_policy *p, int cr
 cg_status cg_policy_parse(const uint8_t *buf, size_t len, const char *name, cg_arena *a, cg_policy *out,
                           cg_error *err)
 {
-    loader L = {name, a, err, 0};
-    pn *root;
+    loader L = {name, a, err};
+    const cg_yaml_node *root;
     cg_status st = parse_tree(&L, buf, len, &root);
     if (st != CG_OK)
         return st;
-    if (root->t != PN_MAP)
+    if (root->kind != CG_YAML_MAP)
         return lfail(&L, root->line, NULL, "a policy must be a mapping (YAML) or an object (JSON)");
     cg_policy p;
     cg_policy_defaults(&p);
     p.source = cg_arena_strdup(a, name);
-    const pn *api = get(root, "apiVersion", NULL);
+    const cg_yaml_node *api = get(root, "apiVersion", NULL);
     int crit_set = 0, high_set = 0;
     if (!api) {
         /* the seed's PolicyConfig: its four keys and nothing else, its meaning */
@@ -691,17 +507,17 @@ cg_status cg_policy_parse(const uint8_t *buf, size_t len, const char *name, cg_a
 cg_status cg_exceptions_parse(const uint8_t *buf, size_t len, const char *name, cg_arena *a, cg_pexception **out,
                               size_t *n, cg_error *err)
 {
-    loader L = {name, a, err, 0};
-    pn *root;
+    loader L = {name, a, err};
+    const cg_yaml_node *root;
     cg_status st = parse_tree(&L, buf, len, &root);
     if (st != CG_OK)
         return st;
-    if (root->t != PN_MAP)
+    if (root->kind != CG_YAML_MAP)
         return lfail(&L, root->line, NULL, "an exceptions file must be a mapping with an \"exceptions\" list");
     static const char *const keys[] = {"apiVersion", "kind", "exceptions", NULL};
     if ((st = check_keys(&L, root, NULL, keys, NULL)) != CG_OK)
         return st;
-    const pn *v;
+    const cg_yaml_node *v;
     const char *s;
     if ((v = get(root, "apiVersion", NULL)) && (st = get_str(&L, v, "apiVersion", &s)) == CG_OK && strcmp(s, "cgate/v1"))
         return lfail(&L, v->line, "apiVersion", "unsupported \"%.40s\" (this cgate reads cgate/v1)", s);

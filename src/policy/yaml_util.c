@@ -1,13 +1,16 @@
 /*
  * yaml_util.c - libfyaml's event stream into cg_yaml_node trees (yaml_util.h).
  * The event API (not the document API) so that nothing in libfyaml expands
- * aliases or recurses on our behalf: depth, documents and expanded size are
- * counted here, and an alias becomes a second pointer to its anchor's node.
- * Owns no Kubernetes or policy knowledge.
+ * aliases or recurses on our behalf: depth, keys, documents and expanded
+ * size are counted here, and an alias becomes a second pointer to its
+ * anchor's node.  Every refusal happens at the event that causes it, so the
+ * error names the first offending line.  Owns no Kubernetes or policy
+ * knowledge.
  */
 #include "policy/yaml_util.h"
 
 #include <libfyaml.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +18,13 @@
 #include "core/strmap.h"
 #include "core/vec.h"
 
+/* From this many keys on, a mapping finds duplicates by hash, not by scan. */
+#define KEY_SCAN_MAX 16u
+
 typedef struct yframe {
     cg_yaml_node *node;
     cg_vec keys, klines, vals;
+    cg_strmap seen;  /* key -> index + 1, once keys.n reaches KEY_SCAN_MAX */
     const char *key; /* pending mapping key */
     int key_line;
     bool have_key;
@@ -30,7 +37,11 @@ typedef struct ystate {
     yframe *st;
     size_t depth;
     cg_strmap anchors;
-    cg_vec docs; /* cg_yaml_doc */
+    cg_vec docs;      /* cg_yaml_doc */
+    size_t nodes;     /* in the current document, aliases expanded */
+    bool aliased;     /* the current document has used an alias */
+    bool extra_doc;   /* a document past max_docs began without a position */
+    int last_line;    /* of the latest event that had one */
     cg_error *err;
 } ystate;
 
@@ -59,47 +70,123 @@ static size_t sat_add(size_t x, size_t y, size_t cap)
     return x > cap || y > cap || x + y > cap ? cap + 1 : x + y;
 }
 
+/* "WHAT:LINE: message" as status code. */
+static cg_status fail(ystate *s, cg_status code, int line, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static cg_status fail(ystate *s, cg_status code, int line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cg_error_vset(s->err, code, fmt, ap);
+    va_end(ap);
+    return s->err ? cg_error_prefix(s->err, "%s:%d", s->what, line) : code;
+}
+
 static cg_status oom(ystate *s)
 {
     return cg_error_set(s->err, CG_ERR_NOMEM, "%s: out of memory", s->what);
 }
 
-/* Attach a finished node (or alias target) to the open container or the document. */
+/* Passing a structural cap: a resource limit, or in strict mode a rule. */
+static cg_status cap_status(const ystate *s)
+{
+    return s->lim.strict ? CG_ERR_INPUT : CG_ERR_LIMIT;
+}
+
+/* Count n more (expanded) nodes in the current document. */
+static cg_status count_nodes(ystate *s, size_t n, int line, int col)
+{
+    s->nodes = sat_add(s->nodes, n, s->lim.max_nodes);
+    if (s->nodes <= s->lim.max_nodes)
+        return CG_OK;
+    if (s->aliased)
+        return fail(s, CG_ERR_LIMIT, line, "document expands to more than %zu nodes (column %d; alias fan-out?)",
+                    s->lim.max_nodes, col);
+    return fail(s, CG_ERR_LIMIT, line, "document has more than %zu nodes (column %d)", s->lim.max_nodes, col);
+}
+
+/* Index of key among f's earlier keys, or -1.  A small mapping is scanned;
+ * a large one is hashed, so a 100,000-key mapping stays linear. */
+static long find_key(const yframe *f, const char *key)
+{
+    const char *const *k = f->keys.v;
+    if (f->keys.n < KEY_SCAN_MAX) {
+        for (size_t i = 0; i < f->keys.n; i++)
+            if (!strcmp(k[i], key))
+                return (long)i;
+        return -1;
+    }
+    void *v = cg_strmap_get(&f->seen, key, strlen(key));
+    return v ? (long)((uintptr_t)v - 1) : -1;
+}
+
+/* Make the newest key of f (and, on reaching KEY_SCAN_MAX, all before it)
+ * known to find_key. */
+static bool index_key(yframe *f)
+{
+    if (f->keys.n < KEY_SCAN_MAX)
+        return true;
+    const char *const *k = f->keys.v;
+    for (size_t i = f->keys.n == KEY_SCAN_MAX ? 0 : f->keys.n - 1; i < f->keys.n; i++)
+        if (cg_strmap_put(&f->seen, k[i], strlen(k[i]), (void *)(uintptr_t)(i + 1)) != CG_OK)
+            return false;
+    return true;
+}
+
+/* A scalar in key position of f's mapping: refuse duplicates (where the
+ * second one is, naming the first) and more than max_keys keys. */
+static cg_status take_key(ystate *s, yframe *f, const cg_yaml_node *key, int line)
+{
+    int at = line ? line : f->node->line; /* an empty key has no position */
+    const char *sep = *key->str ? ": " : "";  /* "KEY: why", or "why" for an empty key */
+    long dup = find_key(f, key->str);
+    if (dup >= 0)
+        return fail(s, CG_ERR_INPUT, at, "%.200s%sduplicate key (first at line %d)", key->str, sep,
+                    ((const int *)f->klines.v)[dup]);
+    if (s->lim.max_keys && f->keys.n >= s->lim.max_keys)
+        return fail(s, cap_status(s), at, "%.200s%smore than %zu keys in one mapping", key->str, sep,
+                    s->lim.max_keys);
+    f->key = key->str;
+    f->key_line = line;
+    f->have_key = true;
+    f->node->weight = sat_add(f->node->weight, 1, s->lim.max_nodes);
+    return CG_OK;
+}
+
+/* Attach a finished node (or alias target) to the open container or the
+ * document.  An empty value has no position of its own: in a mapping it
+ * takes its key's line, as a document its document's.  (In a sequence it
+ * keeps 0: Kubernetes objects report that line, and changing it is not this
+ * reader's call.) */
 static cg_status add_child(ystate *s, cg_yaml_node *child, int line, int col)
 {
     if (s->depth == 0) {
         cg_yaml_doc *d = &((cg_yaml_doc *)s->docs.v)[s->docs.n - 1];
+        if (child->line == 0)
+            child->line = d->line;
         d->root = child;
         if (d->line == 0) /* an implicit document start has no position */
             d->line = child->line;
         return CG_OK;
     }
     yframe *f = &s->st[s->depth - 1];
-    if (child->line == 0 && f->have_key) /* an empty value has no position: use its key's */
-        child->line = f->key_line;
     if (f->node->kind == CG_YAML_MAP && !f->have_key) {
         if (child->kind != CG_YAML_SCALAR)
-            return cg_error_set(s->err, CG_ERR_INPUT, "%s:%d:%d: only scalar mapping keys are supported",
-                                s->what, line, col);
-        f->key = child->str;
-        f->key_line = line;
-        f->have_key = true;
-        f->node->weight = sat_add(f->node->weight, 1, s->lim.max_nodes);
-        return CG_OK;
+            return fail(s, CG_ERR_INPUT, line, "only scalar mapping keys are supported (column %d)", col);
+        return take_key(s, f, child, line);
     }
     if (f->node->kind == CG_YAML_MAP) {
+        if (f->key_line == 0) /* an empty key: the line of its value, or of the mapping */
+            f->key_line = child->line ? child->line : f->node->line;
         if (!cg_vec_push(&f->keys, &f->key, sizeof f->key) ||
-            !cg_vec_push(&f->klines, &f->key_line, sizeof f->key_line))
+            !cg_vec_push(&f->klines, &f->key_line, sizeof f->key_line) || !index_key(f))
             return oom(s);
         f->have_key = false;
     }
+    if (child->line == 0 && f->node->kind == CG_YAML_MAP)
+        child->line = f->key_line;
     if (!cg_vec_push(&f->vals, &child, sizeof child))
         return oom(s);
     f->node->weight = sat_add(f->node->weight, child->weight, s->lim.max_nodes);
-    if (f->node->weight > s->lim.max_nodes)
-        return cg_error_set(s->err, CG_ERR_LIMIT,
-                            "%s:%d:%d: document expands to more than %zu nodes (alias fan-out?)", s->what, line,
-                            col, s->lim.max_nodes);
     return CG_OK;
 }
 
@@ -115,16 +202,26 @@ static cg_status anchor_define(ystate *s, struct fy_token *anchor, cg_yaml_node 
     return CG_OK;
 }
 
-typedef struct keyline {
-    const char *k;
-    int line;
-} keyline;
-
-static int keyline_cmp(const void *x, const void *y)
+/* Strict mode refuses what could hide or multiply values in a file a person
+ * reviews: anchors (and so aliases) and tags. */
+static cg_status strict_check(ystate *s, struct fy_token *anchor, struct fy_token *tag, int line)
 {
-    const keyline *p = x, *q = y;
-    int c = strcmp(p->k, q->k);
-    return c ? c : (p->line > q->line) - (p->line < q->line);
+    if (!s->lim.strict)
+        return CG_OK;
+    if (anchor)
+        return fail(s, CG_ERR_INPUT, line, "YAML anchors are not allowed in this file");
+    if (tag)
+        return fail(s, CG_ERR_INPUT, line, "YAML tags are not allowed in this file");
+    return CG_OK;
+}
+
+static void frame_free(yframe *f)
+{
+    free(f->keys.v);
+    free(f->klines.v);
+    free(f->vals.v);
+    cg_strmap_free(&f->seen);
+    *f = (yframe){0};
 }
 
 static cg_status close_frame(ystate *s)
@@ -141,104 +238,133 @@ static cg_status close_frame(ystate *s)
     if (st == CG_OK && node->kind == CG_YAML_MAP && node->n) {
         node->keys = cg_arena_memdup(s->a, f->keys.v, node->n * sizeof *node->keys);
         node->key_lines = cg_arena_memdup(s->a, f->klines.v, node->n * sizeof *node->key_lines);
-        keyline *kl = malloc(node->n * sizeof *kl);
-        if (!node->keys || !node->key_lines || !kl) {
+        if (!node->keys || !node->key_lines)
             st = oom(s);
-        } else {
-            for (size_t i = 0; i < node->n; i++)
-                kl[i] = (keyline){node->keys[i], node->key_lines[i]};
-            qsort(kl, node->n, sizeof *kl, keyline_cmp);
-            for (size_t i = 1; i < node->n && st == CG_OK; i++)
-                if (!strcmp(kl[i].k, kl[i - 1].k))
-                    st = cg_error_set(s->err, CG_ERR_INPUT, "%s:%d: duplicate key \"%.200s\" (first at line %d)",
-                                      s->what, kl[i].line, kl[i].k, kl[i - 1].line);
-        }
-        free(kl);
     }
-    free(f->keys.v);
-    free(f->klines.v);
-    free(f->vals.v);
-    *f = (yframe){0};
+    frame_free(f);
     s->depth--;
     return st;
+}
+
+static cg_status on_scalar(ystate *s, struct fy_event *ev, int line, int col)
+{
+    cg_status st = strict_check(s, ev->scalar.anchor, ev->scalar.tag, line);
+    if (st == CG_OK)
+        st = count_nodes(s, 1, line, col);
+    if (st != CG_OK)
+        return st;
+    cg_yaml_node *node = cg_arena_alloc(s->a, sizeof *node);
+    if (!node)
+        return oom(s);
+    size_t n = 0;
+    const char *t = ev->scalar.value ? fy_token_get_text(ev->scalar.value, &n) : NULL;
+    node->kind = CG_YAML_SCALAR;
+    node->line = line;
+    node->col = col;
+    node->str = cg_arena_strndup(s->a, t ? t : "", t ? n : 0);
+    node->len = t ? n : 0;
+    node->quoted = ev->scalar.value && fy_token_scalar_style(ev->scalar.value) != FYSS_PLAIN;
+    node->weight = 1;
+    if (!node->str)
+        return oom(s);
+    if (s->lim.strict && strlen(node->str) != node->len)
+        return fail(s, CG_ERR_INPUT, line, "NUL character in a string");
+    st = anchor_define(s, ev->scalar.anchor, node);
+    return st != CG_OK ? st : add_child(s, node, line, col);
+}
+
+static cg_status on_alias(ystate *s, struct fy_event *ev, int line, int col)
+{
+    if (s->lim.strict)
+        return fail(s, CG_ERR_INPUT, line, "YAML aliases are not allowed in this file");
+    size_t n = 0;
+    const char *t = ev->alias.anchor ? fy_token_get_text(ev->alias.anchor, &n) : NULL;
+    cg_yaml_node *target = t ? cg_strmap_get(&s->anchors, t, n) : NULL;
+    int shown = (int)(n > 200 ? 200 : n);
+    if (!target)
+        return fail(s, CG_ERR_INPUT, line, "alias *%.*s has no anchor (column %d)", shown, t ? t : "", col);
+    if (target->open_)
+        return fail(s, CG_ERR_INPUT, line, "alias *%.*s refers to a node that contains it (column %d)", shown, t, col);
+    s->aliased = true;
+    cg_status st = count_nodes(s, target->weight, line, col);
+    return st != CG_OK ? st : add_child(s, target, line, col);
+}
+
+static cg_status on_collection_start(ystate *s, struct fy_event *ev, int line, int col)
+{
+    bool map = ev->type == FYET_MAPPING_START;
+    struct fy_token *anchor = map ? ev->mapping_start.anchor : ev->sequence_start.anchor;
+    struct fy_token *tag = map ? ev->mapping_start.tag : ev->sequence_start.tag;
+    cg_status st = strict_check(s, anchor, tag, line);
+    if (st == CG_OK)
+        st = count_nodes(s, 1, line, col);
+    if (st != CG_OK)
+        return st;
+    if (s->depth && s->st[s->depth - 1].node->kind == CG_YAML_MAP && !s->st[s->depth - 1].have_key)
+        return fail(s, CG_ERR_INPUT, line, "only scalar mapping keys are supported (column %d)", col);
+    if (s->depth >= s->lim.max_depth)
+        return fail(s, cap_status(s), line, "nested deeper than %zu levels (column %d)", s->lim.max_depth, col);
+    cg_yaml_node *node = cg_arena_alloc(s->a, sizeof *node);
+    if (!node)
+        return oom(s);
+    node->kind = map ? CG_YAML_MAP : CG_YAML_SEQ;
+    node->line = line;
+    node->col = col;
+    node->str = "";
+    node->open_ = 1;
+    st = anchor_define(s, anchor, node);
+    if (st == CG_OK)
+        s->st[s->depth++] = (yframe){.node = node};
+    return st;
+}
+
+static cg_status too_many_docs(ystate *s, int line)
+{
+    if (s->lim.max_docs == 1)
+        return fail(s, cap_status(s), line, "more than one document");
+    return fail(s, cap_status(s), line, "more than %zu YAML documents", s->lim.max_docs);
 }
 
 static cg_status on_event(ystate *s, struct fy_event *ev)
 {
     int line = mark_line(ev), col = mark_col(ev);
-    cg_yaml_node *node;
-    struct fy_token *anchor = NULL;
+    if (line)
+        s->last_line = line;
+    if (s->extra_doc) /* the first event after an implicit document start names its line */
+        return too_many_docs(s, s->last_line);
     switch (ev->type) {
     case FYET_DOCUMENT_START: {
-        if (s->docs.n >= s->lim.max_docs)
-            return cg_error_set(s->err, CG_ERR_LIMIT, "%s:%d: more than %zu YAML documents", s->what, line,
-                                s->lim.max_docs);
+        if (s->docs.n >= s->lim.max_docs) {
+            if (line)
+                return too_many_docs(s, line);
+            s->extra_doc = true;
+            return CG_OK;
+        }
         cg_yaml_doc d = {NULL, line};
         if (!cg_vec_push(&s->docs, &d, sizeof d))
             return oom(s);
         cg_strmap_free(&s->anchors); /* anchors are per document */
         cg_strmap_init(&s->anchors);
+        s->nodes = 0;
+        s->aliased = false;
         return CG_OK;
     }
-    case FYET_SCALAR: {
-        node = cg_arena_alloc(s->a, sizeof *node);
-        if (!node)
-            return oom(s);
-        size_t n = 0;
-        const char *t = ev->scalar.value ? fy_token_get_text(ev->scalar.value, &n) : NULL;
-        node->kind = CG_YAML_SCALAR;
-        node->line = line;
-        node->col = col;
-        node->str = cg_arena_strndup(s->a, t ? t : "", t ? n : 0);
-        node->len = t ? n : 0;
-        node->quoted = ev->scalar.value && fy_token_scalar_style(ev->scalar.value) != FYSS_PLAIN;
-        node->weight = 1;
-        if (!node->str)
-            return oom(s);
-        cg_status st = anchor_define(s, ev->scalar.anchor, node);
-        return st != CG_OK ? st : add_child(s, node, line, col);
-    }
-    case FYET_ALIAS: {
-        size_t n = 0;
-        const char *t = ev->alias.anchor ? fy_token_get_text(ev->alias.anchor, &n) : NULL;
-        cg_yaml_node *target = t ? cg_strmap_get(&s->anchors, t, n) : NULL;
-        if (!target)
-            return cg_error_set(s->err, CG_ERR_INPUT, "%s:%d:%d: alias *%.*s has no anchor", s->what, line, col,
-                                (int)(n > 200 ? 200 : n), t ? t : "");
-        if (target->open_)
-            return cg_error_set(s->err, CG_ERR_INPUT, "%s:%d:%d: alias *%.*s refers to a node that contains it",
-                                s->what, line, col, (int)(n > 200 ? 200 : n), t);
-        return add_child(s, target, line, col);
-    }
+    case FYET_SCALAR:
+        return on_scalar(s, ev, line, col);
+    case FYET_ALIAS:
+        return on_alias(s, ev, line, col);
     case FYET_MAPPING_START:
     case FYET_SEQUENCE_START:
-        if (s->depth >= s->lim.max_depth)
-            return cg_error_set(s->err, CG_ERR_LIMIT, "%s:%d:%d: nested deeper than %zu levels", s->what, line,
-                                col, s->lim.max_depth);
-        node = cg_arena_alloc(s->a, sizeof *node);
-        if (!node)
-            return oom(s);
-        node->kind = ev->type == FYET_MAPPING_START ? CG_YAML_MAP : CG_YAML_SEQ;
-        node->line = line;
-        node->col = col;
-        node->str = "";
-        anchor = ev->type == FYET_MAPPING_START ? ev->mapping_start.anchor : ev->sequence_start.anchor;
-        node->open_ = 1;
-        cg_status ast = anchor_define(s, anchor, node);
-        if (ast != CG_OK)
-            return ast;
-        s->st[s->depth++] = (yframe){.node = node};
-        return CG_OK;
+        return on_collection_start(s, ev, line, col);
     case FYET_MAPPING_END:
     case FYET_SEQUENCE_END: {
         if (s->depth == 0)
-            return cg_error_set(s->err, CG_ERR_INTERNAL, "%s:%d: unbalanced YAML events", s->what, line);
-        node = s->st[s->depth - 1].node;
-        int nline = node->line, ncol = node->col;
+            return fail(s, CG_ERR_INTERNAL, line, "unbalanced YAML events");
+        cg_yaml_node *node = s->st[s->depth - 1].node;
         node->open_ = 0;
         node->weight = sat_add(node->weight, 1, s->lim.max_nodes);
         cg_status st = close_frame(s);
-        return st != CG_OK ? st : add_child(s, node, nline, ncol);
+        return st != CG_OK ? st : add_child(s, node, node->line, node->col);
     }
     default:
         return CG_OK;
@@ -249,6 +375,7 @@ static cg_status parse_error(ystate *s, struct fy_diag *diag, const uint8_t *buf
 {
     void *it = NULL;
     struct fy_diag_error *e;
+    const char *lang = s->lim.json ? "JSON" : "YAML";
     /* libfyaml reports errors found at the end of input on the line after
      * the last newline; name the last line that has text instead */
     int last = 1;
@@ -257,10 +384,10 @@ static cg_status parse_error(ystate *s, struct fy_diag *diag, const uint8_t *buf
     while ((e = fy_diag_errors_iterate(diag, &it)) != NULL) {
         if (e->msg) {
             int line = e->line + 1 > last ? last : e->line + 1;
-            return cg_error_set(s->err, CG_ERR_INPUT, "%s:%d: invalid YAML: %.300s", s->what, line, e->msg);
+            return fail(s, CG_ERR_INPUT, line, "invalid %s: %.300s", lang, e->msg);
         }
     }
-    return cg_error_set(s->err, CG_ERR_INPUT, "%s: invalid YAML", s->what);
+    return cg_error_set(s->err, CG_ERR_INPUT, "%s: invalid %s", s->what, lang);
 }
 
 cg_status cg_yaml_parse(const uint8_t *buf, size_t len, const char *what, const cg_yaml_limits *lim,
@@ -276,8 +403,13 @@ cg_status cg_yaml_parse(const uint8_t *buf, size_t len, const char *what, const 
         s.lim.max_nodes = 1000000;
     *docs = NULL;
     *n_docs = 0;
-    if (memchr(buf, 0, len))
-        return cg_error_set(err, CG_ERR_INPUT, "%s: contains a NUL byte, not YAML", s.what);
+    const uint8_t *nul = len ? memchr(buf, 0, len) : NULL;
+    if (nul) {
+        int line = 1;
+        for (const uint8_t *p = buf; p < nul; p++)
+            line += *p == '\n';
+        return fail(&s, CG_ERR_INPUT, line, "NUL byte in text");
+    }
 
     struct fy_diag_cfg dcfg;
     fy_diag_cfg_default(&dcfg);
@@ -294,10 +426,11 @@ cg_status cg_yaml_parse(const uint8_t *buf, size_t len, const char *what, const 
     cg_strmap_init(&s.anchors);
     cg_status st = CG_OK;
     if (!fyp) {
-        st = cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", s.what);
+        st = oom(&s);
         goto out;
     }
-    memcpy(copy, buf, len);
+    if (len)
+        memcpy(copy, buf, len);
     copy[len] = 0;
     if (fy_parser_set_string(fyp, copy, len) != 0) {
         st = cg_error_set(err, CG_ERR_NOMEM, "%s: cannot start the YAML parser", s.what);
@@ -310,19 +443,17 @@ cg_status cg_yaml_parse(const uint8_t *buf, size_t len, const char *what, const 
     }
     if (st == CG_OK && fy_parser_get_stream_error(fyp))
         st = parse_error(&s, diag, buf, len);
+    if (st == CG_OK && s.extra_doc)
+        st = too_many_docs(&s, s.last_line);
     if (st == CG_OK) {
         *docs = s.docs.n ? cg_arena_memdup(a, s.docs.v, s.docs.n * sizeof(cg_yaml_doc)) : NULL;
         *n_docs = s.docs.n;
         if (s.docs.n && !*docs)
-            st = cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", s.what);
+            st = oom(&s);
     }
 out:
-    while (s.st && s.depth > 0) {
-        yframe *f = &s.st[--s.depth];
-        free(f->keys.v);
-        free(f->klines.v);
-        free(f->vals.v);
-    }
+    while (s.st && s.depth > 0)
+        frame_free(&s.st[--s.depth]);
     if (fyp)
         fy_parser_destroy(fyp);
     if (diag)

@@ -1,12 +1,14 @@
 /*
- * yaml_util.h - untrusted YAML (and JSON, which libfyaml reads as YAML) into a
- * small read-only tree with line numbers, for Kubernetes manifests, policy
- * files and anything else configuration-shaped.  Built from libfyaml's event
- * API so every bound is ours: nesting depth, documents per stream, and the
- * size of a document *as if its aliases were expanded* (an alias is shared,
- * never copied, so a billion-laughs document costs its text, and is refused
- * when its expansion would pass the cap).  Duplicate keys are errors.  The
- * tree lives in the caller's arena.  Generic: no Kubernetes knowledge here.
+ * yaml_util.h - the one reader of untrusted YAML (and JSON, which libfyaml
+ * reads as YAML) into a small read-only tree with line numbers: Kubernetes
+ * manifests, policy and exceptions files, anything configuration-shaped.
+ * Built from libfyaml's event API so every bound is ours: nesting depth,
+ * keys per mapping, documents per stream, and the size of a document *as if
+ * its aliases were expanded* (an alias is shared, never copied, so a
+ * billion-laughs document costs its text, and is refused when its expansion
+ * would pass the cap).  Duplicate keys are errors.  Errors read
+ * "WHAT:LINE: why" (docs/policy.md's FILE:LINE form).  The tree lives in the
+ * caller's arena.  Generic: no Kubernetes or policy knowledge here.
  */
 #ifndef CG_POLICY_YAML_UTIL_H
 #define CG_POLICY_YAML_UTIL_H
@@ -43,12 +45,18 @@ typedef struct cg_yaml_limits {
     size_t max_depth;  /* nesting of sequences/mappings (default 128) */
     size_t max_docs;   /* documents per stream (default 10,000) */
     size_t max_nodes;  /* expanded nodes per document, aliases counted in full (default 1,000,000) */
+    size_t max_keys;   /* keys per mapping (default: no cap) */
     int json;          /* parse as JSON (libfyaml's JSON mode) rather than YAML 1.2 */
+    int strict;        /* hand-written configuration (policies): anchors, aliases, tags and NUL
+                        * characters in strings are refused, and passing max_depth, max_keys or
+                        * max_docs is CG_ERR_INPUT - there they are rules of the format, not
+                        * resource caps */
 } cg_yaml_limits;
 
 /* Parse buf[0..len) (no NUL needed).  what names the input in errors, which
- * read "WHAT:LINE:COL: message".  Broken YAML and duplicate keys are
- * CG_ERR_INPUT; passing a limit is CG_ERR_LIMIT.  lim may be NULL (defaults). */
+ * read "WHAT:LINE: message" (a column, where it helps, at the end).  Broken
+ * YAML and duplicate keys are CG_ERR_INPUT; passing a limit is CG_ERR_LIMIT
+ * (but see strict).  lim may be NULL (defaults). */
 cg_status cg_yaml_parse(const uint8_t *buf, size_t len, const char *what, const cg_yaml_limits *lim,
                         cg_arena *a, cg_yaml_doc **docs, size_t *n_docs, cg_error *err);
 

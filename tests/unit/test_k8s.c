@@ -343,7 +343,7 @@ static void test_broken_yaml_names_line(void **state)
     const char *p = tmp_file("dup.yaml", dup, strlen(dup));
     cg_arena_init(&f.a);
     assert_int_equal(cg_k8s_load(&p, 1, &f.a, &f.ctx, &f.err), CG_ERR_INPUT);
-    assert_non_null(strstr(f.err.msg, "dup.yaml:4: duplicate key \"name\""));
+    assert_non_null(strstr(f.err.msg, "dup.yaml:4: name: duplicate key (first at line 3)"));
     cg_arena_free(&f.a);
     const char *op = "kind: NetworkPolicy\nmetadata: {name: n}\nspec:\n  podSelector:\n    matchExpressions:\n"
                      "    - {key: a, operator: Near}\n";
