@@ -49,6 +49,17 @@ echo "digest: cgate printed $(cat "$work/d1"), skopeo sees $sk"
 [ "$sk" = "$(cat "$work/d1")" ] || { echo "push.sh: digest mismatch" >&2; exit 1; }
 grep -q '(0 uploaded, ' "$work/again.err" || { echo "push.sh: the second push uploaded blobs" >&2; exit 1; }
 
+# pulling it back into an OCI layout: cgate pull vs skopeo copy, each from its own registry
+t0=$(date +%s%N); "$cgate" pull -q "docker://$A/bench/node:1" "oci:$work/pulled:1" >/dev/null; t1=$(date +%s%N)
+t2=$(date +%s%N); skopeo copy -q --src-tls-verify=false "docker://$S/bench/node:1" "oci:$work/skopeo-pulled:1" >/dev/null; t3=$(date +%s%N)
+echo "pull into an OCI layout: cgate $(ms $t0 $t1) ms   skopeo copy $(ms $t2 $t3) ms"
+n=0
+for b in "$work"/pulled/blobs/sha256/*; do # every pulled blob equals the source's (the lab layout holds more)
+  n=$((n + 1))
+  cmp -s "$b" "$img/blobs/sha256/$(basename "$b")" || { echo "push.sh: pulled blob $(basename "$b") differs" >&2; exit 1; }
+done
+echo "pulled $n blobs, each equal to the source's"
+
 # signing and attesting the pushed image (cosign's tag format), and verifying both;
 # the encrypted key's scrypt (N=32768) is part of every sign/attest
 keys=$here/../tests/data/sign
