@@ -108,4 +108,15 @@ cg_expect_rc 0 "token: anonymous pull" "$T/t3.err"
 cg_run "$T/t4.out" "$T/t4.err" push --creds bob:nope "oci:$T/img.oci" "docker://$K/tok/denied:v1"
 cg_expect_rc 4 "token: wrong password" "$T/t4.err" && cg_expect_one_error "$T/t4.err" "token wrong password" "token server refused the credentials"
 cg_expect_eq 401 "$(reg_tag_status "$K" tok/denied v1)" "token: (anonymous HEAD is refused)"
+# signing and verifying through Bearer tokens (pull for the lookups, push for the writes)
+export COSIGN_PASSWORD
+COSIGN_PASSWORD=$(cat "$CG_TEST_DATA/sign/cosign.password")
+cg_run "$T/ts.out" "$T/ts.err" sign --creds bob:tok-pass --key "$CG_TEST_DATA/sign/cosign.key" "docker://$K/tok/app:v1"
+cg_expect_rc 0 "token: sign" "$T/ts.err"
+cg_run "$T/tv.out" "$T/tv.err" verify --creds bob:tok-pass --key "$CG_TEST_DATA/sign/cosign.pub" "docker://$K/tok/app:v1"
+cg_expect_rc 0 "token: verify" "$T/tv.err" && cg_expect_eq "$(cat "$T/t1.out")" "$(jq -r '.[0].critical.image["docker-manifest-digest"]' "$T/tv.out")" "token: verified payload names the pushed digest"
+cg_run "$T/tva.out" "$T/tva.err" verify --key "$CG_TEST_DATA/sign/cosign.pub" "docker://$K/tok/app:v1"
+cg_expect_rc 0 "token: anonymous verify (pull-only tokens)" "$T/tva.err"
+cg_run "$T/tsa.out" "$T/tsa.err" sign --key "$CG_TEST_DATA/sign/cosign.key" -a anon=1 "docker://$K/tok/app:v1"
+cg_expect_rc 4 "token: anonymous sign is refused by the registry" "$T/tsa.err"
 cg_finish
