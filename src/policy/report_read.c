@@ -13,9 +13,21 @@
 #include "cgate/policy.h"
 #include "core/json.h"
 
-static cg_status rfail(cg_error *err, const char *name, const char *where, const char *why)
+/* The report being read: its name and text, so an error can name the line. */
+typedef struct rsrc {
+    const char *name;
+    const uint8_t *buf;
+    size_t len;
+} rsrc;
+
+/* "FILE:LINE: PATH: why" (the line of PATH's value, or of the deepest part
+ * of it that exists). */
+static cg_status rfail(cg_error *err, const rsrc *src, const char *where, const char *why)
 {
-    return cg_error_set(err, CG_ERR_INPUT, "%s: %s: %s", name, where, why);
+    int line = cg_json_locate(src->buf, src->len, where);
+    if (line > 0)
+        return cg_error_set(err, CG_ERR_INPUT, "%s:%d: %s: %s", src->name, line, where, why);
+    return cg_error_set(err, CG_ERR_INPUT, "%s: %s: %s", src->name, where, why);
 }
 
 const char *cg_psev_name(cg_psev s)
@@ -60,7 +72,7 @@ static int add_strs(cg_arena *a, const json_t *arr, const char **out, size_t *n,
     return 0;
 }
 
-static cg_status read_vuln(const json_t *v, const char *target, const char *name, const char *where, cg_arena *a,
+static cg_status read_vuln(const json_t *v, const char *target, const rsrc *name, const char *where, cg_arena *a,
                            cg_pfinding *f, cg_error *err)
 {
     if (!json_is_object(v))
@@ -147,33 +159,34 @@ cg_status cg_preport_read(const uint8_t *buf, size_t len, const char *name, cg_a
         return cg_error_set(err, CG_ERR_LIMIT, "%s: %zu bytes, over the %u-byte report cap", name, len,
                             CG_REPORT_MAX_BYTES);
     json_t *doc = NULL;
+    rsrc src = {name, buf, len};
     cg_status st = cg_json_parse(buf, len, name, &doc, err);
     if (st != CG_OK)
         return st;
     json_t *sv = json_object_get(doc, "SchemaVersion");
     json_t *res = json_object_get(doc, "Results");
     if (!json_is_object(doc))
-        st = rfail(err, name, "document", "not a JSON object (want a cgate or Trivy JSON report)");
+        st = rfail(err, &src, "document", "not a JSON object (want a cgate or Trivy JSON report)");
     else if (!sv)
-        st = rfail(err, name, "SchemaVersion",
+        st = rfail(err, &src, "SchemaVersion",
                    json_object_get(doc, "bomFormat") || json_object_get(doc, "spdxVersion")
                        ? "missing: this is an SBOM, not a vulnerability report (run cgate scan first)"
                        : "missing (want a cgate or Trivy JSON report, SchemaVersion 2)");
     else if (!json_is_integer(sv) || json_integer_value(sv) != 2)
-        st = rfail(err, name, "SchemaVersion", "unsupported (this cgate reads SchemaVersion 2)");
+        st = rfail(err, &src, "SchemaVersion", "unsupported (this cgate reads SchemaVersion 2)");
     else if (res && !json_is_array(res))
-        st = rfail(err, name, "Results", "not an array");
+        st = rfail(err, &src, "Results", "not an array");
     size_t total = 0, i, j;
     json_t *r, *v;
     if (st == CG_OK)
         json_array_foreach(res, i, r) {
             json_t *vs = json_object_get(r, "Vulnerabilities");
             if (!json_is_object(r)) {
-                st = rfail(err, name, cg_arena_sprintf(a, "Results[%zu]", i), "not an object");
+                st = rfail(err, &src, cg_arena_sprintf(a, "Results[%zu]", i), "not an object");
                 break;
             }
             if (vs && !json_is_array(vs) && !json_is_null(vs)) {
-                st = rfail(err, name, cg_arena_sprintf(a, "Results[%zu].Vulnerabilities", i), "not an array");
+                st = rfail(err, &src, cg_arena_sprintf(a, "Results[%zu].Vulnerabilities", i), "not an array");
                 break;
             }
             total += json_is_array(vs) ? json_array_size(vs) : 0;
@@ -185,7 +198,7 @@ cg_status cg_preport_read(const uint8_t *buf, size_t len, const char *name, cg_a
             const char *target = dup(a, r, "Target");
             json_array_foreach(json_object_get(r, "Vulnerabilities"), j, v) {
                 const char *where = cg_arena_sprintf(a, "Results[%zu].Vulnerabilities[%zu]", i, j);
-                st = read_vuln(v, target, name, where ? where : "Results", a, &out->findings[out->n_findings], err);
+                st = read_vuln(v, target, &src, where ? where : "Results", a, &out->findings[out->n_findings], err);
                 if (st != CG_OK)
                     break;
                 out->n_findings++;

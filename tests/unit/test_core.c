@@ -13,6 +13,7 @@
 #include "cgate/arena.h"
 #include "cgate/buf.h"
 #include "cgate/error.h"
+#include "core/json.h"
 #include "core/jwrite.h"
 
 #include <jansson.h>
@@ -177,6 +178,38 @@ static void test_jwrite_repairs_utf8(void **state)
     cg_buf_free(&b);
 }
 
+/* The line of a JSON path's value, for error messages. */
+static void test_json_locate(void **state)
+{
+    (void)state;
+    const char *t = "{\n"
+                    "  \"a\": 1,\n"
+                    "  \"list\": [\n"
+                    "    {\"k\": \"x\"},\n"
+                    "    {\n"
+                    "      \"k\": \"y\", \"s\": \"with } and ] and \\\" inside\",\n"
+                    "      \"deep\": [[0, 1], [2,\n"
+                    "        3]]\n"
+                    "    }\n"
+                    "  ]\n"
+                    "}\n";
+    size_t n = strlen(t);
+    assert_int_equal(cg_json_locate(t, n, ""), 1);
+    assert_int_equal(cg_json_locate(t, n, "document"), 1);
+    assert_int_equal(cg_json_locate(t, n, "a"), 2);
+    assert_int_equal(cg_json_locate(t, n, "list"), 3);
+    assert_int_equal(cg_json_locate(t, n, "list[0]"), 4);
+    assert_int_equal(cg_json_locate(t, n, "list[1].k"), 6);
+    assert_int_equal(cg_json_locate(t, n, "list[1].deep[1][1]"), 8);
+    /* missing: the deepest part that exists */
+    assert_int_equal(cg_json_locate(t, n, "list[1].missing"), 5);
+    assert_int_equal(cg_json_locate(t, n, "list[7].k"), 3);
+    assert_int_equal(cg_json_locate(t, n, "nothing"), 1);
+    /* not JSON at all: no line beyond what was seen, never a crash */
+    assert_true(cg_json_locate("{\"a\": [1, 2", 11, "a[5]") <= 1);
+    assert_int_equal(cg_json_locate("", 0, "a"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +219,7 @@ int main(void)
         cmocka_unit_test(test_arena),
         cmocka_unit_test(test_jwrite_matches_jansson),
         cmocka_unit_test(test_jwrite_repairs_utf8),
+        cmocka_unit_test(test_json_locate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

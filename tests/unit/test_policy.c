@@ -593,7 +593,14 @@ static void expect_report_error(const char *text, const char *want)
 static void test_report_errors(void **state)
 {
     (void)state;
-    expect_report_error("[]", "r.json: document: not a JSON object");
+    expect_report_error("[]", "r.json:1: document: not a JSON object");
+    /* the line of the member, or of the object that lacks it */
+    expect_report_error("{\"SchemaVersion\": 2,\n \"Results\": [\n  {\"Vulnerabilities\": [\n"
+                        "   {\"VulnerabilityID\": \"C\",\n    \"PkgName\": \"x\",\n    \"Severity\": \"SEVERE\"}]}]}",
+                        "r.json:6: Results[0].Vulnerabilities[0].Severity: missing or not one of");
+    expect_report_error("{\"SchemaVersion\": 2,\n \"Results\": [\n  {\"Vulnerabilities\": [\n"
+                        "   {\"PkgName\": \"x\",\n    \"Severity\": \"HIGH\"}]}]}",
+                        "r.json:4: Results[0].Vulnerabilities[0].VulnerabilityID: missing");
     expect_report_error("{\"bomFormat\": \"CycloneDX\"}", "this is an SBOM");
     expect_report_error("{\"SchemaVersion\": 1, \"Results\": []}", "SchemaVersion: unsupported");
     expect_report_error("{\"SchemaVersion\": 2, \"Results\": {}}", "Results: not an array");
