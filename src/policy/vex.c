@@ -45,6 +45,8 @@ struct cg_vex {
 typedef struct vctx {
     cg_vex *vex;
     const char *file;
+    const char *text; /* the document, for the line of an error */
+    size_t len;
     cg_error *err;
     cg_vec ids, purls; /* of the statement being built */
 } vctx;
@@ -129,6 +131,9 @@ static cg_status verr(vctx *c, const char *path, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    int line = c->text ? cg_json_locate(c->text, c->len, path) : 0;
+    if (line > 0)
+        return cg_error_set(c->err, CG_ERR_INPUT, "%s:%d: %s: %s", c->file, line, path, msg);
     return cg_error_set(c->err, CG_ERR_INPUT, "%s: %s: %s", c->file, path, msg);
 }
 
@@ -692,10 +697,11 @@ static cg_status load_one(cg_vex *vex, const char *path, cg_error *err)
     const char *file = cg_arena_strdup(vex->a, path);
     json_t *doc = NULL;
     cg_status st = file ? cg_json_parse(buf, len, file, &doc, err) : cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    free(buf);
-    if (st != CG_OK)
+    if (st != CG_OK) {
+        free(buf);
         return st;
-    vctx c = {.vex = vex, .file = file, .err = err};
+    }
+    vctx c = {.vex = vex, .file = file, .text = buf, .len = len, .err = err};
     if (!json_is_object(doc))
         st = cg_error_set(err, CG_ERR_INPUT, "%s: not a JSON object", file);
     else if (json_object_get(doc, "@context"))
@@ -707,6 +713,7 @@ static cg_status load_one(cg_vex *vex, const char *path, cg_error *err)
     free(c.ids.v);
     free(c.purls.v);
     json_decref(doc);
+    free(buf);
     return st;
 }
 

@@ -211,7 +211,7 @@ static void test_schema_rules(void **state)
     (void)state;
     expect_error("bad/not-affected-no-justification.json", CG_ERR_INPUT,
                  "statements[0]: status not_affected needs \"justification\" or \"impact_statement\"");
-    expect_error("bad/affected-no-action.json", CG_ERR_INPUT, "statements[0]: status affected needs \"action_statement\"");
+    expect_error("bad/affected-no-action.json", CG_ERR_INPUT, "affected-no-action.json:9: statements[0]: status affected needs \"action_statement\"");
     expect_error("bad/bad-justification.json", CG_ERR_INPUT, "\"justification\" \"because\" is not an OpenVEX justification");
     expect_error("bad/bad-status.json", CG_ERR_INPUT, "\"status\" \"wontfix\"");
     expect_error("bad/unknown-field.json", CG_ERR_INPUT, "statements[0]: unknown field \"severity\"");
