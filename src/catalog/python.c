@@ -14,6 +14,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/license.h"
+#include "catalog/lockutil.h"
 #include "catalog/python_lock.h"
 
 #define META_MAX (4u * 1024u * 1024u)
@@ -174,8 +175,8 @@ static const char *const trove[][2] = {
 
 typedef struct meta {
     span name, version, license, license_expr, author, summary;
-    py_vec classifiers; /* span: the last "::" segment of License classifiers */
-    py_vec requires;    /* span: Requires-Dist values */
+    cg_vec classifiers; /* span: the last "::" segment of License classifiers */
+    cg_vec requires;    /* span: Requires-Dist values */
 } meta;
 
 static bool meta_field(meta *m, span key, span val)
@@ -197,11 +198,11 @@ static bool meta_field(meta *m, span key, span val)
             s--;
         span last = trim((span){v.p + s, v.n - s});
         if (last.n && !(last.n == 12 && !memcmp(last.p, "OSI Approved", 12)))
-            return py_vec_push(&m->classifiers, &last, sizeof last);
+            return cg_vec_push(&m->classifiers, &last, sizeof last);
         return true;
     }
     if (key_is(key, "Requires-Dist") && m->requires.n < MAX_DEPS)
-        return py_vec_push(&m->requires, &val, sizeof val);
+        return cg_vec_push(&m->requires, &val, sizeof val);
     return true;
 }
 
@@ -244,7 +245,7 @@ static bool parse_headers(const char *p, size_t len, meta *m, size_t *junk)
     return true;
 }
 
-static bool add_lic(cg_arena *a, py_vec *lics, span s)
+static bool add_lic(cg_arena *a, cg_vec *lics, span s)
 {
     s = trim(s);
     if (s.n == 0 || s.n > LIC_MAX || memchr(s.p, '\n', s.n) || memchr(s.p, 0, s.n) || lics->n >= MAX_LICS ||
@@ -261,7 +262,7 @@ static bool add_lic(cg_arena *a, py_vec *lics, span s)
     for (size_t i = 0; i < lics->n; i++)
         if (!strcmp(((cg_license *)lics->v)[i].value, l.value))
             return true;
-    return py_vec_push(lics, &l, sizeof l);
+    return cg_vec_push(lics, &l, sizeof l);
 }
 
 /* License-Expression, else the License :: classifiers (specific names),
@@ -269,7 +270,7 @@ static bool add_lic(cg_arena *a, py_vec *lics, span s)
  * order Trivy's packaging parser uses. */
 static bool meta_licenses(cg_arena *a, const meta *m, py_rec *r)
 {
-    py_vec lics = {0};
+    cg_vec lics = {0};
     bool ok = true;
     if (m->license_expr.n)
         ok = add_lic(a, &lics, m->license_expr);
@@ -286,16 +287,11 @@ static bool meta_licenses(cg_arena *a, const meta *m, py_rec *r)
     return ok;
 }
 
-static int str_cmp(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
 /* Requires-Dist "name[extra] (>=1.0) ; marker": the name, unless the
  * requirement only applies to an extra (not installed by default). */
 static bool meta_depends(cg_arena *a, const meta *m, py_rec *r)
 {
-    py_vec names = {0};
+    cg_vec names = {0};
     bool ok = true;
     for (size_t i = 0; ok && i < m->requires.n; i++) {
         span v = trim(((span *)m->requires.v)[i]);
@@ -309,21 +305,13 @@ static bool meta_depends(cg_arena *a, const meta *m, py_rec *r)
         if (!py_valid_name(v.p, k))
             continue;
         const char *n = py_normalize(a, v.p, k);
-        ok = n && py_vec_push(&names, &n, sizeof n);
+        ok = n && cg_vec_push(&names, &n, sizeof n);
     }
-    const char **nv = names.v;
-    size_t u = 0;
-    if (ok && names.n) {
-        qsort(nv, names.n, sizeof *nv, str_cmp);
-        for (size_t i = 0; i < names.n; i++)
-            if (u == 0 || strcmp(nv[u - 1], nv[i]))
-                nv[u++] = nv[i];
-        r->deps = cg_arena_memdup(a, nv, u * sizeof *nv);
-        r->n_deps = u;
-        ok = r->deps != NULL;
+    if (!ok) {
+        free(names.v);
+        return false;
     }
-    free(nv);
-    return ok;
+    return cg_lock_names_finish(a, &names, &r->deps, &r->n_deps);
 }
 
 static cg_status parse_metadata(cg_cat_ctx *ctx, const cg_cat_file *f, py_result *res, cg_error *err)

@@ -19,6 +19,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/license.h"
+#include "core/vec.h"
 
 #define GEMSPEC_MAX (1024u * 1024u)
 #define LOCK_MAX (16u * 1024u * 1024u)
@@ -70,26 +71,6 @@ static bool ruby_wants(const char *path, size_t len, cg_cat_want *w)
 }
 
 /* ---------- small helpers ---------- */
-
-typedef struct vec {
-    void *v;
-    size_t n, cap;
-} vec;
-
-static bool vec_push(vec *x, const void *item, size_t sz)
-{
-    if (x->n == x->cap) {
-        size_t nc = x->cap ? x->cap * 2 : 16;
-        void *p = realloc(x->v, nc * sz);
-        if (!p)
-            return false;
-        x->v = p;
-        x->cap = nc;
-    }
-    memcpy((char *)x->v + x->n * sz, item, sz);
-    x->n++;
-    return true;
-}
 
 static bool next_line(const char **p, const char *end, span *line)
 {
@@ -324,7 +305,7 @@ static bool name_paren(span s, span *name, span *ver)
     return clean_id(*name) && ver->n;
 }
 
-static cg_status finish_deps(cg_arena *a, vec *deps, rb_rec *rec)
+static cg_status finish_deps(cg_arena *a, cg_vec *deps, rb_rec *rec)
 {
     if (!deps->n)
         return CG_OK;
@@ -338,7 +319,7 @@ static cg_status parse_lock(cg_cat_ctx *ctx, const cg_cat_file *f, rb_result **o
 {
     cg_arena *a = cg_cat_arena(ctx);
     const char *p = (const char *)f->data, *end = p + f->len;
-    vec recs = {0}, deps = {0};
+    cg_vec recs = {0}, deps = {0};
     const char *section = NULL; /* NULL: not a section holding gems */
     bool in_specs = false, capped = false;
     size_t bad = 0, lineno = 0, bad_line = 0;
@@ -403,7 +384,7 @@ static cg_status parse_lock(cg_cat_ctx *ctx, const cg_cat_file *f, rb_result **o
             rec.version = cg_arena_strndup(a, ver.p, ver.n);
             rec.platform = plat.p ? cg_arena_strndup(a, plat.p, plat.n) : NULL;
             rec.source = strcmp(section, "gem") ? section : NULL;
-            if (!rec.name || !rec.version || (plat.p && !rec.platform) || !vec_push(&recs, &rec, sizeof rec))
+            if (!rec.name || !rec.version || (plat.p && !rec.platform) || !cg_vec_push(&recs, &rec, sizeof rec))
                 st = CG_ERR_NOMEM;
         } else if (ind == 6 && recs.n && deps.n < DEPS_MAX) {
             /* "      dep (>= 1.0)" or "      dep" */
@@ -411,7 +392,7 @@ static cg_status parse_lock(cg_cat_ctx *ctx, const cg_cat_file *f, rb_result **o
             span dn = {t.p, sp ? (size_t)(sp - t.p) : t.n};
             if (clean_id(dn)) {
                 const char *d = cg_arena_strndup(a, dn.p, dn.n);
-                if (!d || !vec_push(&deps, &d, sizeof d))
+                if (!d || !cg_vec_push(&deps, &d, sizeof d))
                     st = CG_ERR_NOMEM;
             }
         }
@@ -482,11 +463,6 @@ static int intro_layer(const cg_cat_node *top, const rb_rec *rec)
     return layer;
 }
 
-static int str_cmp(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
 static cg_status emit(cg_cat_ctx *ctx, const cg_cat_node *node, const rb_result *r, const rb_rec *rec)
 {
     cg_arena *a = cg_cat_arena(ctx);
@@ -514,7 +490,7 @@ static cg_status emit(cg_cat_ctx *ctx, const cg_cat_node *node, const rb_result 
         const char **d = cg_arena_memdup(a, rec->deps, rec->n_deps * sizeof *d);
         if (!d)
             return CG_ERR_NOMEM;
-        qsort(d, rec->n_deps, sizeof *d, str_cmp);
+        qsort(d, rec->n_deps, sizeof *d, cg_strptr_cmp);
         size_t u = 0;
         for (size_t i = 0; i < rec->n_deps; i++)
             if (strcmp(d[i], rec->name) && (u == 0 || strcmp(d[u - 1], d[i])))
