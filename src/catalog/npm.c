@@ -20,7 +20,6 @@
 #define PKG_JSON_MAX (4u * 1024u * 1024u)
 #define LOCK_MAX (32u * 1024u * 1024u)
 #define TEXT_MAX 1024u
-#define CHAIN_MAX 4096u
 
 /* ---------- paths ---------- */
 
@@ -215,16 +214,10 @@ static const npm_rec *find_rec(const npm_result *r, const npm_rec *key)
     return NULL;
 }
 
-static int intro_layer(const cg_cat_node *top, const npm_rec *r)
+/* For cg_cat_intro_layer: does a lower version of the file hold the same record? */
+static bool same_rec(const void *result, const void *rec)
 {
-    int layer = top->layer;
-    size_t guard = 0;
-    for (const cg_cat_node *n = top->lower; n && guard < CHAIN_MAX; n = n->lower, guard++) {
-        if (!find_rec(n->result, r))
-            break;
-        layer = n->layer;
-    }
-    return layer;
+    return find_rec(result, rec) != NULL;
 }
 
 /* Is there a surviving installed package under DIR/node_modules/?  nodes are
@@ -288,7 +281,7 @@ static cg_status emit(cg_cat_ctx *ctx, const cg_cat_node *node, int kind, const 
     p->n_licenses = r->n_lics;
     p->depends = r->deps;
     p->n_depends = r->n_deps;
-    p->layer = intro_layer(node, r);
+    p->layer = cg_cat_intro_layer(node, same_rec, r);
     cg_status st = cg_cat_add_location(ctx, p, node->path, node->layer);
     if (st == CG_OK)
         st = cg_cat_add_prop(ctx, p, "cgate:npm:source", source_name(kind));

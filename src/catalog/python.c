@@ -23,7 +23,6 @@
 #define LIC_MAX 200u   /* a longer License: field is the licence text, not its name */
 #define MAX_LICS 32u
 #define MAX_DEPS 4096u
-#define CHAIN_MAX 4096u
 
 /* ---------- paths ---------- */
 
@@ -389,9 +388,12 @@ static int norm_cmp(const char *a, const char *b)
     }
 }
 
-/* recs are sorted by (normalised name, version) */
-static bool same_rec(const py_result *r, const py_rec *x)
+/* For cg_cat_intro_layer: does a lower version of the file hold the same
+ * record?  recs are sorted by (normalised name, version). */
+static bool same_rec(const void *result, const void *rec)
 {
+    const py_result *r = result;
+    const py_rec *x = rec;
     size_t lo = 0, hi = r ? r->n_recs : 0;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -406,18 +408,6 @@ static bool same_rec(const py_result *r, const py_rec *x)
             hi = mid;
     }
     return false;
-}
-
-static int intro_layer(const cg_cat_node *top, const py_rec *r)
-{
-    int layer = top->layer;
-    size_t guard = 0;
-    for (const cg_cat_node *n = top->lower; n && guard < CHAIN_MAX; n = n->lower, guard++) {
-        if (!same_rec(n->result, r))
-            break;
-        layer = n->layer;
-    }
-    return layer;
 }
 
 static const char *source_name(int kind)
@@ -448,7 +438,7 @@ static cg_status emit(cg_cat_ctx *ctx, const cg_cat_node *node, int kind, const 
     p->n_licenses = r->n_lics;
     p->depends = r->deps;
     p->n_depends = r->n_deps;
-    p->layer = intro_layer(node, r);
+    p->layer = cg_cat_intro_layer(node, same_rec, r);
     cg_status st = cg_cat_add_location(ctx, p, node->path, node->layer);
     if (st == CG_OK)
         st = cg_cat_add_prop(ctx, p, "cgate:python:source", source_name(kind));

@@ -28,7 +28,6 @@
 #define LICS_MAX 32u
 #define RECS_MAX 100000u
 #define DEPS_MAX 1024u
-#define CHAIN_MAX 4096u
 
 typedef struct rb_rec {
     const char *name, *version, *platform, *homepage, *summary, *source;
@@ -438,29 +437,18 @@ static cg_status ruby_parse(cg_cat_ctx *ctx, const cg_cat_file *f, void **result
 
 /* ---------- finish ---------- */
 
-static bool has_rec(const rb_result *r, const rb_rec *x)
+/* For cg_cat_intro_layer: does a lower version of the file hold this exact gem? */
+static bool same_rec(const void *result, const void *rec)
 {
+    const rb_result *r = result;
+    const rb_rec *x = rec;
+    /* a lock file can be long: look only while chains are short */
+    if (r && r->n_recs > 2000)
+        return false;
     for (size_t i = 0; r && i < r->n_recs; i++)
         if (!strcmp(r->recs[i].name, x->name) && !strcmp(r->recs[i].version, x->version))
             return true;
     return false;
-}
-
-/* The lowest layer from which this exact gem was present without a break. */
-static int intro_layer(const cg_cat_node *top, const rb_rec *rec)
-{
-    int layer = top->layer;
-    size_t guard = 0;
-    for (const cg_cat_node *n = top->lower; n && guard < CHAIN_MAX; n = n->lower, guard++) {
-        const rb_result *lr = n->result;
-        /* a lock file can be long: look only while chains are short */
-        if (lr && lr->n_recs > 2000)
-            break;
-        if (!has_rec(lr, rec))
-            break;
-        layer = n->layer;
-    }
-    return layer;
 }
 
 static cg_status emit(cg_cat_ctx *ctx, const cg_cat_node *node, const rb_result *r, const rb_rec *rec)
@@ -476,7 +464,7 @@ static cg_status emit(cg_cat_ctx *ctx, const cg_cat_node *node, const rb_result 
     p->licenses = rec->lics;
     p->n_licenses = rec->n_lics;
     p->cataloger = "ruby";
-    p->layer = intro_layer(node, rec);
+    p->layer = cg_cat_intro_layer(node, same_rec, rec);
     cg_status st = cg_cat_add_location(ctx, p, node->path, node->layer);
     if (st == CG_OK)
         st = cg_cat_add_prop(ctx, p, "cgate:gem:platform", rec->platform);
