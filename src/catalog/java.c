@@ -34,6 +34,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/license.h"
+#include "catalog/lockutil.h"
 #include "catalog/zip.h"
 #include "core/strmap.h"
 
@@ -187,11 +188,8 @@ static span trim(span s)
 /* Identifier-like: 1..ID_MAX bytes, no spaces or controls, no "${". */
 static bool clean_id(span s)
 {
-    if (s.n == 0 || s.n > ID_MAX)
+    if (!cg_lock_token_ok((const char *)s.p, s.n, ID_MAX))
         return false;
-    for (size_t i = 0; i < s.n; i++)
-        if (s.p[i] <= ' ' || s.p[i] == 0x7f)
-            return false;
     for (size_t i = 0; i + 1 < s.n; i++)
         if (s.p[i] == '$' && s.p[i + 1] == '{')
             return false;

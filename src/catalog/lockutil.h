@@ -1,8 +1,8 @@
 /*
  * lockutil.h - small helpers shared by the lock-file and manifest parsers of
- * the language catalogers (npm_lock.c, python_lock.c, python.c, ruby.c,
- * apk.c): a byte span with trimming, the "printable token" check names and
- * versions go through, the sort-and-unique step that turns collected
+ * catalogers (npm_lock.c, python_lock.c, npm.c, python.c, golang.c, rust.c,
+ * apk.c, java.c): a byte span with trimming, the file-name test, the
+ * "printable token" check names and versions go through, the sort-and-unique step that turns collected
  * dependency names into a package's list, and the one warning every parser
  * gives for entries it had to drop.  Internal to src/catalog/.
  *
@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "catalog/catalog.h"
 #include "core/vec.h"
@@ -28,6 +29,15 @@ typedef struct cg_span {
 cg_span cg_span_trim(cg_span s);
 /* Is s exactly the NUL-terminated string lit? */
 bool cg_span_is(cg_span s, const char *lit);
+
+/* Is the last component of path (len bytes) exactly name ("poetry.lock" for
+ * "app/poetry.lock" and "poetry.lock", not for "app/xpoetry.lock")?  Inline:
+ * wants() asks it of every path in an image. */
+static inline bool cg_lock_has_base(const char *path, size_t len, const char *name)
+{
+    size_t k = strlen(name);
+    return len >= k && !memcmp(path + len - k, name, k) && (len == k || path[len - k - 1] == '/');
+}
 
 /* 1..max bytes, none of them a space, a control byte or DEL (bytes >= 0x80
  * are allowed): a name or version worth recording. */

@@ -14,6 +14,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/license.h"
+#include "catalog/lockutil.h"
 #include "catalog/npm_lock.h"
 #include "core/json.h"
 
@@ -22,12 +23,6 @@
 #define TEXT_MAX 1024u
 
 /* ---------- paths ---------- */
-
-static bool has_base(const char *path, size_t len, const char *base)
-{
-    size_t k = strlen(base);
-    return len >= k && !memcmp(path + len - k, base, k) && (len == k || path[len - k - 1] == '/');
-}
 
 /* Last path component of dir[0..n): its start offset. */
 static size_t last_comp(const char *dir, size_t n)
@@ -87,11 +82,11 @@ static int pkg_json_kind(const char *path, size_t len)
 
 static int file_kind(const char *path, size_t len)
 {
-    if (has_base(path, len, "package.json"))
+    if (cg_lock_has_base(path, len, "package.json"))
         return pkg_json_kind(path, len);
-    int k = has_base(path, len, "package-lock.json") ? NPM_PKG_LOCK
-            : has_base(path, len, "yarn.lock")      ? NPM_YARN
-            : has_base(path, len, "pnpm-lock.yaml") ? NPM_PNPM
+    int k = cg_lock_has_base(path, len, "package-lock.json") ? NPM_PKG_LOCK
+            : cg_lock_has_base(path, len, "yarn.lock")      ? NPM_YARN
+            : cg_lock_has_base(path, len, "pnpm-lock.yaml") ? NPM_PNPM
                                                     : 0;
     return k && !in_node_modules(path, len) ? k : 0;
 }

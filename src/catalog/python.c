@@ -32,12 +32,6 @@ static bool ends_with(const char *s, size_t n, const char *suf)
     return n >= k && !memcmp(s + n - k, suf, k);
 }
 
-static bool has_base(const char *path, size_t len, const char *base)
-{
-    size_t k = strlen(base);
-    return ends_with(path, len, base) && (len == k || path[len - k - 1] == '/');
-}
-
 static bool in_site_packages(const char *path, size_t len)
 {
     return memmem(path, len, "site-packages/", 14) || memmem(path, len, "dist-packages/", 14);
@@ -71,9 +65,9 @@ static int file_kind(const char *path, size_t len)
     }
     if (in_site_packages(path, len))
         return 0;
-    if (has_base(path, len, "poetry.lock"))
+    if (cg_lock_has_base(path, len, "poetry.lock"))
         return PY_POETRY;
-    if (has_base(path, len, "Pipfile.lock"))
+    if (cg_lock_has_base(path, len, "Pipfile.lock"))
         return PY_PIPFILE;
     if (is_requirements(path, len))
         return PY_REQUIREMENTS;
