@@ -16,6 +16,7 @@
 #include "catalog/catalog.h"
 #include "catalog/depindex.h"
 #include "catalog/license.h"
+#include "catalog/lockutil.h"
 #include "core/vec.h"
 
 #define APK_DB_PATH "lib/apk/db/installed"
@@ -63,15 +64,7 @@ static span trim(span s)
     return s;
 }
 
-static bool clean_id(span s)
-{
-    if (s.n == 0 || s.n > ID_MAX)
-        return false;
-    for (size_t i = 0; i < s.n; i++)
-        if (s.p[i] <= ' ' || s.p[i] == 0x7f)
-            return false;
-    return true;
-}
+static bool clean_id(span s) { return cg_lock_token_ok((const char *)s.p, s.n, ID_MAX); }
 
 static const char *dup_text(cg_arena *a, span s, bool *oom)
 {

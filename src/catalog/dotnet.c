@@ -22,7 +22,6 @@
 #define ID_MAX 256u
 #define PKGS_MAX 50000u
 #define DEPS_MAX 512u
-#define CHAIN_MAX 4096u
 
 typedef struct nu_rec {
     const char *name, *version, *sha512, *path;
@@ -228,17 +227,11 @@ static cg_status dotnet_parse(cg_cat_ctx *ctx, const cg_cat_file *f, void **resu
 
 /* ---------- finish ---------- */
 
-static int intro_layer(const cg_cat_node *top, const nu_rec *rec)
+/* For cg_cat_intro_layer: does a lower version of the file hold the same library? */
+static bool same_rec(const void *result, const void *rec)
 {
-    int layer = top->layer;
-    size_t guard = 0;
-    for (const cg_cat_node *n = top->lower; n && guard < CHAIN_MAX; n = n->lower, guard++) {
-        const nu_result *lr = n->result;
-        if (!lr || !bsearch(rec, lr->recs, lr->n_recs, sizeof *rec, rec_cmp))
-            break;
-        layer = n->layer;
-    }
-    return layer;
+    const nu_result *lr = result;
+    return lr && bsearch(rec, lr->recs, lr->n_recs, sizeof(nu_rec), rec_cmp);
 }
 
 static cg_status emit(cg_cat_ctx *ctx, const cg_cat_node *node, const nu_rec *rec)
@@ -250,7 +243,7 @@ static cg_status emit(cg_cat_ctx *ctx, const cg_cat_node *node, const nu_rec *re
     p->name = rec->name;
     p->version = rec->version;
     p->cataloger = "dotnet";
-    p->layer = intro_layer(node, rec);
+    p->layer = cg_cat_intro_layer(node, same_rec, rec);
     p->depends = rec->deps;
     p->n_depends = rec->n_deps;
     cg_status st = cg_cat_add_location(ctx, p, node->path, node->layer);

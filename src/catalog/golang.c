@@ -28,6 +28,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/elf.h"
+#include "catalog/lockutil.h"
 
 #define GO_BIN_MAX ((size_t)4 << 30)       /* larger executables are skipped with a warning */
 #define GO_MOD_MAX ((size_t)4 << 20)       /* go.mod */
@@ -59,12 +60,6 @@ typedef struct go_result {
 
 /* ---------- claiming files ---------- */
 
-static bool base_is(const char *path, size_t len, const char *name)
-{
-    size_t k = strlen(name);
-    return len >= k && !memcmp(path + len - k, name, k) && (len == k || path[len - k - 1] == '/');
-}
-
 static bool contains(const char *path, const char *part)
 {
     return strstr(path, part) != NULL || !strncmp(path, part + 1, strlen(part) - 1);
@@ -72,7 +67,7 @@ static bool contains(const char *path, const char *part)
 
 static bool golang_wants(const char *path, size_t len, cg_cat_want *w)
 {
-    if (!base_is(path, len, "go.mod"))
+    if (!cg_lock_has_base(path, len, "go.mod"))
         return false;
     /* the module cache, vendored copies and the toolchain's own tree hold
      * go.mod files of modules that are not this application's requirements */
@@ -518,7 +513,7 @@ static cg_status golang_parse(cg_cat_ctx *ctx, const cg_cat_file *f, void **resu
     *result = NULL;
     cg_status st;
     size_t len = strlen(f->path);
-    if (base_is(f->path, len, "go.mod") && f->data)
+    if (cg_lock_has_base(f->path, len, "go.mod") && f->data)
         st = parse_gomod(ctx, f, result);
     else
         st = parse_binary(ctx, f, result);

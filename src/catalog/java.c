@@ -34,6 +34,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/license.h"
+#include "catalog/lockutil.h"
 #include "catalog/zip.h"
 #include "core/strmap.h"
 
@@ -187,11 +188,8 @@ static span trim(span s)
 /* Identifier-like: 1..ID_MAX bytes, no spaces or controls, no "${". */
 static bool clean_id(span s)
 {
-    if (s.n == 0 || s.n > ID_MAX)
+    if (!cg_lock_token_ok((const char *)s.p, s.n, ID_MAX))
         return false;
-    for (size_t i = 0; i < s.n; i++)
-        if (s.p[i] <= ' ' || s.p[i] == 0x7f)
-            return false;
     for (size_t i = 0; i + 1 < s.n; i++)
         if (s.p[i] == '$' && s.p[i + 1] == '{')
             return false;
@@ -837,18 +835,11 @@ static cg_status java_parse(cg_cat_ctx *ctx, const cg_cat_file *f, void **result
     return CG_OK;
 }
 
-/* Lowest layer from which the same bytes survive up to top. */
-static int intro_layer(const cg_cat_node *top, const jres *r)
+/* For cg_cat_intro_layer: are a lower version's bytes the same (same SHA-1)? */
+static bool same_bytes(const void *result, const void *rec)
 {
-    int layer = top->layer;
-    size_t guard = 0;
-    for (const cg_cat_node *n = top->lower; n && guard < 4096; n = n->lower, guard++) {
-        const jres *o = n->result;
-        if (!o || !o->sha1 || !r->sha1 || strcmp(o->sha1, r->sha1))
-            break;
-        layer = n->layer;
-    }
-    return layer;
+    const jres *o = result, *r = rec;
+    return o && o->sha1 && r->sha1 && !strcmp(o->sha1, r->sha1);
 }
 
 typedef struct ref {
@@ -877,7 +868,7 @@ static cg_status emit_one(cg_cat_ctx *ctx, const jpkg *j, const jres *r, const c
     p->version = j->version;
     p->supplier = j->vendor;
     p->cataloger = "java";
-    p->layer = intro_layer(node, r);
+    p->layer = cg_cat_intro_layer(node, same_bytes, r);
     if (j->n_lics) {
         p->licenses = cg_arena_memdup(a, j->lics, j->n_lics * sizeof *j->lics);
         if (!p->licenses)

@@ -14,21 +14,15 @@
 
 #include "catalog/catalog.h"
 #include "catalog/license.h"
+#include "catalog/lockutil.h"
 #include "catalog/npm_lock.h"
 #include "core/json.h"
 
 #define PKG_JSON_MAX (4u * 1024u * 1024u)
 #define LOCK_MAX (32u * 1024u * 1024u)
 #define TEXT_MAX 1024u
-#define CHAIN_MAX 4096u
 
 /* ---------- paths ---------- */
-
-static bool has_base(const char *path, size_t len, const char *base)
-{
-    size_t k = strlen(base);
-    return len >= k && !memcmp(path + len - k, base, k) && (len == k || path[len - k - 1] == '/');
-}
 
 /* Last path component of dir[0..n): its start offset. */
 static size_t last_comp(const char *dir, size_t n)
@@ -88,11 +82,11 @@ static int pkg_json_kind(const char *path, size_t len)
 
 static int file_kind(const char *path, size_t len)
 {
-    if (has_base(path, len, "package.json"))
+    if (cg_lock_has_base(path, len, "package.json"))
         return pkg_json_kind(path, len);
-    int k = has_base(path, len, "package-lock.json") ? NPM_PKG_LOCK
-            : has_base(path, len, "yarn.lock")      ? NPM_YARN
-            : has_base(path, len, "pnpm-lock.yaml") ? NPM_PNPM
+    int k = cg_lock_has_base(path, len, "package-lock.json") ? NPM_PKG_LOCK
+            : cg_lock_has_base(path, len, "yarn.lock")      ? NPM_YARN
+            : cg_lock_has_base(path, len, "pnpm-lock.yaml") ? NPM_PNPM
                                                     : 0;
     return k && !in_node_modules(path, len) ? k : 0;
 }
@@ -215,16 +209,10 @@ static const npm_rec *find_rec(const npm_result *r, const npm_rec *key)
     return NULL;
 }
 
-static int intro_layer(const cg_cat_node *top, const npm_rec *r)
+/* For cg_cat_intro_layer: does a lower version of the file hold the same record? */
+static bool same_rec(const void *result, const void *rec)
 {
-    int layer = top->layer;
-    size_t guard = 0;
-    for (const cg_cat_node *n = top->lower; n && guard < CHAIN_MAX; n = n->lower, guard++) {
-        if (!find_rec(n->result, r))
-            break;
-        layer = n->layer;
-    }
-    return layer;
+    return find_rec(result, rec) != NULL;
 }
 
 /* Is there a surviving installed package under DIR/node_modules/?  nodes are
@@ -288,7 +276,7 @@ static cg_status emit(cg_cat_ctx *ctx, const cg_cat_node *node, int kind, const 
     p->n_licenses = r->n_lics;
     p->depends = r->deps;
     p->n_depends = r->n_deps;
-    p->layer = intro_layer(node, r);
+    p->layer = cg_cat_intro_layer(node, same_rec, r);
     cg_status st = cg_cat_add_location(ctx, p, node->path, node->layer);
     if (st == CG_OK)
         st = cg_cat_add_prop(ctx, p, "cgate:npm:source", source_name(kind));

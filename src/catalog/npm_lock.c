@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "catalog/license.h"
+#include "catalog/lockutil.h"
 #include "core/json.h"
 
 #define MAX_RECS 200000u
@@ -22,34 +23,9 @@
 #define YAML_DEPTH 64
 #define KEY_MAX 1024u
 
-bool npm_vec_push(npm_vec *x, const void *item, size_t sz)
-{
-    if (x->n == x->cap) {
-        size_t nc = x->cap ? x->cap * 2 : 16;
-        void *p = realloc(x->v, nc * sz);
-        if (!p)
-            return false;
-        x->v = p;
-        x->cap = nc;
-    }
-    memcpy((char *)x->v + x->n * sz, item, sz);
-    x->n++;
-    return true;
-}
-
-static bool clean(const char *s, size_t n, size_t max)
-{
-    if (n == 0 || n > max)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
-            return false;
-    return true;
-}
-
 bool npm_valid_name(const char *s, size_t n)
 {
-    if (!clean(s, n, 214))
+    if (!cg_lock_token_ok(s, n, 214))
         return false;
     const char *slash = memchr(s, '/', n);
     if (!slash)
@@ -59,7 +35,7 @@ bool npm_valid_name(const char *s, size_t n)
            !memchr(slash + 1, '/', (size_t)(s + n - slash - 1));
 }
 
-bool npm_valid_version(const char *s, size_t n) { return clean(s, n, 256); }
+bool npm_valid_version(const char *s, size_t n) { return cg_lock_token_ok(s, n, 256); }
 
 static int rec_cmp(const void *x, const void *y)
 {
@@ -68,7 +44,7 @@ static int rec_cmp(const void *x, const void *y)
     return c ? c : strcmp(a->version, b->version);
 }
 
-cg_status npm_recs_finish(cg_arena *a, npm_vec *recs, npm_result *res)
+cg_status npm_recs_finish(cg_arena *a, cg_vec *recs, npm_result *res)
 {
     npm_rec *v = recs->v;
     size_t u = 0;
@@ -89,39 +65,14 @@ cg_status npm_recs_finish(cg_arena *a, npm_vec *recs, npm_result *res)
     }
     res->n_recs = u;
     free(recs->v);
-    *recs = (npm_vec){0};
+    *recs = (cg_vec){0};
     return (u && !res->recs) ? CG_ERR_NOMEM : CG_OK;
-}
-
-static int str_cmp(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-/* Sort + unique a vector of arena strings into an arena array. */
-static bool names_finish(cg_arena *a, npm_vec *names, const char ***out, size_t *n)
-{
-    const char **v = names->v;
-    size_t u = 0;
-    bool ok = true;
-    if (names->n) {
-        qsort(v, names->n, sizeof *v, str_cmp);
-        for (size_t i = 0; i < names->n; i++)
-            if (u == 0 || strcmp(v[u - 1], v[i]))
-                v[u++] = v[i];
-        *out = cg_arena_memdup(a, v, u * sizeof *v);
-        *n = u;
-        ok = *out != NULL;
-    }
-    free(v);
-    *names = (npm_vec){0};
-    return ok;
 }
 
 bool npm_json_dep_names(cg_arena *a, const json_t *obj, const char *const *keys, const char ***out,
                         size_t *n)
 {
-    npm_vec names = {0};
+    cg_vec names = {0};
     *out = NULL;
     *n = 0;
     for (size_t k = 0; keys[k]; k++) {
@@ -135,27 +86,27 @@ bool npm_json_dep_names(cg_arena *a, const json_t *obj, const char *const *keys,
             if (names.n >= MAX_DEPS || !npm_valid_name(key, strlen(key)))
                 continue;
             const char *s = cg_arena_strdup(a, key);
-            if (!s || !npm_vec_push(&names, &s, sizeof s)) {
+            if (!s || !cg_vec_push(&names, &s, sizeof s)) {
                 free(names.v);
                 return false;
             }
         }
     }
-    return names_finish(a, &names, out, n);
+    return cg_lock_names_finish(a, &names, out, n);
 }
 
-static bool add_license(cg_arena *a, const char *s, npm_vec *lics)
+static bool add_license(cg_arena *a, const char *s, cg_vec *lics)
 {
     size_t n = strlen(s);
     if (n == 0 || n > 1024 || lics->n >= 64)
         return true;
     cg_license l;
-    return cg_license_map(a, s, n, &l) == 0 && npm_vec_push(lics, &l, sizeof l);
+    return cg_license_map(a, s, n, &l) == 0 && cg_vec_push(lics, &l, sizeof l);
 }
 
 bool npm_json_licenses(cg_arena *a, const json_t *obj, cg_license **out, size_t *n)
 {
-    npm_vec lics = {0};
+    cg_vec lics = {0};
     bool ok = true;
     json_t *l = json_object_get(obj, "license");
     if (json_is_string(l)) {
@@ -189,7 +140,7 @@ bool npm_json_licenses(cg_arena *a, const json_t *obj, cg_license **out, size_t 
 typedef struct lock_state {
     cg_cat_ctx *ctx;
     cg_arena *a;
-    npm_vec recs;
+    cg_vec recs;
     size_t bad;
     bool deep;
 } lock_state;
@@ -217,7 +168,7 @@ static bool lock_add(lock_state *s, const char *name, const json_t *e, const cha
     if (!npm_json_dep_names(s->a, e, dep_keys, &r.deps, &r.n_deps) ||
         !npm_json_licenses(s->a, e, &r.lics, &r.n_lics))
         return false;
-    return npm_vec_push(&s->recs, &r, sizeof r);
+    return cg_vec_push(&s->recs, &r, sizeof r);
 }
 
 /* v1: {"dependencies": {NAME: {version, dev, requires, dependencies: {...}}}} */
@@ -349,8 +300,7 @@ cg_status npm_parse_package_lock(cg_cat_ctx *ctx, const cg_cat_file *f, npm_resu
         cg_cat_warn(ctx, "/%s: dependencies nested more than %d deep, deeper ones ignored", f->path,
                     V1_DEPTH);
     if (s.bad)
-        cg_cat_warn(ctx, "/%s: %zu entr%s without a valid name and version ignored", f->path, s.bad,
-                    s.bad == 1 ? "y" : "ies");
+        cg_lock_warn_invalid(ctx, f->path, s.bad);
     if (npm_recs_finish(cg_cat_arena(ctx), &s.recs, res) != CG_OK)
         return cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", f->path);
     return CG_OK;
@@ -358,26 +308,12 @@ cg_status npm_parse_package_lock(cg_cat_ctx *ctx, const cg_cat_file *f, npm_resu
 
 /* ---------- yarn.lock ---------- */
 
-typedef struct span {
-    const char *p;
-    size_t n;
-} span;
-
-static span trim(span s)
+static cg_span unquote(cg_span s)
 {
-    while (s.n && (s.p[0] == ' ' || s.p[0] == '\t' || s.p[0] == '\r'))
-        s.p++, s.n--;
-    while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' || s.p[s.n - 1] == '\r'))
-        s.n--;
-    return s;
-}
-
-static span unquote(span s)
-{
-    s = trim(s);
+    s = cg_span_trim(s);
     if (s.n && s.p[s.n - 1] == ':')
         s.n--;
-    s = trim(s);
+    s = cg_span_trim(s);
     if (s.n >= 2 && s.p[0] == '"' && s.p[s.n - 1] == '"')
         s.p++, s.n -= 2;
     else if (s.n && s.p[0] == '"')
@@ -387,9 +323,9 @@ static span unquote(span s)
 
 /* Key line `"@a/b@^1.0.0", "@a/b@^1.1.0":` or berry `"@a/b@npm:^1.0.0":` ->
  * name and protocol of the first descriptor. */
-static bool yarn_descriptor(span line, span *name, span *proto)
+static bool yarn_descriptor(cg_span line, cg_span *name, cg_span *proto)
 {
-    span first = line;
+    cg_span first = line;
     for (size_t i = 0; i + 1 < line.n; i++)
         if (line.p[i] == ',' && line.p[i + 1] == ' ') {
             first.n = i;
@@ -399,9 +335,9 @@ static bool yarn_descriptor(span line, span *name, span *proto)
     const char *at = first.n > 1 ? memchr(first.p + 1, '@', first.n - 1) : NULL;
     if (!at)
         return false;
-    *name = (span){first.p, (size_t)(at - first.p)};
-    span rest = {at + 1, (size_t)(first.p + first.n - at - 1)};
-    *proto = (span){rest.p, 0};
+    *name = (cg_span){first.p, (size_t)(at - first.p)};
+    cg_span rest = {at + 1, (size_t)(first.p + first.n - at - 1)};
+    *proto = (cg_span){rest.p, 0};
     for (size_t i = 0; i < rest.n && rest.p[i] > ' '; i++)
         if (rest.p[i] == ':') {
             proto->n = i;
@@ -410,19 +346,13 @@ static bool yarn_descriptor(span line, span *name, span *proto)
     return name->n > 0;
 }
 
-static bool span_is(span s, const char *lit)
-{
-    size_t n = strlen(lit);
-    return s.n == n && !memcmp(s.p, lit, n);
-}
-
 typedef struct yarn_block {
-    span name, version;
+    cg_span name, version;
     bool skip;
-    npm_vec deps;
+    cg_vec deps;
 } yarn_block;
 
-static bool yarn_flush(cg_arena *a, yarn_block *b, npm_vec *recs, size_t *bad)
+static bool yarn_flush(cg_arena *a, yarn_block *b, cg_vec *recs, size_t *bad)
 {
     bool ok = true;
     if (!b->skip && b->name.n) {
@@ -432,8 +362,8 @@ static bool yarn_flush(cg_arena *a, yarn_block *b, npm_vec *recs, size_t *bad)
             npm_rec r = {0};
             r.name = cg_arena_strndup(a, b->name.p, b->name.n);
             r.version = cg_arena_strndup(a, b->version.p, b->version.n);
-            ok = r.name && r.version && names_finish(a, &b->deps, &r.deps, &r.n_deps) &&
-                 npm_vec_push(recs, &r, sizeof r);
+            ok = r.name && r.version && cg_lock_names_finish(a, &b->deps, &r.deps, &r.n_deps) &&
+                 cg_vec_push(recs, &r, sizeof r);
         }
     }
     free(b->deps.v);
@@ -446,31 +376,32 @@ cg_status npm_parse_yarn_lock(cg_cat_ctx *ctx, const cg_cat_file *f, npm_result 
 {
     cg_arena *a = cg_cat_arena(ctx);
     const char *p = (const char *)f->data, *end = p + f->len;
-    npm_vec recs = {0};
+    cg_vec recs = {0};
     yarn_block b = {0};
     bool ok = true, in_deps = false;
     size_t bad = 0, unknown = 0;
     while (ok && p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
-        span line = {p, (size_t)((nl ? nl : end) - p)};
+        cg_span line = {p, (size_t)((nl ? nl : end) - p)};
         p = nl ? nl + 1 : end;
-        span t = trim(line);
+        cg_span t = cg_span_trim(line);
         if (t.n == 0 || t.p[0] == '#')
             continue;
         size_t indent = (size_t)(t.p - line.p);
         if (indent == 0) {
             ok = yarn_flush(a, &b, &recs, &bad);
             in_deps = false;
-            span name, proto;
-            if (span_is(unquote(t), "__metadata") || !yarn_descriptor(t, &name, &proto)) {
+            cg_span name, proto;
+            if (cg_span_is(unquote(t), "__metadata") || !yarn_descriptor(t, &name, &proto)) {
                 b.skip = true;
                 continue;
             }
             b.name = name;
-            if (!(proto.n == 0 || span_is(proto, "npm"))) {
+            if (!(proto.n == 0 || cg_span_is(proto, "npm"))) {
                 b.skip = true;
-                if (!(span_is(proto, "workspace") || span_is(proto, "patch") || span_is(proto, "file") ||
-                      span_is(proto, "link") || span_is(proto, "portal") || span_is(proto, "github") ||
+                if (!(cg_span_is(proto, "workspace") || cg_span_is(proto, "patch") ||
+                      cg_span_is(proto, "file") || cg_span_is(proto, "link") ||
+                      cg_span_is(proto, "portal") || cg_span_is(proto, "github") ||
                       (proto.n >= 3 && !memcmp(proto.p, "git", 3))))
                     unknown++;
             }
@@ -484,13 +415,14 @@ cg_status npm_parse_yarn_lock(cg_cat_ctx *ctx, const cg_cat_file *f, npm_result 
             size_t i = t.p[0] == '"' ? 1 : 0;
             while (i < t.n && t.p[i] != ' ' && t.p[i] != ':' && t.p[i] != '"')
                 i++;
-            span key = {t.p + (t.p[0] == '"'), i - (t.p[0] == '"')};
+            cg_span key = {t.p + (t.p[0] == '"'), i - (t.p[0] == '"')};
             while (i < t.n && (t.p[i] == '"' || t.p[i] == ':'))
                 i++;
-            span val = unquote((span){t.p + i, t.n - i});
-            if (span_is(key, "version"))
+            cg_span val = unquote((cg_span){t.p + i, t.n - i});
+            if (cg_span_is(key, "version"))
                 b.version = val;
-            else if ((span_is(key, "dependencies") || span_is(key, "optionalDependencies")) && val.n == 0)
+            else if ((cg_span_is(key, "dependencies") || cg_span_is(key, "optionalDependencies")) &&
+                     val.n == 0)
                 in_deps = true;
             continue;
         }
@@ -502,10 +434,10 @@ cg_status npm_parse_yarn_lock(cg_cat_ctx *ctx, const cg_cat_file *f, npm_result 
                 i = 1;
             while (i < t.n && (q ? t.p[i] != '"' : (t.p[i] != ' ' && t.p[i] != ':')))
                 i++;
-            span dn = {t.p + (q ? 1 : 0), i - (q ? 1 : 0)};
+            cg_span dn = {t.p + (q ? 1 : 0), i - (q ? 1 : 0)};
             if (npm_valid_name(dn.p, dn.n)) {
                 const char *s = cg_arena_strndup(a, dn.p, dn.n);
-                ok = s && npm_vec_push(&b.deps, &s, sizeof s);
+                ok = s && cg_vec_push(&b.deps, &s, sizeof s);
             }
         }
     }
@@ -518,8 +450,7 @@ cg_status npm_parse_yarn_lock(cg_cat_ctx *ctx, const cg_cat_file *f, npm_result 
         return cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", f->path);
     }
     if (bad)
-        cg_cat_warn(ctx, "/%s: %zu entr%s without a valid name and version ignored", f->path, bad,
-                    bad == 1 ? "y" : "ies");
+        cg_lock_warn_invalid(ctx, f->path, bad);
     if (unknown)
         cg_cat_warn(ctx, "/%s: %zu entr%s with an unknown protocol ignored", f->path, unknown,
                     unknown == 1 ? "y" : "ies");
@@ -541,14 +472,14 @@ typedef struct pnpm_state {
     int depth;
     bool in_pkg;        /* inside packages/snapshots -> KEY -> mapping */
     npm_rec cur;
-    span cur_name_field, cur_ver_field;
+    cg_span cur_name_field, cur_ver_field;
     char name_buf[KEY_MAX], ver_buf[KEY_MAX];
-    npm_vec deps, recs;
+    cg_vec deps, recs;
     size_t bad;
 } pnpm_state;
 
 /* "/@a/b@1.0.0(peer@2)" (v6), "@a/b@1.0.0(peer)" (v9), "/@a/b/1.0.0_peer@2" (v5). */
-static bool pnpm_key(int major, const char *k, size_t n, span *name, span *ver)
+static bool pnpm_key(int major, const char *k, size_t n, cg_span *name, cg_span *ver)
 {
     if (n && k[0] == '/')
         k++, n--;
@@ -562,8 +493,8 @@ static bool pnpm_key(int major, const char *k, size_t n, span *name, span *ver)
                 at = k + i;
         if (!at)
             return false;
-        *name = (span){k, (size_t)(at - k)};
-        *ver = (span){at + 1, (size_t)(k + n - at - 1)};
+        *name = (cg_span){k, (size_t)(at - k)};
+        *ver = (cg_span){at + 1, (size_t)(k + n - at - 1)};
         return true;
     }
     /* v5: name is one path segment, or two for a scope; the rest is the version */
@@ -575,8 +506,8 @@ static bool pnpm_key(int major, const char *k, size_t n, span *name, span *ver)
         if (!s1)
             return false;
     }
-    *name = (span){k, (size_t)(s1 - k)};
-    span v = {s1 + 1, (size_t)(k + n - s1 - 1)};
+    *name = (cg_span){k, (size_t)(s1 - k)};
+    cg_span v = {s1 + 1, (size_t)(k + n - s1 - 1)};
     const char *us = memchr(v.p, '_', v.n);
     if (us)
         v.n = (size_t)(us - v.p);
@@ -592,7 +523,7 @@ static bool frame_key_is(const yframe *f, const char *lit)
 
 static bool pnpm_end_pkg(pnpm_state *s, const char *key, size_t key_len)
 {
-    span name = {0}, ver = {0};
+    cg_span name = {0}, ver = {0};
     bool have = pnpm_key(s->major, key, key_len, &name, &ver);
     if (s->cur_name_field.n)
         name = s->cur_name_field;
@@ -607,14 +538,15 @@ static bool pnpm_end_pkg(pnpm_state *s, const char *key, size_t key_len)
     } else if (s->recs.n < MAX_RECS) {
         s->cur.name = cg_arena_strndup(s->a, name.p, name.n);
         s->cur.version = cg_arena_strndup(s->a, ver.p, ver.n);
-        ok = s->cur.name && s->cur.version && names_finish(s->a, &s->deps, &s->cur.deps, &s->cur.n_deps) &&
-             npm_vec_push(&s->recs, &s->cur, sizeof s->cur);
+        ok = s->cur.name && s->cur.version &&
+             cg_lock_names_finish(s->a, &s->deps, &s->cur.deps, &s->cur.n_deps) &&
+             cg_vec_push(&s->recs, &s->cur, sizeof s->cur);
     } else {
         free(s->deps.v);
     }
-    s->deps = (npm_vec){0};
+    s->deps = (cg_vec){0};
     s->cur = (npm_rec){0};
-    s->cur_name_field = s->cur_ver_field = (span){0};
+    s->cur_name_field = s->cur_ver_field = (cg_span){0};
     s->in_pkg = false;
     return ok;
 }
@@ -636,7 +568,7 @@ static bool pnpm_scalar(pnpm_state *s, const char *t, size_t n)
             (frame_key_is(&s->st[2], "dependencies") || frame_key_is(&s->st[2], "optionalDependencies")) &&
             s->deps.n < MAX_DEPS && npm_valid_name(t, n)) {
             const char *d = cg_arena_strndup(s->a, t, n);
-            return d && npm_vec_push(&s->deps, &d, sizeof d);
+            return d && cg_vec_push(&s->deps, &d, sizeof d);
         }
         return true;
     }
@@ -654,10 +586,10 @@ static bool pnpm_scalar(pnpm_state *s, const char *t, size_t n)
             s->cur.flags |= NPM_OPTIONAL;
         else if (frame_key_is(top, "name") && n < KEY_MAX) {
             memcpy(s->name_buf, t, n);
-            s->cur_name_field = (span){s->name_buf, n};
+            s->cur_name_field = (cg_span){s->name_buf, n};
         } else if (frame_key_is(top, "version") && n < KEY_MAX) {
             memcpy(s->ver_buf, t, n);
-            s->cur_ver_field = (span){s->ver_buf, n};
+            s->cur_ver_field = (cg_span){s->ver_buf, n};
         }
     }
     return true;
@@ -706,9 +638,9 @@ cg_status npm_parse_pnpm_lock(cg_cat_ctx *ctx, const cg_cat_file *f, npm_result 
         switch (ev->type) {
         case FYET_DOCUMENT_START:
             free(s->deps.v);
-            s->deps = (npm_vec){0};
+            s->deps = (cg_vec){0};
             s->cur = (npm_rec){0};
-            s->cur_name_field = s->cur_ver_field = (span){0};
+            s->cur_name_field = s->cur_ver_field = (cg_span){0};
             s->depth = 0;
             s->in_pkg = false;
             break;
@@ -754,8 +686,7 @@ cg_status npm_parse_pnpm_lock(cg_cat_ctx *ctx, const cg_cat_file *f, npm_result 
     if (problem)
         cg_cat_warn(ctx, "/%s: %s; packages after the problem ignored", f->path, problem);
     if (ok && s->bad)
-        cg_cat_warn(ctx, "/%s: %zu entr%s without a valid name and version ignored", f->path, s->bad,
-                    s->bad == 1 ? "y" : "ies");
+        cg_lock_warn_invalid(ctx, f->path, s->bad);
     if (!ok || npm_recs_finish(s->a, &s->recs, res) != CG_OK) {
         free(s->recs.v);
         free(s);

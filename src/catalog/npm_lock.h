@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "catalog/catalog.h"
+#include "core/vec.h"
 
 enum { NPM_DEV = 1, NPM_OPTIONAL = 2 };
 
@@ -33,17 +34,10 @@ typedef struct npm_result {
     size_t n_recs;
 } npm_result;
 
-typedef struct npm_vec {
-    void *v;
-    size_t n, cap;
-} npm_vec;
-
-bool npm_vec_push(npm_vec *x, const void *item, size_t sz);
-
 /* Sort and de-duplicate recs (a vector of npm_rec) by (name, version) into
  * res (arena memory; a package kept twice is dev/optional only when every copy
  * is).  Frees the vector.  CG_ERR_NOMEM or CG_OK. */
-cg_status npm_recs_finish(cg_arena *a, npm_vec *recs, npm_result *res);
+cg_status npm_recs_finish(cg_arena *a, cg_vec *recs, npm_result *res);
 
 /* Keys of the JSON objects obj[k] for each k in keys (NULL-terminated) as a
  * sorted unique arena array of names.  false on OOM only. */

@@ -26,7 +26,6 @@
 #define PKGS_MAX 50000u
 #define LICS_MAX 16u
 #define DEPS_MAX 512u
-#define CHAIN_MAX 4096u
 
 typedef struct php_rec {
     const char *ns, *name, *full, *version, *desc;
@@ -310,25 +309,18 @@ static cg_status php_parse(cg_cat_ctx *ctx, const cg_cat_file *f, void **result,
 
 /* ---------- finish ---------- */
 
-static bool has_rec(const php_result *r, const php_rec *x)
+/* For cg_cat_intro_layer: does a lower version of the file hold the same
+ * package?  (A linear search: only files of up to 2,000 packages are looked at.) */
+static bool same_rec(const void *result, const void *rec)
 {
+    const php_result *r = result;
+    const php_rec *x = rec;
+    if (r && r->n_recs > 2000)
+        return false;
     for (size_t i = 0; r && i < r->n_recs; i++)
         if (!strcmp(r->recs[i].full, x->full) && !strcmp(r->recs[i].version, x->version))
             return true;
     return false;
-}
-
-static int intro_layer(const cg_cat_node *top, const php_rec *rec)
-{
-    int layer = top->layer;
-    size_t guard = 0;
-    for (const cg_cat_node *n = top->lower; n && guard < CHAIN_MAX; n = n->lower, guard++) {
-        const php_result *lr = n->result;
-        if ((lr && lr->n_recs > 2000) || !has_rec(lr, rec))
-            break;
-        layer = n->layer;
-    }
-    return layer;
 }
 
 static cg_status emit(cg_cat_ctx *ctx, const cg_cat_node *node, const php_result *r, const php_rec *rec)
@@ -344,7 +336,7 @@ static cg_status emit(cg_cat_ctx *ctx, const cg_cat_node *node, const php_result
     p->licenses = rec->lics;
     p->n_licenses = rec->n_lics;
     p->cataloger = "php";
-    p->layer = intro_layer(node, rec);
+    p->layer = cg_cat_intro_layer(node, same_rec, rec);
     if (rec->n_deps) {
         const char **d = cg_arena_memdup(cg_cat_arena(ctx), rec->deps, rec->n_deps * sizeof *d);
         if (!d)

@@ -14,6 +14,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/license.h"
+#include "catalog/lockutil.h"
 #include "catalog/python_lock.h"
 
 #define META_MAX (4u * 1024u * 1024u)
@@ -22,7 +23,6 @@
 #define LIC_MAX 200u   /* a longer License: field is the licence text, not its name */
 #define MAX_LICS 32u
 #define MAX_DEPS 4096u
-#define CHAIN_MAX 4096u
 
 /* ---------- paths ---------- */
 
@@ -30,12 +30,6 @@ static bool ends_with(const char *s, size_t n, const char *suf)
 {
     size_t k = strlen(suf);
     return n >= k && !memcmp(s + n - k, suf, k);
-}
-
-static bool has_base(const char *path, size_t len, const char *base)
-{
-    size_t k = strlen(base);
-    return ends_with(path, len, base) && (len == k || path[len - k - 1] == '/');
 }
 
 static bool in_site_packages(const char *path, size_t len)
@@ -71,9 +65,9 @@ static int file_kind(const char *path, size_t len)
     }
     if (in_site_packages(path, len))
         return 0;
-    if (has_base(path, len, "poetry.lock"))
+    if (cg_lock_has_base(path, len, "poetry.lock"))
         return PY_POETRY;
-    if (has_base(path, len, "Pipfile.lock"))
+    if (cg_lock_has_base(path, len, "Pipfile.lock"))
         return PY_PIPFILE;
     if (is_requirements(path, len))
         return PY_REQUIREMENTS;
@@ -174,8 +168,8 @@ static const char *const trove[][2] = {
 
 typedef struct meta {
     span name, version, license, license_expr, author, summary;
-    py_vec classifiers; /* span: the last "::" segment of License classifiers */
-    py_vec requires;    /* span: Requires-Dist values */
+    cg_vec classifiers; /* span: the last "::" segment of License classifiers */
+    cg_vec requires;    /* span: Requires-Dist values */
 } meta;
 
 static bool meta_field(meta *m, span key, span val)
@@ -197,11 +191,11 @@ static bool meta_field(meta *m, span key, span val)
             s--;
         span last = trim((span){v.p + s, v.n - s});
         if (last.n && !(last.n == 12 && !memcmp(last.p, "OSI Approved", 12)))
-            return py_vec_push(&m->classifiers, &last, sizeof last);
+            return cg_vec_push(&m->classifiers, &last, sizeof last);
         return true;
     }
     if (key_is(key, "Requires-Dist") && m->requires.n < MAX_DEPS)
-        return py_vec_push(&m->requires, &val, sizeof val);
+        return cg_vec_push(&m->requires, &val, sizeof val);
     return true;
 }
 
@@ -244,7 +238,7 @@ static bool parse_headers(const char *p, size_t len, meta *m, size_t *junk)
     return true;
 }
 
-static bool add_lic(cg_arena *a, py_vec *lics, span s)
+static bool add_lic(cg_arena *a, cg_vec *lics, span s)
 {
     s = trim(s);
     if (s.n == 0 || s.n > LIC_MAX || memchr(s.p, '\n', s.n) || memchr(s.p, 0, s.n) || lics->n >= MAX_LICS ||
@@ -261,7 +255,7 @@ static bool add_lic(cg_arena *a, py_vec *lics, span s)
     for (size_t i = 0; i < lics->n; i++)
         if (!strcmp(((cg_license *)lics->v)[i].value, l.value))
             return true;
-    return py_vec_push(lics, &l, sizeof l);
+    return cg_vec_push(lics, &l, sizeof l);
 }
 
 /* License-Expression, else the License :: classifiers (specific names),
@@ -269,7 +263,7 @@ static bool add_lic(cg_arena *a, py_vec *lics, span s)
  * order Trivy's packaging parser uses. */
 static bool meta_licenses(cg_arena *a, const meta *m, py_rec *r)
 {
-    py_vec lics = {0};
+    cg_vec lics = {0};
     bool ok = true;
     if (m->license_expr.n)
         ok = add_lic(a, &lics, m->license_expr);
@@ -286,16 +280,11 @@ static bool meta_licenses(cg_arena *a, const meta *m, py_rec *r)
     return ok;
 }
 
-static int str_cmp(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
 /* Requires-Dist "name[extra] (>=1.0) ; marker": the name, unless the
  * requirement only applies to an extra (not installed by default). */
 static bool meta_depends(cg_arena *a, const meta *m, py_rec *r)
 {
-    py_vec names = {0};
+    cg_vec names = {0};
     bool ok = true;
     for (size_t i = 0; ok && i < m->requires.n; i++) {
         span v = trim(((span *)m->requires.v)[i]);
@@ -309,21 +298,13 @@ static bool meta_depends(cg_arena *a, const meta *m, py_rec *r)
         if (!py_valid_name(v.p, k))
             continue;
         const char *n = py_normalize(a, v.p, k);
-        ok = n && py_vec_push(&names, &n, sizeof n);
+        ok = n && cg_vec_push(&names, &n, sizeof n);
     }
-    const char **nv = names.v;
-    size_t u = 0;
-    if (ok && names.n) {
-        qsort(nv, names.n, sizeof *nv, str_cmp);
-        for (size_t i = 0; i < names.n; i++)
-            if (u == 0 || strcmp(nv[u - 1], nv[i]))
-                nv[u++] = nv[i];
-        r->deps = cg_arena_memdup(a, nv, u * sizeof *nv);
-        r->n_deps = u;
-        ok = r->deps != NULL;
+    if (!ok) {
+        free(names.v);
+        return false;
     }
-    free(nv);
-    return ok;
+    return cg_lock_names_finish(a, &names, &r->deps, &r->n_deps);
 }
 
 static cg_status parse_metadata(cg_cat_ctx *ctx, const cg_cat_file *f, py_result *res, cg_error *err)
@@ -401,9 +382,12 @@ static int norm_cmp(const char *a, const char *b)
     }
 }
 
-/* recs are sorted by (normalised name, version) */
-static bool same_rec(const py_result *r, const py_rec *x)
+/* For cg_cat_intro_layer: does a lower version of the file hold the same
+ * record?  recs are sorted by (normalised name, version). */
+static bool same_rec(const void *result, const void *rec)
 {
+    const py_result *r = result;
+    const py_rec *x = rec;
     size_t lo = 0, hi = r ? r->n_recs : 0;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -418,18 +402,6 @@ static bool same_rec(const py_result *r, const py_rec *x)
             hi = mid;
     }
     return false;
-}
-
-static int intro_layer(const cg_cat_node *top, const py_rec *r)
-{
-    int layer = top->layer;
-    size_t guard = 0;
-    for (const cg_cat_node *n = top->lower; n && guard < CHAIN_MAX; n = n->lower, guard++) {
-        if (!same_rec(n->result, r))
-            break;
-        layer = n->layer;
-    }
-    return layer;
 }
 
 static const char *source_name(int kind)
@@ -460,7 +432,7 @@ static cg_status emit(cg_cat_ctx *ctx, const cg_cat_node *node, int kind, const 
     p->n_licenses = r->n_lics;
     p->depends = r->deps;
     p->n_depends = r->n_deps;
-    p->layer = intro_layer(node, r);
+    p->layer = cg_cat_intro_layer(node, same_rec, r);
     cg_status st = cg_cat_add_location(ctx, p, node->path, node->layer);
     if (st == CG_OK)
         st = cg_cat_add_prop(ctx, p, "cgate:python:source", source_name(kind));

@@ -11,26 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog/lockutil.h"
 #include "core/json.h"
 
 #define MAX_RECS 200000u
 #define MAX_DEPS 4096u
 #define LINE_MAX_LEN (1024u * 1024u)
-
-bool py_vec_push(py_vec *x, const void *item, size_t sz)
-{
-    if (x->n == x->cap) {
-        size_t nc = x->cap ? x->cap * 2 : 16;
-        void *p = realloc(x->v, nc * sz);
-        if (!p)
-            return false;
-        x->v = p;
-        x->cap = nc;
-    }
-    memcpy((char *)x->v + x->n * sz, item, sz);
-    x->n++;
-    return true;
-}
 
 static bool alnum(char c)
 {
@@ -49,15 +35,7 @@ bool py_valid_name(const char *s, size_t n)
     return true;
 }
 
-bool py_valid_version(const char *s, size_t n)
-{
-    if (n == 0 || n > 256)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
-            return false;
-    return true;
-}
+bool py_valid_version(const char *s, size_t n) { return cg_lock_token_ok(s, n, 256); }
 
 /* PEP 440-ish: what a pinned requirement may name ("1.2.3", "1!2.0rc1+local"),
  * not "2.0.*" or "'x'". */
@@ -105,7 +83,7 @@ static int keyed_cmp(const void *x, const void *y)
     return c ? c : strcmp(a->r.version, b->r.version);
 }
 
-cg_status py_recs_finish(cg_arena *a, py_vec *recs, py_result *res)
+cg_status py_recs_finish(cg_arena *a, cg_vec *recs, py_result *res)
 {
     py_rec *in = recs->v;
     keyed *k = recs->n ? malloc(recs->n * sizeof *k) : NULL;
@@ -137,64 +115,20 @@ cg_status py_recs_finish(cg_arena *a, py_vec *recs, py_result *res)
     }
     free(k);
     free(recs->v);
-    *recs = (py_vec){0};
+    *recs = (cg_vec){0};
     return st;
-}
-
-static int str_cmp(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-static bool names_finish(cg_arena *a, py_vec *names, py_rec *r)
-{
-    const char **v = names->v;
-    size_t u = 0;
-    bool ok = true;
-    if (names->n) {
-        qsort(v, names->n, sizeof *v, str_cmp);
-        for (size_t i = 0; i < names->n; i++)
-            if (u == 0 || strcmp(v[u - 1], v[i]))
-                v[u++] = v[i];
-        r->deps = cg_arena_memdup(a, v, u * sizeof *v);
-        r->n_deps = u;
-        ok = r->deps != NULL;
-    }
-    free(v);
-    *names = (py_vec){0};
-    return ok;
-}
-
-typedef struct span {
-    const char *p;
-    size_t n;
-} span;
-
-static span trim(span s)
-{
-    while (s.n && (s.p[0] == ' ' || s.p[0] == '\t' || s.p[0] == '\r'))
-        s.p++, s.n--;
-    while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' || s.p[s.n - 1] == '\r'))
-        s.n--;
-    return s;
-}
-
-static bool span_is(span s, const char *lit)
-{
-    size_t n = strlen(lit);
-    return s.n == n && !memcmp(s.p, lit, n);
 }
 
 /* ---------- poetry.lock ---------- */
 
 typedef struct poetry_pkg {
-    span name, version;
+    cg_span name, version;
     bool dev;
-    py_vec deps;
+    cg_vec deps;
     bool any;
 } poetry_pkg;
 
-static bool poetry_flush(cg_arena *a, poetry_pkg *pk, py_vec *recs, size_t *bad)
+static bool poetry_flush(cg_arena *a, poetry_pkg *pk, cg_vec *recs, size_t *bad)
 {
     bool ok = true;
     if (pk->any) {
@@ -205,7 +139,8 @@ static bool poetry_flush(cg_arena *a, poetry_pkg *pk, py_vec *recs, size_t *bad)
             r.name = cg_arena_strndup(a, pk->name.p, pk->name.n);
             r.version = cg_arena_strndup(a, pk->version.p, pk->version.n);
             r.dev = pk->dev;
-            ok = r.name && r.version && names_finish(a, &pk->deps, &r) && py_vec_push(recs, &r, sizeof r);
+            ok = r.name && r.version && cg_lock_names_finish(a, &pk->deps, &r.deps, &r.n_deps) &&
+                 cg_vec_push(recs, &r, sizeof r);
         }
     }
     free(pk->deps.v);
@@ -214,26 +149,26 @@ static bool poetry_flush(cg_arena *a, poetry_pkg *pk, py_vec *recs, size_t *bad)
 }
 
 /* `key = "value"` -> key and the unquoted value (basic or literal string). */
-static bool toml_kv(span line, span *key, span *val)
+static bool toml_kv(cg_span line, cg_span *key, cg_span *val)
 {
     const char *eq = memchr(line.p, '=', line.n);
     if (!eq)
         return false;
-    *key = trim((span){line.p, (size_t)(eq - line.p)});
-    span v = trim((span){eq + 1, (size_t)(line.p + line.n - eq - 1)});
+    *key = cg_span_trim((cg_span){line.p, (size_t)(eq - line.p)});
+    cg_span v = cg_span_trim((cg_span){eq + 1, (size_t)(line.p + line.n - eq - 1)});
     if (key->n >= 2 && (key->p[0] == '"' || key->p[0] == '\'') && key->p[key->n - 1] == key->p[0])
         key->p++, key->n -= 2;
     if (v.n >= 2 && (v.p[0] == '"' || v.p[0] == '\'')) {
         const char *close = memchr(v.p + 1, v.p[0], v.n - 1);
         if (close)
-            v = (span){v.p + 1, (size_t)(close - v.p - 1)};
+            v = (cg_span){v.p + 1, (size_t)(close - v.p - 1)};
     }
     *val = v;
     return key->n > 0;
 }
 
 /* Net '[' minus ']' outside strings on one line (multi-line arrays). */
-static long bracket_delta(span line)
+static long bracket_delta(cg_span line)
 {
     long d = 0;
     char q = 0;
@@ -263,18 +198,18 @@ cg_status py_parse_poetry(cg_cat_ctx *ctx, const cg_cat_file *f, py_result *res,
     const char *p = (const char *)f->data, *end = p + f->len;
     enum { T_OTHER, T_PKG, T_DEPS } table = T_OTHER;
     poetry_pkg pk = {0};
-    py_vec recs = {0};
+    cg_vec recs = {0};
     size_t bad = 0;
     long depth = 0;    /* open brackets of a multi-line value */
     bool in_ml = false; /* inside a """ or ''' string */
     bool ok = true;
     while (ok && p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
-        span raw = {p, (size_t)((nl ? nl : end) - p)};
+        cg_span raw = {p, (size_t)((nl ? nl : end) - p)};
         p = nl ? nl + 1 : end;
         if (raw.n > LINE_MAX_LEN)
             continue;
-        span line = trim(raw);
+        cg_span line = cg_span_trim(raw);
         size_t triples = 0;
         for (size_t i = 0; i + 2 < line.n; i++)
             if ((line.p[i] == '"' || line.p[i] == '\'') && line.p[i + 1] == line.p[i] && line.p[i + 2] == line.p[i]) {
@@ -297,33 +232,33 @@ cg_status py_parse_poetry(cg_cat_ctx *ctx, const cg_cat_file *f, py_result *res,
         if (line.n == 0 || line.p[0] == '#')
             continue;
         if (line.p[0] == '[') {
-            if (span_is(line, "[[package]]")) {
+            if (cg_span_is(line, "[[package]]")) {
                 ok = poetry_flush(a, &pk, &recs, &bad);
                 pk.any = true;
                 table = T_PKG;
-            } else if (span_is(line, "[package.dependencies]")) {
+            } else if (cg_span_is(line, "[package.dependencies]")) {
                 table = pk.any ? T_DEPS : T_OTHER;
             } else {
                 table = T_OTHER;
             }
             continue;
         }
-        span key, val;
+        cg_span key, val;
         if (!toml_kv(line, &key, &val))
             continue;
         long d = bracket_delta(val);
         if (d > 0)
             depth = d;
         if (table == T_PKG) {
-            if (span_is(key, "name"))
+            if (cg_span_is(key, "name"))
                 pk.name = val;
-            else if (span_is(key, "version"))
+            else if (cg_span_is(key, "version"))
                 pk.version = val;
-            else if (span_is(key, "category"))
-                pk.dev = span_is(val, "dev");
+            else if (cg_span_is(key, "category"))
+                pk.dev = cg_span_is(val, "dev");
         } else if (table == T_DEPS && pk.deps.n < MAX_DEPS && py_valid_name(key.p, key.n)) {
             const char *dn = py_normalize(a, key.p, key.n);
-            ok = dn && py_vec_push(&pk.deps, &dn, sizeof dn);
+            ok = dn && cg_vec_push(&pk.deps, &dn, sizeof dn);
         }
     }
     if (ok)
@@ -352,7 +287,7 @@ cg_status py_parse_pipfile(cg_cat_ctx *ctx, const cg_cat_file *f, py_result *res
         return CG_OK;
     }
     static const char *const sections[] = {"default", "develop"};
-    py_vec recs = {0};
+    cg_vec recs = {0};
     size_t bad = 0;
     bool ok = true;
     for (size_t s = 0; ok && s < 2; s++) {
@@ -377,7 +312,7 @@ cg_status py_parse_pipfile(cg_cat_ctx *ctx, const cg_cat_file *f, py_result *res
             r.name = cg_arena_strdup(a, name);
             r.version = cg_arena_strdup(a, v);
             r.dev = s == 1;
-            ok = r.name && r.version && py_vec_push(&recs, &r, sizeof r);
+            ok = r.name && r.version && cg_vec_push(&recs, &r, sizeof r);
             if (!ok)
                 break;
         }
@@ -388,8 +323,7 @@ cg_status py_parse_pipfile(cg_cat_ctx *ctx, const cg_cat_file *f, py_result *res
         return cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", f->path);
     }
     if (bad)
-        cg_cat_warn(ctx, "/%s: %zu entr%s without a valid name and version ignored", f->path, bad,
-                    bad == 1 ? "y" : "ies");
+        cg_lock_warn_invalid(ctx, f->path, bad);
     return CG_OK;
 }
 
@@ -415,7 +349,7 @@ cg_status py_parse_requirements(cg_cat_ctx *ctx, const cg_cat_file *f, py_result
         d += 3;
         len -= 3;
     }
-    py_vec recs = {0};
+    cg_vec recs = {0};
     bool ok = true;
     char *buf = malloc(len + 1);
     if (!buf)
@@ -453,7 +387,7 @@ cg_status py_parse_requirements(cg_cat_ctx *ctx, const cg_cat_file *f, py_result
         py_rec r = {0};
         r.name = cg_arena_strdup(a, buf);
         r.version = cg_arena_strdup(a, ver);
-        ok = r.name && r.version && py_vec_push(&recs, &r, sizeof r);
+        ok = r.name && r.version && cg_vec_push(&recs, &r, sizeof r);
     }
     free(buf);
     free(conv);

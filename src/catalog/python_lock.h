@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "catalog/catalog.h"
+#include "core/vec.h"
 
 enum py_kind { PY_INSTALLED = 1, PY_POETRY, PY_PIPFILE, PY_REQUIREMENTS };
 
@@ -30,13 +31,6 @@ typedef struct py_result {
     size_t n_recs;
 } py_result;
 
-typedef struct py_vec {
-    void *v;
-    size_t n, cap;
-} py_vec;
-
-bool py_vec_push(py_vec *x, const void *item, size_t sz);
-
 /* PEP 503: lower case, runs of '-', '_', '.' become one '-'.  Arena memory. */
 char *py_normalize(cg_arena *a, const char *s, size_t n);
 /* A distribution name (PEP 508 identifier): [A-Za-z0-9] at both ends,
@@ -47,7 +41,7 @@ bool py_valid_version(const char *s, size_t n);
 
 /* Sort (by normalised name, version) and de-duplicate a vector of py_rec into
  * res (arena memory); frees the vector.  CG_ERR_NOMEM or CG_OK. */
-cg_status py_recs_finish(cg_arena *a, py_vec *recs, py_result *res);
+cg_status py_recs_finish(cg_arena *a, cg_vec *recs, py_result *res);
 
 /* The parsers; bad input is a warning naming the file, only CG_ERR_NOMEM
  * is returned. */

@@ -19,6 +19,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/license.h"
+#include "core/vec.h"
 
 #define GEMSPEC_MAX (1024u * 1024u)
 #define LOCK_MAX (16u * 1024u * 1024u)
@@ -27,7 +28,6 @@
 #define LICS_MAX 32u
 #define RECS_MAX 100000u
 #define DEPS_MAX 1024u
-#define CHAIN_MAX 4096u
 
 typedef struct rb_rec {
     const char *name, *version, *platform, *homepage, *summary, *source;
@@ -70,26 +70,6 @@ static bool ruby_wants(const char *path, size_t len, cg_cat_want *w)
 }
 
 /* ---------- small helpers ---------- */
-
-typedef struct vec {
-    void *v;
-    size_t n, cap;
-} vec;
-
-static bool vec_push(vec *x, const void *item, size_t sz)
-{
-    if (x->n == x->cap) {
-        size_t nc = x->cap ? x->cap * 2 : 16;
-        void *p = realloc(x->v, nc * sz);
-        if (!p)
-            return false;
-        x->v = p;
-        x->cap = nc;
-    }
-    memcpy((char *)x->v + x->n * sz, item, sz);
-    x->n++;
-    return true;
-}
 
 static bool next_line(const char **p, const char *end, span *line)
 {
@@ -324,7 +304,7 @@ static bool name_paren(span s, span *name, span *ver)
     return clean_id(*name) && ver->n;
 }
 
-static cg_status finish_deps(cg_arena *a, vec *deps, rb_rec *rec)
+static cg_status finish_deps(cg_arena *a, cg_vec *deps, rb_rec *rec)
 {
     if (!deps->n)
         return CG_OK;
@@ -338,7 +318,7 @@ static cg_status parse_lock(cg_cat_ctx *ctx, const cg_cat_file *f, rb_result **o
 {
     cg_arena *a = cg_cat_arena(ctx);
     const char *p = (const char *)f->data, *end = p + f->len;
-    vec recs = {0}, deps = {0};
+    cg_vec recs = {0}, deps = {0};
     const char *section = NULL; /* NULL: not a section holding gems */
     bool in_specs = false, capped = false;
     size_t bad = 0, lineno = 0, bad_line = 0;
@@ -403,7 +383,7 @@ static cg_status parse_lock(cg_cat_ctx *ctx, const cg_cat_file *f, rb_result **o
             rec.version = cg_arena_strndup(a, ver.p, ver.n);
             rec.platform = plat.p ? cg_arena_strndup(a, plat.p, plat.n) : NULL;
             rec.source = strcmp(section, "gem") ? section : NULL;
-            if (!rec.name || !rec.version || (plat.p && !rec.platform) || !vec_push(&recs, &rec, sizeof rec))
+            if (!rec.name || !rec.version || (plat.p && !rec.platform) || !cg_vec_push(&recs, &rec, sizeof rec))
                 st = CG_ERR_NOMEM;
         } else if (ind == 6 && recs.n && deps.n < DEPS_MAX) {
             /* "      dep (>= 1.0)" or "      dep" */
@@ -411,7 +391,7 @@ static cg_status parse_lock(cg_cat_ctx *ctx, const cg_cat_file *f, rb_result **o
             span dn = {t.p, sp ? (size_t)(sp - t.p) : t.n};
             if (clean_id(dn)) {
                 const char *d = cg_arena_strndup(a, dn.p, dn.n);
-                if (!d || !vec_push(&deps, &d, sizeof d))
+                if (!d || !cg_vec_push(&deps, &d, sizeof d))
                     st = CG_ERR_NOMEM;
             }
         }
@@ -457,34 +437,18 @@ static cg_status ruby_parse(cg_cat_ctx *ctx, const cg_cat_file *f, void **result
 
 /* ---------- finish ---------- */
 
-static bool has_rec(const rb_result *r, const rb_rec *x)
+/* For cg_cat_intro_layer: does a lower version of the file hold this exact gem? */
+static bool same_rec(const void *result, const void *rec)
 {
+    const rb_result *r = result;
+    const rb_rec *x = rec;
+    /* a lock file can be long: look only while chains are short */
+    if (r && r->n_recs > 2000)
+        return false;
     for (size_t i = 0; r && i < r->n_recs; i++)
         if (!strcmp(r->recs[i].name, x->name) && !strcmp(r->recs[i].version, x->version))
             return true;
     return false;
-}
-
-/* The lowest layer from which this exact gem was present without a break. */
-static int intro_layer(const cg_cat_node *top, const rb_rec *rec)
-{
-    int layer = top->layer;
-    size_t guard = 0;
-    for (const cg_cat_node *n = top->lower; n && guard < CHAIN_MAX; n = n->lower, guard++) {
-        const rb_result *lr = n->result;
-        /* a lock file can be long: look only while chains are short */
-        if (lr && lr->n_recs > 2000)
-            break;
-        if (!has_rec(lr, rec))
-            break;
-        layer = n->layer;
-    }
-    return layer;
-}
-
-static int str_cmp(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
 static cg_status emit(cg_cat_ctx *ctx, const cg_cat_node *node, const rb_result *r, const rb_rec *rec)
@@ -500,7 +464,7 @@ static cg_status emit(cg_cat_ctx *ctx, const cg_cat_node *node, const rb_result 
     p->licenses = rec->lics;
     p->n_licenses = rec->n_lics;
     p->cataloger = "ruby";
-    p->layer = intro_layer(node, rec);
+    p->layer = cg_cat_intro_layer(node, same_rec, rec);
     cg_status st = cg_cat_add_location(ctx, p, node->path, node->layer);
     if (st == CG_OK)
         st = cg_cat_add_prop(ctx, p, "cgate:gem:platform", rec->platform);
@@ -514,7 +478,7 @@ static cg_status emit(cg_cat_ctx *ctx, const cg_cat_node *node, const rb_result 
         const char **d = cg_arena_memdup(a, rec->deps, rec->n_deps * sizeof *d);
         if (!d)
             return CG_ERR_NOMEM;
-        qsort(d, rec->n_deps, sizeof *d, str_cmp);
+        qsort(d, rec->n_deps, sizeof *d, cg_strptr_cmp);
         size_t u = 0;
         for (size_t i = 0; i < rec->n_deps; i++)
             if (strcmp(d[i], rec->name) && (u == 0 || strcmp(d[u - 1], d[i])))

@@ -20,6 +20,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/elf.h"
+#include "catalog/lockutil.h"
 #include "core/json.h"
 
 #define RUST_BIN_MAX ((size_t)4 << 30)
@@ -44,12 +45,6 @@ typedef struct rs_result {
 
 /* ---------- claiming files ---------- */
 
-static bool base_is(const char *path, size_t len, const char *name)
-{
-    size_t k = strlen(name);
-    return len >= k && !memcmp(path + len - k, name, k) && (len == k || path[len - k - 1] == '/');
-}
-
 static bool under(const char *path, const char *dir)
 {
     return strstr(path, dir) != NULL || !strncmp(path, dir + 1, strlen(dir) - 1);
@@ -57,7 +52,7 @@ static bool under(const char *path, const char *dir)
 
 static bool rust_wants(const char *path, size_t len, cg_cat_want *w)
 {
-    if (!base_is(path, len, "Cargo.lock"))
+    if (!cg_lock_has_base(path, len, "Cargo.lock"))
         return false;
     if (under(path, "/cargo/registry/") || under(path, "/.cargo/registry/") || under(path, "/cargo/git/") ||
         under(path, "/.cargo/git/") || under(path, "/vendor/"))
@@ -499,7 +494,7 @@ static cg_status rust_parse(cg_cat_ctx *ctx, const cg_cat_file *f, void **result
 {
     *result = NULL;
     cg_status st;
-    if (base_is(f->path, strlen(f->path), "Cargo.lock") && f->data)
+    if (cg_lock_has_base(f->path, strlen(f->path), "Cargo.lock") && f->data)
         st = parse_lock(ctx, f, result);
     else
         st = parse_binary(ctx, f, result);

@@ -7,18 +7,17 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cgate/policy.h"
 #include "cli/cli.h"
 #include "core/digest.h"
+#include "core/readfile.h"
 
 static const char policy_usage[] =
     "usage: cgate policy REPORT --policy FILE [OPTIONS]\n"
@@ -45,36 +44,6 @@ static const char policy_usage[] =
 
 #define MAX_MULTI 256
 #define MAX_CONTEXT_FILES 10000
-
-static cg_status read_file(const char *path, size_t max, cg_buf *b, cg_error *err)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return cg_error_set(err, CG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    struct stat st;
-    cg_status rc = CG_OK;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-        rc = cg_error_set(err, CG_ERR_INPUT, "%s: not a regular file", path);
-    else if ((uint64_t)st.st_size > max)
-        rc = cg_error_set(err, CG_ERR_LIMIT, "%s: %lld bytes, over the %zu-byte cap", path, (long long)st.st_size,
-                          max);
-    char chunk[65536];
-    while (rc == CG_OK) {
-        ssize_t n = read(fd, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            rc = cg_error_set(err, CG_ERR_IO, "%s: read failed: %s", path, strerror(errno));
-        else if (n == 0)
-            break;
-        else if (b->len + (size_t)n > max)
-            rc = cg_error_set(err, CG_ERR_LIMIT, "%s: over the %zu-byte cap", path, max);
-        else if (cg_buf_append(b, chunk, (size_t)n) != CG_OK)
-            rc = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    }
-    close(fd);
-    return rc;
-}
 
 typedef struct inputs {
     cg_pinput v[MAX_CONTEXT_FILES + 2 * MAX_MULTI + 4];
@@ -127,7 +96,7 @@ static cg_status hash_context(inputs *in, cg_arena *a, const char *path, int dep
     if (!S_ISREG(st.st_mode))
         return depth ? CG_OK : cg_error_set(err, CG_ERR_INPUT, "%s: not a regular file or folder", path);
     cg_buf b = CG_BUF_INIT;
-    cg_status rc = read_file(path, 64u << 20, &b, err);
+    cg_status rc = cg_read_file(path, 64u << 20, NULL, &b, err);
     if (rc == CG_OK)
         rc = add_input(in, a, "context", path, &b, err);
     cg_buf_free(&b);
@@ -174,20 +143,20 @@ static int evaluate(const run *r)
     cg_decision *d = NULL;
     cg_status st = in ? CG_OK : cg_error_set(&err, CG_ERR_NOMEM, "out of memory");
     if (st == CG_OK)
-        st = read_file(r->report, CG_REPORT_MAX_BYTES, &rep, &err);
+        st = cg_read_file(r->report, CG_REPORT_MAX_BYTES, NULL, &rep, &err);
     if (st == CG_OK)
         st = add_input(in, &a, "report", r->report, &rep, &err);
     if (st == CG_OK)
         st = cg_preport_read((const uint8_t *)rep.data, rep.len, r->report, &a, &report, &err);
     cg_buf_free(&rep);
     if (st == CG_OK)
-        st = read_file(r->policy, CG_POLICY_MAX_BYTES, &pol, &err);
+        st = cg_read_file(r->policy, CG_POLICY_MAX_BYTES, NULL, &pol, &err);
     if (st == CG_OK)
         st = add_input(in, &a, "policy", r->policy, &pol, &err);
     if (st == CG_OK)
         st = cg_policy_parse((const uint8_t *)pol.data, pol.len, r->policy, &a, &policy, &err);
     if (st == CG_OK && r->exceptions) {
-        st = read_file(r->exceptions, CG_POLICY_MAX_BYTES, &exc, &err);
+        st = cg_read_file(r->exceptions, CG_POLICY_MAX_BYTES, NULL, &exc, &err);
         if (st == CG_OK)
             st = add_input(in, &a, "exceptions", r->exceptions, &exc, &err);
         if (st == CG_OK)
@@ -195,7 +164,7 @@ static int evaluate(const run *r)
     }
     for (size_t i = 0; st == CG_OK && i < r->n_vex; i++) {
         cg_buf b = CG_BUF_INIT;
-        st = read_file(r->vex[i], 64u << 20, &b, &err);
+        st = cg_read_file(r->vex[i], 64u << 20, NULL, &b, &err);
         if (st == CG_OK)
             st = add_input(in, &a, "vex", r->vex[i], &b, &err);
         cg_buf_free(&b);

@@ -16,6 +16,12 @@ cg_status cg_read_verified_blob(cg_image *img, cg_store *st, const char *digest,
 /* Parse an image config: os, architecture, created, diff_ids (count must
  * equal info.n_layers, which must already be set). */
 cg_status cg_parse_config(cg_image *img, const char *digest, const cg_buf *raw, cg_error *err);
+/* Check an image manifest's shape (a config descriptor of an image config
+ * media type, at most 1000 layers) and fill img->info.layers from its
+ * "layers" (digest, media type as type_ok allows it, size); *config is
+ * the config descriptor, inside man.  Errors name `what`. */
+cg_status cg_manifest_layers(cg_image *img, const json_t *man, const char *what,
+                             int (*type_ok)(const char *mt), const json_t **config, cg_error *err);
 /* Choose the descriptor for img->platform among an index's manifests. */
 cg_status cg_pick_platform(cg_image *img, const json_t *manifests, const char *what, const json_t **out,
                            cg_error *err);

@@ -222,9 +222,8 @@ cg_status cg_parse_config(cg_image *img, const char *digest, const cg_buf *raw, 
     return CG_OK;
 }
 
-/* Fill layers from a manifest, then read and check the config it names. */
-static cg_status load_manifest(cg_image *img, cg_store *st, const char *digest, const json_t *man,
-                               const char *what, cg_error *err)
+cg_status cg_manifest_layers(cg_image *img, const json_t *man, const char *what,
+                             int (*type_ok)(const char *mt), const json_t **config, cg_error *err)
 {
     const json_t *layers = json_object_get(man, "layers");
     const json_t *cfgd = json_object_get(man, "config");
@@ -238,7 +237,6 @@ static cg_status load_manifest(cg_image *img, cg_store *st, const char *digest, 
     if (n > MAX_LAYERS)
         return cg_error_set(err, CG_ERR_LIMIT, "%s: %zu layers, over the %d-layer cap", what, n, MAX_LAYERS);
     cg_image_info *in = &img->info;
-    in->manifest_digest = cg_arena_strdup(&img->arena, digest);
     in->layers = cg_arena_calloc(&img->arena, n ? n : 1, sizeof *in->layers);
     if (!in->layers)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
@@ -248,7 +246,7 @@ static cg_status load_manifest(cg_image *img, cg_store *st, const char *digest, 
         const char *d = cg_json_str(l, "digest"), *mt = cg_json_str(l, "mediaType");
         if (!cg_digest_valid(d))
             return cg_error_set(err, CG_ERR_INPUT, "%s: layers[%zu] has no valid sha256 digest", what, i);
-        if (!layer_type_ok(mt))
+        if (!type_ok(mt))
             return cg_error_set(err, CG_ERR_INPUT, "%s: layer %s has unsupported media type %s", what, d, mt);
         in->layers[i].digest = cg_arena_strdup(&img->arena, d);
         in->layers[i].media_type = cg_arena_strdup(&img->arena, mt);
@@ -256,9 +254,23 @@ static cg_status load_manifest(cg_image *img, cg_store *st, const char *digest, 
         if (in->layers[i].size < 0)
             return cg_error_set(err, CG_ERR_INPUT, "%s: layer %s has no valid size", what, d);
     }
+    *config = cfgd;
+    return CG_OK;
+}
+
+/* Fill layers from a manifest, then read and check the config it names. */
+static cg_status load_manifest(cg_image *img, cg_store *st, const char *digest, const json_t *man,
+                               const char *what, cg_error *err)
+{
+    const json_t *cfgd;
+    cg_status s = cg_manifest_layers(img, man, what, layer_type_ok, &cfgd, err);
+    if (s != CG_OK)
+        return s;
+    cg_image_info *in = &img->info;
+    in->manifest_digest = cg_arena_strdup(&img->arena, digest);
     const char *cd = cg_json_str(cfgd, "digest");
     cg_buf raw = CG_BUF_INIT;
-    cg_status s = cg_read_verified_blob(img, st, cd, cg_json_int(cfgd, "size", -1), "config", &raw, err);
+    s = cg_read_verified_blob(img, st, cd, cg_json_int(cfgd, "size", -1), "config", &raw, err);
     if (s == CG_OK) {
         in->config_digest = cg_arena_strdup(&img->arena, cd);
         s = cg_parse_config(img, cd, &raw, err);

@@ -16,7 +16,6 @@
 #include "core/json.h"
 #include "image/image_internal.h"
 
-#define MAX_LAYERS 1000
 #define MAX_INDEX_DEPTH 4
 
 typedef struct reg_img {
@@ -115,34 +114,11 @@ static const cg_transport registry_tp = {"docker", reg_open_layer, NULL, reg_clo
 
 static cg_status load_manifest(cg_image *img, reg_img *ri, const json_t *doc, const char *what, cg_error *err)
 {
-    const json_t *layers = json_object_get(doc, "layers"), *cfgd = json_object_get(doc, "config");
-    if (!json_is_array(layers) || !json_is_object(cfgd))
-        return cg_error_set(err, CG_ERR_INPUT, "%s: not an image manifest (no config or layers)", what);
-    const char *cmt = cg_json_str(cfgd, "mediaType");
-    if (cmt && strcmp(cmt, "application/vnd.oci.image.config.v1+json") &&
-        strcmp(cmt, "application/vnd.docker.container.image.v1+json"))
-        return cg_error_set(err, CG_ERR_INPUT, "%s: not a container image (config media type %s)", what, cmt);
-    size_t n = json_array_size(layers);
-    if (n > MAX_LAYERS)
-        return cg_error_set(err, CG_ERR_LIMIT, "%s: %zu layers, over the %d-layer cap", what, n, MAX_LAYERS);
+    const json_t *cfgd;
+    cg_status s = cg_manifest_layers(img, doc, what, layer_type_ok, &cfgd, err);
+    if (s != CG_OK)
+        return s;
     cg_image_info *in = &img->info;
-    in->layers = cg_arena_calloc(&img->arena, n ? n : 1, sizeof *in->layers);
-    if (!in->layers)
-        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    in->n_layers = n;
-    for (size_t i = 0; i < n; i++) {
-        const json_t *l = json_array_get(layers, i);
-        const char *d = cg_json_str(l, "digest"), *mt = cg_json_str(l, "mediaType");
-        if (!cg_digest_valid(d))
-            return cg_error_set(err, CG_ERR_INPUT, "%s: layers[%zu] has no valid sha256 digest", what, i);
-        if (!layer_type_ok(mt))
-            return cg_error_set(err, CG_ERR_INPUT, "%s: layer %s has unsupported media type %s", what, d, mt);
-        in->layers[i].digest = cg_arena_strdup(&img->arena, d);
-        in->layers[i].media_type = cg_arena_strdup(&img->arena, mt);
-        in->layers[i].size = cg_json_int(l, "size", -1);
-        if (in->layers[i].size < 0)
-            return cg_error_set(err, CG_ERR_INPUT, "%s: layer %s has no valid size", what, d);
-    }
     const char *cd = cg_json_str(cfgd, "digest");
     int64_t csize = cg_json_int(cfgd, "size", -1);
     if (!cg_digest_valid(cd))
@@ -150,7 +126,7 @@ static cg_status load_manifest(cg_image *img, reg_img *ri, const json_t *doc, co
     if (csize >= 0 && (uint64_t)csize > img->opts.max_json_bytes)
         return cg_error_set(err, CG_ERR_LIMIT, "config %s is %lld bytes, over the %llu-byte cap", cd, (long long)csize,
                             (unsigned long long)img->opts.max_json_bytes);
-    cg_status s = cg_registry_get_blob_small(ri->r, &ri->ref, cd, img->opts.max_json_bytes, &ri->config, err);
+    s = cg_registry_get_blob_small(ri->r, &ri->ref, cd, img->opts.max_json_bytes, &ri->config, err);
     if (s == CG_OK && csize >= 0 && ri->config.len != (uint64_t)csize)
         s = cg_error_set(err, CG_ERR_INPUT, "config %s: %zu bytes, but its descriptor says %lld", cd, ri->config.len,
                          (long long)csize);

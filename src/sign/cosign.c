@@ -422,6 +422,88 @@ static bool has_annotations(const cg_buf *payload, const cg_annotation *req, siz
     return ok;
 }
 
+cg_status cg_sigman_walk(const json_t *layers, const cg_sigman_walker *w, cg_blob_fetch_fn fetch, void *ud,
+                         cg_verify_result *result, cg_error *err)
+{
+    cg_status st = CG_OK;
+    cg_buf blob;
+    cg_buf_init(&blob, w->max);
+    size_t nl = json_array_size(layers);
+    if (nl == 0)
+        cg_verify_note(result, 0, w->no_layers);
+    for (size_t i = 0; i < nl && st == CG_OK; i++) {
+        const json_t *d = json_array_get(layers, i);
+        const char *mt = cg_json_str(d, "mediaType");
+        const char *why;
+        const cg_buf *accepted;
+        cg_error e2;
+        cg_error_clear(&e2);
+        result->checked++;
+        if (!mt || strcmp(mt, w->media_type) != 0) {
+            cg_verify_note(result, i + 1, w->other_type);
+            continue;
+        }
+        if (w->precheck && (why = w->precheck(d)) != NULL) {
+            cg_verify_note(result, i + 1, why);
+            continue;
+        }
+        cg_status fs = cg_sigman_fetch(d, w->max, fetch, ud, &blob, &e2);
+        if (fs == CG_OK)
+            fs = w->check(w->ctx, d, &blob, &accepted, &e2);
+        if (fs == CG_ERR_INPUT) {
+            cg_verify_note(result, i + 1, e2.msg);
+            continue;
+        }
+        if (fs != CG_OK) {
+            *err = e2;
+            st = fs;
+            break;
+        }
+        if (cg_buf_putc(&result->json, result->verified ? ',' : '[') != CG_OK ||
+            cg_buf_append(&result->json, accepted->data, accepted->len) != CG_OK)
+            st = nomem(err);
+        result->verified++;
+    }
+    if (st == CG_OK && result->verified && cg_buf_putc(&result->json, ']') != CG_OK)
+        st = nomem(err);
+    cg_buf_free(&blob);
+    return st;
+}
+
+/* The simple-signing payload check of cg_cosign_verify_annotated. */
+typedef struct cosign_check {
+    const char *digest;
+    const cg_sign_key *pub;
+    const cg_annotation *require;
+    size_t n_require;
+    cg_buf der;
+} cosign_check;
+
+static const char *cosign_precheck(const json_t *d)
+{
+    const char *sig = cg_json_str(json_object_get(d, "annotations"), CG_COSIGN_SIG_ANNOTATION);
+    return sig && *sig ? NULL : "no signature annotation";
+}
+
+static cg_status cosign_layer_check(void *ctx, const json_t *d, const cg_buf *payload, const cg_buf **accepted,
+                                    cg_error *e)
+{
+    cosign_check *c = ctx;
+    const char *sig = cg_json_str(json_object_get(d, "annotations"), CG_COSIGN_SIG_ANNOTATION);
+    cg_buf_reset(&c->der);
+    if (cg_base64_decode(sig, strlen(sig), &c->der, e) != CG_OK)
+        return cg_error_set(e, CG_ERR_INPUT, "signature is not valid base64");
+    if (!cg_key_verify(c->pub, payload->data, payload->len, c->der.data, c->der.len))
+        return cg_error_set(e, CG_ERR_INPUT, "signature does not verify under the key");
+    if (cg_cosign_payload_check((const uint8_t *)payload->data, payload->len, c->digest, e) != CG_OK)
+        return CG_ERR_INPUT;
+    char why[300];
+    if (c->n_require && !has_annotations(payload, c->require, c->n_require, why, sizeof why))
+        return cg_error_set(e, CG_ERR_INPUT, "%s", why);
+    *accepted = payload;
+    return CG_OK;
+}
+
 cg_status cg_cosign_verify(const uint8_t *manifest, size_t len, const char *digest,
                            const cg_sign_key *pub, cg_blob_fetch_fn fetch, void *ud,
                            cg_verify_result *result, cg_error *err)
@@ -440,63 +522,12 @@ cg_status cg_cosign_verify_annotated(const uint8_t *manifest, size_t len, const 
     cg_status st = cg_sigman_parse(manifest, len, &root, &layers, err);
     if (st != CG_OK)
         return st;
-    cg_buf payload, der = CG_BUF_INIT;
-    cg_buf_init(&payload, CG_COSIGN_MAX_PAYLOAD);
-    size_t nl = json_array_size(layers);
-    if (nl == 0)
-        cg_verify_note(result, 0, "the signature manifest has no layers");
-    for (size_t i = 0; i < nl && st == CG_OK; i++) {
-        const json_t *d = json_array_get(layers, i);
-        const char *mt = cg_json_str(d, "mediaType");
-        const char *sig = cg_json_str(json_object_get(d, "annotations"), CG_COSIGN_SIG_ANNOTATION);
-        cg_error e2;
-        cg_error_clear(&e2);
-        result->checked++;
-        if (!mt || strcmp(mt, CG_MT_COSIGN_SIMPLESIGNING) != 0) {
-            cg_verify_note(result, i + 1, "not a simple-signing layer");
-            continue;
-        }
-        if (!sig || !*sig) {
-            cg_verify_note(result, i + 1, "no signature annotation");
-            continue;
-        }
-        cg_status fs = cg_sigman_fetch(d, CG_COSIGN_MAX_PAYLOAD, fetch, ud, &payload, &e2);
-        if (fs == CG_ERR_INPUT) {
-            cg_verify_note(result, i + 1, e2.msg);
-            continue;
-        }
-        if (fs != CG_OK) {
-            *err = e2;
-            st = fs;
-            break;
-        }
-        cg_buf_reset(&der);
-        if (cg_base64_decode(sig, strlen(sig), &der, &e2) != CG_OK) {
-            cg_verify_note(result, i + 1, "signature is not valid base64");
-            continue;
-        }
-        if (!cg_key_verify(pub, payload.data, payload.len, der.data, der.len)) {
-            cg_verify_note(result, i + 1, "signature does not verify under the key");
-            continue;
-        }
-        if (cg_cosign_payload_check((const uint8_t *)payload.data, payload.len, digest, &e2) != CG_OK) {
-            cg_verify_note(result, i + 1, e2.msg);
-            continue;
-        }
-        char why[300];
-        if (n_require && !has_annotations(&payload, require, n_require, why, sizeof why)) {
-            cg_verify_note(result, i + 1, why);
-            continue;
-        }
-        if (cg_buf_putc(&result->json, result->verified ? ',' : '[') != CG_OK ||
-            cg_buf_append(&result->json, payload.data, payload.len) != CG_OK)
-            st = nomem(err);
-        result->verified++;
-    }
-    if (st == CG_OK && result->verified && cg_buf_putc(&result->json, ']') != CG_OK)
-        st = nomem(err);
-    cg_buf_free(&payload);
-    cg_buf_free(&der);
+    cosign_check c = {digest, pub, require, n_require, CG_BUF_INIT};
+    const cg_sigman_walker w = {CG_MT_COSIGN_SIMPLESIGNING, "not a simple-signing layer",
+                                "the signature manifest has no layers", CG_COSIGN_MAX_PAYLOAD,
+                                cosign_precheck, cosign_layer_check, &c};
+    st = cg_sigman_walk(layers, &w, fetch, ud, result, err);
+    cg_buf_free(&c.der);
     json_decref(root);
     return st;
 }

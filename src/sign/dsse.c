@@ -211,6 +211,26 @@ cg_status cg_dsse_envelope_check(const uint8_t *env, size_t len, const char *dig
     return st;
 }
 
+/* The envelope check of cg_attest_verify. */
+typedef struct attest_check {
+    const char *digest, *predicate_type;
+    const cg_sign_key *pub;
+    cg_buf stmt;
+} attest_check;
+
+static cg_status attest_layer_check(void *ctx, const json_t *d, const cg_buf *env, const cg_buf **accepted,
+                                    cg_error *e)
+{
+    attest_check *c = ctx;
+    (void)d;
+    cg_buf_reset(&c->stmt);
+    if (cg_dsse_envelope_check((const uint8_t *)env->data, env->len, c->digest, c->predicate_type, c->pub,
+                               &c->stmt, e) != CG_OK)
+        return e->status == CG_ERR_NOMEM ? CG_ERR_NOMEM : CG_ERR_INPUT;
+    *accepted = &c->stmt;
+    return CG_OK;
+}
+
 cg_status cg_attest_verify(const uint8_t *manifest, size_t len, const char *digest,
                            const char *predicate_type, const cg_sign_key *pub,
                            cg_blob_fetch_fn fetch, void *ud, cg_verify_result *result,
@@ -222,51 +242,12 @@ cg_status cg_attest_verify(const uint8_t *manifest, size_t len, const char *dige
     cg_status st = cg_sigman_parse(manifest, len, &root, &layers, err);
     if (st != CG_OK)
         return cg_error_prefix(err, "attestation");
-    cg_buf env, stmt = CG_BUF_INIT;
-    cg_buf_init(&env, CG_ATTEST_MAX_ENVELOPE);
-    size_t nl = json_array_size(layers);
-    if (nl == 0)
-        cg_verify_note(result, 0, "the attestation manifest has no layers");
-    for (size_t i = 0; i < nl && st == CG_OK; i++) {
-        const json_t *d = json_array_get(layers, i);
-        const char *mt = cg_json_str(d, "mediaType");
-        cg_error e2;
-        cg_error_clear(&e2);
-        result->checked++;
-        if (!mt || strcmp(mt, CG_MT_DSSE_ENVELOPE) != 0) {
-            cg_verify_note(result, i + 1, "not a DSSE envelope layer");
-            continue;
-        }
-        cg_status fs = cg_sigman_fetch(d, CG_ATTEST_MAX_ENVELOPE, fetch, ud, &env, &e2);
-        if (fs == CG_ERR_INPUT) {
-            cg_verify_note(result, i + 1, e2.msg);
-            continue;
-        }
-        if (fs != CG_OK) {
-            *err = e2;
-            st = fs;
-            break;
-        }
-        cg_buf_reset(&stmt);
-        if (cg_dsse_envelope_check((const uint8_t *)env.data, env.len, digest, predicate_type, pub, &stmt,
-                                   &e2) != CG_OK) {
-            if (e2.status == CG_ERR_NOMEM) {
-                *err = e2;
-                st = CG_ERR_NOMEM;
-                break;
-            }
-            cg_verify_note(result, i + 1, e2.msg);
-            continue;
-        }
-        if (cg_buf_putc(&result->json, result->verified ? ',' : '[') != CG_OK ||
-            cg_buf_append(&result->json, stmt.data, stmt.len) != CG_OK)
-            st = nomem(err);
-        result->verified++;
-    }
-    if (st == CG_OK && result->verified && cg_buf_putc(&result->json, ']') != CG_OK)
-        st = nomem(err);
-    cg_buf_free(&env);
-    cg_buf_free(&stmt);
+    attest_check c = {digest, predicate_type, pub, CG_BUF_INIT};
+    const cg_sigman_walker w = {CG_MT_DSSE_ENVELOPE, "not a DSSE envelope layer",
+                                "the attestation manifest has no layers", CG_ATTEST_MAX_ENVELOPE, NULL,
+                                attest_layer_check, &c};
+    st = cg_sigman_walk(layers, &w, fetch, ud, result, err);
+    cg_buf_free(&c.stmt);
     json_decref(root);
     return st;
 }

@@ -32,4 +32,28 @@ cg_status cg_sigman_fetch(const json_t *d, size_t max, cg_blob_fetch_fn fetch, v
 /* Add "layer N: why" to the result's reason (kept short, first ones win). */
 void cg_verify_note(cg_verify_result *r, size_t layer, const char *why);
 
+/* How cg_sigman_walk checks the layers of one kind of manifest. */
+typedef struct cg_sigman_walker {
+    const char *media_type; /* the layers worth a look */
+    const char *other_type; /* the note for a layer of another media type */
+    const char *no_layers;  /* the note for a manifest without layers */
+    size_t max;             /* cap on a layer's blob */
+    /* Optional, before the fetch: a note for a layer not worth fetching, or NULL. */
+    const char *(*precheck)(const json_t *d);
+    /* After the fetch of d's blob: CG_OK with *accepted the bytes to add to
+     * the result's JSON array; CG_ERR_INPUT with e->msg the note for a layer
+     * that does not verify; any other status (in e) stops the walk. */
+    cg_status (*check)(void *ctx, const json_t *d, const cg_buf *blob, const cg_buf **accepted,
+                       cg_error *e);
+    void *ctx;
+} cg_sigman_walker;
+
+/* Walk a signature/attestation manifest's layers (from cg_sigman_parse):
+ * count each in result->checked, note each that does not verify, append each
+ * that does to result->json (a JSON array once one has) and count it in
+ * result->verified.  CG_OK unless a fetch fails for other reasons than a bad
+ * descriptor, the check stops the walk, or memory runs out. */
+cg_status cg_sigman_walk(const json_t *layers, const cg_sigman_walker *w, cg_blob_fetch_fn fetch, void *ud,
+                         cg_verify_result *result, cg_error *err);
+
 #endif

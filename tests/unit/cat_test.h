@@ -75,6 +75,49 @@ static inline int cat_teardown(void **state)
     return 0;
 }
 
+/* Run cataloger c over one in-memory file at path (layer 0). */
+static inline cg_status cat_run_mem(fx *x, const cg_cataloger *c, const char *path, const void *data, size_t len)
+{
+    cg_cat_file f = {path, 0, data, len, -1, 0644};
+    return cg_cat_run_files(x->ctx, c, &f, 1, &x->err);
+}
+
+/* Run cataloger c over the fixture $CG_TEST_DATA/DIR/FIXTURE as if it were at path. */
+static inline cg_status cat_run_fixture(fx *x, const cg_cataloger *c, const char *path, const char *dir,
+                                        const char *fixture)
+{
+    blob b = cat_load(dir, fixture);
+    cg_status st = cat_run_mem(x, c, path, b.data, b.len);
+    free(b.data);
+    return st;
+}
+
+/* Run cataloger c over files as the driver would: a file whose path contains
+ * `claimed` (the cataloger's manifest name, "go.mod", "Cargo.lock") only when
+ * wants() takes it, every other one parsed as a sniffed file (sniff itself is
+ * tested separately).  parse and finish must succeed. */
+static inline void cat_run_sniffed(fx *x, const cg_cataloger *c, const char *claimed, const char *const *paths,
+                                   const blob *b, size_t n)
+{
+    cg_cat_node *nodes = calloc(n ? n : 1, sizeof *nodes);
+    const cg_cat_node **ptrs = calloc(n ? n : 1, sizeof *ptrs);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        cg_cat_want w = {0};
+        if (strstr(paths[i], claimed) && !c->wants(paths[i], strlen(paths[i]), &w))
+            continue;
+        cg_cat_file f = {paths[i], 0, b[i].data, b[i].len, -1, 0755};
+        void *res = NULL;
+        assert_int_equal(c->parse(x->ctx, &f, &res, &x->err), CG_OK);
+        nodes[k] = (cg_cat_node){paths[i], 0, res, NULL};
+        ptrs[k] = &nodes[k];
+        k++;
+    }
+    assert_int_equal(c->finish(x->ctx, ptrs, k, &x->err), CG_OK);
+    free(nodes);
+    free(ptrs);
+}
+
 /* The value of property name on p, or NULL. */
 static inline const char *cat_prop(const cg_package *p, const char *name)
 {
@@ -106,6 +149,51 @@ static inline cg_package *cat_find(cg_cat_ctx *ctx, const char *name)
 static inline int cat_strptr_cmp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "[namespace/]name" of p into buf. */
+static inline const char *cat_full_name(const cg_package *p, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s%s%s", p->namespace_ ? p->namespace_ : "", p->namespace_ ? "/" : "", p->name);
+    return buf;
+}
+
+/* The package whose "[namespace/]name" is name and, unless version is NULL,
+ * whose version is version; fails the test when absent. */
+static inline cg_package *cat_pkg(cg_cat_ctx *ctx, const char *name, const char *version)
+{
+    char b[512];
+    for (size_t i = 0; i < cg_cat_n_packages(ctx); i++) {
+        cg_package *p = cg_cat_package(ctx, i);
+        if (!strcmp(cat_full_name(p, b, sizeof b), name) && (!version || (p->version && !strcmp(p->version, version))))
+            return p;
+    }
+    fail_msg("package %s@%s not found", name, version ? version : "*");
+    return NULL;
+}
+
+/* "[namespace/]name@version\n" of every package, sorted (arena memory);
+ * every package must be of the given type. */
+static inline char *cat_pkgset(fx *x, const char *type)
+{
+    size_t n = cg_cat_n_packages(x->ctx), total = 1;
+    char **v = calloc(n ? n : 1, sizeof *v);
+    for (size_t i = 0; i < n; i++) {
+        const cg_package *p = cg_cat_package(x->ctx, i);
+        assert_string_equal(p->type, type);
+        v[i] = cg_arena_sprintf(&x->a, "%s%s%s@%s", p->namespace_ ? p->namespace_ : "", p->namespace_ ? "/" : "",
+                                p->name, p->version ? p->version : "");
+        total += strlen(v[i]) + 1;
+    }
+    qsort(v, n, sizeof *v, cat_strptr_cmp);
+    char *s = cg_arena_alloc(&x->a, total);
+    s[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        strcat(s, v[i]);
+        strcat(s, "\n");
+    }
+    free(v);
+    return s;
 }
 
 /* "name@version" of every package, sorted, joined by spaces (arena memory). */

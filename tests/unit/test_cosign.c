@@ -20,49 +20,10 @@
 #include "cgate/sign.h"
 #include "core/digest.h"
 #include "core/readfile.h"
-
-static void data_file(const char *name, cg_buf *b)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/sign/%s", getenv("CG_TEST_DATA"), name);
-    cg_error err;
-    cg_buf_init(b, 0);
-    if (cg_read_file(path, 1 << 24, "fixture", b, &err) != CG_OK)
-        fail_msg("%s", err.msg);
-}
+#include "sign_fixture.h"
 
 static char DIGEST[80];
-static const char IDENT[] = "127.0.0.1:5000/cgate/fixture";
-
-static void load_digest(void)
-{
-    cg_buf d;
-    data_file("digest.txt", &d);
-    snprintf(DIGEST, sizeof DIGEST, "%.71s", d.data);
-    cg_buf_free(&d);
-}
-
-static cg_sign_key *pubkey(const char *name)
-{
-    cg_buf b;
-    data_file(name, &b);
-    cg_sign_key *k = NULL;
-    cg_error err;
-    assert_int_equal(cg_key_load_public((const uint8_t *)b.data, b.len, &k, &err), CG_OK);
-    cg_buf_free(&b);
-    return k;
-}
-
-static cg_sign_key *privkey(const char *name)
-{
-    cg_buf b;
-    data_file(name, &b);
-    cg_sign_key *k = NULL;
-    cg_error err;
-    assert_int_equal(cg_key_load_private((const uint8_t *)b.data, b.len, NULL, NULL, &k, &err), CG_OK);
-    cg_buf_free(&b);
-    return k;
-}
+static const char IDENT[] = SIGN_FIXTURE_IDENT;
 
 /* An in-memory blob store standing in for the registry. */
 #define MAXBLOBS 64
@@ -112,17 +73,17 @@ static cg_status fetch(void *ud, const char *digest, size_t max, cg_buf *out, cg
 static void test_payload_bytes(void **state)
 {
     (void)state;
-    load_digest();
+    sign_fixture_digest(DIGEST);
     cg_buf want, got = CG_BUF_INIT;
     cg_error err;
-    data_file("payload.json", &want);
+    sign_fixture("payload.json", &want);
     assert_int_equal(cg_cosign_payload(IDENT, DIGEST, NULL, 0, &got, &err), CG_OK);
     assert_int_equal(got.len, want.len);
     assert_memory_equal(got.data, want.data, want.len);
     cg_buf_free(&want);
     cg_buf_reset(&got);
     /* annotations: sorted by key, HTML characters escaped as Go does */
-    data_file("payload-annotated.json", &want);
+    sign_fixture("payload-annotated.json", &want);
     cg_annotation ann[] = {{"env", "prod"}, {"a&b", "x<y>"}};
     assert_int_equal(cg_cosign_payload(IDENT, DIGEST, ann, 2, &got, &err), CG_OK);
     assert_string_equal(got.data, want.data);
@@ -149,7 +110,7 @@ static void test_payload_bytes(void **state)
 static void test_tag(void **state)
 {
     (void)state;
-    load_digest();
+    sign_fixture_digest(DIGEST);
     char tag[80];
     cg_error err;
     assert_int_equal(cg_cosign_tag(DIGEST, "sig", tag, &err), CG_OK);
@@ -165,10 +126,10 @@ static void test_manifest_bytes(void **state)
 {
     (void)state;
     cg_buf payload, sig, wantm, wantc, m = CG_BUF_INIT, c = CG_BUF_INIT;
-    data_file("payload.json", &payload);
-    data_file("payload.sig", &sig);
-    data_file("sig-manifest.json", &wantm);
-    data_file("sig-config.json", &wantc);
+    sign_fixture("payload.json", &payload);
+    sign_fixture("payload.sig", &sig);
+    sign_fixture("sig-manifest.json", &wantm);
+    sign_fixture("sig-config.json", &wantc);
     cg_annotation ann[] = {{CG_COSIGN_SIG_ANNOTATION, sig.data}};
     bool added = false;
     cg_error err;
@@ -265,13 +226,13 @@ static void verify(const cg_buf *m, cg_sign_key *pub, store *s, cg_status want_s
 static void test_verify_fixture(void **state)
 {
     (void)state;
-    load_digest();
+    sign_fixture_digest(DIGEST);
     cg_buf m, payload;
-    data_file("sig-manifest.json", &m);
-    data_file("payload.json", &payload);
+    sign_fixture("sig-manifest.json", &m);
+    sign_fixture("payload.json", &payload);
     store s = {0};
     store_put(&s, payload.data, payload.len);
-    cg_sign_key *pub = pubkey("cosign.pub"), *other = pubkey("other.pub");
+    cg_sign_key *pub = sign_fixture_key("cosign.pub", false), *other = sign_fixture_key("other.pub", false);
     cg_verify_result r;
     cg_verify_result_init(&r);
     cg_error err;
@@ -304,8 +265,9 @@ static void test_verify_fixture(void **state)
 static void test_tamper(void **state)
 {
     (void)state;
-    load_digest();
-    cg_sign_key *k = privkey("key.pkcs8.pem"), *ko = privkey("other.pem"), *pub = pubkey("cosign.pub");
+    sign_fixture_digest(DIGEST);
+    cg_sign_key *k = sign_fixture_key("key.pkcs8.pem", true), *ko = sign_fixture_key("other.pem", true);
+    cg_sign_key *pub = sign_fixture_key("cosign.pub", false);
     cg_error err;
     cg_buf good = CG_BUF_INIT, forother = CG_BUF_INIT, m = CG_BUF_INIT;
     assert_int_equal(cg_cosign_payload(IDENT, DIGEST, NULL, 0, &good, &err), CG_OK);
@@ -385,8 +347,8 @@ static void many_layers(cg_buf *m, size_t n, const char *mt)
 static void test_caps_and_types(void **state)
 {
     (void)state;
-    load_digest();
-    cg_sign_key *pub = pubkey("cosign.pub");
+    sign_fixture_digest(DIGEST);
+    cg_sign_key *pub = sign_fixture_key("cosign.pub", false);
     cg_buf m = CG_BUF_INIT;
     store s = {0};
     many_layers(&m, 10000, CG_MT_OCI_MANIFEST);
@@ -436,8 +398,8 @@ static void test_caps_and_types(void **state)
 static void test_verify_annotated(void **state)
 {
     (void)state;
-    load_digest();
-    cg_sign_key *k = privkey("key.pkcs8.pem"), *pub = pubkey("cosign.pub");
+    sign_fixture_digest(DIGEST);
+    cg_sign_key *k = sign_fixture_key("key.pkcs8.pem", true), *pub = sign_fixture_key("cosign.pub", false);
     cg_error err;
     cg_buf plain = CG_BUF_INIT, prod = CG_BUF_INIT, m = CG_BUF_INIT;
     const cg_annotation ann[] = {{"env", "prod"}, {"team", "a"}};
@@ -487,7 +449,7 @@ static void test_verify_annotated(void **state)
 static void test_payload_check(void **state)
 {
     (void)state;
-    load_digest();
+    sign_fixture_digest(DIGEST);
     cg_error err;
     char p[600];
     snprintf(p, sizeof p, "{\"critical\":{\"identity\":{\"docker-reference\":\"x\"},\"image\":{\"docker-manifest-digest\":\"%s\"},"

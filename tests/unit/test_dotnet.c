@@ -18,35 +18,17 @@
 #include "catalog/purl.h"
 
 extern const cg_cataloger cg_cataloger_dotnet;
+static const cg_cataloger *const C = &cg_cataloger_dotnet;
 
 static blob load(const char *rel)
 {
     return cat_load("", rel);
 }
 
-static void run_blob(fx *x, const char *path, const void *data, size_t len)
-{
-    cg_cat_file f = {path, 0, data, len, -1, 0644};
-    assert_int_equal(cg_cat_run_files(x->ctx, &cg_cataloger_dotnet, &f, 1, &x->err), CG_OK);
-}
-
 static void run1(fx *x, const char *path, const char *fixture)
 {
-    blob b = load(fixture);
-    run_blob(x, path, b.data, b.len);
-    free(b.data);
+    assert_int_equal(cat_run_fixture(x, C, path, "", fixture), CG_OK);
 }
-
-static cg_package *find(fx *x, const char *name)
-{
-    return cat_find(x->ctx, name);
-}
-
-static char *set_str(fx *x)
-{
-    return cat_set_str(x->ctx, &x->a);
-}
-
 
 static void test_wants(void **state)
 {
@@ -66,8 +48,8 @@ static void test_trivy(void **state)
 {
     fx *x = *state;
     run1(x, "app/datacollector.deps.json", "dotnet/datacollector.deps.json");
-    assert_string_equal(set_str(x), "Newtonsoft.Json@9.0.1");
-    cg_package *p = find(x, "Newtonsoft.Json");
+    assert_string_equal(cat_set_str(x->ctx, &x->a), "Newtonsoft.Json@9.0.1");
+    cg_package *p = cat_find(x->ctx, "Newtonsoft.Json");
     assert_string_equal(p->type, "nuget");
     assert_string_equal(cg_purl_for_package(&x->a, p, NULL), "pkg:nuget/Newtonsoft.Json@9.0.1");
     assert_string_equal(cat_prop(p, "cgate:nuget:path"), "newtonsoft.json/9.0.1");
@@ -82,10 +64,10 @@ static void test_targets(void **state)
 {
     fx *x = *state;
     run1(x, "app/WebApp.deps.json", "dotnet/webapp.deps.json");
-    assert_string_equal(set_str(x), "Newtonsoft.Json@13.0.1 Serilog.Sinks.Console@4.1.0 Serilog@2.10.0");
+    assert_string_equal(cat_set_str(x->ctx, &x->a), "Newtonsoft.Json@13.0.1 Serilog.Sinks.Console@4.1.0 Serilog@2.10.0");
     char buf[256];
-    assert_string_equal(cat_deps_str(find(x, "Serilog.Sinks.Console"), buf, sizeof buf), "Serilog");
-    assert_int_equal(find(x, "Newtonsoft.Json")->n_depends, 0);
+    assert_string_equal(cat_deps_str(cat_find(x->ctx, "Serilog.Sinks.Console"), buf, sizeof buf), "Serilog");
+    assert_int_equal(cat_find(x->ctx, "Newtonsoft.Json")->n_depends, 0);
     assert_int_equal(cg_cat_n_warnings(x->ctx), 0);
 }
 
@@ -104,17 +86,17 @@ static void test_hostile(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char path[64];
         snprintf(path, sizeof path, "h%zu/app.deps.json", i);
-        run_blob(x, path, bad[i], strlen(bad[i]));
+        assert_int_equal(cat_run_mem(x, C, path, bad[i], strlen(bad[i])), CG_OK);
     }
     size_t depth = 10000;
     char *deep = malloc(2 * depth + 1);
     memset(deep, '{', 1);
     memset(deep, '[', depth);
     memset(deep + depth, ']', depth);
-    run_blob(x, "deep/app.deps.json", deep, 2 * depth);
+    assert_int_equal(cat_run_mem(x, C, "deep/app.deps.json", deep, 2 * depth), CG_OK);
     free(deep);
-    assert_string_equal(set_str(x), "Ok.Pkg@1.2.3");
-    assert_null(cat_prop(find(x, "Ok.Pkg"), "cgate:nuget:sha512"));
+    assert_string_equal(cat_set_str(x->ctx, &x->a), "Ok.Pkg@1.2.3");
+    assert_null(cat_prop(cat_find(x->ctx, "Ok.Pkg"), "cgate:nuget:sha512"));
     assert_int_equal(cg_cat_n_warnings(x->ctx), 5);
     for (size_t i = 0; i < cg_cat_n_warnings(x->ctx); i++)
         assert_int_equal(cg_cat_warning(x->ctx, i)[0], '/');

@@ -19,40 +19,10 @@
 #include "cgate/sign.h"
 #include "core/digest.h"
 #include "core/readfile.h"
-
-static void data_file(const char *name, cg_buf *b)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/sign/%s", getenv("CG_TEST_DATA"), name);
-    cg_error err;
-    cg_buf_init(b, 0);
-    if (cg_read_file(path, 1 << 24, "fixture", b, &err) != CG_OK)
-        fail_msg("%s", err.msg);
-}
+#include "sign_fixture.h"
 
 static char DIGEST[80];
-static const char IDENT[] = "127.0.0.1:5000/cgate/fixture";
-
-static void load_digest(void)
-{
-    cg_buf d;
-    data_file("digest.txt", &d);
-    snprintf(DIGEST, sizeof DIGEST, "%.71s", d.data);
-    cg_buf_free(&d);
-}
-
-static cg_sign_key *key(const char *name, bool priv)
-{
-    cg_buf b;
-    data_file(name, &b);
-    cg_sign_key *k = NULL;
-    cg_error err;
-    cg_status st = priv ? cg_key_load_private((const uint8_t *)b.data, b.len, NULL, NULL, &k, &err)
-                        : cg_key_load_public((const uint8_t *)b.data, b.len, &k, &err);
-    assert_int_equal(st, CG_OK);
-    cg_buf_free(&b);
-    return k;
-}
+static const char IDENT[] = SIGN_FIXTURE_IDENT;
 
 static void test_predicate_types(void **state)
 {
@@ -72,11 +42,11 @@ static void test_predicate_types(void **state)
 static void test_statement_and_pae_bytes(void **state)
 {
     (void)state;
-    load_digest();
+    sign_fixture_digest(DIGEST);
     cg_buf sbom, want, pae_want, st = CG_BUF_INIT, pae = CG_BUF_INIT;
-    data_file("sbom.cdx.json", &sbom);
-    data_file("statement.json", &want);
-    data_file("pae.bin", &pae_want);
+    sign_fixture("sbom.cdx.json", &sbom);
+    sign_fixture("statement.json", &want);
+    sign_fixture("pae.bin", &pae_want);
     cg_error err;
     assert_int_equal(cg_intoto_statement(IDENT, DIGEST, CG_PREDICATE_CYCLONEDX, (const uint8_t *)sbom.data, sbom.len,
                                          &st, &err), CG_OK);
@@ -115,11 +85,11 @@ static void test_statement_and_pae_bytes(void **state)
 static void test_fixed_envelope(void **state)
 {
     (void)state;
-    load_digest();
+    sign_fixture_digest(DIGEST);
     cg_buf env, want, stmt = CG_BUF_INIT;
-    data_file("envelope.json", &env);
-    data_file("statement.json", &want);
-    cg_sign_key *pub = key("cosign.pub", false), *other = key("other.pub", false);
+    sign_fixture("envelope.json", &env);
+    sign_fixture("statement.json", &want);
+    cg_sign_key *pub = sign_fixture_key("cosign.pub", false), *other = sign_fixture_key("other.pub", false);
     cg_error err;
     const uint8_t *e = (const uint8_t *)env.data;
     assert_int_equal(cg_dsse_envelope_check(e, env.len, DIGEST, CG_PREDICATE_CYCLONEDX, pub, &stmt, &err), CG_OK);
@@ -217,8 +187,9 @@ static size_t run_verify(const cg_buf *m, store *s, cg_sign_key *pub, const char
 static void test_attest_verify(void **state)
 {
     (void)state;
-    load_digest();
-    cg_sign_key *k = key("key.pkcs8.pem", true), *ko = key("other.pem", true), *pub = key("cosign.pub", false);
+    sign_fixture_digest(DIGEST);
+    cg_sign_key *k = sign_fixture_key("key.pkcs8.pem", true), *ko = sign_fixture_key("other.pem", true);
+    cg_sign_key *pub = sign_fixture_key("cosign.pub", false);
     store s = {0};
     cg_buf m = CG_BUF_INIT;
     char reason[600];

@@ -28,75 +28,14 @@ static blob load(const char *rel)
     return cat_load("", rel);
 }
 
-/* Run the cataloger over files as the driver would: claimed by wants() or,
- * for binaries, parsed as sniffed files (sniff itself is tested separately). */
 static void run(fx *x, const char *const *paths, const blob *b, size_t n)
 {
-    cg_cat_node *nodes = calloc(n ? n : 1, sizeof *nodes);
-    const cg_cat_node **ptrs = calloc(n ? n : 1, sizeof *ptrs);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        cg_cat_want w = {0};
-        bool wanted = C->wants(paths[i], strlen(paths[i]), &w);
-        cg_cat_file f = {paths[i], 0, b[i].data, b[i].len, -1, 0755};
-        void *res = NULL;
-        if (!wanted && strstr(paths[i], "go.mod"))
-            continue;
-        assert_int_equal(C->parse(x->ctx, &f, &res, &x->err), CG_OK);
-        nodes[k] = (cg_cat_node){paths[i], 0, res, NULL};
-        ptrs[k] = &nodes[k];
-        k++;
-    }
-    assert_int_equal(C->finish(x->ctx, ptrs, k, &x->err), CG_OK);
-    free(nodes);
-    free(ptrs);
+    cat_run_sniffed(x, C, "go.mod", paths, b, n);
 }
 
-/* "namespace/name@version" of every package, sorted, joined by '\n'. */
 static char *pkgset(fx *x)
 {
-    size_t n = cg_cat_n_packages(x->ctx);
-    char **v = calloc(n ? n : 1, sizeof *v);
-    size_t total = 1;
-    for (size_t i = 0; i < n; i++) {
-        const cg_package *p = cg_cat_package(x->ctx, i);
-        assert_string_equal(p->type, "golang");
-        v[i] = cg_arena_sprintf(&x->a, "%s%s%s@%s", p->namespace_ ? p->namespace_ : "", p->namespace_ ? "/" : "",
-                                p->name, p->version ? p->version : "");
-        total += strlen(v[i]) + 1;
-    }
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = i + 1; j < n; j++)
-            if (strcmp(v[i], v[j]) > 0) {
-                char *t = v[i];
-                v[i] = v[j];
-                v[j] = t;
-            }
-    char *s = cg_arena_alloc(&x->a, total);
-    s[0] = '\0';
-    for (size_t i = 0; i < n; i++) {
-        strcat(s, v[i]);
-        strcat(s, "\n");
-    }
-    free(v);
-    return s;
-}
-
-static const cg_package *find(fx *x, const char *name)
-{
-    for (size_t i = 0; i < cg_cat_n_packages(x->ctx); i++)
-        if (!strcmp(cg_cat_package(x->ctx, i)->name, name))
-            return cg_cat_package(x->ctx, i);
-    fail_msg("no package %s", name);
-    return NULL;
-}
-
-static bool warned(fx *x, const char *part)
-{
-    for (size_t i = 0; i < cg_cat_n_warnings(x->ctx); i++)
-        if (strstr(cg_cat_warning(x->ctx, i), part))
-            return true;
-    return false;
+    return cat_pkgset(x, "golang");
 }
 
 static const char FIXTURE_SET[] = "example.com/cgate-fixture@(devel)\n"
@@ -108,7 +47,7 @@ static const char FIXTURE_SET[] = "example.com/cgate-fixture@(devel)\n"
 static void check_fixture(fx *x, const char *arch)
 {
     assert_string_equal(pkgset(x), FIXTURE_SET);
-    const cg_package *m = find(x, "cgate-fixture");
+    const cg_package *m = cat_find(x->ctx, "cgate-fixture");
     assert_string_equal(cat_prop(m, "cgate:go:main-module"), "true");
     assert_string_equal(cat_prop(m, "cgate:go:devel"), "true");
     assert_string_equal(cat_prop(m, "cgate:go:toolchain"), "go1.19.8");
@@ -117,12 +56,12 @@ static void check_fixture(fx *x, const char *arch)
     assert_int_equal(m->n_depends, 4);
     assert_string_equal(m->depends[0], "example.com/greet");
     assert_string_equal(m->depends[3], "stdlib");
-    const cg_package *nl = find(x, "newlog");
+    const cg_package *nl = cat_find(x->ctx, "newlog");
     assert_string_equal(nl->namespace_, "example.com");
     assert_string_equal(cat_prop(nl, "cgate:go:replaces"), "example.com/oldlog@v1.0.0");
-    const cg_package *ld = find(x, "localdep");
+    const cg_package *ld = cat_find(x->ctx, "localdep");
     assert_string_equal(cat_prop(ld, "cgate:go:replaced-by"), "./localdep");
-    const cg_package *sl = find(x, "stdlib");
+    const cg_package *sl = cat_find(x->ctx, "stdlib");
     assert_null(sl->namespace_);
     assert_string_equal(cat_prop(sl, "cgate:go:toolchain"), "go1.19.8");
     assert_string_equal(sl->locations[0].path, "/app/hello");
@@ -262,12 +201,12 @@ static void test_pointer_format(void **state)
                                            "github.com/pkg/errors@v0.9.1\n"
                                            "golang.org/x/text@v0.3.7\n"
                                            "stdlib@1.16.15\n");
-            const cg_package *m = find(x, "old");
+            const cg_package *m = cat_find(x->ctx, "old");
             assert_string_equal(cat_prop(m, "cgate:go:package"), "example.com/old/cmd/tool");
             assert_null(cat_prop(m, "cgate:go:build:-ldflags")); /* may hold secrets: not copied */
             assert_null(cat_prop(m, "cgate:go:devel"));
-            assert_string_equal(cat_prop(find(x, "text"), "cgate:go:replaces"), "golang.org/x/text@v0.3.0");
-            assert_string_equal(cat_prop(find(x, "text"), "cgate:go:sum"), "h1:ghi=");
+            assert_string_equal(cat_prop(cat_find(x->ctx, "text"), "cgate:go:replaces"), "golang.org/x/text@v0.3.0");
+            assert_string_equal(cat_prop(cat_find(x->ctx, "text"), "cgate:go:sum"), "h1:ghi=");
             cat_teardown((void **)&x);
         }
 }
@@ -291,7 +230,7 @@ static void test_toolchain_versions(void **state)
             assert_non_null(strstr(s, cases[i][1]));
         else
             assert_null(strstr(s, "stdlib"));
-        assert_string_equal(cat_prop(find(x, "old"), "cgate:go:toolchain"), cases[i][0]);
+        assert_string_equal(cat_prop(cat_find(x->ctx, "old"), "cgate:go:toolchain"), cases[i][0]);
         cat_teardown((void **)&x);
     }
 }
@@ -302,7 +241,7 @@ static void expect_warning_only(fx *x, blob b, const char *what)
 {
     const char *p[] = {"app/bad"};
     run(x, p, &b, 1);
-    if (!warned(x, "/app/bad: "))
+    if (!cat_has_warning(x->ctx, "/app/bad: "))
         fail_msg("%s: no warning", what);
 }
 
@@ -353,7 +292,7 @@ static void test_hostile(void **state)
         if (v == 0 || v == 1 || v == 3) /* the segment scan still finds the build info */
             assert_string_equal(pkgset(x), FIXTURE_SET);
         else
-            assert_true(warned(x, "/app/bad: "));
+            assert_true(cat_has_warning(x->ctx, "/app/bad: "));
         free(c);
         cat_teardown((void **)&x);
     }
@@ -380,11 +319,11 @@ static void test_gomod_syft(void **state)
                                    "golang.org/x/text@v0.0.0-20170915032832-14c0d48ead0c\n"
                                    "rsc.io/quote@v1.5.2\n"
                                    "rsc.io/sampler@v1.3.1\n");
-    assert_string_equal(cat_prop(find(x, "doublestar"), "cgate:go:indirect"), "true");
-    assert_string_equal(cat_prop(find(x, "doublestar"), "cgate:go:replaces"), "github.com/bmatcuk/doublestar@v1.3.1");
-    assert_null(cat_prop(find(x, "go-testutils"), "cgate:go:indirect"));
-    assert_string_equal(cat_prop(find(x, "aws-sdk-go-v2"), "cgate:go:replaced-by"), "../../../");
-    assert_string_equal(cat_prop(find(x, "quote"), "cgate:go:replaces"), "rsc.io/quote@v1.5.1");
+    assert_string_equal(cat_prop(cat_find(x->ctx, "doublestar"), "cgate:go:indirect"), "true");
+    assert_string_equal(cat_prop(cat_find(x->ctx, "doublestar"), "cgate:go:replaces"), "github.com/bmatcuk/doublestar@v1.3.1");
+    assert_null(cat_prop(cat_find(x->ctx, "go-testutils"), "cgate:go:indirect"));
+    assert_string_equal(cat_prop(cat_find(x->ctx, "aws-sdk-go-v2"), "cgate:go:replaced-by"), "../../../");
+    assert_string_equal(cat_prop(cat_find(x->ctx, "quote"), "cgate:go:replaces"), "rsc.io/quote@v1.5.1");
     for (int i = 0; i < 3; i++)
         free(b[i].data);
 }

@@ -18,18 +18,7 @@
 
 #include "cgate/sign.h"
 #include "core/readfile.h"
-
-static void data_file(const char *name, cg_buf *b)
-{
-    const char *dir = getenv("CG_TEST_DATA");
-    assert_non_null(dir);
-    char path[1024];
-    snprintf(path, sizeof path, "%s/sign/%s", dir, name);
-    cg_error err;
-    cg_buf_init(b, 0);
-    if (cg_read_file(path, 1 << 24, "fixture", b, &err) != CG_OK)
-        fail_msg("%s", err.msg);
-}
+#include "sign_fixture.h"
 
 typedef struct pwctx {
     const char *pw;
@@ -48,7 +37,7 @@ static cg_status give_pw(void *ud, cg_buf *pw, cg_error *err)
 static char *password(void)
 {
     cg_buf b;
-    data_file("cosign.password", &b);
+    sign_fixture("cosign.password", &b);
     return cg_buf_detach(&b, NULL);
 }
 
@@ -58,8 +47,8 @@ static void load_fixture_and_match(const char *name)
     char *pw = password();
     pwctx c = {pw, 0};
     cg_buf pem, pub, out = CG_BUF_INIT;
-    data_file(name, &pem);
-    data_file("cosign.pub", &pub);
+    sign_fixture(name, &pem);
+    sign_fixture("cosign.pub", &pub);
     cg_sign_key *k = NULL;
     cg_error err;
     if (cg_key_load_private((const uint8_t *)pem.data, pem.len, give_pw, &c, &k, &err) != CG_OK)
@@ -101,7 +90,7 @@ static void test_plain_pem_needs_no_password(void **state)
     (void)state;
     pwctx c = {NULL, 0};
     cg_buf pem;
-    data_file("key.sec1.pem", &pem);
+    sign_fixture("key.sec1.pem", &pem);
     cg_sign_key *k = NULL;
     cg_error err;
     assert_int_equal(cg_key_load_private((const uint8_t *)pem.data, pem.len, give_pw, &c, &k, &err), CG_OK);
@@ -123,7 +112,7 @@ static void test_wrong_password(void **state)
 {
     (void)state;
     cg_buf pem;
-    data_file("cosign.key", &pem);
+    sign_fixture("cosign.key", &pem);
     cg_error err;
     assert_int_equal(load_err(pem.data, pem.len, "not the password", &err), CG_ERR_INPUT);
     assert_non_null(strstr(err.msg, "wrong password or corrupt key"));
@@ -138,14 +127,14 @@ static void test_unknown_scrypt_params(void **state)
 {
     (void)state;
     cg_buf pem;
-    data_file("bad-n16384.key", &pem);
+    sign_fixture("bad-n16384.key", &pem);
     cg_error err;
     char *pw = password();
     assert_int_equal(load_err(pem.data, pem.len, pw, &err), CG_ERR_INPUT);
     assert_non_null(strstr(err.msg, "unsupported scrypt parameters"));
     cg_buf_free(&pem);
     /* decrypts, but the body is SEC1 rather than PKCS#8 */
-    data_file("bad-sec1-inside.key", &pem);
+    sign_fixture("bad-sec1-inside.key", &pem);
     assert_int_equal(load_err(pem.data, pem.len, pw, &err), CG_ERR_INPUT);
     assert_non_null(strstr(err.msg, "not a PKCS#8"));
     free(pw);
@@ -156,7 +145,7 @@ static void test_unknown_scrypt_params(void **state)
 static void edit_fixture(void (*edit)(json_t *), const char *label, cg_buf *out)
 {
     cg_buf pem, b64 = CG_BUF_INIT, body = CG_BUF_INIT;
-    data_file("cosign.key", &pem);
+    sign_fixture("cosign.key", &pem);
     for (char *line = strtok(pem.data, "\n"); line; line = strtok(NULL, "\n"))
         if (strncmp(line, "-----", 5) != 0)
             assert_int_equal(cg_buf_puts(&b64, line), CG_OK);
@@ -272,7 +261,7 @@ static void test_garbage(void **state)
     }
     /* a truncated real key */
     cg_buf pem;
-    data_file("cosign.key", &pem);
+    sign_fixture("cosign.key", &pem);
     assert_int_not_equal(load_err(pem.data, pem.len / 2, "x", &err), CG_OK);
     cg_buf_free(&pem);
 }
@@ -282,9 +271,9 @@ static void test_wrong_kinds(void **state)
     (void)state;
     cg_error err;
     cg_buf pub, p384, priv;
-    data_file("cosign.pub", &pub);
-    data_file("p384.pem", &p384);
-    data_file("key.pkcs8.pem", &priv);
+    sign_fixture("cosign.pub", &pub);
+    sign_fixture("p384.pem", &p384);
+    sign_fixture("key.pkcs8.pem", &priv);
     assert_int_equal(load_err(pub.data, pub.len, "x", &err), CG_ERR_INPUT);
     assert_non_null(strstr(err.msg, "public key"));
     assert_int_equal(load_err(p384.data, p384.len, "x", &err), CG_ERR_INPUT);
@@ -304,7 +293,7 @@ static void test_inconsistent_key(void **state)
 {
     (void)state;
     cg_buf pem, b64 = CG_BUF_INIT, der = CG_BUF_INIT, enc = CG_BUF_INIT, out = CG_BUF_INIT;
-    data_file("key.pkcs8.pem", &pem);
+    sign_fixture("key.pkcs8.pem", &pem);
     for (char *line = strtok(pem.data, "\n"); line; line = strtok(NULL, "\n"))
         if (strncmp(line, "-----", 5) != 0)
             cg_buf_puts(&b64, line);
@@ -369,7 +358,7 @@ static void test_env_ref(void **state)
 {
     (void)state;
     cg_buf pem, got = CG_BUF_INIT;
-    data_file("cosign.key", &pem);
+    sign_fixture("cosign.key", &pem);
     setenv("CG_TEST_SIGN_KEY", pem.data, 1);
     cg_error err;
     assert_int_equal(cg_key_ref_read("env://CG_TEST_SIGN_KEY", &got, &err), CG_OK);
@@ -418,10 +407,10 @@ static void test_fixture_signature(void **state)
 {
     (void)state;
     cg_buf pub, payload, sig, other;
-    data_file("cosign.pub", &pub);
-    data_file("payload.json", &payload);
-    data_file("payload.sig.der", &sig);
-    data_file("payload.other.sig.der", &other);
+    sign_fixture("cosign.pub", &pub);
+    sign_fixture("payload.json", &payload);
+    sign_fixture("payload.sig.der", &sig);
+    sign_fixture("payload.other.sig.der", &other);
     cg_sign_key *k = NULL;
     cg_error err;
     assert_int_equal(cg_key_load_public((const uint8_t *)pub.data, pub.len, &k, &err), CG_OK);

@@ -18,28 +18,11 @@
 #include "catalog/catalog.h"
 
 extern const cg_cataloger cg_cataloger_npm;
+static const cg_cataloger *const C = &cg_cataloger_npm;
 
 static blob load(const char *rel)
 {
     return cat_load("npm", rel);
-}
-
-static const char *full_name(const cg_package *p, char *buf, size_t n)
-{
-    snprintf(buf, n, "%s%s%s", p->namespace_ ? p->namespace_ : "", p->namespace_ ? "/" : "", p->name);
-    return buf;
-}
-
-static cg_package *pkg(cg_cat_ctx *ctx, const char *name, const char *version)
-{
-    char b[512];
-    for (size_t i = 0; i < cg_cat_n_packages(ctx); i++) {
-        cg_package *p = cg_cat_package(ctx, i);
-        if (!strcmp(full_name(p, b, sizeof b), name) && (!version || (p->version && !strcmp(p->version, version))))
-            return p;
-    }
-    fail_msg("package %s@%s not found", name, version ? version : "*");
-    return NULL;
 }
 
 static void expect_set(cg_cat_ctx *ctx, const char *expected_file, int no_dev)
@@ -49,17 +32,7 @@ static void expect_set(cg_cat_ctx *ctx, const char *expected_file, int no_dev)
 
 static cg_status run(fx *x, const char *path, const char *fixture)
 {
-    blob b = load(fixture);
-    cg_cat_file f = {path, 0, b.data, b.len, -1, 0644};
-    cg_status st = cg_cat_run_files(x->ctx, &cg_cataloger_npm, &f, 1, &x->err);
-    free(b.data);
-    return st;
-}
-
-static cg_status run_mem(fx *x, const char *path, const char *data, size_t len)
-{
-    cg_cat_file f = {path, 0, (const uint8_t *)data, len, -1, 0644};
-    return cg_cat_run_files(x->ctx, &cg_cataloger_npm, &f, 1, &x->err);
+    return cat_run_fixture(x, C, path, "npm", fixture);
 }
 
 static void test_wants(void **state)
@@ -117,7 +90,7 @@ static void test_node_modules(void **state)
         free(b[i].data);
     /* node_modules next to the lockfile: only what is installed */
     assert_int_equal(cg_cat_n_packages(x->ctx), 6);
-    cg_package *p = pkg(x->ctx, "jquery", "3.3.9");
+    cg_package *p = cat_pkg(x->ctx, "jquery", "3.3.9");
     assert_string_equal(p->type, "npm");
     assert_string_equal(p->cataloger, "npm");
     assert_null(p->namespace_);
@@ -126,10 +99,10 @@ static void test_node_modules(void **state)
     assert_int_equal(p->n_licenses, 1);
     assert_string_equal(p->licenses[0].value, "MIT");
     assert_true(p->licenses[0].is_spdx);
-    p = pkg(x->ctx, "promise", "8.0.3");
+    p = cat_pkg(x->ctx, "promise", "8.0.3");
     assert_int_equal(p->n_depends, 1);
     assert_string_equal(p->depends[0], "asap");
-    pkg(x->ctx, "z-lock", "1.0.0");
+    cat_pkg(x->ctx, "z-lock", "1.0.0");
 }
 
 static void test_package_lock_golden(void **state)
@@ -139,11 +112,11 @@ static void test_package_lock_golden(void **state)
     /* Trivy's golden reports for the same lockfile: with and without dev */
     expect_set(x->ctx, "expected-npm-with-dev.tsv", 0);
     expect_set(x->ctx, "expected-npm.tsv", 1);
-    cg_package *p = pkg(x->ctx, "z-lock", "1.0.0");
+    cg_package *p = cat_pkg(x->ctx, "z-lock", "1.0.0");
     assert_string_equal(cat_prop(p, "cgate:npm:dev"), "true");
     assert_string_equal(cat_prop(p, "cgate:npm:source"), "package-lock.json");
     assert_string_equal(p->locations[0].path, "/src/package-lock.json");
-    assert_null(cat_prop(pkg(x->ctx, "react", "16.8.6"), "cgate:npm:dev"));
+    assert_null(cat_prop(cat_pkg(x->ctx, "react", "16.8.6"), "cgate:npm:dev"));
     assert_int_equal(cg_cat_n_warnings(x->ctx), 0);
 }
 
@@ -165,14 +138,14 @@ static void test_package_lock_versions(void **state)
     for (int i = 0; i < 3; i++)
         free(sets[i]);
     /* hoisted and nested copies of ms are separate versions; scoped names */
-    pkg(x->ctx, "ms", "2.0.0");
-    pkg(x->ctx, "ms", "1.0.0");
-    cg_package *p = pkg(x->ctx, "@babel/helper-string-parser", "7.19.4");
+    cat_pkg(x->ctx, "ms", "2.0.0");
+    cat_pkg(x->ctx, "ms", "1.0.0");
+    cg_package *p = cat_pkg(x->ctx, "@babel/helper-string-parser", "7.19.4");
     assert_string_equal(p->namespace_, "@babel");
     assert_string_equal(p->name, "helper-string-parser");
-    assert_string_equal(cat_prop(pkg(x->ctx, "debug", "2.5.2"), "cgate:npm:dev"), "true");
-    assert_string_equal(cat_prop(pkg(x->ctx, "promise", "8.3.0"), "cgate:npm:optional"), "true");
-    assert_int_equal(pkg(x->ctx, "body-parser", "1.18.3")->n_depends, 10);
+    assert_string_equal(cat_prop(cat_pkg(x->ctx, "debug", "2.5.2"), "cgate:npm:dev"), "true");
+    assert_string_equal(cat_prop(cat_pkg(x->ctx, "promise", "8.3.0"), "cgate:npm:optional"), "true");
+    assert_int_equal(cat_pkg(x->ctx, "body-parser", "1.18.3")->n_depends, 10);
 }
 
 static void test_package_lock_workspace(void **state)
@@ -181,11 +154,11 @@ static void test_package_lock_workspace(void **state)
     assert_int_equal(run(x, "package-lock.json", "package-lock_v3_with_workspace.json"), CG_OK);
     /* link targets under the link's name; the version-less workspace is
      * skipped with a warning */
-    pkg(x->ctx, "nested_func", "1.0.0");
-    pkg(x->ctx, "debug", "2.6.9");
-    pkg(x->ctx, "debug", "2.5.2");
-    pkg(x->ctx, "ms", "0.7.2");
-    pkg(x->ctx, "ms", "2.0.0");
+    cat_pkg(x->ctx, "nested_func", "1.0.0");
+    cat_pkg(x->ctx, "debug", "2.6.9");
+    cat_pkg(x->ctx, "debug", "2.5.2");
+    cat_pkg(x->ctx, "ms", "0.7.2");
+    cat_pkg(x->ctx, "ms", "2.0.0");
     assert_int_equal(cg_cat_n_packages(x->ctx), 5);
     assert_true(cat_has_warning(x->ctx, "/package-lock.json: 1 entry without a valid name and version"));
 }
@@ -208,22 +181,22 @@ static void test_yarn(void **state)
      * package.json names promise in devDependencies.  yarn.lock itself does
      * not say what is dev, so cgate reports all three. */
     assert_int_equal(cg_cat_n_packages(x->ctx), 3);
-    assert_string_equal(cat_prop(pkg(x->ctx, "jquery", "3.2.1"), "cgate:npm:source"), "yarn.lock");
-    pkg(x->ctx, "promise", "8.0.3");
+    assert_string_equal(cat_prop(cat_pkg(x->ctx, "jquery", "3.2.1"), "cgate:npm:source"), "yarn.lock");
+    cat_pkg(x->ctx, "promise", "8.0.3");
 
     cg_cat_ctx_free(x->ctx);
     x->ctx = cg_cat_ctx_new(&x->a);
     assert_int_equal(run(x, "v1/yarn.lock", "yarn_happy.lock"), CG_OK);
     assert_int_equal(cg_cat_n_packages(x->ctx), 18);
-    pkg(x->ctx, "@babel/helper-regex", "7.4.4");
+    cat_pkg(x->ctx, "@babel/helper-regex", "7.4.4");
     assert_int_equal(run(x, "berry/yarn.lock", "yarn_v2_happy.lock"), CG_OK);
     assert_int_equal(cg_cat_n_packages(x->ctx), 18 + 16);
-    cg_package *p = pkg(x->ctx, "@types/color-name", "1.1.1");
+    cg_package *p = cat_pkg(x->ctx, "@types/color-name", "1.1.1");
     assert_string_equal(p->locations[0].path, "/berry/yarn.lock");
-    assert_int_equal(pkg(x->ctx, "color-convert", "2.0.1")->n_depends, 1);
+    assert_int_equal(cat_pkg(x->ctx, "color-convert", "2.0.1")->n_depends, 1);
     /* quoted field names (yarn v1 written by npm-to-yarn tools) */
     assert_int_equal(run(x, "q/yarn.lock", "yarn_with_npm.lock"), CG_OK);
-    pkg(x->ctx, "jquery", "3.6.0");
+    cat_pkg(x->ctx, "jquery", "3.6.0");
     /* an unknown protocol: warned about, the rest kept */
     assert_int_equal(run(x, "bad/yarn.lock", "yarn_with_bad_protocol.lock"), CG_OK);
     assert_true(cat_has_warning(x->ctx, "/bad/yarn.lock: 1 entry with an unknown protocol"));
@@ -246,9 +219,9 @@ static void test_pnpm(void **state)
     assert_true(dev > 0 && dev < 85);
     assert_int_equal(run(x, "v9/pnpm-lock.yaml", "pnpm-lock_v9.yaml"), CG_OK);
     /* tarball/git keys take the version field; file: ones have none */
-    pkg(x->ctx, "asynckit", "0.4.0");
-    pkg(x->ctx, "debug", "4.3.5");
-    pkg(x->ctx, "@babel/helper-string-parser", "7.24.1");
+    cat_pkg(x->ctx, "asynckit", "0.4.0");
+    cat_pkg(x->ctx, "debug", "4.3.5");
+    cat_pkg(x->ctx, "@babel/helper-string-parser", "7.24.1");
     assert_int_equal(cg_cat_n_warnings(x->ctx), 1); /* the file: entries */
 }
 
@@ -257,12 +230,12 @@ static void test_application(void **state)
     fx *x = *state;
     static const char app[] = "{\"name\": \"@acme/web\", \"version\": \"2.0.0\", \"license\": \"MIT\","
                               " \"dependencies\": {\"express\": \"^4\"}}";
-    assert_int_equal(run_mem(x, "srv/app/package.json", app, sizeof app - 1), CG_OK);
+    assert_int_equal(cat_run_mem(x, C, "srv/app/package.json", app, sizeof app - 1), CG_OK);
     /* a package.json without a name (a "type": "module" marker) is nothing */
     static const char marker[] = "{\"type\": \"module\"}";
-    assert_int_equal(run_mem(x, "srv/app/lib/package.json", marker, sizeof marker - 1), CG_OK);
+    assert_int_equal(cat_run_mem(x, C, "srv/app/lib/package.json", marker, sizeof marker - 1), CG_OK);
     assert_int_equal(cg_cat_n_packages(x->ctx), 1);
-    cg_package *p = pkg(x->ctx, "@acme/web", "2.0.0");
+    cg_package *p = cat_pkg(x->ctx, "@acme/web", "2.0.0");
     assert_string_equal(cat_prop(p, "cgate:npm:role"), "application");
     assert_string_equal(cat_prop(p, "cgate:npm:name"), "@acme/web");
     assert_string_equal(p->depends[0], "express");
@@ -273,9 +246,9 @@ static void test_hostile(void **state)
 {
     fx *x = *state;
     static const char broken[] = "{\"name\": \"x\", \"version\": ";
-    assert_int_equal(run_mem(x, "a/node_modules/x/package.json", broken, sizeof broken - 1), CG_OK);
+    assert_int_equal(cat_run_mem(x, C, "a/node_modules/x/package.json", broken, sizeof broken - 1), CG_OK);
     assert_true(cat_has_warning(x->ctx, "/a/node_modules/x/package.json: not a valid package.json"));
-    assert_int_equal(run_mem(x, "b/package-lock.json", broken, sizeof broken - 1), CG_OK);
+    assert_int_equal(cat_run_mem(x, C, "b/package-lock.json", broken, sizeof broken - 1), CG_OK);
     assert_true(cat_has_warning(x->ctx, "/b/package-lock.json: not a valid package-lock.json"));
     /* a lockfile nested 10,000 deep: jansson's depth limit, a warning */
     size_t depth = 10000;
@@ -286,7 +259,7 @@ static void test_hostile(void **state)
     deep[n++] = '{';
     for (size_t i = 0; i < 2 * depth + 2; i++)
         deep[n++] = '}';
-    assert_int_equal(run_mem(x, "c/package-lock.json", deep, n), CG_OK);
+    assert_int_equal(cat_run_mem(x, C, "c/package-lock.json", deep, n), CG_OK);
     assert_true(cat_has_warning(x->ctx, "/c/package-lock.json:"));
     /* the same at a depth jansson accepts: capped by the cataloger */
     n = (size_t)sprintf(deep, "{\"lockfileVersion\": 1, \"dependencies\": ");
@@ -295,7 +268,7 @@ static void test_hostile(void **state)
     deep[n++] = '{';
     for (size_t i = 0; i < 600 * 2 + 2; i++)
         deep[n++] = '}';
-    assert_int_equal(run_mem(x, "d/package-lock.json", deep, n), CG_OK);
+    assert_int_equal(cat_run_mem(x, C, "d/package-lock.json", deep, n), CG_OK);
     assert_true(cat_has_warning(x->ctx, "/d/package-lock.json: dependencies nested more than"));
     /* YAML nested 10,000 deep */
     n = (size_t)sprintf(deep, "packages:\n  /a@1.0.0:\n    x: ");
@@ -304,7 +277,7 @@ static void test_hostile(void **state)
     for (size_t i = 0; i < depth; i++)
         deep[n++] = ']';
     deep[n++] = '\n';
-    assert_int_equal(run_mem(x, "e/pnpm-lock.yaml", deep, n), CG_OK);
+    assert_int_equal(cat_run_mem(x, C, "e/pnpm-lock.yaml", deep, n), CG_OK);
     assert_true(cat_has_warning(x->ctx, "/e/pnpm-lock.yaml:"));
     free(deep);
     /* a billion-laughs alias bomb: aliases are never expanded */
@@ -319,17 +292,17 @@ static void test_hostile(void **state)
                                "h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
                                "i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h, *h]\n"
                                "packages:\n  /ok@1.0.0:\n    dev: false\n    x: *i\n";
-    assert_int_equal(run_mem(x, "f/pnpm-lock.yaml", bomb, sizeof bomb - 1), CG_OK);
-    pkg(x->ctx, "ok", "1.0.0");
+    assert_int_equal(cat_run_mem(x, C, "f/pnpm-lock.yaml", bomb, sizeof bomb - 1), CG_OK);
+    cat_pkg(x->ctx, "ok", "1.0.0");
     static const char badyaml[] = "packages:\n  /a@1.0.0: {\n  dev: [\n";
-    assert_int_equal(run_mem(x, "g/pnpm-lock.yaml", badyaml, sizeof badyaml - 1), CG_OK);
+    assert_int_equal(cat_run_mem(x, C, "g/pnpm-lock.yaml", badyaml, sizeof badyaml - 1), CG_OK);
     assert_true(cat_has_warning(x->ctx, "/g/pnpm-lock.yaml: is not valid YAML"));
     /* NULs and junk in yarn.lock */
     static const char junk[] = "\"a@^1\":\n  version \"1\0\"\n\x01\x02:\n  version \"2\"\n";
-    assert_int_equal(run_mem(x, "h/yarn.lock", junk, sizeof junk - 1), CG_OK);
+    assert_int_equal(cat_run_mem(x, C, "h/yarn.lock", junk, sizeof junk - 1), CG_OK);
     /* names that are not npm names are dropped */
     static const char badname[] = "{\"name\": \"a b/c/d\", \"version\": \"1.0.0\"}";
-    assert_int_equal(run_mem(x, "i/node_modules/a/package.json", badname, sizeof badname - 1), CG_OK);
+    assert_int_equal(cat_run_mem(x, C, "i/node_modules/a/package.json", badname, sizeof badname - 1), CG_OK);
     assert_true(cat_has_warning(x->ctx, "/i/node_modules/a/package.json: package.json without a valid name"));
 }
 

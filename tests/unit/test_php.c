@@ -19,35 +19,17 @@
 #include "catalog/purl.h"
 
 extern const cg_cataloger cg_cataloger_php;
+static const cg_cataloger *const C = &cg_cataloger_php;
 
 static blob load(const char *rel)
 {
     return cat_load("", rel);
 }
 
-static void run_blob(fx *x, const char *path, const void *data, size_t len)
-{
-    cg_cat_file f = {path, 0, data, len, -1, 0644};
-    assert_int_equal(cg_cat_run_files(x->ctx, &cg_cataloger_php, &f, 1, &x->err), CG_OK);
-}
-
 static void run1(fx *x, const char *path, const char *fixture)
 {
-    blob b = load(fixture);
-    run_blob(x, path, b.data, b.len);
-    free(b.data);
+    assert_int_equal(cat_run_fixture(x, C, path, "", fixture), CG_OK);
 }
-
-static cg_package *find(fx *x, const char *name)
-{
-    return cat_find(x->ctx, name);
-}
-
-static char *set_str(fx *x)
-{
-    return cat_set_str(x->ctx, &x->a);
-}
-
 
 static void test_wants(void **state)
 {
@@ -80,7 +62,7 @@ static void test_lock_trivy(void **state)
     fx *x = *state;
     run1(x, "app/composer.lock", "php/trivy-composer_happy.lock");
     assert_int_equal(cg_cat_n_warnings(x->ctx), 0);
-    assert_string_equal(set_str(x), "getallheaders@3.0.3 guzzle@6.5.8 http-message@1.0.1 log@1.13.3 "
+    assert_string_equal(cat_set_str(x->ctx, &x->a), "getallheaders@3.0.3 guzzle@6.5.8 http-message@1.0.1 log@1.13.3 "
                                     "pear_exception@v1.0.2 polyfill-intl-idn@v1.27.0 "
                                     "polyfill-intl-normalizer@v1.27.0 polyfill-php72@v1.27.0 promises@1.5.2 psr7@1.9.0");
     cg_package *p = find_full(x, "pear", "log");
@@ -108,7 +90,7 @@ static void test_trivy_golden_repos(void **state)
 {
     fx *x = *state;
     run1(x, "repo/composer.lock", "php/trivy-repo-composer.lock");
-    assert_string_equal(set_str(x), "guzzle@7.4.4 psr7@1.8.3");
+    assert_string_equal(cat_set_str(x->ctx, &x->a), "guzzle@7.4.4 psr7@1.8.3");
     char buf[256];
     assert_string_equal(cat_deps_str(find_full(x, "guzzlehttp", "guzzle"), buf, sizeof buf), "psr7");
     assert_string_equal(cg_purl_for_package(&x->a, find_full(x, "guzzlehttp", "psr7"), NULL),
@@ -124,14 +106,14 @@ static void test_syft(void **state)
 {
     fx *x = *state;
     run1(x, "a/composer.lock", "php/syft-composer.lock");
-    assert_string_equal(set_str(x), "codeception@4.1.6 fastcgi-client@1.0.2 gherkin@v4.6.2 mongo-php-adapter@1.1.11");
-    assert_string_equal(cat_prop(find(x, "gherkin"), "cgate:composer:dev"), "true");
-    assert_string_equal(cat_prop(find(x, "codeception"), "cgate:composer:dev"), "true");
-    assert_null(cat_prop(find(x, "fastcgi-client"), "cgate:composer:dev"));
+    assert_string_equal(cat_set_str(x->ctx, &x->a), "codeception@4.1.6 fastcgi-client@1.0.2 gherkin@v4.6.2 mongo-php-adapter@1.1.11");
+    assert_string_equal(cat_prop(cat_find(x->ctx, "gherkin"), "cgate:composer:dev"), "true");
+    assert_string_equal(cat_prop(cat_find(x->ctx, "codeception"), "cgate:composer:dev"), "true");
+    assert_null(cat_prop(cat_find(x->ctx, "fastcgi-client"), "cgate:composer:dev"));
     char buf[256];
-    assert_string_equal(cat_deps_str(find(x, "codeception"), buf, sizeof buf), "gherkin");
-    assert_int_equal(find(x, "mongo-php-adapter")->n_depends, 0); /* mongodb/mongodb is not installed */
-    assert_string_equal(find(x, "fastcgi-client")->description, "Lightweight, single file FastCGI client for PHP.");
+    assert_string_equal(cat_deps_str(cat_find(x->ctx, "codeception"), buf, sizeof buf), "gherkin");
+    assert_int_equal(cat_find(x->ctx, "mongo-php-adapter")->n_depends, 0); /* mongodb/mongodb is not installed */
+    assert_string_equal(cat_find(x->ctx, "fastcgi-client")->description, "Lightweight, single file FastCGI client for PHP.");
     assert_int_equal(cg_cat_n_warnings(x->ctx), 0);
 }
 
@@ -140,7 +122,7 @@ static void test_installed_formats(void **state)
     fx *x = *state;
     run1(x, "c1/vendor/composer/installed.json", "php/syft-installed-composer1.json");
     run1(x, "c2/vendor/composer/installed.json", "php/syft-installed-composer2.json");
-    assert_string_equal(set_str(x), "mink@v1.8.1 mink@v1.8.1 stack-cors@1.3.0 stack-cors@1.3.0");
+    assert_string_equal(cat_set_str(x->ctx, &x->a), "mink@v1.8.1 mink@v1.8.1 stack-cors@1.3.0 stack-cors@1.3.0");
     for (size_t i = 0; i < cg_cat_n_packages(x->ctx); i++) {
         cg_package *p = cg_cat_package(x->ctx, i);
         bool c2 = !strncmp(p->locations[0].path, "/c2/", 4);
@@ -151,7 +133,7 @@ static void test_installed_formats(void **state)
             assert_null(cat_prop(p, "cgate:composer:dev"));
         assert_string_equal(cat_prop(p, "cgate:composer:metadata-source"), "installed.json");
     }
-    assert_string_equal(cg_purl_for_package(&x->a, find(x, "stack-cors"), NULL), "pkg:composer/asm89/stack-cors@1.3.0");
+    assert_string_equal(cg_purl_for_package(&x->a, cat_find(x->ctx, "stack-cors"), NULL), "pkg:composer/asm89/stack-cors@1.3.0");
 }
 
 static void test_hostile(void **state)
@@ -168,17 +150,17 @@ static void test_hostile(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char path[64];
         snprintf(path, sizeof path, "h%zu/composer.lock", i);
-        run_blob(x, path, bad[i], strlen(bad[i]));
+        assert_int_equal(cat_run_mem(x, C, path, bad[i], strlen(bad[i])), CG_OK);
     }
     /* nested 10,000 deep */
     size_t depth = 10000;
     char *deep = malloc(2 * depth + 1);
     memset(deep, '[', depth);
     memset(deep + depth, ']', depth);
-    run_blob(x, "deep/vendor/composer/installed.json", deep, 2 * depth);
+    assert_int_equal(cat_run_mem(x, C, "deep/vendor/composer/installed.json", deep, 2 * depth), CG_OK);
     free(deep);
-    assert_string_equal(set_str(x), "pkg@2.0");
-    assert_int_equal(find(x, "pkg")->n_licenses, 0);
+    assert_string_equal(cat_set_str(x->ctx, &x->a), "pkg@2.0");
+    assert_int_equal(cat_find(x->ctx, "pkg")->n_licenses, 0);
     assert_true(cg_cat_n_warnings(x->ctx) >= 6);
     for (size_t i = 0; i < cg_cat_n_warnings(x->ctx); i++)
         assert_int_equal(cg_cat_warning(x->ctx, i)[0], '/');

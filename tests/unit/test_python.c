@@ -18,28 +18,11 @@
 #include "catalog/catalog.h"
 
 extern const cg_cataloger cg_cataloger_python;
+static const cg_cataloger *const C = &cg_cataloger_python;
 
 static blob load(const char *rel)
 {
     return cat_load("python", rel);
-}
-
-static const char *full_name(const cg_package *p, char *buf, size_t n)
-{
-    snprintf(buf, n, "%s%s%s", p->namespace_ ? p->namespace_ : "", p->namespace_ ? "/" : "", p->name);
-    return buf;
-}
-
-static cg_package *pkg(cg_cat_ctx *ctx, const char *name, const char *version)
-{
-    char b[512];
-    for (size_t i = 0; i < cg_cat_n_packages(ctx); i++) {
-        cg_package *p = cg_cat_package(ctx, i);
-        if (!strcmp(full_name(p, b, sizeof b), name) && (!version || (p->version && !strcmp(p->version, version))))
-            return p;
-    }
-    fail_msg("package %s@%s not found", name, version ? version : "*");
-    return NULL;
 }
 
 static void expect_set(cg_cat_ctx *ctx, const char *expected_file, int no_dev)
@@ -49,17 +32,7 @@ static void expect_set(cg_cat_ctx *ctx, const char *expected_file, int no_dev)
 
 static cg_status run(fx *x, const char *path, const char *fixture)
 {
-    blob b = load(fixture);
-    cg_cat_file f = {path, 0, b.data, b.len, -1, 0644};
-    cg_status st = cg_cat_run_files(x->ctx, &cg_cataloger_python, &f, 1, &x->err);
-    free(b.data);
-    return st;
-}
-
-static cg_status run_mem(fx *x, const char *path, const char *data, size_t len)
-{
-    cg_cat_file f = {path, 0, (const uint8_t *)data, len, -1, 0644};
-    return cg_cat_run_files(x->ctx, &cg_cataloger_python, &f, 1, &x->err);
+    return cat_run_fixture(x, C, path, "python", fixture);
 }
 
 static void test_wants(void **state)
@@ -131,20 +104,20 @@ static void test_metadata(void **state)
     /* PKG-INFO: License: UNKNOWN is no licence */
     assert_int_equal(run(x, "usr/lib/python3.8/site-packages/setuptools-51.3.3-py3.8.egg-info/PKG-INFO",
                          "setuptools-51.3.3-py3.8.egg-info.PKG-INFO"), CG_OK);
-    cg_package *p = pkg(x->ctx, "setuptools", "51.3.3");
+    cg_package *p = cat_pkg(x->ctx, "setuptools", "51.3.3");
     assert_int_equal(p->n_licenses, 0);
     assert_string_equal(p->supplier, "Python Packaging Authority");
     /* Name: Unidecode -> unidecode, the original kept */
     assert_int_equal(run(x, "usr/lib/python3/site-packages/Unidecode-0.4.1.egg-info/PKG-INFO",
                          "unidecode-egg-info.PKG-INFO"), CG_OK);
-    p = pkg(x->ctx, "unidecode", "0.4.1");
+    p = cat_pkg(x->ctx, "unidecode", "0.4.1");
     assert_string_equal(cat_prop(p, "cgate:python:name"), "Unidecode");
     /* a single-file egg-info */
     cg_cat_ctx_free(x->ctx);
     x->ctx = cg_cat_ctx_new(&x->a);
     assert_int_equal(run(x, "usr/lib/python3.9/site-packages/distlib-0.3.1-py3.9.egg-info",
                          "distlib-0.3.1-py3.9.egg-info"), CG_OK);
-    p = pkg(x->ctx, "distlib", "0.3.1");
+    p = cat_pkg(x->ctx, "distlib", "0.3.1");
     assert_string_equal(lics(p, b, sizeof b), "Python license");
     assert_int_equal(cg_cat_n_warnings(x->ctx), 0);
 }
@@ -158,8 +131,8 @@ static void test_requires_dist(void **state)
                             "Requires-Dist: PySocks!=1.5.7,>=1.5.6 ; extra == 'socks'\n"
                             "Requires-Dist: six ; python_version < \"3\"\n"
                             "License-Expression: Apache-2.0 OR MIT\n\nbody\nName: other\n";
-    assert_int_equal(run_mem(x, "site-packages/Foo.Bar_baz-1.0.dist-info/METADATA", m, sizeof m - 1), CG_OK);
-    cg_package *p = pkg(x->ctx, "foo-bar-baz", "1.0");
+    assert_int_equal(cat_run_mem(x, C, "site-packages/Foo.Bar_baz-1.0.dist-info/METADATA", m, sizeof m - 1), CG_OK);
+    cg_package *p = cat_pkg(x->ctx, "foo-bar-baz", "1.0");
     assert_string_equal(cat_prop(p, "cgate:python:name"), "Foo.Bar_baz");
     assert_int_equal(p->n_depends, 3);
     assert_string_equal(p->depends[0], "charset-normalizer");
@@ -179,7 +152,7 @@ static void test_requirements(void **state)
     char *got = cat_pkg_lines(x->ctx, NULL);
     assert_string_equal(got, want);
     free(got);
-    assert_string_equal(cat_prop(pkg(x->ctx, "flask", "2.0.0"), "cgate:python:source"), "requirements.txt");
+    assert_string_equal(cat_prop(cat_pkg(x->ctx, "flask", "2.0.0"), "cgate:python:source"), "requirements.txt");
     cg_cat_ctx_free(x->ctx);
     x->ctx = cg_cat_ctx_new(&x->a);
     /* Trivy's pip parser tests: only == pins; hashes, markers, extras cut */
@@ -201,23 +174,23 @@ static void test_pipfile_poetry(void **state)
     x->ctx = cg_cat_ctx_new(&x->a);
     assert_int_equal(run(x, "app/poetry.lock", "repo-poetry.lock"), CG_OK);
     expect_set(x->ctx, "expected-poetry.tsv", 0);
-    assert_int_equal(pkg(x->ctx, "click", "8.1.3")->n_depends, 1);
-    assert_string_equal(pkg(x->ctx, "click", "8.1.3")->depends[0], "colorama");
+    assert_int_equal(cat_pkg(x->ctx, "click", "8.1.3")->n_depends, 1);
+    assert_string_equal(cat_pkg(x->ctx, "click", "8.1.3")->depends[0], "colorama");
     cg_cat_ctx_free(x->ctx);
     x->ctx = cg_cat_ctx_new(&x->a);
     /* Syft's dev-deps fixture: category = "dev", dependency tables with
      * inline tables and multi-line arrays */
     assert_int_equal(run(x, "dev/poetry.lock", "syft-dev-deps-poetry.lock"), CG_OK);
     assert_int_equal(cg_cat_n_packages(x->ctx), 4);
-    cg_package *p = pkg(x->ctx, "added-value", "0.14.2");
+    cg_package *p = cat_pkg(x->ctx, "added-value", "0.14.2");
     assert_string_equal(cat_prop(p, "cgate:python:dev"), "true");
     assert_int_equal(p->n_depends, 8);
     assert_int_equal(run(x, "v2/poetry.lock", "poetry_v2_flask.lock"), CG_OK);
     assert_int_equal(cg_cat_n_packages(x->ctx), 4 + 15);
-    assert_int_equal(pkg(x->ctx, "flask", "1.0.3")->n_depends, 4);
+    assert_int_equal(cat_pkg(x->ctx, "flask", "1.0.3")->n_depends, 4);
     assert_int_equal(run(x, "s/Pipfile.lock", "syft-Pipfile.lock"), CG_OK);
-    assert_string_equal(cat_prop(pkg(x->ctx, "astroid", "2.5.2"), "cgate:python:dev"), "true");
-    assert_null(cat_prop(pkg(x->ctx, "aiohttp", "3.7.4.post0"), "cgate:python:dev"));
+    assert_string_equal(cat_prop(cat_pkg(x->ctx, "astroid", "2.5.2"), "cgate:python:dev"), "true");
+    assert_null(cat_prop(cat_pkg(x->ctx, "aiohttp", "3.7.4.post0"), "cgate:python:dev"));
     assert_int_equal(cg_cat_n_warnings(x->ctx), 0);
 }
 
@@ -225,13 +198,13 @@ static void test_hostile(void **state)
 {
     fx *x = *state;
     static const char nover[] = "Metadata-Version: 2.1\nName: x\n\nVersion: 1\n";
-    assert_int_equal(run_mem(x, "site-packages/x.dist-info/METADATA", nover, sizeof nover - 1), CG_OK);
+    assert_int_equal(cat_run_mem(x, C, "site-packages/x.dist-info/METADATA", nover, sizeof nover - 1), CG_OK);
     assert_true(cat_has_warning(x->ctx, "/site-packages/x.dist-info/METADATA: no valid Name and Version"));
     static const char junk[] = "\x01\x02\0\xff\nName: a b\nVersion: 1\n";
-    assert_int_equal(run_mem(x, "site-packages/y.dist-info/METADATA", junk, sizeof junk - 1), CG_OK);
+    assert_int_equal(cat_run_mem(x, C, "site-packages/y.dist-info/METADATA", junk, sizeof junk - 1), CG_OK);
     assert_int_equal(cg_cat_n_packages(x->ctx), 0);
     static const char broken[] = "{\"default\": {\"a\": ";
-    assert_int_equal(run_mem(x, "p/Pipfile.lock", broken, sizeof broken - 1), CG_OK);
+    assert_int_equal(cat_run_mem(x, C, "p/Pipfile.lock", broken, sizeof broken - 1), CG_OK);
     assert_true(cat_has_warning(x->ctx, "/p/Pipfile.lock: not a valid Pipfile.lock"));
     /* a Pipfile.lock nested 10,000 deep */
     size_t depth = 10000, n = 0;
@@ -242,7 +215,7 @@ static void test_hostile(void **state)
     deep[n++] = '1';
     for (size_t i = 0; i < depth + 1; i++)
         deep[n++] = '}';
-    assert_int_equal(run_mem(x, "q/Pipfile.lock", deep, n), CG_OK);
+    assert_int_equal(cat_run_mem(x, C, "q/Pipfile.lock", deep, n), CG_OK);
     assert_true(cat_has_warning(x->ctx, "/q/Pipfile.lock:"));
     /* poetry.lock: an unterminated multi-line array, a [[package]] without
      * a version, 10,000 nested brackets */
@@ -251,15 +224,15 @@ static void test_hostile(void **state)
     for (size_t i = 0; i < depth; i++)
         deep[n++] = '[';
     deep[n++] = '\n';
-    assert_int_equal(run_mem(x, "r/poetry.lock", deep, n), CG_OK);
-    pkg(x->ctx, "ok", "1");
-    pkg(x->ctx, "x", "2");
+    assert_int_equal(cat_run_mem(x, C, "r/poetry.lock", deep, n), CG_OK);
+    cat_pkg(x->ctx, "ok", "1");
+    cat_pkg(x->ctx, "x", "2");
     assert_true(cat_has_warning(x->ctx, "/r/poetry.lock: 1 [[package]] table(s) without a valid name and version"));
     free(deep);
     /* requirements: garbage and ranges make no records */
     static const char req[] = "-r other.txt\n-e git+https://x/y.git#egg=y\nfoo>=1\nbar==2.0.*\n\0\xff==1\nok==1.0\n";
-    assert_int_equal(run_mem(x, "s/requirements.txt", req, sizeof req - 1), CG_OK);
-    pkg(x->ctx, "ok", "1.0");
+    assert_int_equal(cat_run_mem(x, C, "s/requirements.txt", req, sizeof req - 1), CG_OK);
+    cat_pkg(x->ctx, "ok", "1.0");
     assert_int_equal(cg_cat_n_packages(x->ctx), 3);
 }
 

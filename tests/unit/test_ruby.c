@@ -19,35 +19,17 @@
 #include "catalog/purl.h"
 
 extern const cg_cataloger cg_cataloger_ruby;
+static const cg_cataloger *const C = &cg_cataloger_ruby;
 
 static blob load(const char *rel)
 {
     return cat_load("", rel);
 }
 
-static void run_blob(fx *x, const char *path, const void *data, size_t len)
-{
-    cg_cat_file f = {path, 0, data, len, -1, 0644};
-    assert_int_equal(cg_cat_run_files(x->ctx, &cg_cataloger_ruby, &f, 1, &x->err), CG_OK);
-}
-
 static void run1(fx *x, const char *path, const char *fixture)
 {
-    blob b = load(fixture);
-    run_blob(x, path, b.data, b.len);
-    free(b.data);
+    assert_int_equal(cat_run_fixture(x, C, path, "", fixture), CG_OK);
 }
-
-static cg_package *find(fx *x, const char *name)
-{
-    return cat_find(x->ctx, name);
-}
-
-static char *set_str(fx *x)
-{
-    return cat_set_str(x->ctx, &x->a);
-}
-
 
 static void test_wants(void **state)
 {
@@ -72,7 +54,7 @@ static void test_gemspec(void **state)
     run1(x, "usr/lib/ruby/gems/2.7.0/specifications/formatador-1.1.0.gemspec", "ruby/formatador.gemspec");
     assert_int_equal(cg_cat_n_packages(x->ctx), 2);
     assert_int_equal(cg_cat_n_warnings(x->ctx), 0);
-    cg_package *p = find(x, "bundler");
+    cg_package *p = cat_find(x->ctx, "bundler");
     assert_string_equal(p->version, "2.1.4");
     assert_string_equal(p->type, "gem");
     assert_int_equal(p->n_licenses, 1);
@@ -82,7 +64,7 @@ static void test_gemspec(void **state)
     assert_string_equal(p->description, "The best way to manage your application's dependencies");
     assert_string_equal(p->locations[0].path, "/usr/lib/ruby/gems/2.7.0/specifications/bundler-2.1.4.gemspec");
     assert_string_equal(cg_purl_for_package(&x->a, p, NULL), "pkg:gem/bundler@2.1.4");
-    p = find(x, "formatador");
+    p = cat_find(x->ctx, "formatador");
     assert_string_equal(p->version, "1.1.0");
     assert_string_equal(p->licenses[0].value, "MIT");
     /* interpolation is not evaluated: kept as written */
@@ -94,7 +76,7 @@ static void test_lock_syft(void **state)
 {
     fx *x = *state;
     run1(x, "srv/app/Gemfile.lock", "ruby/Gemfile.lock");
-    assert_string_equal(set_str(x),
+    assert_string_equal(cat_set_str(x->ctx, &x->a),
         "actionmailer@4.1.1 actionpack@4.1.1 actionview@4.1.1 activemodel@4.1.1 activerecord@4.1.1 "
         "activesupport@4.1.1 arel@5.0.1.20140414130214 bootstrap-sass@3.1.1.1 builder@3.2.2 coffee-rails@4.0.1 "
         "coffee-script-source@1.7.0 coffee-script@2.2.0 erubis@2.7.0 execjs@2.0.2 google-cloud-errors@1.3.0 "
@@ -105,12 +87,12 @@ static void test_lock_syft(void **state)
         "sqlite3@1.3.9 therubyracer@0.12.1 thor@0.19.1 thread_safe@0.3.3 tilt@1.4.1 treetop@1.4.15 "
         "turbolinks@3.0.0 tzinfo@1.2.0 uglifier@2.5.0 unicorn@4.8.3");
     assert_int_equal(cg_cat_n_packages(x->ctx), 52);
-    assert_string_equal(cat_prop(find(x, "turbolinks"), "cgate:gem:source"), "git");
-    assert_string_equal(cat_prop(find(x, "google-cloud-errors"), "cgate:gem:source"), "path");
-    assert_null(cat_prop(find(x, "rails"), "cgate:gem:source"));
+    assert_string_equal(cat_prop(cat_find(x->ctx, "turbolinks"), "cgate:gem:source"), "git");
+    assert_string_equal(cat_prop(cat_find(x->ctx, "google-cloud-errors"), "cgate:gem:source"), "path");
+    assert_null(cat_prop(cat_find(x->ctx, "rails"), "cgate:gem:source"));
     char buf[512];
-    assert_string_equal(cat_deps_str(find(x, "actionmailer"), buf, sizeof buf), "actionpack,actionview,mail");
-    assert_string_equal(cg_purl_for_package(&x->a, find(x, "arel"), NULL), "pkg:gem/arel@5.0.1.20140414130214");
+    assert_string_equal(cat_deps_str(cat_find(x->ctx, "actionmailer"), buf, sizeof buf), "actionpack,actionview,mail");
+    assert_string_equal(cg_purl_for_package(&x->a, cat_find(x->ctx, "arel"), NULL), "pkg:gem/arel@5.0.1.20140414130214");
 }
 
 /* Trivy bundler parse_test.go: Bundler2Libs and Bundler2Deps; malformed gives nothing. */
@@ -118,20 +100,20 @@ static void test_lock_trivy(void **state)
 {
     fx *x = *state;
     run1(x, "app/Gemfile.lock", "ruby/Gemfile_bundler2.lock");
-    assert_string_equal(set_str(x), "coderay@1.1.3 concurrent-ruby@1.1.10 dotenv@2.7.6 faker@2.21.0 i18n@1.10.0 "
+    assert_string_equal(cat_set_str(x->ctx, &x->a), "coderay@1.1.3 concurrent-ruby@1.1.10 dotenv@2.7.6 faker@2.21.0 i18n@1.10.0 "
                                     "json@2.6.2 method_source@1.0.0 pry@0.14.1");
     char buf[256];
-    assert_string_equal(cat_deps_str(find(x, "faker"), buf, sizeof buf), "i18n");
-    assert_string_equal(cat_deps_str(find(x, "i18n"), buf, sizeof buf), "concurrent-ruby");
-    assert_string_equal(cat_deps_str(find(x, "pry"), buf, sizeof buf), "coderay,method_source");
-    assert_int_equal(find(x, "json")->n_depends, 0);
+    assert_string_equal(cat_deps_str(cat_find(x->ctx, "faker"), buf, sizeof buf), "i18n");
+    assert_string_equal(cat_deps_str(cat_find(x->ctx, "i18n"), buf, sizeof buf), "concurrent-ruby");
+    assert_string_equal(cat_deps_str(cat_find(x->ctx, "pry"), buf, sizeof buf), "coderay,method_source");
+    assert_int_equal(cat_find(x->ctx, "json")->n_depends, 0);
 }
 
 static void test_lock_trivy_normal_and_malformed(void **state)
 {
     fx *x = *state;
     run1(x, "a/Gemfile.lock", "ruby/Gemfile_normal.lock");
-    assert_string_equal(set_str(x), "coderay@1.1.2 concurrent-ruby@1.1.5 dotenv@2.7.2 faker@1.9.3 i18n@1.6.0 "
+    assert_string_equal(cat_set_str(x->ctx, &x->a), "coderay@1.1.2 concurrent-ruby@1.1.5 dotenv@2.7.2 faker@1.9.3 i18n@1.6.0 "
                                     "method_source@0.9.2 pry@0.12.2");
     run1(x, "b/Gemfile.lock", "ruby/Gemfile_malformed.lock");
     assert_int_equal(cg_cat_n_packages(x->ctx), 7);
@@ -144,11 +126,11 @@ static void test_platform(void **state)
                         "    nokogiri (1.16.2-x86_64-linux)\n      racc (~> 1.4)\n"
                         "    racc (1.7.3)\n    google-protobuf (3.25.2-x86_64-linux-musl)\n\n"
                         "PLATFORMS\n  x86_64-linux\n\nDEPENDENCIES\n  nokogiri\n";
-    run_blob(x, "app/Gemfile.lock", lock, sizeof lock - 1);
-    assert_string_equal(set_str(x), "google-protobuf@3.25.2 nokogiri@1.16.2 racc@1.7.3");
-    assert_string_equal(cat_prop(find(x, "nokogiri"), "cgate:gem:platform"), "x86_64-linux");
-    assert_string_equal(cat_prop(find(x, "google-protobuf"), "cgate:gem:platform"), "x86_64-linux-musl");
-    assert_null(cat_prop(find(x, "racc"), "cgate:gem:platform"));
+    assert_int_equal(cat_run_mem(x, C, "app/Gemfile.lock", lock, sizeof lock - 1), CG_OK);
+    assert_string_equal(cat_set_str(x->ctx, &x->a), "google-protobuf@3.25.2 nokogiri@1.16.2 racc@1.7.3");
+    assert_string_equal(cat_prop(cat_find(x->ctx, "nokogiri"), "cgate:gem:platform"), "x86_64-linux");
+    assert_string_equal(cat_prop(cat_find(x->ctx, "google-protobuf"), "cgate:gem:platform"), "x86_64-linux-musl");
+    assert_null(cat_prop(cat_find(x->ctx, "racc"), "cgate:gem:platform"));
 }
 
 static void test_hostile(void **state)
@@ -156,31 +138,31 @@ static void test_hostile(void **state)
     fx *x = *state;
     /* a gemspec without a name, one with a computed version, binary junk */
     const char noname[] = "Gem::Specification.new do |s|\n  s.version = \"1.0\"\nend\n";
-    run_blob(x, "specifications/a.gemspec", noname, sizeof noname - 1);
+    assert_int_equal(cat_run_mem(x, C, "specifications/a.gemspec", noname, sizeof noname - 1), CG_OK);
     const char computed[] = "Gem::Specification.new do |s|\n  s.name = \"x\"\n  s.version = VERSION\nend\n";
-    run_blob(x, "specifications/b.gemspec", computed, sizeof computed - 1);
+    assert_int_equal(cat_run_mem(x, C, "specifications/b.gemspec", computed, sizeof computed - 1), CG_OK);
     const char unterminated[] = "s.name = \"abc\ns.version = \"1.0\"\n";
-    run_blob(x, "specifications/c.gemspec", unterminated, sizeof unterminated - 1);
+    assert_int_equal(cat_run_mem(x, C, "specifications/c.gemspec", unterminated, sizeof unterminated - 1), CG_OK);
     uint8_t junk[4096];
     for (size_t i = 0; i < sizeof junk; i++)
         junk[i] = (uint8_t)(i * 131u + 7u);
-    run_blob(x, "specifications/d.gemspec", junk, sizeof junk);
-    run_blob(x, "e/Gemfile.lock", junk, sizeof junk);
+    assert_int_equal(cat_run_mem(x, C, "specifications/d.gemspec", junk, sizeof junk), CG_OK);
+    assert_int_equal(cat_run_mem(x, C, "e/Gemfile.lock", junk, sizeof junk), CG_OK);
     /* a NUL inside a name; a line with no closing paren; a 2 MiB line */
     const char nul[] = "s.name = \"ab\0c\"\ns.version = \"1\"\n";
-    run_blob(x, "specifications/f.gemspec", nul, sizeof nul - 1);
+    assert_int_equal(cat_run_mem(x, C, "specifications/f.gemspec", nul, sizeof nul - 1), CG_OK);
     const char badlock[] = "GEM\n  specs:\n    foo (1.0\n    bar\n    ok (2.0)\n";
-    run_blob(x, "g/Gemfile.lock", badlock, sizeof badlock - 1);
+    assert_int_equal(cat_run_mem(x, C, "g/Gemfile.lock", badlock, sizeof badlock - 1), CG_OK);
     size_t big = 2u * 1024u * 1024u;
     char *huge = malloc(big);
     memcpy(huge, "GEM\n  specs:\n    ", 17);
     memset(huge + 17, 'a', big - 17);
-    run_blob(x, "h/Gemfile.lock", huge, big);
+    assert_int_equal(cat_run_mem(x, C, "h/Gemfile.lock", huge, big), CG_OK);
     memcpy(huge, "s.name = \"", 10);
     memset(huge + 10, 'b', big - 10);
-    run_blob(x, "specifications/i.gemspec", huge, big); /* over the gemspec cap: not read */
+    assert_int_equal(cat_run_mem(x, C, "specifications/i.gemspec", huge, big), CG_OK); /* over the gemspec cap: not read */
     free(huge);
-    assert_string_equal(set_str(x), "ok@2.0");
+    assert_string_equal(cat_set_str(x->ctx, &x->a), "ok@2.0");
     assert_true(cg_cat_n_warnings(x->ctx) >= 5);
     for (size_t i = 0; i < cg_cat_n_warnings(x->ctx); i++)
         assert_non_null(strchr(cg_cat_warning(x->ctx, i), '/'));

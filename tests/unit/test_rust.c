@@ -29,67 +29,12 @@ static blob load(const char *rel)
 
 static void run(fx *x, const char *const *paths, const blob *b, size_t n)
 {
-    cg_cat_node *nodes = calloc(n ? n : 1, sizeof *nodes);
-    const cg_cat_node **ptrs = calloc(n ? n : 1, sizeof *ptrs);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        cg_cat_want w = {0};
-        bool lock = strstr(paths[i], "Cargo.lock") != NULL;
-        if (lock && !C->wants(paths[i], strlen(paths[i]), &w))
-            continue;
-        cg_cat_file f = {paths[i], 0, b[i].data, b[i].len, -1, 0755};
-        void *res = NULL;
-        assert_int_equal(C->parse(x->ctx, &f, &res, &x->err), CG_OK);
-        nodes[k] = (cg_cat_node){paths[i], 0, res, NULL};
-        ptrs[k] = &nodes[k];
-        k++;
-    }
-    assert_int_equal(C->finish(x->ctx, ptrs, k, &x->err), CG_OK);
-    free(nodes);
-    free(ptrs);
-}
-
-static int cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    cat_run_sniffed(x, C, "Cargo.lock", paths, b, n);
 }
 
 static char *pkgset(fx *x)
 {
-    size_t n = cg_cat_n_packages(x->ctx), total = 1;
-    char **v = calloc(n ? n : 1, sizeof *v);
-    for (size_t i = 0; i < n; i++) {
-        const cg_package *p = cg_cat_package(x->ctx, i);
-        assert_string_equal(p->type, "cargo");
-        v[i] = cg_arena_sprintf(&x->a, "%s@%s", p->name, p->version);
-        total += strlen(v[i]) + 1;
-    }
-    qsort(v, n, sizeof *v, cmp);
-    char *s = cg_arena_alloc(&x->a, total);
-    s[0] = '\0';
-    for (size_t i = 0; i < n; i++) {
-        strcat(s, v[i]);
-        strcat(s, "\n");
-    }
-    free(v);
-    return s;
-}
-
-static const cg_package *find(fx *x, const char *name)
-{
-    for (size_t i = 0; i < cg_cat_n_packages(x->ctx); i++)
-        if (!strcmp(cg_cat_package(x->ctx, i)->name, name))
-            return cg_cat_package(x->ctx, i);
-    fail_msg("no package %s", name);
-    return NULL;
-}
-
-static bool warned(fx *x, const char *part)
-{
-    for (size_t i = 0; i < cg_cat_n_warnings(x->ctx); i++)
-        if (strstr(cg_cat_warning(x->ctx, i), part))
-            return true;
-    return false;
+    return cat_pkgset(x, "cargo");
 }
 
 /* python3 -c 'import tomllib; [print(p["name"]+"@"+p["version"]) for p in
@@ -109,7 +54,7 @@ static void test_cargo_lock(void **state)
     const char *p[] = {"app/Cargo.lock"};
     run(x, p, &b, 1);
     assert_string_equal(pkgset(x), SYFT_LOCK);
-    const cg_package *e = find(x, "errno");
+    const cg_package *e = cat_find(x->ctx, "errno");
     assert_int_equal(e->n_depends, 1);
     assert_string_equal(e->depends[0], "windows-sys"); /* "windows-sys 0.52.0" -> name */
     assert_string_equal(cat_prop(e, "cgate:rust:checksum"),
@@ -130,7 +75,7 @@ static void test_cargo_lock_git_and_path(void **state)
     assert_non_null(strstr(s, "app@1.0.0\n"));
     assert_non_null(strstr(s, "memchr@2.7.4\n"));
     assert_non_null(strstr(s, "telemetry@0.1.0\n"));
-    assert_null(cat_prop(find(x, "telemetry"), "cgate:rust:source")); /* a path dependency */
+    assert_null(cat_prop(cat_find(x->ctx, "telemetry"), "cgate:rust:source")); /* a path dependency */
     bool git = false;
     for (size_t i = 0; i < cg_cat_n_packages(x->ctx); i++) {
         const char *src = cat_prop(cg_cat_package(x->ctx, i), "cgate:rust:source");
@@ -164,14 +109,14 @@ static void test_auditable_binary(void **state)
     const char *p[] = {"app/hello"};
     run(x, p, &b, 1);
     assert_string_equal(pkgset(x), AUDIT_SET);
-    const cg_package *root = find(x, "hello_world");
+    const cg_package *root = cat_find(x->ctx, "hello_world");
     assert_string_equal(cat_prop(root, "cgate:rust:root"), "true");
     assert_string_equal(cat_prop(root, "cgate:rust:source"), "local");
     assert_int_equal(root->n_depends, 1);
     assert_string_equal(root->depends[0], "argh");
-    assert_string_equal(cat_prop(find(x, "syn"), "cgate:rust:kind"), "build");
-    assert_null(cat_prop(find(x, "serde"), "cgate:rust:kind"));
-    assert_string_equal(cat_prop(find(x, "serde"), "cgate:rust:metadata-source"), "cargo-auditable");
+    assert_string_equal(cat_prop(cat_find(x->ctx, "syn"), "cgate:rust:kind"), "build");
+    assert_null(cat_prop(cat_find(x->ctx, "serde"), "cgate:rust:kind"));
+    assert_string_equal(cat_prop(cat_find(x->ctx, "serde"), "cgate:rust:metadata-source"), "cargo-auditable");
     assert_int_equal(cg_cat_n_warnings(x->ctx), 0);
     free(b.data);
 }
@@ -237,7 +182,7 @@ static void check_bad(void **state, blob b, const char *want_warning, size_t wan
     fx *x = *state;
     const char *p[] = {"app/bad"};
     run(x, p, &b, 1);
-    if (!warned(x, want_warning))
+    if (!cat_has_warning(x->ctx, want_warning))
         fail_msg("no warning containing \"%s\" (%zu warnings)", want_warning, cg_cat_n_warnings(x->ctx));
     assert_int_equal(cg_cat_n_packages(x->ctx), want_pkgs);
     free(b.data);
@@ -304,7 +249,7 @@ static void test_lock_junk(void **state)
     blob b = {(uint8_t *)junk, sizeof junk - 1};
     const char *p[] = {"Cargo.lock"};
     run(x, p, &b, 1);
-    assert_true(warned(x, "without a name or version"));
+    assert_true(cat_has_warning(x->ctx, "without a name or version"));
     for (size_t i = 0; i < cg_cat_n_packages(x->ctx); i++) {
         assert_non_null(cg_cat_package(x->ctx, i)->name);
         assert_non_null(cg_cat_package(x->ctx, i)->version);
