@@ -16,6 +16,8 @@
 
 #include "cat_test.h"
 #include "catalog/catalog.h"
+#include "catalog/lockutil.h"
+#include "core/vec.h"
 
 extern const cg_cataloger cg_cataloger_npm;
 static const cg_cataloger *const C = &cg_cataloger_npm;
@@ -332,6 +334,33 @@ static void test_layers(void **state)
     assert_int_equal(cg_cat_package(x->ctx, 1)->layer, 2);
 }
 
+/* Dependency names of a lock entry: sorted, each once (npm, yarn, pnpm and
+ * Python locks all go through this). */
+static void test_lock_names_finish(void **state)
+{
+    (void)state;
+    cg_arena a;
+    cg_arena_init(&a);
+    cg_vec v = {0};
+    static const char *const in[] = {"b", "a", "b", "c", "a", "a"};
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++)
+        assert_true(cg_vec_push(&v, &in[i], sizeof in[i]));
+    const char **out = NULL;
+    size_t n = 0;
+    assert_true(cg_lock_names_finish(&a, &v, &out, &n));
+    assert_int_equal(n, 3);
+    assert_string_equal(out[0], "a");
+    assert_string_equal(out[1], "b");
+    assert_string_equal(out[2], "c");
+    cg_vec empty = {0};
+    const char **none = NULL;
+    size_t nn = 0;
+    assert_true(cg_lock_names_finish(&a, &empty, &none, &nn));
+    assert_int_equal(nn, 0);
+    assert_null(none);
+    cg_arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -346,6 +375,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_application, cat_setup, cat_teardown),
         cmocka_unit_test_setup_teardown(test_hostile, cat_setup, cat_teardown),
         cmocka_unit_test_setup_teardown(test_layers, cat_setup, cat_teardown),
+        cmocka_unit_test(test_lock_names_finish),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
