@@ -78,6 +78,16 @@ static int loc_string(loc *l, const unsigned char **raw, size_t *rawlen)
     return 0;
 }
 
+/* After a member or element: 1 on ',' (another follows), 0 on close (the
+ * container ends), -1 on anything else. */
+static int loc_next(loc *l, char close)
+{
+    loc_ws(l);
+    if (l->p < l->end && (*l->p == ',' || *l->p == close))
+        return *l->p++ == ',';
+    return -1;
+}
+
 /* Walk one value; depth = how many path segments matched to reach it. */
 static int loc_value(loc *l, size_t depth, int nest)
 {
@@ -112,18 +122,8 @@ static int loc_value(loc *l, size_t depth, int nest)
             l->p++;
             int hit = want && want->key && want->klen == kl && !memcmp(want->key, k, kl);
             int r = loc_value(l, hit ? depth + 1 : (size_t)-1, nest + 1);
-            if (r != 0)
+            if (r != 0 || (r = loc_next(l, '}')) != 1)
                 return r;
-            loc_ws(l);
-            if (l->p < l->end && *l->p == ',') {
-                l->p++;
-                continue;
-            }
-            if (l->p < l->end && *l->p == '}') {
-                l->p++;
-                return 0;
-            }
-            return -1;
         }
     }
     if (*l->p == '[') {
@@ -136,18 +136,8 @@ static int loc_value(loc *l, size_t depth, int nest)
         for (long i = 0;; i++) {
             int hit = want && !want->key && want->index == i;
             int r = loc_value(l, hit ? depth + 1 : (size_t)-1, nest + 1);
-            if (r != 0)
+            if (r != 0 || (r = loc_next(l, ']')) != 1)
                 return r;
-            loc_ws(l);
-            if (l->p < l->end && *l->p == ',') {
-                l->p++;
-                continue;
-            }
-            if (l->p < l->end && *l->p == ']') {
-                l->p++;
-                return 0;
-            }
-            return -1;
         }
     }
     if (*l->p == '"') {
