@@ -261,8 +261,11 @@ cg_status cg_registry_push_index(cg_registry *r, cg_image_index *index, const cg
  * res: digest, media type, blobs (uploaded = written, skipped = already
  * there), bytes_uploaded = layer bytes written.  A directory that is not an
  * OCI layout is refused (CG_ERR_INPUT). */
-cg_status cg_image_copy_to_layout(cg_image *img, const char *dir, const char *tag, cg_push_result *res,
-                                  cg_error *err);
+#define CG_LAYOUT_OCI_MEDIA_TYPES 1u /* flags: a Docker v2 manifest is rewritten with OCI media
+                                         types (a new digest; blobs unchanged), so tools that read
+                                         only OCI manifests from a layout (skopeo, umoci) find it */
+cg_status cg_image_copy_to_layout(cg_image *img, const char *dir, const char *tag, unsigned flags,
+                                  cg_push_result *res, cg_error *err);
 /* The same for a whole multi-platform index (cg_image_open_index): every
  * platform's image, every attestation manifest and its blobs, the index's
  * own bytes (its digest kept), then index.json naming the index.  Nested

@@ -26,7 +26,10 @@ static const char pull_usage[] =
     "attestations, the index's own bytes) unless --platform picks one.\n"
     "\n"
     "Options:\n"
-    "      --platform P        copy only this OS/ARCH[/VARIANT] of a multi-platform IMAGE\n";
+    "      --platform P        copy only this OS/ARCH[/VARIANT] of a multi-platform IMAGE\n"
+    "      --oci-media-types   rewrite a Docker v2 manifest with OCI media types (a new\n"
+    "                          digest, the same blobs) so skopeo and umoci, which read\n"
+    "                          only OCI manifests from a layout, find it; one image only\n";
 
 static const char pull_tail[] =
     "  -q, --quiet             only the digest on stdout\n"
@@ -40,6 +43,7 @@ int cmd_pull(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"platform", required_argument, NULL, 'P'},
+        {"oci-media-types", no_argument, NULL, 'O'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         CLI_REGISTRY_LONGOPTS,
@@ -50,12 +54,13 @@ int cmd_pull(int argc, char **argv)
     cg_registry_opts ro;
     memset(&ro, 0, sizeof ro);
     io.registry = &ro;
-    int quiet = 0, c, rc;
+    int quiet = 0, oci = 0, c, rc;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'P': io.platform = optarg; break;
+        case 'O': oci = 1; break;
         case 'q': quiet = 1; break;
         case 'h':
             fputs(pull_usage, stdout);
@@ -100,9 +105,11 @@ int cmd_pull(int argc, char **argv)
         tag = strdup(r.tag), free_tag = tag;
     cg_push_result res;
     memset(&res, 0, sizeof res);
+    if (st == CG_OK && idx && oci)
+        st = cg_error_set(&err, CG_ERR_USAGE, "--oci-media-types rewrites one image: %s is a multi-platform index, pick one with --platform", src);
     if (st == CG_OK)
         st = idx ? cg_image_index_copy_to_layout(idx, dir, tag, &res, &err)
-                 : cg_image_copy_to_layout(img, dir, tag, &res, &err);
+                 : cg_image_copy_to_layout(img, dir, tag, oci ? CG_LAYOUT_OCI_MEDIA_TYPES : 0, &res, &err);
     if (st != CG_OK) {
         if (!strstr(err.msg, dir))
             cg_error_prefix(&err, "pull into %s", dir);

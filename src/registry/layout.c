@@ -306,12 +306,79 @@ static cg_status copy_image(cg_image *img, const reg_push_src *ps, const char *d
     return s;
 }
 
+/* A Docker v2 layer media type as the OCI one; NULL when it has none. */
+static const char *oci_layer_type(const char *mt)
+{
+    static const char *const map[][2] = {
+        {"application/vnd.docker.image.rootfs.diff.tar.gzip", "application/vnd.oci.image.layer.v1.tar+gzip"},
+        {"application/vnd.docker.image.rootfs.diff.tar", "application/vnd.oci.image.layer.v1.tar"},
+        {"application/vnd.docker.image.rootfs.diff.tar.zstd", "application/vnd.oci.image.layer.v1.tar+zstd"},
+        {"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+         "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip"},
+    };
+    if (mt && !strncmp(mt, "application/vnd.oci.image.layer.", 32))
+        return mt;
+    for (size_t i = 0; mt && i < sizeof map / sizeof map[0]; i++)
+        if (!strcmp(mt, map[i][0]))
+            return map[i][1];
+    return NULL;
+}
+
+/* Rewrite a Docker v2 manifest (ps->manifest) with OCI media types: same
+ * config and layer blobs, digests and sizes; a new manifest digest. */
+static cg_status to_oci(reg_push_src *ps, cg_error *err)
+{
+    if (strcmp(ps->media_type, CG_MT_DOCKER_MANIFEST) != 0)
+        return CG_OK; /* already OCI */
+    json_t *doc = NULL, *out = NULL;
+    cg_status s = cg_json_parse(ps->manifest.data, ps->manifest.len, "manifest", &doc, err);
+    const json_t *cfg = json_object_get(doc, "config"), *layers = json_object_get(doc, "layers");
+    if (s == CG_OK && (!json_is_object(cfg) || !json_is_array(layers)))
+        s = cg_error_set(err, CG_ERR_INPUT, "manifest: no config object or layers array");
+    if (s == CG_OK) {
+        out = json_pack("{s:i, s:s, s:{s:s, s:O, s:O}, s:[]}", "schemaVersion", 2, "mediaType", CG_MT_OCI_MANIFEST,
+                        "config", "mediaType", CG_MT_OCI_CONFIG, "digest", json_object_get(cfg, "digest"), "size",
+                        json_object_get(cfg, "size"), "layers");
+        if (!out)
+            s = cg_error_set(err, CG_ERR_INPUT, "manifest: config without digest or size");
+    }
+    size_t i;
+    json_t *l;
+    json_array_foreach(layers, i, l) {
+        if (s != CG_OK)
+            break;
+        const char *mt = oci_layer_type(cg_json_str(l, "mediaType"));
+        json_t *d = mt ? json_pack("{s:s, s:O, s:O}", "mediaType", mt, "digest", json_object_get(l, "digest"), "size",
+                                   json_object_get(l, "size"))
+                       : NULL;
+        if (!d)
+            s = cg_error_set(err, CG_ERR_INPUT, "manifest: layer %zu (%s) has no OCI equivalent", i,
+                             cg_json_str(l, "mediaType") ? cg_json_str(l, "mediaType") : "no media type");
+        else
+            json_array_append_new(json_object_get(out, "layers"), d);
+    }
+    char *text = s == CG_OK ? json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    if (s == CG_OK && !text)
+        s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    if (s == CG_OK) {
+        cg_buf_reset(&ps->manifest);
+        if (cg_buf_puts(&ps->manifest, text) != CG_OK)
+            s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        snprintf(ps->media_type, sizeof ps->media_type, "%s", CG_MT_OCI_MANIFEST);
+    }
+    free(text);
+    json_decref(out);
+    json_decref(doc);
+    return s;
+}
+
 static int tag_ok(const char *tag)
 {
     return !tag || !*tag || (strlen(tag) <= 128 && !strpbrk(tag, "/\\\n\t "));
 }
 
-cg_status cg_image_copy_to_layout(cg_image *img, const char *dir, const char *tag, cg_push_result *res, cg_error *err)
+cg_status cg_image_copy_to_layout(cg_image *img, const char *dir, const char *tag, unsigned flags,
+                                  cg_push_result *res, cg_error *err)
 {
     memset(res, 0, sizeof *res);
     if (!tag_ok(tag))
@@ -319,6 +386,8 @@ cg_status cg_image_copy_to_layout(cg_image *img, const char *dir, const char *ta
     reg_push_src ps;
     memset(&ps, 0, sizeof ps);
     cg_status s = reg_push_load(img, &ps, err);
+    if (s == CG_OK && (flags & CG_LAYOUT_OCI_MEDIA_TYPES))
+        s = to_oci(&ps, err);
     if (s == CG_OK)
         s = prepare(dir, err);
     if (s == CG_OK)

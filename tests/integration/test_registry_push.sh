@@ -120,6 +120,19 @@ printf 'garbage' >"$T/pulled/blobs/sha256/$lb"
 cg_run "$T/pull4.out" "$T/pull4.err" pull -q "docker://$REG/t/src1:v1" "oci:$T/pulled:v1"
 cg_expect_rc 0 "pull over a corrupted blob" "$T/pull4.err"
 cg_expect_eq "$lb" "$(sha256sum <"$T/pulled/blobs/sha256/$lb" | cut -d' ' -f1)" "the corrupted blob was fetched again"
+# a Docker v2 manifest (a classic docker-archive): kept as is by default (cgate reads it);
+# --oci-media-types rewrites it with OCI types so skopeo finds it, same blobs, same packages
+cg_run "$T/pull7.out" "$T/pull7.err" pull "docker-archive:$T/img/image.docker.tar" "oci:$T/pulled-docker:d"
+cg_expect_rc 0 "pull of a classic docker-archive" "$T/pull7.err"
+cg_expect_eq "$(cat "$T/push3.out")" "$(cat "$T/pull7.out")" "pull keeps the Docker v2 manifest push would send"
+cg_run "$T/pull8.out" "$T/pull8.err" pull --oci-media-types "docker-archive:$T/img/image.docker.tar" "oci:$T/pulled-oci:o"
+cg_expect_rc 0 "pull --oci-media-types" "$T/pull8.err"
+cg_expect_eq "$(cat "$T/pull8.out")" "$(skopeo inspect "oci:$T/pulled-oci:o" 2>/dev/null | jq -r .Digest)" "skopeo reads the rewritten manifest"
+cg_expect_eq "application/vnd.oci.image.manifest.v1+json application/vnd.oci.image.config.v1+json" \
+  "$(jq -r '"\(.mediaType) \(.config.mediaType)"' "$T/pulled-oci/blobs/sha256/$(cut -d: -f2 "$T/pull8.out")")" "OCI media types"
+cg_sbom "$T/pulled-oci.cdx" "$T/pulled-oci-sbom.err" -q "oci:$T/pulled-oci:o"
+cg_expect_rc 0 "sbom of the rewritten layout" "$T/pulled-oci-sbom.err" && cg_expect_pkgs "$T/pulled-oci.cdx" "$T/want.pkgs" "rewritten layout"
+
 # into a directory that is not an OCI layout; to a destination that is not oci:
 mkdir -p "$T/notlayout" && echo '{}' >"$T/notlayout/index.json"
 cg_run "$T/pull5.out" "$T/pull5.err" pull "docker://$REG/t/src1:v1" "oci:$T/notlayout:v1"

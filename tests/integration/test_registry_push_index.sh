@@ -103,6 +103,8 @@ for pa in amd64 arm64; do
   cg_expect_rc 0 "sbom --platform linux/$pa of the pulled index" "$T/pl-$pa.err" &&
     cg_expect_eq "only-$pa 1.0-1" "$(cg_pkgs "$T/pl-$pa.cdx")" "pulled index, linux/$pa"
 done
+cg_run "$T/pullo.out" "$T/pullo.err" pull --oci-media-types "docker://$REG/t/idx1:v1" "oci:$T/pulled-o"
+cg_expect_rc 2 "pull --oci-media-types of an index" "$T/pullo.err" && cg_expect_one_error "$T/pullo.err" "oci types index" "--platform"
 cg_run "$T/pull2.out" "$T/pull2.err" pull --platform linux/arm64 "docker://$REG/t/idx1:v1" "oci:$T/pulled-arm:a"
 cg_expect_rc 0 "pull --platform of an index" "$T/pull2.err" && cg_expect_eq "$ARM" "$(cat "$T/pull2.out")" "pull --platform gives the platform's manifest"
 
