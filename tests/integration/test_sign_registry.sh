@@ -192,11 +192,23 @@ cg_expect_rc 0 "verify-attestation" "$T/va1.err" &&
 cg_run "$T/a2.out" "$T/a2.err" attest --key "$KEY" --predicate "$T/sbom1.cdx.json" --type cyclonedx "$REG/s/app@$D1"
 cg_expect_rc 0 "attest the same SBOM again" "$T/a2.err"
 grep -q 'nothing added' "$T/a2.err" && cg_ok || cg_fail "the same attestation twice should add nothing: $(cat "$T/a2.err")"
-cg_run "$T/va2.out" "$T/va2.err" verify-attestation --key "$PUB" --type spdxjson "$REG/s/app:v1"
+cg_run "$T/va2.out" "$T/va2.err" verify-attestation --key "$PUB" --type https://slsa.dev/provenance/v1 "$REG/s/app:v1"
 cg_expect_rc 1 "verify-attestation of another type" "$T/va2.err" &&
-  cg_expect_one_error "$T/va2.err" "other type" "no attestation of type https://spdx.dev/Document" "not https://spdx.dev/Document"
+  cg_expect_one_error "$T/va2.err" "other type" "no attestation of type https://slsa.dev/provenance/v1" "not https://slsa.dev/provenance/v1"
 cg_run "$T/va3.out" "$T/va3.err" verify-attestation --key "$OTHERPUB" --type cyclonedx "$REG/s/app:v1"
 cg_expect_rc 1 "verify-attestation under another key" "$T/va3.err" && cg_expect_one_error "$T/va3.err" "other key" "no DSSE signature verifies"
+# an SPDX attestation beside the CycloneDX one: each type verifies on its own
+SOURCE_DATE_EPOCH=1700000000 cg_sbom "$T/sbom1.spdx.json" "$T/sbom1s.err" -q -f spdx-json "docker://$REG/s/app:v1"
+cg_run "$T/as.out" "$T/as.err" attest --key "$KEY" --predicate "$T/sbom1.spdx.json" --type spdxjson "$REG/s/app:v1"
+cg_expect_rc 0 "attest an SPDX SBOM" "$T/as.err"
+cg_run "$T/vas.out" "$T/vas.err" verify-attestation --key "$PUB" --type spdxjson "$REG/s/app:v1"
+cg_expect_rc 0 "verify-attestation --type spdxjson" "$T/vas.err" &&
+  cg_expect_eq "1|https://spdx.dev/Document|SPDX-2.3" "$(jq -r '[length, .[0].predicateType, .[0].predicate.spdxVersion] | map(tostring) | join("|")' "$T/vas.out")" "the SPDX statement"
+cg_run "$T/vac.out" "$T/vac.err" verify-attestation --key "$PUB" --type cyclonedx "$REG/s/app:v1"
+cg_expect_rc 0 "the CycloneDX attestation still verifies" "$T/vac.err" && cg_expect_eq 1 "$(jq length "$T/vac.out")" "one CycloneDX statement"
+cg_run "$T/ab.out" "$T/ab.err" attest --key "$KEY" --predicate "$T/sbom1.cdx.json" --type spdxjson "$REG/s/app:v1"
+cg_expect_rc 3 "a CycloneDX document attested as spdxjson" "$T/ab.err"
+
 # an attestation copied to image 2 (its statement names image 1's digest)
 $RT put-manifest "$REG" s/app "sha256-$H2.att" "$T/att1.json" >/dev/null
 cg_run "$T/va4.out" "$T/va4.err" verify-attestation --key "$PUB" --type cyclonedx "$REG/s/app:v2"
