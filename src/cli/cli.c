@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgate/registry.h"
+#include "cgate/sign.h"
 #include "core/outfile.h"
 
 static void print_line(const char *prefix, const char *msg)
@@ -140,4 +142,76 @@ void cli_progress_cb(void *ud, const cg_progress *pr)
         fprintf(stderr, "\r\033[Klayer %zu/%zu  %.1f MB  %.1f MB/s", pr->layer + 1, pr->n_layers, mb,
                 el > 0 ? mb / el : 0.0);
     p->printed = 1;
+}
+
+/* ---- options shared by the commands that talk to a registry or sign ---- */
+
+const char cli_registry_help[] =
+    "      --creds USER:PASS   registry credentials (else REGISTRY_AUTH_FILE,\n"
+    "                          then ~/.docker/config.json and its helpers)\n"
+    "      --authfile FILE     read credentials from this auth file\n"
+    "      --insecure          allow plain HTTP and unverified TLS for the registry\n"
+    "                          named (never for hosts it redirects to; loopback\n"
+    "                          hosts use plain HTTP anyway)\n"
+    "      --timeout SECONDS   cap on each token, manifest and HEAD request, and on\n"
+    "                          a stalled transfer (default 60)\n"
+    "      --retries N         retries on 429, 5xx and connection faults (default 3)\n";
+
+int cli_parse_registry_opt(const char *cmd, int c, const char *arg, cg_registry_opts *ro)
+{
+    char *end;
+    long v;
+    switch (c) {
+    case CLI_OPT_CREDS:
+        if (!strchr(arg, ':'))
+            return cli_usage_error(cmd, "--creds must be USER:PASSWORD");
+        ro->creds = arg;
+        return 0;
+    case CLI_OPT_AUTHFILE: ro->auth_file = arg; return 0;
+    case CLI_OPT_INSECURE: ro->insecure = 1; return 0;
+    case CLI_OPT_TIMEOUT:
+        v = strtol(arg, &end, 10);
+        if (*end || v < 1 || v > 3600)
+            return cli_usage_error(cmd, "--timeout: seconds from 1 to 3600, not \"%s\"", arg);
+        ro->small_timeout_ms = v * 1000;
+        ro->low_speed_time_s = v;
+        return 0;
+    case CLI_OPT_RETRIES:
+        v = strtol(arg, &end, 10);
+        if (*end || v < 0 || v > 10)
+            return cli_usage_error(cmd, "--retries: 0 to 10, not \"%s\"", arg);
+        ro->max_retries = v ? (int)v : -1;
+        return 0;
+    default: return -1;
+    }
+}
+
+int cli_parse_annotation(const char *cmd, char *arg, cg_annotation *ann, size_t *n)
+{
+    char *eq = strchr(arg, '=');
+    if (!eq || eq == arg)
+        return cli_usage_error(cmd, "--annotation must be KEY=VALUE, not \"%s\"", arg);
+    if (*n >= CLI_MAX_ANNOTATIONS)
+        return cli_usage_error(cmd, "more than %d annotations", CLI_MAX_ANNOTATIONS);
+    for (size_t i = 0; i < *n; i++)
+        if (strlen(ann[i].key) == (size_t)(eq - arg) && !strncmp(ann[i].key, arg, (size_t)(eq - arg)))
+            return cli_usage_error(cmd, "annotation \"%.*s\" given twice", (int)(eq - arg), arg);
+    *eq = '\0'; /* the key is the part before '=' */
+    ann[*n].key = arg;
+    ann[*n].value = eq + 1;
+    (*n)++;
+    return 0;
+}
+
+cg_status cli_load_key(const char *ref, int want_private, cg_sign_key **out, cg_error *err)
+{
+    cg_buf pem = CG_BUF_INIT;
+    cg_status st = cg_key_ref_read(ref, &pem, err);
+    if (st == CG_OK)
+        st = want_private ? cg_key_load_private((const uint8_t *)pem.data, pem.len, cli_password_cb, NULL, out, err)
+                          : cg_key_load_public((const uint8_t *)pem.data, pem.len, out, err);
+    cg_key_buf_wipe(&pem);
+    if (st != CG_OK && !strstr(err->msg, ref))
+        cg_error_prefix(err, "key %s", ref);
+    return st;
 }

@@ -61,7 +61,7 @@ int cmd_verify(int argc, char **argv);
 int cmd_attest(int argc, char **argv);
 int cmd_verify_attestation(int argc, char **argv);
 
-/* Shared by push and the signing commands (cmd_sign.c). */
+/* Shared by the commands that talk to a registry or sign (cli.c). */
 struct cg_registry_opts;
 struct cg_annotation;
 struct cg_sign_key;
@@ -78,8 +78,9 @@ extern const char cli_registry_help[];
 /* Apply a registry option (c: a CLI_OPT_* value) to ro: 0 done, -1 not a
  * registry option, else the usage exit code (message printed). */
 int cli_parse_registry_opt(const char *cmd, int c, const char *arg, struct cg_registry_opts *ro);
-/* Parse KEY=VALUE into ann[*n] (at most 64; duplicates refused); arg is cut
- * at '='.  0 or the usage exit code. */
+#define CLI_MAX_ANNOTATIONS 64
+/* Parse KEY=VALUE into ann[*n] (at most CLI_MAX_ANNOTATIONS; duplicates
+ * refused); arg is cut at '='.  0 or the usage exit code. */
 int cli_parse_annotation(const char *cmd, char *arg, struct cg_annotation *ann, size_t *n);
 /* Load a key reference (path or env://VAR): a private key (asking for its
  * password through cli_password_cb) or a public one. */

@@ -78,7 +78,7 @@ static const char push_usage[] =
 /* --sign-key / --attest: what the before-tag hook does. */
 typedef struct push_signing {
     cg_sign_key *key;
-    cg_annotation ann[64];
+    cg_annotation ann[CLI_MAX_ANNOTATIONS];
     size_t n_ann;
     const char *attest_type; /* a URI */
     cg_buf predicate;

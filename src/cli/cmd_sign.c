@@ -16,20 +16,8 @@
 #include "cli/cli.h"
 #include "core/readfile.h"
 
-#define MAX_ANNOTATIONS 64
 /* A predicate is base64-encoded into an envelope capped at CG_ATTEST_MAX_ENVELOPE. */
 #define MAX_PREDICATE ((CG_ATTEST_MAX_ENVELOPE / 4u) * 3u - 64u * 1024u)
-
-const char cli_registry_help[] =
-    "      --creds USER:PASS   registry credentials (else REGISTRY_AUTH_FILE,\n"
-    "                          then ~/.docker/config.json and its helpers)\n"
-    "      --authfile FILE     read credentials from this auth file\n"
-    "      --insecure          allow plain HTTP and unverified TLS for the registry\n"
-    "                          named (never for hosts it redirects to; loopback\n"
-    "                          hosts use plain HTTP anyway)\n"
-    "      --timeout SECONDS   cap on each token, manifest and HEAD request, and on\n"
-    "                          a stalled transfer (default 60)\n"
-    "      --retries N         retries on 429, 5xx and connection faults (default 3)\n";
 
 static const char common_options[] =
     "  -q, --quiet             nothing on stderr but errors\n"
@@ -111,7 +99,7 @@ typedef struct sign_args {
     const char *cmd;
     int mode;
     const char *key, *predicate, *type, *output;
-    cg_annotation ann[MAX_ANNOTATIONS];
+    cg_annotation ann[CLI_MAX_ANNOTATIONS];
     size_t n_ann;
     cg_registry_opts ro;
     int quiet;
@@ -125,52 +113,6 @@ static void print_usage(int mode)
     fputs(cli_registry_help, stdout);
     fputs(common_options, stdout);
     fputs(mode == VERIFY || mode == VERIFY_ATT ? verify_exits : sign_exits, stdout);
-}
-
-int cli_parse_registry_opt(const char *cmd, int c, const char *arg, cg_registry_opts *ro)
-{
-    char *end;
-    long v;
-    switch (c) {
-    case CLI_OPT_CREDS:
-        if (!strchr(arg, ':'))
-            return cli_usage_error(cmd, "--creds must be USER:PASSWORD");
-        ro->creds = arg;
-        return 0;
-    case CLI_OPT_AUTHFILE: ro->auth_file = arg; return 0;
-    case CLI_OPT_INSECURE: ro->insecure = 1; return 0;
-    case CLI_OPT_TIMEOUT:
-        v = strtol(arg, &end, 10);
-        if (*end || v < 1 || v > 3600)
-            return cli_usage_error(cmd, "--timeout: seconds from 1 to 3600, not \"%s\"", arg);
-        ro->small_timeout_ms = v * 1000;
-        ro->low_speed_time_s = v;
-        return 0;
-    case CLI_OPT_RETRIES:
-        v = strtol(arg, &end, 10);
-        if (*end || v < 0 || v > 10)
-            return cli_usage_error(cmd, "--retries: 0 to 10, not \"%s\"", arg);
-        ro->max_retries = v ? (int)v : -1;
-        return 0;
-    default: return -1;
-    }
-}
-
-int cli_parse_annotation(const char *cmd, char *arg, cg_annotation *ann, size_t *n)
-{
-    char *eq = strchr(arg, '=');
-    if (!eq || eq == arg)
-        return cli_usage_error(cmd, "--annotation must be KEY=VALUE, not \"%s\"", arg);
-    if (*n >= MAX_ANNOTATIONS)
-        return cli_usage_error(cmd, "more than %d annotations", MAX_ANNOTATIONS);
-    for (size_t i = 0; i < *n; i++)
-        if (strlen(ann[i].key) == (size_t)(eq - arg) && !strncmp(ann[i].key, arg, (size_t)(eq - arg)))
-            return cli_usage_error(cmd, "annotation \"%.*s\" given twice", (int)(eq - arg), arg);
-    *eq = '\0'; /* the key is the part before '=' */
-    ann[*n].key = arg;
-    ann[*n].value = eq + 1;
-    (*n)++;
-    return 0;
 }
 
 static int parse(int argc, char **argv, sign_args *a)
@@ -229,19 +171,6 @@ static int parse(int argc, char **argv, sign_args *a)
     if (a->type && !cg_predicate_type_uri(a->type))
         return cli_usage_error(a->cmd, "--type \"%s\" is neither cyclonedx, spdxjson nor an absolute URI", a->type);
     return 0;
-}
-
-cg_status cli_load_key(const char *ref, int want_private, cg_sign_key **out, cg_error *err)
-{
-    cg_buf pem = CG_BUF_INIT;
-    cg_status st = cg_key_ref_read(ref, &pem, err);
-    if (st == CG_OK)
-        st = want_private ? cg_key_load_private((const uint8_t *)pem.data, pem.len, cli_password_cb, NULL, out, err)
-                          : cg_key_load_public((const uint8_t *)pem.data, pem.len, out, err);
-    cg_key_buf_wipe(&pem);
-    if (st != CG_OK && !strstr(err->msg, ref))
-        cg_error_prefix(err, "key %s", ref);
-    return st;
 }
 
 /* Everything up to the resolved digest: the reference, the key, the client. */
