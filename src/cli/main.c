@@ -10,7 +10,7 @@ static const char usage[] =
     "usage: cgate [--version] [--help] COMMAND [ARGS]\n"
     "\n"
     "cgate is a container-image supply-chain gate: image -> SBOM -> scan ->\n"
-    "policy -> push -> sign.\n"
+    "policy -> push by digest -> sign + attest -> tag.\n"
     "\n"
     "Commands:\n"
     "  sbom    list the packages in an image (CycloneDX 1.6, SPDX 2.3, table)\n"
@@ -30,7 +30,8 @@ static const char usage[] =
     "dir:PATH, docker://HOST/REPO[:TAG|@DIGEST] (a registry), or a plain path\n"
     "(detected).\n"
     "\n"
-    "Exit codes: 0 success, 1 policy denied / findings, 2 usage error,\n"
+    "Exit codes: 0 success, 1 denied (policy deny, findings with --exit-code,\n"
+    "push refused by --require-decision, nothing verified), 2 usage error,\n"
     "3 bad input, 4 registry or network error, 5 internal error.\n"
     "\n"
     "Run 'cgate COMMAND --help' for a command's options.\n";
