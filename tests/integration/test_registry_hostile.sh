@@ -4,7 +4,8 @@
 # endless chunked manifest, an endless chunked blob, a blob whose bytes differ from
 # its digest, a redirect to a non-loopback address, and 503s that clear (retried);
 # `cgate verify` against a signature payload served with other bytes, a 401 loop,
-# a hanging token endpoint and a 1 GiB manifest.
+# a hanging token endpoint and a 1 GiB manifest; `cgate sign` against a registry that
+# loses the .sig write once (retried) or always (exit 4).
 # Each fault is one "cgate: ..." line naming what failed, exit 4, quickly and in
 # bounded memory; nothing is tagged (the fake registry stores nothing, and cgate
 # never reaches the tag step).
@@ -67,6 +68,20 @@ for f in "$T"/pulled/blobs/sha256/*; do
   [ -e "$f" ] || continue
   [ "$(basename "$f")" = "$(sha256sum <"$f" | cut -d' ' -f1)" ] && cg_ok || cg_fail "a failed pull kept a blob that does not match its name: $f"
 done
+
+# a registry where another writer replaces the .sig between our PUT and our read-back:
+# once is noticed and retried; always is exit 4, never a false "signed"
+export COSIGN_PASSWORD
+COSIGN_PASSWORD=$(cat "$CG_TEST_DATA/sign/cosign.password")
+fake_start lose1 sigloss --lose 1
+cg_run "$T/l1.out" "$T/l1.err" sign --key "$CG_TEST_DATA/sign/cosign.key" "$REG/bad/img:1"
+cg_expect_rc 0 "sign when the first write is lost" "$T/l1.err"
+cg_run "$T/l1v.out" "$T/l1v.err" verify --key "$CG_TEST_DATA/sign/cosign.pub" "$REG/bad/img:1"
+cg_expect_rc 0 "verify after the retried write" "$T/l1v.err"
+fake_start loseall sigloss --lose 1000
+cg_run "$T/la.out" "$T/la.err" sign --key "$CG_TEST_DATA/sign/cosign.key" "$REG/bad/img:1"
+cg_expect_rc 4 "sign when every write is lost" "$T/la.err" && cg_expect_one_error "$T/la.err" "lost writes" "not there when read back" "3 tries"
+[ -s "$T/la.out" ] && cg_fail "a lost signature printed a reference" || cg_ok
 
 # signatures read from a hostile registry: faults are exit 4, not "unverified"
 PUB="$CG_TESTS/data/sign/cosign.pub"

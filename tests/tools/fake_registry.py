@@ -19,6 +19,10 @@ holding etc/os-release) and misbehaves in the way --mode says:
   retry         the first two GETs of the manifest answer 503 (then ok)
   sigbaddigest  the image has a cosign ".sig" whose payload blob is served with
                 one byte changed (so its bytes do not hash to the digest asked for)
+  sigloss       accepts uploads and manifest PUTs (kept in memory), but answers
+                201 to the first --lose PUTs of a "*.sig" / "*.att" tag without
+                storing them, as if another writer had replaced the manifest in
+                between (a client must notice on read-back and try again)
 
 Every loop is bounded: the process exits after --lifetime seconds and an
 endless body stops after 4 GiB.
@@ -117,16 +121,74 @@ class Handler(BaseHTTPRequestHandler):
                    "WWW-Authenticate": 'Bearer realm="http://127.0.0.1:%d/token",service="fake",scope="repository:bad/img:pull"' % port})
 
     def do_HEAD(self):
+        if self.server.mode == "sigloss" and self.store_get():
+            return
         self.do_GET()
 
     def do_POST(self):
+        if self.server.mode == "sigloss" and self.path.split("?")[0] == "/v2/bad/img/blobs/uploads/":
+            self.server.uploads += 1
+            return self.send(202, b"", {"Location": "/upload/%d" % self.server.uploads})
         self.do_GET()
 
     def do_PUT(self):
+        if self.server.mode == "sigloss":
+            return self.store_put()
         self.do_GET()
+
+    # ---- sigloss: a small in-memory registry for the bad/img repository ----
+    def body(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        if n > 64 << 20:
+            raise ValueError("too large")
+        return self.rfile.read(n)
+
+    def store_put(self):
+        path, _, query = self.path.partition("?")
+        data = self.body()
+        d = lambda b: "sha256:" + hashlib.sha256(b).hexdigest()
+        if path.startswith("/upload/"):
+            want = dict(kv.split("=", 1) for kv in query.split("&") if "=" in kv).get("digest", "")
+            if want != d(data):
+                return self.send(400, b'{"errors":[{"code":"DIGEST_INVALID"}]}')
+            self.server.blobs[want] = data
+            return self.send(201, b"", {"Location": "/v2/bad/img/blobs/" + want, "Docker-Content-Digest": want})
+        if path.startswith("/v2/bad/img/manifests/"):
+            ref = path.rsplit("/", 1)[1]
+            if (ref.endswith(".sig") or ref.endswith(".att")) and self.server.lost < self.server.lose:
+                self.server.lost += 1  # "accepted", then replaced by someone else
+            else:
+                self.server.manifests[ref] = (data, self.headers.get("Content-Type", MT))
+                self.server.manifests[d(data)] = (data, self.headers.get("Content-Type", MT))
+            return self.send(201, b"", {"Docker-Content-Digest": d(data)})
+        return self.send(404, b"")
+
+    def store_get(self):
+        """Serve what sigloss stored; False when it has nothing for the path."""
+        path = self.path.split("?")[0]
+        if path.startswith("/v2/bad/img/manifests/"):
+            ref = path.rsplit("/", 1)[1]
+            if ref in self.server.manifests:
+                data, ct = self.server.manifests[ref]
+                self.send(200, data, {"Content-Type": ct})
+                return True
+            if ref.endswith(".sig") or ref.endswith(".att"):
+                self.send(404, b'{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}')
+                return True
+        if path.startswith("/v2/bad/img/blobs/"):
+            dg = path.rsplit("/", 1)[1]
+            if dg in self.server.blobs:
+                self.send(200, self.server.blobs[dg], {"Content-Type": "application/octet-stream"})
+                return True
+            if dg not in IMG["blobs"]:
+                self.send(404, b'{"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown"}]}')
+                return True
+        return False
 
     def do_GET(self):
         mode = self.server.mode
+        if mode == "sigloss" and self.store_get():
+            return
         path = self.path.split("?")[0]
         if path == "/token":
             if mode == "hangtoken":
@@ -192,11 +254,14 @@ def main():
     ap.add_argument("--mode", required=True)
     ap.add_argument("--hang", type=float, default=30)
     ap.add_argument("--lifetime", type=float, default=300)
+    ap.add_argument("--lose", type=int, default=1)
     args = ap.parse_args()
     srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     srv.mode = args.mode
     srv.hang = args.hang
     srv.hits = 0
+    srv.lose, srv.lost, srv.uploads = args.lose, 0, 0
+    srv.blobs, srv.manifests = {}, {}
     srv.daemon_threads = True
     srv.timeout = 1
     end = time.time() + args.lifetime
