@@ -17,43 +17,13 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "cat_test.h"
 #include "catalog/purl.h"
 #include "cgate/sbom.h"
 
-typedef struct blob {
-    uint8_t *data;
-    size_t len;
-} blob;
-
-static blob load(const char *rel)
-{
-    const char *root = getenv("CG_TEST_DATA");
-    assert_non_null(root);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", root, rel);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    blob b = {NULL, 0};
-    size_t cap = 0;
-    for (;;) {
-        if (b.len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            b.data = realloc(b.data, cap);
-            assert_non_null(b.data);
-        }
-        size_t r = fread(b.data + b.len, 1, cap - b.len, f);
-        if (r == 0)
-            break;
-        b.len += r;
-    }
-    fclose(f);
-    return b;
-}
-
 static cg_sbom *read_fixture(const char *rel)
 {
-    blob b = load(rel);
+    blob b = cat_load("", rel);
     cg_sbom *s = NULL;
     cg_error err;
     cg_status st = cg_sbom_read(b.data, b.len, rel, &s, &err);
@@ -69,7 +39,7 @@ static int cmpstr(const void *a, const void *b) { return strcmp(*(char *const *)
  * purl other than the OS; SPDX packages with a purl ref), sorted, '\n'-joined. */
 static char *golden_purls(const char *rel)
 {
-    blob b = load(rel);
+    blob b = cat_load("", rel);
     json_error_t je;
     json_t *doc = json_loadb((const char *)b.data, b.len, 0, &je);
     free(b.data);
