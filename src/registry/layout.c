@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,18 +116,22 @@ static ssize_t blob_in_read(blob_in *in, void *buf, size_t n, cg_error *err)
     return (ssize_t)k;
 }
 
-/* Write blob `digest` (size bytes) from in unless a matching file is there.
- * *written = 1 when bytes were written. */
-static cg_status put_blob(const char *dir, const char *digest, int64_t size, blob_in *in, int *written, cg_error *err)
+/* Is blob `digest` already in dir with those bytes (re-hashed, not trusted)? */
+static bool have_blob(const char *dir, const char *digest, int64_t size)
+{
+    char path[4300], have[CG_DIGEST_STR_LEN + 1];
+    int64_t have_size;
+    snprintf(path, sizeof path, "%s/blobs/sha256/%s", dir, digest + 7);
+    file_digest(path, have, &have_size);
+    return have[0] && !strcmp(have, digest) && (size < 0 || have_size == size);
+}
+
+/* Write blob `digest` (size bytes) from in: a temporary file, renamed into
+ * place only when the bytes match. */
+static cg_status put_blob(const char *dir, const char *digest, int64_t size, blob_in *in, cg_error *err)
 {
     char path[4300], tmp[4320];
     snprintf(path, sizeof path, "%s/blobs/sha256/%s", dir, digest + 7);
-    *written = 0;
-    char have[CG_DIGEST_STR_LEN + 1];
-    int64_t have_size;
-    file_digest(path, have, &have_size);
-    if (have[0] && !strcmp(have, digest) && (size < 0 || have_size == size))
-        return CG_OK;
     snprintf(tmp, sizeof tmp, "%s/blobs/sha256/.cgate-tmp-XXXXXX", dir);
     int fd = mkstemp(tmp);
     if (fd < 0)
@@ -180,7 +185,6 @@ static cg_status put_blob(const char *dir, const char *digest, int64_t size, blo
         s = cg_error_set(err, CG_ERR_IO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
     if (s != CG_OK)
         unlink(tmp);
-    *written = s == CG_OK;
     return s;
 }
 
@@ -247,11 +251,7 @@ static cg_status write_index(const char *dir, const char *tag, const char *media
 static cg_status copy_stream(cg_image *img, const char *dir, long layer, const char *digest, int64_t size,
                              cg_push_result *res, cg_error *err)
 {
-    char path[4300], have[CG_DIGEST_STR_LEN + 1];
-    int64_t have_size;
-    snprintf(path, sizeof path, "%s/blobs/sha256/%s", dir, digest + 7);
-    file_digest(path, have, &have_size);
-    if (have[0] && !strcmp(have, digest) && (size < 0 || have_size == size)) {
+    if (have_blob(dir, digest, size)) {
         reg_push_count(res, "exists");
         return CG_OK;
     }
@@ -267,8 +267,7 @@ static cg_status copy_stream(cg_image *img, const char *dir, long layer, const c
         s = cg_error_set(err, CG_ERR_INTERNAL, "the %s transport cannot read blobs by digest", img->info.transport);
     if (s != CG_OK)
         return s;
-    int written = 0;
-    s = put_blob(dir, digest, size, &b, &written, err);
+    s = put_blob(dir, digest, size, &b, err);
     b.stream.close(&b.stream);
     if (s == CG_OK) {
         reg_push_count(res, "uploaded");
@@ -281,11 +280,14 @@ static cg_status copy_stream(cg_image *img, const char *dir, long layer, const c
 static cg_status copy_mem(const char *dir, const char *digest, const void *data, size_t len, cg_push_result *res,
                           cg_error *err)
 {
+    if (have_blob(dir, digest, (int64_t)len)) {
+        reg_push_count(res, "exists");
+        return CG_OK;
+    }
     blob_in b = {(const unsigned char *)data, len, 0, {0}, 0};
-    int written = 0;
-    cg_status s = put_blob(dir, digest, (int64_t)len, &b, &written, err);
+    cg_status s = put_blob(dir, digest, (int64_t)len, &b, err);
     if (s == CG_OK)
-        reg_push_count(res, written ? "uploaded" : "exists");
+        reg_push_count(res, "uploaded");
     return s;
 }
 
