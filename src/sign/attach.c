@@ -65,16 +65,17 @@ typedef struct attach_kind {
     const char *digest;         /* the image digest */
     const char *predicate_type; /* attestations */
     const cg_buf *content;      /* the payload / statement signed */
+    char blob_digest[CG_DIGEST_STR_LEN + 1]; /* sha256 of blob, set once by attach() */
 } attach_kind;
 
-/* A signature layer over exactly our payload whose signature verifies under our key. */
+/* A signature layer over exactly our payload (for a signature the layer's
+ * blob is the payload) whose signature verifies under our key. */
 static bool same_signature(const attach_kind *k, const json_t *d, fetch_ctx *fc)
 {
     (void)fc;
-    char want[CG_DIGEST_STR_LEN + 1];
     const char *dd = cg_json_str(d, "digest");
     const char *sig = cg_json_str(json_object_get(d, "annotations"), CG_COSIGN_SIG_ANNOTATION);
-    if (!dd || !sig || cg_sha256_str(k->content->data, k->content->len, want) != CG_OK || strcmp(dd, want))
+    if (!dd || !sig || strcmp(dd, k->blob_digest))
         return false;
     cg_buf der = CG_BUF_INIT;
     cg_error e;
@@ -125,15 +126,12 @@ static bool already_there(const attach_kind *k, const cg_manifest *m, fetch_ctx 
     return found;
 }
 
-/* Push a small blob unless the registry has it already. */
-static cg_status put_blob_once(cg_registry *r, const cg_ref *repo, const cg_buf *b, char digest[CG_DIGEST_STR_LEN + 1],
-                               cg_error *err)
+/* Push a small blob (whose sha256 is digest) unless the registry has it already. */
+static cg_status put_blob_once(cg_registry *r, const cg_ref *repo, const cg_buf *b, const char *digest, cg_error *err)
 {
-    cg_status st = cg_sha256_str(b->data ? b->data : "", b->len, digest);
-    if (st != CG_OK)
-        return cg_error_set(err, st, "sha256 failed");
     int64_t have = -1;
-    if ((st = cg_registry_head_blob(r, repo, digest, &have, err)) != CG_OK)
+    cg_status st = cg_registry_head_blob(r, repo, digest, &have, err);
+    if (st != CG_OK)
         return st;
     if (have == (int64_t)b->len)
         return CG_OK;
@@ -169,10 +167,12 @@ static cg_status attach_round(cg_registry *r, const cg_ref *repo, const attach_k
                               repo->repository, res->tag, why);
         }
     }
-    char bd[CG_DIGEST_STR_LEN + 1], cd[CG_DIGEST_STR_LEN + 1];
+    char cd[CG_DIGEST_STR_LEN + 1];
+    if (st == CG_OK && added && (st = cg_sha256_str(cfg.data, cfg.len, cd)) != CG_OK)
+        cg_error_set(err, st, "sha256 failed");
     if (st == CG_OK && added) {
         /* blobs first, the manifest that names them last */
-        st = put_blob_once(r, repo, k->blob, bd, err);
+        st = put_blob_once(r, repo, k->blob, k->blob_digest, err);
         if (st == CG_OK)
             st = put_blob_once(r, repo, &cfg, cd, err);
         if (st == CG_OK)
@@ -185,15 +185,13 @@ static cg_status attach_round(cg_registry *r, const cg_ref *repo, const attach_k
         json_t *root, *layers;
         cg_error e;
         if (cg_sigman_parse((const uint8_t *)back.data, back.len, &root, &layers, &e) == CG_OK) {
-            char want[CG_DIGEST_STR_LEN + 1];
-            cg_sha256_str(k->blob->data, k->blob->len, want);
             for (size_t i = 0; i < json_array_size(layers) && !*done; i++) {
                 const char *dd = cg_json_str(json_array_get(layers, i), "digest");
-                *done = dd && !strcmp(dd, want);
+                *done = dd && !strcmp(dd, k->blob_digest);
             }
             if (*done) {
                 snprintf(res->manifest_digest, sizeof res->manifest_digest, "%s", back.digest);
-                snprintf(res->blob_digest, sizeof res->blob_digest, "%s", want);
+                snprintf(res->blob_digest, sizeof res->blob_digest, "%s", k->blob_digest);
                 res->layers = json_array_size(layers);
                 res->added = true;
             }
@@ -207,11 +205,12 @@ static cg_status attach_round(cg_registry *r, const cg_ref *repo, const attach_k
     return st;
 }
 
-static cg_status attach(cg_registry *r, const cg_ref *repo, const attach_kind *k, cg_attach_result *res,
-                        cg_error *err)
+static cg_status attach(cg_registry *r, const cg_ref *repo, attach_kind *k, cg_attach_result *res, cg_error *err)
 {
     memset(res, 0, sizeof *res);
     cg_status st = cg_cosign_tag(k->digest, k->suffix, res->tag, err);
+    if (st == CG_OK && (st = cg_sha256_str(k->blob->data, k->blob->len, k->blob_digest)) != CG_OK)
+        cg_error_set(err, st, "sha256 failed");
     bool done = false;
     for (int round = 0; st == CG_OK && !done && round < ATTACH_ROUNDS; round++)
         st = attach_round(r, repo, k, res, &done, err);
