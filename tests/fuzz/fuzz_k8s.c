@@ -4,25 +4,18 @@
  * so the input is handed over as an in-memory file (memfd).
  */
 #include <stdint.h>
-#include <stdio.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "cgate/policy_context.h"
+#include "fuzz_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    int fd = memfd_create("k8s.yaml", 0);
+    char path[64];
+    int fd = fuzz_file("k8s.yaml", data, size, path);
     if (fd < 0)
         return 0;
-    if (size && write(fd, data, size) != (ssize_t)size) {
-        close(fd);
-        return 0;
-    }
-    char path[64];
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     const char *p = path;
     cg_arena a;
     cg_arena_init(&a);
