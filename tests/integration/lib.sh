@@ -118,6 +118,11 @@ cg_pkgs() {
   jq -r '[.components[]? | select(.type == "library") | "\(.name) \(.version)"] | sort | .[]' "$1"
 }
 
+# cg_pkg_purls CDXFILE : sorted "name version purl" of every library component.
+cg_pkg_purls() {
+  jq -r '[.components[] | select(.type == "library") | "\(.name) \(.version) \(.purl)"] | sort | .[]' "$1"
+}
+
 # cg_pkgs_of_type CDXFILE TYPE : same, only packages whose cgate:package:type is TYPE.
 cg_pkgs_of_type() {
   jq -r --arg t "$2" '[.components[]? | select(.type == "library")

@@ -20,8 +20,7 @@ mkimage "$T/spec.json" oci "$T/img.oci"
 cg_sbom "$T/out.json" "$T/err" "oci:$T/img.oci"
 cg_expect_rc 0 "sbom" "$T/err" && cg_expect_json "$T/out.json" "sbom"
 
-jq -r '[.components[] | select(.type == "library") | "\(.name) \(.version) \(.purl)"] | sort | .[]' \
-  "$T/out.json" >"$T/got.txt"
+cg_pkg_purls "$T/out.json" >"$T/got.txt"
 cat >"$T/want.txt" <<EOF
 getallheaders 3.0.3 pkg:composer/ralouphie/getallheaders@3.0.3
 guzzle 6.5.8 pkg:composer/guzzlehttp/guzzle@6.5.8

@@ -41,7 +41,7 @@ for line in sys.stdin:
     if e != "(none)":
         q += "&epoch=" + enc(e)
     print("%s %s-%s pkg:rpm/mariner/%s@%s?%s" % (n, v, r, enc(n), enc(v + "-" + r), q))' | sort >"$T/want.txt"
-  jq -r '[.components[] | select(.type == "library") | "\(.name) \(.version) \(.purl)"] | sort | .[]' "$F" >"$T/got.txt"
+  cg_pkg_purls "$F" >"$T/got.txt"
   cg_expect_same_text "$T/want.txt" "$T/got.txt" "(name, version, purl) set"
   cg_expect_eq 130 "$(wc -l <"$T/got.txt")" "package count"
   grep -q ' pkg:rpm/mariner/ca-certificates-base@2.0.0-1.cm2?arch=noarch&distro=mariner-2.0&epoch=1$' "$T/got.txt" \

@@ -21,8 +21,7 @@ mkimage "$T/spec.json" oci "$T/img.oci"
 cg_sbom "$T/out.json" "$T/err" "oci:$T/img.oci"
 cg_expect_rc 0 "sbom" "$T/err" && cg_expect_json "$T/out.json" "sbom"
 
-jq -r '[.components[] | select(.type == "library") | "\(.name) \(.version) \(.purl)"] | sort | .[]' \
-  "$T/out.json" >"$T/got.txt"
+cg_pkg_purls "$T/out.json" >"$T/got.txt"
 cat >"$T/want.txt" <<EOF
 bundler 2.1.4 pkg:gem/bundler@2.1.4
 coderay 1.1.3 pkg:gem/coderay@1.1.3
