@@ -82,6 +82,25 @@ static inline cg_status cat_run_mem(fx *x, const cg_cataloger *c, const char *pa
     return cg_cat_run_files(x->ctx, c, &f, 1, &x->err);
 }
 
+/* Run cataloger c over n versions of the file at path, version i in layer
+ * 2*i, each shadowing the one before (an overlay chain), then finish on the
+ * last: what "a package introduced in layer L" is measured against. */
+#define CAT_MAX_LAYERED 8
+static inline cg_status cat_run_layered(fx *x, const cg_cataloger *c, const char *path, const uint8_t *const *data,
+                                        const size_t *len, size_t n)
+{
+    cg_cat_node nodes[CAT_MAX_LAYERED];
+    assert_true(n > 0 && n <= CAT_MAX_LAYERED);
+    for (size_t i = 0; i < n; i++) {
+        cg_cat_file f = {path, (int)i * 2, data[i], len[i], -1, 0644};
+        void *r = NULL;
+        assert_int_equal(c->parse(x->ctx, &f, &r, &x->err), CG_OK);
+        nodes[i] = (cg_cat_node){path, (int)i * 2, r, i ? &nodes[i - 1] : NULL};
+    }
+    const cg_cat_node *top[] = {&nodes[n - 1]};
+    return c->finish(x->ctx, top, 1, &x->err);
+}
+
 /* Run cataloger c over the fixture $CG_TEST_DATA/DIR/FIXTURE as if it were at path. */
 static inline cg_status cat_run_fixture(fx *x, const cg_cataloger *c, const char *path, const char *dir,
                                         const char *fixture)

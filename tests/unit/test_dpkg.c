@@ -394,16 +394,9 @@ static void test_layer_chain(void **state)
                              "Package: b\nStatus: install ok installed\nVersion: 2\n\n"
                              "Package: c\nStatus: install ok installed\nVersion: 1\n\n"
                              "Package: d\nStatus: install ok installed\nVersion: 1\n";
-    const char *src[] = {s0, s1, s2};
-    cg_cat_node nodes[3];
-    for (int i = 0; i < 3; i++) {
-        cg_cat_file f = {"var/lib/dpkg/status", i * 2, (const uint8_t *)src[i], strlen(src[i])};
-        void *r = NULL;
-        assert_int_equal(cg_cataloger_dpkg.parse(x->ctx, &f, &r, &x->err), CG_OK);
-        nodes[i] = (cg_cat_node){"var/lib/dpkg/status", i * 2, r, i ? &nodes[i - 1] : NULL};
-    }
-    const cg_cat_node *top[] = {&nodes[2]};
-    assert_int_equal(cg_cataloger_dpkg.finish(x->ctx, top, 1, &x->err), CG_OK);
+    const uint8_t *src[] = {(const uint8_t *)s0, (const uint8_t *)s1, (const uint8_t *)s2};
+    const size_t len[] = {sizeof s0 - 1, sizeof s1 - 1, sizeof s2 - 1};
+    assert_int_equal(cat_run_layered(x, &cg_cataloger_dpkg, "var/lib/dpkg/status", src, len, 3), CG_OK);
     assert_int_equal(cg_cat_n_packages(x->ctx), 4);
     assert_int_equal(pkg(x->ctx, "a")->layer, 0);
     assert_int_equal(pkg(x->ctx, "b")->layer, 2);

@@ -375,16 +375,13 @@ static void test_layer_chain(void **state)
     const spec *sp[] = {s0, s1, s2};
     size_t ns[] = {3, 2, 4};
     static uint8_t buf[3][16384];
-    cg_cat_node nodes[3];
+    const uint8_t *data[3];
+    size_t len[3];
     for (int i = 0; i < 3; i++) {
-        size_t len = ndb_of(buf[i], sizeof buf[i], sp[i], ns[i]);
-        cg_cat_file f = {"usr/lib/sysimage/rpm/Packages.db", i * 2, buf[i], len, -1, 0644};
-        void *r = NULL;
-        assert_int_equal(cg_cataloger_rpm.parse(x->ctx, &f, &r, &x->err), CG_OK);
-        nodes[i] = (cg_cat_node){"usr/lib/sysimage/rpm/Packages.db", i * 2, r, i ? &nodes[i - 1] : NULL};
+        data[i] = buf[i];
+        len[i] = ndb_of(buf[i], sizeof buf[i], sp[i], ns[i]);
     }
-    const cg_cat_node *top[] = {&nodes[2]};
-    assert_int_equal(cg_cataloger_rpm.finish(x->ctx, top, 1, &x->err), CG_OK);
+    assert_int_equal(cat_run_layered(x, &cg_cataloger_rpm, "usr/lib/sysimage/rpm/Packages.db", data, len, 3), CG_OK);
     assert_int_equal(cg_cat_n_warnings(x->ctx), 0);
     assert_int_equal(cg_cat_n_packages(x->ctx), 4);
     assert_int_equal(pkg(x->ctx, "a")->layer, 0);
