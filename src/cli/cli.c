@@ -15,12 +15,15 @@
 #include "cgate/sign.h"
 #include "core/outfile.h"
 
+/* One line on stderr.  Messages quote input (file contents, registry
+ * answers): line breaks become spaces and other control bytes '?', so
+ * nothing can split the line or drive the terminal. */
 static void print_line(const char *prefix, const char *msg)
 {
     fputs("cgate: ", stderr);
     fputs(prefix, stderr);
-    for (const char *p = msg; *p; p++)
-        fputc(*p == '\n' || *p == '\r' ? ' ' : *p, stderr);
+    for (const unsigned char *p = (const unsigned char *)msg; *p; p++)
+        fputc(*p == '\n' || *p == '\r' ? ' ' : *p < 0x20 || *p == 0x7f ? '?' : *p, stderr);
     fputc('\n', stderr);
 }
 
@@ -41,6 +44,16 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     snprintf(line, sizeof line, "%s (see 'cgate %s --help')", msg, cmd);
     print_line("", line);
     return CLI_EXIT_USAGE;
+}
+
+void cli_error(const char *fmt, ...)
+{
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    print_line("", msg);
 }
 
 void cli_warn(const char *fmt, ...)

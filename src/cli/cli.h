@@ -21,6 +21,9 @@ int cli_fail(const cg_error *err);
 /* Print a usage error and return 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "cgate: <msg>" on stderr, one line (as cli_fail prints), for a refusal or
+ * failed check that is not a cg_error (the caller picks the exit code). */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* "-" or NULL = stdout, else the file (whole or absent). */
 cg_status cli_write_artifact(const char *path, const cg_buf *data, cg_error *err);

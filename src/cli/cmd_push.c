@@ -211,7 +211,7 @@ static int check_decision(const char *path, const char *manifest_digest, const c
     }
     if (!json_is_true(json_object_get(dec, "pass"))) {
         const json_t *why = json_array_get(json_object_get(dec, "denyReasons"), 0);
-        fprintf(stderr, "cgate: push refused: %s says deny%s%s\n", path, json_is_string(why) ? ": " : "",
+        cli_error("push refused: %s says deny%s%s", path, json_is_string(why) ? ": " : "",
                 json_is_string(why) ? json_string_value(why) : "");
         json_decref(dec);
         return 1;
@@ -245,8 +245,8 @@ static int check_decision(const char *path, const char *manifest_digest, const c
             match |= config_digest && !strcmp(cfg, config_digest);
         }
         if (!named) {
-            fprintf(stderr, "cgate: push refused: %s names no image digest (its image has no manifestDigests and no "
-                            "configDigest)\n", path);
+            cli_error("push refused: %s names no image digest (its image has no manifestDigests and no "
+                            "configDigest)", path);
             json_decref(dec);
             return 1;
         }
@@ -271,12 +271,12 @@ static int check_decision(const char *path, const char *manifest_digest, const c
     }
     int rc = 0;
     if (!named) {
-        fprintf(stderr, "cgate: push refused: %s names no image digest (neither itself nor the report it lists under inputs)\n", path);
+        cli_error("push refused: %s names no image digest (neither itself nor the report it lists under inputs)", path);
         rc = 1;
     } else if (!match && other_ok) {
         rc = -1;
     } else if (!match) {
-        fprintf(stderr, "cgate: push refused: %s is a decision about another image (%s), not %s\n", path, about,
+        cli_error("push refused: %s is a decision about another image (%s), not %s", path, about,
                 manifest_digest);
         rc = 1;
     }
@@ -327,14 +327,14 @@ static int check_index_decisions(const char *const *paths, size_t n, cg_image_in
                 about = covered[i] = 1;
         }
         if (!rc && !about) {
-            fprintf(stderr, "cgate: push refused: %s is a decision about another image, not index %s or any of its %zu platform images\n",
+            cli_error("push refused: %s is a decision about another image, not index %s or any of its %zu platform images",
                     paths[d], xi->digest, xi->n_images);
             rc = 1;
         }
     }
     for (size_t i = 0; !rc && !whole && i < xi->n_entries; i++)
         if (imgs[i] && !covered[i]) {
-            fprintf(stderr, "cgate: push refused: no passing decision covers %s (%s) of index %s: give one per platform, or one for the index\n",
+            cli_error("push refused: no passing decision covers %s (%s) of index %s: give one per platform, or one for the index",
                     xi->entries[i].platform, xi->entries[i].digest, xi->digest);
             rc = 1;
         }

@@ -263,16 +263,13 @@ static int run_verify(const sign_args *a)
         rc = cli_fail(&err);
     } else if (!vr.verified) {
         /* one line: what failed, then why for each layer looked at */
-        fprintf(stderr, "cgate: verification failed: %s/%s@%s: %s%s", j.ref.registry, j.ref.repository, j.digest,
-                pt ? "no attestation of type " : "no signature verifies under the key", pt ? pt : "");
+        char why[600];
         if (vr.checked)
-            fprintf(stderr, " (checked %zu layer%s: ", vr.checked, vr.checked == 1 ? "" : "s");
-        else if (vr.reason[0])
-            fputs(": ", stderr);
-        /* the reasons quote registry data: no control characters reach the terminal */
-        for (const char *p = vr.reason; *p; p++)
-            fputc((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p, stderr);
-        fputs(vr.checked ? ")\n" : "\n", stderr);
+            snprintf(why, sizeof why, " (checked %zu layer%s: %s)", vr.checked, vr.checked == 1 ? "" : "s", vr.reason);
+        else
+            snprintf(why, sizeof why, "%s%s", vr.reason[0] ? ": " : "", vr.reason);
+        cli_error("verification failed: %s/%s@%s: %s%s%s", j.ref.registry, j.ref.repository, j.digest,
+                  pt ? "no attestation of type " : "no signature verifies under the key", pt ? pt : "", why);
         rc = 1;
     } else {
         cg_buf_putc(&vr.json, '\n');

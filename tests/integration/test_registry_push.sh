@@ -192,6 +192,12 @@ decision true "$T/report.json" >"$T/pass.json"
 cg_run "$T/d1.out" "$T/d1.err" push --require-decision "$T/deny.json" "oci:$T/img/image.oci" "$REG/t/gated:v1"
 cg_expect_rc 1 "push with a denied decision" "$T/d1.err" && cg_expect_one_error "$T/d1.err" "denied decision" "refused" "deny"
 cg_expect_eq 404 "$(reg_tag_status "$REG" t/gated v1)" "no tag after a denied decision"
+# a deny reason with a line break and a terminal escape stays one harmless line
+printf '{"pass":false,"denyReasons":["first\\nsecond \\u001b[31mred"]}\n' >"$T/deny-ctl.json"
+cg_run "$T/d1c.out" "$T/d1c.err" push --require-decision "$T/deny-ctl.json" "oci:$T/img/image.oci" "$REG/t/gated:v1"
+cg_expect_rc 1 "push with a deny reason holding control characters" "$T/d1c.err" &&
+  cg_expect_one_error "$T/d1c.err" "control characters" "first second ?[31mred"
+grep -q "$(printf '\033')" "$T/d1c.err" && cg_fail "an escape byte reached stderr" || cg_ok
 cg_expect_eq 404 "$(reg_tag_status "$REG" t/gated "$D")" "nothing pushed after a denied decision"
 cg_run "$T/d2.out" "$T/d2.err" push --require-decision "$T/other.json" "oci:$T/img/image.oci" "$REG/t/gated:v1"
 cg_expect_rc 1 "push with a decision for another image" "$T/d2.err" && cg_expect_one_error "$T/d2.err" "other digest" "another image"
