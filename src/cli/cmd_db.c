@@ -52,7 +52,7 @@ static const char db_usage[] =
 static void print_report(const cg_vdb_import_report *r, const char *db, int quiet)
 {
     for (size_t i = 0; !quiet && i < r->n_skip_reasons; i++)
-        fprintf(stderr, "cgate: skipped: %s\n", r->skip_reasons[i]);
+        cli_error("skipped: %s", r->skip_reasons[i]); /* reasons quote input: one safe line */
     if (!quiet && (size_t)r->skipped > r->n_skip_reasons)
         fprintf(stderr, "cgate: skipped: %lld more not listed\n", (long long)r->skipped - (long long)r->n_skip_reasons);
     if (!quiet)
