@@ -12,6 +12,8 @@ pkgs=(
   python3 python3-yaml jq zstd isal file
   umoci skopeo debootstrap
   docker-registry apache2-utils curl openssl
+  g++ libyaml-dev libmicrohttpd-dev libpq-dev postgresql-15 libre2-dev libhyperscan-dev
+  buildah strace chromium unzip zip
 )
 missing=()
 for p in "${pkgs[@]}"; do
