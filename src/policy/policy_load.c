@@ -1,12 +1,12 @@
 /*
  * policy_load.c - reading policy and exceptions files (YAML or JSON) into a
- * cg_policy.  The text goes through the one YAML reader (yaml_util.h) in
+ * cg_policy.  The text goes through the one YAML reader (core/yaml.h) in
  * strict mode: anchors, aliases, tags, duplicate keys, several documents,
  * more than POLICY_MAX_MAP_KEYS keys in a mapping and nesting deeper than
  * CG_POLICY_MAX_DEPTH are refused, so a YAML bomb or a 10,000-deep document
  * never expands.  The schema walk then refuses unknown keys and wrong types
  * with "FILE:LINE: KEY: why": a typo must not silently weaken a gate.
- * Scalars are typed here, not by libfyaml: a quoted "7.0" is a string, not a
+ * Scalars are typed here, not by the YAML reader: a quoted "7.0" is a string, not a
  * number.
  */
 #include <ctype.h>
@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "cgate/policy.h"
-#include "policy/yaml_util.h"
+#include "core/yaml.h"
 
 #define POLICY_MAX_NODES 1000000u
 #define POLICY_MAX_MAP_KEYS 256u
