@@ -14,6 +14,7 @@
 
 #include <openssl/evp.h>
 
+#include "core/rfc3339.h"
 #include "core/jwrite.h"
 #include "core/vec.h"
 #include "sbom/writers.h"
@@ -295,12 +296,8 @@ static cg_status rfc3339(int64_t t, char out[21], cg_error *err)
     if (t < 0 || t > 253402300799LL)
         return cg_error_set(err, CG_ERR_INPUT, "SBOM timestamp %lld is outside 1970..9999",
                             (long long)t);
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (!gmtime_r(&tt, &tm))
+    if (cg_rfc3339_format(t, out) != 0)
         return cg_error_set(err, CG_ERR_INPUT, "SBOM timestamp %lld cannot be converted", (long long)t);
-    if (strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
-        return cg_error_set(err, CG_ERR_INTERNAL, "formatting timestamp %lld", (long long)t);
     return CG_OK;
 }
 

@@ -57,17 +57,6 @@ const char *cg_report_target_class_name(cg_target_class c)
     return c == CG_TARGET_OS ? "os-pkgs" : "lang-pkgs";
 }
 
-int cg_report_rfc3339(int64_t t, char out[21])
-{
-    if (t < 0 || t > 253402300799LL)
-        return -1;
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (!gmtime_r(&tt, &tm) || strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
-        return -1;
-    return 0;
-}
-
 const cg_layer_info *cg_report_layer(const cg_report *r, const cg_package *p)
 {
     const cg_image_info *im = &r->sbom->image;
