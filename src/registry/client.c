@@ -20,6 +20,7 @@
 
 #include <openssl/evp.h>
 
+#include "core/base64.h"
 #include "core/json.h"
 #include "registry/registry_internal.h"
 
@@ -687,12 +688,13 @@ cg_status reg_do(cg_registry *r, const reg_req *q0, reg_resp *resp, reg_stream *
         if (q.basic) {
             /* token request: Basic credentials, never a Bearer token */
             size_t bl = strlen(q.basic);
-            unsigned char *b64 = malloc(4 * ((bl + 2) / 3) + 1);
+            size_t cap = cg_base64_len(bl) + 1;
+            char *b64 = malloc(cap);
             if (!b64) {
                 s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
                 break;
             }
-            EVP_EncodeBlock(b64, (const unsigned char *)q.basic, (int)bl);
+            cg_base64_encode_to(q.basic, bl, b64, cap);
             s = cg_buf_printf(&auth, "Authorization: Basic %s", (char *)b64);
             free(b64);
             if (s != CG_OK)
