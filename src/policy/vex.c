@@ -17,7 +17,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "catalog/purl.h"
+#include "core/purl.h"
 #include "cgate/policy_context.h"
 #include "core/json.h"
 #include "core/vec.h"

@@ -20,7 +20,7 @@
 #include <time.h>
 
 #include "catalog/license.h"
-#include "catalog/purl.h"
+#include "core/purl.h"
 #include "cgate/sbom.h"
 #include "core/json.h"
 #include "core/rfc3339.h"
