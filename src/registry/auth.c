@@ -22,6 +22,7 @@
 #include <openssl/evp.h>
 
 #include "core/base64.h"
+#include "core/dockerref.h"
 #include "core/json.h"
 #include "core/readfile.h"
 #include "registry/registry_internal.h"
@@ -208,13 +209,7 @@ static int host_matches(const char *key, const char *host)
     key_host(key, kh, sizeof kh);
     if (!strcasecmp(kh, host))
         return 1;
-    static const char *const hub[] = {"docker.io", "index.docker.io", "registry-1.docker.io"};
-    int a = 0, b = 0;
-    for (size_t i = 0; i < 3; i++) {
-        a |= !strcasecmp(kh, hub[i]);
-        b |= !strcasecmp(host, hub[i]);
-    }
-    return a && b;
+    return cg_docker_is_hub(kh) && cg_docker_is_hub(host);
 }
 
 static int helper_name_ok(const char *s)
