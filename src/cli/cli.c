@@ -13,6 +13,7 @@
 
 #include "cgate/registry.h"
 #include "cgate/sign.h"
+#include "core/oom.h"
 #include "core/outfile.h"
 
 /* One line on stderr.  Messages quote input (file contents, registry
@@ -68,6 +69,11 @@ void cli_warn(const char *fmt, ...)
 
 cg_status cli_write_artifact(const char *path, const cg_buf *data, cg_error *err)
 {
+    /* the last guard: if any allocation of this run failed, what was built may
+     * lack what deep code took for "absent"; write nothing (core/oom.h) */
+    if (cg_oom_count() != 0)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory earlier in this run; %s not written",
+                            path && strcmp(path, "-") ? path : "output");
     if (!path || !strcmp(path, "-")) {
         if (data->len && fwrite(data->data, 1, data->len, stdout) != data->len)
             return cg_error_set(err, CG_ERR_IO, "writing to standard output failed: %s", strerror(errno));

@@ -57,7 +57,7 @@ static cg_status add_input(inputs *in, cg_arena *a, const char *role, const char
     if (in->n >= sizeof in->v / sizeof in->v[0])
         return cg_error_set(err, CG_ERR_LIMIT, "%s: more than %d input files", path, MAX_CONTEXT_FILES);
     if (cg_sha256_str(data->data ? data->data : "", data->len, hex) != CG_OK)
-        return cg_error_set(err, CG_ERR_INTERNAL, "sha256 unavailable");
+        return cg_error_set(err, CG_ERR_NOMEM, "%s: hashing: out of memory", path);
     in->v[in->n].role = role;
     in->v[in->n].path = cg_arena_strdup(a, path);
     in->v[in->n].sha256 = cg_arena_strdup(a, hex);

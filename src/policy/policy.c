@@ -13,6 +13,7 @@
 
 #include "core/digest.h"
 #include "policy/policy_int.h"
+#include "core/oom.h"
 
 double cg_policy_round2(double x)
 {
@@ -286,7 +287,7 @@ static cg_status report_image(const cg_preport *r, cg_arena *a, cg_pimage *im, c
     return CG_OK;
 }
 
-cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out, cg_error *err)
+static cg_status policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out, cg_error *err)
 {
     const cg_policy *p = in->policy;
     const cg_preport *r = in->report;
@@ -398,4 +399,17 @@ cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out,
     d->pass = d->n_deny_reasons == 0;
     *out = d;
     return CG_OK;
+}
+
+/* The public entry point: a result built through a failed allocation (which deep
+ * code may have taken for "absent") is never returned (core/oom.h). */
+cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out, cg_error *err)
+{
+    unsigned long oom_before = cg_oom_count();
+    cg_status st = policy_evaluate(in, a, out, err);
+    if (st == CG_OK && cg_oom_check(oom_before, "policy decision", err) != CG_OK) {
+        st = CG_ERR_NOMEM;
+        *out = NULL; /* arena memory: freed with the arena */
+    }
+    return st;
 }

@@ -22,6 +22,7 @@
 #include "image/overlay.h"
 #include "image/transport.h"
 #include "image/walk.h"
+#include "core/oom.h"
 
 #define MAX_LINK_NODES 500000u
 
@@ -419,7 +420,7 @@ static cg_status collect(build_state *bs, const cg_sbom_opts *opts, cg_error *er
     return CG_OK;
 }
 
-cg_status cg_sbom_build(cg_image *img, const cg_sbom_opts *opts, cg_sbom **out, cg_error *err)
+static cg_status sbom_build(cg_image *img, const cg_sbom_opts *opts, cg_sbom **out, cg_error *err)
 {
     *out = NULL;
     if (cg_n_catalogers > 64)
@@ -466,4 +467,18 @@ void cg_sbom_free(cg_sbom *s)
         return;
     cg_arena_free(&s->arena);
     free(s);
+}
+
+/* The public entry point: a result built through a failed allocation (which deep
+ * code may have taken for "absent") is never returned (core/oom.h). */
+cg_status cg_sbom_build(cg_image *img, const cg_sbom_opts *opts, cg_sbom **out, cg_error *err)
+{
+    unsigned long oom_before = cg_oom_count();
+    cg_status st = sbom_build(img, opts, out, err);
+    if (st == CG_OK && cg_oom_check(oom_before, "SBOM", err) != CG_OK) {
+        st = CG_ERR_NOMEM;
+        cg_sbom_free(*out);
+        *out = NULL;
+    }
+    return st;
 }

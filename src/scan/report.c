@@ -15,6 +15,7 @@
 
 #include "core/strmap.h"
 #include "scan/scan_int.h"
+#include "core/oom.h"
 
 #define MAX_NOTES 200
 
@@ -561,7 +562,7 @@ static int build(builder *b, const cg_scan_source *src, const cg_scan_opts *o, c
     return 0;
 }
 
-cg_status cg_scan(const cg_sbom *sbom, const cg_scan_source *src, const cg_scan_opts *opts, cg_report **out,
+static cg_status scan_run(const cg_sbom *sbom, const cg_scan_source *src, const cg_scan_opts *opts, cg_report **out,
                   cg_error *err)
 {
     if (!sbom || !src || !src->lookup || !out)
@@ -635,4 +636,19 @@ cg_status cg_report_write(const cg_report *r, cg_report_format fmt, const cg_rep
     case CG_REPORT_TABLE: return cg_report_write_table(r, o && o->color, out, err);
     }
     return cg_error_set(err, CG_ERR_USAGE, "unknown report format %d", (int)fmt);
+}
+
+/* The public entry point: a result built through a failed allocation (which deep
+ * code may have taken for "absent") is never returned (core/oom.h). */
+cg_status cg_scan(const cg_sbom *sbom, const cg_scan_source *src, const cg_scan_opts *opts, cg_report **out,
+                  cg_error *err)
+{
+    unsigned long oom_before = cg_oom_count();
+    cg_status st = scan_run(sbom, src, opts, out, err);
+    if (st == CG_OK && cg_oom_check(oom_before, "scan", err) != CG_OK) {
+        st = CG_ERR_NOMEM;
+        cg_report_free(*out);
+        *out = NULL;
+    }
+    return st;
 }

@@ -9,10 +9,12 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/oom.h"
 #include "core/rfc3339.h"
 #include "vulndb/vdb_int.h"
 
@@ -118,7 +120,8 @@ static cg_status check_header(const char *path, long long size, cg_error *err)
     unsigned char h[100];
     FILE *f = fopen(path, "rb");
     if (!f)
-        return cg_error_set(err, CG_ERR_INPUT, "%s: cannot open", path);
+        return cg_error_set(err, errno == ENOMEM || errno == 0 ? CG_ERR_NOMEM : CG_ERR_INPUT, "%s: cannot open: %s",
+                            path, errno ? strerror(errno) : "out of memory");
     size_t n = fread(h, 1, sizeof h, f);
     fclose(f);
     if (n < sizeof h || memcmp(h, "SQLite format 3", 16) != 0)
@@ -134,7 +137,7 @@ static cg_status check_header(const char *path, long long size, cg_error *err)
     return CG_OK;
 }
 
-cg_status cg_vdb_open(const char *db_path, cg_vdb **out, cg_error *err)
+static cg_status vdb_open(const char *db_path, cg_vdb **out, cg_error *err)
 {
     *out = NULL;
     struct stat sb;
@@ -155,10 +158,15 @@ cg_status cg_vdb_open(const char *db_path, cg_vdb **out, cg_error *err)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     }
     cg_status s = CG_OK;
-    if (sqlite3_open_v2(db_path, &v->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-        s = cg_error_set(err, CG_ERR_INPUT, "%s: cannot open: %s", db_path, v->db ? sqlite3_errmsg(v->db) : "?");
+    int orc = sqlite3_open_v2(db_path, &v->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (orc == SQLITE_NOMEM || (orc != SQLITE_OK && !v->db))
+        s = cg_error_set(err, CG_ERR_NOMEM, "%s: cannot open: out of memory", db_path);
+    else if (orc != SQLITE_OK)
+        s = cg_error_set(err, CG_ERR_INPUT, "%s: cannot open: %s", db_path, sqlite3_errmsg(v->db));
     if (s == CG_OK)
         s = vdb_check_db(v->db, db_path, err);
+    if (s != CG_OK && v->db && sqlite3_errcode(v->db) == SQLITE_NOMEM)
+        s = cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory reading the DB", db_path);
     if (s == CG_OK &&
         sqlite3_prepare_v3(v->db,
                            "SELECT a.rowid, a.id, a.aliases, a.summary, a.details, a.published, a.modified,"
@@ -317,8 +325,8 @@ static cg_status fill_affected(cg_arena *a, cg_vdb_affected *af, json_t *e)
     return af->versions ? CG_OK : CG_ERR_NOMEM;
 }
 
-cg_status cg_vdb_lookup(cg_vdb *db, const char *ecosystem, const char *name, cg_arena *a, cg_vdb_advisory **out,
-                        size_t *n, cg_error *err)
+static cg_status vdb_lookup(cg_vdb *db, const char *ecosystem, const char *name, cg_arena *a, cg_vdb_advisory **out,
+                          size_t *n, cg_error *err)
 {
     *out = NULL;
     *n = 0;
@@ -567,4 +575,28 @@ cg_status vdb_finalize(vdb_imp *im, cg_error *err)
     if (rc != SQLITE_DONE || sqlite3_exec(im->db, "DROP TABLE temp.newsrc;", NULL, NULL, NULL) != SQLITE_OK)
         return sql_fail(im->db, "counting sources", err);
     return CG_OK;
+}
+
+/* An allocation failure inside SQLite or jansson reads, deep down, like a corrupt
+ * row or file; the entry points report it as what it is (exit 5, not 3). */
+static cg_status oom_or(cg_status st, unsigned long before, cg_vdb *db, const char *path, cg_error *err)
+{
+    if (st == CG_OK || st == CG_ERR_NOMEM)
+        return st;
+    if (cg_oom_count() != before || (db && db->db && sqlite3_errcode(db->db) == SQLITE_NOMEM))
+        return cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory reading the DB", path ? path : "DB");
+    return st;
+}
+
+cg_status cg_vdb_open(const char *db_path, cg_vdb **out, cg_error *err)
+{
+    unsigned long before = cg_oom_count();
+    return oom_or(vdb_open(db_path, out, err), before, NULL, db_path, err);
+}
+
+cg_status cg_vdb_lookup(cg_vdb *db, const char *ecosystem, const char *name, cg_arena *a, cg_vdb_advisory **out,
+                        size_t *n, cg_error *err)
+{
+    unsigned long before = cg_oom_count();
+    return oom_or(vdb_lookup(db, ecosystem, name, a, out, n, err), before, db, db ? db->path : NULL, err);
 }
