@@ -80,6 +80,26 @@ cg_sbom() {
   cg_run "$out" "$err" sbom "$@"
 }
 
+# cg_expect_installed_only DECLARED_SBOM LABEL IMAGE [ARGS...] : lock files and
+# manifests inside an image are not packages.  DECLARED_SBOM was written with
+# --declared (and --include-dev); without --declared the same image must give
+# exactly its packages that are not marked cgate:evidence=declared.
+cg_expect_installed_only() {
+  local dj=$1 label=$2
+  shift 2
+  cg_sbom "$T/.inst.json" "$T/.inst.err" "$@"
+  cg_expect_rc 0 "$label: without --declared" "$T/.inst.err" || return 1
+  jq -r '[.components[]? | select(all(.properties[]?; .name != "cgate:evidence"))
+          | "\(.name) \(.version) \(.purl)"] | sort | .[]' "$dj" >"$T/.inst.want"
+  jq -r '[.components[]? | "\(.name) \(.version) \(.purl)"] | sort | .[]' "$T/.inst.json" >"$T/.inst.got"
+  cg_expect_same_text "$T/.inst.want" "$T/.inst.got" "$label: installed packages only"
+  if [ "$(jq '[.components[]? | select(any(.properties[]?; .name == "cgate:evidence"))] | length' "$dj")" -gt 0 ]; then
+    cg_ok
+  else
+    cg_fail "$label: --declared marked no package cgate:evidence=declared"
+  fi
+}
+
 # cg_expect_rc WANT LABEL ERRFILE : checks $RC; shows stderr on mismatch.
 cg_expect_rc() {
   local want=$1 label=$2 err=${3:-}
