@@ -32,8 +32,6 @@ refused index-without-oci-layout "index.json but no oci-layout" -- "$T/idx"
 printf 'x' >"$T/junk/README"
 refused unrelated-dir "2 entries (README, sub)" "dir:" "fs:" -- "$T/junk"
 refused oci-prefix-without-layout "no oci-layout" -- "oci:$T/idx"
-cg_run "$T/scan.out" "$T/scan.err" scan --exit-code 1 --db "$T/none.sqlite" "$T/empty"
-case "$RC" in 0) cg_fail "scan of an empty directory passed (exit 0)" ;; *) cg_ok ;; esac
 
 # ---------------------------------------------------------------- nothing recognised
 cat >"$T/nothing.json" <<EOF
@@ -120,6 +118,65 @@ cg_expect_eq "filesystem" "$(jq -r '.metadata.component.properties[] | select(.n
   "fs: transport recorded"
 # the same tree auto-detected is refused: it is not an image or a root filesystem
 refused node-app-autodetect "not an image or a root filesystem" "fs:" -- "$D/node-app"
+
+# ---------------------------------------------------------------- decisions warn
+# img-node-like data: the Node sample app's lock file against GHSA-only records
+# (no NVD score at all): the seed format reads every score as 0 and passes a
+# CRITICAL (minimist CVE-2021-44906) - the decision must say so, --strict denies
+cg_run "$T/i.out" "$T/i.err" db import --db "$T/db.sqlite" "$D/vulndb/ghsa-node-app"
+cg_expect_rc 0 "db import of the GHSA records" "$T/i.err"
+cg_run "$T/rep.json" "$T/rep.err" scan -q --db "$T/db.sqlite" --now 2026-01-01T00:00:00Z "fs:$D/node-app"
+cg_expect_rc 0 "scan fs: node app" "$T/rep.err"
+n=$(jq '[.Results[].Vulnerabilities[]?] | length' "$T/rep.json")
+nc=$(jq '[.Results[].Vulnerabilities[]? | select(.Severity == "CRITICAL")] | length' "$T/rep.json")
+nh=$(jq '[.Results[].Vulnerabilities[]? | select(.Severity == "HIGH")] | length' "$T/rep.json")
+[ "$n" -gt 10 ] && [ "$nc" -ge 1 ] && cg_ok || cg_fail "GHSA scan of the node app: $n findings, $nc critical"
+cg_expect_eq "0" "$(jq '[.Results[].Vulnerabilities[]? | select(.CVSS.nvd)] | length' "$T/rep.json")" "no NVD scores in the GHSA data"
+SEED=$CG_TESTS/data/policy/policies/seed.json
+cg_run "$T/seed.json" "$T/seed.err" policy "$T/rep.json" --policy "$SEED" --now 2026-01-01
+cg_expect_rc 0 "seed format passes (its meaning)" "$T/seed.err"
+cg_expect_eq "$n of $n findings have no NVD V3 score; this policy format treats them as 0 (CRITICAL: $nc, HIGH: $nh)" \
+  "$(jq -r '.warnings[0]' "$T/seed.json")" "seed decision: the warning and its counts"
+cg_run "$T/seed.txt" "$T/seedt.err" policy "$T/rep.json" --policy "$SEED" --now 2026-01-01 -f table
+case "$(head -n1 "$T/seed.txt")" in "WARNING: $n of $n findings have no NVD V3 score"*) cg_ok ;;
+  *) cg_fail "table: the warning does not come first: $(head -n2 "$T/seed.txt")" ;; esac
+cg_run "$T/strict.json" "$T/strict.err" policy "$T/rep.json" --policy "$SEED" --now 2026-01-01 --strict
+cg_expect_rc 1 "--strict denies on the warning" "$T/strict.err"
+cg_expect_eq "1 warning and --strict" "$(jq -r '.denyReasons | join(";")' "$T/strict.json")" "--strict deny reason"
+# a cgate/v1 policy preferring NVD still warns about nothing: only the seed format reads missing as 0 silently
+printf '{"apiVersion": "cgate/v1"}\n' >"$T/v1.json"
+cg_run "$T/scan.out" "$T/scan.err" scan --exit-code 1 --db "$T/db.sqlite" "$T/empty"
+cg_expect_rc 3 "scan --exit-code 1 of an empty directory" "$T/scan.err" &&
+  cg_expect_one_error "$T/scan.err" "scan of an empty directory" "an empty directory"
+# an undecided version, an old DB, another cgate: warnings for any policy
+jq '.Results |= map(if .Vulnerabilities then .Vulnerabilities[0].Status = "unknown" else . end) | .cgate.version = "0.0.1" | .cgate.dbBuilt = "2025-01-01T00:00:00Z"' \
+  "$T/rep.json" >"$T/rep2.json"
+cg_run "$T/w.json" "$T/w.err" policy "$T/rep2.json" --policy "$T/v1.json" --now 2026-01-01 --db-max-age 7d
+jq -r '.warnings[]' "$T/w.json" >"$T/w.txt"
+grep -q '^[0-9]* findings\? could not be decided' "$T/w.txt" && cg_ok || cg_fail "no undecided-version warning: $(cat "$T/w.txt")"
+grep -q 'older than --db-max-age (7.0 days)' "$T/w.txt" && cg_ok || cg_fail "no DB-age warning: $(cat "$T/w.txt")"
+grep -q 'written by cgate 0.0.1' "$T/w.txt" && cg_ok || cg_fail "no tool-version warning: $(cat "$T/w.txt")"
+
+# ---------------------------------------------------------------- an empty inventory
+cg_run "$T/erep.json" "$T/erep.err" scan -q --allow-empty --db "$T/db.sqlite" --now 2026-01-01T00:00:00Z "oci:$T/nothing.oci"
+cg_expect_rc 0 "scan --allow-empty" "$T/erep.err"
+cg_expect_eq "empty 0" "$(jq -r '"\(.cgate.inventory) \(.cgate.packages)"' "$T/erep.json")" "report says the inventory is empty"
+cg_run "$T/e1.json" "$T/e1.err" policy "$T/erep.json" --policy "$T/v1.json" --now 2026-01-01
+cg_expect_rc 1 "cgate/v1 denies a report covering no packages" "$T/e1.err"
+jq -r '.denyReasons[]' "$T/e1.json" | grep -q 'covers no packages' && cg_ok || cg_fail "no empty-inventory deny reason"
+printf '{"apiVersion": "cgate/v1", "allowEmptyInventory": true}\n' >"$T/v1e.json"
+cg_run "$T/e2.json" "$T/e2.err" policy "$T/erep.json" --policy "$T/v1e.json" --now 2026-01-01
+cg_expect_rc 0 "allowEmptyInventory: true passes" "$T/e2.err"
+jq -r '.warnings[]' "$T/e2.json" | grep -q 'covers no packages' && cg_ok || cg_fail "allowEmptyInventory: no warning"
+cg_run "$T/e3.json" "$T/e3.err" policy "$T/erep.json" --policy "$SEED" --now 2026-01-01
+cg_expect_rc 0 "seed format keeps its meaning on an empty inventory" "$T/e3.err"
+jq -r '.warnings[]' "$T/e3.json" | grep -q 'covers no packages' && cg_ok || cg_fail "seed format: no empty-inventory warning"
+cg_run "$T/e4.json" "$T/e4.err" policy "$T/erep.json" --policy "$SEED" --now 2026-01-01 --strict
+cg_expect_rc 1 "seed format --strict denies an empty inventory" "$T/e4.err"
+# a Trivy-schema report of nothing (no Results, no Metadata.OS) is empty too
+printf '{"SchemaVersion": 2, "ArtifactName": "x", "Results": []}\n' >"$T/trivy-empty.json"
+cg_run "$T/e5.json" "$T/e5.err" policy "$T/trivy-empty.json" --policy "$T/v1.json" --now 2026-01-01
+cg_expect_rc 1 "cgate/v1 denies an empty Trivy report" "$T/e5.err"
 
 cg_info "elapsed $(cg_elapsed)s"
 cg_finish
