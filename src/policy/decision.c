@@ -171,6 +171,7 @@ static void policy_summary(cg_jw *w, const cg_decision *d)
     cg_jw_kstrs(w, "cvssSources", p->cvss_sources, p->n_cvss_sources, 0);
     cg_jw_kstr(w, "missingCvss", p->missing_cvss_block ? "block" : "zero");
     cg_jw_kbool(w, "kevBlock", p->kev_block);
+    cg_jw_kbool(w, "allowEmptyInventory", p->allow_empty_inventory);
     if (p->has_epss_min)
         cg_jw_knum(w, "epssThreshold", p->epss_min);
     if (p->has_max_risk)
