@@ -68,28 +68,39 @@ static int has_entry(int dfd, const char *name, int want_dir)
     return S_ISDIR(sb.st_mode) || S_ISLNK(sb.st_mode);
 }
 
-/* "empty", or "3 entries: a, b, c" (the first few, sorted), for messages. */
+/* "an empty directory", or "3 entries (a, b, c)": the first few names in
+ * sorted order (readdir's order is the file system's), for messages. */
 static const char *describe_dir(cg_arena *a, const char *path)
 {
     DIR *d = opendir(path);
     if (!d)
         return "an unreadable directory";
-    char *names[4] = {0};
-    size_t n = 0;
+    char names[3][64];
+    size_t n = 0, k = 0;
     struct dirent *de;
-    while ((de = readdir(d)) && n < 100000) {
+    while ((de = readdir(d)) && n < 1000000) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
-        if (n < 3)
-            names[n] = cg_arena_strndup(a, de->d_name, strnlen(de->d_name, 60));
         n++;
+        char cur[64];
+        snprintf(cur, sizeof cur, "%s", de->d_name);
+        /* insertion into the k smallest so far */
+        size_t at = k;
+        while (at > 0 && strcmp(cur, names[at - 1]) < 0)
+            at--;
+        if (at >= 3)
+            continue;
+        if (k < 3)
+            k++;
+        for (size_t j = k - 1; j > at; j--)
+            memcpy(names[j], names[j - 1], sizeof names[j]);
+        memcpy(names[at], cur, sizeof cur);
     }
     closedir(d);
     if (n == 0)
         return "an empty directory";
-    return cg_arena_sprintf(a, "%zu entr%s (%s%s%s%s%s%s)", n, n == 1 ? "y" : "ies", names[0] ? names[0] : "",
-                            names[1] ? ", " : "", names[1] ? names[1] : "", names[2] ? ", " : "",
-                            names[2] ? names[2] : "", n > 3 ? ", ..." : "");
+    return cg_arena_sprintf(a, "%zu entr%s (%s%s%s%s%s%s)", n, n == 1 ? "y" : "ies", names[0], k > 1 ? ", " : "",
+                            k > 1 ? names[1] : "", k > 2 ? ", " : "", k > 2 ? names[2] : "", n > 3 ? ", ..." : "");
 }
 
 /* A directory is an OCI layout (oci-layout), an extracted `docker save`
