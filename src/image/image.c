@@ -83,7 +83,9 @@ static const char *describe_dir(cg_arena *a, const char *path)
             continue;
         n++;
         char cur[64];
-        snprintf(cur, sizeof cur, "%s", de->d_name);
+        size_t cl = strnlen(de->d_name, sizeof cur - 1); /* long names are cut: this is a message */
+        memcpy(cur, de->d_name, cl);
+        cur[cl] = '\0';
         /* insertion into the k smallest so far */
         size_t at = k;
         while (at > 0 && strcmp(cur, names[at - 1]) < 0)

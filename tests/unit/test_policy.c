@@ -739,7 +739,7 @@ static void test_warnings(void **state)
     /* GHSA-only data: no NVD score; a CRITICAL 9.8 passes the seed with risk 0 */
     fspec f[3] = {{"CVE-1", "CRITICAL", -1, "N", "2.0", 0, -1, NULL, 9.8},
                   {"CVE-2", "HIGH", -1, "N", "2.0", 0, -1, NULL, 7.5},
-                  {"CVE-3", "HIGH", 9.0, "N", "2.0", 0, -1, NULL, -1}};
+                  {"CVE-3", "HIGH", 5.0, "N", "2.0", 0, -1, NULL, -1}};
     cg_decision *d = eval(&w, f, 3, NULL);
     assert_true(d->pass);
     assert_int_equal(d->n_warnings, 1);
