@@ -143,7 +143,21 @@ case "$(head -n1 "$T/seed.txt")" in "WARNING: $n of $n findings have no NVD V3 s
 cg_run "$T/strict.json" "$T/strict.err" policy "$T/rep.json" --policy "$SEED" --now 2026-01-01 --strict
 cg_expect_rc 1 "--strict denies on the warning" "$T/strict.err"
 cg_expect_eq "1 warning and --strict" "$(jq -r '.denyReasons | join(";")' "$T/strict.json")" "--strict deny reason"
-# a cgate/v1 policy preferring NVD still warns about nothing: only the seed format reads missing as 0 silently
+# the real img-node (lab image, when built): the same warning on the image itself
+LAB=${CG_LAB_IMAGES:-/tmp/lab/images}
+if [ -d "$LAB/img-node.oci" ]; then
+  cg_run "$T/node.json" "$T/node.err" scan -q --db "$T/db.sqlite" --now 2026-01-01T00:00:00Z "oci:$LAB/img-node.oci"
+  cg_expect_rc 0 "scan img-node" "$T/node.err"
+  cg_run "$T/node-seed.json" "$T/node-seed.err" policy "$T/node.json" --policy "$SEED" --now 2026-01-01
+  cg_expect_rc 0 "seed format passes img-node on GHSA-only data" "$T/node-seed.err"
+  jq -r '.warnings[0]' "$T/node-seed.json" | grep -qE '^[0-9]+ of [0-9]+ findings have no NVD V3 score; this policy format treats them as 0 \(CRITICAL: [1-9][0-9]*, HIGH: [0-9]+\)$' &&
+    cg_ok || cg_fail "img-node seed decision: no warning with counts: $(jq -c .warnings "$T/node-seed.json")"
+  cg_run "$T/node-strict.json" "$T/node-strict.err" policy "$T/node.json" --policy "$SEED" --now 2026-01-01 --strict
+  cg_expect_rc 1 "--strict denies img-node" "$T/node-strict.err"
+else
+  cg_info "no lab img-node in $LAB: the real-image part of the warning check is skipped"
+fi
+# a cgate/v1 policy (NVD first, then any source) for the checks below
 printf '{"apiVersion": "cgate/v1"}\n' >"$T/v1.json"
 cg_run "$T/scan.out" "$T/scan.err" scan --exit-code 1 --db "$T/db.sqlite" "$T/empty"
 cg_expect_rc 3 "scan --exit-code 1 of an empty directory" "$T/scan.err" &&
