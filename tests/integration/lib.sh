@@ -48,11 +48,16 @@ mkimage() {
 }
 
 # cg_is_asan: true when $CGATE is a sanitizer build (its memory use is not bounded).
+# (grep -c, not grep -q: with pipefail, grep -q leaving early kills nm with
+# SIGPIPE and the answer becomes "no" at random; `command`: a test may define
+# its own nm function; the answer is cached)
 cg_is_asan() {
   [ "${CGATE_SANITIZE:-0}" = 1 ] && return 0
-  nm -D "$CGATE" 2>/dev/null | grep -q '__asan_init' && return 0
-  nm "$CGATE" 2>/dev/null | grep -q '__asan_init' && return 0
-  return 1
+  if [ -z "${CG_ASAN_CACHED:-}" ]; then
+    CG_ASAN_CACHED=0
+    { command nm -D "$CGATE"; command nm "$CGATE"; } 2>/dev/null | grep -c '__asan_init' >/dev/null && CG_ASAN_CACHED=1
+  fi
+  [ "$CG_ASAN_CACHED" = 1 ]
 }
 
 # cg_run OUT ERR ARGS... : runs "$CGATE ARGS..." with stdout to OUT and stderr to ERR,
