@@ -372,8 +372,8 @@ cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out,
         int has = pick_cvss(p, f, &score, &vec, &src);
         if (!has) {
             noscore++;
-            noscore_crit += f->severity == CG_PSEV_CRITICAL;
-            noscore_high += f->severity == CG_PSEV_HIGH;
+            noscore_crit += f->severity == CG_SEV_CRITICAL;
+            noscore_high += f->severity == CG_SEV_HIGH;
         }
         undecided += f->status_unknown != 0;
         risk += score * p->sev[f->severity].weight;
