@@ -5,7 +5,12 @@
  *   oci:DIR[:TAG]         an OCI image layout directory
  *   oci-archive:PATH[:TAG] a tar of an OCI image layout
  *   dir:PATH              a root filesystem on disk (one pseudo-layer)
- *   PATH                  auto-detected among the above
+ *   fs:PATH               a source tree: read like dir:, but the SBOM builder
+ *                         reads lock files and manifests (what is declared)
+ *                         instead of what is installed
+ *   PATH                  auto-detected among the above: a directory must hold
+ *                         oci-layout, manifest.json (an extracted docker save)
+ *                         or etc/, usr/ or var/lib/; anything else is refused
  *
  * Opening reads and verifies the index, manifest and config (size-capped,
  * digest-checked).  Layers are never unpacked: they are streamed by the
@@ -35,7 +40,7 @@ typedef struct cg_layer_info {
 
 typedef struct cg_image_info {
     const char *ref;             /* the reference as given */
-    const char *transport;       /* "docker-archive", "oci", "oci-archive", "dir" */
+    const char *transport;       /* "docker-archive", "oci", "oci-archive", "dir", "fs", "docker" */
     const char *name;            /* repository name when known ("lab/app"), else a file name */
     const char *tag;             /* tag when known, else NULL */
     const char *manifest_digest; /* NULL when the transport has no manifest (docker-archive, dir) */

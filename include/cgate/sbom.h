@@ -29,14 +29,24 @@ typedef struct cg_sbom {
     const char **warnings;   /* non-fatal findings ("symlink target missing"), sorted */
     size_t n_warnings;
     int64_t timestamp;       /* seconds since the epoch used in outputs */
+    int nothing_recognised;  /* no OS and no package (built with allow_empty) */
 } cg_sbom;
 
 typedef struct cg_sbom_opts {
     int64_t source_date_epoch; /* < 0: use the image's creation time, else 0 */
+    int declared;    /* images and root filesystems: also read lock files and
+                        manifests, their packages marked cgate:evidence=declared
+                        (a source tree, transport "fs", always reads them) */
+    int include_dev; /* keep the dev dependencies lock files declare */
+    int allow_empty; /* no OS and no package recognised is not an error: the
+                        SBOM says so (nothing_recognised, a warning) */
 } cg_sbom_opts;
 
 /* Stream every layer of img through the catalogers.  *out is released with
- * cg_sbom_free().  Fails (no partial SBOM) on any integrity or limit error. */
+ * cg_sbom_free().  Fails (no partial SBOM) on any integrity or limit error,
+ * and (CG_ERR_INPUT, "nothing recognised: ...") when neither an operating
+ * system nor any package was found, unless opts->allow_empty.  opts may be
+ * NULL (defaults). */
 cg_status cg_sbom_build(cg_image *img, const cg_sbom_opts *opts, cg_sbom **out, cg_error *err);
 void cg_sbom_free(cg_sbom *s);
 

@@ -51,6 +51,11 @@ static const char scan_usage[] =
     "      --now TIME          the current time, RFC 3339 or seconds since the epoch\n"
     "                          (DB age and the report's CreatedAt; for reproducible runs)\n"
     "      --platform P        OS/ARCH[/VARIANT] in a multi-platform index\n"
+    "      --declared          images: also match what lock files and manifests\n"
+    "                          declare (fs:DIR, a source tree, always does)\n"
+    "      --include-dev       keep the dev dependencies lock files declare\n"
+    "      --allow-empty       accept an image in which no OS and no package is\n"
+    "                          recognised (else exit 3, \"nothing recognised\")\n"
     ;
 static const char scan_usage_tail[] =
     "  -q, --quiet             no progress, notes or warnings on stderr\n"
@@ -209,7 +214,9 @@ int cmd_scan(int argc, char **argv)
         {"pkg-types", required_argument, NULL, 'T'}, {"exit-code", required_argument, NULL, 'E'},
         {"db-max-age", required_argument, NULL, 'A'}, {"now", required_argument, NULL, 'N'},
         {"platform", required_argument, NULL, 'P'},  {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},            CLI_REGISTRY_LONGOPTS,
+        {"help", no_argument, NULL, 'h'},            {"declared", no_argument, NULL, 'd'},
+        {"include-dev", no_argument, NULL, 'I'},     {"allow-empty", no_argument, NULL, 'e'},
+        CLI_REGISTRY_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
     const char *format = "json", *output = NULL, *sbom_path = NULL, *db_path = NULL;
@@ -220,6 +227,7 @@ int cmd_scan(int argc, char **argv)
     memset(&ro, 0, sizeof ro);
     io.registry = &ro;
     int quiet = 0, exit_code = 0, c;
+    cg_sbom_opts sopts = {-1, 0, 0, 0};
     int64_t max_age = -1, now = -1;
     opterr = 0;
     optind = 1;
@@ -256,6 +264,9 @@ int cmd_scan(int argc, char **argv)
             break;
         case 'P': io.platform = optarg; break;
         case 'q': quiet = 1; break;
+        case 'd': sopts.declared = 1; break;
+        case 'I': sopts.include_dev = 1; break;
+        case 'e': sopts.allow_empty = 1; break;
         case 'h':
             fputs(scan_usage, stdout);
             fputs(cli_registry_help, stdout);
@@ -273,6 +284,8 @@ int cmd_scan(int argc, char **argv)
     const char *ref = optind < argc ? argv[optind] : NULL;
     if (sbom_path && ref)
         return cli_usage_error("scan", "give an image or --sbom, not both");
+    if (sbom_path && (sopts.declared || sopts.include_dev || sopts.allow_empty))
+        return cli_usage_error("scan", "--declared, --include-dev and --allow-empty apply to images, not to --sbom");
     if (!sbom_path && !ref)
         return cli_usage_error("scan", "no image given");
     if (optind + 1 < argc)
@@ -310,7 +323,7 @@ int cmd_scan(int argc, char **argv)
     cli_progress_init(&prog, quiet);
     io.progress = cli_progress_cb;
     io.progress_ud = &prog;
-    cg_sbom_opts sopts = {sde};
+    sopts.source_date_epoch = sde;
     if (sbom_path) { /* ours, Syft's or Trivy's CycloneDX / SPDX */
         cg_buf in = CG_BUF_INIT;
         st = cg_read_file(sbom_path, CG_SBOM_READ_MAX_BYTES, "SBOM", &in, &err);

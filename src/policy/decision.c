@@ -171,6 +171,7 @@ static void policy_summary(cg_jw *w, const cg_decision *d)
     cg_jw_kstrs(w, "cvssSources", p->cvss_sources, p->n_cvss_sources, 0);
     cg_jw_kstr(w, "missingCvss", p->missing_cvss_block ? "block" : "zero");
     cg_jw_kbool(w, "kevBlock", p->kev_block);
+    cg_jw_kbool(w, "allowEmptyInventory", p->allow_empty_inventory);
     if (p->has_epss_min)
         cg_jw_knum(w, "epssThreshold", p->epss_min);
     if (p->has_max_risk)
@@ -212,6 +213,9 @@ cg_status cg_decision_write_json(const cg_decision *d, cg_buf *out, cg_error *er
     cg_jw_kstr(&w, "configDigest", d->image.config_digest);
     cg_jw_close(&w, "}");
     cg_jw_kstrs(&w, "denyReasons", d->deny_reasons, d->n_deny_reasons, 0);
+    cg_jw_kstrs(&w, "warnings", d->warnings, d->n_warnings, 0);
+    if (d->strict)
+        cg_jw_kbool(&w, "strict", 1);
     cg_jw_key(&w, "blocked");
     cg_jw_open(&w, "[");
     for (size_t i = 0; i < d->n_blocked; i++) {
@@ -314,6 +318,8 @@ cg_status cg_decision_write_table(const cg_decision *d, cg_buf *b, cg_error *err
     char n1[40], n2[40];
     snprintf(n1, sizeof n1, "%.2f", d->risk);
     snprintf(n2, sizeof n2, "%.2f", d->ctx_risk);
+    for (size_t i = 0; i < d->n_warnings; i++) /* first: what the decision may not see right */
+        cg_buf_printf(b, "WARNING: %s\n", d->warnings[i]);
     cg_buf_printf(b, "Decision: %s (%s)\n", d->pass ? "PASS" : "DENY", d->now);
     for (size_t i = 0; i < d->n_deny_reasons; i++)
         cg_buf_printf(b, "  - %s\n", d->deny_reasons[i]);

@@ -349,7 +349,7 @@ static cg_status parse_v1(loader *L, const cg_yaml_node *root, cg_policy *p, int
     static const char *const keys[] = {"apiVersion", "kind", "name", "description", "maxCriticalCVSS",
                                        "maxHighCVSS", "allowUnfixed", "exposedPorts", "severities", "cvss",
                                        "kev", "epss", "maxRiskScore", "maxContextualRiskScore", "packages",
-                                       "paths", "exceptions", "allowPermanentExceptions", "context", NULL};
+                                       "paths", "exceptions", "allowPermanentExceptions", "allowEmptyInventory", "context", NULL};
     cg_status st = check_keys(L, root, NULL, keys, NULL);
     const cg_yaml_node *v;
     const char *s;
@@ -434,6 +434,8 @@ static cg_status parse_v1(loader *L, const cg_yaml_node *root, cg_policy *p, int
                          &p->n_path_exclude);
     if (st == CG_OK && (v = get(root, "allowPermanentExceptions", NULL)))
         st = get_bool(L, v, "allowPermanentExceptions", &p->allow_permanent_exceptions);
+    if (st == CG_OK && (v = get(root, "allowEmptyInventory", NULL)))
+        st = get_bool(L, v, "allowEmptyInventory", &p->allow_empty_inventory);
     if (st == CG_OK && (v = get(root, "exceptions", NULL)))
         st = parse_exceptions(L, v, "exceptions", &p->exceptions, &p->n_exceptions);
     if (st == CG_OK && (v = get(root, "context", NULL)))
@@ -487,6 +489,7 @@ cg_status cg_policy_parse(const uint8_t *buf, size_t len, const char *name, cg_a
         if (st != CG_OK)
             return st;
         p.legacy = 1;
+        p.allow_empty_inventory = 1; /* its meaning: no findings pass; the decision warns */
         static const char *const nvd[] = {"nvd"};
         p.cvss_sources = (const char **)nvd;
         p.n_cvss_sources = 1;

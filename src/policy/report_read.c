@@ -142,6 +142,8 @@ static cg_status read_vuln(const json_t *v, const char *target, const rsrc *name
         f->has_cgate_score = s != NULL;
         f->cgate_score = s ? json_number_value(s) : 0;
     }
+    const char *status = cg_json_str(v, "Status");
+    f->status_unknown = status && !strcmp(status, "unknown");
     return CG_OK;
 }
 
@@ -211,7 +213,16 @@ cg_status cg_preport_read(const uint8_t *buf, size_t len, const char *name, cg_a
             add_strs(a, digs, out->repo_digests, &out->n_repo_digests, nd))
             st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
         out->image_id = dup(a, md, "ImageID");
-        out->from_cgate = json_is_object(json_object_get(doc, "cgate"));
+        json_t *cg = json_object_get(doc, "cgate");
+        out->from_cgate = json_is_object(cg);
+        out->cgate_version = dup(a, cg, "version");
+        out->db_built = dup(a, cg, "dbBuilt");
+        json_t *np = json_object_get(cg, "packages");
+        const char *inv = cg_json_str(cg, "inventory");
+        if (out->from_cgate)
+            out->inventory_empty = (json_is_integer(np) && json_integer_value(np) == 0) || (inv && !strcmp(inv, "empty"));
+        else
+            out->inventory_empty = json_array_size(res) == 0 && !json_is_object(json_object_get(md, "OS"));
     }
     json_decref(doc);
     return st;

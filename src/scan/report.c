@@ -581,7 +581,9 @@ static cg_status scan_run(const cg_sbom *sbom, const cg_scan_source *src, const 
     r->db_built = o->db_built;
     const cg_image_info *im = &sbom->image;
     r->artifact_name = im->ref ? im->ref : im->name ? im->name : "image";
-    r->artifact_type = im->transport && !strcmp(im->transport, "sbom") ? "cyclonedx" : "container_image";
+    r->artifact_type = im->transport && !strcmp(im->transport, "sbom") ? "cyclonedx"
+                       : im->transport && !strcmp(im->transport, "fs") ? "filesystem"
+                                                                       : "container_image";
     builder b = {.r = r, .a = &r->arena};
     cg_strmap_init(&b.notes);
     cg_strmap_init(&b.cache);

@@ -196,6 +196,9 @@ static void report_extras(const cg_report *r, cg_jw *w)
     cg_jw_kstr(w, "version", CGATE_VERSION);
     if (r->db_built >= 0 && cg_rfc3339_format(r->db_built, ts) == 0)
         cg_jw_kstr(w, "dbBuilt", ts);
+    cg_jw_kint(w, "packages", (long long)r->sbom->n_pkgs);
+    if (r->sbom->nothing_recognised || (!r->sbom->n_pkgs && !r->sbom->distro))
+        cg_jw_kstr(w, "inventory", "empty");
     cg_jw_kint(w, "packagesMatched", (long long)r->n_pkgs_matched);
     cg_jw_kint(w, "packagesOwnedByOsPackages", (long long)r->n_pkgs_owned);
     cg_jw_kint(w, "packagesNotMatchable", (long long)r->n_pkgs_unsupported);
