@@ -4,6 +4,7 @@
 #   serve_start NAME PORT ARGS...   cgate serve in the background; log in $T/NAME.log,
 #                                   PID in SERVE_PID[NAME]; waits for /healthz
 #   serve_stop NAME                 SIGTERM, wait; sets SERVE_RC
+#   serve_kill9 NAME                SIGKILL to the cgate process itself (not its timeout)
 #   hook_start PORT OUT [ARGS...]   tests/tools/webhook_receiver.py
 #   cg_wait_until SECONDS CMD...    poll CMD (every 0.2 s) until it succeeds
 #   api TOKEN METHOD URL [DATA]     curl; body to $T/api.out, prints the HTTP status
@@ -33,6 +34,14 @@ serve_stop() {
   kill -TERM "$pid" 2>/dev/null
   wait "$pid"
   SERVE_RC=$?
+  unset "SERVE_PID[$1]"
+}
+
+serve_kill9() {
+  local pid=${SERVE_PID[$1]} child
+  child=$(ps -o pid= --ppid "$pid" | tr -d ' ')
+  [ -n "$child" ] && kill -9 "$child"
+  wait "$pid" 2>/dev/null
   unset "SERVE_PID[$1]"
 }
 
