@@ -68,6 +68,19 @@ void sv_alert_log(sv_server *srv, const char *body)
     json_decref(doc);
 }
 
+/* A webhook URL for logs and errors: scheme and host only (Slack-style URLs
+ * carry their secret in the path). */
+static const char *url_origin(const char *url, char out[256])
+{
+    const char *p = strstr(url, "://");
+    size_t n = p ? (size_t)(p + 3 - url) + strcspn(p + 3, "/?#") : strcspn(url, "/?#");
+    if (n > 255)
+        n = 255;
+    memcpy(out, url, n);
+    out[n] = 0;
+    return out;
+}
+
 static size_t sink(char *p, size_t sz, size_t n, void *ud)
 {
     (void)p;
@@ -91,7 +104,10 @@ cg_status sv_job_deliver(sv_server *srv, sv_store *st, json_t *payload, cg_error
         return cg_error_set(err, CG_ERR_INPUT, "deliver job: alert and url are required");
     const cg_serve_webhook *hook = find_hook(srv, url);
     if (!hook)
-        return cg_error_set(err, CG_ERR_NETWORK, "webhook %s is not configured in this worker", url);
+    {
+        char o[256];
+        return cg_error_set(err, CG_ERR_NETWORK, "webhook %s/... is not configured in this worker", url_origin(url, o));
+    }
     char ids[24];
     snprintf(ids, sizeof ids, "%lld", (long long)aid);
     const char *p[] = {ids, url};
@@ -146,10 +162,12 @@ cg_status sv_job_deliver(sv_server *srv, sv_store *st, json_t *payload, cg_error
     curl_easy_cleanup(c);
     curl_slist_free_all(h);
     json_decref(doc);
+    char origin[256];
+    url_origin(url, origin);
     if (cr != CURLE_OK)
-        s = cg_error_set(err, CG_ERR_NETWORK, "webhook %s: %s", url, curl_easy_strerror(cr));
+        s = cg_error_set(err, CG_ERR_NETWORK, "webhook %s/...: %s", origin, curl_easy_strerror(cr));
     else if (code < 200 || code > 299)
-        s = cg_error_set(err, CG_ERR_NETWORK, "webhook %s: HTTP %ld", url, code);
+        s = cg_error_set(err, CG_ERR_NETWORK, "webhook %s/...: HTTP %ld", origin, code);
     char now[24], cs[24];
     const char *q[] = {ids, url, s == CG_OK ? "sent" : "failed", sv_itoa(cs, code), sv_itoa(now, sv_now())};
     cg_error e2;
@@ -160,7 +178,7 @@ cg_status sv_job_deliver(sv_server *srv, sv_store *st, json_t *payload, cg_error
             " at = excluded.at, attempts = deliveries.attempts + 1",
             5, q, NULL, &e2);
     if (s == CG_OK)
-        sv_log(srv, "info", "alert delivered", json_pack("{s:s, s:s, s:I}", "alert", ids, "url", url, "status",
+        sv_log(srv, "info", "alert delivered", json_pack("{s:s, s:s, s:I}", "alert", ids, "webhook", origin, "status",
                                                        (json_int_t)code));
     sv_rows_free(&r);
     sv_rows_free(&d);

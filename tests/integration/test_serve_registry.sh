@@ -4,7 +4,8 @@
 # - two images pushed with `cgate push` are catalogued (GET /v1/images), each once;
 # - importing a real Debian advisory (DEBIAN-CVE-2026-109518, apt < 2.6.2) that
 #   affects one of them gives exactly one alert: on the webhook receiver (HMAC
-#   signature valid), in the alert log, naming the decision that let it through;
+#   signature valid; the receiver answers 500 twice first, so delivery is
+#   retried), in the alert log, naming the decision that let it through;
 # - importing it again gives no second alert;
 # - auth: no token 401, a read token cannot POST (403), a token never appears in
 #   the logs; a wrong token 401; /healthz needs none; errors are JSON;
@@ -47,7 +48,7 @@ reg_start plain plain
 cg_run "$T/i0.out" "$T/i0.err" db import --db "$T/db.sqlite" "$ADV/DEBIAN-CVE-2020-27350.json"
 cg_expect_rc 0 "first import" "$T/i0.err"
 
-hook_start "$HP" "$T/hook.jsonl" --secret "$T/secret"
+hook_start "$HP" "$T/hook.jsonl" --secret "$T/secret" --fail-first 2
 serve_start s1 "$SP" --store "sqlite:$T/inv.sqlite" --db "$T/db.sqlite" --token-file "$T/tokens" \
   --webhook "http://127.0.0.1:$HP/hook" --webhook-secret-file "$T/secret" --alert-log "$T/alerts.jsonl" \
   --db-poll 200 --retry-delay 200 --workers 2
@@ -100,6 +101,7 @@ cg_expect_eq "DEBIAN-CVE-2026-109518" "$(jq -r '.body.finding.advisories[0]' "$T
 cg_expect_eq "true ingest" "$(jq -r '"\(.body.decision.pass) \(.body.decision.trigger)"' "$T/hook.jsonl" | head -1)" "alert names the decision that let it through"
 jq -e '.body.text | test("apt 2.6.1")' "$T/hook.jsonl" >/dev/null && cg_ok || cg_fail "alert text: $(jq .body.text "$T/hook.jsonl")"
 cg_expect_eq 1 "$(wc -l <"$T/alerts.jsonl")" "one line in the alert log"
+cg_expect_eq 2 "$(grep -c '"msg":"job failed".*"kind":"deliver".*"outcome":"retry"' "$T/s1.log")" "two failed deliveries retried"
 cg_expect_eq 200 "$(api "$RTOK" GET "http://127.0.0.1:$SP/v1/findings?since=2020-01-01T00:00:00Z")" "GET /v1/findings"
 cg_expect_eq 1 "$(jq '.findings | length' "$T/api.out")" "one stored finding"
 
