@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# test_serve_once.sh - `cgate serve` without a registry (SQLite store):
+# - POST /v1/images with an SBOM registers and scans it; posting it again is
+#   idempotent; a malformed SBOM is a 400 with a JSON error;
+# - POST /v1/images with an image in an unreachable registry is retried and then
+#   dead-lettered (one logged line per attempt, never a crash);
+# - after the server stopped, an advisory is imported and `cgate serve --once`
+#   re-matches, writes exactly one alert line and exits 0; a second --once
+#   writes none;
+# - usage errors: no --store, a bad store spec, --webhook that is not http(s).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/registry_lib.sh"
+. "$(dirname "$0")/serve_lib.sh"
+cg_setup serve_once
+ADV="$CG_TEST_DATA/vulndb/debian-bookworm/osv"
+SP=$(reg_free_port)
+
+jq -n '{layers:[{entries:[
+  {path:"etc/os-release", content:"ID=debian\nVERSION_ID=\"12\"\n"},
+  {path:"var/lib/dpkg/status", content:"Package: apt\nStatus: install ok installed\nVersion: 2.6.1\nArchitecture: amd64\n\n"}]}]}' >"$T/a.json"
+mkimage "$T/a.json" docker-archive "$T/a.tar"
+cg_sbom "$T/a.cdx" "$T/a.err" -q "docker-archive:$T/a.tar"
+cg_expect_rc 0 "sbom" "$T/a.err"
+
+cg_run "$T/i0.out" "$T/i0.err" db import --db "$T/db.sqlite" "$ADV/DEBIAN-CVE-2020-27350.json"
+cg_expect_rc 0 "first import" "$T/i0.err"
+serve_start s "$SP" --store "sqlite:$T/inv.sqlite" --db "$T/db.sqlite" --no-auth --max-attempts 2 \
+  --retry-delay 100 --alert-log "$T/alerts.jsonl" --db-poll 200
+
+BODY=$(jq -c '{name: "lab/a", sbom: .}' "$T/a.cdx")
+cg_expect_eq 202 "$(api "" POST "http://127.0.0.1:$SP/v1/images" "$BODY")" "POST /v1/images with an SBOM"
+DIG=$(jq -r .digest "$T/api.out")
+cg_expect_eq true "$(jq .queued "$T/api.out")" "scan queued"
+cg_expect_eq 202 "$(api "" POST "http://127.0.0.1:$SP/v1/images" "$BODY")" "the same SBOM again"
+cg_expect_eq false "$(jq .queued "$T/api.out")" "nothing queued twice"
+cg_expect_eq 400 "$(api "" POST "http://127.0.0.1:$SP/v1/images" '{"sbom": {"bomFormat": 3}}')" "malformed SBOM"
+jq -e .error.message "$T/api.out" >/dev/null && cg_ok || cg_fail "400 body: $(cat "$T/api.out")"
+cg_expect_eq 400 "$(api "" POST "http://127.0.0.1:$SP/v1/images" '{"image": "docker://127.0.0.1:1/x:latest"}')" "image without digest"
+scanned() { api "" GET "http://127.0.0.1:$SP/v1/images/$DIG" >/dev/null && [ "$(jq '.decisions | length' "$T/api.out")" = 1 ]; }
+cg_wait_until 20 scanned && cg_ok || cg_fail "SBOM not scanned: $(tail -c 1500 "$T/s.log")"
+
+BAD="docker://127.0.0.1:1/lab/x@sha256:$(printf 'a%.0s' {1..64})"
+cg_expect_eq 202 "$(api "" POST "http://127.0.0.1:$SP/v1/images" "{\"image\": \"$BAD\"}")" "unreachable image accepted"
+dead() { grep -q '"outcome":"dead-letter"' "$T/s.log"; }
+cg_wait_until 20 dead && cg_ok || cg_fail "unreachable image not dead-lettered: $(tail -c 1500 "$T/s.log")"
+cg_expect_eq 1 "$(grep -c '"outcome":"retry"' "$T/s.log")" "one retry before the dead letter"
+grep -q '"msg":"job failed".*127.0.0.1:1' "$T/s.log" && cg_ok || cg_fail "failure names the registry"
+serve_stop s
+cg_expect_eq 0 "$SERVE_RC" "SIGTERM"
+
+cg_run "$T/i1.out" "$T/i1.err" db import --db "$T/db.sqlite" "$ADV/DEBIAN-CVE-2026-109518.json"
+cg_expect_rc 0 "import the advisory" "$T/i1.err"
+cg_run "$T/o1.out" "$T/o1.err" serve --once --store "sqlite:$T/inv.sqlite" --db "$T/db.sqlite" --alert-log "$T/alerts.jsonl"
+cg_expect_rc 0 "serve --once" "$T/o1.err"
+cg_expect_eq 1 "$(wc -l <"$T/alerts.jsonl")" "one alert from --once"
+cg_expect_eq "$DIG DEBIAN-CVE-2026-109518" "$(jq -r '"\(.image.digest) \(.finding.advisories[0])"' "$T/alerts.jsonl")" "the alert"
+cg_run "$T/o2.out" "$T/o2.err" serve --once --store "sqlite:$T/inv.sqlite" --db "$T/db.sqlite" --alert-log "$T/alerts.jsonl"
+cg_expect_rc 0 "serve --once again" "$T/o2.err"
+cg_expect_eq 1 "$(wc -l <"$T/alerts.jsonl")" "no second alert"
+
+cg_run "$T/u.out" "$T/u.err" serve
+cg_expect_rc 2 "no --store" "$T/u.err"
+cg_run "$T/u.out" "$T/u.err" serve --store mysql://x --once
+cg_expect_rc 2 "bad store" "$T/u.err"
+cg_run "$T/u.out" "$T/u.err" serve --store "sqlite:$T/x.sqlite" --webhook ftp://x
+cg_expect_rc 2 "bad webhook" "$T/u.err"
+cg_run "$T/u.out" "$T/u.err" serve --store "sqlite:$T/x.sqlite" --listen 127.0.0.1:1
+cg_expect_rc 2 "no token file and no --no-auth" "$T/u.err"
+cg_finish
