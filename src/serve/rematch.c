@@ -263,8 +263,9 @@ static cg_status rematch_image(sv_server *srv, sv_store *st, cg_vdb *db, const c
         goto out;
     int now_pass = 1;
     if (n_pend) { /* what the policy says now, on the whole current report */
-        s = sv_scan(db, sbom, NULL, NULL, NULL, NULL, &full, err);
-        if (s == CG_OK)
+        if (srv->have_policy)
+            s = sv_scan(db, sbom, NULL, NULL, NULL, NULL, &full, err);
+        if (s == CG_OK) /* without a policy the answer is "pass": no second scan */
             s = sv_decide(srv->have_policy ? &srv->policy : NULL, full, &a, &now_pass, &reasons, err);
         if (s == CG_OK)
             s = sv_exec(st,
