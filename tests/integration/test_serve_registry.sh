@@ -5,7 +5,8 @@
 # - importing a real Debian advisory (DEBIAN-CVE-2026-109518, apt < 2.6.2) that
 #   affects one of them gives exactly one alert: on the webhook receiver (HMAC
 #   signature valid; the receiver answers 500 twice first, so delivery is
-#   retried), in the alert log, naming the decision that let it through;
+#   retried), in the alert log, naming the decision that let it through and
+#   what the policy (every label blocks) would now deny;
 # - importing it again gives no second alert;
 # - auth: no token 401, a read token cannot POST (403), a token never appears in
 #   the logs; a wrong token 401; /healthz needs none; errors are JSON;
@@ -48,10 +49,19 @@ reg_start plain plain
 cg_run "$T/i0.out" "$T/i0.err" db import --db "$T/db.sqlite" "$ADV/DEBIAN-CVE-2020-27350.json"
 cg_expect_rc 0 "first import" "$T/i0.err"
 
+cat >"$T/policy.yaml" <<'POL'
+apiVersion: cgate/v1
+severities:
+  critical: {block: true, minCvss: 0}
+  high: {block: true, minCvss: 0}
+  medium: {block: true, minCvss: 0}
+  low: {block: true, minCvss: 0}
+  unknown: {block: true, minCvss: 0}
+POL
 hook_start "$HP" "$T/hook.jsonl" --secret "$T/secret" --fail-first 2
 serve_start s1 "$SP" --store "sqlite:$T/inv.sqlite" --db "$T/db.sqlite" --token-file "$T/tokens" \
   --webhook "http://127.0.0.1:$HP/hook" --webhook-secret-file "$T/secret" --alert-log "$T/alerts.jsonl" \
-  --db-poll 200 --retry-delay 200 --workers 2
+  --db-poll 200 --retry-delay 200 --workers 2 --policy "$T/policy.yaml"
 
 mk() { # NAME STATUS-TEXT
   jq -n --arg st "$2" '{layers:[{entries:[
@@ -99,7 +109,10 @@ cg_expect_eq true "$(jq -r .sig_ok "$T/hook.jsonl" | head -1)" "HMAC signature v
 cg_expect_eq "$DA" "$(jq -r .body.image.digest "$T/hook.jsonl" | head -1)" "alert names image a"
 cg_expect_eq "DEBIAN-CVE-2026-109518" "$(jq -r '.body.finding.advisories[0]' "$T/hook.jsonl" | head -1)" "alert names the advisory"
 cg_expect_eq "true ingest" "$(jq -r '"\(.body.decision.pass) \(.body.decision.trigger)"' "$T/hook.jsonl" | head -1)" "alert names the decision that let it through"
-jq -e '.body.text | test("apt 2.6.1")' "$T/hook.jsonl" >/dev/null && cg_ok || cg_fail "alert text: $(jq .body.text "$T/hook.jsonl")"
+jq -e '.body.text | test("apt 2.6.1.*would now deny")' "$T/hook.jsonl" >/dev/null && cg_ok || cg_fail "alert text: $(jq .body.text "$T/hook.jsonl")"
+cg_expect_eq "false" "$(jq -r '.body.now.pass' "$T/hook.jsonl" | head -1)" "alert says the policy would now deny"
+jq -e '.body.now.denyReasons | length > 0' "$T/hook.jsonl" >/dev/null && cg_ok || cg_fail "no deny reasons in the alert"
+cg_expect_eq "sha256:$(sha256sum "$T/policy.yaml" | cut -d' ' -f1)" "$(jq -r .body.decision.policy "$T/hook.jsonl" | head -1)" "decision names the policy"
 cg_expect_eq 1 "$(wc -l <"$T/alerts.jsonl")" "one line in the alert log"
 cg_expect_eq 2 "$(grep -c '"msg":"job failed".*"kind":"deliver".*"outcome":"retry"' "$T/s1.log")" "two failed deliveries retried"
 cg_expect_eq 200 "$(api "$RTOK" GET "http://127.0.0.1:$SP/v1/findings?since=2020-01-01T00:00:00Z")" "GET /v1/findings"
