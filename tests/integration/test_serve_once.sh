@@ -7,6 +7,7 @@
 # - after the server stopped, an advisory is imported and `cgate serve --once`
 #   re-matches, writes exactly one alert line and exits 0; a second --once
 #   writes none;
+# - TLS: with --tls-cert/--tls-key the API answers HTTPS (and not plain HTTP);
 # - usage errors: no --store, a bad store spec, --webhook that is not http(s).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/registry_lib.sh"
@@ -57,6 +58,21 @@ cg_expect_eq "$DIG DEBIAN-CVE-2026-109518" "$(jq -r '"\(.image.digest) \(.findin
 cg_run "$T/o2.out" "$T/o2.err" serve --once --store "sqlite:$T/inv.sqlite" --db "$T/db.sqlite" --alert-log "$T/alerts.jsonl"
 cg_expect_rc 0 "serve --once again" "$T/o2.err"
 cg_expect_eq 1 "$(wc -l <"$T/alerts.jsonl")" "no second alert"
+
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/tls.key" -out "$T/tls.crt" -days 2 \
+  -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1 || cg_die "openssl req failed"
+TP=$(reg_free_port)
+timeout -k 5 120 "$CGATE" serve --listen "127.0.0.1:$TP" --store "sqlite:$T/inv.sqlite" --no-auth \
+  --tls-cert "$T/tls.crt" --tls-key "$T/tls.key" 2>"$T/tls.log" &
+SERVE_PID[tls]=$!
+cg_wait_until 20 curl -s --cacert "$T/tls.crt" -o /dev/null "https://127.0.0.1:$TP/healthz" && cg_ok ||
+  cg_fail "no HTTPS answer: $(tail -c 600 "$T/tls.log")"
+cg_expect_eq 200 "$(curl -s --cacert "$T/tls.crt" -o /dev/null -w '%{http_code}' "https://127.0.0.1:$TP/v1/images")" "HTTPS request"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$TP/healthz")" = 200 ] && cg_fail "plain HTTP answered on the TLS port" || cg_ok
+serve_stop tls
+cg_expect_eq 0 "$SERVE_RC" "TLS server stops cleanly"
+cg_run "$T/u.out" "$T/u.err" serve --store "sqlite:$T/x.sqlite" --no-auth --tls-cert "$T/tls.crt"
+cg_expect_rc 2 "--tls-cert without --tls-key" "$T/u.err"
 
 cg_run "$T/u.out" "$T/u.err" serve
 cg_expect_rc 2 "no --store" "$T/u.err"
