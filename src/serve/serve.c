@@ -108,7 +108,7 @@ static cg_status load_tokens(sv_server *srv, const char *path, cg_error *err)
             cap = nc;
         }
         sv_token *t = &srv->tokens[srv->n_tokens++];
-        snprintf(t->hash, sizeof t->hash, "%s", hash);
+        memcpy(t->hash, hash, CG_DIGEST_STR_LEN + 1); /* cg_digest_valid: exactly that long */
         t->scope = sc;
         t->name = cg_arena_sprintf(&srv->arena, "%s", k == 3 ? name : "line");
         if (k < 3)

@@ -7,6 +7,9 @@
 # - after the server stopped, an advisory is imported and `cgate serve --once`
 #   re-matches, writes exactly one alert line and exits 0; a second --once
 #   writes none;
+# - --update-every: the server runs `db update` itself from a loopback URL (a
+#   real record for pcre2), notices the replaced DB and alerts for a newly
+#   registered SBOM with libpcre2-8-0 10.42-1;
 # - TLS: with --tls-cert/--tls-key the API answers HTTPS (and not plain HTTP);
 # - usage errors: no --store, a bad store spec, --webhook that is not http(s).
 . "$(dirname "$0")/lib.sh"
@@ -58,6 +61,28 @@ cg_expect_eq "$DIG DEBIAN-CVE-2026-109518" "$(jq -r '"\(.image.digest) \(.findin
 cg_run "$T/o2.out" "$T/o2.err" serve --once --store "sqlite:$T/inv.sqlite" --db "$T/db.sqlite" --alert-log "$T/alerts.jsonl"
 cg_expect_rc 0 "serve --once again" "$T/o2.err"
 cg_expect_eq 1 "$(wc -l <"$T/alerts.jsonl")" "no second alert"
+
+# --update-every from a loopback HTTP server
+jq -n '{layers:[{entries:[
+  {path:"etc/os-release", content:"ID=debian\nVERSION_ID=\"12\"\n"},
+  {path:"var/lib/dpkg/status", content:"Package: libpcre2-8-0\nStatus: install ok installed\nSource: pcre2\nVersion: 10.42-1\nArchitecture: amd64\n\n"}]}]}' >"$T/p.json"
+mkimage "$T/p.json" docker-archive "$T/p.tar"
+cg_sbom "$T/p.cdx" "$T/p.err" -q "docker-archive:$T/p.tar"
+UP=$(reg_free_port)
+mkdir -p "$T/www" && cp "$ADV/DEBIAN-CVE-2026-103111.json" "$T/www/"
+python3 -m http.server "$UP" --bind 127.0.0.1 --directory "$T/www" >"$T/www.log" 2>&1 &
+REG_PIDS+=($!)
+cg_wait_until 10 curl -sf -o /dev/null "http://127.0.0.1:$UP/DEBIAN-CVE-2026-103111.json"
+SP2=$(reg_free_port)
+serve_start u "$SP2" --store "sqlite:$T/inv.sqlite" --db "$T/db.sqlite" --no-auth --alert-log "$T/alerts.jsonl" \
+  --db-poll 200 --update-every 6s --update-source "http://127.0.0.1:$UP/DEBIAN-CVE-2026-103111.json"
+cg_expect_eq 202 "$(api "" POST "http://127.0.0.1:$SP2/v1/images" "$(jq -c '{name: "lab/p", sbom: .}' "$T/p.cdx")")" "register the pcre2 SBOM"
+updated() { grep -q 'DEBIAN-CVE-2026-103111' "$T/alerts.jsonl"; }
+cg_wait_until 40 updated && cg_ok || cg_fail "no alert after --update-every: $(tail -c 1500 "$T/u.log")"
+grep -q '"msg":"db updated"' "$T/u.log" && cg_ok || cg_fail "no 'db updated' log line"
+serve_stop u
+cg_expect_eq 0 "$SERVE_RC" "update server stops cleanly"
+cg_expect_eq 2 "$(wc -l <"$T/alerts.jsonl")" "the pcre2 alert is the second"
 
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/tls.key" -out "$T/tls.crt" -days 2 \
   -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1 || cg_die "openssl req failed"
