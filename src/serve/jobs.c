@@ -121,6 +121,8 @@ cg_status sv_work_one(sv_server *srv, sv_store *st, int *ran, cg_error *err)
     else if (attempts > (long)srv->max_attempts)
         js = cg_error_set(&jerr, CG_ERR_INTERNAL, "job %s: lease expired %ld times (worker killed?)", id,
                           attempts - 1);
+    else if (json_object_set_new(pl, "_job", json_string(id)) != 0)
+        js = cg_error_set(&jerr, CG_ERR_NOMEM, "out of memory");
     else if (!strcmp(kind, "ingest"))
         js = sv_job_ingest(srv, st, pl, &jerr);
     else if (!strcmp(kind, "scan"))
@@ -154,6 +156,17 @@ cg_status sv_work_one(sv_server *srv, sv_store *st, int *ran, cg_error *err)
     sv_log(srv, js == CG_OK ? "info" : "error", js == CG_OK ? "job done" : "job failed", f);
     sv_rows_free(&r);
     return s;
+}
+
+cg_status sv_job_renew(sv_server *srv, sv_store *st, json_t *payload, cg_error *err)
+{
+    const char *id = json_string_value(json_object_get(payload, "_job"));
+    if (!id)
+        return CG_OK;
+    char lease[24], now[24];
+    const char *p[] = {id, sv_itoa(lease, sv_now() + srv->lease), srv->worker_id, sv_itoa(now, sv_now())};
+    return sv_exec(st, "UPDATE jobs SET lease_until = $2, updated = $4 WHERE id = $1 AND worker = $3", 4, p, NULL,
+                   err);
 }
 
 /* ---- storing an SBOM ----------------------------------------------------- */

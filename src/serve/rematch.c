@@ -431,7 +431,6 @@ static cg_status save_hashes(sv_store *st, const change *c, const char **removed
 
 cg_status sv_job_rematch(sv_server *srv, sv_store *st, json_t *payload, cg_error *err)
 {
-    (void)payload;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     cg_arena a;
@@ -477,8 +476,14 @@ cg_status sv_job_rematch(sv_server *srv, sv_store *st, json_t *payload, cg_error
     size_t n_imgs = 0, n_alerts = 0;
     if (s == CG_OK && c.ids.count)
         s = affected_images(st, &c, &a, &imgs, &n_imgs, err);
-    for (size_t i = 0; s == CG_OK && i < n_imgs; i++)
+    int64_t renewed = sv_now();
+    for (size_t i = 0; s == CG_OK && i < n_imgs; i++) {
         s = rematch_image(srv, st, db, imgs[i], &c, &n_alerts, err);
+        if (s == CG_OK && sv_now() - renewed >= (int64_t)srv->lease / 3) {
+            s = sv_job_renew(srv, st, payload, err);
+            renewed = sv_now();
+        }
+    }
     if (s == CG_OK && c.ids.count)
         s = save_hashes(st, &c, removed, n_removed, err);
     clock_gettime(CLOCK_MONOTONIC, &t1);

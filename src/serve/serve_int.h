@@ -63,6 +63,10 @@ cg_status sv_work_one(sv_server *srv, sv_store *st, int *ran, cg_error *err);
 
 /* ---- jobs ---- */
 
+/* Extend the lease of the job whose payload this is (long jobs call it now
+ * and then so no other worker takes the job over while it runs). */
+cg_status sv_job_renew(sv_server *srv, sv_store *st, json_t *payload, cg_error *err);
+
 /* Pull, SBOM, store, scan, policy (payload {"image", "name", "digest"}). */
 cg_status sv_job_ingest(sv_server *srv, sv_store *st, json_t *payload, cg_error *err);
 /* Scan and evaluate an image whose SBOM is stored (payload {"digest"}). */

@@ -10,6 +10,7 @@
 # - --update-every: the server runs `db update` itself from a loopback URL (a
 #   real record for pcre2), notices the replaced DB and alerts for a newly
 #   registered SBOM with libpcre2-8-0 10.42-1;
+# - --rate: a burst past the per-client bucket gets 429 with a JSON error;
 # - TLS: with --tls-cert/--tls-key the API answers HTTPS (and not plain HTTP);
 # - usage errors: no --store, a bad store spec, --webhook that is not http(s).
 . "$(dirname "$0")/lib.sh"
@@ -96,6 +97,13 @@ cg_expect_eq 200 "$(curl -s --cacert "$T/tls.crt" -o /dev/null -w '%{http_code}'
 [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$TP/healthz")" = 200 ] && cg_fail "plain HTTP answered on the TLS port" || cg_ok
 serve_stop tls
 cg_expect_eq 0 "$SERVE_RC" "TLS server stops cleanly"
+RP=$(reg_free_port)
+serve_start r "$RP" --store "sqlite:$T/inv.sqlite" --no-auth --rate 1
+codes=""
+for i in $(seq 1 8); do codes+=" $(api "" GET "http://127.0.0.1:$RP/v1/images")"; done
+case "$codes" in *429*) cg_ok ;; *) cg_fail "no 429 in a burst of 8 at --rate 1: $codes" ;; esac
+cg_expect_eq 429 "$(jq .error.code "$T/api.out")" "429 body is a JSON error"
+serve_stop r
 cg_run "$T/u.out" "$T/u.err" serve --store "sqlite:$T/x.sqlite" --no-auth --tls-cert "$T/tls.crt"
 cg_expect_rc 2 "--tls-cert without --tls-key" "$T/u.err"
 
