@@ -64,9 +64,12 @@ for n in 1 2 3 4; do
   cg_expect_rc 0 "push image $n" "$T/push$n.err"
 done
 
-w2_running() { [ "$(psqlq "SELECT count(*) FROM jobs WHERE state = 'running' AND worker = 'w2' AND kind = 'ingest'")" -ge 1 ]; }
-if cg_wait_until 30 w2_running; then
+KILLED=
+w2_running() {
   KILLED=$(psqlq "SELECT id FROM jobs WHERE state = 'running' AND worker = 'w2' AND kind = 'ingest' LIMIT 1")
+  [ -n "$KILLED" ]
+}
+if cg_wait_until 30 w2_running; then
   serve_kill9 w2
   cg_ok
   cg_info "killed w2 holding ingest job $KILLED"
