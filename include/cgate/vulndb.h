@@ -14,6 +14,7 @@
 
 #include "cgate/arena.h"
 #include "cgate/error.h"
+#include "cgate/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -111,6 +112,21 @@ cg_status cg_vdb_stats(cg_vdb *db, cg_arena *a, cg_vdb_source_stat **out, size_t
 /* Default location: $CGATE_DB, else $XDG_CACHE_HOME/cgate/db.sqlite, else
  * ~/.cache/cgate/db.sqlite.  Arena memory. */
 const char *cg_vdb_default_path(cg_arena *a);
+
+/* ---- change detection (cgate serve re-matches only what changed) ------ */
+
+/* The lookup key cg_vdb_lookup uses for (ecosystem, name): the ecosystem
+ * lower-cased, a TAB, the name normalised for the ecosystem.  Arena memory;
+ * NULL on allocation failure. */
+CG_EXPORT char *cg_vdb_lookup_key(cg_arena *a, const char *ecosystem, const char *name);
+
+/* Called once per advisory id: hash is "sha256:<hex>" over everything of its
+ * records that can change a finding (ranges, severity, aliases, KEV, EPSS to
+ * two decimals); keys are the lookup keys it affects (adjacent duplicates
+ * removed).  A non-CG_OK return stops the walk and is returned. */
+typedef cg_status (*cg_vdb_digest_fn)(void *ud, const char *id, const char *hash, const char *const *keys,
+                                      size_t n_keys);
+CG_EXPORT cg_status cg_vdb_each_digest(cg_vdb *db, cg_vdb_digest_fn fn, void *ud, cg_error *err);
 
 #ifdef __cplusplus
 }

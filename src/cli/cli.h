@@ -65,6 +65,7 @@ int cmd_sign(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_attest(int argc, char **argv);
 int cmd_verify_attestation(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* Shared by the commands that talk to a registry or sign (cli.c). */
 struct cg_registry_opts;

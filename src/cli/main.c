@@ -34,6 +34,7 @@ static const char usage[] =
     "  verify  verify an image's cosign signatures under a public key\n"
     "  attest  attach a signed SBOM attestation (in-toto, DSSE) to an image\n"
     "  verify-attestation  verify an image's attestations of a predicate type\n"
+    "  serve   watch what was let through: registry webhooks, re-matching, alerts\n"
     "\n"
     "Images: docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH[:TAG],\n"
     "dir:PATH, docker://HOST/REPO[:TAG|@DIGEST] (a registry), or a plain path\n"
@@ -54,6 +55,7 @@ static const struct {
     {"pull", cmd_pull},
     {"sign", cmd_sign},     {"verify", cmd_verify}, {"attest", cmd_attest},
     {"verify-attestation", cmd_verify_attestation},
+    {"serve", cmd_serve},
 };
 
 static int (*find(const char *name))(int, char **)

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/digest.h"
 #include "core/oom.h"
 #include "core/rfc3339.h"
 #include "vulndb/vdb_int.h"
@@ -599,4 +600,114 @@ cg_status cg_vdb_lookup(cg_vdb *db, const char *ecosystem, const char *name, cg_
 {
     unsigned long before = cg_oom_count();
     return oom_or(vdb_lookup(db, ecosystem, name, a, out, n, err), before, db, db ? db->path : NULL, err);
+}
+
+/* ---- change detection for `cgate serve` ---------------------------------- */
+
+char *cg_vdb_lookup_key(cg_arena *a, const char *ecosystem, const char *name)
+{
+    if (!ecosystem || !name)
+        return NULL;
+    size_t el = strlen(ecosystem), nl = strlen(name);
+    char *s = cg_arena_alloc(a, el + nl + 2);
+    if (!s)
+        return NULL;
+    for (size_t i = 0; i < el; i++)
+        s[i] = (char)tolower((unsigned char)ecosystem[i]);
+    s[el] = '\t';
+    norm_name_into(ecosystem, name, nl, s + el + 1);
+    return s;
+}
+
+static void hash_col(cg_sha256 *h, sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    int n = sqlite3_column_bytes(st, i);
+    cg_sha256_update(h, t ? (const void *)t : "", t ? (size_t)n : 0);
+    cg_sha256_update(h, "\0", 1);
+}
+
+static cg_status emit_digest(cg_vdb_digest_fn fn, void *ud, const char *id, cg_sha256 *h, const char **keys,
+                             size_t n)
+{
+    char hex[CG_DIGEST_STR_LEN + 1];
+    cg_sha256_final_str(h, hex);
+    return fn(ud, id, hex, (const char *const *)keys, n);
+}
+
+cg_status cg_vdb_each_digest(cg_vdb *db, cg_vdb_digest_fn fn, void *ud, cg_error *err)
+{
+    static const char sql[] =
+        "SELECT a.id, a.key, a.modified, a.aliases, a.severity, a.source_severity, a.kev, round(a.epss, 2),"
+        " a.nvd_sev, f.eco, f.name, f.entry FROM adv a JOIN affected f ON f.adv = a.rowid"
+        " ORDER BY a.id, a.key, f.eco, f.name, f.ord";
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return cg_error_set(err, CG_ERR_INPUT, "%s: listing advisories: %s", db->path, sqlite3_errmsg(db->db));
+    cg_arena a;
+    cg_arena_init(&a);
+    char *cur = NULL, *cur_key = NULL;
+    const char **keys = NULL;
+    size_t n = 0, cap = 0;
+    cg_sha256 h = {NULL};
+    cg_status s = CG_OK;
+    int rc;
+    while (s == CG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        const char *key = (const char *)sqlite3_column_text(st, 1);
+        const char *eco = (const char *)sqlite3_column_text(st, 9);
+        const char *name = (const char *)sqlite3_column_text(st, 10);
+        if (!id || !key || !eco || !name)
+            continue;
+        if (!cur || strcmp(cur, id)) {
+            if (cur)
+                s = emit_digest(fn, ud, cur, &h, keys, n);
+            cg_arena_free(&a);
+            cg_arena_init(&a);
+            keys = NULL;
+            n = cap = 0;
+            cur_key = NULL;
+            cur = cg_arena_strdup(&a, id);
+            if (s == CG_OK && (!cur || cg_sha256_init(&h) != CG_OK))
+                s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+            if (s != CG_OK)
+                break;
+        }
+        if (!cur_key || strcmp(cur_key, key)) { /* the record's own columns, once per record */
+            cur_key = cg_arena_strdup(&a, key);
+            for (int i = 1; i <= 8; i++)
+                hash_col(&h, st, i);
+        }
+        for (int i = 9; i <= 11; i++)
+            hash_col(&h, st, i);
+        char *k = cg_arena_sprintf(&a, "%s\t%s", eco, name);
+        if (!k || !cur_key) {
+            s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+            break;
+        }
+        if (n && !strcmp(keys[n - 1], k))
+            continue;
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 8;
+            const char **nk = cg_arena_calloc(&a, nc, sizeof *nk);
+            if (!nk) {
+                s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+                break;
+            }
+            if (n)
+                memcpy(nk, keys, n * sizeof *nk);
+            keys = nk;
+            cap = nc;
+        }
+        keys[n++] = k;
+    }
+    if (s == CG_OK && rc != SQLITE_DONE)
+        s = cg_error_set(err, CG_ERR_INPUT, "%s: listing advisories: %s", db->path, sqlite3_errmsg(db->db));
+    if (s == CG_OK && cur)
+        s = emit_digest(fn, ud, cur, &h, keys, n);
+    else if (cur)
+        cg_sha256_dispose(&h);
+    sqlite3_finalize(st);
+    cg_arena_free(&a);
+    return s;
 }
