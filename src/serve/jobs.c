@@ -408,7 +408,7 @@ cg_status sv_job_ingest(sv_server *srv, sv_store *st, json_t *payload, cg_error 
         cg_image *img = NULL;
         cg_sbom *sbom = NULL;
         cg_buf out = CG_BUF_INIT;
-        cg_sbom_opts so = {-1};
+        cg_sbom_opts so = {-1, 0, 0, 1}; /* a monitor catalogues what was pushed; an empty inventory is recorded, not refused */
         s = cg_image_open(image, &io, &img, err);
         if (s == CG_OK)
             s = cg_sbom_build(img, &so, &sbom, err);
