@@ -75,6 +75,10 @@ typedef struct cg_vdb_source_stat {
 typedef struct cg_vdb_import_opts {
     int64_t now;             /* import time (seconds); <0: the real clock */
     uint64_t max_file_bytes; /* per input file; 0 = 256 MiB */
+    /* Writers are serialised by a lock on "DB.lock": how long to wait for
+     * another writer (ms); 0 = 5 minutes, < 0 = do not wait.  Giving up is
+     * CG_ERR_NETWORK (exit 4) naming the holder's pid. */
+    int64_t lock_timeout_ms;
 } cg_vdb_import_opts;
 
 typedef struct cg_vdb_import_report {
@@ -87,7 +91,10 @@ typedef struct cg_vdb_import_report {
 /* Import files/directories/zips (OSV JSON or YAML, CISA KEV JSON, EPSS CSV,
  * NVD CVE JSON 2.0, Alpine secdb JSON) into the DB at db_path: the existing
  * content is kept and the new data merged; the result replaces db_path
- * atomically.  Bad records are skipped and counted, never half-written. */
+ * atomically.  Bad records are skipped and counted, never half-written.
+ * Any number of concurrent writers (imports, updates, in one process or
+ * many) are serialised by the lock file db_path + ".lock"; readers
+ * (cg_vdb_open) never wait. */
 cg_status cg_vdb_import(const char *db_path, const char *const *paths, size_t n_paths,
                         const cg_vdb_import_opts *opts, cg_arena *a, cg_vdb_import_report *rep,
                         cg_error *err);

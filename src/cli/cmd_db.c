@@ -44,6 +44,9 @@ static const char db_usage[] =
     "      --max-bytes N       update: cap per download (default 1G; K M G T)\n"
     "      --timeout SECONDS   update: cap per download (default 1800)\n"
     "      --max-file-bytes N  import: cap per input file (default 256M)\n"
+    "      --lock-timeout DUR  import/update: wait this long for another writer of\n"
+    "                          the same DB (90s, 5m; default 5m; 0 = do not wait),\n"
+    "                          then exit 4 naming its pid.  Readers never wait.\n"
     "  -h, --help              this help\n"
     "\n"
     "Exit codes: 0 success, 2 usage error, 3 bad input or a missing/corrupt DB,\n"
@@ -162,6 +165,7 @@ int cmd_db(int argc, char **argv)
         {"max-bytes", required_argument, NULL, 'M'},
         {"max-file-bytes", required_argument, NULL, 'F'},
         {"timeout", required_argument, NULL, 't'},
+        {"lock-timeout", required_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -179,7 +183,7 @@ int cmd_db(int argc, char **argv)
     size_t n_urls = 0, cap_urls = 0;
     int quiet = 0, c, rc = 0;
     vdb_update_opts uo = {0, 0};
-    cg_vdb_import_opts io = {-1, 0};
+    cg_vdb_import_opts io = {-1, 0, 0};
     opterr = 0;
     optind = 1;
     argc--;
@@ -221,6 +225,15 @@ int cmd_db(int argc, char **argv)
                 goto out;
             }
             uo.timeout_s = v;
+            break;
+        }
+        case 'L': {
+            int64_t secs;
+            if (cli_parse_duration(optarg, &secs)) {
+                rc = cli_usage_error("db", "--lock-timeout: \"%s\" is not a duration (90s, 5m, 1h)", optarg);
+                goto out;
+            }
+            io.lock_timeout_ms = secs ? secs * 1000 : -1;
             break;
         }
         case 'h': fputs(db_usage, stdout); goto out;

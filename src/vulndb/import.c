@@ -369,25 +369,14 @@ static cg_status start_tmp(const char *db_path, const char *tmp, sqlite3 **out, 
     return s;
 }
 
-cg_status cg_vdb_import(const char *db_path, const char *const *paths, size_t n_paths,
-                        const cg_vdb_import_opts *opts, cg_arena *a, cg_vdb_import_report *rep, cg_error *err)
+cg_status vdb_make_db_dir(const char *db_path, cg_arena *a, char **dir_out, cg_error *err)
 {
-    memset(rep, 0, sizeof *rep);
-    if (!db_path || !*db_path || (n_paths && !paths))
-        return cg_error_set(err, CG_ERR_USAGE, "cg_vdb_import: no DB path");
-    vdb_imp im;
-    memset(&im, 0, sizeof im);
-    im.a = a;
-    im.rep = rep;
-    im.now = opts && opts->now >= 0 ? opts->now : (int64_t)time(NULL);
-    im.max_file_bytes = opts && opts->max_file_bytes ? opts->max_file_bytes : ((uint64_t)256 << 20);
-
     /* make the DB's directory (the default lives under ~/.cache/cgate) */
     char *dircopy = cg_arena_strdup(a, db_path);
     char *dir = dircopy ? dirname(dircopy) : NULL;
-    if (!dir)
+    char *dirsave = dir ? cg_arena_strdup(a, dir) : NULL;
+    if (!dirsave)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    char *dirsave = cg_arena_strdup(a, dir);
     for (char *p = dirsave + 1; *p; p++)
         if (*p == '/') {
             *p = 0;
@@ -395,6 +384,45 @@ cg_status cg_vdb_import(const char *db_path, const char *const *paths, size_t n_
             *p = '/';
         }
     mkdir(dirsave, 0755);
+    *dir_out = dirsave;
+    return CG_OK;
+}
+
+cg_status cg_vdb_import(const char *db_path, const char *const *paths, size_t n_paths,
+                        const cg_vdb_import_opts *opts, cg_arena *a, cg_vdb_import_report *rep, cg_error *err)
+{
+    memset(rep, 0, sizeof *rep);
+    if (!db_path || !*db_path || (n_paths && !paths))
+        return cg_error_set(err, CG_ERR_USAGE, "cg_vdb_import: no DB path");
+    char *dir = NULL;
+    cg_status s = vdb_make_db_dir(db_path, a, &dir, err);
+    if (s != CG_OK)
+        return s;
+    vdb_lock lk;
+    s = vdb_lock_acquire(db_path, opts ? opts->lock_timeout_ms : 0, &lk, err);
+    if (s != CG_OK)
+        return s;
+    s = vdb_import_locked(db_path, paths, n_paths, opts, a, rep, err);
+    vdb_lock_release(&lk);
+    return s;
+}
+
+cg_status vdb_import_locked(const char *db_path, const char *const *paths, size_t n_paths,
+                            const cg_vdb_import_opts *opts, cg_arena *a, cg_vdb_import_report *rep, cg_error *err)
+{
+    memset(rep, 0, sizeof *rep);
+    vdb_imp im;
+    memset(&im, 0, sizeof im);
+    im.a = a;
+    im.rep = rep;
+    im.now = opts && opts->now >= 0 ? opts->now : (int64_t)time(NULL);
+    im.max_file_bytes = opts && opts->max_file_bytes ? opts->max_file_bytes : ((uint64_t)256 << 20);
+    char *dir = NULL;
+    cg_status s = vdb_make_db_dir(db_path, a, &dir, err);
+    if (s != CG_OK)
+        return s;
+    /* we hold the lock: any DB.tmp.* is a killed writer's leftover */
+    vdb_remove_stale_tmp(db_path);
 
     char *tmp = cg_arena_sprintf(a, "%s.tmp.XXXXXX", db_path);
     int fd = tmp ? mkstemp(tmp) : -1;
@@ -403,7 +431,7 @@ cg_status cg_vdb_import(const char *db_path, const char *const *paths, size_t n_
                             strerror(errno));
     close(fd);
     cg_buf buf = CG_BUF_INIT;
-    cg_status s = start_tmp(db_path, tmp, &im.db, err);
+    s = start_tmp(db_path, tmp, &im.db, err);
     if (s == CG_OK && sqlite3_exec(im.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         s = cg_error_set(err, CG_ERR_INTERNAL, "%s: BEGIN failed: %s", tmp, sqlite3_errmsg(im.db));
     if (s == CG_OK)

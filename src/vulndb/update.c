@@ -155,8 +155,18 @@ cg_status cg_vdb_update(const char *db_path, const char *const *urls, size_t n_u
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     if (!mkdtemp(tmpl))
         return cg_error_set(err, CG_ERR_IO, "%s: cannot create a download directory: %s", dir, strerror(errno));
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+    /* one writer at a time, from before the downloads to the rename */
+    vdb_lock lk;
+    cg_status ls = vdb_lock_acquire(db_path, opts ? opts->lock_timeout_ms : 0, &lk, err);
+    if (ls != CG_OK) {
+        rmdir(tmpl);
+        return ls;
+    }
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        vdb_lock_release(&lk);
+        rmdir(tmpl);
         return cg_error_set(err, CG_ERR_INTERNAL, "curl_global_init failed");
+    }
     const char **paths = cg_arena_calloc(a, n_urls, sizeof *paths);
     cg_status s = paths ? CG_OK : cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     size_t made = 0;
@@ -173,7 +183,8 @@ cg_status cg_vdb_update(const char *db_path, const char *const *urls, size_t n_u
     }
     curl_global_cleanup();
     if (s == CG_OK)
-        s = cg_vdb_import(db_path, paths, n_urls, opts, a, rep, err);
+        s = vdb_import_locked(db_path, paths, n_urls, opts, a, rep, err);
+    vdb_lock_release(&lk);
     for (size_t i = 0; i < made; i++)
         unlink(paths[i]);
     rmdir(tmpl);

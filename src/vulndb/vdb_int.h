@@ -80,6 +80,22 @@ cg_status vdb_import_epss(vdb_imp *im, const uint8_t *buf, size_t len, const cha
  * anchors and aliases are refused (no billion laughs); depth and node caps. */
 cg_status vdb_yaml_to_json(const uint8_t *buf, size_t len, const char *what, json_t **out, cg_error *err);
 
+/* lock.c: the writers' lock on DB.lock (see lock.c).  timeout_ms as in
+ * cg_vdb_import_opts.lock_timeout_ms. */
+typedef struct vdb_lock {
+    int fd;
+} vdb_lock;
+cg_status vdb_lock_acquire(const char *db_path, int64_t timeout_ms, vdb_lock *lk, cg_error *err);
+void vdb_lock_release(vdb_lock *lk);
+/* Remove DB.tmp.XXXXXX files a killed import left (call with the lock held). */
+void vdb_remove_stale_tmp(const char *db_path);
+
+/* import.c: make the DB's directory; cg_vdb_import's work with the lock
+ * already held (db update holds it across download and import). */
+cg_status vdb_make_db_dir(const char *db_path, cg_arena *a, char **dir_out, cg_error *err);
+cg_status vdb_import_locked(const char *db_path, const char *const *paths, size_t n_paths,
+                            const cg_vdb_import_opts *opts, cg_arena *a, cg_vdb_import_report *rep, cg_error *err);
+
 /* update.c: download each URL (https, or http to loopback only) and import. */
 typedef struct vdb_update_opts {
     long timeout_s;          /* whole transfer; 0 = 1800 */
