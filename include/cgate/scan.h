@@ -70,7 +70,11 @@ typedef struct cg_finding_cvss {
     const char *source;  /* report key: "nvd", "ghsa", "go", "debian", "osv", ... */
     const char *vector;
     cg_cvss_version version;
-    double score;        /* base score */
+    double score;        /* the vector's score: v2/v3 the base score (their feeds'
+                            convention); v4.0 the whole vector's as FIRST's calculator
+                            computes it (CVSS-B, -BT, -BE or -BTE) */
+    double base_score;   /* the base score (v4.0: CVSS-B; v2/v3: = score) */
+    const char *nomenclature; /* v4.0: "CVSS-B" "CVSS-BT" "CVSS-BE" "CVSS-BTE"; else NULL */
 } cg_finding_cvss;
 
 typedef struct cg_finding {

@@ -331,7 +331,13 @@ static int fill_severity(builder *b, cg_finding *f, const cg_vdb_advisory *adv)
         if (dup)
             continue;
         cg_finding_cvss *fc = &f->cvss[f->n_cvss++];
-        *fc = (cg_finding_cvss){key, s->vector, c.version, c.base};
+        /* v4.0: the whole vector's score (threat/environmental metrics
+         * count, docs/scan.md); v2/v3: the base score as their feeds give it */
+        int v4 = c.version == CG_CVSS_V40;
+        *fc = (cg_finding_cvss){key, s->vector, c.version, v4 ? c.score : c.base, c.base,
+                                v4 ? cg_arena_strdup(a, c.nomenclature) : NULL};
+        if (v4 && !fc->nomenclature)
+            return -1;
         int rank = rank_version(c.version) * 2 + own;
         if (rank > best_rank) {
             best_rank = rank;

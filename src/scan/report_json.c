@@ -102,7 +102,15 @@ static void cvss_obj(const cg_finding *f, cg_jw *w)
         cg_jw_open(w, "{");
         for (int o = 0; o < n_order; o++) {
             cg_jw_kopt(w, vk[order[o]], pick[order[o]]->vector);
-            cg_jw_kreal(w, sk[order[o]], pick[order[o]]->score);
+            const cg_finding_cvss *x = pick[order[o]];
+            cg_jw_kreal(w, sk[order[o]], x->score);
+            /* v4.0 with threat/environmental metrics: V40Score is the whole
+             * vector's (as FIRST's calculator shows it); say which and give
+             * the base score beside it.  CVSS-B vectors print as before. */
+            if (x->nomenclature && strcmp(x->nomenclature, "CVSS-B") != 0) {
+                cg_jw_kstr(w, "V40Nomenclature", x->nomenclature);
+                cg_jw_kreal(w, "V40BaseScore", x->base_score);
+            }
         }
         cg_jw_close(w, "}");
     }
