@@ -55,6 +55,24 @@ void vdb_skip(vdb_imp *im, const char *file, const char *id, const char *fmt, ..
         im->rep->skip_reasons[im->rep->n_skip_reasons++] = r;
 }
 
+#define VDB_MAX_UNREC_NAMES 5
+
+void vdb_unrecognised(vdb_imp *im, const char *file)
+{
+    cg_vdb_import_report *r = im->rep;
+    r->unrecognised++;
+    if (r->n_unrecognised_names >= VDB_MAX_UNREC_NAMES)
+        return;
+    if (!r->unrecognised_names) {
+        r->unrecognised_names = cg_arena_calloc(im->a, VDB_MAX_UNREC_NAMES, sizeof *r->unrecognised_names);
+        if (!r->unrecognised_names)
+            return;
+    }
+    const char *n = cg_arena_strdup(im->a, file);
+    if (n)
+        r->unrecognised_names[r->n_unrecognised_names++] = n;
+}
+
 static int has_suffix(const char *s, const char *suf)
 {
     size_t n = strlen(s), m = strlen(suf);
@@ -75,7 +93,7 @@ static cg_status import_doc(vdb_imp *im, json_t *doc, const char *file, cg_error
             return vdb_import_alpine(im, doc, file, err);
         if (json_object_get(doc, "id") || json_object_get(doc, "modified") || json_object_get(doc, "affected"))
             return vdb_put_osv(im, doc, file, "osv", NULL, err);
-        vdb_skip(im, file, "-", "not a recognised format (OSV, CISA KEV, NVD CVE 2.0, Alpine secdb)");
+        vdb_unrecognised(im, file);
         return CG_OK;
     }
     if (json_is_array(doc)) { /* a list of OSV records (osv.dev query dumps) */
@@ -85,7 +103,7 @@ static cg_status import_doc(vdb_imp *im, json_t *doc, const char *file, cg_error
             s = vdb_put_osv(im, json_array_get(doc, i), file, "osv", NULL, err);
         return s;
     }
-    vdb_skip(im, file, "-", "not a JSON object or array");
+    vdb_unrecognised(im, file);
     return CG_OK;
 }
 
@@ -113,6 +131,12 @@ cg_status vdb_import_buffer(vdb_imp *im, const uint8_t *buf, size_t len, const c
         ps = vdb_yaml_to_json(buf, len, file, &doc, &perr);
     else
         ps = cg_json_parse(buf, len, file, &doc, &perr);
+    if (ps != CG_OK && !yaml && !has_suffix(name, ".json")) {
+        /* a file named on the command line that is not JSON at all (a
+         * README, a tarball): not a bad record, just not ours */
+        vdb_unrecognised(im, file);
+        return CG_OK;
+    }
     if (ps != CG_OK) {
         /* the message already names the file: keep only the why */
         const char *why = perr.msg;
@@ -369,6 +393,28 @@ static cg_status start_tmp(const char *db_path, const char *tmp, sqlite3 **out, 
     return s;
 }
 
+/* db update's validators, in the same transaction as the data they describe. */
+static cg_status put_fetch_rows(vdb_imp *im, const vdb_fetch_row *rows, size_t n, cg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(im->db, "INSERT OR REPLACE INTO fetch(url, etag, last_modified, fetched, bytes)"
+                                   " VALUES(?1,?2,?3,?4,?5)", -1, &st, NULL) != SQLITE_OK)
+        return cg_error_set(err, CG_ERR_INTERNAL, "vulnerability DB: recording downloads: %s", sqlite3_errmsg(im->db));
+    cg_status s = CG_OK;
+    for (size_t i = 0; s == CG_OK && i < n; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, rows[i].url, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, rows[i].etag, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, rows[i].last_modified, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, im->now);
+        sqlite3_bind_int64(st, 5, (sqlite3_int64)rows[i].bytes);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            s = cg_error_set(err, CG_ERR_INTERNAL, "vulnerability DB: recording downloads: %s", sqlite3_errmsg(im->db));
+    }
+    sqlite3_finalize(st);
+    return s;
+}
+
 cg_status vdb_make_db_dir(const char *db_path, cg_arena *a, char **dir_out, cg_error *err)
 {
     /* make the DB's directory (the default lives under ~/.cache/cgate) */
@@ -402,13 +448,14 @@ cg_status cg_vdb_import(const char *db_path, const char *const *paths, size_t n_
     s = vdb_lock_acquire(db_path, opts ? opts->lock_timeout_ms : 0, &lk, err);
     if (s != CG_OK)
         return s;
-    s = vdb_import_locked(db_path, paths, n_paths, opts, a, rep, err);
+    s = vdb_import_locked(db_path, paths, n_paths, opts, NULL, 0, a, rep, err);
     vdb_lock_release(&lk);
     return s;
 }
 
 cg_status vdb_import_locked(const char *db_path, const char *const *paths, size_t n_paths,
-                            const cg_vdb_import_opts *opts, cg_arena *a, cg_vdb_import_report *rep, cg_error *err)
+                            const cg_vdb_import_opts *opts, const vdb_fetch_row *rows, size_t n_rows, cg_arena *a,
+                            cg_vdb_import_report *rep, cg_error *err)
 {
     memset(rep, 0, sizeof *rep);
     vdb_imp im;
@@ -438,6 +485,8 @@ cg_status vdb_import_locked(const char *db_path, const char *const *paths, size_
         s = vdb_prepare_import(&im, err);
     for (size_t i = 0; s == CG_OK && i < n_paths; i++)
         s = import_path(&im, paths[i], 0, 1, &buf, err);
+    if (s == CG_OK && n_rows)
+        s = put_fetch_rows(&im, rows, n_rows, err);
     if (s == CG_OK)
         s = vdb_finalize(&im, err);
     vdb_finish_import(&im);

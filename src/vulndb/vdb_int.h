@@ -43,6 +43,9 @@ typedef struct vdb_imp {
 void vdb_skip(vdb_imp *im, const char *file, const char *id, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Count a file that is none of the known formats; keep its name among the first few. */
+void vdb_unrecognised(vdb_imp *im, const char *file);
+
 /* Mark a source ("kev", "osv:PyPI", ...) as refreshed by this import. */
 cg_status vdb_touch(vdb_imp *im, const char *source, cg_error *err);
 
@@ -93,18 +96,16 @@ void vdb_remove_stale_tmp(const char *db_path);
 /* import.c: make the DB's directory; cg_vdb_import's work with the lock
  * already held (db update holds it across download and import). */
 cg_status vdb_make_db_dir(const char *db_path, cg_arena *a, char **dir_out, cg_error *err);
+typedef struct vdb_fetch_row vdb_fetch_row;
 cg_status vdb_import_locked(const char *db_path, const char *const *paths, size_t n_paths,
-                            const cg_vdb_import_opts *opts, cg_arena *a, cg_vdb_import_report *rep, cg_error *err);
+                            const cg_vdb_import_opts *opts, const vdb_fetch_row *rows, size_t n_rows, cg_arena *a,
+                            cg_vdb_import_report *rep, cg_error *err);
 
-/* update.c: download each URL (https, or http to loopback only) and import. */
-typedef struct vdb_update_opts {
-    long timeout_s;          /* whole transfer; 0 = 1800 */
-    uint64_t max_bytes;      /* per download; 0 = 1 GiB */
-} vdb_update_opts;
-cg_status cg_vdb_update(const char *db_path, const char *const *urls, size_t n_urls,
-                        const vdb_update_opts *uo, const cg_vdb_import_opts *opts, cg_arena *a,
-                        cg_vdb_import_report *rep, cg_error *err);
-/* 1 when url may be fetched (https, or http to 127.0.0.0/8, ::1, localhost). */
-int vdb_url_allowed(const char *url);
+/* update.c: the validators of one download, written into the new DB by
+ * the import that takes the download in (table fetch). */
+typedef struct vdb_fetch_row {
+    const char *url, *etag, *last_modified;
+    uint64_t bytes;
+} vdb_fetch_row;
 
 #endif
