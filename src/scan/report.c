@@ -610,7 +610,7 @@ cg_status cg_scan(const cg_sbom *sbom, const cg_scan_source *src, const cg_scan_
         return cg_error_set(err, CG_ERR_USAGE, "cg_scan: no SBOM, source or output");
     if (sbom->n_pkgs && !sbom->pkgs)
         return cg_error_set(err, CG_ERR_USAGE, "cg_scan: %zu packages but no array", sbom->n_pkgs);
-    cg_scan_opts dflt = {0, 0, 0, -1, -1, NULL, NULL};
+    cg_scan_opts dflt = {0, 0, 0, -1, -1, NULL, NULL, 0, 0};
     const cg_scan_opts *o = opts ? opts : &dflt;
     *out = NULL;
     cg_report *r = calloc(1, sizeof *r);
@@ -620,6 +620,8 @@ cg_status cg_scan(const cg_sbom *sbom, const cg_scan_source *src, const cg_scan_
     r->sbom = sbom;
     r->created = o->now;
     r->db_built = o->db_built;
+    r->db_max_age = o->db_max_age > 0 ? o->db_max_age : 0;
+    r->db_stale = r->db_max_age && o->db_stale;
     const cg_image_info *im = &sbom->image;
     r->artifact_name = im->ref ? im->ref : im->name ? im->name : "image";
     r->artifact_type = im->transport && !strcmp(im->transport, "sbom") ? "cyclonedx" : "container_image";

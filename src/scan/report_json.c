@@ -203,6 +203,14 @@ static void report_extras(const cg_report *r, cg_jw *w)
     cg_jw_kstr(w, "version", CGATE_VERSION);
     if (r->db_built >= 0 && cg_report_rfc3339(r->db_built, ts) == 0)
         cg_jw_kstr(w, "dbBuilt", ts);
+    /* the DB's age at CreatedAt (written only when the time is given, so
+     * the same inputs give the same bytes), and the limit it was held to */
+    if (r->db_built >= 0 && r->created >= 0)
+        cg_jw_kint(w, "dbAgeSeconds", (long long)(r->created - r->db_built));
+    if (r->db_max_age > 0) {
+        cg_jw_kint(w, "dbMaxAgeSeconds", (long long)r->db_max_age);
+        cg_jw_kbool(w, "dbStale", r->db_stale);
+    }
     cg_jw_kint(w, "packagesMatched", (long long)r->n_pkgs_matched);
     cg_jw_kint(w, "packagesOwnedByOsPackages", (long long)r->n_pkgs_owned);
     cg_jw_kint(w, "packagesNotMatchable", (long long)r->n_pkgs_unsupported);
