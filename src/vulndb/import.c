@@ -122,6 +122,15 @@ cg_status vdb_import_buffer(vdb_imp *im, const uint8_t *buf, size_t len, const c
     if (has_suffix(name, ".csv") || (len - i >= 14 && !memcmp(buf + i, "#model_version", 14)) ||
         (len - i >= 4 && !memcmp(buf + i, "cve,", 4)))
         return vdb_import_epss(im, buf, len, file, err);
+    if (vdb_nvd_sniff(buf, len)) {
+        vdb_nvd_stream st;
+        vdb_nvd_stream_init(&st);
+        cg_status s = vdb_nvd_stream_feed(im, &st, buf, len, file, err);
+        if (s == CG_OK)
+            s = vdb_nvd_stream_end(im, &st, file, err);
+        vdb_nvd_stream_free(&st);
+        return s;
+    }
     json_t *doc = NULL;
     cg_error perr;
     cg_error_clear(&perr);
@@ -152,6 +161,50 @@ cg_status vdb_import_buffer(vdb_imp *im, const uint8_t *buf, size_t len, const c
 }
 
 /* Whole file (gzip transparently) with a cap. */
+/* An NVD feed file (plain or gzip), streamed: never held whole in memory,
+ * so the per-file cap does not apply; the inflated total is capped. */
+static int nvd_file(const char *path)
+{
+    gzFile g = gzopen(path, "rb");
+    if (!g)
+        return 0;
+    uint8_t head[4096];
+    int n = gzread(g, head, sizeof head);
+    gzclose(g);
+    return n > 0 && vdb_nvd_sniff(head, (size_t)n);
+}
+
+static cg_status import_nvd_file(vdb_imp *im, const char *path, cg_error *err)
+{
+    gzFile g = gzopen(path, "rb");
+    if (!g)
+        return cg_error_set(err, CG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    vdb_nvd_stream st;
+    vdb_nvd_stream_init(&st);
+    uint8_t *chunk = malloc(1 << 16);
+    cg_status s = chunk ? CG_OK : cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    int n = 0;
+    uint64_t total = 0;
+    while (s == CG_OK && (n = gzread(g, chunk, 1 << 16)) > 0) {
+        total += (uint64_t)n;
+        if (total > ZIP_MAX_TOTAL)
+            s = cg_error_set(err, CG_ERR_LIMIT, "%s: inflates past %llu bytes (cap)", path,
+                             (unsigned long long)ZIP_MAX_TOTAL);
+        else
+            s = vdb_nvd_stream_feed(im, &st, chunk, (size_t)n, path, err);
+    }
+    int errnum = 0;
+    const char *gm = gzerror(g, &errnum);
+    if (s == CG_OK && (n < 0 || (errnum != Z_OK && errnum != Z_STREAM_END)))
+        s = cg_error_set(err, CG_ERR_INPUT, "%s: read failed: %s", path, gm);
+    if (s == CG_OK)
+        s = vdb_nvd_stream_end(im, &st, path, err);
+    free(chunk);
+    vdb_nvd_stream_free(&st);
+    gzclose(g);
+    return s;
+}
+
 static cg_status read_file(const char *path, uint64_t max, cg_buf *out, cg_error *err)
 {
     gzFile g = gzopen(path, "rb");
@@ -327,6 +380,8 @@ static cg_status import_path(vdb_imp *im, const char *path, int depth, int expli
         return CG_OK; /* LICENSE, README.md, expected.tsv in a tree */
     if (is_zip(path))
         return import_zip(im, path, buf, err);
+    if ((has_suffix(path, ".json") || has_suffix(path, ".json.gz")) && nvd_file(path))
+        return import_nvd_file(im, path, err);
     if ((uint64_t)sb.st_size > im->max_file_bytes && !has_suffix(path, ".gz")) {
         vdb_skip(im, path, "-", "file of %lld bytes is over the %llu-byte cap", (long long)sb.st_size,
                  (unsigned long long)im->max_file_bytes);

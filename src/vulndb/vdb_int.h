@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cgate/buf.h"
 #include "cgate/vulndb.h"
 
 #define VDB_SCHEMA_VERSION 1
@@ -76,6 +77,22 @@ cg_status vdb_put_osv(vdb_imp *im, json_t *rec, const char *file, const char *so
 cg_status vdb_import_kev(vdb_imp *im, json_t *doc, const char *file, cg_error *err);
 cg_status vdb_import_nvd(vdb_imp *im, json_t *doc, const char *file, cg_error *err);
 cg_status vdb_import_alpine(vdb_imp *im, json_t *doc, const char *file, cg_error *err);
+/* NVD feeds, streamed element by element (import_nvd.c): sniff the first
+ * bytes, feed chunks, end checks the JSON closed.  Memory: one element. */
+int vdb_nvd_sniff(const uint8_t *buf, size_t len);
+typedef struct vdb_nvd_stream {
+    int phase;            /* 0 before the array, 1 in it, 2 after */
+    int depth, in_str, esc, last_key, in_elem, elem_over;
+    char kbuf[16];
+    size_t klen, index;
+    uint64_t offset;
+    cg_buf elem;
+} vdb_nvd_stream;
+void vdb_nvd_stream_init(vdb_nvd_stream *st);
+void vdb_nvd_stream_free(vdb_nvd_stream *st);
+cg_status vdb_nvd_stream_feed(vdb_imp *im, vdb_nvd_stream *st, const uint8_t *p, size_t len, const char *file,
+                              cg_error *err);
+cg_status vdb_nvd_stream_end(vdb_imp *im, vdb_nvd_stream *st, const char *file, cg_error *err);
 cg_status vdb_import_epss(vdb_imp *im, const uint8_t *buf, size_t len, const char *file, cg_error *err);
 
 /* yaml_json.c: a YAML document as a jansson value.  Scalars stay strings
