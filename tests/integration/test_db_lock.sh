@@ -52,6 +52,44 @@ done
 [ "$bad" -eq 0 ] && cg_ok
 cg_info "$ROUNDS rounds of 4 concurrent imports of $N records each"
 
+# imports and updates together: two of each, 5 rounds (updates fetch sets
+# 2 and 3 as zips from a server on 127.0.0.1 that this test starts)
+mkdir -p "$T/www"
+for k in 2 3; do
+  (cd "$T/set$k" && python3 -c '
+import glob, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    for f in sorted(glob.glob("*.json")):
+        z.write(f)
+' "$T/www/set$k.zip")
+done
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 -m http.server "$port" --bind 127.0.0.1 --directory "$T/www" >"$T/http.log" 2>&1 &
+srv=$!
+trap 'kill $srv 2>/dev/null' EXIT
+for _ in $(seq 50); do
+  python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break
+  sleep 0.1
+done
+bad=0
+for round in 1 2 3 4 5; do
+  rm -f "$DB"
+  "$CGATE" db import -q --db "$DB" "$T/set0" 2>"$T/w0.err" & p0=$!
+  "$CGATE" db update -q --db "$DB" --source "http://127.0.0.1:$port/set2.zip" 2>"$T/w1.err" & p1=$!
+  "$CGATE" db import -q --db "$DB" "$T/set1" 2>"$T/w2.err" & p2=$!
+  "$CGATE" db update -q --db "$DB" --source "http://127.0.0.1:$port/set3.zip" 2>"$T/w3.err" & p3=$!
+  k=0
+  for p in $p0 $p1 $p2 $p3; do
+    wait "$p" || { cg_fail "mixed round $round: writer $k failed: $(head -c 300 "$T/w$k.err")"; bad=1; }
+    k=$((k + 1))
+  done
+  cg_run "$T/o" "$T/e" db status --db "$DB" --format json
+  got=$(jq -c '[.sources[] | {source, records}]' "$T/o")
+  [ "$got" = "$want" ] || { cg_fail "mixed round $round: got $got, want $want"; bad=1; }
+done
+[ "$bad" -eq 0 ] && cg_ok
+kill $srv 2>/dev/null
+
 # a writer holding the lock (a process other than cgate, using POSIX locks)
 hold_lock() { # hold_lock SECONDS: prints the holder's pid when it holds the lock
   python3 -c '
