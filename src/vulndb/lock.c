@@ -97,15 +97,21 @@ cg_status vdb_lock_acquire(const char *db_path, int64_t timeout_ms, vdb_lock *lk
         int64_t left = deadline - now_ms();
         if (left <= 0) {
             long pid = holder_pid(fd);
-            char waited[32], who[48];
-            fmt_ms(timeout_ms > 0 ? timeout_ms : 0, waited, sizeof waited);
+            char waited[48], who[48];
+            if (timeout_ms > 0) {
+                char d[24];
+                fmt_ms(timeout_ms, d, sizeof d);
+                snprintf(waited, sizeof waited, "gave up after %s", d);
+            } else {
+                snprintf(waited, sizeof waited, "not waiting");
+            }
             if (pid)
                 snprintf(who, sizeof who, "process %ld", pid);
             else
                 snprintf(who, sizeof who, "another process");
             close(fd);
             return cg_error_set(err, CG_ERR_NETWORK,
-                                "%s: %s is writing this DB (lock %s); gave up after %s (--lock-timeout)", db_path, who,
+                                "%s: %s is writing this DB (lock %s); %s (--lock-timeout)", db_path, who,
                                 path, waited);
         }
         /* Back off 5 ms .. 100 ms, never past the deadline; with jitter so
