@@ -95,10 +95,6 @@ cg_status vdb_nvd_stream_feed(vdb_imp *im, vdb_nvd_stream *st, const uint8_t *p,
 cg_status vdb_nvd_stream_end(vdb_imp *im, vdb_nvd_stream *st, const char *file, cg_error *err);
 cg_status vdb_import_epss(vdb_imp *im, const uint8_t *buf, size_t len, const char *file, cg_error *err);
 
-/* yaml_json.c: a YAML document as a jansson value.  Scalars stay strings
- * (so "1.10" and "0" keep their spelling) except plain null/~/true/false;
- * anchors and aliases are refused (no billion laughs); depth and node caps. */
-cg_status vdb_yaml_to_json(const uint8_t *buf, size_t len, const char *what, json_t **out, cg_error *err);
 
 /* lock.c: the writers' lock on DB.lock (see lock.c).  timeout_ms as in
  * cg_vdb_import_opts.lock_timeout_ms. */
