@@ -58,7 +58,11 @@ typedef struct cg_finding_cvss {
     const char *source;  /* report key: "nvd", "ghsa", "go", "debian", "osv", ... */
     const char *vector;
     cg_cvss_version version;
-    double score;        /* base score */
+    double score;        /* the vector's score: v2/v3 the base score (their feeds'
+                            convention); v4.0 the whole vector's as FIRST's calculator
+                            computes it (CVSS-B, -BT, -BE or -BTE) */
+    double base_score;   /* the base score (v4.0: CVSS-B; v2/v3: = score) */
+    const char *nomenclature; /* v4.0: "CVSS-B" "CVSS-BT" "CVSS-BE" "CVSS-BTE"; else NULL */
 } cg_finding_cvss;
 
 typedef struct cg_finding {
@@ -119,6 +123,8 @@ typedef struct cg_report {
     size_t n_filtered;          /* findings dropped by severity / ignore_unfixed */
     int64_t created;            /* CreatedAt (seconds); < 0: not written */
     int64_t db_built;           /* newest DB import (seconds); < 0: unknown */
+    int64_t db_max_age;         /* --db-max-age (seconds) the scan was run with; 0: none */
+    int db_stale;               /* 1: the DB was older than db_max_age at scan time */
 } cg_report;
 
 enum {
@@ -139,6 +145,8 @@ typedef struct cg_scan_opts {
     int64_t db_built;        /* copied to the report; < 0: unknown */
     void (*progress)(void *ud, const cg_scan_progress *p);
     void *progress_ud;
+    int64_t db_max_age;      /* copied to the report; 0: none */
+    int db_stale;            /* copied to the report */
 } cg_scan_opts;
 
 /* Match every package of sbom against src and build the report.  *out is

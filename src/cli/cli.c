@@ -101,6 +101,26 @@ void cli_warn_format_as_path(const char *path)
         }
 }
 
+int cli_parse_duration(const char *s, int64_t *out)
+{
+    if (!s || !*s || *s == '-' || *s == '+')
+        return -1;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || v < 0 || v > 100LL * 365 * 86400)
+        return -1;
+    int64_t mul;
+    if (!*end || !strcmp(end, "s")) mul = 1;
+    else if (!strcmp(end, "m")) mul = 60;
+    else if (!strcmp(end, "h")) mul = 3600;
+    else if (!strcmp(end, "d")) mul = 86400;
+    else if (!strcmp(end, "w")) mul = 7 * 86400;
+    else return -1;
+    *out = (int64_t)v * mul;
+    return 0;
+}
+
 int cli_parse_size(const char *s, uint64_t *out)
 {
     if (!s || !*s)

@@ -33,6 +33,9 @@ void cli_warn_format_as_path(const char *path);
 /* "123", "4K", "64M", "2G", "1T" (binary units) into *out. */
 int cli_parse_size(const char *s, uint64_t *out);
 
+/* "90" or "90s", "5m", "2h", "7d", "1w" into seconds (*out). */
+int cli_parse_duration(const char *s, int64_t *out);
+
 /* SOURCE_DATE_EPOCH from the environment: -1 when unset; -2 when invalid. */
 int64_t cli_source_date_epoch(void);
 

@@ -46,8 +46,9 @@ static const char scan_usage[] =
     "                          ones are kept)\n"
     "      --pkg-types LIST    os, library or both (default os,library)\n"
     "      --exit-code N       exit N when findings remain after the filters (default 0)\n"
-    "      --db-max-age DUR    fail (exit 3) when the DB is older than DUR (90m, 36h,\n"
-    "                          7d, 2w); a DB older than 7 days always gets a warning\n"
+    "      --db-max-age DUR    warn when the DB is older than DUR (90m, 36h, 7d, 2w)\n"
+    "                          and mark the report (cgate.dbStale); a DB older than\n"
+    "                          7 days always gets a warning\n"
     "      --now TIME          the current time, RFC 3339 or seconds since the epoch\n"
     "                          (DB age and the report's CreatedAt; for reproducible runs)\n"
     "      --platform P        OS/ARCH[/VARIANT] in a multi-platform index\n"
@@ -66,8 +67,8 @@ static const char scan_usage_tail[] =
     "terminal and NO_COLOR is not set.\n"
     "\n"
     "Exit codes: 0 success (or findings without --exit-code), N with --exit-code N\n"
-    "when findings remain, 2 usage error, 3 bad input (image, SBOM, DB missing,\n"
-    "corrupt or older than --db-max-age), 4 registry or network error\n"
+    "when findings remain, 2 usage error, 3 bad input (image, SBOM, DB missing\n"
+    "or corrupt), 4 registry or network error\n"
     "(docker:// images), 5 internal error.\n";
 
 static int parse_duration(const char *s, int64_t *out)
@@ -166,7 +167,7 @@ static void match_progress(void *ud, const cg_scan_progress *p)
 /* The DB's age against --db-max-age and the 7-day warning.  Returns an exit
  * code (0 = go on). */
 static int check_db_age(cg_vdb *db, const char *db_path, int64_t now, int64_t max_age, int quiet,
-                        int64_t *built)
+                        int64_t *built, int *stale)
 {
     cg_arena a;
     cg_arena_init(&a);
@@ -182,22 +183,24 @@ static int check_db_age(cg_vdb *db, const char *db_path, int64_t now, int64_t ma
         return cli_fail(&err);
     }
     *built = newest;
+    *stale = 0;
     if (newest < 0) {
-        if (max_age >= 0) {
-            cg_error_set(&err, CG_ERR_INPUT, "vulnerability DB %s: its age is unknown (no import recorded), so "
-                         "--db-max-age cannot be met", db_path);
-            return cli_fail(&err);
-        }
+        *stale = max_age >= 0; /* an unknown age cannot meet a limit */
         if (!quiet)
-            cli_warn("vulnerability DB %s: its age is unknown (no import recorded)", db_path);
+            cli_warn("vulnerability DB %s: its age is unknown (no import recorded)%s", db_path,
+                     max_age >= 0 ? ", so --db-max-age cannot be met" : "");
         return 0;
     }
     int64_t age = now - newest;
+    /* Over the limit: a warning, and the report says so (cgate.dbStale);
+     * the gate is the policy's (issue 11: decisions carry the warning,
+     * `cgate policy --strict` denies). */
     if (max_age >= 0 && age > max_age) {
-        cg_error_set(&err, CG_ERR_INPUT, "vulnerability DB %s is %.1f days old, older than --db-max-age (%.1f days); "
-                     "run 'cgate db update' or import newer data", db_path, (double)age / 86400.0,
-                     (double)max_age / 86400.0);
-        return cli_fail(&err);
+        *stale = 1;
+        if (!quiet)
+            cli_warn("vulnerability DB %s is %.1f days old, older than --db-max-age (%.1f days); run 'cgate db "
+                     "update' or import newer data", db_path, (double)age / 86400.0, (double)max_age / 86400.0);
+        return 0;
     }
     if (age > STALE_WARN_SECONDS && !quiet)
         cli_warn("vulnerability DB %s is %.1f days old: findings published since then are missing", db_path,
@@ -220,7 +223,7 @@ int cmd_scan(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *format = "json", *output = NULL, *sbom_path = NULL, *db_path = NULL;
-    cg_scan_opts so = {0, 0, 0, -1, -1, NULL, NULL};
+    cg_scan_opts so = {0, 0, 0, -1, -1, NULL, NULL, 0, 0};
     cg_image_opts io;
     memset(&io, 0, sizeof io);
     cg_registry_opts ro; /* docker:// images */
@@ -297,6 +300,7 @@ int cmd_scan(int argc, char **argv)
     if (sde == -2)
         return cli_usage_error("scan", "SOURCE_DATE_EPOCH must be a non-negative integer of seconds");
     so.now = now >= 0 ? now : sde;
+    so.db_max_age = max_age > 0 ? max_age : 0;
 
     cg_error err;
     cg_error_clear(&err);
@@ -316,7 +320,8 @@ int cmd_scan(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    if ((rc = check_db_age(db, db_path, now >= 0 ? now : (int64_t)time(NULL), max_age, quiet, &so.db_built)))
+    if ((rc = check_db_age(db, db_path, now >= 0 ? now : (int64_t)time(NULL), max_age, quiet, &so.db_built,
+                           &so.db_stale)))
         goto done;
 
     cli_progress prog;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cgate/registry.h"
 #include "cgate/serve.h"
@@ -88,10 +89,37 @@ static cg_status do_update(void *ud, const char *db_path, cg_error *err)
     upd *u = ud;
     cg_arena a;
     cg_arena_init(&a);
-    vdb_update_opts uo = {0, 0};
-    cg_vdb_import_opts io = {-1, 0};
+    cg_vdb_update_opts uo;
+    memset(&uo, 0, sizeof uo);
+    cg_vdb_import_opts io;
+    memset(&io, 0, sizeof io);
+    io.now = -1;
     cg_vdb_import_report rep;
-    cg_status s = cg_vdb_update(db_path, u->urls, u->n, &uo, &io, &a, &rep, err);
+    cg_vdb_update_report ur;
+    cg_vdb_source *v = NULL;
+    size_t n = 0;
+    cg_status s = CG_OK;
+    if (u->n) { /* --source URL...: those, as `db update --source` takes them */
+        v = cg_arena_calloc(&a, u->n, sizeof *v);
+        if (!v)
+            s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; v && i < u->n; i++) {
+            const char *slash = strrchr(u->urls[i], '/');
+            v[i].name = slash ? slash + 1 : u->urls[i];
+            v[i].url = u->urls[i];
+            v[i].origin = "--source";
+        }
+        n = u->n;
+    } else { /* the built-in list, or its mirror (CGATE_DB_MIRROR) as `db update` does */
+        const char *mirror = getenv("CGATE_DB_MIRROR");
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        s = cg_vdb_default_sources(mirror && *mirror ? mirror : NULL, tm.tm_year + 1900,
+                                   mirror && *mirror ? "CGATE_DB_MIRROR" : "built-in", &a, &v, &n, err);
+    }
+    if (s == CG_OK)
+        s = cg_vdb_update(db_path, v, n, &uo, &io, &a, &rep, &ur, err);
     cg_arena_free(&a);
     return s;
 }

@@ -296,7 +296,13 @@ static int fill_severity(builder *b, cg_finding *f, const cg_vdb_advisory *adv)
         if (dup)
             continue;
         cg_finding_cvss *fc = &f->cvss[f->n_cvss++];
-        *fc = (cg_finding_cvss){key, s->vector, c.version, c.base};
+        /* v4.0: the whole vector's score (threat/environmental metrics
+         * count, docs/scan.md); v2/v3: the base score as their feeds give it */
+        int v4 = c.version == CG_CVSS_V40;
+        *fc = (cg_finding_cvss){key, s->vector, c.version, v4 ? c.score : c.base, c.base,
+                                v4 ? cg_arena_strdup(a, c.nomenclature) : NULL};
+        if (v4 && !fc->nomenclature)
+            return -1;
         int rank = rank_version(c.version) * 2 + own;
         if (rank > best_rank) {
             best_rank = rank;
@@ -569,7 +575,7 @@ static cg_status scan_run(const cg_sbom *sbom, const cg_scan_source *src, const 
         return cg_error_set(err, CG_ERR_USAGE, "cg_scan: no SBOM, source or output");
     if (sbom->n_pkgs && !sbom->pkgs)
         return cg_error_set(err, CG_ERR_USAGE, "cg_scan: %zu packages but no array", sbom->n_pkgs);
-    cg_scan_opts dflt = {0, 0, 0, -1, -1, NULL, NULL};
+    cg_scan_opts dflt = {0, 0, 0, -1, -1, NULL, NULL, 0, 0};
     const cg_scan_opts *o = opts ? opts : &dflt;
     *out = NULL;
     cg_report *r = calloc(1, sizeof *r);
@@ -579,6 +585,8 @@ static cg_status scan_run(const cg_sbom *sbom, const cg_scan_source *src, const 
     r->sbom = sbom;
     r->created = o->now;
     r->db_built = o->db_built;
+    r->db_max_age = o->db_max_age > 0 ? o->db_max_age : 0;
+    r->db_stale = r->db_max_age && o->db_stale;
     const cg_image_info *im = &sbom->image;
     r->artifact_name = im->ref ? im->ref : im->name ? im->name : "image";
     r->artifact_type = im->transport && !strcmp(im->transport, "sbom") ? "cyclonedx"

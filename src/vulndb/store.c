@@ -25,6 +25,12 @@ struct cg_vdb {
     char *path;
 };
 
+/* db update's memory: the validators of each URL's last download (a table
+ * added after schema 1 shipped; older DBs get it at their next import). */
+#define FETCH_TABLE_SQL                                                                                   \
+    "CREATE TABLE IF NOT EXISTS fetch(url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT,"           \
+    " fetched INTEGER NOT NULL, bytes INTEGER NOT NULL) WITHOUT ROWID;"
+
 static const char schema_sql[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
     /* one row per record; key = id for OSV, a synthetic key for Alpine */
@@ -47,7 +53,7 @@ static const char schema_sql[] =
     "CREATE TABLE epss(cve TEXT PRIMARY KEY, epss REAL, pct REAL) WITHOUT ROWID;"
     "CREATE TABLE nvd(cve TEXT PRIMARY KEY, sev TEXT NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE sources(source TEXT PRIMARY KEY, records INTEGER NOT NULL, imported INTEGER NOT NULL)"
-    " WITHOUT ROWID;";
+    " WITHOUT ROWID;" FETCH_TABLE_SQL;
 
 static cg_status sql_fail(sqlite3 *db, const char *what, cg_error *err)
 {
@@ -493,8 +499,8 @@ static int prep(vdb_imp *im, sqlite3_stmt **st, const char *sql)
 
 cg_status vdb_prepare_import(vdb_imp *im, cg_error *err)
 {
-    if (sqlite3_exec(im->db, "CREATE TEMP TABLE touched(source TEXT PRIMARY KEY) WITHOUT ROWID;", NULL, NULL,
-                     NULL) != SQLITE_OK ||
+    if (sqlite3_exec(im->db, "CREATE TEMP TABLE touched(source TEXT PRIMARY KEY) WITHOUT ROWID;" FETCH_TABLE_SQL,
+                     NULL, NULL, NULL) != SQLITE_OK ||
         !prep(im, &im->get_adv, "SELECT rowid, modified_ts FROM adv WHERE key = ?1") ||
         !prep(im, &im->del_adv, "DELETE FROM adv WHERE rowid = ?1") ||
         !prep(im, &im->del_aff, "DELETE FROM affected WHERE adv = ?1") ||
