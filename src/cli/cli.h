@@ -48,6 +48,7 @@ int cmd_db(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
 
 /* The password of a private key (cmd_keygen.c): COSIGN_PASSWORD when set
  * (even empty), else asked on the controlling terminal with echo off (twice
