@@ -50,6 +50,15 @@ int cmd_policy(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 
+/* `cgate scan --scanners` (scan_extra.c). */
+enum { CLI_SCAN_VULN = 1, CLI_SCAN_SECRET = 2, CLI_SCAN_CONFIG = 4 };
+/* "vuln,secret,config" -> mask; -1 on an unknown name or an empty list. */
+int cli_parse_scanners(const char *s, unsigned *out);
+struct cg_findings;
+/* Secrets and image checks of img into f (sorted). */
+cg_status cli_scan_extras(cg_image *img, unsigned scanners, const char *secret_config, struct cg_findings *f,
+                          cg_error *err);
+
 /* The password of a private key (cmd_keygen.c): COSIGN_PASSWORD when set
  * (even empty), else asked on the controlling terminal with echo off (twice
  * when confirm).  No terminal and no variable: CG_ERR_USAGE.  pw is grown
