@@ -45,6 +45,8 @@ static const char lint_usage[] =
     "      --exit-code N         exit N when a finding is at or above the threshold\n"
     "                            (default 1; 0 never fails)\n"
     "      --platform P          OS/ARCH[/VARIANT] of an image in an index\n"
+    "      --list-checks         print every built-in check (id, Trivy id, hadolint\n"
+    "                            id, severity, title, rationale, fix) as TSV\n"
     "  -q, --quiet               no warnings on stderr\n"
     "  -h, --help                this help\n"
     "\n"
@@ -186,6 +188,7 @@ int cmd_lint(int argc, char **argv)
         {"trusted-registry", required_argument, NULL, 'R'}, {"failure-threshold", required_argument, NULL, 't'},
         {"exit-code", required_argument, NULL, 'E'}, {"platform", required_argument, NULL, 'P'},
         {"quiet", no_argument, NULL, 'q'},           {"help", no_argument, NULL, 'h'},
+        {"list-checks", no_argument, NULL, 'L'},
         {NULL, 0, NULL, 0},
     };
     const char *format = "json", *output = NULL, *config = NULL, *threshold = NULL;
@@ -223,6 +226,16 @@ int cmd_lint(int argc, char **argv)
         case 'P': r.io.platform = optarg; break;
         case 'q': r.quiet = 1; break;
         case 'h': fputs(lint_usage, stdout); return 0;
+        case 'L': {
+            size_t n;
+            const cg_check_info *ci = cg_lint_checks(&n);
+            static const char *const sev[] = {"UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
+            for (size_t i = 0; i < n; i++)
+                printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", ci[i].id, ci[i].trivy_id ? ci[i].trivy_id : "-",
+                       ci[i].hadolint_id ? ci[i].hadolint_id : "-", (unsigned)ci[i].severity < 5 ? sev[ci[i].severity] : "UNKNOWN",
+                       ci[i].title, ci[i].rationale, ci[i].fix);
+            return 0;
+        }
         case ':': return cli_usage_error("lint", "option %s needs a value", argv[optind - 1]);
         default: return cli_usage_error("lint", "unknown option %s", argv[optind - 1]);
         }
