@@ -71,6 +71,9 @@ typedef struct cg_secret_opts {
     int no_hyperscan;               /* force the POSIX fallback (tests, benchmarks) */
     int include_binary;             /* scan files with NUL bytes too */
     uint64_t max_file_bytes;        /* larger files are skipped; 0 = 10 MiB */
+    const char *cache_dir;          /* keep the compiled Hyperscan database here
+                                       (secrets-<sha256 of rules>.hsdb), so later runs
+                                       skip the compile; NULL = no cache */
 } cg_secret_opts;
 
 CG_EXPORT cg_status cg_secret_scanner_new(const cg_secret_opts *o, cg_secret_scanner **out, cg_error *err);
@@ -91,6 +94,17 @@ CG_EXPORT int cg_secret_path_allowed(const cg_secret_scanner *s, const char *pat
  * included: their findings say deleted_in), plus the config's Env, labels
  * and history.  One streaming pass. */
 CG_EXPORT cg_status cg_secrets_scan_image(cg_image *img, cg_secret_scanner *s, cg_findings *out, cg_error *err);
+
+/* The same scan riding on the SBOM's pass (cg_sbom_opts.tap), so the layers
+ * are read once: new, fill a tap, cg_sbom_build with it, finish (scans the
+ * config), free. */
+typedef struct cg_secrets_pass cg_secrets_pass;
+struct cg_sbom_tap;
+CG_EXPORT cg_status cg_secrets_pass_new(cg_secret_scanner *s, cg_image *img, cg_findings *out, cg_secrets_pass **p,
+                                        cg_error *err);
+CG_EXPORT void cg_secrets_pass_tap(cg_secrets_pass *p, struct cg_sbom_tap *tap);
+CG_EXPORT cg_status cg_secrets_pass_finish(cg_secrets_pass *p, cg_error *err);
+CG_EXPORT void cg_secrets_pass_free(cg_secrets_pass *p);
 
 #ifdef __cplusplus
 }

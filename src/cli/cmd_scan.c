@@ -348,6 +348,11 @@ int cmd_scan(int argc, char **argv)
         db_path = cg_vdb_default_path(&a);
     cg_vdb *db = NULL;
     cg_image *img = NULL;
+    cg_findings extra;
+    cg_findings_init(&extra);
+    cli_secrets secrets;
+    memset(&secrets, 0, sizeof secrets);
+    cg_arena_init(&secrets.a);
     cg_sbom *sbom = NULL;
     cg_report *rep = NULL;
     cg_buf out = CG_BUF_INIT;
@@ -374,8 +379,16 @@ int cmd_scan(int argc, char **argv)
         cg_buf_free(&in);
     } else {
         st = cg_image_open(ref, &io, &img, &err);
-        if (st == CG_OK)
+        if (st == CG_OK && (scanners & CLI_SCAN_SECRET)) { /* secrets ride on the SBOM's pass */
+            st = cli_secrets_begin(&secrets, img, secret_config, &extra, &err);
+            if (st == CG_OK)
+                st = cg_sbom_build_tap(img, &sopts, &secrets.tap, &sbom, &err);
+            if (st == CG_OK)
+                st = cli_secrets_finish(&secrets, &err);
+            scanners &= ~(unsigned)CLI_SCAN_SECRET;
+        } else if (st == CG_OK) {
             st = cg_sbom_build(img, &sopts, &sbom, &err);
+        }
     }
     cli_progress mprog;
     cli_progress_init(&mprog, quiet);
@@ -384,12 +397,11 @@ int cmd_scan(int argc, char **argv)
     cg_scan_source src = cg_scan_source_vdb(db);
     if (st == CG_OK)
         st = cg_scan(sbom, &src, &so, &rep, &err);
-    cg_findings extra;
-    cg_findings_init(&extra);
-    if (st == CG_OK && img && (scanners & (CLI_SCAN_SECRET | CLI_SCAN_CONFIG))) {
+    if (st == CG_OK && img && (scanners & (CLI_SCAN_SECRET | CLI_SCAN_CONFIG)))
         st = cli_scan_extras(img, scanners, secret_config, &extra, &err);
+    cg_findings_sort(&extra);
+    if (st == CG_OK)
         rep->extra = &extra;
-    }
     if (st == CG_OK) {
         const char *nc = getenv("NO_COLOR");
         cg_report_write_opts wo = {fmt == CG_REPORT_TABLE && (!output || !strcmp(output, "-")) &&
@@ -409,8 +421,9 @@ int cmd_scan(int argc, char **argv)
         rc = cli_fail(&err);
     else if ((rep->n_findings || extra.n_sec || extra.n_mis) && exit_code)
         rc = exit_code;
-    cg_findings_free(&extra);
 done:
+    cg_findings_free(&extra);
+    cli_secrets_free(&secrets);
     cg_buf_free(&out);
     cg_report_free(rep);
     cg_sbom_free(sbom);

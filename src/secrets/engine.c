@@ -17,6 +17,9 @@
 
 #include "cgate/buf.h"
 #include "cgate/secrets.h"
+#include "core/digest.h"
+#include "core/outfile.h"
+#include "core/readfile.h"
 #include "core/vec.h"
 
 #define MAX_HITS 4096
@@ -129,9 +132,55 @@ static cg_status add_allow(cg_secret_scanner *s, const cg_secret_allow *a, cg_ve
     return CG_OK;
 }
 
+/* The cache file of this rule set: the Hyperscan version, every expression
+ * with its flags and id, hashed.  NULL when there is no cache directory. */
+static const char *cache_path(cg_secret_scanner *s, const char *dir, const char **ex, const unsigned *flags,
+                              const unsigned *ids, size_t k)
+{
+    if (!dir || !*dir)
+        return NULL;
+    cg_sha256 h;
+    if (cg_sha256_init(&h) != CG_OK)
+        return NULL;
+    const char *v = hs_version();
+    cg_sha256_update(&h, v, strlen(v) + 1);
+    for (size_t i = 0; i < k; i++) {
+        char num[32];
+        int l = snprintf(num, sizeof num, "%u:%u:", flags[i], ids[i]);
+        cg_sha256_update(&h, num, (size_t)l);
+        cg_sha256_update(&h, ex[i], strlen(ex[i]) + 1);
+    }
+    char d[CG_DIGEST_STR_LEN + 1];
+    cg_sha256_final_str(&h, d);
+    cg_sha256_dispose(&h);
+    return cg_arena_sprintf(&s->arena, "%s/secrets-%s.hsdb", dir, d + 7);
+}
+
+/* A cached database: only used when Hyperscan accepts it (it checks the
+ * platform, version and its own checksum); anything else is recompiled. */
+static void cache_load(cg_secret_scanner *s, const char *path)
+{
+    cg_buf b = CG_BUF_INIT;
+    cg_error e;
+    if (cg_read_file(path, 64u << 20, NULL, &b, &e) == CG_OK && b.len &&
+        hs_deserialize_database(b.data, b.len, &s->db) != HS_SUCCESS)
+        s->db = NULL;
+    cg_buf_free(&b);
+}
+
+static void cache_store(cg_secret_scanner *s, const char *path)
+{
+    char *bytes = NULL;
+    size_t len = 0;
+    cg_error e;
+    if (hs_serialize_database(s->db, &bytes, &len) == HS_SUCCESS)
+        (void)cg_write_output(path, bytes, len, &e); /* temp file + rename; a failure only costs speed */
+    free(bytes);
+}
+
 cg_status cg_secret_scanner_new(const cg_secret_opts *o, cg_secret_scanner **out, cg_error *err)
 {
-    static const cg_secret_opts none = {NULL, 0, 0, 0};
+    static const cg_secret_opts none = {NULL, 0, 0, 0, NULL};
     if (!o)
         o = &none;
     *out = NULL;
@@ -180,7 +229,7 @@ cg_status cg_secret_scanner_new(const cg_secret_opts *o, cg_secret_scanner **out
         for (size_t i = 0; ex && flags && ids && i < s->n; i++) {
             hs_expr_info_t *info = NULL;
             hs_compile_error_t *ce = NULL;
-            unsigned f = HS_FLAG_MULTILINE | (s->rules[i].d.icase ? HS_FLAG_CASELESS : 0);
+            unsigned f = HS_FLAG_MULTILINE | HS_FLAG_PREFILTER | (s->rules[i].d.icase ? HS_FLAG_CASELESS : 0);
             if (hs_expression_info(s->rules[i].d.regex, f, &info, &ce) != HS_SUCCESS) {
                 hs_free_compile_error(ce);
                 continue;
@@ -193,8 +242,13 @@ cg_status cg_secret_scanner_new(const cg_secret_opts *o, cg_secret_scanner **out
             k++;
         }
         hs_compile_error_t *ce = NULL;
-        if (k && hs_compile_multi(ex, flags, ids, (unsigned)k, HS_MODE_BLOCK, NULL, &s->db, &ce) == HS_SUCCESS &&
-            hs_alloc_scratch(s->db, &s->scratch) == HS_SUCCESS) {
+        const char *cpath = k ? cache_path(s, o->cache_dir, ex, flags, ids, k) : NULL;
+        if (cpath)
+            cache_load(s, cpath);
+        if (!s->db && k && hs_compile_multi(ex, flags, ids, (unsigned)k, HS_MODE_BLOCK, NULL, &s->db, &ce) == HS_SUCCESS &&
+            cpath)
+            cache_store(s, cpath);
+        if (s->db && hs_alloc_scratch(s->db, &s->scratch) == HS_SUCCESS) {
             /* ready */
         } else {
             hs_free_compile_error(ce);

@@ -8,20 +8,24 @@
  * as one text each, Target "config.json".
  */
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cgate/buf.h"
+#include "cgate/sbom.h"
 #include "cgate/secrets.h"
 #include "image/walk.h"
 
-typedef struct iscan {
+struct cg_secrets_pass {
     cg_secret_scanner *s;
     cg_findings *out;
+    cg_image *img;
     const cg_image_info *info;
     size_t first;      /* first finding of this image in out */
     cg_buf data;
     cg_buf path;
-} iscan;
+};
+typedef struct cg_secrets_pass iscan;
 
 static int binary_name(const char *p)
 {
@@ -53,43 +57,54 @@ static void hide(iscan *x, const char *path, int layer, int is_dir)
     }
 }
 
+static int want_file(void *ud, const char *path, uint64_t size)
+{
+    iscan *x = ud;
+    return size && size <= (10u << 20) && !binary_name(path) && !cg_secret_path_allowed(x->s, path);
+}
+
+static cg_status on_file(void *ud, cg_tap_kind kind, const char *path, int layer, const uint8_t *data, size_t len,
+                         cg_error *err)
+{
+    iscan *x = ud;
+    if (kind == CG_TAP_WHITEOUT || kind == CG_TAP_OPAQUE) {
+        hide(x, path, layer, kind == CG_TAP_OPAQUE);
+        return CG_OK;
+    }
+    if (kind != CG_TAP_FILE)
+        return CG_OK;
+    if (x->out->n_sec > x->first)
+        hide(x, path, layer, 0); /* replaced by this layer's file */
+    if (!data)
+        return CG_OK;
+    cg_buf_reset(&x->path);
+    cg_buf_putc(&x->path, '/');
+    cg_buf_puts(&x->path, path);
+    cg_secret tmpl;
+    memset(&tmpl, 0, sizeof tmpl);
+    tmpl.layer = layer;
+    tmpl.deleted_in = -1;
+    tmpl.source = "file";
+    if (layer >= 0 && (size_t)layer < x->info->n_layers) {
+        tmpl.layer_digest = x->info->layers[layer].digest;
+        tmpl.layer_diff_id = x->info->layers[layer].diff_id;
+    }
+    return cg_secret_scan_buf(x->s, cg_buf_str(&x->path), data, len, &tmpl, x->out, NULL, err);
+}
+
 static cg_status on_entry(void *ud, const cg_entry *e, cg_entry_data *d, cg_error *err)
 {
     iscan *x = ud;
-    if (e->type == CG_ENT_WHITEOUT) {
-        hide(x, e->path, e->layer, 0);
-        return CG_OK;
+    cg_tap_kind k = e->type == CG_ENT_REG ? CG_TAP_FILE : e->type == CG_ENT_WHITEOUT ? CG_TAP_WHITEOUT
+                    : e->type == CG_ENT_OPAQUE ? CG_TAP_OPAQUE : CG_TAP_OTHER;
+    int read = k == CG_TAP_FILE && want_file(x, e->path, e->size);
+    if (read) {
+        cg_buf_reset(&x->data);
+        cg_status st = cg_entry_read(d, &x->data, (size_t)e->size, err);
+        if (st != CG_OK)
+            return st;
     }
-    if (e->type == CG_ENT_OPAQUE) {
-        hide(x, e->path, e->layer, 1);
-        return CG_OK;
-    }
-    if (e->type != CG_ENT_REG)
-        return CG_OK;
-    if (x->out->n_sec > x->first)
-        hide(x, e->path, e->layer, 0); /* replaced by this layer's file */
-    if (!e->size || e->size > 10u << 20 || binary_name(e->path) || cg_secret_path_allowed(x->s, e->path))
-        return CG_OK;
-    cg_buf_reset(&x->data);
-    cg_status st = cg_entry_read(d, &x->data, 10u << 20, err);
-    if (st == CG_ERR_LIMIT)
-        return CG_OK;
-    if (st != CG_OK)
-        return st;
-    cg_buf_reset(&x->path);
-    cg_buf_putc(&x->path, '/');
-    cg_buf_append(&x->path, e->path, e->path_len);
-    cg_secret tmpl;
-    memset(&tmpl, 0, sizeof tmpl);
-    tmpl.layer = e->layer;
-    tmpl.deleted_in = -1;
-    tmpl.source = "file";
-    if (e->layer >= 0 && (size_t)e->layer < x->info->n_layers) {
-        tmpl.layer_digest = x->info->layers[e->layer].digest;
-        tmpl.layer_diff_id = x->info->layers[e->layer].diff_id;
-    }
-    return cg_secret_scan_buf(x->s, cg_buf_str(&x->path), (const uint8_t *)x->data.data, x->data.len, &tmpl,
-                              x->out, NULL, err);
+    return on_file(x, k, e->path, e->layer, read ? (const uint8_t *)x->data.data : NULL, read ? x->data.len : 0, err);
 }
 
 /* One config string (an Env entry, a label, a history line) as a text. */
@@ -146,25 +161,56 @@ static cg_status scan_config(iscan *x, const char *raw, size_t len, cg_error *er
     return st;
 }
 
+cg_status cg_secrets_pass_new(cg_secret_scanner *s, cg_image *img, cg_findings *out, cg_secrets_pass **p,
+                              cg_error *err)
+{
+    iscan *x = calloc(1, sizeof *x);
+    if (!x)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    x->s = s;
+    x->out = out;
+    x->img = img;
+    x->info = cg_image_get_info(img);
+    x->first = out->n_sec;
+    cg_buf_init(&x->data, 0);
+    cg_buf_init(&x->path, 0);
+    *p = x;
+    return CG_OK;
+}
+
+void cg_secrets_pass_tap(cg_secrets_pass *p, cg_sbom_tap *tap)
+{
+    tap->ud = p;
+    tap->want = want_file;
+    tap->entry = on_file;
+}
+
+cg_status cg_secrets_pass_finish(cg_secrets_pass *p, cg_error *err)
+{
+    size_t clen;
+    const char *raw = cg_image_config_json(p->img, &clen);
+    return raw ? scan_config(p, raw, clen, err) : CG_OK;
+}
+
+void cg_secrets_pass_free(cg_secrets_pass *p)
+{
+    if (!p)
+        return;
+    cg_buf_free(&p->data);
+    cg_buf_free(&p->path);
+    free(p);
+}
+
 cg_status cg_secrets_scan_image(cg_image *img, cg_secret_scanner *s, cg_findings *out, cg_error *err)
 {
-    iscan x;
-    memset(&x, 0, sizeof x);
-    x.s = s;
-    x.out = out;
-    x.info = cg_image_get_info(img);
-    x.first = out->n_sec;
-    cg_buf_init(&x.data, 0);
-    cg_buf_init(&x.path, 0);
-    cg_walk_visitor v = {&x, NULL, on_entry, NULL};
-    cg_status st = cg_image_walk(img, &v, err);
-    if (st == CG_OK) {
-        size_t clen;
-        const char *raw = cg_image_config_json(img, &clen);
-        if (raw)
-            st = scan_config(&x, raw, clen, err);
-    }
-    cg_buf_free(&x.data);
-    cg_buf_free(&x.path);
+    cg_secrets_pass *p = NULL;
+    cg_status st = cg_secrets_pass_new(s, img, out, &p, err);
+    if (st != CG_OK)
+        return st;
+    cg_walk_visitor v = {p, NULL, on_entry, NULL};
+    st = cg_image_walk(img, &v, err);
+    if (st == CG_OK)
+        st = cg_secrets_pass_finish(p, err);
+    cg_secrets_pass_free(p);
     return st;
 }

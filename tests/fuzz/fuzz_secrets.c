@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static cg_secret_scanner *hs, *px;
     cg_error err;
     if (!hs) {
-        cg_secret_opts o = {NULL, 0, 1, 0};
+        cg_secret_opts o = {NULL, 0, 1, 0, NULL};
         if (cg_secret_scanner_new(&o, &hs, &err) != CG_OK)
             abort();
         o.no_hyperscan = 1;
@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cg_arena_init(&a);
     cg_secret_config c;
     if (cg_secret_config_parse(data, size, "trivy-secret.yaml", &a, &c, &err) == CG_OK) {
-        cg_secret_opts o = {&c, 1, 0, 0};
+        cg_secret_opts o = {&c, 1, 0, 0, NULL};
         cg_secret_scanner *s = NULL;
         if (cg_secret_scanner_new(&o, &s, &err) == CG_OK) {
             cg_findings_init(&f);
