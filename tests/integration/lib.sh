@@ -50,8 +50,8 @@ mkimage() {
 # cg_is_asan: true when $CGATE is a sanitizer build (its memory use is not bounded).
 cg_is_asan() {
   [ "${CGATE_SANITIZE:-0}" = 1 ] && return 0
-  nm -D "$CGATE" 2>/dev/null | grep -q '__asan_init' && return 0
-  nm "$CGATE" 2>/dev/null | grep -q '__asan_init' && return 0
+  nm -D "$CGATE" 2>/dev/null | grep '__asan_init' >/dev/null && return 0
+  nm "$CGATE" 2>/dev/null | grep '__asan_init' >/dev/null && return 0
   return 1
 }
 
