@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "lint/lint_int.h"
-#include "policy/yaml_util.h"
+#include "core/yaml.h"
 
 typedef struct pctx {
     lint_ctx x;

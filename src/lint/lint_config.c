@@ -9,7 +9,7 @@
 #include <strings.h>
 
 #include "cgate/lint.h"
-#include "policy/yaml_util.h"
+#include "core/yaml.h"
 
 void cg_lint_config_default(cg_lint_config *c)
 {

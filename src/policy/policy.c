@@ -336,7 +336,7 @@ cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out,
             if (f->conf == CG_PCONF_SECRET && !p->secrets_allow)
                 why = "secret";
             else if (f->conf == CG_PCONF_MISCONFIG && p->misconf_block && f->severity >= p->misconf_min)
-                why = cg_arena_sprintf(a, "misconfiguration:%s", cg_psev_name(f->severity));
+                why = cg_arena_sprintf(a, "misconfiguration:%s", cg_severity_lname(f->severity));
             if (why) {
                 cg_pblocked *b = &d->conf_blocked[d->n_conf_blocked++];
                 b->f = f, b->rule = why;
@@ -380,7 +380,7 @@ cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out,
         int has_fix = f->fixed && *f->fixed;
         /* the seed: a missing score counts as 0 against the threshold */
         if (rule->block && score >= rule->min_cvss)
-            why = cg_arena_sprintf(a, "severity:%s", cg_psev_name(f->severity));
+            why = cg_arena_sprintf(a, "severity:%s", cg_severity_lname(f->severity));
         else if (!has_fix && !p->allow_unfixed)
             why = "unfixed";
         else if (f->kev && p->kev_block)

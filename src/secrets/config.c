@@ -14,7 +14,7 @@
 
 #include "cgate/buf.h"
 #include "cgate/secrets.h"
-#include "policy/yaml_util.h"
+#include "core/yaml.h"
 
 /* RE2 -> ERE.  *group: index of the group named gname (0 if none). */
 static const char *translate(cg_arena *a, const char *re, int *icase, const char *gname, int *group)
