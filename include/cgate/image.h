@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "cgate/error.h"
+#include "cgate/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -78,6 +79,9 @@ typedef struct cg_image_opts {
 cg_status cg_image_open(const char *ref, const cg_image_opts *opts, cg_image **out, cg_error *err);
 const cg_image_info *cg_image_get_info(const cg_image *img);
 void cg_image_close(cg_image *img);
+/* The image config's bytes exactly as read and verified (valid until
+ * cg_image_close); NULL and *len 0 for dir:. */
+CG_EXPORT const char *cg_image_config_json(const cg_image *img, size_t *len);
 
 /* ---- multi-platform indexes (for copying a source whole) -------------- */
 

@@ -59,7 +59,12 @@ typedef struct cg_pfinding {
     double epss;
     int has_epss;
     int status_unknown; /* Status "unknown": the scanner could not decide the version */
+    int conf;            /* 0 a vulnerability; CG_PCONF_MISCONFIG or CG_PCONF_SECRET:
+                            id is the check / rule id, target the file, pkg = target */
+    int line;            /* misconfigurations and secrets: StartLine (0 = whole file) */
 } cg_pfinding;
+
+enum { CG_PCONF_MISCONFIG = 1, CG_PCONF_SECRET = 2 };
 
 typedef struct cg_preport {
     cg_pfinding *findings; /* report order: Results[] then Vulnerabilities[] */
@@ -96,6 +101,8 @@ typedef struct cg_pexception {
     const char *version; /* InstalledVersion, NULL = any */
     const char *reason, *approved_by;
     const char *expires; /* "YYYY-MM-DD" (valid through that day), NULL = never */
+    const char *path;    /* fnmatch glob on the finding's Target (misconfigurations, secrets)
+                            or PkgPath (vulnerabilities); NULL = any */
     const char *source;  /* "FILE:LINE" */
 } cg_pexception;
 
@@ -128,6 +135,9 @@ typedef struct cg_policy {
     size_t n_exceptions;
     double reach_weight[CG_REACH_COUNT][CG_AV_COUNT]; /* [cg_reach][CG_AV_*] */
     double priv_factor, priv_cap;
+    int secrets_allow;      /* "secrets: allow"; default deny: any secret blocks */
+    int misconf_block;      /* misconfigurations.severity given */
+    cg_severity misconf_min;    /* misconfigurations at or above block */
 } cg_policy;
 
 /* The defaults of a cgate/v1 policy (the seed's semantics plus the defaults
@@ -257,6 +267,9 @@ typedef struct cg_decision {
                               empty inventory); shown first */
     size_t n_warnings;
     int strict;            /* --strict: the warnings denied */
+    cg_pblocked *conf_blocked; /* secrets and misconfigurations that block (rule "secret",
+                                  "misconfiguration:<severity>"), report order */
+    size_t n_conf_blocked;
 } cg_decision;
 
 cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out, cg_error *err);

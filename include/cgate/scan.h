@@ -22,6 +22,8 @@
 #include "cgate/buf.h"
 #include "cgate/cvss.h"
 #include "cgate/error.h"
+#include "cgate/export.h"
+#include "cgate/findings.h"
 #include "cgate/package.h"
 #include "cgate/sbom.h"
 #include "cgate/severity.h"
@@ -125,6 +127,8 @@ typedef struct cg_report {
     int64_t db_built;           /* newest DB import (seconds); < 0: unknown */
     int64_t db_max_age;         /* --db-max-age (seconds) the scan was run with; 0: none */
     int db_stale;               /* 1: the DB was older than db_max_age at scan time */
+    const cg_findings *extra;   /* misconfigurations and secrets written with the
+                                   report (borrowed; NULL = none) */
 } cg_report;
 
 enum {
@@ -173,6 +177,12 @@ typedef struct cg_report_write_opts {
 /* Append the report in fmt to out (o may be NULL). */
 cg_status cg_report_write(const cg_report *r, cg_report_format fmt, const cg_report_write_opts *o,
                           cg_buf *out, cg_error *err);
+
+/* Misconfigurations and secrets alone (`cgate lint`, `cgate scan` without
+ * the vuln scanner) in json (Trivy's schema), sarif or table. */
+CG_EXPORT cg_status cg_findings_write(const cg_findings *f, const char *artifact_name, const char *artifact_type,
+                                      cg_report_format fmt, const cg_report_write_opts *o, cg_buf *out,
+                                      cg_error *err);
 
 #ifdef __cplusplus
 }

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgate/findings.h"
 #include "core/rfc3339.h"
 #include "cgate/image.h"
 #include "cgate/sbom.h"
@@ -57,6 +58,10 @@ static const char scan_usage[] =
     "      --include-dev       keep the dev dependencies lock files declare\n"
     "      --allow-empty       accept an image in which no OS and no package is\n"
     "                          recognised (else exit 3, \"nothing recognised\")\n"
+    "      --scanners LIST     vuln, secret, config (default vuln,secret): secrets in\n"
+    "                          every layer and the config; image config and file\n"
+    "                          system checks (docs/secrets.md, docs/lint.md)\n"
+    "      --secret-config F   Trivy's trivy-secret.yaml (custom, allow, disabled rules)\n"
     ;
 static const char scan_usage_tail[] =
     "  -q, --quiet             no progress, notes or warnings on stderr\n"
@@ -208,6 +213,40 @@ static int check_db_age(cg_vdb *db, const char *db_path, int64_t now, int64_t ma
     return 0;
 }
 
+/* --scanners without vuln: no DB, no SBOM; the image's secrets and checks alone. */
+static int scan_without_vuln(const char *ref, const cg_image_opts *io, cg_report_format fmt, const char *output,
+                             unsigned scanners, const char *secret_config, int exit_code)
+{
+    if (fmt == CG_REPORT_CYCLONEDX)
+        return cli_usage_error("scan", "-f cyclonedx needs the vuln scanner");
+    cg_error err;
+    cg_error_clear(&err);
+    cg_image *img = NULL;
+    cg_findings f;
+    cg_findings_init(&f);
+    cg_buf out = CG_BUF_INIT;
+    int rc = 0;
+    cg_status st = cg_image_open(ref, io, &img, &err);
+    if (st == CG_OK)
+        st = cli_scan_extras(img, scanners, secret_config, &f, &err);
+    if (st == CG_OK) {
+        const char *nc = getenv("NO_COLOR");
+        cg_report_write_opts wo = {fmt == CG_REPORT_TABLE && (!output || !strcmp(output, "-")) &&
+                                   isatty(STDOUT_FILENO) && !(nc && *nc)};
+        st = cg_findings_write(&f, ref, "container_image", fmt, &wo, &out, &err);
+    }
+    if (st == CG_OK)
+        st = cli_write_artifact(output, &out, &err);
+    if (st != CG_OK)
+        rc = cli_fail(&err);
+    else if ((f.n_sec || f.n_mis) && exit_code)
+        rc = exit_code;
+    cg_buf_free(&out);
+    cg_findings_free(&f);
+    cg_image_close(img);
+    return rc;
+}
+
 int cmd_scan(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -219,6 +258,7 @@ int cmd_scan(int argc, char **argv)
         {"platform", required_argument, NULL, 'P'},  {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},            {"declared", no_argument, NULL, 'd'},
         {"include-dev", no_argument, NULL, 'I'},     {"allow-empty", no_argument, NULL, 'e'},
+        {"scanners", required_argument, NULL, 'K'},  {"secret-config", required_argument, NULL, 'Y'},
         CLI_REGISTRY_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
@@ -231,6 +271,8 @@ int cmd_scan(int argc, char **argv)
     io.registry = &ro;
     int quiet = 0, exit_code = 0, c;
     cg_sbom_opts sopts = {-1, 0, 0, 0};
+    unsigned scanners = CLI_SCAN_VULN | CLI_SCAN_SECRET;
+    const char *secret_config = NULL;
     int64_t max_age = -1, now = -1;
     opterr = 0;
     optind = 1;
@@ -266,6 +308,11 @@ int cmd_scan(int argc, char **argv)
                 return cli_usage_error("scan", "--now: \"%s\" is not RFC 3339 (2025-01-02T03:04:05Z) or seconds", optarg);
             break;
         case 'P': io.platform = optarg; break;
+        case 'K':
+            if (cli_parse_scanners(optarg, &scanners))
+                return cli_usage_error("scan", "--scanners: \"%s\" is not a list of vuln, secret, config", optarg);
+            break;
+        case 'Y': secret_config = optarg; break;
         case 'q': quiet = 1; break;
         case 'd': sopts.declared = 1; break;
         case 'I': sopts.include_dev = 1; break;
@@ -301,6 +348,10 @@ int cmd_scan(int argc, char **argv)
         return cli_usage_error("scan", "SOURCE_DATE_EPOCH must be a non-negative integer of seconds");
     so.now = now >= 0 ? now : sde;
     so.db_max_age = max_age > 0 ? max_age : 0;
+    if (sbom_path && !(scanners & CLI_SCAN_VULN))
+        return cli_usage_error("scan", "--sbom has no files to scan for secrets or misconfigurations");
+    if (!(scanners & CLI_SCAN_VULN))
+        return scan_without_vuln(ref, &io, fmt, output, scanners, secret_config, exit_code);
 
     cg_error err;
     cg_error_clear(&err);
@@ -310,6 +361,11 @@ int cmd_scan(int argc, char **argv)
         db_path = cg_vdb_default_path(&a);
     cg_vdb *db = NULL;
     cg_image *img = NULL;
+    cg_findings extra;
+    cg_findings_init(&extra);
+    cli_secrets secrets;
+    memset(&secrets, 0, sizeof secrets);
+    cg_arena_init(&secrets.a);
     cg_sbom *sbom = NULL;
     cg_report *rep = NULL;
     cg_buf out = CG_BUF_INIT;
@@ -337,8 +393,16 @@ int cmd_scan(int argc, char **argv)
         cg_buf_free(&in);
     } else {
         st = cg_image_open(ref, &io, &img, &err);
-        if (st == CG_OK)
+        if (st == CG_OK && (scanners & CLI_SCAN_SECRET)) { /* secrets ride on the SBOM's pass */
+            st = cli_secrets_begin(&secrets, img, secret_config, &extra, &err);
+            if (st == CG_OK)
+                st = cg_sbom_build_tap(img, &sopts, &secrets.tap, &sbom, &err);
+            if (st == CG_OK)
+                st = cli_secrets_finish(&secrets, &err);
+            scanners &= ~(unsigned)CLI_SCAN_SECRET;
+        } else if (st == CG_OK) {
             st = cg_sbom_build(img, &sopts, &sbom, &err);
+        }
     }
     cli_progress mprog;
     cli_progress_init(&mprog, quiet);
@@ -347,6 +411,11 @@ int cmd_scan(int argc, char **argv)
     cg_scan_source src = cg_scan_source_vdb(db);
     if (st == CG_OK)
         st = cg_scan(sbom, &src, &so, &rep, &err);
+    if (st == CG_OK && img && (scanners & (CLI_SCAN_SECRET | CLI_SCAN_CONFIG)))
+        st = cli_scan_extras(img, scanners, secret_config, &extra, &err);
+    cg_findings_sort(&extra);
+    if (st == CG_OK)
+        rep->extra = &extra;
     if (st == CG_OK) {
         const char *nc = getenv("NO_COLOR");
         cg_report_write_opts wo = {fmt == CG_REPORT_TABLE && (!output || !strcmp(output, "-")) &&
@@ -364,9 +433,11 @@ int cmd_scan(int argc, char **argv)
         st = cli_write_artifact(output, &out, &err);
     if (st != CG_OK)
         rc = cli_fail(&err);
-    else if (rep->n_findings && exit_code)
+    else if ((rep->n_findings || extra.n_sec || extra.n_mis) && exit_code)
         rc = exit_code;
 done:
+    cg_findings_free(&extra);
+    cli_secrets_free(&secrets);
     cg_buf_free(&out);
     cg_report_free(rep);
     cg_sbom_free(sbom);

@@ -26,6 +26,8 @@ static const char usage[] =
     "  db      the vulnerability DB: import, status, update\n"
     "  scan    match an image's packages against the vulnerability DB (Trivy JSON,\n"
     "          SARIF 2.1.0, CycloneDX with vulnerabilities, table)\n"
+    "  lint    check Dockerfiles, Kubernetes manifests and images for\n"
+    "          misconfigurations (hadolint / Trivy config checks)\n"
     "  policy  decide pass or deny for a vulnerability report (exit 0 / 1)\n"
     "  keygen  write a cosign-compatible key pair (cosign.key, cosign.pub)\n"
     "  push    copy an image to a registry: blobs, manifest by digest, tag last\n"
@@ -52,7 +54,7 @@ static const struct {
 } commands[] = {
     {"sbom", cmd_sbom},     {"db", cmd_db},         {"scan", cmd_scan},
     {"policy", cmd_policy}, {"keygen", cmd_keygen}, {"push", cmd_push},
-    {"pull", cmd_pull},
+    {"pull", cmd_pull},     {"lint", cmd_lint},
     {"sign", cmd_sign},     {"verify", cmd_verify}, {"attest", cmd_attest},
     {"verify-attestation", cmd_verify_attestation},
     {"serve", cmd_serve},

@@ -282,6 +282,12 @@ const cg_image_info *cg_image_get_info(const cg_image *img)
     return &img->info;
 }
 
+const char *cg_image_config_json(const cg_image *img, size_t *len)
+{
+    *len = img->config_len;
+    return img->config_raw;
+}
+
 void cg_image_close(cg_image *img)
 {
     if (!img)

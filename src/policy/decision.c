@@ -243,6 +243,25 @@ cg_status cg_decision_write_json(const cg_decision *d, cg_buf *out, cg_error *er
         cg_jw_close(&w, "}");
     }
     cg_jw_close(&w, "]");
+    if (d->n_conf_blocked) { /* secrets and misconfigurations (written only when there are some) */
+        cg_jw_key(&w, "blockedConfig");
+        cg_jw_open(&w, "[");
+        for (size_t i = 0; i < d->n_conf_blocked; i++) {
+            const cg_pblocked *b = &d->conf_blocked[i];
+            cg_jw_elem(&w);
+            cg_jw_open(&w, "{");
+            cg_jw_kstr(&w, "class", b->f->conf == CG_PCONF_SECRET ? "secret" : "config");
+            cg_jw_kstr(&w, "id", b->f->id);
+            cg_jw_kstrs(&w, "aliases", b->f->aliases, b->f->n_aliases, 1);
+            cg_jw_kstr(&w, "target", b->f->target);
+            cg_jw_kint(&w, "line", b->f->line);
+            cg_jw_kstr(&w, "severity", cg_severity_lname(b->f->severity));
+            cg_jw_kopt(&w, "title", b->f->title);
+            cg_jw_kstr(&w, "rule", b->rule);
+            cg_jw_close(&w, "}");
+        }
+        cg_jw_close(&w, "]");
+    }
     cg_jw_key(&w, "remediation");
     cg_jw_open(&w, "[");
     for (size_t i = 0; i < d->n_remedies; i++) {
@@ -313,6 +332,19 @@ static void tput(cg_buf *b, const char *s)
         cg_buf_putc(b, *p < 0x20 || *p == 0x7f ? '?' : (char)*p);
 }
 
+static void tput(cg_buf *b, const char *s);
+
+static void conf_row(cg_buf *b, const cg_pblocked *x)
+{
+    cg_buf_puts(b, "  ");
+    tput(b, x->f->id);
+    cg_buf_printf(b, " (%s) ", cg_severity_lname(x->f->severity));
+    tput(b, x->f->target);
+    if (x->f->line > 0)
+        cg_buf_printf(b, ":%d", x->f->line);
+    cg_buf_printf(b, "  rule %s\n", x->rule);
+}
+
 cg_status cg_decision_write_table(const cg_decision *d, cg_buf *b, cg_error *err)
 {
     char n1[40], n2[40];
@@ -332,6 +364,11 @@ cg_status cg_decision_write_table(const cg_decision *d, cg_buf *b, cg_error *err
     cg_buf_printf(b, "Risk score: %s   Contextual risk score: %s\n", n1, n2);
     cg_buf_printf(b, "Findings: %zu total, %zu filtered, %zu VEX-suppressed, %zu excepted, %zu blocked\n", d->n_total,
                   d->n_filtered, d->n_vexed, d->n_excepted, d->n_blocked);
+    for (size_t i = 0; i < d->n_conf_blocked; i++) {
+        const cg_pblocked *x = &d->conf_blocked[i];
+        cg_buf_puts(b, i ? "" : "\nBlocked secrets and misconfigurations:\n");
+        conf_row(b, x);
+    }
     if (d->n_blocked) {
         cg_buf_printf(b, "\n%-20s %-24s %-22s %-22s %-9s %5s  %s\n", "ID", "PACKAGE", "INSTALLED", "FIXED", "SEVERITY",
                       "CVSS", "RULE");

@@ -347,8 +347,31 @@ static cg_status policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **
                                    in->n_extra_exceptions, in->now, p->allow_permanent_exceptions, err);
     double risk = 0, ctx = 0;
     size_t noscore = 0, noscore_crit = 0, noscore_high = 0, undecided = 0;
+    d->conf_blocked = cg_arena_calloc(a, r->n_findings + 1, sizeof *d->conf_blocked);
+    if (!d->conf_blocked)
+        st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     for (size_t i = 0; st == CG_OK && i < r->n_findings; i++) {
         const cg_pfinding *f = &r->findings[i];
+        if (f->conf) { /* secrets and misconfigurations: their own rules, the same exceptions */
+            d->n_evaluated++;
+            long ex = cg_pexset_match(&xs, f, i, err, &st);
+            if (st != CG_OK)
+                break;
+            if (ex >= 0) {
+                d->n_excepted++;
+                continue;
+            }
+            const char *why = NULL;
+            if (f->conf == CG_PCONF_SECRET && !p->secrets_allow)
+                why = "secret";
+            else if (f->conf == CG_PCONF_MISCONFIG && p->misconf_block && f->severity >= p->misconf_min)
+                why = cg_arena_sprintf(a, "misconfiguration:%s", cg_severity_lname(f->severity));
+            if (why) {
+                cg_pblocked *b = &d->conf_blocked[d->n_conf_blocked++];
+                b->f = f, b->rule = why;
+            }
+            continue;
+        }
         if (filtered_out(p, f)) {
             d->n_filtered++;
             continue;
@@ -448,6 +471,10 @@ static cg_status policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **
     if (d->n_blocked)
         d->deny_reasons[d->n_deny_reasons++] =
             cg_arena_sprintf(a, "%zu finding%s blocked", d->n_blocked, d->n_blocked == 1 ? "" : "s");
+    if (d->n_conf_blocked)
+        d->deny_reasons[d->n_deny_reasons++] =
+            cg_arena_sprintf(a, "%zu secret%s or misconfiguration%s blocked", d->n_conf_blocked,
+                             d->n_conf_blocked == 1 ? "" : "s", d->n_conf_blocked == 1 ? "" : "s");
     if (p->has_max_risk && d->risk > p->max_risk)
         d->deny_reasons[d->n_deny_reasons++] =
             cg_arena_sprintf(a, "riskScore %.2f exceeds maxRiskScore %g", d->risk, p->max_risk);

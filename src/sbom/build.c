@@ -40,6 +40,7 @@ typedef struct build_state {
     cg_buf content;
     size_t n_links;
     int warned_links;
+    const cg_sbom_tap *tap; /* optional second consumer of the pass */
 } build_state;
 
 /* Whether the target reads a file of this evidence kind: a source tree reads
@@ -100,7 +101,9 @@ static uint64_t sniff_mask(build_state *bs, const cg_entry *e, cg_entry_data *d,
         if (!sniffs(cat, e) || (mask & (1ull << c)))
             continue;
         wants[c] = (cg_cat_want){0};
-        if (cat->sniff(&ce, (const uint8_t *)bs->content.data, bs->content.len, &wants[c]) &&
+        /* the head only, also when the whole file was read (for a tap) */
+        size_t head = bs->content.len < CG_CAT_HEAD ? bs->content.len : CG_CAT_HEAD;
+        if (cat->sniff(&ce, (const uint8_t *)bs->content.data, head, &wants[c]) &&
             reads(bs, wants[c].evidence))
             mask |= 1ull << c;
     }
@@ -162,7 +165,7 @@ static cg_status on_file(build_state *bs, const cg_entry *e, cg_entry_data *d, c
 {
     cg_cat_want wants[64];
     cg_status st;
-    cg_buf_reset(&bs->content);
+    /* bs->content may already hold the whole file (read for the tap) */
     uint64_t mask = wanted_mask(bs, e->path, e->path_len, wants);
     mask = sniff_mask(bs, e, d, mask, wants, err, &st);
     if (st != CG_OK)
@@ -248,6 +251,19 @@ static cg_status on_entry(void *ud, const cg_entry *e, cg_entry_data *d, cg_erro
 {
     build_state *bs = ud;
     cg_cat_want wants[64];
+    cg_buf_reset(&bs->content);
+    if (bs->tap) {
+        const cg_sbom_tap *t = bs->tap;
+        cg_tap_kind k = e->type == CG_ENT_REG ? CG_TAP_FILE : e->type == CG_ENT_WHITEOUT ? CG_TAP_WHITEOUT
+                        : e->type == CG_ENT_OPAQUE ? CG_TAP_OPAQUE : CG_TAP_OTHER;
+        int read = k == CG_TAP_FILE && t->want(t->ud, e->path, e->size);
+        cg_status st = CG_OK;
+        if (read && (st = cg_entry_read(d, &bs->content, (size_t)e->size, err)) != CG_OK)
+            return cg_error_prefix(err, "entry %s", e->path);
+        if ((st = t->entry(t->ud, k, e->path, e->layer, read ? (const uint8_t *)bs->content.data : NULL,
+                           read ? bs->content.len : 0, err)) != CG_OK)
+            return st;
+    }
     switch (e->type) {
     case CG_ENT_REG:
         return on_file(bs, e, d, err);
@@ -492,6 +508,12 @@ static cg_status collect(build_state *bs, const cg_sbom_opts *opts, cg_error *er
 
 static cg_status sbom_build(cg_image *img, const cg_sbom_opts *opts, cg_sbom **out, cg_error *err)
 {
+    return cg_sbom_build_tap(img, opts, NULL, out, err);
+}
+
+cg_status cg_sbom_build_tap(cg_image *img, const cg_sbom_opts *opts, const cg_sbom_tap *tap, cg_sbom **out,
+                            cg_error *err)
+{
     *out = NULL;
     if (cg_n_catalogers > 64)
         return cg_error_set(err, CG_ERR_INTERNAL, "too many catalogers");
@@ -508,6 +530,7 @@ static cg_status sbom_build(cg_image *img, const cg_sbom_opts *opts, cg_sbom **o
     cg_overlay_init(&bs.ov);
     cg_buf_init(&bs.content, 0);
     bs.ctx = cg_cat_ctx_new(&s->arena);
+    bs.tap = tap && tap->want && tap->entry ? tap : NULL;
     cg_status st = bs.ctx ? CG_OK : cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     if (st == CG_OK) {
         cg_walk_visitor v = {&bs, NULL, on_entry, NULL};

@@ -260,6 +260,8 @@ cg_status cg_report_write_json(const cg_report *r, cg_buf *out, cg_error *err)
         }
         cg_jw_close(&w, "}");
     }
+    if (r->extra)
+        cg_findings_json_results(r->extra, &w);
     cg_jw_close(&w, "]");
     report_extras(r, &w);
     cg_jw_close(&w, "}");
