@@ -1,0 +1,14 @@
+/*
+ * builtins.h - the builtin tables of bi_core.c, bi_str.c and bi_enc.c, each
+ * ending with a NULL name; rg_builtin_find() searches them in order.
+ */
+#ifndef CG_REGO_BUILTINS_H
+#define CG_REGO_BUILTINS_H
+
+#include "rego/rego_int.h"
+
+extern const builtin rg_bi_core[];
+extern const builtin rg_bi_str[];
+extern const builtin rg_bi_enc[];
+
+#endif
