@@ -47,6 +47,8 @@ int cmd_sbom(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_test(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 
 /* The password of a private key (cmd_keygen.c): COSIGN_PASSWORD when set

@@ -1134,25 +1134,68 @@ static int tv_k(rctx *c, rv *v, void *env)
     return unify_tv(c, e->t, v, e->k, e->env);
 }
 
+/* Can t be evaluated as is?  Unbound vars only inside ref positions. */
+static int evaluable(rctx *c, const term *t)
+{
+    switch (t->k) {
+    case T_VAR:
+        return t->slot == -2 || t->slot == -1 || var_val(c, t) != NULL;
+    case T_ARR:
+    case T_SET:
+        for (size_t i = 0; i < t->n; i++)
+            if (!evaluable(c, t->e[i]))
+                return 0;
+        return 1;
+    case T_OBJ:
+        for (size_t i = 0; i < 2 * t->n; i++)
+            if (!evaluable(c, t->e[i]))
+                return 0;
+        return 1;
+    case T_REF:
+        return evaluable(c, t->e[0]);
+    default:
+        return 1;
+    }
+}
+
 static int unify_tt(rctx *c, term *a, term *b, rg_k k, void *env)
 {
-    if (a->k == T_ARR && b->k == T_ARR && (!bound(c, a) && !bound(c, b))) {
+    int ua = a->k == T_VAR && !evaluable(c, a), ub = b->k == T_VAR && !evaluable(c, b);
+    if (ua && !ub) {
+        tvenv e = {a, k, env};
+        return eval_term(c, b, tv_k, &e);
+    }
+    if (ub && !ua) {
+        tvenv e = {b, k, env};
+        return eval_term(c, a, tv_k, &e);
+    }
+    int ea = evaluable(c, a), eb = evaluable(c, b);
+    if (!ea && !eb && a->k == T_ARR && b->k == T_ARR) {
         if (a->n != b->n)
             return 0;
         u2env u = {a, b, 0, k, env};
         return u2_next(c, &u);
     }
-    /* evaluate the side that can be evaluated and match the other as a pattern */
-    if (bound(c, b) || (!bound(c, a) && a->k != T_VAR && b->k == T_VAR)) {
-        if (!bound(c, b) && b->k == T_VAR) {
-            tvenv e = {b, k, env};
-            return eval_term(c, a, tv_k, &e);
-        }
+    if (!ea && !eb && a->k == T_OBJ && b->k == T_OBJ && a->n == b->n) {
+        /* keys must match; unify values pairwise by key order */
+        term *aa = a, *bb = b;
+        term ta = *aa, tb = *bb;
+        ta.k = T_ARR;
+        tb.k = T_ARR;
+        ta.e = aa->e + aa->n;
+        tb.e = bb->e + bb->n;
+        u2env u = {&ta, &tb, 0, k, env};
+        return u2_next(c, &u);
+    }
+    if (eb) {
         tvenv e = {a, k, env};
         return eval_term(c, b, tv_k, &e);
     }
-    tvenv e = {b, k, env};
-    return eval_term(c, a, tv_k, &e);
+    if (ea) {
+        tvenv e = {b, k, env};
+        return eval_term(c, a, tv_k, &e);
+    }
+    return rg_set_error(c, "rego_unsafe_var_error", a, "unsafe unification");
 }
 
 /* ---- expressions ------------------------------------------------------------ */
