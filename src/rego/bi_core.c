@@ -49,10 +49,12 @@ static rv *arith(rctx *c, rv **a, const char *name, int op)
         return bi_type_err(c, name, 1, a[0], "number");
     if (a[1]->k != RV_NUM)
         return bi_type_err(c, name, 2, a[1], "number");
-    if ((op == '/' || op == '%') && rv_num_to_f(a[1]) == 0 && a[1]->nk != NUM_BIG)
+    if (op == '/' && rv_num_to_f(a[1]) == 0 && a[1]->nk != NUM_BIG)
         return bi_err(c, "%s: divide by zero", name);
     if (op == '%' && (!rv_num_is_int(a[0]) || !rv_num_is_int(a[1])))
         return bi_err(c, "rem: modulo on floating-point number");
+    if (op == '%' && rv_num_to_f(a[1]) == 0)
+        return bi_err(c, "rem: modulo by zero");
     rv *r = rv_num_arith(c, op, a[0], a[1]);
     if (!r)
         return bi_err(c, "%s: arithmetic error", name);
@@ -472,7 +474,7 @@ static rv *keyset(rctx *c, rv *k, const char *name, int pos)
         memcpy(v, k->u.a, k->n * sizeof(rv *));
         return rv_set(c, v, k->n);
     }
-    return bi_type_err(c, name, pos, k, "one of {array, object, set}");
+    return bi_type_err(c, name, pos, k, "one of {object, set, array}");
 }
 static rv *obj_filter(rctx *c, rv **a, const char *name, int keep)
 {
@@ -567,7 +569,7 @@ static rv *b_object_subset(rctx *c, rv **a, size_t n)
     {                                                                                                         \
         (void)c;                                                                                              \
         (void)n;                                                                                              \
-        return a[0]->k == kind ? rv_bool(1) : BI_UNDEF;                                                       \
+        return rv_bool(a[0]->k == kind);                                                       \
     }
 ISF(b_is_number, RV_NUM)
 ISF(b_is_string, RV_STR)

@@ -419,9 +419,9 @@ static rv *b_semver_compare(rctx *c, rv **a, size_t n)
     STR_ARG(1, "semver.compare");
     sv x, y;
     if (sv_parse(a[0]->u.s, a[0]->n, &x))
-        return bi_err(c, "semver.compare: operand 1: string %s is not a valid SemVer", a[0]->u.s);
+        return bi_err(c, "semver.compare: operand 1: string \"%s\" is not a valid SemVer", a[0]->u.s);
     if (sv_parse(a[1]->u.s, a[1]->n, &y))
-        return bi_err(c, "semver.compare: operand 2: string %s is not a valid SemVer", a[1]->u.s);
+        return bi_err(c, "semver.compare: operand 2: string \"%s\" is not a valid SemVer", a[1]->u.s);
     return rv_int(c, sv_cmp(&x, &y));
 }
 

@@ -155,10 +155,23 @@ static rv *b_strings_split_n(rctx *c, rv **a, size_t n)
     (void)n;
     STR_ARG(0, "strings.split_n");
     STR_ARG(1, "strings.split_n");
-    int64_t lim;
-    if (a[2]->k != RV_NUM || !rv_num_to_i64(a[2], &lim))
+    int64_t lim = 0;
+    if (a[2]->k != RV_NUM)
         return bi_type_err(c, "strings.split_n", 3, a[2], "number");
-    return split_n(c, a[0]->u.s, a[0]->n, a[1]->u.s, a[1]->n, lim);
+    if (a[2]->nk != NUM_FLT)
+        rv_num_to_i64(a[2], &lim);
+    if (!rv_num_is_int(a[2]) || a[2]->nk == NUM_FLT) {
+        bi_err(c, "strings.split_n: operand 3 must be integer number but got floating-point number");
+        c->err.code = "eval_type_error";
+        return NULL;
+    }
+    rv *all = split_n(c, a[0]->u.s, a[0]->n, a[1]->u.s, a[1]->n, -1);
+    if (!all)
+        return NULL;
+    if (lim >= 0)
+        return (size_t)lim >= all->n ? all : rv_arr(c, all->u.a, (size_t)lim);
+    size_t k = (size_t)(-lim);
+    return k >= all->n ? all : rv_arr(c, all->u.a + (all->n - k), k);
 }
 
 static rv *replace_n(rctx *c, rv *s, rv *old, rv *nw, int64_t lim)
@@ -422,6 +435,14 @@ static rv *b_strings_count(rctx *c, rv **a, size_t n)
     }
     return rv_int(c, k);
 }
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#pragma GCC diagnostic ignored "-Wformat-security"
+static rv *bi_type_err2(rctx *c, const char *fmt, const char *a1, const char *a2)
+{
+    rv *r = bi_err(c, fmt, a1, a2);
+    c->err.code = "eval_type_error";
+    return r;
+}
 static rv *any_fix(rctx *c, rv **a, const char *name, int suffix)
 {
     rv *ss[1] = {a[0]}, *ps[1] = {a[1]};
@@ -431,18 +452,18 @@ static rv *any_fix(rctx *c, rv **a, const char *name, int suffix)
         sv = a[0]->u.a;
         sn = a[0]->n;
     } else if (a[0]->k != RV_STR)
-        return bi_type_err(c, name, 1, a[0], "one of {array, set, string}");
+        return bi_type_err(c, name, 1, a[0], "one of {string, set, array}");
     if (a[1]->k == RV_ARR || a[1]->k == RV_SET) {
         pv = a[1]->u.a;
         pn = a[1]->n;
     } else if (a[1]->k != RV_STR)
-        return bi_type_err(c, name, 2, a[1], "one of {array, set, string}");
+        return bi_type_err(c, name, 2, a[1], "one of {string, set, array}");
     for (size_t i = 0; i < sn; i++) {
         if (sv[i]->k != RV_STR)
-            return bi_err(c, "%s: operand 1 must be array of strings", name);
+            return bi_type_err2(c, "%s: operand 1 must be array of strings but got array containing %s", name, rv_type_name(sv[i]));
         for (size_t j = 0; j < pn; j++) {
             if (pv[j]->k != RV_STR)
-                return bi_err(c, "%s: operand 2 must be array of strings", name);
+                return bi_type_err2(c, "%s: operand 2 must be array of strings but got array containing %s", name, rv_type_name(pv[j]));
             rv *s = sv[i], *p = pv[j];
             if (p->n <= s->n &&
                 !memcmp(suffix ? s->u.s + s->n - p->n : s->u.s, p->u.s, p->n))
@@ -463,7 +484,11 @@ static rv *b_format_int(rctx *c, rv **a, size_t n)
         return bi_type_err(c, "format_int", 2, a[1], "number");
     int64_t base;
     if (!rv_num_to_i64(a[1], &base) || (base != 2 && base != 8 && base != 10 && base != 16))
-        return bi_err(c, "format_int: operand 2 must be one of {2, 8, 10, 16}");
+    {
+        bi_err(c, "format_int: operand 2 must be one of {2, 8, 10, 16}");
+        c->err.code = "eval_type_error";
+        return NULL;
+    }
     double f = rv_num_to_f(a[0]);
     int64_t v = (int64_t)(f < 0 ? ceil(f) : floor(f));
     if (a[0]->nk == NUM_INT)

@@ -1094,6 +1094,10 @@ int rg_compile(rg_engine *eng, rg_err *e)
     }
     for (size_t i = 0; i < eng->nmods; i++) {
         c.m = eng->mods[i];
+        rnode *pn = eng->root;
+        for (size_t k = 1; k < c.m->npkg; k++)
+            pn = child(eng, pn, c.m->pkgpath[k]->v->u.s, 1);
+        pn->is_pkg = 1;
         for (size_t j = 0; j < c.m->nrules; j++)
             if (attach(&c, c.m->rules[j]))
                 return -1;

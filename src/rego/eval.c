@@ -895,6 +895,8 @@ static rv *node_value(rctx *c, rnode *n, rv *base, rv **path, size_t np, int *er
             result = *err ? NULL : o;
         }
     }
+    if (!*err && !result && n->is_pkg && !n->nrules && !n->deflt && !n->nkids && !base)
+        result = rv_empty(c, RV_OBJ);
     if (!*err && (n->nkids || (base && !n->nrules && !n->deflt))) {
         /* merge base document and child nodes */
         rv *o = result;
@@ -1276,6 +1278,7 @@ static int somein_coll(rctx *c, rv *coll, void *env)
 typedef struct everyenv {
     expr *x;
     int ok;
+    int seen;
 } everyenv;
 
 static int every_one(rctx *c, void *env)
@@ -1289,6 +1292,7 @@ static int every_dom(rctx *c, rv *coll, void *env)
 {
     everyenv *ee = env;
     expr *x = ee->x;
+    ee->seen = 1;
     if (coll->k != RV_ARR && coll->k != RV_OBJ && coll->k != RV_SET) {
         ee->ok = 0;
         return 1;
@@ -1482,11 +1486,11 @@ static int eval_positive(rctx *c, expr *x, rg_k k, void *env)
         return eval_term(c, x->t, somein_coll, &s);
     }
     case E_EVERY: {
-        everyenv ee = {x, 1};
+        everyenv ee = {x, 1, 0};
         int r = eval_term(c, x->t, every_dom, &ee);
         if (r < 0)
             return -1;
-        if (!ee.ok)
+        if (!ee.ok || !ee.seen)
             return 0;
         return k(c, env);
     }

@@ -349,7 +349,10 @@ static term *parse_primary(ps *p)
         t = parse_string(p, tk);
     } else if (tk->t == TK_IDENT) {
         p->i++;
-        if (is_kw(tk, "true") || is_kw(tk, "false"))
+        int dotted = is_op(cur(p), ".") && cur(p)->pos == tk->end && peekn(p, 1)->t == TK_IDENT;
+        if (dotted)
+            t = parse_var(p, tk);
+        else if (is_kw(tk, "true") || is_kw(tk, "false"))
             t = val_term(p, rv_bool(is_kw(tk, "true")), tk);
         else if (is_kw(tk, "null"))
             t = val_term(p, rv_null(), tk);
@@ -806,7 +809,7 @@ static int parse_rule_body(ps *p, body **out, int *had)
 {
     *had = 0;
     *out = NULL;
-    if (is_kw(cur(p), "if")) {
+    if (is_kw(cur(p), "if") && !(is_op(peekn(p, 1), ".") && peekn(p, 1)->pos == cur(p)->end)) {
         p->i++;
         *had = 1;
         if (is_op(cur(p), "{")) {
@@ -970,7 +973,7 @@ static int parse_rule(ps *p, rmodule *m, size_t *cap)
             return -1;
         r->kind = r->nconst == r->npath ? R_COMPLETE : R_POBJ;
     }
-    if (is_kw(cur(p), "contains")) {
+    if (is_kw(cur(p), "contains") && !(is_op(peekn(p, 1), ".") && peekn(p, 1)->pos == cur(p)->end)) {
         p->i++;
         r->kind = R_PSET;
         r->key = parse_term(p);
@@ -1005,7 +1008,7 @@ static int parse_rule(ps *p, rmodule *m, size_t *cap)
     if (!had && r->kind == R_PSET && 0)
         return -1;
     rule *last = r;
-    while (is_kw(cur(p), "else")) {
+    while (is_kw(cur(p), "else") && !is_op(peekn(p, 1), ".")) {
         rtok *et = cur(p);
         p->i++;
         rule *e = new_rule(p, et, m);

@@ -163,6 +163,7 @@ struct rnode {
     int kind; /* of its rules; -1 none */
     int id;
     int nargs;
+    int is_pkg;
 };
 
 /* ---- builtins ----------------------------------------------------------- */
