@@ -315,7 +315,7 @@ int cmd_eval(int argc, char **argv)
         fputs(cg_rego_warnings(r), stderr);
     cg_error_clear(&err);
     cg_rego_outcome oc;
-    cg_status st = cg_rego_eval(r, &q, &out, strcmp(format, "json") == 0 || !strcmp(format, "pretty"), &pr, &oc, &err);
+    cg_status st = cg_rego_eval(r, &q, &out, !strcmp(format, "raw") ? 2 : 1, &pr, &oc, &err);
     if (pr.len)
         fputs(cg_buf_str(&pr), stderr);
     if (st != CG_OK) {
@@ -328,25 +328,7 @@ int cmd_eval(int argc, char **argv)
         }
         goto out;
     }
-    if (!strcmp(format, "raw")) {
-        /* values of the first expression of each result, one per line */
-        json_t *j = json_loads(cg_buf_str(&out), JSON_DECODE_ANY, NULL);
-        json_t *res = j ? json_object_get(j, "result") : NULL;
-        size_t i;
-        json_t *row;
-        json_array_foreach(res, i, row)
-        {
-            json_t *ex = json_array_get(json_object_get(row, "expressions"), 0);
-            json_t *v = json_object_get(ex, "value");
-            char *s = json_is_string(v) ? strdup(json_string_value(v))
-                                        : json_dumps(v, JSON_ENCODE_ANY | JSON_INDENT(2) | JSON_SORT_KEYS);
-            if (s)
-                puts(s);
-            free(s);
-        }
-        json_decref(j);
-    } else
-        fputs(cg_buf_str(&out), stdout);
+    fputs(cg_buf_str(&out), stdout);
     if (fail && oc.n_results == 0)
         rc = 1;
     if (faildef && oc.n_results > 0)

@@ -177,142 +177,142 @@ static rv *b_sha1(rctx *c, rv **a, size_t n) { (void)n; return digest(c, a, "cry
 static rv *b_md5(rctx *c, rv **a, size_t n) { (void)n; return digest(c, a, "crypto.md5", EVP_md5()); }
 
 /* ---- units ------------------------------------------------------------------ */
-/* value = mantissa text * 10^exp10 * 2^exp2 ; computed exactly when integral */
-static rv *scale(rctx *c, const char *num, size_t nlen, int64_t mul, int pow2_10, int bytes)
+/* value = digits * 10^dexp * mul * 1024^p2 / div, computed exactly with big
+ * integers; parse_bytes truncates to an integer as OPA does. */
+static rv *ipow(rctx *c, int64_t base, int e)
 {
-    char txt[128];
-    if (nlen >= sizeof txt - 1)
-        return NULL;
-    memcpy(txt, num, nlen);
-    txt[nlen] = 0;
-    /* decimal digits -> integer mantissa and decimal exponent */
-    char digits[128];
-    size_t dn = 0;
-    int dexp = 0, seen_dot = 0;
-    for (size_t i = 0; i < nlen; i++) {
-        if (txt[i] == '.') {
-            seen_dot = 1;
-            continue;
-        }
-        if (!isdigit((unsigned char)txt[i]))
-            return NULL;
-        digits[dn++] = txt[i];
-        if (seen_dot)
-            dexp--;
-    }
-    if (!dn)
-        return NULL;
-    digits[dn] = 0;
-    rv *m = rv_num_text(c, digits, dn);
-    rv *f = rv_int(c, mul);
-    for (int i = 0; i < pow2_10; i++)
-        f = rv_num_arith(c, '*', f, rv_int(c, 1024));
-    rv *r = rv_num_arith(c, '*', m, f);
-    for (int i = 0; i < -dexp && r; i++) {
-        rv *q = rv_num_arith(c, '%', r, rv_int(c, 10));
-        if (q && q->nk == NUM_INT && q->u.i == 0 && r->nk != NUM_FLT)
-            r = rv_num_arith(c, '/', r, rv_int(c, 10));
-        else {
-            double d = rv_num_to_f(r);
-            for (int j = i; j < -dexp; j++)
-                d /= 10;
-            r = rv_float(c, bytes ? floor(d) : d);
-            break;
-        }
-    }
+    rv *r = rv_int(c, 1);
+    for (int i = 0; i < e && r; i++)
+        r = rv_num_arith(c, '*', r, rv_int(c, base));
     return r;
 }
 
 static rv *units_impl(rctx *c, rv **a, const char *name, int bytes)
 {
     STR_ARG(0, name);
-    const char *s = a[0]->u.s;
-    size_t n = a[0]->n;
+    const char *what = bytes ? "byte amount" : "amount";
     char buf[256];
     size_t bn = 0;
-    for (size_t i = 0; i < n && bn < sizeof buf - 1; i++)
-        if (s[i] != '"')
-            buf[bn++] = s[i];
+    for (size_t i = 0; i < a[0]->n && bn < sizeof buf - 1; i++)
+        if (a[0]->u.s[i] != '"')
+            buf[bn++] = a[0]->u.s[i];
     buf[bn] = 0;
+    if (strchr(buf, ' '))
+        return bi_err(c, "%s: spaces not allowed in resource strings", name);
     size_t i = 0;
-    int neg = 0;
-    if (buf[0] == '-') {
-        neg = 1;
-        i++;
-    }
-    size_t ns = i;
     while (i < bn && (isdigit((unsigned char)buf[i]) || buf[i] == '.'))
         i++;
     size_t ne = i;
-    if (ne == ns)
-        return bi_err(c, "%s: no byte amount provided", name);
-    /* exponent form 1e3 */
+    if (ne == 0)
+        return bi_err(c, "%s: no %s provided", name, what);
+    long e10 = 0;
+    if (i < bn && (buf[i] == 'e' || buf[i] == 'E')) {
+        size_t j = i + 1;
+        int eneg = 0;
+        if (j < bn && (buf[j] == '+' || buf[j] == '-'))
+            eneg = buf[j++] == '-';
+        if (j < bn && isdigit((unsigned char)buf[j])) {
+            long ev = 0;
+            while (j < bn && isdigit((unsigned char)buf[j])) {
+                if (ev < 100000000)
+                    ev = ev * 10 + (buf[j] - '0');
+                j++;
+            }
+            if (ev > 400)
+                return bi_err(c, "%s: exponent too large", name);
+            e10 = eneg ? -ev : ev;
+            i = j;
+        }
+    }
+    char digits[256];
+    size_t dn = 0;
+    int dots = 0;
+    for (size_t k = 0; k < ne; k++) {
+        if (buf[k] == '.') {
+            dots++;
+            continue;
+        }
+        digits[dn++] = buf[k];
+        if (dots)
+            e10--;
+    }
+    if (dots > 1 || dn == 0)
+        return bi_err(c, "%s: could not parse %s to a number", name, what);
+    digits[dn] = 0;
     const char *unit = buf + i;
-    while (*unit == ' ')
-        unit++;
     char u[16];
     size_t un = 0;
     for (const char *q = unit; *q && un < sizeof u - 1; q++)
         u[un++] = (char)tolower((unsigned char)*q);
     u[un] = 0;
-    if (strlen(unit) >= sizeof u - 1)
-        return bi_err(c, "%s: could not parse byte amount", name);
-    int64_t mul = 1;
-    int p2 = 0;
-    int milli = 0;
+    int64_t mul = 1, div = 1;
+    int p2 = 0, found = 0;
     static const struct {
         const char *u;
         int64_t m;
         int p2;
-    } tb[] = {{"", 1, 0},           {"k", 1000, 0},         {"kb", 1000, 0},  {"ki", 1, 1},     {"kib", 1, 1},
-              {"m", 1000000, 0},    {"mb", 1000000, 0},     {"mi", 1, 2},     {"mib", 1, 2},    {"g", 1000000000, 0},
-              {"gb", 1000000000, 0}, {"gi", 1, 3},          {"gib", 1, 3},    {"t", 1000000000000, 0},
-              {"tb", 1000000000000, 0}, {"ti", 1, 4},        {"tib", 1, 4},    {"p", 1000000000000000, 0},
-              {"pb", 1000000000000000, 0}, {"pi", 1, 5},     {"pib", 1, 5},    {"e", 1000000000000000000, 0},
-              {"eb", 1000000000000000000, 0}, {"ei", 1, 6},  {"eib", 1, 6},    {NULL, 0, 0}};
-    int found = 0;
-    if (!bytes) {
-        /* units.parse: case-sensitive m = milli, M = mega */
-        char raw[16];
-        snprintf(raw, sizeof raw, "%s", unit);
-        if (!strcmp(raw, "m")) {
-            milli = 1;
+    } tb[] = {{"", 1, 0},
+              {"k", 1000, 0},
+              {"kb", 1000, 0},
+              {"ki", 1, 1},
+              {"kib", 1, 1},
+              {"m", 1000000, 0},
+              {"mb", 1000000, 0},
+              {"mi", 1, 2},
+              {"mib", 1, 2},
+              {"g", 1000000000, 0},
+              {"gb", 1000000000, 0},
+              {"gi", 1, 3},
+              {"gib", 1, 3},
+              {"t", 1000000000000, 0},
+              {"tb", 1000000000000, 0},
+              {"ti", 1, 4},
+              {"tib", 1, 4},
+              {"p", 1000000000000000, 0},
+              {"pb", 1000000000000000, 0},
+              {"pi", 1, 5},
+              {"pib", 1, 5},
+              {"e", 1000000000000000000, 0},
+              {"eb", 1000000000000000000, 0},
+              {"ei", 1, 6},
+              {"eib", 1, 6},
+              {NULL, 0, 0}};
+    if (strlen(unit) < sizeof u - 1) {
+        if (!bytes && !strcmp(unit, "m")) {
+            div = 1000;
             found = 1;
-        } else if (!strcmp(raw, "M") || !strcmp(raw, "k") || !strcmp(raw, "K") || !strcmp(raw, "G") ||
-                   !strcmp(raw, "T") || !strcmp(raw, "P") || !strcmp(raw, "E") || !strcmp(raw, "")) {
-            int64_t ms[] = {1000000, 1000, 1000, 1000000000, 1000000000000, 1000000000000000,
-                            1000000000000000000, 1};
-            const char *us[] = {"M", "k", "K", "G", "T", "P", "E", ""};
-            for (int k = 0; k < 8; k++)
-                if (!strcmp(raw, us[k]))
-                    mul = ms[k];
-            found = 1;
-        } else if (!strcmp(raw, "Ki") || !strcmp(raw, "Mi") || !strcmp(raw, "Gi") || !strcmp(raw, "Ti") ||
-                   !strcmp(raw, "Pi") || !strcmp(raw, "Ei")) {
-            const char *us = "KMGTPE";
-            p2 = (int)(strchr(us, raw[0]) - us) + 1;
-            found = 1;
-        }
-        if (!found)
-            return bi_err(c, "%s: could not parse amount to a number", name);
-    } else {
-        for (int k = 0; tb[k].u; k++)
-            if (!strcmp(tb[k].u, u)) {
-                mul = tb[k].m;
-                p2 = tb[k].p2;
-                found = 1;
-            }
-        if (!found)
-            return bi_err(c, "%s: byte unit %s not recognized", name, unit);
+        } else
+            for (int k = 0; tb[k].u; k++)
+                if (!strcmp(tb[k].u, u) && (bytes || (u[0] == 0 || u[strlen(u) - 1] != 'b'))) {
+                    mul = tb[k].m;
+                    p2 = tb[k].p2;
+                    found = 1;
+                }
     }
-    rv *r = scale(c, buf + ns, ne - ns, mul, p2, bytes);
-    if (!r)
-        return bi_err(c, "%s: could not parse byte amount to a number", name);
-    if (milli)
-        r = rv_num_arith(c, '/', r, rv_int(c, 1000));
-    if (neg && r)
-        r = rv_num_arith(c, '-', rv_int(c, 0), r);
-    return r;
+    if (!found)
+        return bytes ? bi_err(c, "%s: byte unit %s not recognized", name, unit)
+                     : bi_err(c, "%s: unit %s not recognized", name, unit);
+    rv *num = rv_num_text(c, digits, dn);
+    rv *r = rv_num_arith(c, '*', num, rv_int(c, mul));
+    if (r && p2)
+        r = rv_num_arith(c, '*', r, ipow(c, 1024, p2));
+    if (r && e10 > 0)
+        r = rv_num_arith(c, '*', r, ipow(c, 10, (int)e10));
+    rv *d = rv_int(c, div);
+    if (d && e10 < 0)
+        d = rv_num_arith(c, '*', d, ipow(c, 10, (int)-e10));
+    if (!r || !d)
+        return bi_err(c, "%s: could not parse %s to a number", name, what);
+    if (rv_num_cmp(d, rv_int(c, 1)) == 0)
+        return r;
+    rv *rem = rv_num_arith(c, '%', r, d);
+    if (rem && rv_num_cmp(rem, rv_int(c, 0)) == 0)
+        return rv_num_arith(c, '/', r, d);
+    if (bytes) {
+        rv *q = rv_num_arith(c, '-', r, rem);
+        return q ? rv_num_arith(c, '/', q, d) : NULL;
+    }
+    return rv_float(c, rv_num_to_f(r) / rv_num_to_f(d));
 }
 static rv *b_units_parse_bytes(rctx *c, rv **a, size_t n) { (void)n; return units_impl(c, a, "units.parse_bytes", 1); }
 static rv *b_units_parse(rctx *c, rv **a, size_t n) { (void)n; return units_impl(c, a, "units.parse", 0); }

@@ -7,8 +7,14 @@
 
 #include "rego/rego_int.h"
 
+/* tables list only the fields that are set; relation defaults to 0 */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 extern const builtin rg_bi_core[];
 extern const builtin rg_bi_str[];
 extern const builtin rg_bi_enc[];
+extern const builtin rg_bi_time[];
+extern const builtin rg_bi_json[];
+extern const builtin rg_bi_net[];
 
 #endif

@@ -317,6 +317,14 @@ static int call_next(rctx *c, callenv *ce)
             return -1;
         if (!out)
             return 0;
+        if (ce->t->bi && ce->t->bi->relation && out->k == RV_ARR) {
+            for (size_t i = 0; i < out->n; i++) {
+                int r = ce->k(c, out->u.a[i], ce->env);
+                if (r)
+                    return r;
+            }
+            return 0;
+        }
         return ce->k(c, out, ce->env);
     }
     return eval_term(c, ce->t->e[ce->i], call_arg, ce);

@@ -166,6 +166,16 @@ static int emit(rctx *c, qenv *qe)
 {
     cg_buf *b = qe->out;
     int p = qe->pretty;
+    if (p == 2) {
+        rv *v = qe->exprvals[0] ? qe->exprvals[0] : rv_bool(1);
+        if (v->k == RV_STR)
+            cg_buf_append(b, v->u.s, v->n);
+        else
+            rv_write_json(b, v, 1, 0);
+        cg_buf_putc(b, '\n');
+        qe->nres++;
+        return 0;
+    }
     if (qe->nres)
         cg_buf_putc(b, ',');
     ind(b, p, 2);
@@ -378,7 +388,8 @@ cg_status cg_rego_eval(cg_rego *r, const cg_rego_query *q, cg_buf *out, int pret
     cg_buf_reset(out);
     qenv qe = {qb, names, nnames, out, pretty, 0, 1, NULL};
     qe.exprvals = rg_alloc(&c, sizeof(rv *) * (qb->n + 1));
-    cg_buf_puts(out, pretty ? "{\n  \"result\": [" : "{\"result\":[");
+    if (pretty != 2)
+        cg_buf_puts(out, pretty ? "{\n  \"result\": [" : "{\"result\":[");
     qstep st = {&qe, 0};
     int rr = q_next(&c, &st);
     cg_status s = CG_OK;
@@ -394,7 +405,9 @@ cg_status cg_rego_eval(cg_rego *r, const cg_rego_query *q, cg_buf *out, int pret
         s = err->status;
     } else if (qe.nres == 0) {
         cg_buf_reset(out);
-        cg_buf_puts(out, "{}\n");
+        if (pretty != 2)
+            cg_buf_puts(out, "{}\n");
+    } else if (pretty == 2) {
     } else {
         ind(out, pretty, 1);
         cg_buf_puts(out, "]\n");

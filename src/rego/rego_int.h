@@ -173,6 +173,7 @@ struct builtin {
     int arity; /* -1 variadic (print) */
     bi_fn fn;
     const char *unavailable; /* non-NULL: a compile error naming it */
+    int relation;            /* returns an array of results to enumerate (walk) */
 };
 const builtin *rg_builtin_find(const char *name);
 /* Builtin errors: set c's error (eval_builtin_error / eval_type_error) and return NULL. */

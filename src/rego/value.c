@@ -360,7 +360,7 @@ rv *rv_num_arith(rctx *c, int op, const rv *a, const rv *b)
             return rv_int(c, x % y);
         }
     }
-    if (a->nk != NUM_FLT && b->nk != NUM_FLT && op != '/') {
+    if (a->nk != NUM_FLT && b->nk != NUM_FLT) {
         BIGNUM *x = to_bn(a), *y = to_bn(b), *r = BN_new();
         BN_CTX *bc = BN_CTX_new();
         rv *out = NULL;
@@ -374,6 +374,18 @@ rv *rv_num_arith(rctx *c, int op, const rv *a, const rv *b)
                 ok = BN_mul(r, x, y, bc);
             else if (op == '%')
                 ok = !BN_is_zero(y) && BN_div(NULL, r, x, y, bc);
+            else if (op == '/') {
+                BIGNUM *rm = BN_new();
+                ok = rm && !BN_is_zero(y) && BN_div(r, rm, x, y, bc) && BN_is_zero(rm);
+                BN_free(rm);
+                if (!ok && !BN_is_zero(y)) {
+                    BN_free(x);
+                    BN_free(y);
+                    BN_free(r);
+                    BN_CTX_free(bc);
+                    return rv_float(c, rv_num_to_f(a) / rv_num_to_f(b));
+                }
+            }
             if (ok)
                 out = from_bn(c, r);
         }
