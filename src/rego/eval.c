@@ -615,8 +615,13 @@ static int eval_data(rctx *c, rnode *n, rv *base, term *ref, size_t i, rv **path
         if (o)
             return walk_val(c, o->val, ref, i, k, env);
     }
-    if (!n && !base)
-        return 0;
+    if (!n && !base) {
+        if (!c->nov || !ov_below(c, path, np))
+            return 0;
+        base = apply_ovs(c, NULL, path, np);
+        if (!base)
+            return c->err.code ? -1 : 0;
+    }
     int has_rules = n && (n->nrules || n->deflt) && n->kind != R_FUNC;
     if (has_rules || !ref || i >= ref->n || (n == NULL)) {
         rv *v;
@@ -725,7 +730,7 @@ static int pobj_sol(rctx *c, void *env)
         if (!tmp[i])
             return 0;
     }
-    rv *v = r->val ? eval1(c, r->val, &err) : rv_bool(1);
+    rv *v = r->kind == R_PSET ? eval1(c, r->key, &err) : r->val ? eval1(c, r->val, &err) : rv_bool(1);
     if (err)
         return -1;
     if (!v)
@@ -754,12 +759,33 @@ static void leave_rule(rctx *c, rv **saved)
 }
 
 /* insert value at key path into a nested object under construction */
-static rv *obj_put(rctx *c, rv *o, rv **keys, size_t nk, rv *val, term *where)
+static rv *obj_put(rctx *c, rv *o, rv **keys, size_t nk, rv *val, term *where, int set)
 {
-    if (nk == 0)
-        return val;
+    if (nk == 0) {
+        if (!set)
+            return val;
+        if (o && o->k == RV_SET) {
+            if (rv_set_has(o, val))
+                return o;
+            rv **items = rg_alloc(c, sizeof(rv *) * (o->n + 1));
+            if (!items)
+                return NULL;
+            memcpy(items, o->u.a, o->n * sizeof(rv *));
+            items[o->n] = val;
+            return rv_set(c, items, o->n + 1);
+        }
+        if (o) {
+            rg_set_error(c, "eval_conflict_error", where, "object keys must be unique");
+            return NULL;
+        }
+        rv **items = rg_alloc(c, sizeof(rv *));
+        if (!items)
+            return NULL;
+        items[0] = val;
+        return rv_set(c, items, 1);
+    }
     rv *old = o ? rv_get(o, keys[0]) : NULL;
-    if (nk == 1 && old) {
+    if (nk == 1 && old && !set) {
         if (!rv_eq(old, val)) {
             rg_set_error(c, "eval_conflict_error", where, "object keys must be unique");
             return NULL;
@@ -770,10 +796,42 @@ static rv *obj_put(rctx *c, rv *o, rv **keys, size_t nk, rv *val, term *where)
         rg_set_error(c, "eval_conflict_error", where, "object keys must be unique");
         return NULL;
     }
-    rv *nv = obj_put(c, old, keys + 1, nk - 1, val, where);
+    rv *nv = obj_put(c, old, keys + 1, nk - 1, val, where, set);
     if (!nv)
         return NULL;
     return upsert(c, o, keys, 1, nv);
+}
+
+/* combine two documents produced for the same path by different rules */
+static rv *merge_docs(rctx *c, rv *a, rv *b, int *err)
+{
+    if (rv_eq(a, b))
+        return a;
+    if (a->k == RV_SET && b->k == RV_SET) {
+        rv **items = rg_alloc(c, sizeof(rv *) * (a->n + b->n + 1));
+        if (!items) {
+            *err = 1;
+            return NULL;
+        }
+        memcpy(items, a->u.a, a->n * sizeof(rv *));
+        memcpy(items + a->n, b->u.a, b->n * sizeof(rv *));
+        return rv_set(c, items, a->n + b->n);
+    }
+    if (a->k == RV_OBJ && b->k == RV_OBJ) {
+        rv *o = a;
+        for (size_t i = 0; i < b->n && o; i++) {
+            rv *k = b->u.a[i], *bv = b->u.a[b->n + i];
+            rv *av = rv_get(o, k);
+            rv *m = av ? merge_docs(c, av, bv, err) : bv;
+            if (!m)
+                return NULL;
+            o = upsert(c, o, &k, 1, m);
+        }
+        return o;
+    }
+    rg_set_error(c, "eval_conflict_error", NULL, "object keys must be unique");
+    *err = 1;
+    return NULL;
 }
 
 static rv *node_value(rctx *c, rnode *n, rv *base, rv **path, size_t np, int *err)
@@ -845,7 +903,7 @@ static rv *node_value(rctx *c, rnode *n, rv *base, rv **path, size_t np, int *er
                 }
             }
             result = val;
-        } else if (n->kind == R_PSET) {
+        } else if (n->kind == R_PSET && n->nrules && n->rules[0]->npath == n->rules[0]->nconst) {
             ruleenv re = {0};
             for (size_t i = 0; i < n->nrules && !*err; i++) {
                 rule *r = n->rules[i];
@@ -890,7 +948,7 @@ static rv *node_value(rctx *c, rnode *n, rv *base, rv **path, size_t np, int *er
                     w.row = r->row;
                     w.col = r->col;
                     for (size_t j = 0; j + pe.nk < pe.paths.n + 0 && j < pe.paths.n; j += pe.nk + 1) {
-                        o = obj_put(c, o, pe.paths.v + j, pe.nk, pe.paths.v[j + pe.nk], &w);
+                        o = obj_put(c, o, pe.paths.v + j, pe.nk, pe.paths.v[j + pe.nk], &w, r->kind == R_PSET);
                         if (!o) {
                             *err = 1;
                             break;
@@ -932,8 +990,11 @@ static rv *node_value(rctx *c, rnode *n, rv *base, rv **path, size_t np, int *er
             }
             if (!*err && ks.n) {
                 rv *merged = o ? o : rv_empty(c, RV_OBJ);
-                for (size_t i = 0; i < ks.n && merged; i++)
-                    merged = upsert(c, merged, &ks.v[i], 1, vs.v[i]);
+                for (size_t i = 0; i < ks.n && merged; i++) {
+                    rv *have = (n->nrules || n->deflt) ? rv_get(merged, ks.v[i]) : NULL;
+                    rv *m = have ? merge_docs(c, have, vs.v[i], err) : vs.v[i];
+                    merged = m ? upsert(c, merged, &ks.v[i], 1, m) : NULL;
+                }
                 o = merged;
             } else if (!o && n->nkids && !*err) {
                 /* package with only functions/undefined rules is an empty object */
