@@ -964,7 +964,7 @@ static int check_head(cc *c, rule *r, vset *safe, term *t)
     if (nested_reorder_term(c, t, safe))
         return -1;
     for (size_t s = 0; s < c->nslots; s++)
-        if ((vs_has(&in, (int)s) || vs_has(&out, (int)s)) && !vs_has(safe, (int)s))
+        if ((vs_has(&in, (int)s) || (vs_has(&out, (int)s) && c->slots[s][0] != '$')) && !vs_has(safe, (int)s))
             return cerr(c, "rego_unsafe_var_error", r->file, t->row, t->col, "var %s is unsafe", c->slots[s]);
     return 0;
 }

@@ -285,7 +285,7 @@ static int do_call(rctx *c, term *t, rv **args, size_t n, rv **out)
             c->err.row = t->row;
             c->err.col = t->col;
         }
-        if (!c->strict && !strcmp(c->err.code, "eval_builtin_error")) {
+        if (!c->strict && (!strcmp(c->err.code, "eval_builtin_error") || !strcmp(c->err.code, "eval_type_error"))) {
             c->err.code = NULL;
             c->err.msg[0] = 0;
             c->err.file = NULL;

@@ -130,6 +130,7 @@ static term *call2(ps *p, const char *name, term *a, term *b, rtok *at)
 static body *parse_body(ps *p, int until_brace);
 static term *parse_term(ps *p);
 static term *parse_relation(ps *p);
+static term *parse_elem(ps *p);
 
 static term *parse_var(ps *p, rtok *tk)
 {
@@ -176,7 +177,7 @@ static term *parse_array(ps *p, rtok *open)
         term *t = nt(p, T_ARR, open);
         return t;
     }
-    term *first = parse_relation(p);
+    term *first = parse_elem(p);
     if (!first)
         return NULL;
     if (is_op(cur(p), "|")) {
@@ -199,7 +200,7 @@ static term *parse_array(ps *p, rtok *open)
         p->i++;
         if (is_op(cur(p), "]"))
             break;
-        term *x = parse_relation(p);
+        term *x = parse_elem(p);
         if (!x)
             return NULL;
         tv_push(p, &items, x);
@@ -221,12 +222,12 @@ static term *parse_brace(ps *p, rtok *open)
         p->i++;
         return nt(p, T_OBJ, open);
     }
-    term *first = parse_relation(p);
+    term *first = parse_elem(p);
     if (!first)
         return NULL;
     if (is_op(cur(p), ":")) {
         p->i++;
-        term *v = parse_relation(p);
+        term *v = parse_elem(p);
         if (!v)
             return NULL;
         if (is_op(cur(p), "|")) {
@@ -252,13 +253,13 @@ static term *parse_brace(ps *p, rtok *open)
             p->i++;
             if (is_op(cur(p), "}"))
                 break;
-            term *k = parse_relation(p);
+            term *k = parse_elem(p);
             if (!k)
                 return NULL;
             if (!is_op(cur(p), ":"))
                 return perr(p, cur(p), "expected :");
             p->i++;
-            term *x = parse_relation(p);
+            term *x = parse_elem(p);
             if (!x)
                 return NULL;
             tv_push(p, &ks, k);
@@ -299,7 +300,7 @@ static term *parse_brace(ps *p, rtok *open)
         p->i++;
         if (is_op(cur(p), "}"))
             break;
-        term *x = parse_relation(p);
+        term *x = parse_elem(p);
         if (!x)
             return NULL;
         tv_push(p, &items, x);
@@ -372,6 +373,22 @@ static term *parse_primary(ps *p)
         t = parse_term(p);
         if (!t)
             return NULL;
+        if (is_op(cur(p), ",")) {
+            p->i++;
+            term *b = parse_term(p);
+            if (!b)
+                return NULL;
+            if (b->k != T_CALL || strcmp(b->name, "internal.member_2"))
+                return perr(p, cur(p), "unexpected , token");
+            term *c3 = nt(p, T_CALL, tk);
+            c3->name = "internal.member_3";
+            c3->e = cg_arena_alloc(p->a, 3 * sizeof(term *));
+            c3->e[0] = t;
+            c3->e[1] = b->e[0];
+            c3->e[2] = b->e[1];
+            c3->n = 3;
+            t = c3;
+        }
         if (!is_op(cur(p), ")"))
             return perr(p, cur(p), "unexpected %.*s token: expected )", (int)cur(p)->n, cur(p)->s);
         p->i++;
@@ -549,6 +566,21 @@ static term *parse_relation(ps *p)
 }
 
 static int in_kw_enabled(ps *p) { (void)p; return 1; }
+
+/* collection element: a relation, with `in` binding tighter than `,` */
+static term *parse_elem(ps *p)
+{
+    term *l = parse_relation(p);
+    while (l && is_kw(cur(p), "in")) {
+        rtok *o = cur(p);
+        p->i++;
+        term *r = parse_relation(p);
+        if (!r)
+            return NULL;
+        l = call2(p, "internal.member_2", l, r, o);
+    }
+    return l;
+}
 
 /* term with `|` and `in` */
 static term *parse_term(ps *p)

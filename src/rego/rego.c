@@ -40,7 +40,7 @@ void cg_rego_free(cg_rego *r)
 static cg_status seterr(cg_error *err, const rg_err *e)
 {
     if (e->file && e->row)
-        return cg_error_set(err, CG_ERR_INPUT, "%s:%d:%d: %s: %s", e->file, e->row, e->col, e->code, e->msg);
+        return cg_error_set(err, CG_ERR_INPUT, "%s:%d: %s: %s", e->file, e->row, e->code, e->msg);
     return cg_error_set(err, CG_ERR_INPUT, "%s: %s", e->code ? e->code : "error", e->msg);
 }
 
