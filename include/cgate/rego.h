@@ -60,8 +60,14 @@ CG_EXPORT const char *cg_rego_warnings(const cg_rego *r);
  * {"errors":[...]}), print_out (may be NULL) the print() lines.  Returns
  * CG_OK when evaluation finished (results or not), CG_ERR_INPUT on a
  * compile/eval error, CG_ERR_LIMIT when a limit stopped it. */
-CG_EXPORT cg_status cg_rego_eval(cg_rego *r, const cg_rego_query *q, cg_buf *out, int pretty, cg_buf *print_out,
+/* format: 0 compact JSON, 1 pretty JSON, 2 raw (first expression's value per result) */
+CG_EXPORT cg_status cg_rego_eval(cg_rego *r, const cg_rego_query *q, cg_buf *out, int format, cg_buf *print_out,
                                  cg_rego_outcome *oc, cg_error *err);
+
+/* Distinct package names ("a.b") of the loaded modules, in load order. */
+CG_EXPORT cg_status cg_rego_packages(cg_rego *r, char ***names, size_t *n, cg_error *err);
+/* Does package pkg define a rule whose head starts with name? */
+CG_EXPORT int cg_rego_has_rule(const cg_rego *r, const char *pkg, const char *name);
 
 /* Names of the test_ rules (package-qualified "data.pkg.test_x"), sorted. */
 CG_EXPORT cg_status cg_rego_list_tests(cg_rego *r, char ***names, size_t *n, cg_error *err);

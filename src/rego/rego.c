@@ -464,3 +464,35 @@ cg_status cg_rego_list_tests(cg_rego *r, char ***names, size_t *n, cg_error *err
     *n = cnt;
     return CG_OK;
 }
+
+cg_status cg_rego_packages(cg_rego *r, char ***names, size_t *n, cg_error *err)
+{
+    char **v = calloc(r->eng.nmods + 1, sizeof *v);
+    size_t cnt = 0;
+    if (!v)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < r->eng.nmods; i++) {
+        int dup = 0;
+        for (size_t k = 0; k < cnt; k++)
+            if (!strcmp(v[k], r->eng.mods[i]->pkg))
+                dup = 1;
+        if (!dup && (v[cnt] = strdup(r->eng.mods[i]->pkg)) != NULL)
+            cnt++;
+    }
+    *names = v;
+    *n = cnt;
+    return CG_OK;
+}
+
+int cg_rego_has_rule(const cg_rego *r, const char *pkg, const char *name)
+{
+    for (size_t i = 0; i < r->eng.nmods; i++) {
+        rmodule *m = r->eng.mods[i];
+        if (strcmp(m->pkg, pkg))
+            continue;
+        for (size_t j = 0; j < m->nrules; j++)
+            if (!strcmp(m->rules[j]->path[m->npkg]->v->u.s, name))
+                return 1;
+    }
+    return 0;
+}
