@@ -23,7 +23,7 @@ typedef struct cg_rego cg_rego;
 
 typedef struct cg_rego_limits {
     uint64_t max_steps;  /* 0 = default (500M) */
-    size_t max_memory;   /* bytes per query; 0 = default (1 GiB) */
+    size_t max_memory;   /* bytes per query; 0 = default (512 MiB) */
     int max_depth;       /* rule/function nesting; 0 = default (2000) */
     int64_t timeout_ms;  /* 0 = none */
 } cg_rego_limits;
@@ -69,8 +69,22 @@ CG_EXPORT cg_status cg_rego_packages(cg_rego *r, char ***names, size_t *n, cg_er
 /* Does package pkg define a rule whose head starts with name? */
 CG_EXPORT int cg_rego_has_rule(const cg_rego *r, const char *pkg, const char *name);
 
-/* Names of the test_ rules (package-qualified "data.pkg.test_x"), sorted. */
-CG_EXPORT cg_status cg_rego_list_tests(cg_rego *r, char ***names, size_t *n, cg_error *err);
+/* One test_ rule definition (opa test): every definition runs on its own,
+ * so a name defined twice in a package runs twice. */
+typedef struct cg_rego_test {
+    char pkg[256];  /* "data.a.b" */
+    char name[128]; /* "test_x" */
+    char file[256];
+    int row, col;
+    int pass, error;   /* error: evaluation failed (message in msg) */
+    char msg[512];
+    int64_t duration_ns;
+} cg_rego_test;
+
+/* Run the test_ rules whose "data.PKG.NAME" matches run_re (NULL = all),
+ * in load order; *out is malloc'ed. */
+CG_EXPORT cg_status cg_rego_run_tests(cg_rego *r, const char *run_re, const cg_rego_limits *lim,
+                                      cg_rego_test **out, size_t *n, cg_buf *print_out, cg_error *err);
 
 #ifdef __cplusplus
 }

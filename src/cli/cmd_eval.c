@@ -39,7 +39,7 @@ static const char eval_usage[] =
     "      --no-print             drop print() output\n"
     "      --timeout SECONDS      stop after this long (exit 3)\n"
     "      --max-steps N          evaluation step cap (default 500000000)\n"
-    "      --max-memory BYTES     memory cap per query (default 1G)\n"
+    "      --max-memory BYTES     memory cap per query (default 512M)\n"
     "      --max-depth N          rule/function nesting cap (default 2000)\n"
     "  -h, --help                 this help\n"
     "\n"

@@ -24,6 +24,18 @@ rv *bi_err(rctx *c, const char *fmt, ...)
     return NULL;
 }
 
+rv *bi_limit(rctx *c, const char *fmt, ...)
+{
+    if (!c->err.code) {
+        c->err.code = "eval_limit_error";
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(c->err.msg, sizeof c->err.msg, fmt, ap);
+        va_end(ap);
+    }
+    return NULL;
+}
+
 rv *bi_type_err(rctx *c, const char *fname, int pos, const rv *got, const char *want)
 {
     if (!c->err.code) {
@@ -156,7 +168,7 @@ static rv *b_numbers_range(rctx *c, rv **a, size_t n)
         return bi_err(c, "numbers.range: operand 2 must be integer number but got floating-point number");
     uint64_t cnt = (uint64_t)(x < y ? y - x : x - y) + 1;
     if (cnt > 100000000 || c->a->used_total + cnt * 48 > c->mem_cap)
-        return bi_err(c, "numbers.range: result too large");
+        return bi_limit(c, "numbers.range: result exceeds the memory limit (%llu elements)", (unsigned long long)cnt);
     rv **v = rg_alloc(c, sizeof(rv *) * cnt);
     if (!v)
         return NULL;

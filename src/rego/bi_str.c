@@ -34,7 +34,7 @@ static rv *b_concat(rctx *c, rv **a, size_t n)
             return bi_type_err(c, "concat", 2, x, "one of {array[string], set[string]}");
         total += x->u.a[i]->n + (i ? a[0]->n : 0);
         if (!big_cap(c, total))
-            return bi_err(c, "concat: result exceeds the memory limit");
+            return bi_limit(c, "concat: result exceeds the memory limit (%zu MiB)", c->mem_cap >> 20);
     }
     char *buf = rg_alloc(c, total + 1);
     if (!buf)
@@ -208,7 +208,7 @@ static rv *replace_n(rctx *c, rv *s, rv *old, rv *nw, int64_t lim)
             cnt++;
             if (b.len > c->mem_cap) {
                 cg_buf_free(&b);
-                return bi_err(c, "replace: result exceeds the memory limit");
+                return bi_limit(c, "replace: result exceeds the memory limit");
             }
         }
     }
@@ -679,7 +679,7 @@ static rv *b_sprintf(rctx *c, rv **a, size_t n)
         }
         if (b.len > c->mem_cap) {
             cg_buf_free(&b);
-            return bi_err(c, "sprintf: result too large");
+            return bi_limit(c, "sprintf: result exceeds the memory limit");
         }
     }
     if (ai < args->n) {

@@ -43,6 +43,12 @@ int rg_check_limits(rctx *c)
 {
     if (c->err.code)
         return -1;
+    char here;
+    uintptr_t sp = (uintptr_t)&here;
+    if (!c->stack_base)
+        c->stack_base = sp;
+    else if (c->stack_base > sp && c->stack_base - sp > RG_STACK_MAX)
+        return rg_set_error(c, "eval_limit_error", NULL, "recursion depth limit exceeded (evaluation nested too deeply)");
     c->steps++;
     if (c->max_steps && c->steps > c->max_steps)
         return rg_set_error(c, "eval_limit_error", NULL, "evaluation step limit exceeded (%llu steps)",
@@ -743,6 +749,8 @@ static int pobj_sol(rctx *c, void *env)
 
 static int enter_rule(rctx *c, rule *r, rv ***saved)
 {
+    if (rg_check_limits(c))
+        return -1;
     if (++c->depth > c->max_depth)
         return rg_set_error(c, "eval_limit_error", NULL, "recursion depth limit exceeded (%d)", c->max_depth);
     *saved = c->slots;

@@ -13,7 +13,7 @@
 #include "rego/rego_int.h"
 
 struct cg_rego {
-    rg_engine eng;
+    rg_engine eng; /* first: tester.c reads it through rg_engine_of */
     rg_err perr; /* first parse error */
 };
 
@@ -354,7 +354,7 @@ cg_status cg_rego_eval(cg_rego *r, const cg_rego_query *q, cg_buf *out, int pret
     rctx c = {0};
     c.eng = &r->eng;
     c.a = &qa;
-    c.mem_cap = q->limits.max_memory ? q->limits.max_memory : ((size_t)1 << 30);
+    c.mem_cap = q->limits.max_memory ? q->limits.max_memory : ((size_t)512 << 20);
     c.max_steps = q->limits.max_steps ? q->limits.max_steps : 500000000ull;
     c.max_depth = q->limits.max_depth ? q->limits.max_depth : 2000;
     c.deadline_ns = q->limits.timeout_ms ? rg_mono_ns() + q->limits.timeout_ms * 1000000 : 0;
@@ -424,47 +424,6 @@ cg_status cg_rego_eval(cg_rego *r, const cg_rego_query *q, cg_buf *out, int pret
     return s;
 }
 
-cg_status cg_rego_list_tests(cg_rego *r, char ***names, size_t *n, cg_error *err)
-{
-    if (cg_rego_compile(r, err))
-        return err->status;
-    size_t cap = 16, cnt = 0;
-    char **v = malloc(cap * sizeof *v);
-    if (!v)
-        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < r->eng.nmods; i++) {
-        rmodule *m = r->eng.mods[i];
-        for (size_t j = 0; j < m->nrules; j++) {
-            rule *ru = m->rules[j];
-            const char *nm = ru->path[m->npkg]->v->u.s;
-            if (strncmp(nm, "test_", 5) || ru->kind == R_FUNC || ru->npath != m->npkg + 1)
-                continue;
-            char *full = NULL;
-            if (asprintf(&full, "data.%s.%s", m->pkg, nm) < 0)
-                continue;
-            int dup = 0;
-            for (size_t k = 0; k < cnt; k++)
-                if (!strcmp(v[k], full))
-                    dup = 1;
-            if (dup) {
-                free(full);
-                continue;
-            }
-            if (cnt == cap) {
-                cap *= 2;
-                char **nv = realloc(v, cap * sizeof *v);
-                if (!nv)
-                    break;
-                v = nv;
-            }
-            v[cnt++] = full;
-        }
-    }
-    *names = v;
-    *n = cnt;
-    return CG_OK;
-}
-
 cg_status cg_rego_packages(cg_rego *r, char ***names, size_t *n, cg_error *err)
 {
     char **v = calloc(r->eng.nmods + 1, sizeof *v);
@@ -496,3 +455,6 @@ int cg_rego_has_rule(const cg_rego *r, const char *pkg, const char *name)
     }
     return 0;
 }
+
+rg_engine *rg_engine_of(cg_rego *r);
+rg_engine *rg_engine_of(cg_rego *r) { return &r->eng; }

@@ -251,7 +251,12 @@ struct rctx {
     cg_buf *print_out;
     rg_err err;
     int halt_reason;
+    uintptr_t stack_base; /* address near the bottom of the evaluation's stack */
 };
+
+#define RG_STACK_MAX ((uintptr_t)4 << 20)
+/* A builtin hit a resource cap: an eval_limit_error, never swallowed. */
+rv *bi_limit(rctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- phases ------------------------------------------------------------- */
 typedef struct rtok rtok;
