@@ -81,6 +81,23 @@ cg_run "$T/d.json" "$T/e" policy "$T/high.json" --policy "$T/in.rego" --now 2026
 grep -q "HIGH|8.5|ghsa|a" "$T/d.json" && cg_ok || cg_fail "input document: $(jq -c .denyReasons "$T/d.json")"
 grep -q "warning: data.probe.warn: 2026-01-01" "$T/e" && cg_ok || cg_fail "warn goes to stderr: $(cat "$T/e")"
 
+# the whole input document validates against docs/rego-input.schema.json
+cat >"$T/dump.rego" <<'EOF'
+package dump
+import rego.v1
+deny contains json.marshal(input)
+EOF
+cg_run "$T/d.json" "$T/e" policy "$TRIVY" --policy "$T/dump.rego" --now 2026-01-01
+jq -r '.denyReasons[0]' "$T/d.json" | sed 's/^data.dump.deny: //' >"$T/input.json"
+if python3 -c 'import jsonschema' 2>/dev/null; then
+  python3 - "$CG_TESTS/../docs/rego-input.schema.json" "$T/input.json" <<'PY' && cg_ok || cg_fail "input document does not match its schema"
+import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))
+PY
+else
+  cg_info "python3-jsonschema missing: schema check skipped"
+fi
+
 # --- cgate test ---------------------------------------------------------------
 cg_run "$T/o" "$T/e" test "$D/k8s" "$D/docker"
 cg_expect_rc 0 "cgate test suites" "$T/e"
