@@ -133,13 +133,41 @@ static int today(char out[40])
 
 cg_status cli_rego_load(cg_rego *r, const char *path, cg_error *err);
 
+/* A .rego file, or a folder holding .rego files (searched 8 levels deep). */
+static int dir_has_rego(const char *dir, int depth)
+{
+    if (depth > 8)
+        return 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int found = 0;
+    struct dirent *e;
+    while (!found && (e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (e->d_name[0] == '.')
+            continue;
+        if (n > 5 && !strcmp(e->d_name + n - 5, ".rego")) {
+            found = 1;
+            break;
+        }
+        char sub[4096];
+        struct stat st;
+        if (snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) < (int)sizeof sub && stat(sub, &st) == 0 &&
+            S_ISDIR(st.st_mode))
+            found = dir_has_rego(sub, depth + 1);
+    }
+    closedir(d);
+    return found;
+}
+
 static int is_rego_path(const char *p)
 {
     struct stat st;
     size_t n = strlen(p);
     if (n > 5 && !strcmp(p + n - 5, ".rego"))
         return 1;
-    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode) && dir_has_rego(p, 0);
 }
 
 typedef struct run {
