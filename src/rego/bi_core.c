@@ -272,7 +272,7 @@ static rv *b_sort(rctx *c, rv **a, size_t n)
     rv **v = rg_alloc(c, sizeof(rv *) * (x->n + 1));
     if (!v)
         return NULL;
-    memcpy(v, x->u.a, x->n * sizeof(rv *));
+    RG_MEMCPY(v, x->u.a, x->n * sizeof(rv *));
     qsort(v, x->n, sizeof(rv *), cmpp);
     return rv_arr(c, v, x->n);
 }
@@ -326,8 +326,8 @@ static rv *b_array_concat(rctx *c, rv **a, size_t n)
     rv **v = rg_alloc(c, sizeof(rv *) * (t + 1));
     if (!v)
         return NULL;
-    memcpy(v, a[0]->u.a, a[0]->n * sizeof(rv *));
-    memcpy(v + a[0]->n, a[1]->u.a, a[1]->n * sizeof(rv *));
+    RG_MEMCPY(v, a[0]->u.a, a[0]->n * sizeof(rv *));
+    RG_MEMCPY(v + a[0]->n, a[1]->u.a, a[1]->n * sizeof(rv *));
     return rv_arr(c, v, t);
 }
 static rv *b_array_slice(rctx *c, rv **a, size_t n)
@@ -426,7 +426,7 @@ static rv *b_object_keys(rctx *c, rv **a, size_t n)
     if (a[0]->k != RV_OBJ)
         return bi_type_err(c, "object.keys", 1, a[0], "object");
     rv **v = rg_alloc(c, sizeof(rv *) * (a[0]->n + 1));
-    memcpy(v, a[0]->u.a, a[0]->n * sizeof(rv *));
+    RG_MEMCPY(v, a[0]->u.a, a[0]->n * sizeof(rv *));
     return rv_set(c, v, a[0]->n);
 }
 
@@ -478,12 +478,12 @@ static rv *keyset(rctx *c, rv *k, const char *name, int pos)
         return k;
     if (k->k == RV_ARR) {
         rv **v = rg_alloc(c, sizeof(rv *) * (k->n + 1));
-        memcpy(v, k->u.a, k->n * sizeof(rv *));
+        RG_MEMCPY(v, k->u.a, k->n * sizeof(rv *));
         return rv_set(c, v, k->n);
     }
     if (k->k == RV_OBJ) {
         rv **v = rg_alloc(c, sizeof(rv *) * (k->n + 1));
-        memcpy(v, k->u.a, k->n * sizeof(rv *));
+        RG_MEMCPY(v, k->u.a, k->n * sizeof(rv *));
         return rv_set(c, v, k->n);
     }
     return bi_type_err(c, name, pos, k, "one of {object, set, array}");
@@ -657,7 +657,7 @@ static rv *cast(rctx *c, rv **a, const char *name, int kind)
             return x;
         if (x->k == RV_ARR) {
             rv **v = rg_alloc(c, sizeof(rv *) * (x->n + 1));
-            memcpy(v, x->u.a, x->n * sizeof(rv *));
+            RG_MEMCPY(v, x->u.a, x->n * sizeof(rv *));
             return rv_set(c, v, x->n);
         }
     } else if (x->k == kind)

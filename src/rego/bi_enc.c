@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "rego/builtins.h"
 
@@ -509,7 +511,172 @@ static rv *b_cidr_is_valid(rctx *c, rv **a, size_t n)
     return rv_bool(a[0]->k == RV_STR && strchr(a[0]->u.s, '/') && parse_net(a[0]->u.s, x, &f, &b) == 0);
 }
 
+static rv *hmac(rctx *c, rv **a, const char *name, const EVP_MD *md)
+{
+    STR_ARG(0, name);
+    STR_ARG(1, name);
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (!HMAC(md, a[1]->u.s, (int)a[1]->n, (const unsigned char *)a[0]->u.s, a[0]->n, out, &len))
+        return bi_err(c, "%s: hmac failed", name);
+    char hex[EVP_MAX_MD_SIZE * 2 + 1];
+    for (unsigned i = 0; i < len; i++)
+        snprintf(hex + 2 * i, 3, "%02x", out[i]);
+    return rv_str(c, hex, len * 2u);
+}
+static rv *b_hmac_md5(rctx *c, rv **a, size_t n) { (void)n; return hmac(c, a, "crypto.hmac.md5", EVP_md5()); }
+static rv *b_hmac_sha1(rctx *c, rv **a, size_t n) { (void)n; return hmac(c, a, "crypto.hmac.sha1", EVP_sha1()); }
+static rv *b_hmac_sha256(rctx *c, rv **a, size_t n) { (void)n; return hmac(c, a, "crypto.hmac.sha256", EVP_sha256()); }
+static rv *b_hmac_sha512(rctx *c, rv **a, size_t n) { (void)n; return hmac(c, a, "crypto.hmac.sha512", EVP_sha512()); }
+static rv *b_hmac_equal(rctx *c, rv **a, size_t n)
+{
+    (void)n;
+    STR_ARG(0, "crypto.hmac.equal");
+    STR_ARG(1, "crypto.hmac.equal");
+    return rv_bool(a[0]->n == a[1]->n && CRYPTO_memcmp(a[0]->u.s, a[1]->u.s, a[0]->n) == 0);
+}
+
+/* ---- urlquery (Go's url.QueryEscape / QueryUnescape) ------------------------ */
+static void qesc(cg_buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~')
+            cg_buf_putc(b, (char)ch);
+        else if (ch == ' ')
+            cg_buf_putc(b, '+');
+        else
+            cg_buf_printf(b, "%%%02X", ch);
+    }
+}
+static int qunesc(cg_buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '+')
+            cg_buf_putc(b, ' ');
+        else if (s[i] == '%') {
+            if (i + 2 >= n || hv(s[i + 1]) < 0 || hv(s[i + 2]) < 0)
+                return -1;
+            cg_buf_putc(b, (char)(hv(s[i + 1]) * 16 + hv(s[i + 2])));
+            i += 2;
+        } else
+            cg_buf_putc(b, s[i]);
+    }
+    return 0;
+}
+static rv *b_urlquery_encode(rctx *c, rv **a, size_t n)
+{
+    (void)n;
+    STR_ARG(0, "urlquery.encode");
+    cg_buf b = CG_BUF_INIT;
+    qesc(&b, a[0]->u.s, a[0]->n);
+    rv *r = rv_str(c, b.data ? b.data : "", b.len);
+    cg_buf_free(&b);
+    return r;
+}
+static rv *b_urlquery_decode(rctx *c, rv **a, size_t n)
+{
+    (void)n;
+    STR_ARG(0, "urlquery.decode");
+    cg_buf b = CG_BUF_INIT;
+    if (qunesc(&b, a[0]->u.s, a[0]->n)) {
+        cg_buf_free(&b);
+        return bi_err(c, "urlquery.decode: invalid URL escape");
+    }
+    rv *r = rv_str(c, b.data ? b.data : "", b.len);
+    cg_buf_free(&b);
+    return r;
+}
+static rv *b_urlquery_encode_object(rctx *c, rv **a, size_t n)
+{
+    (void)n;
+    if (a[0]->k != RV_OBJ)
+        return bi_type_err(c, "urlquery.encode_object", 1, a[0], "object");
+    cg_buf b = CG_BUF_INIT;
+    for (size_t i = 0; i < a[0]->n; i++) {
+        rv *k = a[0]->u.a[i], *v = a[0]->u.a[a[0]->n + i];
+        if (k->k != RV_STR) {
+            cg_buf_free(&b);
+            return bi_type_err(c, "urlquery.encode_object", 1, a[0], "object[string: any]");
+        }
+        rv *one[1] = {v};
+        rv **vals = one;
+        size_t nv = 1;
+        if (v->k == RV_ARR || v->k == RV_SET) {
+            vals = v->u.a;
+            nv = v->n;
+        }
+        for (size_t j = 0; j < nv; j++) {
+            if (vals[j]->k != RV_STR) {
+                cg_buf_free(&b);
+                return bi_err(c, "urlquery.encode_object: values must be strings, arrays or sets of strings");
+            }
+            if (b.len)
+                cg_buf_putc(&b, '&');
+            qesc(&b, k->u.s, k->n);
+            cg_buf_putc(&b, '=');
+            qesc(&b, vals[j]->u.s, vals[j]->n);
+        }
+    }
+    rv *r = rv_str(c, b.data ? b.data : "", b.len);
+    cg_buf_free(&b);
+    return r;
+}
+static rv *b_urlquery_decode_object(rctx *c, rv **a, size_t n)
+{
+    (void)n;
+    STR_ARG(0, "urlquery.decode_object");
+    rvec ks = {0}, vs = {0};
+    const char *s = a[0]->u.s, *e = s + a[0]->n;
+    while (s < e) {
+        const char *amp = memchr(s, '&', (size_t)(e - s));
+        const char *end = amp ? amp : e;
+        if (end > s) {
+            const char *eq = memchr(s, '=', (size_t)(end - s));
+            cg_buf kb = CG_BUF_INIT, vb = CG_BUF_INIT;
+            int bad = qunesc(&kb, s, (size_t)((eq ? eq : end) - s));
+            if (eq)
+                bad |= qunesc(&vb, eq + 1, (size_t)(end - eq - 1));
+            if (bad) {
+                cg_buf_free(&kb);
+                cg_buf_free(&vb);
+                return bi_err(c, "urlquery.decode_object: invalid URL escape");
+            }
+            rv *k = rv_str(c, kb.data ? kb.data : "", kb.len), *v = rv_str(c, vb.data ? vb.data : "", vb.len);
+            cg_buf_free(&kb);
+            cg_buf_free(&vb);
+            size_t found = ks.n;
+            for (size_t i = 0; i < ks.n; i++)
+                if (rv_eq(ks.v[i], k))
+                    found = i;
+            if (found == ks.n) {
+                rvec_push(c, &ks, k);
+                rv **one = rg_alloc(c, sizeof(rv *));
+                one[0] = v;
+                rvec_push(c, &vs, rv_arr(c, one, 1));
+            } else {
+                rv *old = vs.v[found];
+                rv **nv = rg_alloc(c, sizeof(rv *) * (old->n + 1));
+                RG_MEMCPY(nv, old->u.a, old->n * sizeof(rv *));
+                nv[old->n] = v;
+                vs.v[found] = rv_arr(c, nv, old->n + 1);
+            }
+        }
+        s = end + 1;
+    }
+    return rv_obj(c, ks.v, vs.v, ks.n);
+}
+
 const builtin rg_bi_enc[] = {
+    {"crypto.hmac.md5", 2, b_hmac_md5, NULL},
+    {"crypto.hmac.sha1", 2, b_hmac_sha1, NULL},
+    {"crypto.hmac.sha256", 2, b_hmac_sha256, NULL},
+    {"crypto.hmac.sha512", 2, b_hmac_sha512, NULL},
+    {"crypto.hmac.equal", 2, b_hmac_equal, NULL},
+    {"urlquery.encode", 1, b_urlquery_encode, NULL},
+    {"urlquery.decode", 1, b_urlquery_decode, NULL},
+    {"urlquery.encode_object", 1, b_urlquery_encode_object, NULL},
+    {"urlquery.decode_object", 1, b_urlquery_decode_object, NULL},
     {"json.marshal", 1, b_json_marshal, NULL},
     {"json.unmarshal", 1, b_json_unmarshal, NULL},
     {"json.is_valid", 1, b_json_is_valid, NULL},

@@ -42,10 +42,10 @@ static rv *b_concat(rctx *c, rv **a, size_t n)
     size_t o = 0;
     for (size_t i = 0; i < x->n; i++) {
         if (i) {
-            memcpy(buf + o, a[0]->u.s, a[0]->n);
+            RG_MEMCPY(buf + o, a[0]->u.s, a[0]->n);
             o += a[0]->n;
         }
-        memcpy(buf + o, x->u.a[i]->u.s, x->u.a[i]->n);
+        RG_MEMCPY(buf + o, x->u.a[i]->u.s, x->u.a[i]->n);
         o += x->u.a[i]->n;
     }
     rv *r = rv_empty(c, RV_STR);
@@ -414,7 +414,7 @@ static rv *b_strings_reverse(rctx *c, rv **a, size_t n)
     for (size_t i = 0; i < a[0]->n;) {
         size_t j = utf8_next(a[0]->u.s, a[0]->n, i);
         o -= j - i;
-        memcpy(buf + o, a[0]->u.s + i, j - i);
+        RG_MEMCPY(buf + o, a[0]->u.s + i, j - i);
         i = j;
     }
     return rv_str(c, buf, a[0]->n);
@@ -729,7 +729,7 @@ static rg_re2 *re_get(rctx *c, rv *p, const char *name)
         bi_err(c, "%s: out of memory", name);
         return NULL;
     }
-    memcpy(g_rec[slot].pat, p->u.s, p->n);
+    RG_MEMCPY(g_rec[slot].pat, p->u.s, p->n);
     g_rec[slot].n = p->n;
     g_rec[slot].re = re;
     return re;
@@ -992,8 +992,8 @@ static int glob_m(const char *p, size_t pn, const char *s, size_t sn, const char
                     size_t l1 = k - alt, rest = pn - e;
                     if (l1 + rest >= sizeof buf)
                         return 0;
-                    memcpy(buf, p + alt, l1);
-                    memcpy(buf + l1, p + e, rest);
+                    RG_MEMCPY(buf, p + alt, l1);
+                    RG_MEMCPY(buf + l1, p + e, rest);
                     if (glob_m(buf, l1 + rest, s + si, sn - si, delims, dn, depth + 1))
                         return 1;
                     alt = k + 1;

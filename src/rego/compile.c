@@ -65,7 +65,7 @@ static rnode *child(rg_engine *eng, rnode *n, const char *name, int create)
         size_t nc = n->capkids ? n->capkids * 2 : 4;
         rnode **nk = cg_arena_alloc(&eng->a, nc * sizeof *nk);
         if (n->nkids)
-            memcpy(nk, n->kids, n->nkids * sizeof *nk);
+            RG_MEMCPY(nk, n->kids, n->nkids * sizeof *nk);
         n->kids = nk;
         n->capkids = nc;
     }
@@ -118,7 +118,7 @@ static int attach(cc *c, rule *r)
         size_t nc = n->caprules ? n->caprules * 2 : 4;
         rule **nr = cg_arena_alloc(&c->eng->a, nc * sizeof *nr);
         if (n->nrules)
-            memcpy(nr, n->rules, n->nrules * sizeof *nr);
+            RG_MEMCPY(nr, n->rules, n->nrules * sizeof *nr);
         n->rules = nr;
         n->caprules = nc;
     }
@@ -136,7 +136,7 @@ static int slot_of(cc *c, const char *name)
         size_t nc = c->capslots ? c->capslots * 2 : 16;
         const char **ns = cg_arena_alloc(c->a, nc * sizeof *ns);
         if (c->nslots)
-            memcpy(ns, c->slots, c->nslots * sizeof *ns);
+            RG_MEMCPY(ns, c->slots, c->nslots * sizeof *ns);
         c->slots = ns;
         c->capslots = nc;
     }
@@ -150,7 +150,7 @@ static void declare(cc *c, const char *name)
         size_t nc = c->capdecl ? c->capdecl * 2 : 16;
         const char **nd = cg_arena_alloc(c->a, nc * sizeof *nd);
         if (c->ndecl)
-            memcpy(nd, c->declared, c->ndecl * sizeof *nd);
+            RG_MEMCPY(nd, c->declared, c->ndecl * sizeof *nd);
         c->declared = nd;
         c->capdecl = nc;
     }
@@ -174,8 +174,8 @@ static void scope_add(cc *c, const char *from)
         size_t nc = s->cap ? s->cap * 2 : 8;
         const char **nf = cg_arena_alloc(c->a, nc * sizeof *nf), **ntt = cg_arena_alloc(c->a, nc * sizeof *ntt);
         if (s->n) {
-            memcpy(nf, s->from, s->n * sizeof *nf);
-            memcpy(ntt, s->to, s->n * sizeof *ntt);
+            RG_MEMCPY(nf, s->from, s->n * sizeof *nf);
+            RG_MEMCPY(ntt, s->to, s->n * sizeof *ntt);
         }
         s->from = nf;
         s->to = ntt;
@@ -220,7 +220,7 @@ static term *mkref(cc *c, term *at, term **parts, size_t n)
     *r = *at;
     r->k = T_REF;
     r->e = cg_arena_alloc(c->a, sizeof(term *) * (n + 1));
-    memcpy(r->e, parts, n * sizeof(term *));
+    RG_MEMCPY(r->e, parts, n * sizeof(term *));
     r->n = n;
     return r;
 }
@@ -269,7 +269,7 @@ static term *global_ref(cc *c, term *v)
                 return h;
             }
             term **parts = cg_arena_alloc(c->a, sizeof(term *) * r->n);
-            memcpy(parts, r->e, r->n * sizeof(term *));
+            RG_MEMCPY(parts, r->e, r->n * sizeof(term *));
             term *h = cg_arena_alloc(c->a, sizeof *h);
             *h = *parts[0];
             h->slot = !strcmp(h->name, "input") ? -1 : -2;
@@ -397,8 +397,8 @@ static int res_term(cc *c, term **tp)
             term *g = global_ref(c, h);
             if (g && g->k == T_REF) {
                 term **parts = cg_arena_alloc(c->a, sizeof(term *) * (g->n + t->n));
-                memcpy(parts, g->e, g->n * sizeof(term *));
-                memcpy(parts + g->n, t->e + 1, (t->n - 1) * sizeof(term *));
+                RG_MEMCPY(parts, g->e, g->n * sizeof(term *));
+                RG_MEMCPY(parts + g->n, t->e + 1, (t->n - 1) * sizeof(term *));
                 term *nr = mkref(c, t, parts, g->n + t->n - 1);
                 *tp = t = nr;
             } else if (g) {
@@ -951,7 +951,7 @@ static int reorder(cc *c, body *b, vset *safe, vset *ctx_vars)
         if (!b->x[pick]->neg)
             vs_or(safe, &outs[pick]);
     }
-    memcpy(b->x, order, n * sizeof(expr *));
+    RG_MEMCPY(b->x, order, n * sizeof(expr *));
     return 0;
 }
 

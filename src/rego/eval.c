@@ -67,7 +67,7 @@ static int bind(rctx *c, rv **slot, rv *v)
         if (!nt)
             return -1;
         if (c->ntrail)
-            memcpy(nt, c->trail, c->ntrail * sizeof *nt);
+            RG_MEMCPY(nt, c->trail, c->ntrail * sizeof *nt);
         c->trail = nt;
         c->captrail = nc;
     }
@@ -156,7 +156,7 @@ static int comp_next(rctx *c, compenv *ce)
         rv **copy = rg_alloc(c, sizeof(rv *) * (total + 1));
         if (!copy)
             return -1;
-        memcpy(copy, ce->items, total * sizeof(rv *));
+        RG_MEMCPY(copy, ce->items, total * sizeof(rv *));
         rv *v;
         if (t->k == T_ARR)
             v = rv_arr(c, copy, t->n);
@@ -369,7 +369,7 @@ static int eval_term(rctx *c, term *t, vk k, void *env)
         return k(c, t->v, env);
     case T_VAR: {
         if (t->slot == -2) {
-            rv *path[1];
+            rv *path[256];
             return eval_data(c, c->eng->root, c->eng->data, NULL, 0, path, 0, k, env);
         }
         rv *v = var_val(c, t);
@@ -778,7 +778,7 @@ static rv *obj_put(rctx *c, rv *o, rv **keys, size_t nk, rv *val, term *where, i
             rv **items = rg_alloc(c, sizeof(rv *) * (o->n + 1));
             if (!items)
                 return NULL;
-            memcpy(items, o->u.a, o->n * sizeof(rv *));
+            RG_MEMCPY(items, o->u.a, o->n * sizeof(rv *));
             items[o->n] = val;
             return rv_set(c, items, o->n + 1);
         }
@@ -821,8 +821,8 @@ static rv *merge_docs(rctx *c, rv *a, rv *b, int *err)
             *err = 1;
             return NULL;
         }
-        memcpy(items, a->u.a, a->n * sizeof(rv *));
-        memcpy(items + a->n, b->u.a, b->n * sizeof(rv *));
+        RG_MEMCPY(items, a->u.a, a->n * sizeof(rv *));
+        RG_MEMCPY(items + a->n, b->u.a, b->n * sizeof(rv *));
         return rv_set(c, items, a->n + b->n);
     }
     if (a->k == RV_OBJ && b->k == RV_OBJ) {
@@ -847,6 +847,11 @@ static rv *node_value(rctx *c, rnode *n, rv *base, rv **path, size_t np, int *er
     if (c->cache[n->id]) {
         rv *cv = c->cache[n->id];
         return cv == &rg_undef_marker ? NULL : cv;
+    }
+    if (np >= 250) {
+        rg_set_error(c, "eval_limit_error", NULL, "data nested deeper than 250 levels");
+        *err = 1;
+        return NULL;
     }
     if (c->busy[n->id]) {
         rg_set_error(c, "rego_recursion_error", NULL, "rego_recursion_error: rule data.%s is recursive", n->name);
@@ -1453,7 +1458,7 @@ static int set_with(rctx *c, expr *x, size_t *saved_nov, rv **saved_input, rv **
             if (!no)
                 return -1;
             if (c->nov)
-                memcpy(no, c->ov, c->nov * sizeof *no);
+                RG_MEMCPY(no, c->ov, c->nov * sizeof *no);
             c->ov = no;
             c->capov = nc;
         }

@@ -50,7 +50,7 @@ int rg_lex(cg_arena *a, const char *src, size_t len, rtok **out, size_t *nout, r
             rtok *nt = cg_arena_alloc(a, nc * sizeof *nt);
             if (!nt)
                 return -1;
-            memcpy(nt, t, n * sizeof *t);
+            RG_MEMCPY(nt, t, n * sizeof *t);
             t = nt;
             cap = nc;
         }

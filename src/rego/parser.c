@@ -75,7 +75,7 @@ static term **tdup(ps *p, term **v, size_t n)
 {
     term **o = cg_arena_alloc(p->a, sizeof(term *) * (n + 1));
     if (o && n)
-        memcpy(o, v, n * sizeof *o);
+        RG_MEMCPY(o, v, n * sizeof *o);
     return o;
 }
 
@@ -96,12 +96,12 @@ static int tv_push(ps *p, tv *x, term *t)
         x->big = cg_arena_alloc(p->a, x->cap * sizeof(term *));
         if (!x->big)
             return -1;
-        memcpy(x->big, x->v, x->n * sizeof(term *));
+        RG_MEMCPY(x->big, x->v, x->n * sizeof(term *));
     } else if (x->n == x->cap) {
         term **nb = cg_arena_alloc(p->a, x->cap * 2 * sizeof(term *));
         if (!nb)
             return -1;
-        memcpy(nb, x->big, x->n * sizeof(term *));
+        RG_MEMCPY(nb, x->big, x->n * sizeof(term *));
         x->big = nb;
         x->cap *= 2;
     }
@@ -275,8 +275,8 @@ static term *parse_brace(ps *p, rtok *open)
         t->e = cg_arena_alloc(p->a, sizeof(term *) * (2 * ks.n + 1));
         if (!t->e)
             return NULL;
-        memcpy(t->e, tv_items(&ks), ks.n * sizeof(term *));
-        memcpy(t->e + ks.n, tv_items(&vs), ks.n * sizeof(term *));
+        RG_MEMCPY(t->e, tv_items(&ks), ks.n * sizeof(term *));
+        RG_MEMCPY(t->e + ks.n, tv_items(&vs), ks.n * sizeof(term *));
         return t;
     }
     if (is_op(cur(p), "|")) {
@@ -431,7 +431,7 @@ static term *parse_primary(ps *p)
                 t = r;
             }
             term **ne = cg_arena_alloc(p->a, sizeof(term *) * (t->n + 1));
-            memcpy(ne, t->e, t->n * sizeof(term *));
+            RG_MEMCPY(ne, t->e, t->n * sizeof(term *));
             ne[t->n++] = k;
             t->e = ne;
         } else if (is_op(o, "[") && o->pos == peekn(p, -1 + 0)->pos && 0) {
@@ -455,7 +455,7 @@ static term *parse_primary(ps *p)
                 t = r;
             }
             term **ne = cg_arena_alloc(p->a, sizeof(term *) * (t->n + 1));
-            memcpy(ne, t->e, t->n * sizeof(term *));
+            RG_MEMCPY(ne, t->e, t->n * sizeof(term *));
             ne[t->n++] = k;
             t->e = ne;
         } else if (is_op(o, "(") && p->i > 0 && p->t[p->i - 1].end == o->pos && ref_name(p, t)) {
@@ -805,7 +805,7 @@ static body *parse_body(ps *p, int until)
             return NULL;
         if (b->n == cap) {
             expr **nx2 = cg_arena_alloc(p->a, cap * 2 * sizeof(expr *));
-            memcpy(nx2, b->x, b->n * sizeof(expr *));
+            RG_MEMCPY(nx2, b->x, b->n * sizeof(expr *));
             b->x = nx2;
             cap *= 2;
         }
@@ -913,7 +913,7 @@ static int push_rule(ps *p, rmodule *m, rule *r, size_t *cap)
         if (!nr)
             return -1;
         if (m->nrules)
-            memcpy(nr, m->rules, m->nrules * sizeof(rule *));
+            RG_MEMCPY(nr, m->rules, m->nrules * sizeof(rule *));
         m->rules = nr;
         *cap = nc;
     }
@@ -1159,7 +1159,7 @@ rmodule *rg_parse_module(rg_engine *eng, const char *file, const char *src, size
                 size_t nc = icap ? icap * 2 : 8;
                 struct rimport *ni = cg_arena_alloc(p.a, nc * sizeof *ni);
                 if (m->nimports)
-                    memcpy(ni, m->imports, m->nimports * sizeof *ni);
+                    RG_MEMCPY(ni, m->imports, m->nimports * sizeof *ni);
                 m->imports = ni;
                 icap = nc;
             }

@@ -58,7 +58,7 @@ cg_status cg_rego_add_module(cg_rego *r, const char *file, const char *src, size
     if (!nm)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     if (r->eng.nmods)
-        memcpy(nm, r->eng.mods, r->eng.nmods * sizeof *nm);
+        RG_MEMCPY(nm, r->eng.mods, r->eng.nmods * sizeof *nm);
     nm[r->eng.nmods++] = m;
     r->eng.mods = nm;
     r->eng.compiled = 0;

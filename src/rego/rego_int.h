@@ -11,12 +11,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <jansson.h>
 
 #include "cgate/arena.h"
 #include "cgate/buf.h"
 #include "cgate/error.h"
+
+/* memcpy that accepts (NULL, 0): empty arrays have no storage */
+#define RG_MEMCPY(d, s, n)                                                                                    \
+    do {                                                                                                      \
+        size_t rg_n_ = (n);                                                                                   \
+        if (rg_n_)                                                                                            \
+            memcpy((d), (s), rg_n_);                                                                          \
+    } while (0)
 
 /* ---- values ------------------------------------------------------------- */
 /* Kinds in OPA's sort order: null < boolean < number < string < array < object < set. */

@@ -77,7 +77,7 @@ rv *rv_num_text(rctx *c, const char *text, size_t len)
     char tmp[512];
     if (len >= sizeof tmp)
         len = sizeof tmp - 1;
-    memcpy(tmp, text, len);
+    RG_MEMCPY(tmp, text, len);
     tmp[len] = 0;
     int isint = strpbrk(tmp, ".eE") == NULL;
     if (isint) {
@@ -106,7 +106,7 @@ rv *rv_num_text(rctx *c, const char *text, size_t len)
         size_t o = 0;
         if (neg)
             s[o++] = '-';
-        memcpy(s + o, p, n + 1);
+        RG_MEMCPY(s + o, p, n + 1);
         v->u.s = s;
         return v;
     }
@@ -131,7 +131,7 @@ rv *rv_str(rctx *c, const char *s, size_t n)
     if (!p)
         return NULL;
     if (n)
-        memcpy(p, s, n);
+        RG_MEMCPY(p, s, n);
     p[n] = 0;
     v->u.s = p;
     v->n = n;
@@ -249,7 +249,7 @@ int rvec_push(rctx *c, rvec *vec, rv *x)
         if (!nv)
             return -1;
         if (vec->n)
-            memcpy(nv, vec->v, vec->n * sizeof *nv);
+            RG_MEMCPY(nv, vec->v, vec->n * sizeof *nv);
         vec->v = nv;
         vec->cap = nc;
     }
@@ -506,7 +506,7 @@ uint64_t rv_hash(const rv *v)
     case RV_NUM: {
         double f = rv_num_to_f(v);
         uint64_t x;
-        memcpy(&x, &f, sizeof x);
+        RG_MEMCPY(&x, &f, sizeof x);
         h ^= x;
         break;
     }
