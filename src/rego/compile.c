@@ -622,6 +622,14 @@ static int res_expr(cc *c, expr *x)
         if (x->l && res_term(c, &x->l))
             return -1;
         return res_term(c, &x->r);
+    case E_BODY: {
+        scope s = {0};
+        s.up = c->sc;
+        c->sc = &s;
+        int r = res_body(c, x->b, 0);
+        c->sc = s.up;
+        return r;
+    }
     case E_EVERY: {
         if (res_term(c, &x->t))
             return -1;
@@ -771,6 +779,12 @@ static void xvars(cc *c, expr *x, vset *in, vset *out, vset *all)
         tvars(c, x->l, 1, &i2, &o2, all);
         tvars(c, x->r, 1, &i2, &o2, all);
         break;
+    case E_BODY: {
+        vset inner = vs_new(c);
+        bvars(c, x->b, &inner);
+        vs_or(all, &inner);
+        break;
+    }
     case E_EVERY: {
         tvars(c, x->t, 0, &i2, &o2, all);
         vset inner = vs_new(c);
@@ -814,6 +828,11 @@ static int nested_reorder_expr(cc *c, expr *x, vset *safe)
     case E_SOMEIN:
         r = nested_reorder_term(c, x->t, safe);
         break;
+    case E_BODY: {
+        vset s2 = vs_copy(c, safe);
+        r = reorder(c, x->b, &s2, NULL);
+        break;
+    }
     case E_EVERY: {
         r = nested_reorder_term(c, x->t, safe);
         if (r)

@@ -1563,6 +1563,8 @@ static int eval_positive(rctx *c, expr *x, rg_k k, void *env)
         return unify_tt(c, x->l, x->r, k, env);
     case E_SOME:
         return k(c, env);
+    case E_BODY:
+        return rg_eval_body(c, x->b, 0, k, env);
     case E_SOMEIN: {
         somein s = {x, k, env, NULL, 0};
         return eval_term(c, x->t, somein_coll, &s);

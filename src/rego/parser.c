@@ -657,6 +657,22 @@ static expr *parse_expr(ps *p)
 {
     rtok *st = cur(p);
     expr *x = NULL;
+    if (is_kw(st, "not") && is_op(peekn(p, 1), "{")) {
+        p->i += 2;
+        body *b = parse_body(p, '}');
+        if (!b)
+            return NULL;
+        if (!is_op(cur(p), "}"))
+            return perr(p, cur(p), "expected }");
+        p->i++;
+        x = nx(p, E_BODY, st);
+        x->b = b;
+        x->neg = true;
+        if (parse_with(p, x))
+            return NULL;
+        x->text = cg_arena_strndup(p->a, p->src + st->pos, p->t[p->i - 1].end - st->pos);
+        return x;
+    }
     if (is_kw(st, "not") && !is_op(peekn(p, 1), ".") ) {
         p->i++;
         x = parse_expr(p);

@@ -123,7 +123,7 @@ struct with {
     term *val;
 };
 
-enum { E_TERM, E_UNIFY, E_SOME, E_SOMEIN, E_EVERY };
+enum { E_TERM, E_UNIFY, E_SOME, E_SOMEIN, E_EVERY, E_BODY /* not { body } */ };
 struct expr {
     uint8_t k;
     bool neg, assign;
