@@ -19,7 +19,7 @@
 #include "cgate/rego.h"
 #include "cli/cli.h"
 #include "core/readfile.h"
-#include "policy/yaml_util.h"
+#include "core/yaml.h"
 
 #define REGO_MAX_FILE (64u << 20)
 

@@ -213,7 +213,7 @@ static int evaluate(const run *r)
     if (st == CG_OK && !r->policy) {
         /* Rego only: a typed policy that blocks nothing */
         cg_policy_defaults(&policy);
-        for (int s = 0; s < CG_PSEV_N; s++)
+        for (int s = 0; s < CG_SEV_COUNT; s++)
             policy.sev[s].block = 0;
         policy.allow_unfixed = 1;
         policy.kev_block = 0;

@@ -57,7 +57,7 @@ cg_status cg_policy_rego_input(const cg_peval *ev, const cg_decision *d, cg_buf 
         const cg_pfinding *f = &rep->findings[i];
         json_t *v = json_object();
         char sev[32];
-        snprintf(sev, sizeof sev, "%s", cg_psev_name(f->severity));
+        snprintf(sev, sizeof sev, "%s", cg_severity_name(f->severity));
         upper(sev);
         json_object_set_new(v, "id", jstr(f->id));
         json_object_set_new(v, "severity", json_string(sev));
