@@ -52,6 +52,8 @@ int cmd_sbom(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_test(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 

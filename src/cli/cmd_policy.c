@@ -15,6 +15,8 @@
 #include <time.h>
 
 #include "cgate/policy.h"
+#include "cgate/policy_rego.h"
+#include "cgate/rego.h"
 #include "cli/cli.h"
 #include "core/digest.h"
 #include "core/readfile.h"
@@ -28,7 +30,10 @@ static const char policy_usage[] =
     "\n"
     "Options:\n"
     "  -p, --policy FILE       the policy (YAML or JSON, apiVersion cgate/v1, or the\n"
-    "                          seed's PolicyConfig JSON); required\n"
+    "                          seed's PolicyConfig JSON), or Rego: a .rego file or a\n"
+    "                          folder of them (repeatable; typed and Rego both must pass)\n"
+    "      --query Q           Rego: read this query's value instead of every package's\n"
+    "                          deny/violation/warn/allow (Conftest's convention)\n"
     "      --exceptions FILE   more exceptions (a document with an exceptions: list)\n"
     "      --vex FILE          an OpenVEX or CycloneDX VEX document (repeatable)\n"
     "      --context PATH      Kubernetes manifests: a file or a folder (repeatable)\n"
@@ -76,7 +81,15 @@ static int name_cmp(const struct dirent **x, const struct dirent **y)
 }
 
 /* Hash a context file, or every regular file under a folder (sorted). */
+static cg_status hash_context_role(inputs *in, cg_arena *a, const char *path, const char *role, int depth,
+                                   cg_error *err);
 static cg_status hash_context(inputs *in, cg_arena *a, const char *path, int depth, cg_error *err)
+{
+    return hash_context_role(in, a, path, "context", depth, err);
+}
+
+static cg_status hash_context_role(inputs *in, cg_arena *a, const char *path, const char *role, int depth,
+                                   cg_error *err)
 {
     struct stat st;
     if (stat(path, &st) != 0)
@@ -92,7 +105,7 @@ static cg_status hash_context(inputs *in, cg_arena *a, const char *path, int dep
         for (int i = 0; i < n; i++) {
             const char *nm = ents[i]->d_name;
             if (rc == CG_OK && nm[0] != '.')
-                rc = hash_context(in, a, cg_arena_sprintf(a, "%s/%s", path, nm), depth + 1, err);
+                rc = hash_context_role(in, a, cg_arena_sprintf(a, "%s/%s", path, nm), role, depth + 1, err);
             free(ents[i]);
         }
         free(ents);
@@ -103,7 +116,7 @@ static cg_status hash_context(inputs *in, cg_arena *a, const char *path, int dep
     cg_buf b = CG_BUF_INIT;
     cg_status rc = cg_read_file(path, 64u << 20, NULL, &b, err);
     if (rc == CG_OK)
-        rc = add_input(in, a, "context", path, &b, err);
+        rc = add_input(in, a, role, path, &b, err);
     cg_buf_free(&b);
     return rc;
 }
@@ -139,8 +152,49 @@ static int today(char out[40])
     return 0;
 }
 
+cg_status cli_rego_load(cg_rego *r, const char *path, cg_error *err);
+
+/* A .rego file, or a folder holding .rego files (searched 8 levels deep). */
+static int dir_has_rego(const char *dir, int depth)
+{
+    if (depth > 8)
+        return 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int found = 0;
+    struct dirent *e;
+    while (!found && (e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (e->d_name[0] == '.')
+            continue;
+        if (n > 5 && !strcmp(e->d_name + n - 5, ".rego")) {
+            found = 1;
+            break;
+        }
+        char sub[4096];
+        struct stat st;
+        if (snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) < (int)sizeof sub && stat(sub, &st) == 0 &&
+            S_ISDIR(st.st_mode))
+            found = dir_has_rego(sub, depth + 1);
+    }
+    closedir(d);
+    return found;
+}
+
+static int is_rego_path(const char *p)
+{
+    struct stat st;
+    size_t n = strlen(p);
+    if (n > 5 && !strcmp(p + n - 5, ".rego"))
+        return 1;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode) && dir_has_rego(p, 0);
+}
+
 typedef struct run {
-    const char *report, *policy, *exceptions, *now, *output;
+    const char *report, *policy, *exceptions, *now, *output, *query;
+    const char *rego[MAX_MULTI];
+    size_t n_rego;
     const char *ctx[MAX_MULTI], *vex[MAX_MULTI];
     size_t n_ctx, n_vex;
     int table, strict;
@@ -172,12 +226,50 @@ static int evaluate(const run *r)
     if (st == CG_OK)
         st = cg_preport_read((const uint8_t *)rep.data, rep.len, r->report, &a, &report, &err);
     cg_buf_free(&rep);
-    if (st == CG_OK)
+    if (st == CG_OK && r->policy)
         st = cg_read_file(r->policy, CG_POLICY_MAX_BYTES, NULL, &pol, &err);
-    if (st == CG_OK)
+    if (st == CG_OK && r->policy)
         st = add_input(in, &a, "policy", r->policy, &pol, &err);
-    if (st == CG_OK)
+    if (st == CG_OK && r->policy)
         st = cg_policy_parse((const uint8_t *)pol.data, pol.len, r->policy, &a, &policy, &err);
+    if (st == CG_OK && !r->policy) {
+        /* Rego only: a typed policy that blocks nothing */
+        cg_policy_defaults(&policy);
+        for (int s = 0; s < CG_SEV_COUNT; s++)
+            policy.sev[s].block = 0;
+        policy.allow_unfixed = 1;
+        policy.kev_block = 0;
+        policy.missing_cvss_block = 0;
+        policy.has_epss_min = 0;
+        policy.has_max_risk = 0;
+        policy.has_max_ctx_risk = 0;
+        policy.source = r->rego[0];
+    }
+    cg_rego *rg = NULL;
+    if (st == CG_OK && r->n_rego) {
+        rg = cg_rego_new(0);
+        if (!rg)
+            st = cg_error_set(&err, CG_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; st == CG_OK && i < r->n_rego; i++) {
+            st = cli_rego_load(rg, r->rego[i], &err);
+            if (st == CG_OK && !is_rego_path(r->rego[i]))
+                st = CG_OK;
+            if (st == CG_OK) {
+                cg_buf rb = CG_BUF_INIT;
+                struct stat sb;
+                if (stat(r->rego[i], &sb) == 0 && S_ISREG(sb.st_mode) &&
+                    cg_read_file(r->rego[i], CG_POLICY_MAX_BYTES, NULL, &rb, &err) == CG_OK)
+                    st = add_input(in, &a, "policy", r->rego[i], &rb, &err);
+                else if (S_ISDIR(sb.st_mode))
+                    st = hash_context_role(in, &a, r->rego[i], "policy", 0, &err);
+                cg_buf_free(&rb);
+            }
+        }
+        if (st == CG_OK)
+            st = cg_rego_compile(rg, &err);
+        if (st == CG_OK && *cg_rego_warnings(rg))
+            fputs(cg_rego_warnings(rg), stderr);
+    }
     if (st == CG_OK && r->exceptions) {
         st = cg_read_file(r->exceptions, CG_POLICY_MAX_BYTES, NULL, &exc, &err);
         if (st == CG_OK)
@@ -215,6 +307,22 @@ static int evaluate(const run *r)
         ev.strict = r->strict;
         st = cg_policy_evaluate(&ev, &a, &d, &err);
     }
+    if (st == CG_OK && rg) {
+        cg_buf inp = CG_BUF_INIT;
+        cg_rego_verdict v;
+        st = cg_policy_rego_input(&ev, d, &inp, &err);
+        if (st == CG_OK)
+            st = cg_policy_rego_decide(rg, cg_buf_str(&inp), inp.len, r->query, NULL, &a, &v, &err);
+        if (st == CG_OK) {
+            for (size_t i = 0; i < v.n_warn; i++)
+                cli_warn("%s", v.warn[i]);
+            if (!v.n_packages)
+                cli_warn("the Rego policies define no deny, violation, warn or allow rule");
+            st = cg_policy_rego_apply(d, &v, &a, &err);
+        }
+        cg_buf_free(&inp);
+    }
+    cg_rego_free(rg);
     if (st == CG_OK)
         st = r->table ? cg_decision_write_table(d, &out, &err) : cg_decision_write_json(d, &out, &err);
     if (st == CG_OK)
@@ -236,6 +344,7 @@ int cmd_policy(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"policy", required_argument, NULL, 'p'},
+        {"query", required_argument, NULL, 'Q'},
         {"exceptions", required_argument, NULL, 'E'},
         {"vex", required_argument, NULL, 'V'},
         {"context", required_argument, NULL, 'C'},
@@ -256,10 +365,17 @@ int cmd_policy(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":p:f:o:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'p':
+            if (is_rego_path(optarg)) {
+                if (r.n_rego >= MAX_MULTI)
+                    return cli_usage_error("policy", "more than %d Rego --policy paths", MAX_MULTI);
+                r.rego[r.n_rego++] = optarg;
+                break;
+            }
             if (r.policy)
-                return cli_usage_error("policy", "one --policy at a time");
+                return cli_usage_error("policy", "one typed --policy at a time (Rego files and folders may repeat)");
             r.policy = optarg;
             break;
+        case 'Q': r.query = optarg; break;
         case 'E':
             if (r.exceptions)
                 return cli_usage_error("policy", "one --exceptions file at a time");
@@ -294,8 +410,10 @@ int cmd_policy(int argc, char **argv)
         return cli_usage_error("policy", "one report at a time (got \"%s\" and \"%s\")", argv[optind],
                                argv[optind + 1]);
     r.report = argv[optind];
-    if (!r.policy)
+    if (!r.policy && !r.n_rego)
         return cli_usage_error("policy", "--policy FILE is required");
+    if (r.query && !r.n_rego)
+        return cli_usage_error("policy", "--query needs a Rego --policy");
     if (!strcmp(format, "table"))
         r.table = 1;
     else if (strcmp(format, "json"))

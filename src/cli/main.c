@@ -54,7 +54,8 @@ static const struct {
 } commands[] = {
     {"sbom", cmd_sbom},     {"db", cmd_db},         {"scan", cmd_scan},
     {"policy", cmd_policy}, {"keygen", cmd_keygen}, {"push", cmd_push},
-    {"pull", cmd_pull},     {"lint", cmd_lint},
+    {"pull", cmd_pull},     {"lint", cmd_lint},     {"eval", cmd_eval},
+    {"test", cmd_test},
     {"sign", cmd_sign},     {"verify", cmd_verify}, {"attest", cmd_attest},
     {"verify-attestation", cmd_verify_attestation},
     {"serve", cmd_serve},

@@ -31,7 +31,7 @@ PUBLIC = {
     "image.h": "image", "registry.h": "registry", "copy.h": "copy",
     "sbom.h": "sbom", "package.h": "catalog", "scan.h": "scan", "vulndb.h": "vulndb",
     "version.h": "version", "cvss.h": "cvss", "policy.h": "policy", "decision.h": "policy",
-    "policy_context.h": "policy", "rego.h": "rego", "lint.h": "lint", "secrets.h": "secrets",
+    "policy_context.h": "policy", "policy_rego.h": "policy", "rego.h": "rego", "lint.h": "lint", "secrets.h": "secrets",
     "sign.h": "sign", "attach.h": "sign", "pipeline.h": "pipeline", "serve.h": "serve",
     "runtime.h": "scan",
 }

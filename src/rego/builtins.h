@@ -1,0 +1,20 @@
+/*
+ * builtins.h - the builtin tables of bi_core.c, bi_str.c and bi_enc.c, each
+ * ending with a NULL name; rg_builtin_find() searches them in order.
+ */
+#ifndef CG_REGO_BUILTINS_H
+#define CG_REGO_BUILTINS_H
+
+#include "rego/rego_int.h"
+
+/* tables list only the fields that are set; relation defaults to 0 */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+extern const builtin rg_bi_core[];
+extern const builtin rg_bi_str[];
+extern const builtin rg_bi_enc[];
+extern const builtin rg_bi_time[];
+extern const builtin rg_bi_json[];
+extern const builtin rg_bi_net[];
+
+#endif
