@@ -1,0 +1,91 @@
+/*
+ * cli_scanopts.c - parsing the scan options that `cgate scan` and `cgate run`
+ * share (--db-max-age, --now, --severity, --pkg-types), so both commands
+ * accept exactly the same spellings.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "cgate/scan.h"
+#include "cli/cli.h"
+
+int cli_parse_duration(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || v < 0 || v > 100LL * 365 * 86400)
+        return -1;
+    int64_t mul;
+    if (!strcmp(end, "s")) mul = 1;
+    else if (!strcmp(end, "m")) mul = 60;
+    else if (!strcmp(end, "h")) mul = 3600;
+    else if (!strcmp(end, "d")) mul = 86400;
+    else if (!strcmp(end, "w")) mul = 7 * 86400;
+    else return -1;
+    *out = (int64_t)v * mul;
+    return 0;
+}
+
+int cli_parse_time(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (!errno && end != s && !*end && v >= 0) {
+        *out = v;
+        return 0;
+    }
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    const char *rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!rest || strcmp(rest, "Z") != 0)
+        return -1;
+    time_t t = timegm(&tm);
+    if (t < 0)
+        return -1;
+    *out = (int64_t)t;
+    return 0;
+}
+
+int cli_parse_severities(const char *s, unsigned *mask)
+{
+    char *copy = strdup(s), *save = NULL;
+    int rc = copy ? 0 : -1;
+    *mask = 0;
+    for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save)) {
+        cg_severity sv;
+        static const char *const names[] = {"UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
+        int ok = 0;
+        for (int i = 0; i < 5; i++)
+            if (!strcasecmp(t, names[i]) && cg_severity_parse(names[i], &sv) == 0) {
+                *mask |= 1u << sv;
+                ok = 1;
+            }
+        if (!ok)
+            rc = -1;
+    }
+    free(copy);
+    return rc || !*mask ? -1 : 0;
+}
+
+int cli_parse_pkg_types(const char *s, unsigned *mask)
+{
+    char *copy = strdup(s), *save = NULL;
+    int rc = copy ? 0 : -1;
+    *mask = 0;
+    for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save)) {
+        if (!strcmp(t, "os"))
+            *mask |= CG_SCAN_PKG_OS;
+        else if (!strcmp(t, "library"))
+            *mask |= CG_SCAN_PKG_LIBRARY;
+        else
+            rc = -1;
+    }
+    free(copy);
+    return rc || !*mask ? -1 : 0;
+}
