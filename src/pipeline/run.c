@@ -97,7 +97,7 @@ static cg_status staging_dir(pl_run *r, cg_error *err)
     cg_status st = pl_mkdirs("cgate-artifacts", err);
     if (st != CG_OK)
         return st;
-    snprintf(r->dir, sizeof r->dir, "cgate-artifacts/.run-%ld-%ld", (long)getpid(), (long)time(NULL));
+    snprintf(r->dir, sizeof r->dir, "cgate-artifacts/build-%ld-%ld", (long)time(NULL), (long)getpid());
     pl_rmtree(r->dir);
     return pl_mkdirs(r->dir, err);
 }
@@ -168,8 +168,10 @@ static cg_status do_build(pl_run *r, cg_error *err)
     else
         st = staging_dir(r, err);
     r->audit.dir[0] = 0;
-    if (st == CG_OK)
+    if (st == CG_OK) {
         snprintf(r->audit.dir, sizeof r->audit.dir, "%s", r->dir);
+        snprintf(r->res->dir, sizeof r->res->dir, "%s", r->dir);
+    }
     note(r, "building %s with buildah", r->o->dockerfile);
     if (st == CG_OK)
         st = pl_build(r->o, r->dir, r->rec, r->source, sizeof r->source, err);
@@ -207,6 +209,17 @@ static cg_status do_sbom(pl_run *r, cg_error *err)
         json_t *outs = json_object_get(r->rec, "outputs");
         json_t *last = json_array_get(outs, json_array_size(outs) - 1);
         json_object_set_new(last, "ref", json_string(r->source));
+        /* the layout's index.json names the manifest; its blobs are content-addressed */
+        char ipath[PL_PATH_MAX + 64], sha[CG_DIGEST_STR_LEN + 1];
+        snprintf(ipath, sizeof ipath, "%s/%s/index.json", r->dir, CG_ART_IMAGE);
+        cg_buf ib = CG_BUF_INIT;
+        st = cg_read_file(ipath, 4u << 20, "built image index", &ib, err);
+        if (st == CG_OK)
+            st = cg_sha256_str(ib.data ? ib.data : "", ib.len, sha);
+        cg_buf_free(&ib);
+        if (st != CG_OK)
+            return stage_fail(r, err);
+        pl_rec_artifact(r->rec, "outputs", CG_ART_IMAGE "/index.json", sha);
         if ((st = stage_end(r, "ok", err)) != CG_OK)
             return stage_fail(r, err);
         note(r, "built %s", r->res->image_digest);
