@@ -74,17 +74,33 @@ static int run_child(char *const argv[], int out_fd, const char *tmpdir, int *ex
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* The last non-empty line of a log, for a one-line error. */
+/* The line of a log that says what failed: the last one starting with
+ * "Error:" (buildah's summary), else the last non-empty one. */
 static void last_line(const cg_buf *b, char *out, size_t n)
 {
     out[0] = 0;
-    size_t e = b->len;
-    while (e > 0 && (b->data[e - 1] == '\n' || b->data[e - 1] == '\r' || b->data[e - 1] == ' '))
-        e--;
-    size_t s = e;
-    while (s > 0 && b->data[s - 1] != '\n')
-        s--;
-    snprintf(out, n, "%.*s", (int)(e - s > 300 ? 300 : e - s), b->data + s);
+    size_t best_s = 0, best_e = 0, last_s = 0, last_e = 0;
+    for (size_t s = 0; s < b->len;) {
+        const char *nl = memchr(b->data + s, '\n', b->len - s);
+        size_t e = nl ? (size_t)(nl - b->data) : b->len;
+        size_t t = e;
+        while (t > s && (b->data[t - 1] == '\r' || b->data[t - 1] == ' '))
+            t--;
+        if (t > s) {
+            last_s = s;
+            last_e = t;
+            if (t - s >= 6 && !memcmp(b->data + s, "Error:", 6)) {
+                best_s = s;
+                best_e = t;
+            }
+        }
+        s = e + 1;
+    }
+    if (best_e == 0) {
+        best_s = last_s;
+        best_e = last_e;
+    }
+    snprintf(out, n, "%.*s", (int)(best_e - best_s > 300 ? 300 : best_e - best_s), b->data ? b->data + best_s : "");
 }
 
 static cg_status missing(const char *tool, cg_error *err)
