@@ -101,7 +101,7 @@ static const char *gnu_lookup(const char *s, size_t n, char *tmp, size_t tmpsz)
         memcpy(ver, s + vs, ve - vs);
         ver[ve - vs] = 0;
         if (!strchr(ver, '.'))
-            strcat(ver, ".0");
+            memcpy(ver + (ve - vs), ".0", 3); /* ve - vs <= 4, ver holds 8 */
         bool niv = f == 3;
         snprintf(tmp, tmpsz, "%s-%s%s%s", niv ? "GFDL" : fams[f], ver,
                  niv ? "-no-invariants" : "", plus ? "-or-later" : "-only");

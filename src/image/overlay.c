@@ -146,7 +146,7 @@ cg_ov_node *cg_overlay_resolve(const cg_overlay *ov, const char *path, const cha
         *why = "too long";
         return NULL;
     }
-    strcpy(rest, path);
+    memcpy(rest, path, strlen(path) + 1); /* length checked above */
     cur[0] = '\0';
     for (;;) {
         char *p = rest;

@@ -201,7 +201,9 @@ int cg_policy_date_valid(const char *s)
     for (int i = 0; i < 10; i++)
         if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
             return 0;
-    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    /* all ten characters are checked digits or dashes above */
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (y < 1970 || m < 1 || m > 12 || d < 1)
         return 0;

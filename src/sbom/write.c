@@ -418,8 +418,8 @@ static const char *licref_id(cg_arena *a, const char *text)
     char *id = cg_arena_alloc(a, sizeof "LicenseRef-" + (n < 64 ? n : 64) + 8);
     if (!id)
         return NULL;
-    strcpy(id, "LicenseRef-");
-    char *p = id + strlen(id);
+    memcpy(id, "LicenseRef-", sizeof "LicenseRef-");
+    char *p = id + sizeof "LicenseRef-" - 1;
     for (size_t i = 0; i < n && o < 64; i++) {
         unsigned char c = (unsigned char)text[i];
         int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -432,7 +432,7 @@ static const char *licref_id(cg_arena *a, const char *text)
     while (o && p[o - 1] == '-')
         o--;
     if (!o) {
-        strcpy(p, "unknown");
+        memcpy(p, "unknown", sizeof "unknown");
         o = 7;
     }
     p[o] = 0;

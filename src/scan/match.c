@@ -66,7 +66,7 @@ static size_t os_ecosystems(const cg_distro *d, cg_arena *a, const char **ecos, 
         if (!mm)
             goto noversion;
         /* LTS releases are the even years' April releases (OSV: "Ubuntu:22.04:LTS") */
-        int lts = atoi(mm) % 2 == 0 && strstr(mm, ".04") != NULL;
+        int lts = strtol(mm, NULL, 10) % 2 == 0 && strstr(mm, ".04") != NULL;
         ecos[0] = cg_arena_sprintf(a, "Ubuntu:%s%s", mm, lts ? ":LTS" : "");
         return 1;
     }
