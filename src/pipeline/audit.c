@@ -156,6 +156,8 @@ static int check_files(const char *dir, const json_t *rec, const char *list, siz
     const json_t *arr = json_object_get(rec, list);
     if (arr && !json_is_array(arr))
         return bad(r, seq, rec, "\"%s\" is not an array", list);
+    if (json_array_size(arr) > 64)
+        return bad(r, seq, rec, "\"%s\" has more than 64 entries", list);
     for (size_t i = 0; i < json_array_size(arr); i++) {
         const json_t *e = json_array_get(arr, i);
         const char *name = cg_json_str(e, "artifact"), *want = cg_json_str(e, "sha256");
@@ -182,25 +184,15 @@ static int check_files(const char *dir, const json_t *rec, const char *list, siz
     return 0;
 }
 
-cg_status cg_audit_verify(const char *dir, cg_audit_verify_result *r, cg_error *err)
+void pl_audit_verify_log(const char *dir, const uint8_t *buf, size_t len, cg_audit_verify_result *r)
 {
     memset(r, 0, sizeof *r);
-    char path[PL_PATH_MAX + 32];
-    if (!dir || strlen(dir) >= PL_PATH_MAX)
-        return cg_error_set(err, CG_ERR_USAGE, "audit verify: no folder or a path too long");
-    snprintf(path, sizeof path, "%s/%s", dir, CG_ART_AUDIT);
-    cg_buf log = CG_BUF_INIT;
-    cg_status st = cg_read_file(path, PL_AUDIT_MAX_BYTES, "audit log", &log, err);
-    if (st != CG_OK) {
-        cg_buf_free(&log);
-        return st;
-    }
-    if (log.len == 0) {
-        cg_buf_free(&log);
-        return cg_error_set(err, CG_ERR_INPUT, "%s: empty audit log", path);
+    if (len == 0) {
+        bad(r, 1, NULL, "the audit log is empty");
+        return;
     }
     char prev[CG_DIGEST_STR_LEN + 1] = "";
-    const char *p = log.data, *end = log.data + log.len;
+    const char *p = (const char *)buf, *end = (const char *)buf + len;
     static const char key[] = HASH_KEY;
     const size_t klen = sizeof key - 1;
     while (p < end && !r->bad_record) {
@@ -259,6 +251,21 @@ cg_status cg_audit_verify(const char *dir, cg_audit_verify_result *r, cg_error *
         json_decref(rec);
         p = nl + 1;
     }
+}
+
+cg_status cg_audit_verify(const char *dir, cg_audit_verify_result *r, cg_error *err)
+{
+    memset(r, 0, sizeof *r);
+    char path[PL_PATH_MAX + 32];
+    if (!dir || strlen(dir) >= PL_PATH_MAX)
+        return cg_error_set(err, CG_ERR_USAGE, "audit verify: no folder or a path too long");
+    snprintf(path, sizeof path, "%s/%s", dir, CG_ART_AUDIT);
+    cg_buf log = CG_BUF_INIT;
+    cg_status st = cg_read_file(path, PL_AUDIT_MAX_BYTES, "audit log", &log, err);
+    if (st == CG_OK && log.len == 0)
+        st = cg_error_set(err, CG_ERR_INPUT, "%s: empty audit log", path);
+    if (st == CG_OK)
+        pl_audit_verify_log(dir, (const uint8_t *)log.data, log.len, r);
     cg_buf_free(&log);
-    return CG_OK;
+    return st;
 }

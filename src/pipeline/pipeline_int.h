@@ -40,6 +40,11 @@ json_t *pl_audit_record(pl_audit *a, const char *stage);
  * "deny", "error"; errmsg NULL unless result is "error". */
 cg_status pl_audit_append(pl_audit *a, json_t *rec, const char *result, const char *errmsg, cg_error *err);
 
+/* Check an audit log's bytes (buf, len: untrusted, not NUL-terminated)
+ * and the artifacts its records name inside dir; cg_audit_verify reads the
+ * file and calls this. */
+void pl_audit_verify_log(const char *dir, const uint8_t *buf, size_t len, cg_audit_verify_result *r);
+
 /* Add {"artifact": name, "sha256": sha} / {"path": path, "sha256": sha} to
  * rec[list] ("inputs" or "outputs"). */
 void pl_rec_artifact(json_t *rec, const char *list, const char *name, const char *sha256);

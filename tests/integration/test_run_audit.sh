@@ -56,12 +56,12 @@ done
 cg_expect_eq 1 "$(jq -r 'select([.outputs[]?] | any(.artifact == "sbom.cdx.json")) | .seq' "$A/audit.jsonl")" \
   "sbom.cdx.json is record 1's output"
 
-# every line of the log, at its first byte, a middle byte, its last byte and its newline
+# every line of the log, at its first byte, a middle byte, its last byte (the "}") and its newline
 n=$(wc -l <"$A/audit.jsonl")
 for i in $(seq 1 "$n"); do
   start=$(head -n $((i - 1)) "$A/audit.jsonl" | wc -c)
   len=$(sed -n "${i}p" "$A/audit.jsonl" | wc -c) # with the newline
-  for off in 0 $((len / 3)) $((len / 2)) $((len - 2)) $((len - 1)); do
+  for off in 0 $((len / 2)) $((len - 2)) $((len - 1)); do
     rm -rf "$T/c" && cp -a "$A" "$T/c"
     flip_byte "$T/c/audit.jsonl" $((start + off))
     expect_bad "audit line $i byte $off" "$i"
