@@ -16,6 +16,7 @@
 #include "core/json.h"
 #include "image/store.h"
 #include "image/transport.h"
+#include "registry/blob_cache.h"
 #include "registry/registry_internal.h"
 
 static void blob_what(const cg_ref *repo, const char *digest, char *buf, size_t n)
@@ -268,6 +269,16 @@ cg_status cg_registry_mount_blob(cg_registry *r, const cg_ref *repo, const char 
     return s;
 }
 
+/* The blob-location cache of r, opened on first use (NULL when disabled). */
+static bc_cache *blob_cache(cg_registry *r)
+{
+    if (!r->blob_cache_opened) {
+        r->blob_cache_opened = 1;
+        r->blob_cache = bc_open(NULL);
+    }
+    return r->blob_cache;
+}
+
 cg_status cg_registry_push_blob(cg_registry *r, const cg_ref *repo, const char *digest, uint64_t size,
                                 const char *from_repo, const cg_upload_source *src, const char **what,
                                 cg_error *err)
@@ -276,24 +287,42 @@ cg_status cg_registry_push_blob(cg_registry *r, const cg_ref *repo, const char *
     cg_status s = cg_registry_head_blob(r, repo, digest, &have, err);
     if (s != CG_OK)
         return s;
+    bc_cache *bc = blob_cache(r);
     if (have >= 0) {
         r->stats.blobs_skipped++;
+        bc_note(bc, repo->registry, repo->repository, digest);
         if (what)
             *what = "exists";
         return CG_OK;
     }
+    /* a mount from the source repository, else from where this blob was last
+     * seen on this registry (a hint: a refusal or a failure means upload) */
+    int hinted = 0;
+    if (!from_repo || !strcmp(from_repo, repo->repository)) {
+        from_repo = bc_lookup(bc, repo->registry, digest, repo->repository);
+        hinted = from_repo != NULL;
+    }
     if (from_repo && strcmp(from_repo, repo->repository)) {
         int mounted = 0;
-        s = cg_registry_mount_blob(r, repo, digest, from_repo, &mounted, err);
-        if (s != CG_OK)
+        cg_error me;
+        cg_error_clear(&me);
+        s = cg_registry_mount_blob(r, repo, digest, from_repo, &mounted, hinted ? &me : err);
+        if (s != CG_OK && !hinted)
             return s;
-        if (mounted) {
+        if (s == CG_OK && mounted) {
+            bc_note(bc, repo->registry, repo->repository, digest);
             if (what)
                 *what = "mounted";
             return CG_OK;
         }
+        s = CG_OK;
     }
-    s = cg_registry_put_blob(r, repo, digest, size, src, err);
+    if (src->rewind) /* a source opened lazily opens here: a blob already there is never read */
+        s = src->rewind(src->ud, err);
+    if (s == CG_OK)
+        s = cg_registry_put_blob(r, repo, digest, size, src, err);
+    if (s == CG_OK)
+        bc_note(bc, repo->registry, repo->repository, digest);
     if (s == CG_OK && what)
         *what = "uploaded";
     return s;
@@ -536,25 +565,10 @@ static cg_status push_streamed(cg_registry *r, const cg_ref *dest, const char *d
                                blob_src *b, const char **what, cg_error *err)
 {
     cg_upload_source src = {blob_src_read, blob_src_rewind, b};
-    int64_t have;
-    cg_status s = cg_registry_head_blob(r, dest, digest, &have, err);
-    if (s == CG_OK && have >= 0) {
-        r->stats.blobs_skipped++;
-        *what = "exists";
-        return CG_OK;
-    }
-    int mounted = 0;
-    if (s == CG_OK && from)
-        s = cg_registry_mount_blob(r, dest, digest, from, &mounted, err);
-    /* opened only now: a blob already there is never read */
-    if (s == CG_OK && !mounted)
-        s = blob_src_rewind(b, err);
-    if (s == CG_OK && !mounted)
-        s = cg_registry_put_blob(r, dest, digest, size, &src, err);
+    cg_status s = cg_registry_push_blob(r, dest, digest, size, from, &src, what, err);
     if (b->open)
         b->blob.close(&b->blob);
     b->open = 0;
-    *what = mounted ? "mounted" : "uploaded";
     return s;
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test_push_mount.sh - cross-repository mounts from the blob-location cache
-# (src/copy/blob_cache.c), against Debian's docker-registry on 127.0.0.1:
+# (src/registry/blob_cache.c), against Debian's docker-registry on 127.0.0.1:
 # - after a push into repository a/one, a push of the same image into a new
 #   repository a/two mounts every blob (nothing uploaded), for `cgate push` and for
 #   `cgate run` alike, and the image reads back with the same digest;

@@ -1,5 +1,5 @@
 /*
- * test_blob_cache.c - the blob-location cache (src/copy/blob_cache.c):
+ * test_blob_cache.c - the blob-location cache (src/registry/blob_cache.c):
  * lookups newest first and never the repository being pushed to, entries
  * merged across runs, the bound on entries, bad and torn lines skipped, and
  * eight processes committing at once leave a whole file holding every entry.
@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "copy/blob_cache.h"
+#include "registry/blob_cache.h"
 
 static char dir[1024], path[1100];
 

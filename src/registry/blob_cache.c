@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "copy/blob_cache.h"
+#include "registry/blob_cache.h"
 #include "core/digest.h"
 
 #define FIELD_MAX 256

@@ -13,8 +13,8 @@
  * rename, so concurrent runs never interleave or lose the file; readers see
  * a whole file.
  */
-#ifndef CG_COPY_BLOB_CACHE_H
-#define CG_COPY_BLOB_CACHE_H
+#ifndef CG_REGISTRY_BLOB_CACHE_H
+#define CG_REGISTRY_BLOB_CACHE_H
 
 #include <stddef.h>
 
