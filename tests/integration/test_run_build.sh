@@ -67,6 +67,14 @@ cg_expect_eq 1 "$(jq '[.components[] | select(.name == "app1")] | length' "$T/a1
   "the SBOM of the built image has the base's package"
 cg_run "$T/v.out" "$T/v.err" audit verify "$T/a1"
 cg_expect_rc 0 "audit verify on a build's folder" "$T/v.err"
+# the build's own artifacts are covered too: one changed byte names record 1
+for f in build.log image.oci/index.json; do
+  rm -rf "$T/c" && cp -a "$T/a1" "$T/c"
+  printf 'X' | dd of="$T/c/$f" bs=1 seek=10 conv=notrunc status=none
+  cg_run "$T/v.out" "$T/v.err" audit verify "$T/c"
+  cg_expect_rc 1 "a changed byte in $f" "$T/v.err"
+  grep -q "record 1 (stage build) does not match: $f: " "$T/v.err" && cg_ok || cg_fail "$f: not naming record 1: $(cat "$T/v.err")"
+done
 
 # default folder: cgate-artifacts/sha256-HEX of the built image
 mkdir -p "$T/cwd"
