@@ -2,13 +2,14 @@
  * cmd_pull.c - `cgate pull IMAGE oci:DIR[:TAG]`: copy one image from any
  * transport (a registry above all) into an OCI image layout, every blob
  * verified against its digest before it is kept, index.json written last.
- * The library does the work (cg_image_copy_to_layout in cgate/registry.h).
+ * The library does the work (cg_copy_to_layout in cgate/copy.h).
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgate/copy.h"
 #include "cgate/image.h"
 #include "cgate/registry.h"
 #include "cli/cli.h"
@@ -108,8 +109,8 @@ int cmd_pull(int argc, char **argv)
     if (st == CG_OK && idx && oci)
         st = cg_error_set(&err, CG_ERR_USAGE, "--oci-media-types rewrites one image: %s is a multi-platform index, pick one with --platform", src);
     if (st == CG_OK)
-        st = idx ? cg_image_index_copy_to_layout(idx, dir, tag, &res, &err)
-                 : cg_image_copy_to_layout(img, dir, tag, oci ? CG_LAYOUT_OCI_MEDIA_TYPES : 0, &res, &err);
+        st = idx ? cg_copy_index_to_layout(idx, dir, tag, &res, &err)
+                 : cg_copy_to_layout(img, dir, tag, oci ? CG_LAYOUT_OCI_MEDIA_TYPES : 0, &res, &err);
     if (st != CG_OK) {
         if (!strstr(err.msg, dir))
             cg_error_prefix(&err, "pull into %s", dir);

@@ -5,8 +5,8 @@
  * --platform is pushed whole: every platform, then the index, then the tag.
  * With --require-decision the push only starts when `cgate policy`
  * decisions passed for exactly this image (each platform's, or the index).
- * The library does the work (cgate/registry.h); this file parses options,
- * checks the decision and prints.
+ * The library does the work (cgate/copy.h, cgate/decision.h); this file
+ * parses options, opens the image and prints.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -14,11 +14,11 @@
 #include <string.h>
 
 #include "cgate/attach.h"
+#include "cgate/copy.h"
+#include "cgate/decision.h"
 #include "cgate/image.h"
 #include "cgate/registry.h"
 #include "cli/cli.h"
-#include "core/digest.h"
-#include "core/json.h"
 #include "core/readfile.h"
 
 static const char push_usage[] =
@@ -103,245 +103,52 @@ static cg_status sign_before_tag(void *ud, cg_registry *r, const cg_ref *dest, c
     return st == CG_OK ? CG_OK : cg_error_prefix(err, "%s, the tag was not set", ps->attest ? "signing or attesting" : "signing");
 }
 
-/* The digests of the report a decision names (inputs[role=report]), checked
- * against its sha256: how decisions written before the `image` member name
- * their image.  Needs the report still at its recorded path. */
-static cg_status decision_report_digests(const json_t *dec, const char *decpath, char ***out, size_t *n, cg_error *err)
-{
-    *out = NULL;
-    *n = 0;
-    const json_t *ins = json_object_get(dec, "inputs");
-    for (size_t i = 0; i < json_array_size(ins); i++) {
-        const json_t *in = json_array_get(ins, i);
-        const char *role = cg_json_str(in, "role"), *path = cg_json_str(in, "path"), *sha = cg_json_str(in, "sha256");
-        if (!role || strcmp(role, "report") || !path || !sha)
-            continue;
-        cg_buf raw = CG_BUF_INIT;
-        cg_status s = cg_read_file(path, 256u << 20, "report", &raw, err);
-        if (s != CG_OK && path[0] != '/') {
-            /* relative to the decision file */
-            const char *sl = strrchr(decpath, '/');
-            if (sl) {
-                char alt[4096];
-                snprintf(alt, sizeof alt, "%.*s/%s", (int)(sl - decpath), decpath, path);
-                cg_buf_reset(&raw);
-                s = cg_read_file(alt, 256u << 20, "report", &raw, err);
-            }
-        }
-        if (s != CG_OK) {
-            cg_buf_free(&raw);
-            return cg_error_prefix(err, "%s: the report it was made from", decpath);
-        }
-        char got[CG_DIGEST_STR_LEN + 1];
-        cg_sha256_str(raw.data ? raw.data : "", raw.len, got);
-        const char *want = !strncmp(sha, "sha256:", 7) ? sha + 7 : sha;
-        if (strcmp(got + 7, want)) {
-            cg_buf_free(&raw);
-            return cg_error_set(err, CG_ERR_INPUT, "%s: report %s changed since the decision (sha256 %s, decision says %s)",
-                                decpath, path, got + 7, want);
-        }
-        json_t *rep = NULL;
-        s = cg_json_parse(raw.data, raw.len, path, &rep, err);
-        cg_buf_free(&raw);
-        if (s != CG_OK)
-            return s;
-        const json_t *md = json_object_get(rep, "Metadata");
-        const json_t *rd = json_object_get(md, "RepoDigests");
-        size_t cap = json_array_size(rd) + 2;
-        char **v = calloc(cap, sizeof *v);
-        if (!v) {
-            json_decref(rep);
-            return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-        }
-        for (size_t k = 0; k < json_array_size(rd); k++) {
-            const char *e = json_string_value(json_array_get(rd, k));
-            const char *at = e ? strrchr(e, '@') : NULL;
-            if (at && cg_digest_valid(at + 1))
-                v[(*n)++] = strdup(at + 1);
-        }
-        const char *id = cg_json_str(md, "ImageID");
-        if (id && cg_digest_valid(id))
-            v[(*n)++] = strdup(id);
-        json_decref(rep);
-        *out = v;
-        return CG_OK;
-    }
-    return CG_OK;
-}
-
-/* A decision's `image` member, as `cgate policy` writes it: manifestDigests[]
- * and configDigest (null when the report had none).  Anything else there is bad
- * input: a digest that is not one must not be read as "names nothing" or match
- * by accident. */
-static cg_status decision_image(const json_t *im, const char *decpath, const json_t **mds, const char **cfg,
-                                cg_error *err)
-{
-    if (!json_is_object(im))
-        return cg_error_set(err, CG_ERR_INPUT, "%s: image: not an object", decpath);
-    const json_t *m = json_object_get(im, "manifestDigests"), *c = json_object_get(im, "configDigest");
-    if (m && !json_is_array(m) && !json_is_null(m))
-        return cg_error_set(err, CG_ERR_INPUT, "%s: image.manifestDigests: not an array", decpath);
-    for (size_t i = 0; i < json_array_size(m); i++)
-        if (!cg_digest_valid(json_string_value(json_array_get(m, i))))
-            return cg_error_set(err, CG_ERR_INPUT, "%s: image.manifestDigests[%zu]: not a sha256 digest", decpath, i);
-    if (c && !json_is_null(c) && !cg_digest_valid(json_string_value(c)))
-        return cg_error_set(err, CG_ERR_INPUT, "%s: image.configDigest: neither a sha256 digest nor null", decpath);
-    *mds = m;
-    *cfg = json_string_value(c);
-    return CG_OK;
-}
-
-/* 0 = allowed; 1 = refused (message printed); -1 = a passing decision about
- * another image, when other_ok (nothing printed); else an exit code for bad input. */
-static int check_decision(const char *path, const char *manifest_digest, const char *config_digest, int other_ok)
-{
-    cg_error err;
-    cg_error_clear(&err);
-    cg_buf raw = CG_BUF_INIT;
-    json_t *dec = NULL;
-    cg_status s = cg_read_file(path, 64u << 20, "decision", &raw, &err);
-    if (s == CG_OK)
-        s = cg_json_parse(raw.data, raw.len, path, &dec, &err);
-    cg_buf_free(&raw);
-    if (s == CG_OK && (!json_is_object(dec) || !json_is_boolean(json_object_get(dec, "pass"))))
-        s = cg_error_set(&err, CG_ERR_INPUT, "%s: not a cgate decision (no boolean \"pass\")", path);
-    if (s != CG_OK) {
-        json_decref(dec);
-        return cli_fail(&err);
-    }
-    if (!json_is_true(json_object_get(dec, "pass"))) {
-        const json_t *why = json_array_get(json_object_get(dec, "denyReasons"), 0);
-        cli_error("push refused: %s says deny%s%s", path, json_is_string(why) ? ": " : "",
-                json_is_string(why) ? json_string_value(why) : "");
-        json_decref(dec);
-        return 1;
-    }
-    /* The digests the decision is about: its `image` member; older decisions
-     * have none and name the image through their report.  The config digest
-     * binds too: it names the layers' uncompressed diff_ids, which the scan
-     * verified and a runtime verifies again when it unpacks the pull. */
-    char **ds = NULL;
-    size_t nd = 0;
-    const char *about = NULL; /* a digest the decision names, for the message */
-    int match = 0, named = 0;
-    const json_t *im = json_object_get(dec, "image");
-    if (im) {
-        const json_t *mds = NULL;
-        const char *cfg = NULL;
-        s = decision_image(im, path, &mds, &cfg, &err);
-        if (s != CG_OK) {
-            json_decref(dec);
-            return cli_fail(&err);
-        }
-        for (size_t i = 0; i < json_array_size(mds); i++) {
-            const char *d = json_string_value(json_array_get(mds, i));
-            about = about ? about : d;
-            named = 1;
-            match |= !strcmp(d, manifest_digest);
-        }
-        if (cfg) {
-            about = about ? about : cfg;
-            named = 1;
-            match |= config_digest && !strcmp(cfg, config_digest);
-        }
-        if (!named) {
-            cli_error("push refused: %s names no image digest (its image has no manifestDigests and no "
-                            "configDigest)", path);
-            json_decref(dec);
-            return 1;
-        }
-    } else {
-        const char *id = cg_json_str(dec, "imageDigest");
-        if (id && cg_digest_valid(id)) {
-            about = id;
-            named = 1;
-            match = !strcmp(id, manifest_digest);
-        } else {
-            s = decision_report_digests(dec, path, &ds, &nd, &err);
-            if (s != CG_OK) {
-                json_decref(dec);
-                return cli_fail(&err);
-            }
-            for (size_t i = 0; i < nd; i++) {
-                about = about ? about : ds[i];
-                named = 1;
-                match |= !strcmp(ds[i], manifest_digest) || (config_digest && !strcmp(ds[i], config_digest));
-            }
-        }
-    }
-    int rc = 0;
-    if (!named) {
-        cli_error("push refused: %s names no image digest (neither itself nor the report it lists under inputs)", path);
-        rc = 1;
-    } else if (!match && other_ok) {
-        rc = -1;
-    } else if (!match) {
-        cli_error("push refused: %s is a decision about another image (%s), not %s", path, about,
-                manifest_digest);
-        rc = 1;
-    }
-    for (size_t i = 0; i < nd; i++)
-        free(ds[i]);
-    free(ds);
-    json_decref(dec);
-    return rc;
-}
-
 #define MAX_DECISIONS 64
 
-/* An index push: each platform's image must be covered by a passing
- * decision (by manifest or config digest), unless one names the index
- * itself; every decision must be about one of them.  Attestations and
- * other artifacts in the index are not images: no decision is asked for
- * them.  Returns as check_decision, never -1. */
-static int check_index_decisions(const char *const *paths, size_t n, cg_image_index *idx)
+/* --require-decision: the library's gate (cgate/decision.h), for one image
+ * or, for an index pushed whole, each platform's image (opened here: the
+ * decisions may name their manifest or config digests).  0 = allowed; 1 =
+ * refused (printed); else an exit code for bad input. */
+static int check_decisions(const char *const *paths, size_t n, cg_image *img, const char *digest, cg_image_index *idx)
 {
-    const cg_index_info *xi = cg_image_index_get_info(idx);
-    cg_image **imgs = calloc(xi->n_entries, sizeof *imgs);
-    char *covered = calloc(xi->n_entries, 1);
     cg_error err;
     cg_error_clear(&err);
-    int rc = 0;
-    if (!imgs || !covered) {
-        cg_error_set(&err, CG_ERR_NOMEM, "out of memory");
-        rc = cli_fail(&err);
-    }
-    for (size_t i = 0; !rc && i < xi->n_entries; i++)
-        if (xi->entries[i].kind == CG_INDEX_IMAGE && cg_image_index_open_image(idx, i, &imgs[i], &err) != CG_OK)
-            rc = cli_fail(&err);
-    int whole = 0;
-    for (size_t d = 0; !rc && d < n; d++) {
-        int about = 0, r = check_decision(paths[d], xi->digest, NULL, 1);
-        if (r > 0)
-            rc = r;
-        else if (r == 0)
-            about = whole = 1;
-        for (size_t i = 0; !rc && i < xi->n_entries; i++) {
-            if (!imgs[i])
+    cg_buf why = CG_BUF_INIT;
+    int allowed = 0;
+    cg_status st = CG_OK;
+    if (!idx) {
+        st = cg_decision_gate_image(paths, n, digest, cg_image_get_info(img)->config_digest, &allowed, &why, &err);
+    } else {
+        const cg_index_info *xi = cg_image_index_get_info(idx);
+        cg_image **imgs = calloc(xi->n_entries, sizeof *imgs);
+        cg_gate_platform *p = calloc(xi->n_entries + 1, sizeof *p);
+        size_t np = 0;
+        if (!imgs || !p)
+            st = cg_error_set(&err, CG_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; st == CG_OK && i < xi->n_entries; i++) {
+            if (xi->entries[i].kind != CG_INDEX_IMAGE)
                 continue;
-            const cg_image_info *in = cg_image_get_info(imgs[i]);
-            r = check_decision(paths[d], in->manifest_digest, in->config_digest, 1);
-            if (r > 0)
-                rc = r;
-            else if (r == 0)
-                about = covered[i] = 1;
+            st = cg_image_index_open_image(idx, i, &imgs[i], &err);
+            if (st == CG_OK) {
+                const cg_image_info *in = cg_image_get_info(imgs[i]);
+                p[np++] = (cg_gate_platform){xi->entries[i].platform, in->manifest_digest, in->config_digest};
+            }
         }
-        if (!rc && !about) {
-            cli_error("push refused: %s is a decision about another image, not index %s or any of its %zu platform images",
-                    paths[d], xi->digest, xi->n_images);
-            rc = 1;
-        }
+        if (st == CG_OK)
+            st = cg_decision_gate_index(paths, n, xi->digest, p, np, &allowed, &why, &err);
+        for (size_t i = 0; imgs && i < xi->n_entries; i++)
+            cg_image_close(imgs[i]);
+        free(imgs);
+        free(p);
     }
-    for (size_t i = 0; !rc && !whole && i < xi->n_entries; i++)
-        if (imgs[i] && !covered[i]) {
-            cli_error("push refused: no passing decision covers %s (%s) of index %s: give one per platform, or one for the index",
-                    xi->entries[i].platform, xi->entries[i].digest, xi->digest);
-            rc = 1;
-        }
-    for (size_t i = 0; imgs && i < xi->n_entries; i++)
-        cg_image_close(imgs[i]);
-    free(imgs);
-    free(covered);
+    int rc = 0;
+    if (st != CG_OK)
+        rc = cli_fail(&err);
+    else if (!allowed) {
+        cli_error("push refused: %s", cg_buf_str(&why));
+        rc = 1;
+    }
+    cg_buf_free(&why);
     return rc;
 }
 
@@ -434,7 +241,7 @@ int cmd_push(int argc, char **argv)
     if (st == CG_OK && idx)
         snprintf(digest, sizeof digest, "%s", cg_image_index_get_info(idx)->digest);
     else if (st == CG_OK)
-        st = cg_push_manifest_digest(img, digest, &err);
+        st = cg_copy_manifest_digest(img, digest, &err);
     if (st != CG_OK) {
         cg_image_close(img);
         cg_image_index_close(idx);
@@ -446,9 +253,7 @@ int cmd_push(int argc, char **argv)
         return cli_usage_error("push", "%s names digest %s, but the image's %s is %s", dst, dest.digest,
                                idx ? "index" : "manifest", digest);
     }
-    int rc = idx && n_decisions ? check_index_decisions(decisions, n_decisions, idx) : 0;
-    for (size_t i = 0; !idx && !rc && i < n_decisions; i++)
-        rc = check_decision(decisions[i], digest, cg_image_get_info(img)->config_digest, 0);
+    int rc = n_decisions ? check_decisions(decisions, n_decisions, img, digest, idx) : 0;
     if (rc) {
         cg_image_close(img);
         cg_image_index_close(idx);
@@ -473,7 +278,7 @@ int cmd_push(int argc, char **argv)
     memset(&res, 0, sizeof res);
     cg_push_opts po = {sign_key ? sign_before_tag : NULL, &ps};
     if (st == CG_OK)
-        st = idx ? cg_registry_push_index(r, idx, &dest, &po, &res, &err) : cg_registry_push_image(r, img, &dest, &po, &res, &err);
+        st = idx ? cg_copy_push_index(r, idx, &dest, &po, &res, &err) : cg_copy_push_image(r, img, &dest, &po, &res, &err);
     if (st != CG_OK) {
         char rb[700];
         if (!strstr(err.msg, dest.repository))

@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "cgate/attach.h"
+#include "cgate/copy.h"
+#include "cgate/decision.h"
 #include "cgate/policy.h"
 #include "cgate/sbom.h"
 #include "cgate/scan.h"
@@ -189,7 +191,7 @@ static cg_status do_sbom(pl_run *r, cg_error *err)
         memset(&io, 0, sizeof io);
     cg_status st = cg_image_open(r->source, &io, &r->img, err);
     if (st == CG_OK)
-        st = cg_push_manifest_digest(r->img, r->res->image_digest, err);
+        st = cg_copy_manifest_digest(r->img, r->res->image_digest, err);
     if (st != CG_OK) {
         if (!r->rec && stage_begin(r, "sbom", err) != CG_OK)
             return err->status;
@@ -388,6 +390,27 @@ static cg_status do_policy(pl_run *r, cg_error *err)
     return stage_end(r, out.pass ? "pass" : "deny", err) == CG_OK ? CG_OK : stage_fail(r, err);
 }
 
+/* The push gate every push goes through (cgate/decision.h, as `cgate push
+ * --require-decision`): the decision.json this run wrote must pass and name
+ * this image.  It always should; a refusal here is a bug, not a deny. */
+static cg_status gate(pl_run *r, cg_error *err)
+{
+    char name[PL_PATH_MAX + 32];
+    snprintf(name, sizeof name, "%s/%s", r->dir, CG_ART_DECISION);
+    cg_decision_doc *doc = NULL;
+    cg_buf why = CG_BUF_INIT;
+    cg_decision_cover cover = CG_COVER_DENY;
+    cg_status st = cg_decision_read_mem(name, r->decision.data, r->decision.len, &doc, err);
+    if (st == CG_OK)
+        st = cg_decision_covers(doc, r->res->image_digest, cg_image_get_info(r->img)->config_digest, &cover, &why, err);
+    if (st == CG_OK && cover != CG_COVER_YES)
+        st = cg_error_set(err, CG_ERR_INTERNAL, "the push gate refused this run's own decision: %s", cg_buf_str(&why));
+    json_object_set_new(r->rec, "gate", json_string(st == CG_OK ? "decision covers the image" : "refused"));
+    cg_buf_free(&why);
+    cg_decision_free(doc);
+    return st;
+}
+
 static cg_status do_key(pl_run *r, cg_error *err)
 {
     cg_status st = stage_begin(r, "key", err);
@@ -492,12 +515,15 @@ static cg_status do_push(pl_run *r, cg_error *err)
     if (st != CG_OK)
         return st;
     rec_image(r, "inputs");
+    pl_rec_artifact(r->rec, "inputs", CG_ART_DECISION, r->res->decision_sha256);
+    if ((st = gate(r, err)) != CG_OK)
+        return stage_fail(r, err);
     st = cg_registry_new(r->o->registry, &r->reg, err);
     cg_push_result pr;
     memset(&pr, 0, sizeof pr);
     cg_push_opts po = {before_tag, r};
     if (st == CG_OK)
-        st = cg_registry_push_image(r->reg, r->img, &r->dest, &po, &pr, err);
+        st = cg_copy_push_image(r->reg, r->img, &r->dest, &po, &pr, err);
     if (st != CG_OK) {
         char rb[700];
         if (!strstr(err->msg, r->dest.repository))

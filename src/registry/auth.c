@@ -10,12 +10,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -351,6 +353,37 @@ cg_status cg_cred_helper_parse(const char *buf, size_t len, cg_creds *out, cg_er
     return CG_OK;
 }
 
+/* write() to a pipe whose reader may be gone (a helper that exits without
+ * reading stdin), without SIGPIPE killing the process and without touching
+ * the process-wide disposition: SIGPIPE is blocked for this thread for the
+ * write, a SIGPIPE the write raised is consumed, and the mask restored.
+ * EPIPE is returned as any other error. */
+static ssize_t write_nosigpipe(int fd, const void *buf, size_t n)
+{
+    sigset_t pipe_set, old, pending;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    sigemptyset(&pending);
+    int was_pending = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
+    if (pthread_sigmask(SIG_BLOCK, &pipe_set, &old) != 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    ssize_t w;
+    do
+        w = write(fd, buf, n);
+    while (w < 0 && errno == EINTR);
+    int e = errno;
+    if (w < 0 && e == EPIPE && !was_pending) {
+        const struct timespec zero = {0, 0};
+        while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR) {
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    errno = e;
+    return w;
+}
+
 /* Run `docker-credential-NAME get` with the server on stdin. */
 static cg_status run_helper(const char *name, const char *host, cg_creds *out, int *found, cg_error *err)
 {
@@ -378,10 +411,8 @@ static cg_status run_helper(const char *name, const char *host, cg_creds *out, i
     close(in[0]);
     close(outp[1]);
     const char *server = !strcmp(host, "docker.io") ? "https://index.docker.io/v1/" : host;
-    void (*old)(int) = signal(SIGPIPE, SIG_IGN);
-    ssize_t wr = write(in[1], server, strlen(server));
+    ssize_t wr = write_nosigpipe(in[1], server, strlen(server));
     (void)wr;
-    signal(SIGPIPE, old);
     close(in[1]);
     cg_buf o = CG_BUF_INIT;
     cg_buf_init(&o, HELPER_OUT_MAX);

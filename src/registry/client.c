@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "core/json.h"
@@ -671,173 +672,251 @@ static cg_status attempt(cg_registry *r, const reg_req *q, const char *url, int 
     return CG_OK;
 }
 
+/* What reg_do carries from one attempt to the next. */
+typedef struct do_state {
+    const reg_req *q0; /* as the caller asked */
+    reg_req q;         /* as it now stands: redirects change url, method, host */
+    cg_buf url, loc;
+    cg_buf auth;       /* "Authorization: ..." (a credential: wiped on every path) */
+    int redirects, auth_rounds, retries, fell_back;
+} do_state;
+
+static void wipe_buf(cg_buf *b)
+{
+    if (b->data)
+        OPENSSL_cleanse(b->data, b->len);
+    cg_buf_reset(b);
+}
+
+/* The Authorization header of the next attempt: Basic for a token request,
+ * else (to the registry host itself) what auth.c has for the host and scope. */
+static cg_status build_auth(cg_registry *r, do_state *d, int to_registry, cg_error *err)
+{
+    wipe_buf(&d->auth);
+    if (d->q.basic) {
+        /* token request: Basic credentials, never a Bearer token */
+        size_t bl = strlen(d->q.basic), cap = 4 * ((bl + 2) / 3) + 1;
+        unsigned char *b64 = malloc(cap);
+        if (!b64)
+            return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        EVP_EncodeBlock(b64, (const unsigned char *)d->q.basic, (int)bl);
+        cg_status s = cg_buf_printf(&d->auth, "Authorization: Basic %s", (char *)b64);
+        OPENSSL_cleanse(b64, cap);
+        free(b64);
+        return s;
+    }
+    if (to_registry && !d->q.no_auth)
+        return reg_auth_header(r, d->q.host, d->q.scope, 0, &d->auth, err);
+    return CG_OK;
+}
+
+/* Wait (back-off, or Retry-After from resp when given), then go round again. */
+static cg_status retry_later(cg_registry *r, do_state *d, const reg_resp *resp, cg_error *err)
+{
+    sleep_ms(backoff_ms(r, d->retries, resp));
+    d->retries++;
+    r->stats.retries++;
+    return rewind_body(&d->q, err);
+}
+
+/* --insecure and the registry answered TLS with garbage: it speaks plain
+ * HTTP.  Remember that for the host and go round again over http://. */
+static cg_status fall_back_to_http(cg_registry *r, do_state *d, cg_error *err)
+{
+    reg_host_auth *h;
+    for (h = r->hosts; h && strcmp(h->host, d->q.host); h = h->next) {
+    }
+    if (!h && (h = calloc(1, sizeof *h))) {
+        snprintf(h->host, sizeof h->host, "%s", d->q.host);
+        h->next = r->hosts;
+        r->hosts = h;
+    }
+    if (h)
+        h->plain_http = 1;
+    d->fell_back = 1;
+    cg_buf_reset(&d->loc);
+    cg_buf_printf(&d->loc, "http://%s", d->url.data + 8);
+    cg_buf_reset(&d->url);
+    cg_status s = cg_buf_puts(&d->url, d->loc.data);
+    if (s == CG_OK)
+        s = rewind_body(&d->q, err);
+    return s;
+}
+
+/* A transfer that failed below HTTP (rc): fall back to plain HTTP, retry,
+ * or fail.  Frees x.  *again = 1 to go round. */
+static cg_status on_transfer_failure(cg_registry *r, do_state *d, reg_stream *x, CURLcode rc, int to_registry, int *again,
+                                     cg_error *err)
+{
+    int can_retry = !x->src_failed && !x->over_cap && retryable_curl(rc) && d->retries < r->o.max_retries &&
+                    (!d->q.src || d->q.src->rewind);
+    if (rc == CURLE_SSL_CONNECT_ERROR && r->o.insecure && !d->fell_back && to_registry &&
+        !strncmp(d->url.data, "https://", 8)) {
+        xfer_free(x);
+        *again = 1;
+        return fall_back_to_http(r, d, err);
+    }
+    if (can_retry) {
+        xfer_free(x);
+        *again = 1;
+        return retry_later(r, d, NULL, err);
+    }
+    cg_status s = curl_failure(&d->q, x, rc, d->url.data, err);
+    xfer_free(x);
+    return s;
+}
+
+/* A 401 from the registry: record its challenge and authenticate again, at
+ * most MAX_AUTH_ROUNDS times. */
+static cg_status on_unauthorized(cg_registry *r, do_state *d, const reg_resp *resp, cg_error *err)
+{
+    const reg_req *q = &d->q;
+    if (d->auth_rounds >= MAX_AUTH_ROUNDS)
+        return cg_error_set(err, CG_ERR_NETWORK,
+                            "%s: %s %s: the registry still answers 401 Unauthorized after authenticating (credentials or token refused)",
+                            q->what ? q->what : "request", q->method, short_url(d->url.data));
+    d->auth_rounds++;
+    cg_status s = reg_auth_challenged(r, q->host, q->scope, resp, err);
+    if (s == CG_OK)
+        s = rewind_body(q, err);
+    if (s != CG_OK)
+        cg_error_prefix(err, "%s", q->what ? q->what : short_url(d->url.data));
+    return s;
+}
+
+static int is_redirect(long st)
+{
+    return st == 301 || st == 302 || st == 303 || st == 307 || st == 308;
+}
+
+/* Follow a redirect (at most max_redirects): to another origin without
+ * credentials or --insecure; 303 (and 301/302 but for HEAD) turn a request
+ * with a body into a GET. */
+static cg_status on_redirect(cg_registry *r, do_state *d, const reg_resp *resp, cg_error *err)
+{
+    reg_req *q = &d->q;
+    long st = resp->status;
+    if (++d->redirects > r->o.max_redirects)
+        return cg_error_set(err, CG_ERR_NETWORK, "%s: more than %d redirects", q->what ? q->what : short_url(d->q0->url),
+                            r->o.max_redirects);
+    cg_status s = reg_resolve_location(d->url.data, resp->location, &d->loc, err);
+    if (s != CG_OK)
+        return s;
+    if (!reg_same_origin(d->url.data, d->loc.data))
+        q->host = NULL; /* another host: no credentials, no insecure */
+    if (st == 303 || ((st == 301 || st == 302) && strcmp(q->method, "HEAD")))
+        if (strcmp(q->method, "GET") && strcmp(q->method, "HEAD")) {
+            q->method = "GET";
+            q->body = NULL;
+            q->src = NULL;
+        }
+    cg_buf_reset(&d->url);
+    s = cg_buf_puts(&d->url, d->loc.data);
+    if (s == CG_OK)
+        s = rewind_body(q, err);
+    if (s != CG_OK)
+        return s;
+    /* a redirect keeps a relative path on the same host as the first request */
+    if (q->host == NULL && d->q0->host) {
+        int v;
+        cg_error e2;
+        if (url_allowed(r, d->url.data, NULL, &v, &e2) != CG_OK) {
+            *err = e2;
+            return cg_error_prefix(err, "%s: redirected", q->what ? q->what : "request");
+        }
+    }
+    return CG_OK;
+}
+
+/* The final answer: hand a 2xx stream to the caller, else free x. */
+static cg_status finish(do_state *d, reg_stream *x, CURLcode rc, const reg_resp *resp, reg_stream **stream,
+                        cg_error *err)
+{
+    long st = resp->status;
+    if (rc != CURLE_OK) {
+        /* an error body over its cap: the status alone will do */
+        x->over_cap = 0;
+    }
+    if (!(stream && d->q.stream && st >= 200 && st < 300)) {
+        xfer_free(x);
+        return CG_OK;
+    }
+    cg_status s;
+    if (x->done && x->result != CURLE_OK)
+        s = curl_failure(&d->q, x, x->result, d->url.data, err);
+    else
+        s = keep_request(x, &d->q, d->url.data, err);
+    if (s != CG_OK) {
+        xfer_free(x);
+        return s;
+    }
+    *stream = x;
+    return CG_OK;
+}
+
+/* One attempt and what its outcome asks for; *again = 1 to go round. */
+static cg_status do_once(cg_registry *r, do_state *d, reg_resp *resp, reg_stream **stream, int *again, cg_error *err)
+{
+    reg_req *q = &d->q;
+    q->url = d->url.data;
+    int verify = 1;
+    cg_status s = url_allowed(r, d->url.data, q->host, &verify, err);
+    if (s != CG_OK)
+        return s;
+    int to_registry = q->host && !d->redirects;
+    s = build_auth(r, d, to_registry, err);
+    if (s != CG_OK)
+        return s;
+    reg_resp_free(resp);
+    reg_resp_init(resp);
+    reg_stream *x = NULL;
+    CURLcode rc = CURLE_OK;
+    s = attempt(r, q, d->url.data, verify, d->auth.data, resp, &x, &rc, err);
+    if (s != CG_OK)
+        return s;
+    if (rc != CURLE_OK && !(x->over_cap && resp->status >= 300))
+        return on_transfer_failure(r, d, x, rc, to_registry, again, err);
+    long st = resp->status;
+    if (st == 401 && !q->no_auth && !q->basic && to_registry) {
+        xfer_free(x);
+        s = on_unauthorized(r, d, resp, err);
+        *again = s == CG_OK;
+        return s;
+    }
+    if (is_redirect(st) && resp->location[0]) {
+        xfer_free(x);
+        *again = 1;
+        return on_redirect(r, d, resp, err);
+    }
+    if ((st == 429 || (st >= 500 && st <= 599)) && d->retries < r->o.max_retries && (!q->src || q->src->rewind)) {
+        xfer_free(x);
+        *again = 1;
+        return retry_later(r, d, resp, err);
+    }
+    return finish(d, x, rc, resp, stream, err);
+}
+
 cg_status reg_do(cg_registry *r, const reg_req *q0, reg_resp *resp, reg_stream **stream, cg_error *err)
 {
-    reg_req q = *q0;
-    cg_buf url = CG_BUF_INIT, loc = CG_BUF_INIT, auth = CG_BUF_INIT;
-    cg_status s = cg_buf_puts(&url, q0->url);
-    int redirects = 0, auth_rounds = 0, retries = 0, fell_back = 0;
+    do_state d;
+    memset(&d, 0, sizeof d);
+    d.q0 = q0;
+    d.q = *q0;
+    d.url = (cg_buf)CG_BUF_INIT;
+    d.loc = (cg_buf)CG_BUF_INIT;
+    d.auth = (cg_buf)CG_BUF_INIT;
     if (stream)
         *stream = NULL;
-    while (s == CG_OK) {
-        q.url = url.data;
-        int verify = 1;
-        s = url_allowed(r, url.data, q.host, &verify, err);
-        if (s != CG_OK)
-            break;
-        int to_registry = q.host && !redirects;
-        cg_buf_reset(&auth);
-        if (q.basic) {
-            /* token request: Basic credentials, never a Bearer token */
-            size_t bl = strlen(q.basic);
-            unsigned char *b64 = malloc(4 * ((bl + 2) / 3) + 1);
-            if (!b64) {
-                s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-                break;
-            }
-            EVP_EncodeBlock(b64, (const unsigned char *)q.basic, (int)bl);
-            s = cg_buf_printf(&auth, "Authorization: Basic %s", (char *)b64);
-            free(b64);
-            if (s != CG_OK)
-                break;
-        } else if (to_registry && !q.no_auth) {
-            s = reg_auth_header(r, q.host, q.scope, 0, &auth, err);
-            if (s != CG_OK)
-                break;
-        }
-        reg_resp_free(resp);
-        reg_resp_init(resp);
-        reg_stream *x = NULL;
-        CURLcode rc = CURLE_OK;
-        s = attempt(r, &q, url.data, verify, auth.data, resp, &x, &rc, err);
-        if (s != CG_OK)
-            break;
-        if (rc != CURLE_OK && !(x->over_cap && resp->status >= 300) ) {
-            int can_retry = !x->src_failed && !x->over_cap && retryable_curl(rc) && retries < r->o.max_retries &&
-                            (!q.src || q.src->rewind);
-            if (rc == CURLE_SSL_CONNECT_ERROR && r->o.insecure && !fell_back && to_registry &&
-                !strncmp(url.data, "https://", 8)) {
-                /* --insecure: the registry speaks plain HTTP */
-                reg_host_auth *h;
-                for (h = r->hosts; h && strcmp(h->host, q.host); h = h->next) {
-                }
-                if (!h && (h = calloc(1, sizeof *h))) {
-                    snprintf(h->host, sizeof h->host, "%s", q.host);
-                    h->next = r->hosts;
-                    r->hosts = h;
-                }
-                if (h)
-                    h->plain_http = 1;
-                fell_back = 1;
-                cg_buf_reset(&loc);
-                cg_buf_printf(&loc, "http://%s", url.data + 8);
-                cg_buf_reset(&url);
-                s = cg_buf_puts(&url, loc.data);
-                xfer_free(x);
-                if (s == CG_OK)
-                    s = rewind_body(&q, err);
-                continue;
-            }
-            if (can_retry) {
-                xfer_free(x);
-                sleep_ms(backoff_ms(r, retries, NULL));
-                retries++;
-                r->stats.retries++;
-                s = rewind_body(&q, err);
-                continue;
-            }
-            s = curl_failure(&q, x, rc, url.data, err);
-            xfer_free(x);
-            break;
-        }
-        long st = resp->status;
-        if (st == 401 && !q.no_auth && !q.basic && to_registry) {
-            xfer_free(x);
-            if (auth_rounds >= MAX_AUTH_ROUNDS) {
-                s = cg_error_set(err, CG_ERR_NETWORK,
-                                 "%s: %s %s: the registry still answers 401 Unauthorized after authenticating (credentials or token refused)",
-                                 q.what ? q.what : "request", q.method, short_url(url.data));
-                break;
-            }
-            auth_rounds++;
-            s = reg_auth_challenged(r, q.host, q.scope, resp, err);
-            if (s == CG_OK)
-                s = rewind_body(&q, err);
-            if (s != CG_OK) {
-                cg_error_prefix(err, "%s", q.what ? q.what : short_url(url.data));
-                break;
-            }
-            continue;
-        }
-        if ((st == 301 || st == 302 || st == 303 || st == 307 || st == 308) && resp->location[0]) {
-            xfer_free(x);
-            if (++redirects > r->o.max_redirects) {
-                s = cg_error_set(err, CG_ERR_NETWORK, "%s: more than %d redirects", q.what ? q.what : short_url(q0->url),
-                                 r->o.max_redirects);
-                break;
-            }
-            s = reg_resolve_location(url.data, resp->location, &loc, err);
-            if (s != CG_OK)
-                break;
-            if (!reg_same_origin(url.data, loc.data))
-                q.host = NULL; /* another host: no credentials, no insecure */
-            if (st == 303 || ((st == 301 || st == 302) && strcmp(q.method, "HEAD")))
-                if (strcmp(q.method, "GET") && strcmp(q.method, "HEAD")) {
-                    q.method = "GET";
-                    q.body = NULL;
-                    q.src = NULL;
-                }
-            cg_buf_reset(&url);
-            s = cg_buf_puts(&url, loc.data);
-            if (s == CG_OK)
-                s = rewind_body(&q, err);
-            if (s != CG_OK)
-                break;
-            /* a redirect keeps a relative path on the same host as the first request */
-            if (q.host == NULL && q0->host) {
-                int v;
-                cg_error e2;
-                if (url_allowed(r, url.data, NULL, &v, &e2) != CG_OK) {
-                    *err = e2;
-                    s = cg_error_prefix(err, "%s: redirected", q.what ? q.what : "request");
-                    break;
-                }
-            }
-            continue;
-        }
-        if ((st == 429 || (st >= 500 && st <= 599)) && retries < r->o.max_retries &&
-            (!q.src || q.src->rewind)) {
-            xfer_free(x);
-            sleep_ms(backoff_ms(r, retries, resp));
-            retries++;
-            r->stats.retries++;
-            s = rewind_body(&q, err);
-            continue;
-        }
-        if (rc != CURLE_OK) {
-            /* an error body over its cap: the status alone will do */
-            x->over_cap = 0;
-        }
-        if (stream && q.stream && st >= 200 && st < 300) {
-            if (x->done && x->result != CURLE_OK) {
-                s = curl_failure(&q, x, x->result, url.data, err);
-                xfer_free(x);
-                break;
-            }
-            s = keep_request(x, &q, url.data, err);
-            if (s != CG_OK) {
-                xfer_free(x);
-                break;
-            }
-            *stream = x;
-        } else {
-            xfer_free(x);
-        }
-        break;
+    cg_status s = cg_buf_puts(&d.url, q0->url);
+    int again = 1;
+    while (s == CG_OK && again) {
+        again = 0;
+        s = do_once(r, &d, resp, stream, &again, err);
     }
-    cg_buf_free(&url);
-    cg_buf_free(&loc);
-    cg_buf_free(&auth);
+    cg_buf_free(&d.url);
+    cg_buf_free(&d.loc);
+    wipe_buf(&d.auth);
+    cg_buf_free(&d.auth);
     return s;
 }
 

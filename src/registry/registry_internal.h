@@ -148,40 +148,4 @@ int reg_same_origin(const char *a, const char *b);
 /* Resolve a Location header against the URL it came from. */
 cg_status reg_resolve_location(const char *url, const char *loc, cg_buf *out, cg_error *err);
 
-/* ---- push.c: one image's content, shared with push_index.c ---- */
-
-typedef struct reg_push_src {
-    cg_buf manifest;           /* the bytes to push (the source's own when it has them) */
-    char media_type[128];
-    cg_buf config;
-    const char **layer_digest; /* per layer: the blob digest to push */
-} reg_push_src;
-
-/* Read img's manifest (or build one for a docker-archive) and config. */
-cg_status reg_push_load(cg_image *img, reg_push_src *ps, cg_error *err);
-void reg_push_src_free(reg_push_src *ps);
-/* The repository to mount blobs from: img's own when it is on dest's registry, else NULL. */
-const char *reg_push_mount_from(cg_image *img, const cg_ref *dest);
-/* Add one pushed blob ("uploaded", "exists", "mounted") to res. */
-void reg_push_count(cg_push_result *res, const char *what);
-/* Config and layers (HEAD, then mount or upload), then the manifest by
- * digest (into digest); no tag. */
-cg_status reg_push_content(cg_registry *r, cg_image *img, const reg_push_src *ps, const cg_ref *dest,
-                           const char *from, cg_push_result *res, char digest[CG_REF_DIGEST_MAX], cg_error *err);
-/* Any blob of img's source by digest (transport open_blob), HEAD first. */
-cg_status reg_push_blob_of(cg_registry *r, cg_image *img, const char *digest, int64_t size, const cg_ref *dest,
-                           const char *from, cg_push_result *res, cg_error *err);
-
-/* A manifest in an index that is not a platform's image (an attestation):
- * copied blob by blob, its manifest bytes as they are. */
-typedef struct reg_artifact {
-    cg_buf manifest;
-    const char *media_type;
-    const char **digest; /* config (when there is one), then layers */
-    int64_t *size;
-    size_t n;
-} reg_artifact;
-/* Read entry e's manifest from src and list its blobs (at most 1000). */
-cg_status reg_artifact_load(cg_image *src, const cg_index_entry *e, reg_artifact *a, cg_error *err);
-
 #endif

@@ -1,7 +1,7 @@
 /*
  * push_index.c - pushing a multi-platform index whole: every entry is opened
  * and checked before the first byte is sent, then each platform's image
- * (blobs, manifest by digest, as push.c pushes one image) and each
+ * (blobs, manifest by digest, as push_image.c pushes one image) and each
  * attestation or other artifact manifest (its blobs copied as they are),
  * then the index's own bytes by digest (so the registry has the source's
  * digest), the before-tag hook with the index digest, and the tag last.
@@ -13,13 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "copy/copy_internal.h"
+#include "core/digest.h"
 #include "core/json.h"
 #include "image/image_internal.h"
-#include "registry/registry_internal.h"
+#include "image/transport.h"
 
 #define MAX_ARTIFACT_BLOBS 1000
 
-cg_status reg_artifact_load(cg_image *src, const cg_index_entry *e, reg_artifact *a, cg_error *err)
+cg_status cp_artifact_load(cg_image *src, const cg_index_entry *e, cp_artifact *a, cg_error *err)
 {
     if (!src->tp->read_manifest)
         return cg_error_set(err, CG_ERR_INTERNAL, "the %s transport cannot read manifests by digest", src->info.transport);
@@ -63,19 +65,19 @@ cg_status reg_artifact_load(cg_image *src, const cg_index_entry *e, reg_artifact
     return s;
 }
 
-static cg_status push_artifact(cg_registry *r, cg_image *src, const cg_index_entry *e, const reg_artifact *a,
+static cg_status push_artifact(cg_registry *r, cg_image *src, const cg_index_entry *e, const cp_artifact *a,
                                const cg_ref *dest, const char *from, cg_push_result *res, cg_error *err)
 {
     cg_status s = CG_OK;
     for (size_t i = 0; s == CG_OK && i < a->n; i++)
-        s = reg_push_blob_of(r, src, a->digest[i], a->size[i], dest, from, res, err);
+        s = cp_push_blob_of(r, src, a->digest[i], a->size[i], dest, from, res, err);
     if (s == CG_OK)
         s = cg_registry_put_manifest(r, dest, e->digest, a->media_type, a->manifest.data, a->manifest.len, NULL, err);
     return s;
 }
 
 /* Open and check entry i: everything a push of it will read, read now. */
-static cg_status load_entry(cg_image_index *x, size_t i, cg_image **img, reg_push_src *ps, reg_artifact *a,
+static cg_status load_entry(cg_image_index *x, size_t i, cg_image **img, cp_src *ps, cp_artifact *a,
                             cg_error *err)
 {
     const cg_index_info *xi = cg_image_index_get_info(x);
@@ -87,10 +89,10 @@ static cg_status load_entry(cg_image_index *x, size_t i, cg_image **img, reg_pus
         s = cg_image_index_open_image(x, i, img, err);
         if (s != CG_OK)
             return s; /* named the entry already */
-        s = reg_push_load(*img, ps, err);
+        s = cp_load(*img, ps, err);
         break;
     case CG_INDEX_ARTIFACT:
-        s = reg_artifact_load(src, e, a, err);
+        s = cp_artifact_load(src, e, a, err);
         break;
     case CG_INDEX_NESTED:
         s = cg_error_set(err, CG_ERR_INPUT, "is itself an index (%s): nested indexes are not pushed", e->media_type);
@@ -104,7 +106,7 @@ static cg_status load_entry(cg_image_index *x, size_t i, cg_image **img, reg_pus
     return s;
 }
 
-cg_status cg_registry_push_index(cg_registry *r, cg_image_index *x, const cg_ref *dest, const cg_push_opts *opts,
+cg_status cg_copy_push_index(cg_registry *r, cg_image_index *x, const cg_ref *dest, const cg_push_opts *opts,
                                  cg_push_result *res, cg_error *err)
 {
     memset(res, 0, sizeof *res);
@@ -112,18 +114,18 @@ cg_status cg_registry_push_index(cg_registry *r, cg_image_index *x, const cg_ref
     cg_image *src = cg_image_index_source(x);
     size_t n = xi->n_entries;
     cg_image **imgs = calloc(n, sizeof *imgs);
-    reg_push_src *ps = calloc(n, sizeof *ps);
-    reg_artifact *arts = calloc(n, sizeof *arts);
+    cp_src *ps = calloc(n, sizeof *ps);
+    cp_artifact *arts = calloc(n, sizeof *arts);
     cg_status s = imgs && ps && arts ? CG_OK : cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     for (size_t i = 0; s == CG_OK && i < n; i++)
         s = load_entry(x, i, &imgs[i], &ps[i], &arts[i], err);
-    const char *from = reg_push_mount_from(src, dest);
-    uint64_t up0 = r->stats.bytes_uploaded;
+    const char *from = cp_mount_from(src, dest);
+    uint64_t up0 = cg_registry_get_stats(r)->bytes_uploaded;
     for (size_t i = 0; s == CG_OK && i < n; i++) {
         const cg_index_entry *e = &xi->entries[i];
         char digest[CG_REF_DIGEST_MAX];
         if (imgs[i]) {
-            s = reg_push_content(r, imgs[i], &ps[i], dest, from, res, digest, err);
+            s = cp_push_content(r, imgs[i], &ps[i], dest, from, res, digest, err);
             res->platforms += s == CG_OK;
         } else {
             s = push_artifact(r, src, e, &arts[i], dest, from, res, err);
@@ -132,7 +134,7 @@ cg_status cg_registry_push_index(cg_registry *r, cg_image_index *x, const cg_ref
         if (s != CG_OK)
             cg_error_prefix(err, "index entry %zu (%s)", i, e->platform);
     }
-    res->bytes_uploaded = r->stats.bytes_uploaded - up0;
+    res->bytes_uploaded = cg_registry_get_stats(r)->bytes_uploaded - up0;
     res->is_index = 1;
     snprintf(res->digest, sizeof res->digest, "%s", xi->digest);
     snprintf(res->media_type, sizeof res->media_type, "%s", xi->media_type);
@@ -145,7 +147,7 @@ cg_status cg_registry_push_index(cg_registry *r, cg_image_index *x, const cg_ref
         s = cg_registry_put_manifest(r, dest, dest->tag, xi->media_type, xi->data, xi->len, NULL, err);
     for (size_t i = 0; i < n && imgs && ps && arts; i++) {
         cg_image_close(imgs[i]);
-        reg_push_src_free(&ps[i]);
+        cp_src_free(&ps[i]);
         cg_buf_free(&arts[i].manifest);
     }
     free(imgs);

@@ -1,6 +1,6 @@
 /*
  * layout.c - copying one image from any transport into an OCI image layout
- * (`cgate pull`): the same source reading as a push (reg_push_load: the
+ * (`cgate pull`): the same source reading as a push (cp_load in push_image.c: the
  * source's own manifest bytes, so the digest is kept; the transport's layer
  * streams), written to disk instead of a registry.
  *
@@ -20,12 +20,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "copy/copy_internal.h"
 #include "core/digest.h"
 #include "core/json.h"
 #include "core/outfile.h"
 #include "image/image_internal.h"
 #include "image/store.h"
-#include "registry/registry_internal.h"
+#include "image/transport.h"
 
 #define LAYOUT_INDEX_MAX (16u << 20)
 #define ANN_REF_NAME "org.opencontainers.image.ref.name"
@@ -252,7 +253,7 @@ static cg_status copy_stream(cg_image *img, const char *dir, long layer, const c
                              cg_push_result *res, cg_error *err)
 {
     if (have_blob(dir, digest, size)) {
-        reg_push_count(res, "exists");
+        cp_count(res, "exists");
         return CG_OK;
     }
     blob_in b;
@@ -270,7 +271,7 @@ static cg_status copy_stream(cg_image *img, const char *dir, long layer, const c
     s = put_blob(dir, digest, size, &b, err);
     b.stream.close(&b.stream);
     if (s == CG_OK) {
-        reg_push_count(res, "uploaded");
+        cp_count(res, "uploaded");
         res->bytes_uploaded += size > 0 ? (uint64_t)size : 0;
     }
     return s;
@@ -281,19 +282,19 @@ static cg_status copy_mem(const char *dir, const char *digest, const void *data,
                           cg_error *err)
 {
     if (have_blob(dir, digest, (int64_t)len)) {
-        reg_push_count(res, "exists");
+        cp_count(res, "exists");
         return CG_OK;
     }
     blob_in b = {(const unsigned char *)data, len, 0, {0}, 0};
     cg_status s = put_blob(dir, digest, (int64_t)len, &b, err);
     if (s == CG_OK)
-        reg_push_count(res, "uploaded");
+        cp_count(res, "uploaded");
     return s;
 }
 
 /* One image's config, layers and manifest (blobs before what names them);
  * digest = the manifest's. */
-static cg_status copy_image(cg_image *img, const reg_push_src *ps, const char *dir, cg_push_result *res,
+static cg_status copy_image(cg_image *img, const cp_src *ps, const char *dir, cg_push_result *res,
                             char digest[CG_REF_DIGEST_MAX], cg_error *err)
 {
     const cg_image_info *in = &img->info;
@@ -328,7 +329,7 @@ static const char *oci_layer_type(const char *mt)
 
 /* Rewrite a Docker v2 manifest (ps->manifest) with OCI media types: same
  * config and layer blobs, digests and sizes; a new manifest digest. */
-static cg_status to_oci(reg_push_src *ps, cg_error *err)
+static cg_status to_oci(cp_src *ps, cg_error *err)
 {
     if (strcmp(ps->media_type, CG_MT_DOCKER_MANIFEST) != 0)
         return CG_OK; /* already OCI */
@@ -379,15 +380,15 @@ static int tag_ok(const char *tag)
     return !tag || !*tag || (strlen(tag) <= 128 && !strpbrk(tag, "/\\\n\t "));
 }
 
-cg_status cg_image_copy_to_layout(cg_image *img, const char *dir, const char *tag, unsigned flags,
+cg_status cg_copy_to_layout(cg_image *img, const char *dir, const char *tag, unsigned flags,
                                   cg_push_result *res, cg_error *err)
 {
     memset(res, 0, sizeof *res);
     if (!tag_ok(tag))
         return cg_error_set(err, CG_ERR_USAGE, "\"%s\" is not a usable tag for an OCI layout", tag);
-    reg_push_src ps;
+    cp_src ps;
     memset(&ps, 0, sizeof ps);
-    cg_status s = reg_push_load(img, &ps, err);
+    cg_status s = cp_load(img, &ps, err);
     if (s == CG_OK && (flags & CG_LAYOUT_OCI_MEDIA_TYPES))
         s = to_oci(&ps, err);
     if (s == CG_OK)
@@ -397,11 +398,11 @@ cg_status cg_image_copy_to_layout(cg_image *img, const char *dir, const char *ta
     if (s == CG_OK)
         s = write_index(dir, tag, ps.media_type, res->digest, ps.manifest.len, err);
     snprintf(res->media_type, sizeof res->media_type, "%s", ps.media_type);
-    reg_push_src_free(&ps);
+    cp_src_free(&ps);
     return s;
 }
 
-cg_status cg_image_index_copy_to_layout(cg_image_index *x, const char *dir, const char *tag, cg_push_result *res,
+cg_status cg_copy_index_to_layout(cg_image_index *x, const char *dir, const char *tag, cg_push_result *res,
                                         cg_error *err)
 {
     memset(res, 0, sizeof *res);
@@ -419,20 +420,20 @@ cg_status cg_image_index_copy_to_layout(cg_image_index *x, const char *dir, cons
         char digest[CG_REF_DIGEST_MAX];
         if (e->kind == CG_INDEX_IMAGE) {
             cg_image *img = NULL;
-            reg_push_src ps;
+            cp_src ps;
             memset(&ps, 0, sizeof ps);
             s = cg_image_index_open_image(x, i, &img, err);
             if (s == CG_OK)
-                s = reg_push_load(img, &ps, err);
+                s = cp_load(img, &ps, err);
             if (s == CG_OK)
                 s = copy_image(img, &ps, dir, res, digest, err);
             res->platforms += s == CG_OK;
-            reg_push_src_free(&ps);
+            cp_src_free(&ps);
             cg_image_close(img);
         } else if (e->kind == CG_INDEX_ARTIFACT) {
-            reg_artifact a;
+            cp_artifact a;
             memset(&a, 0, sizeof a);
-            s = reg_artifact_load(src, e, &a, err);
+            s = cp_artifact_load(src, e, &a, err);
             for (size_t k = 0; s == CG_OK && k < a.n; k++)
                 s = copy_stream(src, dir, -1, a.digest[k], a.size[k], res, err);
             if (s == CG_OK)
