@@ -12,6 +12,7 @@
 
 #include "cgate/scan.h"
 #include "cli/cli.h"
+#include "core/rfc3339.h"
 
 int cli_parse_duration(const char *s, int64_t *out)
 {
@@ -40,15 +41,10 @@ int cli_parse_time(const char *s, int64_t *out)
         *out = v;
         return 0;
     }
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    const char *rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (!rest || strcmp(rest, "Z") != 0)
+    int64_t t;
+    if (cg_rfc3339_parse(s, &t) != 0 || t < 0)
         return -1;
-    time_t t = timegm(&tm);
-    if (t < 0)
-        return -1;
-    *out = (int64_t)t;
+    *out = t;
     return 0;
 }
 
