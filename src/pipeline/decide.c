@@ -91,7 +91,8 @@ cg_status pl_decide(const pl_decide_in *pi, json_t *rec, cg_buf *json_out, cg_bu
     cg_policy policy;
     cg_pexception *extra = NULL;
     size_t n_extra = 0;
-    void *kctx = NULL, *vex = NULL;
+    cg_k8s_context *kctx = NULL;
+    cg_vex *vex = NULL;
     cg_peval ev;
     memset(&ev, 0, sizeof ev);
     cg_decision *d = NULL;
@@ -123,7 +124,7 @@ cg_status pl_decide(const pl_decide_in *pi, json_t *rec, cg_buf *json_out, cg_bu
         cg_buf_free(&b);
     }
     if (st == CG_OK && pi->n_vex)
-        st = cg_policy_vex_load(pi->vex, pi->n_vex, &a, &vex, err);
+        st = cg_vex_load(pi->vex, pi->n_vex, &a, &vex, err);
     for (size_t i = 0; st == CG_OK && i < pi->n_context; i++)
         st = hash_context(in, &a, pi->context[i], 0, err);
     if (st == CG_OK && pi->n_context)
@@ -152,8 +153,10 @@ cg_status pl_decide(const pl_decide_in *pi, json_t *rec, cg_buf *json_out, cg_bu
     }
     cg_buf_free(&pol);
     cg_buf_free(&exc);
-    cg_policy_context_free(kctx);
-    cg_policy_vex_free(vex);
+    if (kctx)
+        cg_k8s_free(kctx);
+    if (vex)
+        cg_vex_free(vex);
     cg_arena_free(&a);
     free(in);
     return st;
