@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# sample.sh - set up, build cgate, make the bundled sample image and run the
-# gate's stages on it: SBOM (CycloneDX, SPDX, table), then a vulnerability scan
-# against a DB imported from the bundled real advisories (Debian's own bookworm
-# advisories for these package versions, and CISA KEV), then the policy decision
-# (samples/debian/policy.yaml), printing findings and decision; then, against a
-# throwaway docker-registry on 127.0.0.1 (stopped at the end): the gated push
-# (refused, the policy denied), a push signed and attested with a fresh cosign
-# key, verify, verify-attestation, and a pull back into an OCI layout.
+# sample.sh - the Quick start: set up, build cgate, and run the whole gate with
+# `cgate run` on a sample image against a throwaway docker-registry on 127.0.0.1.
+#
+# The image is built from samples/app/Dockerfile by buildah (inside `cgate run
+# --dockerfile`) on top of the bundled Debian 12 base layout (made from
+# samples/debian/spec.json by tests/tools/mkimage.py; no network).  When buildah
+# cannot build here, the bundled layout itself is gated instead, and the script says
+# so.  The vulnerability DB is imported from the bundled real advisories (Debian's
+# own bookworm advisories for these package versions, and CISA KEV).
+#
+#   1. cgate run with samples/debian/policy.yaml: denied - it prints the blocked
+#      findings, why and how to fix them, and pushes nothing;
+#   2. cgate run again with the reviewed exceptions (samples/debian/exceptions.yaml):
+#      pushed by digest, signed (the decision's sha256 in the signature), attested,
+#      tagged - it prints the pushed digest;
+#   3. cgate verify (signature and decision annotation), cgate verify-attestation,
+#      and cgate audit verify on the artifacts folder.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${CGATE_SAMPLE_DIR:-/tmp/cgate-sample}
@@ -14,47 +23,58 @@ bash "$here/scripts/setup-deps.sh" >/dev/null
 cmake -S "$here" -B "$here/build" >/dev/null
 cmake --build "$here/build" -j"$(nproc)" --target cgate_cli >/dev/null
 rm -rf "$out" && mkdir -p "$out"
-python3 "$here/tests/tools/mkimage.py" "$here/samples/debian/spec.json" oci "$out/sample.oci" >/dev/null
 cgate="$here/build/cgate"
-"$cgate" sbom -o "$out/sbom.cdx.json" "oci:$out/sample.oci"
-"$cgate" sbom -f spdx-json -o "$out/sbom.spdx.json" "oci:$out/sample.oci"
-"$cgate" sbom -f table "oci:$out/sample.oci"
-echo
+export SOURCE_DATE_EPOCH=1735689600 # 2025-01-01: the same image digest on every run
+
+python3 "$here/tests/tools/mkimage.py" "$here/samples/debian/spec.json" oci "$out/base.oci" >/dev/null
 "$cgate" db import --db "$out/db.sqlite" "$here/tests/data/scan/debian/bookworm-labels-img-debian/osv" \
   "$here/tests/data/vulndb/kev/known_exploited_vulnerabilities.json" >/dev/null
-"$cgate" scan --db "$out/db.sqlite" -q -o "$out/report.json" "oci:$out/sample.oci"
-"$cgate" scan --db "$out/db.sqlite" -q -f sarif -o "$out/report.sarif" "oci:$out/sample.oci"
-"$cgate" scan --db "$out/db.sqlite" -q -f table "oci:$out/sample.oci"
-echo
-rc=0
-"$cgate" policy "$out/report.json" --policy "$here/samples/debian/policy.yaml" --now 2026-12-01 \
-  -o "$out/decision.json" || rc=$?
-"$cgate" policy "$out/report.json" --policy "$here/samples/debian/policy.yaml" --now 2026-12-01 -f table || true
-echo
-echo "policy exit code $rc (0 pass, 1 deny)"
+export COSIGN_PASSWORD=sample-only
+(cd "$out" && "$cgate" keygen --force >/dev/null 2>&1)
 
-# push, sign, attest, verify, pull: a registry on loopback for this run only
-if command -v docker-registry >/dev/null; then
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-  printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' \
-    "$out/registry" "$port" >"$out/registry.yml"
-  timeout 300 docker-registry serve "$out/registry.yml" >"$out/registry.log" 2>&1 &
-  reg_pid=$!
-  trap 'kill $reg_pid 2>/dev/null || true' EXIT
-  for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/v2/" && break; sleep 0.1; done
-  ref="127.0.0.1:$port/sample/debian:12"
-  echo
-  echo "== push gated by the decision (denied above, so refused; the tag is never set):"
-  "$cgate" push --require-decision "$out/decision.json" "oci:$out/sample.oci" "$ref" || echo "push exit code $? (1 refused)"
-  echo
-  echo "== push signed and attested with a fresh key (a demonstration: no gate):"
-  export COSIGN_PASSWORD=sample-only
-  (cd "$out" && "$cgate" keygen --force)
-  "$cgate" push --sign-key "$out/cosign.key" --attest "$out/sbom.cdx.json" "oci:$out/sample.oci" "$ref"
-  "$cgate" verify --key "$out/cosign.pub" -o "$out/verified.json" "$ref"
-  "$cgate" verify-attestation --key "$out/cosign.pub" --type cyclonedx -o "$out/attestation.json" "$ref"
-  "$cgate" pull "$ref" "oci:$out/pulled:12"
-  echo "signature payloads: $out/verified.json   attested statement: $out/attestation.json   pulled: $out/pulled"
+# the image: built from samples/app/Dockerfile with buildah, or the bundled layout
+source=(--dockerfile "$here/samples/app/Dockerfile" --build-arg "BASE=oci:$out/base.oci")
+probe="$out/buildah-probe"
+if ! command -v buildah >/dev/null; then
+  echo "note: buildah is not installed (apt-get install buildah): gating the bundled layout $out/base.oci instead of a build"
+  source=("oci:$out/base.oci")
+elif ! buildah --root "$probe/root" --runroot "$probe/run" --storage-driver vfs build -q --isolation chroot \
+  --build-arg "BASE=oci:$out/base.oci" -f "$here/samples/app/Dockerfile" -t "oci:$probe/out" \
+  "$here/samples/app" >"$out/buildah-probe.log" 2>&1; then
+  echo "note: buildah cannot build here ($(grep -m1 -i error "$out/buildah-probe.log" || tail -1 "$out/buildah-probe.log")):"
+  echo "      gating the bundled layout $out/base.oci instead of a build"
+  source=("oci:$out/base.oci")
 fi
+rm -rf "$probe"
+
+# a registry on loopback for this run only
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' \
+  "$out/registry" "$port" >"$out/registry.yml"
+timeout 300 docker-registry serve "$out/registry.yml" >"$out/registry.log" 2>&1 &
+reg_pid=$!
+trap 'kill $reg_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/v2/" && break; sleep 0.1; done
+ref="127.0.0.1:$port/sample/app:1.0"
+
+echo "== 1. cgate run with samples/debian/policy.yaml (expected: denied, nothing pushed)"
+rc=0
+"$cgate" run "${source[@]}" --to "$ref" --policy "$here/samples/debian/policy.yaml" --key "$out/cosign.key" \
+  --db "$out/db.sqlite" --artifacts "$out/run-denied" || rc=$?
+echo "cgate run exit code $rc (1 = denied by the policy)"
+[ "$rc" = 1 ] || { echo "sample: the first run should have been denied"; exit 1; }
 echo
-echo "SBOMs: $out/sbom.cdx.json $out/sbom.spdx.json   reports: $out/report.json $out/report.sarif   decision: $out/decision.json"
+echo "== 2. cgate run again with the reviewed exceptions (expected: pushed, signed, attested, tagged)"
+pushed=$("$cgate" run "${source[@]}" --to "$ref" --policy "$here/samples/debian/policy.yaml" \
+  --exceptions "$here/samples/debian/exceptions.yaml" --key "$out/cosign.key" --db "$out/db.sqlite" \
+  --attest-spdx --artifacts "$out/run")
+echo "pushed and signed: $pushed"
+echo
+echo "== 3. verify the signature (and that it carries this run's decision), the attestation, the audit trail"
+decision="sha256:$(sha256sum "$out/run/decision.json" | cut -d' ' -f1)"
+"$cgate" verify --key "$out/cosign.pub" -a "dev.cgate.decision=$decision" -o "$out/verified.json" "$ref"
+"$cgate" verify-attestation --key "$out/cosign.pub" --type cyclonedx -o "$out/attestation.json" "$ref"
+"$cgate" audit verify "$out/run"
+echo
+echo "artifacts: $out/run (sbom.cdx.json sbom.spdx.json report.json report.sarif decision.json audit.jsonl pushed.json)"
+echo "denied run's artifacts: $out/run-denied   signature payloads: $out/verified.json   attestation: $out/attestation.json"

@@ -48,6 +48,14 @@ typedef struct cli_progress {
 void cli_progress_init(cli_progress *p, int quiet);
 void cli_progress_cb(void *ud, const cg_progress *p);
 
+/* Scan options shared by `scan` and `run` (cli_scanopts.c); 0 or -1.
+ * Durations: 90m, 36h, 7d, 2w, 30s.  Times: RFC 3339 (Z) or epoch seconds.
+ * Severities: a comma list of UNKNOWN..CRITICAL -> mask of 1u << cg_severity.
+ * Package types: os, library -> CG_SCAN_PKG_* mask. */
+int cli_parse_time(const char *s, int64_t *out);
+int cli_parse_severities(const char *s, unsigned *mask);
+int cli_parse_pkg_types(const char *s, unsigned *mask);
+
 int cmd_sbom(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
@@ -96,6 +104,8 @@ int cmd_verify(int argc, char **argv);
 int cmd_attest(int argc, char **argv);
 int cmd_verify_attestation(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 /* Shared by the commands that talk to a registry or sign (cli.c). */
 struct cg_registry_opts;

@@ -76,78 +76,6 @@ static const char scan_usage_tail[] =
     "or corrupt), 4 registry or network error\n"
     "(docker:// images), 5 internal error.\n";
 
-static int parse_duration(const char *s, int64_t *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || end == s || v < 0 || v > 100LL * 365 * 86400)
-        return -1;
-    int64_t mul;
-    if (!strcmp(end, "s")) mul = 1;
-    else if (!strcmp(end, "m")) mul = 60;
-    else if (!strcmp(end, "h")) mul = 3600;
-    else if (!strcmp(end, "d")) mul = 86400;
-    else if (!strcmp(end, "w")) mul = 7 * 86400;
-    else return -1;
-    *out = (int64_t)v * mul;
-    return 0;
-}
-
-static int parse_time(const char *s, int64_t *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (!errno && end != s && !*end && v >= 0) {
-        *out = v;
-        return 0;
-    }
-    int64_t t;
-    if (cg_rfc3339_parse(s, &t) != 0 || t < 0)
-        return -1;
-    *out = t;
-    return 0;
-}
-
-static int parse_severities(const char *s, unsigned *mask)
-{
-    char *copy = strdup(s), *save = NULL;
-    int rc = copy ? 0 : -1;
-    *mask = 0;
-    for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save)) {
-        cg_severity sv;
-        static const char *const names[] = {"UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
-        int ok = 0;
-        for (int i = 0; i < 5; i++)
-            if (!strcasecmp(t, names[i]) && cg_severity_parse(names[i], &sv) == 0) {
-                *mask |= 1u << sv;
-                ok = 1;
-            }
-        if (!ok)
-            rc = -1;
-    }
-    free(copy);
-    return rc || !*mask ? -1 : 0;
-}
-
-static int parse_pkg_types(const char *s, unsigned *mask)
-{
-    char *copy = strdup(s), *save = NULL;
-    int rc = copy ? 0 : -1;
-    *mask = 0;
-    for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save)) {
-        if (!strcmp(t, "os"))
-            *mask |= CG_SCAN_PKG_OS;
-        else if (!strcmp(t, "library"))
-            *mask |= CG_SCAN_PKG_LIBRARY;
-        else
-            rc = -1;
-    }
-    free(copy);
-    return rc || !*mask ? -1 : 0;
-}
-
 static void match_progress(void *ud, const cg_scan_progress *p)
 {
     cli_progress *pr = ud;
@@ -283,12 +211,12 @@ int cmd_scan(int argc, char **argv)
         case 'f': format = optarg; break;
         case 'o': output = optarg; break;
         case 's':
-            if (parse_severities(optarg, &so.severities))
+            if (cli_parse_severities(optarg, &so.severities))
                 return cli_usage_error("scan", "--severity: \"%s\" is not a list of UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL", optarg);
             break;
         case 'U': so.ignore_unfixed = 1; break;
         case 'T':
-            if (parse_pkg_types(optarg, &so.pkg_types))
+            if (cli_parse_pkg_types(optarg, &so.pkg_types))
                 return cli_usage_error("scan", "--pkg-types: \"%s\" is not a list of os, library", optarg);
             break;
         case 'E': {
@@ -300,11 +228,11 @@ int cmd_scan(int argc, char **argv)
             break;
         }
         case 'A':
-            if (parse_duration(optarg, &max_age))
+            if (cli_parse_duration(optarg, &max_age))
                 return cli_usage_error("scan", "--db-max-age: \"%s\" is not a duration (90m, 36h, 7d, 2w)", optarg);
             break;
         case 'N':
-            if (parse_time(optarg, &now))
+            if (cli_parse_time(optarg, &now))
                 return cli_usage_error("scan", "--now: \"%s\" is not RFC 3339 (2025-01-02T03:04:05Z) or seconds", optarg);
             break;
         case 'P': io.platform = optarg; break;

@@ -37,6 +37,9 @@ static const char usage[] =
     "  attest  attach a signed SBOM attestation (in-toto, DSSE) to an image\n"
     "  verify-attestation  verify an image's attestations of a predicate type\n"
     "  serve   watch what was let through: registry webhooks, re-matching, alerts\n"
+    "  run     the whole gate in one process: (build ->) SBOM -> scan -> policy ->\n"
+    "          push by digest -> sign + attest -> tag, with an artifacts folder\n"
+    "  audit   check a run's hash-chained audit log and artifacts (audit verify DIR)\n"
     "\n"
     "Images: docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH[:TAG],\n"
     "dir:PATH, docker://HOST/REPO[:TAG|@DIGEST] (a registry), or a plain path\n"
@@ -59,6 +62,7 @@ static const struct {
     {"sign", cmd_sign},     {"verify", cmd_verify}, {"attest", cmd_attest},
     {"verify-attestation", cmd_verify_attestation},
     {"serve", cmd_serve},
+    {"run", cmd_run},       {"audit", cmd_audit},
 };
 
 static int (*find(const char *name))(int, char **)

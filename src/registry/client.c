@@ -23,6 +23,7 @@
 
 #include "core/base64.h"
 #include "core/json.h"
+#include "registry/blob_cache.h"
 #include "registry/registry_internal.h"
 
 #define ERR_BODY_MAX (64u << 10)
@@ -119,6 +120,8 @@ void cg_registry_free(cg_registry *r)
     if (r->easy)
         curl_easy_cleanup(r->easy);
     reg_auth_free(r);
+    bc_commit(r->blob_cache); /* best effort: the cache is only a hint */
+    bc_close(r->blob_cache);
     free(r);
 }
 

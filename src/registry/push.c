@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/json.h"
+#include "registry/blob_cache.h"
 #include "registry/registry_internal.h"
 
 static void blob_what(const cg_ref *repo, const char *digest, char *buf, size_t n)
@@ -263,6 +264,16 @@ cg_status cg_registry_mount_blob(cg_registry *r, const cg_ref *repo, const char 
     return s;
 }
 
+/* The blob-location cache of r, opened on first use (NULL when disabled). */
+static bc_cache *blob_cache(cg_registry *r)
+{
+    if (!r->blob_cache_opened) {
+        r->blob_cache_opened = 1;
+        r->blob_cache = bc_open(NULL);
+    }
+    return r->blob_cache;
+}
+
 cg_status cg_registry_push_blob(cg_registry *r, const cg_ref *repo, const char *digest, uint64_t size,
                                 const char *from_repo, const cg_upload_source *src, const char **what,
                                 cg_error *err)
@@ -271,27 +282,42 @@ cg_status cg_registry_push_blob(cg_registry *r, const cg_ref *repo, const char *
     cg_status s = cg_registry_head_blob(r, repo, digest, &have, err);
     if (s != CG_OK)
         return s;
+    bc_cache *bc = blob_cache(r);
     if (have >= 0) {
         r->stats.blobs_skipped++;
+        bc_note(bc, repo->registry, repo->repository, digest);
         if (what)
             *what = "exists";
         return CG_OK;
     }
+    /* a mount from the source repository, else from where this blob was last
+     * seen on this registry (a hint: a refusal or a failure means upload) */
+    int hinted = 0;
+    if (!from_repo || !strcmp(from_repo, repo->repository)) {
+        from_repo = bc_lookup(bc, repo->registry, digest, repo->repository);
+        hinted = from_repo != NULL;
+    }
     if (from_repo && strcmp(from_repo, repo->repository)) {
         int mounted = 0;
-        s = cg_registry_mount_blob(r, repo, digest, from_repo, &mounted, err);
-        if (s != CG_OK)
+        cg_error me;
+        cg_error_clear(&me);
+        s = cg_registry_mount_blob(r, repo, digest, from_repo, &mounted, hinted ? &me : err);
+        if (s != CG_OK && !hinted)
             return s;
-        if (mounted) {
+        if (s == CG_OK && mounted) {
+            bc_note(bc, repo->registry, repo->repository, digest);
             if (what)
                 *what = "mounted";
             return CG_OK;
         }
+        s = CG_OK;
     }
-    if (src->rewind)
+    if (src->rewind) /* a source opened lazily opens here: a blob already there is never read */
         s = src->rewind(src->ud, err);
     if (s == CG_OK)
         s = cg_registry_put_blob(r, repo, digest, size, src, err);
+    if (s == CG_OK)
+        bc_note(bc, repo->registry, repo->repository, digest);
     if (s == CG_OK && what)
         *what = "uploaded";
     return s;

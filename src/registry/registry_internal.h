@@ -78,6 +78,8 @@ struct cg_registry {
     size_t n_tokens;
     reg_host_auth *hosts;
     cg_registry_stats stats;
+    struct bc_cache *blob_cache; /* where blobs were seen (blob_cache.h); opened on the first push */
+    int blob_cache_opened;
 };
 
 /* A response, headers already parsed. */
