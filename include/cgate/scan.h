@@ -131,6 +131,7 @@ typedef struct cg_report {
     size_t n_filtered;          /* findings dropped by severity / ignore_unfixed */
     int64_t created;            /* CreatedAt (seconds); < 0: not written */
     int64_t db_built;           /* newest DB import (seconds); < 0: unknown */
+    const struct cg_runtime *runtime; /* borrowed runtime evidence (cgate/runtime.h); NULL: none */
 } cg_report;
 
 enum {

@@ -19,6 +19,7 @@
 #include "cgate/scan.h"
 #include "cgate/vulndb.h"
 #include "cgate/registry.h"
+#include "cgate/runtime.h"
 #include "cli/cli.h"
 #include "core/readfile.h"
 
@@ -50,6 +51,12 @@ static const char scan_usage[] =
     "      --now TIME          the current time, RFC 3339 or seconds since the epoch\n"
     "                          (DB age and the report's CreatedAt; for reproducible runs)\n"
     "      --platform P        OS/ARCH[/VARIANT] in a multi-platform index\n"
+    "      --runtime-evidence F  Falco JSON lines, an strace log or a path list of\n"
+    "                          what the image ran (repeatable): each finding gets\n"
+    "                          cgate.runtime {loaded, evidence, window}; evidence\n"
+    "                          naming another image digest is refused (exit 3)\n"
+    "      --vex-out FILE      with --runtime-evidence: an OpenVEX 0.2 document saying\n"
+    "                          not_affected for findings in never-loaded packages\n"
     ;
 static const char scan_usage_tail[] =
     "  -q, --quiet             no progress, notes or warnings on stderr\n"
@@ -214,6 +221,7 @@ int cmd_scan(int argc, char **argv)
         {"db-max-age", required_argument, NULL, 'A'}, {"now", required_argument, NULL, 'N'},
         {"platform", required_argument, NULL, 'P'},  {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},            CLI_REGISTRY_LONGOPTS,
+        {"runtime-evidence", required_argument, NULL, 'R'}, {"vex-out", required_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     const char *format = "json", *output = NULL, *sbom_path = NULL, *db_path = NULL;
@@ -225,6 +233,9 @@ int cmd_scan(int argc, char **argv)
     io.registry = &ro;
     int quiet = 0, exit_code = 0, c;
     int64_t max_age = -1, now = -1;
+    const char *rt_files[CG_RT_MAX_FILES], *vex_out = NULL;
+    size_t n_rt = 0;
+    cg_runtime *rt = NULL;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":f:o:qh", longopts, NULL)) != -1) {
@@ -259,6 +270,12 @@ int cmd_scan(int argc, char **argv)
                 return cli_usage_error("scan", "--now: \"%s\" is not RFC 3339 (2025-01-02T03:04:05Z) or seconds", optarg);
             break;
         case 'P': io.platform = optarg; break;
+        case 'R':
+            if (n_rt == CG_RT_MAX_FILES)
+                return cli_usage_error("scan", "at most %d --runtime-evidence files", CG_RT_MAX_FILES);
+            rt_files[n_rt++] = optarg;
+            break;
+        case 'V': vex_out = optarg; break;
         case 'q': quiet = 1; break;
         case 'h':
             fputs(scan_usage, stdout);
@@ -281,6 +298,10 @@ int cmd_scan(int argc, char **argv)
         return cli_usage_error("scan", "no image given");
     if (optind + 1 < argc)
         return cli_usage_error("scan", "one image at a time (got \"%s\" and \"%s\")", argv[optind], argv[optind + 1]);
+    if (n_rt && sbom_path)
+        return cli_usage_error("scan", "--runtime-evidence needs an image (its files and symlinks), not --sbom");
+    if (vex_out && !n_rt)
+        return cli_usage_error("scan", "--vex-out needs --runtime-evidence");
     cg_report_format fmt;
     if (cg_report_format_parse(format, &fmt) != CG_OK)
         return cli_usage_error("scan", "unknown format \"%s\" (json, sarif, cyclonedx, table)", format);
@@ -331,8 +352,23 @@ int cmd_scan(int argc, char **argv)
     so.progress = match_progress;
     so.progress_ud = &mprog;
     cg_scan_source src = cg_scan_source_vdb(db);
+    if (st == CG_OK && n_rt)
+        st = cg_runtime_collect(img, sbom, rt_files, n_rt, &rt, &err);
     if (st == CG_OK)
         st = cg_scan(sbom, &src, &so, &rep, &err);
+    if (st == CG_OK && rt) {
+        rep->runtime = rt;
+        if (!quiet && (rt->unresolved || rt->bad_lines))
+            cli_warn("runtime evidence: %llu events, %llu paths not resolvable, %llu lines skipped",
+                     (unsigned long long)rt->events, (unsigned long long)rt->unresolved,
+                     (unsigned long long)rt->bad_lines);
+    }
+    cg_buf vex = CG_BUF_INIT;
+    if (st == CG_OK && vex_out)
+        st = cg_runtime_write_vex(rep, rt, so.now, &vex, &err);
+    if (st == CG_OK && vex_out)
+        st = cli_write_artifact(vex_out, &vex, &err);
+    cg_buf_free(&vex);
     if (st == CG_OK) {
         const char *nc = getenv("NO_COLOR");
         cg_report_write_opts wo = {fmt == CG_REPORT_TABLE && (!output || !strcmp(output, "-")) &&
@@ -355,6 +391,7 @@ int cmd_scan(int argc, char **argv)
 done:
     cg_buf_free(&out);
     cg_report_free(rep);
+    cg_runtime_free(rt);
     cg_sbom_free(sbom);
     cg_image_close(img);
     cg_vdb_close(db);

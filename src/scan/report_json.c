@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/jwrite.h"
+#include "scan/runtime_int.h"
 #include "scan/scan_int.h"
 
 static void metadata(const cg_report *r, cg_jw *w, cg_arena *a)
@@ -109,7 +110,7 @@ static void cvss_obj(const cg_finding *f, cg_jw *w)
     cg_jw_close(w, "}");
 }
 
-static void extras(const cg_finding *f, cg_jw *w)
+static void extras(const cg_report *r, const cg_finding *f, cg_jw *w)
 {
     cg_jw_key(w, "cgate");
     cg_jw_open(w, "{");
@@ -130,6 +131,7 @@ static void extras(const cg_finding *f, cg_jw *w)
         cg_jw_kreal(w, "score", f->score);
     cg_jw_kopt(w, "sourceSeverity", f->source_severity);
     cg_jw_kopt(w, "note", f->note);
+    cg_runtime_write_finding(r->runtime, f->pkg_index, w);
     cg_jw_close(w, "}");
 }
 
@@ -183,7 +185,7 @@ static void vuln(const cg_report *r, const cg_finding *f, cg_jw *w, cg_arena *a)
         cg_jw_kstrs(w, "References", f->adv->references, f->adv->n_references, 1);
     cg_jw_kopt(w, "PublishedDate", f->adv->published);
     cg_jw_kopt(w, "LastModifiedDate", f->adv->modified);
-    extras(f, w);
+    extras(r, f, w);
     cg_jw_close(w, "}");
 }
 
