@@ -132,6 +132,19 @@ elif python3 -c 'import jsonschema' 2>/dev/null; then
 else
   cg_info "neither ajv nor python3-jsonschema: OpenVEX output not schema-checked"
 fi
+# 10 million events through a FIFO: streamed, memory does not grow with the count
+if ! cg_is_asan && [ -x /usr/bin/time ]; then
+  mkfifo "$T/fifo"
+  rss() { /usr/bin/time -f "%M" -o "$T/rss" "$CGATE" scan -q --db "$T/db.sqlite" --runtime-evidence "$1" "$IMG" >"$T/big.json" 2>"$T/big.err"; cat "$T/rss"; }
+  small=$(rss "$T/paths.txt")
+  (yes /app/node_modules/lodash/lodash.js | head -n 10000000 >"$T/fifo") &
+  big=$(rss "$T/fifo")
+  wait
+  cg_info "max RSS: $small kB with 4 events, $big kB with 10 million"
+  cg_expect_eq "10000000" "$(jq '[.Results[].Vulnerabilities[].cgate.runtime.window.events][0]' "$T/big.json")" "10M events counted"
+  [ "$big" -lt $((small + 8192)) ] && cg_ok || cg_fail "memory grew with the events: $small kB -> $big kB"
+fi
+
 cg_run "$T/out" "$T/err" scan --db "$T/db.sqlite" --vex-out "$T/v2.json" "$IMG"
 cg_expect_rc 2 "--vex-out without evidence" "$T/err"
 cg_finish
