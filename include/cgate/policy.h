@@ -67,6 +67,7 @@ typedef struct cg_pfinding {
     int kev;
     double epss;
     int has_epss;
+    int runtime; /* cgate.runtime.loaded: 1 loaded, 0 never loaded, -1 no evidence */
 } cg_pfinding;
 
 typedef struct cg_preport {
@@ -77,6 +78,8 @@ typedef struct cg_preport {
     size_t n_repo_tags, n_repo_digests;
     const char *image_id; /* Metadata.ImageID as written (NULL when absent or not a string) */
     int from_cgate; /* written by cgate scan (top-level "cgate" object) */
+    const char *runtime_evidence; /* cgate.runtime: "sha256:..." of each evidence file, ", "-joined */
+    const char *runtime_window;   /* "FROM..TO, N events" */
 } cg_preport;
 
 /* Read a report: a JSON object with SchemaVersion 2 and a Results array
@@ -128,6 +131,8 @@ typedef struct cg_policy {
     size_t n_exceptions;
     double reach_weight[CG_REACH_COUNT][CG_AV_COUNT]; /* [cg_reach][CG_AV_*] */
     double priv_factor, priv_cap;
+    int runtime_allow; /* runtime.notLoaded.allowUpTo: never-loaded findings of this cg_psev or
+                          lower do not block; -1 = off (the default) */
 } cg_policy;
 
 /* The defaults of a cgate/v1 policy (the seed's semantics plus the defaults
@@ -248,6 +253,9 @@ typedef struct cg_decision {
     size_t n_ignored_kinds;
     const cg_pinput *inputs;
     size_t n_inputs;
+    const char **runtime_allowed; /* "ID PKG@VERSION" let through as never loaded */
+    size_t n_runtime_allowed;
+    const char *runtime_evidence, *runtime_window; /* from the report */
 } cg_decision;
 
 cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out, cg_error *err);

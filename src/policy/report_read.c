@@ -77,6 +77,7 @@ static cg_status read_vuln(const json_t *v, const char *target, const rsrc *name
 {
     if (!json_is_object(v))
         return rfail(err, name, where, "not an object");
+    f->runtime = -1;
     f->id = dup(a, v, "VulnerabilityID");
     if (!f->id || !*f->id)
         return rfail(err, name, cg_arena_sprintf(a, "%s.VulnerabilityID", where), "missing or not a string");
@@ -146,6 +147,11 @@ static cg_status read_vuln(const json_t *v, const char *target, const rsrc *name
         if (s && (!json_is_number(s) || json_number_value(s) < 0 || json_number_value(s) > 10))
             return rfail(err, name, cg_arena_sprintf(a, "%s.cgate.score", where), "not a number in 0-10");
         f->has_cgate_score = s != NULL;
+        json_t *rl = json_object_get(json_object_get(x, "runtime"), "loaded");
+        if (rl && !json_is_boolean(rl))
+            return rfail(err, name, cg_arena_sprintf(a, "%s.cgate.runtime.loaded", where), "not a boolean");
+        if (rl)
+            f->runtime = json_is_true(rl);
         f->cgate_score = s ? json_number_value(s) : 0;
     }
     return CG_OK;
@@ -218,6 +224,11 @@ cg_status cg_preport_read(const uint8_t *buf, size_t len, const char *name, cg_a
             st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
         out->image_id = dup(a, md, "ImageID");
         out->from_cgate = json_is_object(json_object_get(doc, "cgate"));
+        json_t *rt = json_object_get(json_object_get(doc, "cgate"), "runtime");
+        if (json_is_object(rt)) {
+            out->runtime_evidence = dup(a, rt, "evidence");
+            out->runtime_window = dup(a, rt, "window");
+        }
     }
     json_decref(doc);
     return st;

@@ -204,6 +204,7 @@ static void report_extras(const cg_report *r, cg_jw *w)
     cg_jw_kstrs(w, "notes", r->notes, r->n_notes, 1);
     if (r->n_notes_dropped)
         cg_jw_kint(w, "notesDropped", (long long)r->n_notes_dropped);
+    cg_runtime_write_summary(r->runtime, w);
     cg_jw_close(w, "}");
 }
 

@@ -552,6 +552,40 @@ void cg_runtime_write_finding(const cg_runtime *rt, size_t pkg, cg_jw *w)
     cg_jw_close(w, "}");
 }
 
+void cg_runtime_write_summary(const cg_runtime *rt, cg_jw *w)
+{
+    if (!rt)
+        return;
+    char ev[CG_RT_MAX_FILES * 80] = "", win[200];
+    size_t off = 0;
+    for (size_t i = 0; i < rt->n_files && off < sizeof ev; i++)
+        off += (size_t)snprintf(ev + off, sizeof ev - off, "%s%s", i ? ", " : "", rt->files[i].sha256);
+    snprintf(win, sizeof win, "%s..%s, %llu events", rt->from ? rt->from : "unknown", rt->to ? rt->to : "unknown",
+             (unsigned long long)rt->events);
+    cg_jw_key(w, "runtime");
+    cg_jw_open(w, "{");
+    cg_jw_kstr(w, "evidence", ev);
+    cg_jw_kstr(w, "window", win);
+    cg_jw_key(w, "files");
+    cg_jw_open(w, "[");
+    for (size_t i = 0; i < rt->n_files; i++) {
+        cg_jw_elem(w);
+        cg_jw_open(w, "{");
+        cg_jw_kstr(w, "path", rt->files[i].path);
+        cg_jw_kstr(w, "sha256", rt->files[i].sha256);
+        cg_jw_kstr(w, "format", rt->files[i].format);
+        cg_jw_kopt(w, "imageDigest", rt->files[i].digest);
+        cg_jw_close(w, "}");
+    }
+    cg_jw_close(w, "]");
+    cg_jw_kint(w, "events", (long long)rt->events);
+    cg_jw_kint(w, "failed", (long long)rt->failed);
+    cg_jw_kint(w, "unowned", (long long)rt->unowned);
+    cg_jw_kint(w, "unresolved", (long long)rt->unresolved);
+    cg_jw_kint(w, "badLines", (long long)rt->bad_lines);
+    cg_jw_close(w, "}");
+}
+
 /* ---- OpenVEX ---- */
 typedef struct vex_st {
     const char *vuln, *pkg;

@@ -42,5 +42,7 @@ size_t rt_owners(const rt_index *ix, const char *p, size_t len, void (*fn)(void 
 /* A finding's "runtime" member (report_json.c) and the window object. */
 void cg_runtime_write_finding(const cg_runtime *rt, size_t pkg, cg_jw *w);
 void cg_runtime_write_window(const cg_runtime *rt, cg_jw *w);
+/* The report's "runtime" summary: evidence files, window, counts (rt may be NULL: nothing). */
+void cg_runtime_write_summary(const cg_runtime *rt, cg_jw *w);
 
 #endif

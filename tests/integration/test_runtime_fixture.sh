@@ -145,6 +145,28 @@ if ! cg_is_asan && [ -x /usr/bin/time ]; then
   [ "$big" -lt $((small + 8192)) ] && cg_ok || cg_fail "memory grew with the events: $small kB -> $big kB"
 fi
 
+# policy: runtime rules are opt-in; the decision names the evidence and its window
+printf '/usr/bin/node\n/lib/x86_64-linux-gnu/liblzma.so.5\n' >"$T/some.txt"
+printf '/usr/bin/node\n' >"$T/none.txt"
+printf 'apiVersion: cgate/v1\n' >"$T/default.yaml"
+printf 'apiVersion: cgate/v1\nruntime:\n  notLoaded:\n    allowUpTo: high\n' >"$T/optin.yaml"
+printf 'apiVersion: cgate/v1\nruntime:\n  notLoaded:\n    allowUpTo: severe\n' >"$T/bad.yaml"
+pol() { cg_run "$T/dec.json" "$T/dec.err" policy "$1" --policy "$2" --now 2025-06-01 -f json; }
+scan --runtime-evidence "$T/none.txt" -o "$T/rep-none.json" "$IMG"
+scan --runtime-evidence "$T/some.txt" -o "$T/rep-some.json" "$IMG"
+pol "$T/rep-none.json" "$T/default.yaml"
+cg_expect_rc 1 "default policy ignores runtime evidence" "$T/dec.err"
+pol "$T/rep-none.json" "$T/optin.yaml"
+cg_expect_rc 0 "opt-in policy: only never-loaded findings block -> pass" "$T/dec.err"
+cg_expect_eq "4" "$(jq '.runtime.notLoadedAllowed | length' "$T/dec.json")" "decision lists what runtime let through"
+cg_expect_eq "sha256:$(sha256sum "$T/none.txt" | cut -d' ' -f1)" "$(jq -r '.runtime.evidence' "$T/dec.json")" "decision records the evidence sha256"
+case "$(jq -r '.runtime.window' "$T/dec.json")" in *"1 events"*) cg_ok ;; *) cg_fail "decision window: $(jq -c .runtime "$T/dec.json")" ;; esac
+pol "$T/rep-some.json" "$T/optin.yaml"
+cg_expect_rc 1 "opt-in policy: a loaded package still blocks" "$T/dec.err"
+cg_expect_eq "CGATE-RT-XZ" "$(jq -r '[.blocked[]?.id] | join(",")' "$T/dec.json")" "only the loaded finding blocks"
+pol "$T/rep-none.json" "$T/bad.yaml"
+cg_expect_rc 3 "bad runtime severity" "$T/dec.err"
+
 cg_run "$T/out" "$T/err" scan --db "$T/db.sqlite" --vex-out "$T/v2.json" "$IMG"
 cg_expect_rc 2 "--vex-out without evidence" "$T/err"
 cg_finish
