@@ -150,7 +150,8 @@ static cg_status read_vuln(const json_t *v, const char *target, const rsrc *name
         json_t *rl = json_object_get(json_object_get(x, "runtime"), "loaded");
         if (rl && !json_is_boolean(rl))
             return rfail(err, name, cg_arena_sprintf(a, "%s.cgate.runtime.loaded", where), "not a boolean");
-        if (rl)
+        json_t *fk = json_object_get(json_object_get(x, "runtime"), "filesKnown");
+        if (rl && !json_is_false(fk)) /* filesKnown false: "not loaded" is no claim */
             f->runtime = json_is_true(rl);
         f->cgate_score = s ? json_number_value(s) : 0;
     }

@@ -483,17 +483,18 @@ cg_status cg_runtime_collect(cg_image *img, const cg_sbom *sbom, const char *con
     size_t np = sbom->n_pkgs ? sbom->n_pkgs : 1;
     rt->loaded = cg_arena_calloc(&rt->arena, np, 1);
     rt->n_evidence = cg_arena_calloc(&rt->arena, np, 1);
+    rt->known = cg_arena_calloc(&rt->arena, np, 1);
     rt->evidence = cg_arena_calloc(&rt->arena, np, sizeof *rt->evidence);
     rt_pending *pending = calloc(RT_PENDING, sizeof *pending);
     rt_ctx *c = calloc(1, sizeof *c);
-    if (!rt->loaded || !rt->n_evidence || !rt->evidence || !pending || !c) {
+    if (!rt->loaded || !rt->n_evidence || !rt->known || !rt->evidence || !pending || !c) {
         free(pending);
         free(c);
         cg_runtime_free(rt);
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     }
     rt_index ix;
-    cg_status st = rt_index_build(img, sbom, &ix, err);
+    cg_status st = rt_index_build(img, sbom, &ix, rt->known, err);
     if (st == CG_OK) {
         c->ix = &ix;
         c->rt = rt;
@@ -547,6 +548,8 @@ void cg_runtime_write_finding(const cg_runtime *rt, size_t pkg, cg_jw *w)
     cg_jw_key(w, "runtime");
     cg_jw_open(w, "{");
     cg_jw_kbool(w, "loaded", rt->loaded[pkg]);
+    if (!rt->known[pkg])
+        cg_jw_kbool(w, "filesKnown", 0); /* no file of it is known: "false" is no claim */
     cg_jw_kstrs(w, "evidence", rt->evidence[pkg], rt->n_evidence[pkg], 1);
     cg_runtime_write_window(rt, w);
     cg_jw_close(w, "}");
@@ -609,7 +612,7 @@ cg_status cg_runtime_write_vex(const cg_report *r, const cg_runtime *rt, int64_t
     size_t n = 0;
     for (size_t i = 0; i < r->n_findings; i++) {
         const cg_finding *f = &r->findings[i];
-        if (f->pkg_index >= rt->n_pkgs || rt->loaded[f->pkg_index] || !f->pkg->purl || !f->vuln_id)
+        if (f->pkg_index >= rt->n_pkgs || rt->loaded[f->pkg_index] || !rt->known[f->pkg_index] || !f->pkg->purl || !f->vuln_id)
             continue;
         v[n].vuln = f->vuln_id;
         v[n].pkg = f->pkg->purl;

@@ -173,6 +173,8 @@ static cg_status add_owner(rt_index *ix, cg_strmap *m, const char *p, size_t len
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory mapping files to packages");
     o->pkg = pkg;
     o->next = head;
+    if (ix->known)
+        ix->known[pkg] = 1;
     if (head) { /* keep the key already stored: put the new one second */
         o->next = head->next;
         head->next = o;
@@ -341,9 +343,10 @@ static cg_status own_package(rt_index *ix, const cg_sbom *sb, size_t i, cg_error
     return own_file(ix, loc, ll, i, err);
 }
 
-cg_status rt_index_build(cg_image *img, const cg_sbom *sbom, rt_index *ix, cg_error *err)
+cg_status rt_index_build(cg_image *img, const cg_sbom *sbom, rt_index *ix, unsigned char *known, cg_error *err)
 {
     memset(ix, 0, sizeof *ix);
+    ix->known = known;
     cg_arena_init(&ix->arena);
     cg_strmap_init(&ix->nodes);
     cg_strmap_init(&ix->exact);

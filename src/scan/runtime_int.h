@@ -25,10 +25,11 @@ typedef struct rt_index {
     cg_strmap nodes;    /* "usr/lib/x" -> rt_node (merged view of every layer) */
     cg_strmap exact;    /* resolved file path -> rt_owner list */
     cg_strmap prefix;   /* resolved folder (node_modules/x, ...) -> rt_owner list */
+    unsigned char *known; /* [n_pkgs], set for every package given an owned file or folder */
 } rt_index;
 
 /* Build the index of img's files and the owners of sbom's packages. */
-cg_status rt_index_build(cg_image *img, const cg_sbom *sbom, rt_index *ix, cg_error *err);
+cg_status rt_index_build(cg_image *img, const cg_sbom *sbom, rt_index *ix, unsigned char *known, cg_error *err);
 void rt_index_free(rt_index *ix);
 
 /* Resolve the absolute path in (len bytes) through the image's symlinks into
