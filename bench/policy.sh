@@ -5,7 +5,7 @@
 #   evaluation  cg_policy_evaluate() alone, timed by a small driver compiled
 #               here against build/libcgate_static.a (the limit applies to it);
 #   end to end  the whole `cgate policy` command: reading and hashing the
-#               report (jansson), parsing the YAML policy (libfyaml),
+#               report (jansson), parsing the YAML policy (libyaml),
 #               evaluating and writing the decision.
 # usage: bench/policy.sh [CGATE] [RUNS]   (default build/cgate, 20 runs)
 # Exit 1 when the best evaluation is over the limit.
@@ -99,7 +99,7 @@ int main(int argc, char **argv) {
 C
 root=$(cd "$here/.." && pwd)
 # shellcheck disable=SC2046
-cc -O2 -I"$root/include" "$work/eval.c" "$lib" $(pkg-config --libs jansson libfyaml libcrypto libarchive libzstd zlib sqlite3) \
+cc -O2 -I"$root/include" "$work/eval.c" "$lib" $(pkg-config --libs jansson yaml-0.1 libcrypto libarchive libzstd zlib sqlite3) \
   -lisal -lpthread -lm -o "$work/eval"
 read -r ev rd pd < <("$work/eval" "$work/report.json" "$work/policy.yaml" "$runs")
 printf 'policy: reading the report %s ms, parsing the policy %s ms (once each)\n' "$rd" "$pd"

@@ -46,7 +46,7 @@ for path, qs in ((sys.argv[2], worst), (sys.argv[3], sbom)):
             f.write("%s\t%s\n" % (e, n))
 PY
 cc -O2 -I"$here/include" "$here/bench/vulndb_lookup.c" "$B/libcgate_static.a" \
-   $(pkg-config --libs libarchive jansson libzstd zlib libcrypto sqlite3 libfyaml libcurl) -lisal -lpthread -lm \
+   $(pkg-config --libs libarchive jansson libzstd zlib libcrypto sqlite3 yaml-0.1 libcurl) -lisal -lpthread -lm \
    -o "$W/lookup" 2>/dev/null || cc -O2 -I"$here/include" "$here/bench/vulndb_lookup.c" -L"$B" -lcgate -o "$W/lookup"
 "$W/lookup" "$DB" "$W/queries" | tee "$W/lookup.out"
 "$W/lookup" "$DB" "$W/queries-sbom" | tee "$W/lookup-sbom.out"

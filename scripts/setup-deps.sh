@@ -8,11 +8,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 pkgs=(
   build-essential cmake pkg-config git ca-certificates
   libarchive-dev libjansson-dev libzstd-dev zlib1g-dev libssl-dev libisal-dev
-  libcmocka-dev libsqlite3-dev libfyaml-dev libcurl4-openssl-dev libsodium-dev
+  libcmocka-dev libsqlite3-dev libyaml-dev libcurl4-openssl-dev libsodium-dev
   python3 python3-yaml jq zstd isal file
   umoci skopeo debootstrap
   docker-registry apache2-utils curl openssl
-  g++ libyaml-dev libmicrohttpd-dev libpq-dev postgresql-15 libre2-dev libhyperscan-dev
+  g++ libmicrohttpd-dev libpq-dev postgresql-15 libre2-dev libhyperscan-dev
   buildah strace chromium unzip zip
 )
 missing=()

@@ -22,6 +22,7 @@
 #include "cgate/buf.h"
 #include "cgate/error.h"
 #include "cgate/policy_context.h"
+#include "cgate/severity.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -32,17 +33,7 @@ extern "C" {
 #define CG_POLICY_MAX_DEPTH 32           /* YAML/JSON nesting in a policy */
 #define CG_REPORT_MAX_BYTES (512u << 20) /* a report */
 
-/* Severity labels of a report, in rising order. */
-typedef enum cg_psev {
-    CG_PSEV_UNKNOWN = 0,
-    CG_PSEV_LOW,
-    CG_PSEV_MEDIUM,
-    CG_PSEV_HIGH,
-    CG_PSEV_CRITICAL,
-    CG_PSEV_N
-} cg_psev;
-
-const char *cg_psev_name(cg_psev s); /* "unknown" ... "critical" */
+/* Severities: cg_severity (cgate/severity.h), the scanner's scale. */
 
 /* ---- report ------------------------------------------------------------ */
 
@@ -59,7 +50,7 @@ typedef struct cg_pfinding {
     size_t n_aliases;
     const char *pkg, *installed, *fixed; /* fixed NULL or "" = no fix */
     const char *purl, *target, *pkg_path, *title;
-    cg_psev severity;
+    cg_severity severity;
     const cg_pcvss *cvss; /* sorted by source name */
     size_t n_cvss;
     double cgate_score; /* cgate.score (the scanner's computed score) */
@@ -112,7 +103,7 @@ enum { CG_AV_N, CG_AV_A, CG_AV_L, CG_AV_P, CG_AV_COUNT };
 typedef struct cg_policy {
     const char *source; /* file name */
     int legacy;         /* the seed's PolicyConfig (no apiVersion) */
-    cg_psev_rule sev[CG_PSEV_N];
+    cg_psev_rule sev[CG_SEV_COUNT];
     int allow_unfixed;
     const char **exposed_ports;
     size_t n_exposed_ports;
@@ -131,7 +122,7 @@ typedef struct cg_policy {
     size_t n_exceptions;
     double reach_weight[CG_REACH_COUNT][CG_AV_COUNT]; /* [cg_reach][CG_AV_*] */
     double priv_factor, priv_cap;
-    int runtime_allow; /* runtime.notLoaded.allowUpTo: never-loaded findings of this cg_psev or
+    int runtime_allow; /* runtime.notLoaded.allowUpTo: never-loaded findings of this cg_severity or
                           lower do not block; -1 = off (the default) */
 } cg_policy;
 
@@ -271,16 +262,14 @@ cg_status cg_decision_write_table(const cg_decision *d, cg_buf *out, cg_error *e
 
 /* Load Kubernetes manifests and find the workloads that run the report's
  * image (by Metadata.RepoTags, RepoDigests and ArtifactName).  *ctx is to be
- * released with cg_policy_context_free(). */
-cg_status cg_policy_context_load(const char *const *paths, size_t n, const cg_preport *r, cg_arena *a, void **ctx,
-                                 const cg_workload **wl, size_t *n_wl, const char *const **ignored,
-                                 size_t *n_ignored, cg_error *err);
-void cg_policy_context_free(void *ctx);
-/* Load VEX documents; *vex is the cg_pvex_fn user data for cg_policy_vex_lookup. */
-cg_status cg_policy_vex_load(const char *const *paths, size_t n, cg_arena *a, void **vex, cg_error *err);
+ * released with cg_k8s_free() (the workloads point into it). */
+cg_status cg_policy_context_load(const char *const *paths, size_t n, const cg_preport *r, cg_arena *a,
+                                 cg_k8s_context **ctx, const cg_workload **wl, size_t *n_wl,
+                                 const char *const **ignored, size_t *n_ignored, cg_error *err);
+/* The cg_pvex_fn for VEX documents loaded with cg_vex_load(): set
+ * cg_peval.vex = cg_policy_vex_lookup and cg_peval.vex_ud = the cg_vex. */
 cg_status cg_policy_vex_lookup(void *vex, const char *id, const char *const *aliases, size_t n_aliases,
                                const char *purl, cg_vex_match *out);
-void cg_policy_vex_free(void *vex);
 
 /* Round like the seed: Math.round(x * 100) / 100. */
 double cg_policy_round2(double x);

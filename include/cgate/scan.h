@@ -24,6 +24,7 @@
 #include "cgate/error.h"
 #include "cgate/package.h"
 #include "cgate/sbom.h"
+#include "cgate/severity.h"
 #include "cgate/vulndb.h"
 
 #ifdef __cplusplus
@@ -40,20 +41,7 @@ typedef struct cg_scan_source {
 /* A source that reads an open DB (db must outlive the scan). */
 cg_scan_source cg_scan_source_vdb(cg_vdb *db);
 
-typedef enum cg_severity {
-    CG_SEV_UNKNOWN = 0,
-    CG_SEV_LOW,
-    CG_SEV_MEDIUM,
-    CG_SEV_HIGH,
-    CG_SEV_CRITICAL,
-    CG_SEV_COUNT
-} cg_severity;
-
-/* "UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL". */
-const char *cg_severity_name(cg_severity s);
-/* Case-insensitive; also "MODERATE" (GitHub) -> MEDIUM, "IMPORTANT" -> HIGH,
- * "NEGLIGIBLE"/"NONE"/"INFO" -> LOW.  0 and *out set, or -1. */
-int cg_severity_parse(const char *s, cg_severity *out);
+/* cg_severity, cg_severity_name, cg_severity_parse: cgate/severity.h */
 
 typedef enum cg_finding_status {
     CG_FIND_FIXED,    /* affected, a fixed version above the installed one exists */

@@ -77,9 +77,6 @@ cg_status cg_key_sign(const cg_sign_key *key, const void *msg, size_t len, cg_bu
 /* True when der is a valid signature of msg under key (private or public). */
 bool cg_key_verify(const cg_sign_key *key, const void *msg, size_t len, const void *der, size_t derlen);
 
-/* Standard base64 with padding; decoding is strict (CG_ERR_INPUT on junk). */
-cg_status cg_base64_encode(const void *p, size_t n, cg_buf *out, cg_error *err);
-cg_status cg_base64_decode(const char *s, size_t n, cg_buf *out, cg_error *err);
 
 /* ---- the registry seam -------------------------------------------------- */
 

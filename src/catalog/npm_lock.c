@@ -2,20 +2,20 @@
  * npm_lock.c - npm lockfiles into npm_rec lists: package-lock.json (v1's
  * nested "dependencies" tree, v2/v3's flat "packages" map with workspace
  * links resolved the way npm lays them out), yarn.lock (v1 and berry share
- * one line-oriented shape), and pnpm-lock.yaml (libfyaml's event parser, so
+ * one line-oriented shape), and pnpm-lock.yaml (the core YAML reader's event stream, so
  * aliases are never expanded and memory does not grow with nesting).
  * Everything here is untrusted: names and versions are validated, loops and
  * nesting capped, and a bad file is a warning, never a failed SBOM.
  */
 #include "catalog/npm_lock.h"
 
-#include <libfyaml.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "catalog/license.h"
 #include "catalog/lockutil.h"
 #include "core/json.h"
+#include "core/yaml.h"
 
 #define MAX_RECS 200000u
 #define MAX_DEPS 4096u
@@ -476,6 +476,8 @@ typedef struct pnpm_state {
     char name_buf[KEY_MAX], ver_buf[KEY_MAX];
     cg_vec deps, recs;
     size_t bad;
+    const char *problem; /* why the stream stopped early */
+    bool oom;
 } pnpm_state;
 
 /* "/@a/b@1.0.0(peer@2)" (v6), "@a/b@1.0.0(peer)" (v9), "/@a/b/1.0.0_peer@2" (v5). */
@@ -595,95 +597,78 @@ static bool pnpm_scalar(pnpm_state *s, const char *t, size_t n)
     return true;
 }
 
-static void yaml_diag_discard(struct fy_diag *diag, void *user, const char *buf, size_t len)
+/* One event of the lock file's stream (core/yaml.h); a structural problem
+ * stops the stream with CG_ERR_INPUT and a reason in s->problem. */
+static cg_status pnpm_event(void *user, const cg_yaml_event *ev, cg_error *err)
 {
-    (void)diag;
-    (void)user;
-    (void)buf;
-    (void)len;
+    (void)err;
+    pnpm_state *s = user;
+    bool ok = true;
+    switch (ev->type) {
+    case CG_YEV_DOC_START:
+        free(s->deps.v);
+        s->deps = (cg_vec){0};
+        s->cur = (npm_rec){0};
+        s->cur_name_field = s->cur_ver_field = (cg_span){0};
+        s->depth = 0;
+        s->in_pkg = false;
+        break;
+    case CG_YEV_SCALAR:
+        ok = pnpm_scalar(s, ev->text, ev->len);
+        break;
+    case CG_YEV_ALIAS: /* never expanded: an opaque value */
+        ok = pnpm_scalar(s, "", 0);
+        break;
+    case CG_YEV_MAP_START:
+    case CG_YEV_SEQ_START:
+        if (s->depth >= YAML_DEPTH) {
+            s->problem = "nested too deeply";
+            return CG_ERR_INPUT;
+        }
+        if (s->depth == 2 && ev->type == CG_YEV_MAP_START &&
+            (frame_key_is(&s->st[0], "packages") || frame_key_is(&s->st[0], "snapshots")))
+            s->in_pkg = true;
+        s->st[s->depth] = (yframe){.is_map = ev->type == CG_YEV_MAP_START, .want_key = true};
+        s->depth++;
+        break;
+    case CG_YEV_MAP_END:
+    case CG_YEV_SEQ_END:
+        if (s->depth > 0)
+            s->depth--;
+        if (s->depth == 2 && s->in_pkg)
+            ok = pnpm_end_pkg(s, s->st[1].key, s->st[1].key_len);
+        if (s->depth > 0 && s->st[s->depth - 1].is_map)
+            s->st[s->depth - 1].want_key = true;
+        break;
+    default:
+        break;
+    }
+    if (!ok)
+        s->oom = true;
+    return ok ? CG_OK : CG_ERR_NOMEM;
 }
 
 cg_status npm_parse_pnpm_lock(cg_cat_ctx *ctx, const cg_cat_file *f, npm_result *res,
                               cg_error *err)
 {
-    /* libfyaml wants a NUL-terminated buffer */
-    char *buf = malloc(f->len + 1);
     pnpm_state *s = calloc(1, sizeof *s);
-    /* libfyaml prints parse errors unless given a diagnostic object that
-     * discards them; catalogers never print (the warning says it instead) */
-    struct fy_diag_cfg dcfg;
-    fy_diag_cfg_default(&dcfg);
-    dcfg.fp = NULL;
-    dcfg.output_fn = yaml_diag_discard;
-    dcfg.level = FYET_MAX;
-    struct fy_diag *diag = fy_diag_create(&dcfg);
-    struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_DISABLE_MMAP_OPT, .diag = diag};
-    struct fy_parser *fyp = buf && s && diag ? fy_parser_create(&cfg) : NULL;
-    if (!fyp) {
-        if (diag)
-            fy_diag_destroy(diag);
-        free(buf);
-        free(s);
+    if (!s)
         return cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", f->path);
-    }
-    memcpy(buf, f->data, f->len);
-    buf[f->len] = 0;
     s->a = cg_cat_arena(ctx);
-    bool ok = fy_parser_set_string(fyp, buf, f->len) == 0;
-    const char *problem = ok ? NULL : "cannot be read as YAML";
-    struct fy_event *ev;
-    while (ok && !problem && (ev = fy_parser_parse(fyp)) != NULL) {
-        size_t n = 0;
-        const char *t;
-        switch (ev->type) {
-        case FYET_DOCUMENT_START:
-            free(s->deps.v);
-            s->deps = (cg_vec){0};
-            s->cur = (npm_rec){0};
-            s->cur_name_field = s->cur_ver_field = (cg_span){0};
-            s->depth = 0;
-            s->in_pkg = false;
-            break;
-        case FYET_SCALAR:
-            t = fy_token_get_text(ev->scalar.value, &n);
-            ok = pnpm_scalar(s, t ? t : "", t ? n : 0);
-            break;
-        case FYET_ALIAS: /* never expanded: an opaque value */
-            ok = pnpm_scalar(s, "", 0);
-            break;
-        case FYET_MAPPING_START:
-        case FYET_SEQUENCE_START:
-            if (s->depth >= YAML_DEPTH) {
-                problem = "nested too deeply";
-                break;
-            }
-            if (s->depth == 2 && ev->type == FYET_MAPPING_START &&
-                (frame_key_is(&s->st[0], "packages") || frame_key_is(&s->st[0], "snapshots")))
-                s->in_pkg = true;
-            s->st[s->depth] = (yframe){.is_map = ev->type == FYET_MAPPING_START, .want_key = true};
-            s->depth++;
-            break;
-        case FYET_MAPPING_END:
-        case FYET_SEQUENCE_END:
-            if (s->depth > 0)
-                s->depth--;
-            if (s->depth == 2 && s->in_pkg)
-                ok = pnpm_end_pkg(s, s->st[1].key, s->st[1].key_len);
-            if (s->depth > 0 && s->st[s->depth - 1].is_map)
-                s->st[s->depth - 1].want_key = true;
-            break;
-        default:
-            break;
-        }
-        fy_parser_event_free(fyp, ev);
-    }
-    if (ok && !problem && fy_parser_get_stream_error(fyp))
+    cg_error yerr;
+    cg_error_clear(&yerr);
+    cg_status st = cg_yaml_events(f->data, f->len, f->path, YAML_DEPTH + 1, pnpm_event, s, &yerr);
+    bool ok = !s->oom && st != CG_ERR_NOMEM;
+    const char *problem = s->problem;
+    if (ok && st != CG_OK && !problem)
         problem = "is not valid YAML";
-    fy_parser_destroy(fyp);
-    fy_diag_destroy(diag);
-    free(buf);
     free(s->deps.v);
-    if (problem)
+    size_t pl = strlen(f->path);
+    if (problem && !s->problem && !strncmp(yerr.msg, f->path, pl) && yerr.msg[pl] == ':')
+        /* the reader's "PATH:LINE: why" */
+        cg_cat_warn(ctx, "/%s: %s (line %.300s); packages after the problem ignored", f->path, problem,
+                    yerr.msg + pl + 1);
+    else if (problem)
         cg_cat_warn(ctx, "/%s: %s; packages after the problem ignored", f->path, problem);
     if (ok && s->bad)
         cg_lock_warn_invalid(ctx, f->path, s->bad);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/rfc3339.h"
 #include "cgate/arena.h"
 #include "cgate/vulndb.h"
 #include "cli/cli.h"
@@ -132,11 +133,8 @@ static int db_status(const char *path, const char *format)
     } else {
         printf("DB: %s (%.1f MiB)\n", path, size >= 0 ? (double)size / 1048576.0 : 0.0);
         if (age >= 0) {
-            char when[32];
-            time_t t = (time_t)newest;
-            struct tm tm;
-            gmtime_r(&t, &tm);
-            strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+            char when[CG_RFC3339_SIZE];
+            cg_rfc3339_format(newest, when);
             printf("age: %lldd %lldh (newest import %s)\n", (long long)(age / 86400),
                    (long long)(age % 86400 / 3600), when);
         }

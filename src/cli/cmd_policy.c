@@ -137,7 +137,8 @@ static int evaluate(const run *r)
     cg_policy policy;
     cg_pexception *extra = NULL;
     size_t n_extra = 0;
-    void *kctx = NULL, *vex = NULL;
+    cg_k8s_context *kctx = NULL;
+    cg_vex *vex = NULL;
     cg_peval ev;
     memset(&ev, 0, sizeof ev);
     cg_decision *d = NULL;
@@ -170,7 +171,7 @@ static int evaluate(const run *r)
         cg_buf_free(&b);
     }
     if (st == CG_OK && r->n_vex)
-        st = cg_policy_vex_load(r->vex, r->n_vex, &a, &vex, &err);
+        st = cg_vex_load(r->vex, r->n_vex, &a, &vex, &err);
     for (size_t i = 0; st == CG_OK && i < r->n_ctx; i++)
         st = hash_context(in, &a, r->ctx[i], 0, &err);
     if (st == CG_OK && r->n_ctx)
@@ -197,8 +198,10 @@ static int evaluate(const run *r)
     cg_buf_free(&pol);
     cg_buf_free(&exc);
     cg_buf_free(&out);
-    cg_policy_context_free(kctx);
-    cg_policy_vex_free(vex);
+    if (kctx)
+        cg_k8s_free(kctx);
+    if (vex)
+        cg_vex_free(vex);
     cg_arena_free(&a);
     free(in);
     return rc;

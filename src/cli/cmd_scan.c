@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/rfc3339.h"
 #include "cgate/image.h"
 #include "cgate/sbom.h"
 #include "cgate/scan.h"
@@ -98,15 +99,10 @@ static int parse_time(const char *s, int64_t *out)
         *out = v;
         return 0;
     }
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    const char *rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (!rest || strcmp(rest, "Z") != 0)
+    int64_t t;
+    if (cg_rfc3339_parse(s, &t) != 0 || t < 0)
         return -1;
-    time_t t = timegm(&tm);
-    if (t < 0)
-        return -1;
-    *out = (int64_t)t;
+    *out = t;
     return 0;
 }
 

@@ -1,13 +1,31 @@
 /*
- * rfc3339.h - RFC 3339 timestamps as images and SBOMs write them
- * ("2025-01-01T00:00:00Z", fractions and offsets allowed) to epoch seconds.
+ * rfc3339.h - RFC 3339 timestamps, the one parser and the one formatter:
+ * images, SBOMs, reports, advisories and DB status all write
+ * "2025-01-01T00:00:00Z" (UTC, seconds, no fraction) and read the forms
+ * their producers write (fractions and offsets allowed).
  */
 #ifndef CG_RFC3339_H
 #define CG_RFC3339_H
 
 #include <stdint.h>
 
-/* 0 and *out on success; -1 when s is NULL or not that form. */
+/* Bytes a formatted timestamp needs, NUL included ("YYYY-MM-DDTHH:MM:SSZ"). */
+#define CG_RFC3339_SIZE 21
+
+/* Lenient forms cg_rfc3339_parse_ex may accept. */
+#define CG_RFC3339_DATE_ONLY 1u /* "2025-01-01" alone (midnight UTC) */
+#define CG_RFC3339_NO_ZONE 2u   /* no "Z" or offset: UTC */
+
+/* "YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm|-hh:mm)" ('t' or ' ' also separate)
+ * to epoch seconds; the fraction is dropped.  0 and *out on success; -1
+ * when s is NULL or not that form. */
 int cg_rfc3339_parse(const char *s, int64_t *out);
+
+/* The same with the lenient forms in flags; *out keeps the fraction. */
+int cg_rfc3339_parse_ex(const char *s, unsigned flags, double *out);
+
+/* t (1970..9999) as "YYYY-MM-DDTHH:MM:SSZ" into out: 0; otherwise -1 and
+ * out is "". */
+int cg_rfc3339_format(int64_t t, char out[CG_RFC3339_SIZE]);
 
 #endif

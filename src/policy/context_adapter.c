@@ -76,9 +76,9 @@ static cg_status add_for(const cg_k8s_context *k, cg_arena *a, const char *ref, 
     return st;
 }
 
-cg_status cg_policy_context_load(const char *const *paths, size_t n, const cg_preport *r, cg_arena *a, void **ctx,
-                                 const cg_workload **wl, size_t *n_wl, const char *const **ignored,
-                                 size_t *n_ignored, cg_error *err)
+cg_status cg_policy_context_load(const char *const *paths, size_t n, const cg_preport *r, cg_arena *a,
+                                 cg_k8s_context **ctx, const cg_workload **wl, size_t *n_wl,
+                                 const char *const **ignored, size_t *n_ignored, cg_error *err)
 {
     cg_k8s_context *k = NULL;
     *ctx = NULL, *wl = NULL, *n_wl = 0, *ignored = NULL, *n_ignored = 0;
@@ -100,29 +100,8 @@ cg_status cg_policy_context_load(const char *const *paths, size_t n, const cg_pr
     return CG_OK;
 }
 
-void cg_policy_context_free(void *ctx)
-{
-    if (ctx)
-        cg_k8s_free(ctx);
-}
-
-cg_status cg_policy_vex_load(const char *const *paths, size_t n, cg_arena *a, void **vex, cg_error *err)
-{
-    cg_vex *v = NULL;
-    cg_status st = cg_vex_load(paths, n, a, &v, err);
-    *vex = v;
-    return st;
-}
-
 cg_status cg_policy_vex_lookup(void *vex, const char *id, const char *const *aliases, size_t n_aliases,
                                const char *purl, cg_vex_match *out)
 {
     return cg_vex_lookup(vex, id, aliases, n_aliases, purl, out);
 }
-
-void cg_policy_vex_free(void *vex)
-{
-    if (vex)
-        cg_vex_free(vex);
-}
-

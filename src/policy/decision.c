@@ -158,8 +158,8 @@ static void policy_summary(cg_jw *w, const cg_decision *d)
     cg_jw_kstr(w, "format", p->legacy ? "seed PolicyConfig" : "cgate/v1");
     cg_jw_key(w, "severities");
     cg_jw_open(w, "{");
-    for (int s = CG_PSEV_N - 1; s >= 0; s--) {
-        cg_jw_key(w, cg_psev_name((cg_psev)s));
+    for (int s = CG_SEV_COUNT - 1; s >= 0; s--) {
+        cg_jw_key(w, cg_severity_lname((cg_severity)s));
         cg_jw_open(w, "{");
         cg_jw_kbool(w, "block", p->sev[s].block);
         cg_jw_knum(w, "minCvss", p->sev[s].min_cvss);
@@ -222,7 +222,7 @@ cg_status cg_decision_write_json(const cg_decision *d, cg_buf *out, cg_error *er
         cg_jw_kstr(&w, "package", b->f->pkg);
         cg_jw_kstr(&w, "installed", b->f->installed);
         cg_jw_kstr(&w, "fixed", b->f->fixed && *b->f->fixed ? b->f->fixed : NULL);
-        cg_jw_kstr(&w, "severity", cg_psev_name(b->f->severity));
+        cg_jw_kstr(&w, "severity", cg_severity_lname(b->f->severity));
         cg_jw_key(&w, "cvss");
         if (b->has_cvss)
             cg_jw_num(&w, b->cvss);
@@ -275,7 +275,7 @@ cg_status cg_decision_write_json(const cg_decision *d, cg_buf *out, cg_error *er
     if (d->policy->runtime_allow >= 0) { /* opted in: what was let through, on which evidence */
         cg_jw_key(&w, "runtime");
         cg_jw_open(&w, "{");
-        cg_jw_kstr(&w, "allowUpTo", cg_psev_name((cg_psev)d->policy->runtime_allow));
+        cg_jw_kstr(&w, "allowUpTo", cg_severity_lname((cg_severity)d->policy->runtime_allow));
         cg_jw_kstr(&w, "evidence", d->runtime_evidence);
         cg_jw_kstr(&w, "window", d->runtime_window);
         cg_jw_kstrs(&w, "notLoadedAllowed", d->runtime_allowed, d->n_runtime_allowed, 0);
@@ -354,9 +354,9 @@ cg_status cg_decision_write_table(const cg_decision *d, cg_buf *b, cg_error *err
             cg_buf_printf(b, "%-22s ", cg_buf_str(&t));
             cg_buf_free(&t);
             if (x->has_cvss)
-                cg_buf_printf(b, "%-9s %5.1f  %s\n", cg_psev_name(x->f->severity), x->cvss, x->rule);
+                cg_buf_printf(b, "%-9s %5.1f  %s\n", cg_severity_lname(x->f->severity), x->cvss, x->rule);
             else
-                cg_buf_printf(b, "%-9s %5s  %s\n", cg_psev_name(x->f->severity), "-", x->rule);
+                cg_buf_printf(b, "%-9s %5s  %s\n", cg_severity_lname(x->f->severity), "-", x->rule);
         }
     }
     if (d->n_remedies) {

@@ -1,14 +1,13 @@
 /*
  * k8s_image.c - container image references as written in pod specs, and how
  * one is matched against the image being gated.  Normalisation follows the
- * Docker reference grammar: the first path component is a registry host when
- * it contains '.' or ':' or is "localhost"; otherwise the registry is Docker
- * Hub, whose host aliases (docker.io, index.docker.io, registry-1.docker.io)
- * are one, and a one-component Hub path gains "library/".
+ * Docker reference grammar (core/dockerref.h: registry host, Docker Hub's
+ * aliases, "library/"); hosts compare without case.
  */
 #include <ctype.h>
 #include <string.h>
 
+#include "core/dockerref.h"
 #include "policy/k8s_internal.h"
 
 static char *lower(char *s)
@@ -26,37 +25,18 @@ int k8s_image_parse(cg_arena *a, const char *ref, k8s_image *out)
     char *s = cg_arena_strdup(a, ref);
     if (!s)
         return -1;
-    char *at = strchr(s, '@');
-    if (at) {
-        *at = 0;
-        out->digest = lower(at + 1);
-        if (!*out->digest)
-            out->digest = NULL;
-    }
-    char *slash = strrchr(s, '/');
-    char *colon = strrchr(slash ? slash : s, ':');
-    if (colon) {
-        *colon = 0;
-        out->tag = colon[1] ? colon + 1 : NULL;
-    }
+    cg_docker_ref r;
+    cg_docker_ref_split(s, &r);
+    out->digest = r.digest && *r.digest ? lower((char *)r.digest) : NULL;
+    out->tag = r.tag && *r.tag ? r.tag : NULL;
     if (!*s)
         return -1;
-    const char *host = "docker.io", *path = s;
-    char *first = strchr(s, '/');
-    if (first) {
-        size_t hn = (size_t)(first - s);
-        if (memchr(s, '.', hn) || memchr(s, ':', hn) || (hn == 9 && !memcmp(s, "localhost", 9))) {
-            *first = 0;
-            host = lower(s);
-            path = first + 1;
-        }
-    }
-    if (!strcmp(host, "index.docker.io") || !strcmp(host, "registry-1.docker.io"))
-        host = "docker.io";
-    if (!strcmp(host, "docker.io") && !strchr(path, '/'))
-        out->repo = cg_arena_sprintf(a, "docker.io/library/%s", path);
+    /* hosts compare without case: lower-case, then Hub's aliases are one again */
+    const char *host = cg_docker_hub_canonical(r.host == s ? lower(s) : r.host);
+    if (!strcmp(host, "docker.io") && !strchr(r.path, '/'))
+        out->repo = cg_arena_sprintf(a, "docker.io/library/%s", r.path);
     else
-        out->repo = cg_arena_sprintf(a, "%s/%s", host, path);
+        out->repo = cg_arena_sprintf(a, "%s/%s", host, r.path);
     return out->repo ? 0 : -1;
 }
 

@@ -11,7 +11,7 @@
 
 #include "cgate/policy_context.h"
 #include "core/vec.h"
-#include "policy/yaml_util.h"
+#include "core/yaml.h"
 
 /* Caps on what one cg_k8s_load() reads. */
 #define K8S_MAX_FILE_SIZE (16u << 20)  /* bytes per file */

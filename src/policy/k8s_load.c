@@ -139,8 +139,8 @@ static cg_status load_file(cg_k8s_context *ctx, const char *path, size_t *total,
     cg_yaml_doc *docs = NULL;
     size_t n = 0;
     if (st == CG_OK) {
-        cg_yaml_limits lim = {.max_depth = K8S_MAX_DEPTH, .max_docs = K8S_MAX_DOCS, .max_nodes = K8S_MAX_NODES,
-                              .json = ends_with(path, ".json")};
+        cg_yaml_limits lim = {.max_depth = K8S_MAX_DEPTH, .max_docs = K8S_MAX_DOCS, .max_nodes = K8S_MAX_NODES};
+        /* JSON manifests read as YAML flow style (JSON is YAML's flow subset) */
         st = cg_yaml_parse(buf, len, file, &lim, ctx->a, &docs, &n, err);
     }
     free(buf);

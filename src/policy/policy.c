@@ -360,7 +360,7 @@ cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out,
         int has_fix = f->fixed && *f->fixed;
         /* the seed: a missing score counts as 0 against the threshold */
         if (rule->block && score >= rule->min_cvss)
-            why = cg_arena_sprintf(a, "severity:%s", cg_psev_name(f->severity));
+            why = cg_arena_sprintf(a, "severity:%s", cg_severity_lname(f->severity));
         else if (!has_fix && !p->allow_unfixed)
             why = "unfixed";
         else if (f->kev && p->kev_block)

@@ -1,12 +1,12 @@
 /*
  * policy_load.c - reading policy and exceptions files (YAML or JSON) into a
- * cg_policy.  The text goes through the one YAML reader (yaml_util.h) in
+ * cg_policy.  The text goes through the one YAML reader (core/yaml.h) in
  * strict mode: anchors, aliases, tags, duplicate keys, several documents,
  * more than POLICY_MAX_MAP_KEYS keys in a mapping and nesting deeper than
  * CG_POLICY_MAX_DEPTH are refused, so a YAML bomb or a 10,000-deep document
  * never expands.  The schema walk then refuses unknown keys and wrong types
  * with "FILE:LINE: KEY: why": a typo must not silently weaken a gate.
- * Scalars are typed here, not by libfyaml: a quoted "7.0" is a string, not a
+ * Scalars are typed here, not by the YAML reader: a quoted "7.0" is a string, not a
  * number.
  */
 #include <ctype.h>
@@ -17,7 +17,7 @@
 #include <strings.h>
 
 #include "cgate/policy.h"
-#include "policy/yaml_util.h"
+#include "core/yaml.h"
 
 #define POLICY_MAX_NODES 1000000u
 #define POLICY_MAX_MAP_KEYS 256u
@@ -268,13 +268,13 @@ void cg_policy_defaults(cg_policy *p)
 {
     memset(p, 0, sizeof *p);
     p->runtime_allow = -1;
-    static const double w[CG_PSEV_N] = {0, 0, 0.3, 1.0, 1.5};
-    for (int s = 0; s < CG_PSEV_N; s++)
+    static const double w[CG_SEV_COUNT] = {0, 0, 0.3, 1.0, 1.5};
+    for (int s = 0; s < CG_SEV_COUNT; s++)
         p->sev[s].weight = w[s];
-    p->sev[CG_PSEV_CRITICAL].block = 1;
-    p->sev[CG_PSEV_CRITICAL].min_cvss = 7.0;
-    p->sev[CG_PSEV_HIGH].block = 1;
-    p->sev[CG_PSEV_HIGH].min_cvss = 8.5;
+    p->sev[CG_SEV_CRITICAL].block = 1;
+    p->sev[CG_SEV_CRITICAL].min_cvss = 7.0;
+    p->sev[CG_SEV_HIGH].block = 1;
+    p->sev[CG_SEV_HIGH].min_cvss = 8.5;
     static const char *const src[] = {"nvd", "*"};
     p->cvss_sources = (const char **)src;
     p->n_cvss_sources = 2;
@@ -398,7 +398,7 @@ static cg_status parse_v1(loader *L, const cg_yaml_node *root, cg_policy *p, int
         static const char *const rkeys[] = {"block", "minCvss", "weight", NULL};
         if ((st = want_map(L, v, "severities")) == CG_OK)
             st = check_keys(L, v, "severities", sev_keys, NULL);
-        for (int i = 0; i < CG_PSEV_N && st == CG_OK; i++) {
+        for (int i = 0; i < CG_SEV_COUNT && st == CG_OK; i++) {
             const char *sk = kp(L, "severities", sev_keys[i]);
             const cg_yaml_node *r = get(v, sev_keys[i], NULL), *x;
             if (!r)
@@ -409,9 +409,9 @@ static cg_status parse_v1(loader *L, const cg_yaml_node *root, cg_policy *p, int
                 st = get_bool(L, x, kp(L, sk, "block"), &p->sev[i].block);
             if (st == CG_OK && (x = get(r, "minCvss", NULL))) {
                 st = get_number(L, x, kp(L, sk, "minCvss"), 0, 10, &p->sev[i].min_cvss);
-                if (i == CG_PSEV_CRITICAL)
+                if (i == CG_SEV_CRITICAL)
                     *crit_set = x->line;
-                if (i == CG_PSEV_HIGH)
+                if (i == CG_SEV_HIGH)
                     *high_set = x->line;
             }
             if (st == CG_OK && (x = get(r, "weight", NULL)))
@@ -487,12 +487,12 @@ static cg_status parse_seed_keys(loader *L, const cg_yaml_node *root, cg_policy 
         if (crit_set)
             return lfail(L, kl, "maxCriticalCVSS", "conflicts with severities.critical.minCvss (line %d)",
                          crit_set);
-        st = get_number(L, v, "maxCriticalCVSS", 0, 10, &p->sev[CG_PSEV_CRITICAL].min_cvss);
+        st = get_number(L, v, "maxCriticalCVSS", 0, 10, &p->sev[CG_SEV_CRITICAL].min_cvss);
     }
     if (st == CG_OK && (v = get(root, "maxHighCVSS", &kl))) {
         if (high_set)
             return lfail(L, kl, "maxHighCVSS", "conflicts with severities.high.minCvss (line %d)", high_set);
-        st = get_number(L, v, "maxHighCVSS", 0, 10, &p->sev[CG_PSEV_HIGH].min_cvss);
+        st = get_number(L, v, "maxHighCVSS", 0, 10, &p->sev[CG_SEV_HIGH].min_cvss);
     }
     if (st == CG_OK && (v = get(root, "allowUnfixed", NULL)))
         st = get_bool(L, v, "allowUnfixed", &p->allow_unfixed);

@@ -30,18 +30,12 @@ static cg_status rfail(cg_error *err, const rsrc *src, const char *where, const 
     return cg_error_set(err, CG_ERR_INPUT, "%s: %s: %s", src->name, where, why);
 }
 
-const char *cg_psev_name(cg_psev s)
+static int parse_sev(const char *s, cg_severity *out)
 {
-    static const char *const n[CG_PSEV_N] = {"unknown", "low", "medium", "high", "critical"};
-    return (unsigned)s < CG_PSEV_N ? n[s] : "unknown";
-}
-
-static int parse_sev(const char *s, cg_psev *out)
-{
-    static const char *const n[CG_PSEV_N] = {"UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
-    for (int i = 0; i < CG_PSEV_N; i++)
+    static const char *const n[CG_SEV_COUNT] = {"UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
+    for (int i = 0; i < CG_SEV_COUNT; i++)
         if (!strcasecmp(s, n[i])) {
-            *out = (cg_psev)i;
+            *out = (cg_severity)i;
             return 0;
         }
     return -1;

@@ -23,6 +23,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "core/base64.h"
+#include "core/dockerref.h"
 #include "core/json.h"
 #include "core/readfile.h"
 #include "registry/registry_internal.h"
@@ -182,24 +184,6 @@ const char *cg_challenge_param(const cg_challenge *c, const char *name)
 
 /* ---- credentials ---- */
 
-static int b64_decode(const char *in, char *out, size_t cap, size_t *outlen)
-{
-    size_t n = strlen(in);
-    if (n % 4 || n / 4 * 3 >= cap)
-        return -1;
-    int k = EVP_DecodeBlock((unsigned char *)out, (const unsigned char *)in, (int)n);
-    if (k < 0)
-        return -1;
-    size_t l = (size_t)k;
-    if (n && in[n - 1] == '=')
-        l--;
-    if (n > 1 && in[n - 2] == '=')
-        l--;
-    out[l] = 0;
-    *outlen = l;
-    return 0;
-}
-
 /* Copy a string into a fixed field; 0 when it did not fit (the field is then ""). */
 static int cpy(char *dst, size_t cap, const char *src)
 {
@@ -227,13 +211,7 @@ static int host_matches(const char *key, const char *host)
     key_host(key, kh, sizeof kh);
     if (!strcasecmp(kh, host))
         return 1;
-    static const char *const hub[] = {"docker.io", "index.docker.io", "registry-1.docker.io"};
-    int a = 0, b = 0;
-    for (size_t i = 0; i < 3; i++) {
-        a |= !strcasecmp(kh, hub[i]);
-        b |= !strcasecmp(host, hub[i]);
-    }
-    return a && b;
+    return cg_docker_is_hub(kh) && cg_docker_is_hub(host);
 }
 
 static int helper_name_ok(const char *s)
@@ -283,7 +261,7 @@ cg_status cg_docker_config_lookup(const char *buf, size_t len, const char *host,
             char dec[4400];
             size_t dl;
             char *colon;
-            if (b64_decode(auth, dec, sizeof dec, &dl) || !(colon = memchr(dec, ':', dl)) || memchr(dec, 0, dl)) {
+            if (cg_base64_decode_to(auth, strlen(auth), dec, sizeof dec, &dl) || !(colon = memchr(dec, ':', dl)) || memchr(dec, 0, dl)) {
                 cg_error_set(err, CG_ERR_INPUT, "auth file: auths[%s].auth is not base64 of USER:PASSWORD", k);
                 json_decref(doc);
                 return CG_ERR_INPUT;
@@ -739,7 +717,7 @@ cg_status reg_auth_header(cg_registry *r, const char *host, const char *scope, i
         memcpy(up, h->creds.user, ul);
         up[ul] = ':';
         memcpy(up + ul + 1, h->creds.secret, pl + 1);
-        EVP_EncodeBlock((unsigned char *)b64, (const unsigned char *)up, (int)(ul + 1 + pl));
+        cg_base64_encode_to(up, ul + 1 + pl, b64, sizeof b64); /* fits: 4400 bytes -> 5868 */
         OPENSSL_cleanse(up, sizeof up);
         s = cg_buf_printf(hdr, "Authorization: Basic %s", b64);
         OPENSSL_cleanse(b64, sizeof b64);

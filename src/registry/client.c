@@ -21,6 +21,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "core/base64.h"
 #include "core/json.h"
 #include "registry/registry_internal.h"
 
@@ -692,12 +693,12 @@ static cg_status build_auth(cg_registry *r, do_state *d, int to_registry, cg_err
     wipe_buf(&d->auth);
     if (d->q.basic) {
         /* token request: Basic credentials, never a Bearer token */
-        size_t bl = strlen(d->q.basic), cap = 4 * ((bl + 2) / 3) + 1;
-        unsigned char *b64 = malloc(cap);
+        size_t bl = strlen(d->q.basic), cap = cg_base64_len(bl) + 1;
+        char *b64 = malloc(cap);
         if (!b64)
             return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-        EVP_EncodeBlock(b64, (const unsigned char *)d->q.basic, (int)bl);
-        cg_status s = cg_buf_printf(&d->auth, "Authorization: Basic %s", (char *)b64);
+        cg_base64_encode_to(d->q.basic, bl, b64, cap);
+        cg_status s = cg_buf_printf(&d->auth, "Authorization: Basic %s", b64);
         OPENSSL_cleanse(b64, cap);
         free(b64);
         return s;

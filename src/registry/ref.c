@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/dockerref.h"
 #include "cgate/registry.h"
 #include "core/digest.h"
 
@@ -127,40 +128,24 @@ cg_status cg_ref_parse(const char *in, cg_ref *out, cg_error *err)
     if (!*s || strlen(s) >= sizeof buf)
         return cg_error_set(err, CG_ERR_USAGE, "invalid image reference \"%.200s\": %s", in, *s ? "too long" : "empty");
     snprintf(buf, sizeof buf, "%s", s);
-    char *at = strchr(buf, '@');
-    if (at) {
-        *at = 0;
-        if (!cg_digest_valid(at + 1))
+    cg_docker_ref dr;
+    cg_docker_ref_split(buf, &dr);
+    if (dr.digest) {
+        if (!cg_digest_valid(dr.digest))
             return cg_error_set(err, CG_ERR_USAGE, "invalid image reference \"%.200s\": digest must be sha256: and 64 lower-case hex digits", in);
-        memcpy(out->digest, at + 1, CG_DIGEST_STR_LEN + 1);
+        memcpy(out->digest, dr.digest, CG_DIGEST_STR_LEN + 1);
     }
-    char *slash = strchr(buf, '/');
-    char *name = buf;
-    const char *host = "docker.io";
-    if (slash) {
-        *slash = 0;
-        if (strchr(buf, '.') || strchr(buf, ':') || !strcmp(buf, "localhost") || buf[0] == '[') {
-            host = buf;
-            name = slash + 1;
-        } else {
-            *slash = '/';
-        }
+    if (dr.tag) {
+        if (!tag_ok(dr.tag))
+            return cg_error_set(err, CG_ERR_USAGE, "invalid image reference \"%.200s\": bad tag \"%.130s\"", in, dr.tag);
+        memcpy(out->tag, dr.tag, strlen(dr.tag) + 1); /* tag_ok checked the length */
     }
-    char *lastsl = strrchr(name, '/');
-    char *colon = strrchr(name, ':');
-    if (colon && (!lastsl || colon > lastsl)) {
-        *colon = 0;
-        if (!tag_ok(colon + 1))
-            return cg_error_set(err, CG_ERR_USAGE, "invalid image reference \"%.200s\": bad tag \"%.130s\"", in, colon + 1);
-        memcpy(out->tag, colon + 1, strlen(colon + 1) + 1); /* tag_ok checked the length */
-    }
-    if (!strcmp(host, "index.docker.io") || !strcmp(host, "registry-1.docker.io"))
-        host = "docker.io";
+    const char *host = dr.host, *name = dr.path;
     if (!host_ok(host))
         return cg_error_set(err, CG_ERR_USAGE, "invalid image reference \"%.200s\": bad registry host \"%.100s\"", in, host);
     memcpy(out->registry, host, strlen(host) + 1); /* host_ok checked the length */
     size_t nl = strlen(name);
-    int lib = !strcmp(host, "docker.io") && !strchr(name, '/');
+    int lib = dr.library;
     if (nl < CG_REF_REPO_MAX - 8) {
         memcpy(out->repository, "library/", lib ? 8 : 0);
         memcpy(out->repository + (lib ? 8 : 0), name, nl + 1);

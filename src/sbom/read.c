@@ -11,7 +11,9 @@
  * `syft:location:N:*` properties.  The input is untrusted: size and count
  * caps, jansson's depth limit, every field type-checked; a document that
  * breaks its own format is refused with one line naming it, never half read.
- * This file does not touch the catalogers or the writers.
+ * This file holds what both formats share (helpers, packages, edges) and
+ * the whole; read_cyclonedx.c and read_spdx.c read each format.  It does
+ * not touch the catalogers or the writers.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,44 +22,16 @@
 #include <time.h>
 
 #include "catalog/license.h"
-#include "catalog/purl.h"
+#include "core/purl.h"
 #include "cgate/sbom.h"
 #include "core/json.h"
 #include "core/rfc3339.h"
-
-#define STR_MAX 65536u
-#define LOCS_MAX 64u
-#define PROPS_MAX 256u
-#define LICS_MAX 64u
-#define LAYERS_MAX 4096u
-#define WARNS_MAX 10000u
-#define NEST_MAX 8
-
-typedef struct refidx {
-    const char *ref;
-    size_t idx;
-} refidx;
-
-typedef struct rd {
-    cg_sbom *s;
-    cg_arena *a;
-    const char *what;
-    cg_package *pkgs;
-    size_t n, cap;
-    const char **refs; /* bom-ref / SPDXID of each package */
-    cg_layer_info *layers;
-    size_t n_layers;
-    const char **warns;
-    size_t n_warns;
-    size_t no_purl, bad_purl;
-    const char *distro_q; /* first distro= qualifier seen */
-    bool oom;
-} rd;
+#include "sbom/read_int.h"
 
 /* ---------- small helpers ---------- */
 
 /* A JSON string without NUL, at most STR_MAX bytes, copied to the arena. */
-static const char *jstr(rd *r, const json_t *v)
+const char *rd_jstr(rd *r, const json_t *v)
 {
     if (!json_is_string(v))
         return NULL;
@@ -71,17 +45,17 @@ static const char *jstr(rd *r, const json_t *v)
     return c;
 }
 
-static const char *jget(rd *r, const json_t *obj, const char *key)
+const char *rd_jget(rd *r, const json_t *obj, const char *key)
 {
-    return json_is_object(obj) ? jstr(r, json_object_get(obj, key)) : NULL;
+    return json_is_object(obj) ? rd_jstr(r, json_object_get(obj, key)) : NULL;
 }
 
-static bool starts(const char *s, const char *pre)
+bool rd_starts(const char *s, const char *pre)
 {
     return s && !strncmp(s, pre, strlen(pre));
 }
 
-static void warn(rd *r, const char *msg)
+void rd_warn(rd *r, const char *msg)
 {
     if (r->n_warns >= WARNS_MAX || !msg)
         return;
@@ -106,7 +80,7 @@ static int layer_find(const rd *r, const char *id)
 }
 
 /* Ensure layer slot i exists (cgate numbers its layers). */
-static cg_layer_info *layer_at(rd *r, size_t i)
+cg_layer_info *rd_layer_at(rd *r, size_t i)
 {
     if (i >= LAYERS_MAX)
         return NULL;
@@ -127,14 +101,14 @@ static cg_layer_info *layer_at(rd *r, size_t i)
 }
 
 /* The layer with this digest or diff_id, appended when new. */
-static int layer_ref(rd *r, const char *id, bool is_diff_id)
+int rd_layer_ref(rd *r, const char *id, bool is_diff_id)
 {
     if (!id)
         return -1;
     int i = layer_find(r, id);
     if (i >= 0)
         return i;
-    cg_layer_info *l = layer_at(r, r->n_layers);
+    cg_layer_info *l = rd_layer_at(r, r->n_layers);
     if (!l)
         return -1;
     if (is_diff_id)
@@ -146,21 +120,9 @@ static int layer_ref(rd *r, const char *id, bool is_diff_id)
 
 /* ---------- packages ---------- */
 
-typedef struct pbuild {
-    cg_location locs[LOCS_MAX];
-    const char *loc_layer[LOCS_MAX];
-    bool loc_is_diff[LOCS_MAX]; /* Syft's layerID is a diff_id, cgate's a blob digest */
-    size_t n_locs;
-    cg_prop props[PROPS_MAX];
-    size_t n_props;
-    const char *licref_name[LICS_MAX], *licref_text[LICS_MAX];
-    size_t n_licrefs;
-    const char *src_version, *src_release, *src_epoch;
-} pbuild;
-
 /* A new package from a purl string; NULL (counted) when there is none or it
  * does not parse. */
-static cg_package *pkg_from_purl(rd *r, const char *purl, const char *version, const char *ref)
+cg_package *rd_pkg_from_purl(rd *r, const char *purl, const char *version, const char *ref)
 {
     if (!purl) {
         r->no_purl++;
@@ -233,7 +195,7 @@ static int prop_cmp(const void *a, const void *b)
 }
 
 /* One property of a package (CycloneDX property or Trivy annotation). */
-static void pkg_prop(rd *r, cg_package *p, pbuild *b, const char *name, const char *value)
+void rd_pkg_prop(rd *r, cg_package *p, pbuild *b, const char *name, const char *value)
 {
     unsigned n = 0;
     int used = 0;
@@ -263,7 +225,7 @@ static void pkg_prop(rd *r, cg_package *p, pbuild *b, const char *name, const ch
         else if (p->layer >= 0 && !(diff ? r->layers[p->layer].diff_id : r->layers[p->layer].digest))
             *(diff ? &r->layers[p->layer].diff_id : &r->layers[p->layer].digest) = value;
         else
-            p->layer = layer_ref(r, value, diff);
+            p->layer = rd_layer_ref(r, value, diff);
     } else if ((sscanf(name, "cgate:location:%u:path%n", &n, &used) == 1 ||
                 sscanf(name, "syft:location:%u:path%n", &n, &used) == 1) && !name[used]) {
         if (n < LOCS_MAX) {
@@ -275,7 +237,7 @@ static void pkg_prop(rd *r, cg_package *p, pbuild *b, const char *name, const ch
                 sscanf(name, "syft:location:%u:layerID%n", &n, &used) == 1) && !name[used]) {
         if (n < LOCS_MAX) {
             b->loc_layer[n] = value;
-            b->loc_is_diff[n] = starts(name, "syft:");
+            b->loc_is_diff[n] = rd_starts(name, "syft:");
         }
     } else if (!strcmp(name, "aquasecurity:trivy:FilePath")) {
         if (!b->locs[0].path) {
@@ -283,18 +245,18 @@ static void pkg_prop(rd *r, cg_package *p, pbuild *b, const char *name, const ch
             if (!b->n_locs)
                 b->n_locs = 1;
         }
-    } else if (starts(name, "cgate:license:")) {
+    } else if (rd_starts(name, "cgate:license:")) {
         if (b->n_licrefs < LICS_MAX) {
             b->licref_name[b->n_licrefs] = name + strlen("cgate:license:");
             b->licref_text[b->n_licrefs++] = value;
         }
-    } else if (starts(name, "cgate:") && strcmp(name, "cgate:package:type") && strcmp(name, "cgate:package:arch")) {
+    } else if (rd_starts(name, "cgate:") && strcmp(name, "cgate:package:type") && strcmp(name, "cgate:package:arch")) {
         if (b->n_props < PROPS_MAX)
             b->props[b->n_props++] = (cg_prop){name, value};
     }
 }
 
-static void add_license(rd *r, cg_license *ls, size_t *n, const char *v, bool spdx)
+void rd_add_license(rd *r, cg_license *ls, size_t *n, const char *v, bool spdx)
 {
     if (!v || *n >= LICS_MAX)
         return;
@@ -310,12 +272,12 @@ static void add_license(rd *r, cg_license *ls, size_t *n, const char *v, bool sp
 /* An SPDX expression: when it names LicenseRefs whose text is known (cgate's
  * cgate:license:* properties, SPDX hasExtractedLicensingInfos), split it at
  * its top-level ANDs and give those terms back as names. */
-static void add_expression(rd *r, cg_license *ls, size_t *n, const char *e, const pbuild *b,
+void rd_add_expression(rd *r, cg_license *ls, size_t *n, const char *e, const pbuild *b,
                            const json_t *extracted)
 {
     bool has_ref = strstr(e, "LicenseRef-") != NULL;
     if (!has_ref) {
-        add_license(r, ls, n, e, true);
+        rd_add_license(r, ls, n, e, true);
         return;
     }
     size_t len = strlen(e), start = 0;
@@ -347,22 +309,22 @@ static void add_expression(rd *r, cg_license *ls, size_t *n, const char *e, cons
         json_array_foreach(extracted, idx, x) {
             const char *id = cg_json_str(x, "licenseId");
             if (!text && id && !strcmp(id, term)) {
-                text = jget(r, x, "name");
+                text = rd_jget(r, x, "name");
                 if (!text)
-                    text = jget(r, x, "extractedText");
+                    text = rd_jget(r, x, "extractedText");
             }
         }
         if (text && *n < LICS_MAX)
             ls[(*n)++] = (cg_license){text, 0};
         else
-            add_license(r, ls, n, term, true);
+            rd_add_license(r, ls, n, term, true);
         start = i + 5;
         i += 4;
     }
 }
 
 /* Locations, props, source version, licences into p. */
-static void pkg_finish(rd *r, cg_package *p, pbuild *b, cg_license *ls, size_t n_ls)
+void rd_pkg_finish(rd *r, cg_package *p, pbuild *b, cg_license *ls, size_t n_ls)
 {
     size_t nl = 0;
     for (size_t i = 0; i < b->n_locs; i++)
@@ -379,7 +341,7 @@ static void pkg_finish(rd *r, cg_package *p, pbuild *b, cg_license *ls, size_t n
                 continue;
             cg_location *l = &p->locations[p->n_locations++];
             l->path = b->locs[i].path;
-            l->layer = b->loc_layer[i] ? layer_ref(r, b->loc_layer[i], b->loc_is_diff[i]) : -1;
+            l->layer = b->loc_layer[i] ? rd_layer_ref(r, b->loc_layer[i], b->loc_is_diff[i]) : -1;
         }
     }
     if (b->n_props) {
@@ -408,136 +370,14 @@ static void pkg_finish(rd *r, cg_package *p, pbuild *b, cg_license *ls, size_t n
     }
 }
 
-/* ---------- CycloneDX ---------- */
 
-static cg_status bad(rd *r, cg_error *err, const char *why)
+cg_status rd_bad(rd *r, cg_error *err, const char *why)
 {
     return cg_error_set(err, CG_ERR_INPUT, "%s: %s", r->what, why);
 }
 
-static void cdx_image(rd *r, const json_t *c)
-{
-    cg_image_info *im = &r->s->image;
-    im->name = jget(r, c, "name");
-    r->s->image_purl = jget(r, c, "purl");
-    const char *ver = jget(r, c, "version");
-    size_t i;
-    json_t *pr;
-    json_array_foreach(json_object_get(c, "properties"), i, pr) {
-        const char *n = cg_json_str(pr, "name"), *v = jget(r, pr, "value");
-        unsigned k = 0;
-        int used = 0;
-        if (!n || !v)
-            continue;
-        if (!strcmp(n, "cgate:image:manifest-digest"))
-            im->manifest_digest = v;
-        else if (!strcmp(n, "cgate:image:config-digest") || !strcmp(n, "aquasecurity:trivy:ImageID"))
-            im->config_digest = v;
-        else if (!strcmp(n, "cgate:image:transport"))
-            im->transport = v;
-        else if (!strcmp(n, "cgate:image:tag"))
-            im->tag = v;
-        else if (!strcmp(n, "cgate:image:os"))
-            im->os = v;
-        else if (!strcmp(n, "cgate:image:architecture"))
-            im->architecture = v;
-        else if (!strcmp(n, "cgate:warning"))
-            warn(r, v);
-        else if (!strcmp(n, "aquasecurity:trivy:RepoDigest") && strchr(v, '@') && !im->manifest_digest)
-            im->manifest_digest = strchr(v, '@') + 1;
-        else if (!strcmp(n, "aquasecurity:trivy:DiffID"))
-            layer_ref(r, v, true);
-        else if (sscanf(n, "cgate:image:layer:%u:digest%n", &k, &used) == 1 && !n[used]) {
-            cg_layer_info *l = layer_at(r, k);
-            if (l)
-                l->digest = v;
-        } else if (sscanf(n, "cgate:image:layer:%u:diff_id%n", &k, &used) == 1 && !n[used]) {
-            cg_layer_info *l = layer_at(r, k);
-            if (l)
-                l->diff_id = v;
-        }
-    }
-    /* Syft and Trivy put the image ID or digest in version */
-    if (ver && starts(ver, "sha256:") && !im->manifest_digest && !im->config_digest)
-        im->config_digest = ver;
-}
 
-static void cdx_os(rd *r, const json_t *c)
-{
-    if (r->s->distro)
-        return;
-    cg_distro *d = cg_arena_calloc(r->a, 1, sizeof *d);
-    if (!d) {
-        r->oom = true;
-        return;
-    }
-    d->id = jget(r, c, "name");
-    d->version_id = jget(r, c, "version");
-    d->pretty_name = jget(r, c, "description");
-    d->layer = -1;
-    size_t i;
-    json_t *pr;
-    json_array_foreach(json_object_get(c, "properties"), i, pr) {
-        const char *n = cg_json_str(pr, "name"), *v = jget(r, pr, "value");
-        if (!n || !v)
-            continue;
-        if (!strcmp(n, "cgate:distro:version_codename"))
-            d->version_codename = v;
-        else if (!strcmp(n, "cgate:distro:id_like"))
-            d->id_like = v;
-        else if (!strcmp(n, "cgate:location:0:path"))
-            d->source_path = v;
-        else if (!strcmp(n, "cgate:location:0:layer:digest"))
-            d->layer = layer_ref(r, v, false);
-    }
-    r->s->distro = d;
-}
-
-static void cdx_component(rd *r, const json_t *c, int depth)
-{
-    if (!json_is_object(c) || r->oom)
-        return;
-    const char *type = cg_json_str(c, "type");
-    if (type && !strcmp(type, "operating-system")) {
-        cdx_os(r, c);
-    } else if (!type || strcmp(type, "file")) {
-        const char *purl = jget(r, c, "purl");
-        /* application components without a purl are Trivy's lock files, not packages */
-        if (purl || (type && strcmp(type, "application"))) {
-            cg_package *p = pkg_from_purl(r, purl, jget(r, c, "version"), jget(r, c, "bom-ref"));
-            if (p) {
-                pbuild b;
-                memset(&b, 0, sizeof b);
-                cg_license ls[LICS_MAX];
-                size_t n_ls = 0;
-                p->supplier = jget(r, json_object_get(c, "supplier"), "name");
-                p->description = jget(r, c, "description");
-                size_t i;
-                json_t *e;
-                json_array_foreach(json_object_get(c, "properties"), i, e)
-                    pkg_prop(r, p, &b, jget(r, e, "name"), jget(r, e, "value"));
-                json_array_foreach(json_object_get(c, "licenses"), i, e) {
-                    const json_t *l = json_object_get(e, "license");
-                    const char *expr = jget(r, e, "expression");
-                    if (expr)
-                        add_expression(r, ls, &n_ls, expr, &b, NULL);
-                    else if (jget(r, l, "id"))
-                        add_license(r, ls, &n_ls, jget(r, l, "id"), true);
-                    else if (jget(r, l, "name"))
-                        add_license(r, ls, &n_ls, jget(r, l, "name"), false);
-                }
-                pkg_finish(r, p, &b, ls, n_ls);
-            }
-        }
-    }
-    /* nested components (assemblies); bounded depth */
-    const json_t *sub = json_object_get(c, "components");
-    if (json_is_array(sub) && depth < NEST_MAX) {
-        size_t i;
-        json_t *e;
-        json_array_foreach(sub, i, e) cdx_component(r, e, depth + 1);
-    }
-}
+/* ---------- dependency edges ---------- */
 
 static int refidx_cmp(const void *a, const void *b)
 {
@@ -550,7 +390,7 @@ static int str_cmp(const void *x, const void *y)
 }
 
 /* edges[k] = (from ref, to ref) -> depends names. */
-static void set_edges(rd *r, const char **from, const char **to, size_t n_edges)
+void rd_set_edges(rd *r, const char **from, const char **to, size_t n_edges)
 {
     size_t nr = 0;
     refidx *idx = malloc((r->n ? r->n : 1) * sizeof *idx);
@@ -599,12 +439,8 @@ static void set_edges(rd *r, const char **from, const char **to, size_t n_edges)
     free(cnt);
 }
 
-typedef struct evec {
-    const char **from, **to;
-    size_t n, cap;
-} evec;
 
-static void edge_push(rd *r, evec *e, const char *from, const char *to)
+void rd_edge_push(rd *r, evec *e, const char *from, const char *to)
 {
     if (e->n >= 4u * CG_SBOM_READ_MAX_COMPONENTS)
         return;
@@ -623,233 +459,6 @@ static void edge_push(rd *r, evec *e, const char *from, const char *to)
     }
     e->from[e->n] = from;
     e->to[e->n++] = to;
-}
-
-static cg_status read_cdx(rd *r, const json_t *doc, cg_error *err)
-{
-    const char *sv = cg_json_str(doc, "specVersion");
-    static const char *const ok[] = {"1.2", "1.3", "1.4", "1.5", "1.6", "1.7"};
-    bool known = false;
-    for (size_t i = 0; sv && i < sizeof ok / sizeof ok[0]; i++)
-        known |= !strcmp(sv, ok[i]);
-    if (!known)
-        return cg_error_set(err, CG_ERR_INPUT, "%s: CycloneDX specVersion %s%.20s%s is not supported (1.2-1.7)", r->what,
-                            sv ? "\"" : "", sv ? sv : "missing", sv ? "\"" : "");
-    const json_t *meta = json_object_get(doc, "metadata"), *comps = json_object_get(doc, "components"),
-                 *deps = json_object_get(doc, "dependencies");
-    if ((meta && !json_is_object(meta)) || (comps && !json_is_array(comps)) || (deps && !json_is_array(deps)))
-        return bad(r, err, "CycloneDX metadata, components or dependencies of the wrong JSON type");
-    if (json_array_size(comps) > CG_SBOM_READ_MAX_COMPONENTS)
-        return cg_error_set(err, CG_ERR_LIMIT, "%s: more than %u components", r->what, CG_SBOM_READ_MAX_COMPONENTS);
-    const json_t *mc = json_object_get(meta, "component");
-    if (json_is_object(mc))
-        cdx_image(r, mc);
-    const char *ts = cg_json_str(meta, "timestamp");
-    if (ts && cg_rfc3339_parse(ts, &r->s->timestamp) != 0)
-        r->s->timestamp = 0;
-    size_t i;
-    json_t *c;
-    json_array_foreach(comps, i, c) cdx_component(r, c, 0);
-    evec e = {0};
-    json_array_foreach(deps, i, c) {
-        const char *from = jget(r, c, "ref");
-        size_t k;
-        json_t *t;
-        json_array_foreach(json_object_get(c, "dependsOn"), k, t) edge_push(r, &e, from, jstr(r, t));
-    }
-    if (!r->oom && e.n)
-        set_edges(r, e.from, e.to, e.n);
-    free(e.from);
-    free(e.to);
-    return CG_OK;
-}
-
-/* ---------- SPDX ---------- */
-
-/* "acquired package info from NAME cataloger: /a, /b; installed by ..." (cgate, Syft) */
-static void spdx_source_info(rd *r, cg_package *p, pbuild *b, const char *si)
-{
-    const char *pre = "acquired package info from ";
-    if (!starts(si, pre))
-        return;
-    const char *s = si + strlen(pre);
-    const char *cat = strstr(s, " cataloger");
-    if (cat && cat > s && strncmp(s, "the", 3)) {
-        p->cataloger = cg_arena_strndup(r->a, s, (size_t)(cat - s));
-        if (!p->cataloger)
-            r->oom = true;
-    }
-    /* "; installed by the deb package NAME" (cgate: the OS package that owns it) */
-    const char *own = strstr(s, "; installed by the ");
-    if (own) {
-        const char *t = own + strlen("; installed by the "), *pk = strstr(t, " package ");
-        if (pk && pk > t && pk[9]) {
-            p->owned_by_type = cg_arena_strndup(r->a, t, (size_t)(pk - t));
-            p->owned_by = cg_arena_strdup(r->a, pk + 9);
-            if (!p->owned_by_type || !p->owned_by)
-                r->oom = true;
-        }
-    }
-    const char *colon = strstr(s, ": ");
-    if (!colon || (own && colon > own))
-        return;
-    const char *q = colon + 2, *end = strchr(q, ';');
-    if (!end)
-        end = q + strlen(q);
-    while (q < end && b->n_locs < LOCS_MAX && !r->oom) {
-        const char *comma = strstr(q, ", ");
-        const char *e = comma && comma < end ? comma : end;
-        if (e > q && *q == '/') {
-            b->locs[b->n_locs++].path = cg_arena_strndup(r->a, q, (size_t)(e - q));
-            if (!b->locs[b->n_locs - 1].path)
-                r->oom = true;
-        }
-        q = e == end ? end : e + 2;
-    }
-}
-
-static const char *spdx_purl(rd *r, const json_t *pkg)
-{
-    size_t i;
-    json_t *x;
-    json_array_foreach(json_object_get(pkg, "externalRefs"), i, x) {
-        const char *t = cg_json_str(x, "referenceType");
-        if (t && !strcmp(t, "purl"))
-            return jget(r, x, "referenceLocator");
-    }
-    return NULL;
-}
-
-/* "Organization: Name (mail)" -> "Name <mail>"; "Person: X" -> "X". */
-static const char *spdx_supplier(rd *r, const char *s)
-{
-    if (!s || !strcmp(s, "NOASSERTION") || !strcmp(s, "NONE"))
-        return NULL;
-    const char *c = strchr(s, ':');
-    if (c && (starts(s, "Organization:") || starts(s, "Person:") || starts(s, "Tool:")))
-        s = c + 1 + (c[1] == ' ');
-    size_t n = strlen(s);
-    const char *lp = strrchr(s, '(');
-    if (lp && lp > s && lp[-1] == ' ' && n && s[n - 1] == ')')
-        return cg_arena_sprintf(r->a, "%.*s<%.*s>", (int)(lp - s), s, (int)(n - (size_t)(lp - s) - 2), lp + 1);
-    return s;
-}
-
-static cg_status read_spdx(rd *r, const json_t *doc, cg_error *err)
-{
-    const json_t *pkgs = json_object_get(doc, "packages"), *rels = json_object_get(doc, "relationships"),
-                 *desc = json_object_get(doc, "documentDescribes"), *ci = json_object_get(doc, "creationInfo"),
-                 *extracted = json_object_get(doc, "hasExtractedLicensingInfos");
-    if ((pkgs && !json_is_array(pkgs)) || (rels && !json_is_array(rels)) || (desc && !json_is_array(desc)) ||
-        (ci && !json_is_object(ci)) || (extracted && !json_is_array(extracted)))
-        return bad(r, err, "SPDX packages, relationships or creationInfo of the wrong JSON type");
-    if (json_array_size(pkgs) > CG_SBOM_READ_MAX_COMPONENTS)
-        return cg_error_set(err, CG_ERR_LIMIT, "%s: more than %u packages", r->what, CG_SBOM_READ_MAX_COMPONENTS);
-    const char *ts = cg_json_str(ci, "created");
-    if (ts && cg_rfc3339_parse(ts, &r->s->timestamp) != 0)
-        r->s->timestamp = 0;
-    /* cgate keeps its warnings in creationInfo.comment, one "cgate warning: " line each */
-    const char *cm = cg_json_str(ci, "comment");
-    for (const char *p = cm; p && *p && !r->oom;) {
-        const char *nl = strchr(p, '\n'), *e = nl ? nl : p + strlen(p);
-        if (starts(p, "cgate warning: ")) {
-            const char *w = cg_arena_strndup(r->a, p + 15, (size_t)(e - p - 15));
-            if (!w)
-                r->oom = true;
-            warn(r, w);
-        }
-        p = nl ? nl + 1 : e;
-    }
-    /* the described element(s) */
-    size_t i;
-    json_t *x;
-    const char *described = NULL;
-    json_array_foreach(desc, i, x) if (!described) described = jstr(r, x);
-    json_array_foreach(rels, i, x) {
-        const char *t = cg_json_str(x, "relationshipType"), *a = cg_json_str(x, "spdxElementId");
-        if (!described && t && a && !strcmp(t, "DESCRIBES") && !strcmp(a, "SPDXRef-DOCUMENT"))
-            described = jget(r, x, "relatedSpdxElement");
-    }
-    json_array_foreach(pkgs, i, x) {
-        if (!json_is_object(x) || r->oom)
-            continue;
-        const char *id = jget(r, x, "SPDXID"), *purpose = cg_json_str(x, "primaryPackagePurpose");
-        const char *purl = spdx_purl(r, x), *ver = jget(r, x, "versionInfo");
-        if (purpose && (!strcmp(purpose, "OPERATING_SYSTEM") || !strcmp(purpose, "OPERATING-SYSTEM"))) {
-            if (!r->s->distro) {
-                cg_distro *d = cg_arena_calloc(r->a, 1, sizeof *d);
-                if (!d) {
-                    r->oom = true;
-                    break;
-                }
-                d->id = jget(r, x, "name");
-                d->version_id = ver;
-                d->pretty_name = jget(r, x, "description");
-                d->layer = -1;
-                r->s->distro = d;
-            }
-            continue;
-        }
-        if (id && described && !strcmp(id, described) &&
-            (!purl || (purpose && !strcmp(purpose, "CONTAINER")) || starts(purl, "pkg:oci/") ||
-             starts(purl, "pkg:docker/"))) {
-            r->s->image.name = jget(r, x, "name");
-            r->s->image_purl = purl;
-            if (ver && starts(ver, "sha256:"))
-                r->s->image.manifest_digest = ver;
-            continue;
-        }
-        if (!purl && purpose && (!strcmp(purpose, "APPLICATION") || !strcmp(purpose, "SOURCE") ||
-                                 !strcmp(purpose, "FILE") || !strcmp(purpose, "ARCHIVE")))
-            continue; /* Trivy's lock files and scanned directories, not packages */
-        cg_package *p = pkg_from_purl(r, purl, ver, id);
-        if (!p)
-            continue;
-        pbuild b;
-        memset(&b, 0, sizeof b);
-        cg_license ls[LICS_MAX];
-        size_t n_ls = 0;
-        p->supplier = spdx_supplier(r, jget(r, x, "supplier"));
-        p->description = jget(r, x, "description");
-        spdx_source_info(r, p, &b, cg_json_str(x, "sourceInfo"));
-        /* Trivy: annotations "SrcName: x", "LayerDiffID: sha256:..." */
-        size_t k;
-        json_t *an;
-        json_array_foreach(json_object_get(x, "annotations"), k, an) {
-            const char *c = cg_json_str(an, "comment");
-            const char *sep = c ? strstr(c, ": ") : NULL;
-            if (!sep || sep - c > 64)
-                continue;
-            const char *name = cg_arena_sprintf(r->a, "aquasecurity:trivy:%.*s", (int)(sep - c), c);
-            const char *value = cg_arena_strdup(r->a, sep + 2);
-            if (!name || !value) {
-                r->oom = true;
-                break;
-            }
-            pkg_prop(r, p, &b, name, value);
-        }
-        const char *lic = jget(r, x, "licenseDeclared");
-        if (!lic || !strcmp(lic, "NOASSERTION") || !strcmp(lic, "NONE"))
-            lic = jget(r, x, "licenseConcluded");
-        if (lic && strcmp(lic, "NOASSERTION") && strcmp(lic, "NONE"))
-            add_expression(r, ls, &n_ls, lic, NULL, extracted);
-        pkg_finish(r, p, &b, ls, n_ls);
-    }
-    evec e = {0};
-    json_array_foreach(rels, i, x) {
-        const char *t = cg_json_str(x, "relationshipType");
-        if (!t)
-            continue;
-        if (!strcmp(t, "DEPENDS_ON"))
-            edge_push(r, &e, jget(r, x, "spdxElementId"), jget(r, x, "relatedSpdxElement"));
-        else if (!strcmp(t, "DEPENDENCY_OF"))
-            edge_push(r, &e, jget(r, x, "relatedSpdxElement"), jget(r, x, "spdxElementId"));
-    }
-    if (!r->oom && e.n)
-        set_edges(r, e.from, e.to, e.n);
-    free(e.from);
-    free(e.to);
-    return CG_OK;
 }
 
 /* ---------- the whole ---------- */
@@ -923,15 +532,15 @@ cg_status cg_sbom_read(const uint8_t *buf, size_t len, const char *what, cg_sbom
     }
     cg_arena_init(&s->arena);
     rd r = {.s = s, .a = &s->arena, .what = what};
-    st = cdx ? read_cdx(&r, doc, err) : read_spdx(&r, doc, err);
+    st = cdx ? rd_read_cdx(&r, doc, err) : rd_read_spdx(&r, doc, err);
     json_decref(doc);
     if (st == CG_OK && !r.oom)
         distro_from_qualifier(&r);
     if (st == CG_OK && !r.oom && (r.no_purl || r.bad_purl)) {
         if (r.no_purl)
-            warn(&r, cg_arena_sprintf(r.a, "%s: %zu component(s) without a purl not read as packages", what, r.no_purl));
+            rd_warn(&r, cg_arena_sprintf(r.a, "%s: %zu component(s) without a purl not read as packages", what, r.no_purl));
         if (r.bad_purl)
-            warn(&r, cg_arena_sprintf(r.a, "%s: %zu component(s) with an invalid purl skipped", what, r.bad_purl));
+            rd_warn(&r, cg_arena_sprintf(r.a, "%s: %zu component(s) with an invalid purl skipped", what, r.bad_purl));
     }
     if (st == CG_OK && !r.oom) {
         s->image.ref = s->image.name ? s->image.name : cg_arena_strdup(r.a, what);

@@ -14,6 +14,7 @@
 
 #include <openssl/evp.h>
 
+#include "core/rfc3339.h"
 #include "core/jwrite.h"
 #include "core/vec.h"
 #include "sbom/writers.h"
@@ -156,102 +157,6 @@ size_t cg_w_pkg_licenses(cg_wmodel *m, const cg_package *p, const cg_license ***
     return n;
 }
 
-/* ---- JSON helpers ------------------------------------------------------- */
-
-json_t *cg_j_string(cg_jctx *j, const char *v)
-{
-    const unsigned char *s = (const unsigned char *)nz(v);
-    size_t i = 0, k;
-    while (s[i] && (k = cg_utf8_seq(s + i)) != 0)
-        i += k;
-    json_t *r;
-    if (!s[i]) {
-        r = json_stringn(v ? v : "", i);
-    } else { /* repair: each invalid byte becomes U+FFFD */
-        cg_buf b = CG_BUF_INIT;
-        cg_status st = CG_OK;
-        for (i = 0; s[i] && st == CG_OK;) {
-            k = cg_utf8_seq(s + i);
-            if (k) {
-                st = cg_buf_append(&b, s + i, k);
-                i += k;
-            } else {
-                st = cg_buf_append(&b, "\xef\xbf\xbd", 3);
-                i++;
-            }
-        }
-        r = st == CG_OK ? json_stringn(cg_buf_str(&b), b.len) : NULL;
-        cg_buf_free(&b);
-    }
-    if (!r)
-        j->failed = 1;
-    return r;
-}
-
-/* jansson's *_new functions release val even when they fail. */
-void cg_j_set(cg_jctx *j, json_t *obj, const char *key, json_t *val)
-{
-    if (json_object_set_new(obj, key, val) != 0)
-        j->failed = 1;
-}
-
-void cg_j_str(cg_jctx *j, json_t *obj, const char *key, const char *v)
-{
-    if (v)
-        cg_j_set(j, obj, key, cg_j_string(j, v));
-}
-
-void cg_j_push(cg_jctx *j, json_t *arr, json_t *val)
-{
-    if (json_array_append_new(arr, val) != 0)
-        j->failed = 1;
-}
-
-void cg_j_pushstr(cg_jctx *j, json_t *arr, const char *v)
-{
-    cg_j_push(j, arr, cg_j_string(j, v));
-}
-
-json_t *cg_j_obj(cg_jctx *j)
-{
-    json_t *o = json_object();
-    if (!o)
-        j->failed = 1;
-    return o;
-}
-
-json_t *cg_j_arr(cg_jctx *j)
-{
-    json_t *o = json_array();
-    if (!o)
-        j->failed = 1;
-    return o;
-}
-
-cg_status cg_j_dump(json_t *doc, char **out, size_t *len, cg_error *err)
-{
-    *out = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    if (!*out)
-        return cg_error_set(err, CG_ERR_NOMEM, "serialising JSON: out of memory");
-    *len = strlen(*out);
-    return CG_OK;
-}
-
-cg_status cg_j_emit(json_t *doc, cg_buf *out, cg_error *err)
-{
-    char *text;
-    size_t len;
-    cg_status st = cg_j_dump(doc, &text, &len, err);
-    if (st != CG_OK)
-        return st;
-    st = cg_buf_append(out, text, len);
-    if (st == CG_OK)
-        st = cg_buf_putc(out, '\n');
-    free(text);
-    if (st != CG_OK)
-        return cg_error_set(err, st, "writing SBOM: output buffer: %s", cg_status_name(st));
-    return CG_OK;
-}
 
 static cg_status sha256(const void *data, size_t len, unsigned char md[32], cg_error *err)
 {
@@ -295,12 +200,8 @@ static cg_status rfc3339(int64_t t, char out[21], cg_error *err)
     if (t < 0 || t > 253402300799LL)
         return cg_error_set(err, CG_ERR_INPUT, "SBOM timestamp %lld is outside 1970..9999",
                             (long long)t);
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (!gmtime_r(&tt, &tm))
+    if (cg_rfc3339_format(t, out) != 0)
         return cg_error_set(err, CG_ERR_INPUT, "SBOM timestamp %lld cannot be converted", (long long)t);
-    if (strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
-        return cg_error_set(err, CG_ERR_INTERNAL, "formatting timestamp %lld", (long long)t);
     return CG_OK;
 }
 

@@ -14,6 +14,8 @@
 
 #include <jansson.h>
 
+#include "core/jbuild.h" /* cg_jctx, cg_j_* */
+
 #include "cgate/arena.h"
 #include "cgate/buf.h"
 #include "cgate/error.h"
@@ -73,12 +75,6 @@ const char *cg_w_licref(const cg_wmodel *m, const char *text);
  * values dropped).  Returns the count; *out is arena memory. */
 size_t cg_w_pkg_licenses(cg_wmodel *m, const cg_package *p, const cg_license ***out);
 
-/* JSON building without checking every call: a failed allocation sets
- * j->failed and the document is discarded at the end. */
-typedef struct cg_jctx {
-    int failed;
-} cg_jctx;
-
 /* CycloneDX with a "vulnerabilities" array made by fn (the scanner's report):
  * fn gets each package's bom-ref (refs[i] for s->pkgs[i]) so affects[].ref
  * agrees with the components.  Returns a new array or NULL (j->failed on
@@ -87,18 +83,6 @@ cg_status cg_sbom_write_cyclonedx_ext(const cg_sbom *s,
                                       json_t *(*fn)(void *ud, const char *const *refs, cg_jctx *j),
                                       void *ud, cg_buf *out, cg_error *err);
 
-json_t *cg_j_string(cg_jctx *j, const char *v); /* repairs invalid UTF-8 with U+FFFD */
-void cg_j_set(cg_jctx *j, json_t *obj, const char *key, json_t *val);  /* steals val */
-void cg_j_str(cg_jctx *j, json_t *obj, const char *key, const char *v); /* skips NULL v */
-void cg_j_push(cg_jctx *j, json_t *arr, json_t *val);                  /* steals val */
-void cg_j_pushstr(cg_jctx *j, json_t *arr, const char *v);
-json_t *cg_j_obj(cg_jctx *j);
-json_t *cg_j_arr(cg_jctx *j);
-
-/* Serialise with indent 2 in insertion order.  *out is malloc'd. */
-cg_status cg_j_dump(json_t *doc, char **out, size_t *len, cg_error *err);
-/* Append the serialisation plus a trailing newline to out. */
-cg_status cg_j_emit(json_t *doc, cg_buf *out, cg_error *err);
 /* A version-5-style UUID from the sha256 of data: "xxxxxxxx-xxxx-5xxx-yxxx-xxxxxxxxxxxx". */
 cg_status cg_w_uuid(const void *data, size_t len, char out[37], cg_error *err);
 /* Lower-case hex of the first nbytes of sha256(s) (nbytes <= 32). */

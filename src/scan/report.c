@@ -18,31 +18,6 @@
 
 #define MAX_NOTES 200
 
-static const char *const SEV_NAMES[CG_SEV_COUNT] = {"UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
-
-const char *cg_severity_name(cg_severity s)
-{
-    return (unsigned)s < CG_SEV_COUNT ? SEV_NAMES[s] : "UNKNOWN";
-}
-
-int cg_severity_parse(const char *s, cg_severity *out)
-{
-    static const struct { const char *name; cg_severity sev; } names[] = {
-        {"UNKNOWN", CG_SEV_UNKNOWN}, {"LOW", CG_SEV_LOW},           {"MEDIUM", CG_SEV_MEDIUM},
-        {"HIGH", CG_SEV_HIGH},       {"CRITICAL", CG_SEV_CRITICAL}, {"MODERATE", CG_SEV_MEDIUM},
-        {"IMPORTANT", CG_SEV_HIGH},  {"NEGLIGIBLE", CG_SEV_LOW},    {"NONE", CG_SEV_LOW},
-        {"INFO", CG_SEV_LOW},        {"UNIMPORTANT", CG_SEV_LOW},
-    };
-    if (!s || !out)
-        return -1;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (!strcasecmp(s, names[i].name)) {
-            *out = names[i].sev;
-            return 0;
-        }
-    return -1;
-}
-
 const char *cg_finding_status_name(cg_finding_status s)
 {
     switch (s) {
@@ -55,17 +30,6 @@ const char *cg_finding_status_name(cg_finding_status s)
 const char *cg_report_target_class_name(cg_target_class c)
 {
     return c == CG_TARGET_OS ? "os-pkgs" : "lang-pkgs";
-}
-
-int cg_report_rfc3339(int64_t t, char out[21])
-{
-    if (t < 0 || t > 253402300799LL)
-        return -1;
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (!gmtime_r(&tt, &tm) || strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
-        return -1;
-    return 0;
 }
 
 const cg_layer_info *cg_report_layer(const cg_report *r, const cg_package *p)

@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sbom/writers.h"
+#include "core/jbuild.h"
+#include "sbom/writers.h" /* cg_sbom_write_cyclonedx_ext */
 #include "scan/scan_int.h"
 
 typedef struct cdx_ctx {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/rfc3339.h"
 #include "core/jwrite.h"
 #include "scan/runtime_int.h"
 #include "scan/scan_int.h"
@@ -195,7 +196,7 @@ static void report_extras(const cg_report *r, cg_jw *w)
     cg_jw_key(w, "cgate");
     cg_jw_open(w, "{");
     cg_jw_kstr(w, "version", CGATE_VERSION);
-    if (r->db_built >= 0 && cg_report_rfc3339(r->db_built, ts) == 0)
+    if (r->db_built >= 0 && cg_rfc3339_format(r->db_built, ts) == 0)
         cg_jw_kstr(w, "dbBuilt", ts);
     cg_jw_kint(w, "packagesMatched", (long long)r->n_pkgs_matched);
     cg_jw_kint(w, "packagesOwnedByOsPackages", (long long)r->n_pkgs_owned);
@@ -218,7 +219,7 @@ cg_status cg_report_write_json(const cg_report *r, cg_buf *out, cg_error *err)
     char ts[21];
     cg_jw_open(&w, "{");
     cg_jw_kint(&w, "SchemaVersion", 2);
-    if (r->created >= 0 && cg_report_rfc3339(r->created, ts) == 0)
+    if (r->created >= 0 && cg_rfc3339_format(r->created, ts) == 0)
         cg_jw_kstr(&w, "CreatedAt", ts);
     cg_jw_kopt(&w, "ArtifactID", im->config_digest);
     cg_jw_kopt(&w, "ArtifactName", r->artifact_name);

@@ -14,6 +14,7 @@
 #include "core/digest.h"
 #include "core/json.h"
 #include "core/jwrite.h"
+#include "core/rfc3339.h"
 #include "scan/runtime_int.h"
 #include "scan/scan_int.h"
 
@@ -603,8 +604,8 @@ static int vex_cmp(const void *a, const void *b)
 
 cg_status cg_runtime_write_vex(const cg_report *r, const cg_runtime *rt, int64_t now, cg_buf *out, cg_error *err)
 {
-    char ts[21];
-    if (cg_report_rfc3339(now < 0 ? 0 : now, ts) != 0)
+    char ts[CG_RFC3339_SIZE];
+    if (cg_rfc3339_format(now < 0 ? 0 : now, ts) != 0)
         return cg_error_set(err, CG_ERR_USAGE, "VEX timestamp out of range");
     vex_st *v = calloc(r->n_findings ? r->n_findings : 1, sizeof *v);
     if (!v)

@@ -54,8 +54,6 @@ cg_status cg_report_write_table(const cg_report *r, int color, cg_buf *out, cg_e
 
 /* Shared by the writers. */
 const char *cg_report_target_class_name(cg_target_class c); /* "os-pkgs", "lang-pkgs" */
-/* RFC 3339 UTC of t ("2025-01-01T00:00:00Z") into out[21]; -1 if out of range. */
-int cg_report_rfc3339(int64_t t, char out[21]);
 /* The layer a package came from, or NULL. */
 const cg_layer_info *cg_report_layer(const cg_report *r, const cg_package *p);
 /* "Upgrade X to version Y" style: the finding's package path without '/'. */

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/base64.h"
 #include "cgate/attach.h"
 #include "core/digest.h"
 #include "core/json.h"

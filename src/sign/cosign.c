@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base64.h"
 #include "cgate/sign.h"
 #include "core/digest.h"
 #include "core/json.h"

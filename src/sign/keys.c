@@ -6,6 +6,7 @@
  * library touches: password buffers, scrypt output and decrypted DER are
  * wiped before they are freed.  It knows nothing of payloads or registries.
  */
+#include "core/base64.h"
 #include "cgate/sign.h"
 
 #include <errno.h>
@@ -53,42 +54,6 @@ static cg_status sodium_ready(cg_error *err)
     return CG_OK;
 }
 
-/* ---- base64 ------------------------------------------------------------- */
-
-cg_status cg_base64_encode(const void *p, size_t n, cg_buf *out, cg_error *err)
-{
-    if (n > (SIZE_MAX / 4) * 3 - 3)
-        return cg_error_set(err, CG_ERR_LIMIT, "base64: input too large");
-    size_t need = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
-    if (cg_buf_reserve(out, need) != CG_OK)
-        return nomem(err);
-    sodium_bin2base64(out->data + out->len, need, p, n, sodium_base64_VARIANT_ORIGINAL);
-    out->len += need - 1; /* need counts the NUL */
-    return CG_OK;
-}
-
-/* Decode standard base64, skipping the whitespace PEM bodies carry. */
-static cg_status b64_decode(const char *s, size_t n, const char *ignore, cg_buf *out, cg_error *err)
-{
-    size_t cap = n / 4 * 3 + 3;
-    if (cg_buf_reserve(out, cap) != CG_OK)
-        return nomem(err);
-    size_t got = 0;
-    const char *end = NULL;
-    if (sodium_base642bin((unsigned char *)out->data + out->len, cap, s, n, ignore, &got, &end,
-                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
-        end != s + n)
-        return cg_error_set(err, CG_ERR_INPUT, "invalid base64");
-    out->len += got;
-    out->data[out->len] = '\0';
-    return CG_OK;
-}
-
-cg_status cg_base64_decode(const char *s, size_t n, cg_buf *out, cg_error *err)
-{
-    return b64_decode(s, n, NULL, out, err);
-}
-
 /* ---- PEM ---------------------------------------------------------------- */
 
 /* Find the first PEM block; its label (at most 63 chars) into label and its
@@ -120,7 +85,7 @@ static cg_status pem_decode(const uint8_t *text, size_t len, char label[64], cg_
         return cg_error_set(err, CG_ERR_INPUT, "PEM block \"%s\" has no END line", label);
     if (memchr(body, ':', (size_t)(e - body)))
         return cg_error_set(err, CG_ERR_INPUT, "PEM block \"%s\" has headers (not supported)", label);
-    cg_status st = b64_decode(body, (size_t)(e - body), " \t\r\n", der, err);
+    cg_status st = cg_base64_decode_ws(body, (size_t)(e - body), der, err);
     if (st != CG_OK)
         return cg_error_prefix(err, "PEM block \"%s\"", label);
     if (der->len == 0)

@@ -24,6 +24,7 @@
 
 #include "cgate/buf.h"
 #include "core/json.h"
+#include "core/yaml.h"
 #include "vulndb/vdb_int.h"
 
 #define ZIP_MAX_ENTRIES 2000000
@@ -109,17 +110,34 @@ cg_status vdb_import_buffer(vdb_imp *im, const uint8_t *buf, size_t len, const c
     cg_error_clear(&perr);
     cg_status ps;
     int yaml = has_suffix(name, ".yaml") || has_suffix(name, ".yml");
-    if (yaml)
-        ps = vdb_yaml_to_json(buf, len, file, &doc, &perr);
+    if (yaml) {
+        /* OSV in YAML (PyPA, Alpine's old secdb): no aliases, modest nesting */
+        cg_yaml_limits lim = {.max_depth = 64, .max_nodes = 4000000, .no_aliases = 1};
+        ps = cg_yaml_to_json(buf, len, file, &lim, &doc, &perr);
+    }
     else
         ps = cg_json_parse(buf, len, file, &doc, &perr);
     if (ps != CG_OK) {
-        /* the message already names the file: keep only the why */
+        /* the message already names the file ("FILE: why" or, from the
+         * YAML reader, "FILE:LINE: why"): keep the why, and the line */
         const char *why = perr.msg;
         size_t fl = strlen(file);
-        if (!strncmp(why, file, fl) && !strncmp(why + fl, ": ", 2))
+        long line = 0;
+        if (!strncmp(why, file, fl) && !strncmp(why + fl, ": ", 2)) {
             why += fl + 2;
-        vdb_skip(im, file, "-", "%s", why);
+        } else if (!strncmp(why, file, fl) && why[fl] == ':' && why[fl + 1] >= '0' && why[fl + 1] <= '9') {
+            const char *p = why + fl + 1;
+            while (*p >= '0' && *p <= '9' && line < 100000000)
+                line = line * 10 + (*p++ - '0');
+            if (!strncmp(p, ": ", 2))
+                why = p + 2;
+            else
+                line = 0;
+        }
+        if (line)
+            vdb_skip(im, file, "-", "%s (line %ld)", why, line);
+        else
+            vdb_skip(im, file, "-", "%s", why);
         return CG_OK;
     }
     cg_status s = import_doc(im, doc, file, err);

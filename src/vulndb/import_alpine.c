@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/rfc3339.h"
 #include "vulndb/vdb_int.h"
 
 /* The vulnerability id in a secfixes entry, into out; 0 when none. */
@@ -80,12 +81,9 @@ cg_status vdb_import_alpine(vdb_imp *im, json_t *doc, const char *file, cg_error
         return CG_OK;
     }
     const char *ver = json_string_value(dv);
-    char eco[64], modified[32];
+    char eco[64], modified[CG_RFC3339_SIZE];
     snprintf(eco, sizeof eco, "Alpine:%s%s", ver[0] == 'v' ? "" : "v", ver);
-    time_t now = (time_t)im->now;
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(modified, sizeof modified, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    cg_rfc3339_format(im->now, modified);
 
     json_t *pkgs = json_object_get(doc, "packages");
     if (!json_is_array(pkgs) && !json_is_null(pkgs) && !(json_is_string(pkgs) && json_string_length(pkgs) == 0)) {

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/rfc3339.h"
 #include "vulndb/vdb_int.h"
 
 struct cg_vdb {
@@ -232,38 +233,9 @@ char *vdb_norm_name(cg_arena *a, const char *eco, const char *name)
 
 double vdb_parse_time(const char *s)
 {
-    if (!s)
-        return NAN;
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    int n = 0;
-    if (sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &n) != 3 || n != 10)
-        return NAN;
-    const char *p = s + 10;
-    double frac = 0;
-    if (*p == 'T' || *p == 't' || *p == ' ') {
-        if (sscanf(p + 1, "%2d:%2d:%2d%n", &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 3 || n != 8)
-            return NAN;
-        p += 9;
-        if (*p == '.') {
-            double scale = 0.1;
-            for (p++; isdigit((unsigned char)*p); p++, scale /= 10)
-                frac += (*p - '0') * scale;
-        }
-    }
-    int off = 0;
-    if (*p == '+' || *p == '-') {
-        int hh, mm;
-        if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2)
-            return NAN;
-        off = (hh * 60 + mm) * 60 * (*p == '-' ? -1 : 1);
-    } else if (*p && *p != 'Z' && *p != 'z') {
-        return NAN;
-    }
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    time_t t = timegm(&tm);
-    return (double)t - off + frac;
+    double t;
+    cg_rfc3339_parse_ex(s, CG_RFC3339_DATE_ONLY | CG_RFC3339_NO_ZONE, &t);
+    return t;
 }
 
 /* ---- lookup ---- */
@@ -470,11 +442,8 @@ cg_status cg_vdb_stats(cg_vdb *db, cg_arena *a, cg_vdb_source_stat **out, size_t
             cap *= 2;
         }
         int64_t t = sqlite3_column_int64(st, 2);
-        time_t tt = (time_t)t;
-        struct tm tm;
-        char buf[32];
-        gmtime_r(&tt, &tm);
-        strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        char buf[CG_RFC3339_SIZE];
+        cg_rfc3339_format(t, buf);
         v[cnt].source = coldup(a, st, 0);
         v[cnt].records = sqlite3_column_int64(st, 1);
         v[cnt].imported = cg_arena_strdup(a, buf);

@@ -75,10 +75,6 @@ cg_status vdb_import_nvd(vdb_imp *im, json_t *doc, const char *file, cg_error *e
 cg_status vdb_import_alpine(vdb_imp *im, json_t *doc, const char *file, cg_error *err);
 cg_status vdb_import_epss(vdb_imp *im, const uint8_t *buf, size_t len, const char *file, cg_error *err);
 
-/* yaml_json.c: a YAML document as a jansson value.  Scalars stay strings
- * (so "1.10" and "0" keep their spelling) except plain null/~/true/false;
- * anchors and aliases are refused (no billion laughs); depth and node caps. */
-cg_status vdb_yaml_to_json(const uint8_t *buf, size_t len, const char *what, json_t **out, cg_error *err);
 
 /* update.c: download each URL (https, or http to loopback only) and import. */
 typedef struct vdb_update_opts {

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/base64.h"
 #include "cgate/sign.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

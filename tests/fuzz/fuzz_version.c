@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         a[la] = '\0';
         memcpy(b, body + lb_off, n - lb_off);
         b[n - lb_off] = '\0';
-        cg_ver_scheme s = (cg_ver_scheme)(data[0] % (CG_VER_COMPOSER + 1));
+        cg_ver_scheme s = (cg_ver_scheme)(data[0] % CG_VER_SCHEME_COUNT);
         cg_error err;
         int cmp;
         (void)cg_ver_valid(s, a);

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "cgate/policy_context.h"
-#include "policy/yaml_util.h"
+#include "core/yaml.h"
 
 static char *data_path(const char *rel)
 {

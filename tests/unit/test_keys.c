@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "core/base64.h"
 #include "cgate/sign.h"
 #include "core/readfile.h"
 #include "sign_fixture.h"

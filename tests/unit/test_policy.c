@@ -561,13 +561,13 @@ static void test_yaml_json_same_policy(void **state)
     cg_error err;
     assert_int_equal(cg_policy_parse((const uint8_t *)y, strlen(y), "y", &a, &p1, &err), CG_OK);
     assert_int_equal(cg_policy_parse((const uint8_t *)j, strlen(j), "j", &a, &p2, &err), CG_OK);
-    for (int s = 0; s < CG_PSEV_N; s++) {
+    for (int s = 0; s < CG_SEV_COUNT; s++) {
         assert_int_equal(p1.sev[s].block, p2.sev[s].block);
         assert_true(p1.sev[s].min_cvss == p2.sev[s].min_cvss);
         assert_true(p1.sev[s].weight == p2.sev[s].weight);
     }
-    assert_true(p1.sev[CG_PSEV_CRITICAL].min_cvss == 9.0);
-    assert_true(p1.sev[CG_PSEV_MEDIUM].weight == 0.5);
+    assert_true(p1.sev[CG_SEV_CRITICAL].min_cvss == 9.0);
+    assert_true(p1.sev[CG_SEV_MEDIUM].weight == 0.5);
     assert_int_equal(p1.allow_unfixed, 1);
     assert_int_equal(p1.n_cvss_sources, 2);
     assert_string_equal(p2.cvss_sources[0], "ghsa");

@@ -5,10 +5,10 @@
  * scheme at the first ':', the type at the first '/', the version at the
  * rightmost '@', the name at the rightmost '/'; percent-decode each part.
  * No type-specific case folding: a purl round-trips to what was written
- * (cg_purl_for_package encodes, this decodes).  The input is untrusted:
+ * (catalog's cg_purl_for_package encodes, this decodes).  The input is untrusted:
  * length-capped, NUL and malformed escapes rejected.
  */
-#include "catalog/purl.h"
+#include "core/purl.h"
 
 #include <stdbool.h>
 #include <string.h>

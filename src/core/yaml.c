@@ -1,15 +1,15 @@
 /*
- * yaml_util.c - libfyaml's event stream into cg_yaml_node trees (yaml_util.h).
- * The event API (not the document API) so that nothing in libfyaml expands
- * aliases or recurses on our behalf: depth, keys, documents and expanded
- * size are counted here, and an alias becomes a second pointer to its
- * anchor's node.  Every refusal happens at the event that causes it, so the
- * error names the first offending line.  Owns no Kubernetes or policy
- * knowledge.
+ * yaml.c - libyaml's event stream, bounded, and the two views built on it
+ * (yaml.h): a cg_yaml_node tree and a jansson value.  The event API (never
+ * libyaml's document loader) so nothing expands aliases or recurses on our
+ * behalf: depth is checked at each collection start before the parser reads
+ * further, and keys, documents and expanded size are counted here; an alias
+ * becomes a second pointer to its anchor's node.  Every refusal happens at
+ * the event that causes it, so the error names the first offending line.
  */
-#include "policy/yaml_util.h"
+#include "core/yaml.h"
 
-#include <libfyaml.h>
+#include <yaml.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -40,30 +40,8 @@ typedef struct ystate {
     cg_vec docs;      /* cg_yaml_doc */
     size_t nodes;     /* in the current document, aliases expanded */
     bool aliased;     /* the current document has used an alias */
-    bool extra_doc;   /* a document past max_docs began without a position */
-    int last_line;    /* of the latest event that had one */
     cg_error *err;
 } ystate;
-
-static void diag_discard(struct fy_diag *diag, void *user, const char *buf, size_t len)
-{
-    (void)diag;
-    (void)user;
-    (void)buf;
-    (void)len;
-}
-
-static int mark_line(struct fy_event *ev)
-{
-    const struct fy_mark *m = fy_event_start_mark(ev);
-    return m ? m->line + 1 : 0;
-}
-
-static int mark_col(struct fy_event *ev)
-{
-    const struct fy_mark *m = fy_event_start_mark(ev);
-    return m ? m->column + 1 : 0;
-}
 
 static size_t sat_add(size_t x, size_t y, size_t cap)
 {
@@ -190,27 +168,25 @@ static cg_status add_child(ystate *s, cg_yaml_node *child, int line, int col)
     return CG_OK;
 }
 
-static cg_status anchor_define(ystate *s, struct fy_token *anchor, cg_yaml_node *node)
+static cg_status anchor_define(ystate *s, const cg_yaml_event *ev, cg_yaml_node *node)
 {
-    if (!anchor)
+    if (!ev->anchor)
         return CG_OK;
-    size_t n = 0;
-    const char *t = fy_token_get_text(anchor, &n);
-    char *name = t ? cg_arena_strndup(s->a, t, n) : NULL;
-    if (!name || cg_strmap_put(&s->anchors, name, n, node) != CG_OK)
+    char *name = cg_arena_strndup(s->a, ev->anchor, ev->anchor_len);
+    if (!name || cg_strmap_put(&s->anchors, name, ev->anchor_len, node) != CG_OK)
         return oom(s);
     return CG_OK;
 }
 
 /* Strict mode refuses what could hide or multiply values in a file a person
  * reviews: anchors (and so aliases) and tags. */
-static cg_status strict_check(ystate *s, struct fy_token *anchor, struct fy_token *tag, int line)
+static cg_status strict_check(ystate *s, const cg_yaml_event *ev, int line)
 {
     if (!s->lim.strict)
         return CG_OK;
-    if (anchor)
+    if (ev->anchor)
         return fail(s, CG_ERR_INPUT, line, "YAML anchors are not allowed in this file");
-    if (tag)
+    if (ev->tagged)
         return fail(s, CG_ERR_INPUT, line, "YAML tags are not allowed in this file");
     return CG_OK;
 }
@@ -246,9 +222,9 @@ static cg_status close_frame(ystate *s)
     return st;
 }
 
-static cg_status on_scalar(ystate *s, struct fy_event *ev, int line, int col)
+static cg_status on_scalar(ystate *s, const cg_yaml_event *ev, int line, int col)
 {
-    cg_status st = strict_check(s, ev->scalar.anchor, ev->scalar.tag, line);
+    cg_status st = strict_check(s, ev, line);
     if (st == CG_OK)
         st = count_nodes(s, 1, line, col);
     if (st != CG_OK)
@@ -256,33 +232,36 @@ static cg_status on_scalar(ystate *s, struct fy_event *ev, int line, int col)
     cg_yaml_node *node = cg_arena_alloc(s->a, sizeof *node);
     if (!node)
         return oom(s);
-    size_t n = 0;
-    const char *t = ev->scalar.value ? fy_token_get_text(ev->scalar.value, &n) : NULL;
     node->kind = CG_YAML_SCALAR;
     node->line = line;
     node->col = col;
-    node->str = cg_arena_strndup(s->a, t ? t : "", t ? n : 0);
-    node->len = t ? n : 0;
-    node->quoted = ev->scalar.value && fy_token_scalar_style(ev->scalar.value) != FYSS_PLAIN;
+    node->str = cg_arena_strndup(s->a, ev->text, ev->len);
+    node->len = ev->len;
+    node->quoted = ev->quoted;
     node->weight = 1;
     if (!node->str)
         return oom(s);
     if (s->lim.strict && strlen(node->str) != node->len)
         return fail(s, CG_ERR_INPUT, line, "NUL character in a string");
-    st = anchor_define(s, ev->scalar.anchor, node);
+    bool is_key = s->depth && s->st[s->depth - 1].node->kind == CG_YAML_MAP && !s->st[s->depth - 1].have_key;
+    if (is_key && strlen(node->str) != node->len)
+        return fail(s, CG_ERR_INPUT, line, "NUL character in a mapping key");
+    st = anchor_define(s, ev, node);
     return st != CG_OK ? st : add_child(s, node, line, col);
 }
 
-static cg_status on_alias(ystate *s, struct fy_event *ev, int line, int col)
+static cg_status on_alias(ystate *s, const cg_yaml_event *ev, int line, int col)
 {
     if (s->lim.strict)
         return fail(s, CG_ERR_INPUT, line, "YAML aliases are not allowed in this file");
-    size_t n = 0;
-    const char *t = ev->alias.anchor ? fy_token_get_text(ev->alias.anchor, &n) : NULL;
-    cg_yaml_node *target = t ? cg_strmap_get(&s->anchors, t, n) : NULL;
+    if (s->lim.no_aliases)
+        return fail(s, CG_ERR_INPUT, line, "YAML: aliases (*name) are not accepted (column %d)", col);
+    size_t n = ev->anchor_len;
+    const char *t = ev->anchor ? ev->anchor : "";
+    cg_yaml_node *target = cg_strmap_get(&s->anchors, t, n);
     int shown = (int)(n > 200 ? 200 : n);
     if (!target)
-        return fail(s, CG_ERR_INPUT, line, "alias *%.*s has no anchor (column %d)", shown, t ? t : "", col);
+        return fail(s, CG_ERR_INPUT, line, "alias *%.*s has no anchor (column %d)", shown, t, col);
     if (target->open_)
         return fail(s, CG_ERR_INPUT, line, "alias *%.*s refers to a node that contains it (column %d)", shown, t, col);
     s->aliased = true;
@@ -290,12 +269,10 @@ static cg_status on_alias(ystate *s, struct fy_event *ev, int line, int col)
     return st != CG_OK ? st : add_child(s, target, line, col);
 }
 
-static cg_status on_collection_start(ystate *s, struct fy_event *ev, int line, int col)
+static cg_status on_collection_start(ystate *s, const cg_yaml_event *ev, int line, int col)
 {
-    bool map = ev->type == FYET_MAPPING_START;
-    struct fy_token *anchor = map ? ev->mapping_start.anchor : ev->sequence_start.anchor;
-    struct fy_token *tag = map ? ev->mapping_start.tag : ev->sequence_start.tag;
-    cg_status st = strict_check(s, anchor, tag, line);
+    bool map = ev->type == CG_YEV_MAP_START;
+    cg_status st = strict_check(s, ev, line);
     if (st == CG_OK)
         st = count_nodes(s, 1, line, col);
     if (st != CG_OK)
@@ -312,7 +289,7 @@ static cg_status on_collection_start(ystate *s, struct fy_event *ev, int line, i
     node->col = col;
     node->str = "";
     node->open_ = 1;
-    st = anchor_define(s, anchor, node);
+    st = anchor_define(s, ev, node);
     if (st == CG_OK)
         s->st[s->depth++] = (yframe){.node = node};
     return st;
@@ -325,22 +302,16 @@ static cg_status too_many_docs(ystate *s, int line)
     return fail(s, cap_status(s), line, "more than %zu YAML documents", s->lim.max_docs);
 }
 
-static cg_status on_event(ystate *s, struct fy_event *ev)
+static cg_status on_event(void *user, const cg_yaml_event *ev, cg_error *err)
 {
-    int line = mark_line(ev), col = mark_col(ev);
-    if (line)
-        s->last_line = line;
-    if (s->extra_doc) /* the first event after an implicit document start names its line */
-        return too_many_docs(s, s->last_line);
+    (void)err;
+    ystate *s = user;
+    int line = ev->line, col = ev->col;
     switch (ev->type) {
-    case FYET_DOCUMENT_START: {
-        if (s->docs.n >= s->lim.max_docs) {
-            if (line)
-                return too_many_docs(s, line);
-            s->extra_doc = true;
-            return CG_OK;
-        }
-        cg_yaml_doc d = {NULL, line};
+    case CG_YEV_DOC_START: {
+        if (s->docs.n >= s->lim.max_docs)
+            return too_many_docs(s, line);
+        cg_yaml_doc d = {NULL, ev->implicit ? 0 : line}; /* implicit: the root's line, later */
         if (!cg_vec_push(&s->docs, &d, sizeof d))
             return oom(s);
         cg_strmap_free(&s->anchors); /* anchors are per document */
@@ -349,15 +320,15 @@ static cg_status on_event(ystate *s, struct fy_event *ev)
         s->aliased = false;
         return CG_OK;
     }
-    case FYET_SCALAR:
+    case CG_YEV_SCALAR:
         return on_scalar(s, ev, line, col);
-    case FYET_ALIAS:
+    case CG_YEV_ALIAS:
         return on_alias(s, ev, line, col);
-    case FYET_MAPPING_START:
-    case FYET_SEQUENCE_START:
+    case CG_YEV_MAP_START:
+    case CG_YEV_SEQ_START:
         return on_collection_start(s, ev, line, col);
-    case FYET_MAPPING_END:
-    case FYET_SEQUENCE_END: {
+    case CG_YEV_MAP_END:
+    case CG_YEV_SEQ_END: {
         if (s->depth == 0)
             return fail(s, CG_ERR_INTERNAL, line, "unbalanced YAML events");
         cg_yaml_node *node = s->st[s->depth - 1].node;
@@ -371,23 +342,126 @@ static cg_status on_event(ystate *s, struct fy_event *ev)
     }
 }
 
-static cg_status parse_error(ystate *s, struct fy_diag *diag, const uint8_t *buf, size_t len)
+/* ---- the event stream ---- */
+
+/* libyaml reports errors found at the end of input on the line after the
+ * last newline; name the last line that has text instead. */
+static int clamp_line(const uint8_t *buf, size_t len, size_t line0)
 {
-    void *it = NULL;
-    struct fy_diag_error *e;
-    const char *lang = s->lim.json ? "JSON" : "YAML";
-    /* libfyaml reports errors found at the end of input on the line after
-     * the last newline; name the last line that has text instead */
-    int last = 1;
+    size_t last = 1;
     for (size_t i = 0; i + 1 < len; i++)
         last += buf[i] == '\n';
-    while ((e = fy_diag_errors_iterate(diag, &it)) != NULL) {
-        if (e->msg) {
-            int line = e->line + 1 > last ? last : e->line + 1;
-            return fail(s, CG_ERR_INPUT, line, "invalid %s: %.300s", lang, e->msg);
-        }
+    size_t l = line0 + 1 > last ? last : line0 + 1;
+    return l > INT32_MAX ? INT32_MAX : (int)l;
+}
+
+static int to_int(size_t v)
+{
+    return v >= INT32_MAX ? INT32_MAX : (int)v;
+}
+
+static cg_status parser_error(const yaml_parser_t *p, const uint8_t *buf, size_t len, const char *what, cg_error *err)
+{
+    if (p->error == YAML_MEMORY_ERROR)
+        return cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", what);
+    int line = clamp_line(buf, len, p->problem_mark.line);
+    const char *why = p->problem ? p->problem : "cannot be parsed";
+    if (p->context)
+        return cg_error_set(err, CG_ERR_INPUT, "%s:%d: invalid YAML: %.200s %.200s (column %d)", what, line, p->context,
+                            why, to_int(p->problem_mark.column + 1));
+    return cg_error_set(err, CG_ERR_INPUT, "%s:%d: invalid YAML: %.200s (column %d)", what, line, why,
+                        to_int(p->problem_mark.column + 1));
+}
+
+cg_status cg_yaml_events(const uint8_t *buf, size_t len, const char *what, size_t max_depth, cg_yaml_event_fn fn,
+                         void *user, cg_error *err)
+{
+    what = what ? what : "YAML";
+    if (!max_depth)
+        max_depth = 128;
+    if (len > CG_YAML_MAX_INPUT)
+        return cg_error_set(err, CG_ERR_LIMIT, "%s: larger than %zu MiB", what, CG_YAML_MAX_INPUT >> 20);
+    const uint8_t *nul = len ? memchr(buf, 0, len) : NULL;
+    if (nul) {
+        int line = 1;
+        for (const uint8_t *p = buf; p < nul; p++)
+            line += *p == '\n';
+        return cg_error_set(err, CG_ERR_INPUT, "%s:%d: NUL byte in text", what, line);
     }
-    return cg_error_set(s->err, CG_ERR_INPUT, "%s: invalid %s", s->what, lang);
+    yaml_parser_t p;
+    if (!yaml_parser_initialize(&p))
+        return cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", what);
+    yaml_parser_set_input_string(&p, len ? buf : (const unsigned char *)"", len);
+    size_t depth = 0;
+    cg_status st = CG_OK;
+    for (bool done = false; !done && st == CG_OK;) {
+        yaml_event_t e;
+        if (!yaml_parser_parse(&p, &e)) {
+            st = parser_error(&p, buf, len, what, err);
+            break;
+        }
+        cg_yaml_event ev = {.line = to_int(e.start_mark.line + 1), .col = to_int(e.start_mark.column + 1),
+                            .depth = depth};
+        switch (e.type) {
+        case YAML_STREAM_END_EVENT:
+            done = true;
+            break;
+        case YAML_DOCUMENT_START_EVENT:
+            ev.type = CG_YEV_DOC_START;
+            ev.implicit = e.data.document_start.implicit != 0;
+            break;
+        case YAML_DOCUMENT_END_EVENT:
+            ev.type = CG_YEV_DOC_END;
+            break;
+        case YAML_SCALAR_EVENT:
+            ev.type = CG_YEV_SCALAR;
+            ev.text = (const char *)e.data.scalar.value;
+            ev.len = e.data.scalar.length;
+            ev.quoted = e.data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+            ev.anchor = (const char *)e.data.scalar.anchor;
+            ev.tagged = e.data.scalar.tag != NULL;
+            if (!ev.quoted && ev.len == 0 && !ev.anchor && !ev.tagged)
+                ev.line = ev.col = 0; /* an empty node: no text of its own */
+            break;
+        case YAML_ALIAS_EVENT:
+            ev.type = CG_YEV_ALIAS;
+            ev.anchor = (const char *)e.data.alias.anchor;
+            break;
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT: {
+            bool map = e.type == YAML_MAPPING_START_EVENT;
+            ev.type = map ? CG_YEV_MAP_START : CG_YEV_SEQ_START;
+            ev.anchor = (const char *)(map ? e.data.mapping_start.anchor : e.data.sequence_start.anchor);
+            ev.tagged = (map ? e.data.mapping_start.tag : e.data.sequence_start.tag) != NULL;
+            break;
+        }
+        case YAML_SEQUENCE_END_EVENT:
+            ev.type = CG_YEV_SEQ_END;
+            break;
+        case YAML_MAPPING_END_EVENT:
+            ev.type = CG_YEV_MAP_END;
+            break;
+        default:
+            break;
+        }
+        if (ev.anchor)
+            ev.anchor_len = strlen(ev.anchor);
+        if (ev.type == CG_YEV_SEQ_START || ev.type == CG_YEV_MAP_START) {
+            /* checked here, before libyaml reads the next level */
+            if (depth >= max_depth)
+                st = cg_error_set(err, CG_ERR_LIMIT, "%s:%d: nested deeper than %zu levels (column %d)", what,
+                                  ev.line, max_depth, ev.col);
+            depth++;
+        } else if ((ev.type == CG_YEV_SEQ_END || ev.type == CG_YEV_MAP_END) && depth) {
+            depth--;
+            ev.depth = depth;
+        }
+        if (st == CG_OK && ev.type)
+            st = fn(user, &ev, err);
+        yaml_event_delete(&e);
+    }
+    yaml_parser_delete(&p);
+    return st;
 }
 
 cg_status cg_yaml_parse(const uint8_t *buf, size_t len, const char *what, const cg_yaml_limits *lim,
@@ -403,65 +477,24 @@ cg_status cg_yaml_parse(const uint8_t *buf, size_t len, const char *what, const 
         s.lim.max_nodes = 1000000;
     *docs = NULL;
     *n_docs = 0;
-    const uint8_t *nul = len ? memchr(buf, 0, len) : NULL;
-    if (nul) {
-        int line = 1;
-        for (const uint8_t *p = buf; p < nul; p++)
-            line += *p == '\n';
-        return fail(&s, CG_ERR_INPUT, line, "NUL byte in text");
-    }
-
-    struct fy_diag_cfg dcfg;
-    fy_diag_cfg_default(&dcfg);
-    dcfg.fp = NULL;
-    dcfg.output_fn = diag_discard; /* the library never prints */
-    dcfg.level = FYET_ERROR;
-    struct fy_diag *diag = fy_diag_create(&dcfg);
-    if (diag)
-        fy_diag_set_collect_errors(diag, true);
-    struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_DISABLE_MMAP_OPT | (s.lim.json ? FYPCF_JSON_FORCE : FYPCF_JSON_NONE), .diag = diag};
-    char *copy = malloc(len + 1);
     s.st = calloc(s.lim.max_depth, sizeof *s.st);
-    struct fy_parser *fyp = diag && copy && s.st ? fy_parser_create(&cfg) : NULL;
     cg_strmap_init(&s.anchors);
-    cg_status st = CG_OK;
-    if (!fyp) {
-        st = oom(&s);
-        goto out;
-    }
-    if (len)
-        memcpy(copy, buf, len);
-    copy[len] = 0;
-    if (fy_parser_set_string(fyp, copy, len) != 0) {
-        st = cg_error_set(err, CG_ERR_NOMEM, "%s: cannot start the YAML parser", s.what);
-        goto out;
-    }
-    struct fy_event *ev;
-    while (st == CG_OK && (ev = fy_parser_parse(fyp)) != NULL) {
-        st = on_event(&s, ev);
-        fy_parser_event_free(fyp, ev);
-    }
-    if (st == CG_OK && fy_parser_get_stream_error(fyp))
-        st = parse_error(&s, diag, buf, len);
-    if (st == CG_OK && s.extra_doc)
-        st = too_many_docs(&s, s.last_line);
+    cg_status st = s.st ? CG_OK : oom(&s);
+    /* the tree checks depth itself (strict mode makes it an input error);
+     * the stream's own check is one level further as a backstop */
+    if (st == CG_OK)
+        st = cg_yaml_events(buf, len, s.what, s.lim.max_depth + 1, on_event, &s, err);
     if (st == CG_OK) {
         *docs = s.docs.n ? cg_arena_memdup(a, s.docs.v, s.docs.n * sizeof(cg_yaml_doc)) : NULL;
         *n_docs = s.docs.n;
         if (s.docs.n && !*docs)
             st = oom(&s);
     }
-out:
     while (s.st && s.depth > 0)
         frame_free(&s.st[--s.depth]);
-    if (fyp)
-        fy_parser_destroy(fyp);
-    if (diag)
-        fy_diag_destroy(diag);
     cg_strmap_free(&s.anchors);
     free(s.docs.v);
     free(s.st);
-    free(copy);
     return st;
 }
 
@@ -539,4 +572,63 @@ int cg_yaml_int(const cg_yaml_node *n, int64_t *out)
         return -1;
     *out = neg ? -(int64_t)v : (int64_t)v;
     return 0;
+}
+
+/* ---- jansson view ---- */
+
+static json_t *scalar_json(const cg_yaml_node *n)
+{
+    if (!n->quoted) {
+        const char *s = n->str;
+        size_t len = n->len;
+        if (len == 0 || (len == 1 && s[0] == '~') ||
+            (len == 4 && (!memcmp(s, "null", 4) || !memcmp(s, "Null", 4) || !memcmp(s, "NULL", 4))))
+            return json_null();
+        if (len == 4 && (!memcmp(s, "true", 4) || !memcmp(s, "True", 4)))
+            return json_true();
+        if (len == 5 && (!memcmp(s, "false", 5) || !memcmp(s, "False", 5)))
+            return json_false();
+    }
+    return json_stringn_nocheck(n->str, n->len);
+}
+
+/* Recursion is bounded by the tree's max_depth, total work by max_nodes
+ * (aliases counted expanded). */
+static json_t *node_json(const cg_yaml_node *n)
+{
+    if (!n)
+        return json_null();
+    if (n->kind == CG_YAML_SCALAR)
+        return scalar_json(n);
+    json_t *j = n->kind == CG_YAML_MAP ? json_object() : json_array();
+    for (size_t i = 0; j && i < n->n; i++) {
+        json_t *v = node_json(n->vals[i]);
+        int bad = !v || (n->kind == CG_YAML_MAP ? json_object_set_new_nocheck(j, n->keys[i], v)
+                                                : json_array_append_new(j, v));
+        if (bad) {
+            json_decref(j);
+            return NULL;
+        }
+    }
+    return j;
+}
+
+cg_status cg_yaml_to_json(const uint8_t *buf, size_t len, const char *what, const cg_yaml_limits *lim,
+                          json_t **out, cg_error *err)
+{
+    *out = NULL;
+    cg_yaml_limits l = lim ? *lim : (cg_yaml_limits){0};
+    l.max_docs = 1;
+    cg_arena a;
+    cg_arena_init(&a);
+    cg_yaml_doc *docs = NULL;
+    size_t n = 0;
+    cg_status st = cg_yaml_parse(buf, len, what, &l, &a, &docs, &n, err);
+    if (st == CG_OK) {
+        *out = n && docs[0].root ? node_json(docs[0].root) : json_null();
+        if (!*out)
+            st = cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", what ? what : "YAML");
+    }
+    cg_arena_free(&a);
+    return st;
 }
