@@ -62,6 +62,7 @@ typedef struct cg_pfinding {
     int conf;            /* 0 a vulnerability; CG_PCONF_MISCONFIG or CG_PCONF_SECRET:
                             id is the check / rule id, target the file, pkg = target */
     int line;            /* misconfigurations and secrets: StartLine (0 = whole file) */
+    int runtime; /* cgate.runtime.loaded: 1 loaded, 0 never loaded, -1 no evidence */
 } cg_pfinding;
 
 enum { CG_PCONF_MISCONFIG = 1, CG_PCONF_SECRET = 2 };
@@ -79,6 +80,8 @@ typedef struct cg_preport {
     int inventory_empty; /* the report covers no packages: cgate.packages 0 or
                             cgate.inventory "empty"; a Trivy report without
                             Results and without Metadata.OS.  0 = it covers some */
+    const char *runtime_evidence; /* cgate.runtime: "sha256:..." of each evidence file, ", "-joined */
+    const char *runtime_window;   /* "FROM..TO, N events" */
 } cg_preport;
 
 /* Read a report: a JSON object with SchemaVersion 2 and a Results array
@@ -138,6 +141,8 @@ typedef struct cg_policy {
     int secrets_allow;      /* "secrets: allow"; default deny: any secret blocks */
     int misconf_block;      /* misconfigurations.severity given */
     cg_severity misconf_min;    /* misconfigurations at or above block */
+    int runtime_allow; /* runtime.notLoaded.allowUpTo: never-loaded findings of this cg_severity or
+                          lower do not block; -1 = off (the default) */
 } cg_policy;
 
 /* The defaults of a cgate/v1 policy (the seed's semantics plus the defaults
@@ -270,6 +275,9 @@ typedef struct cg_decision {
     cg_pblocked *conf_blocked; /* secrets and misconfigurations that block (rule "secret",
                                   "misconfiguration:<severity>"), report order */
     size_t n_conf_blocked;
+    const char **runtime_allowed; /* "ID PKG@VERSION" let through as never loaded */
+    size_t n_runtime_allowed;
+    const char *runtime_evidence, *runtime_window; /* from the report */
 } cg_decision;
 
 cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out, cg_error *err);

@@ -129,6 +129,7 @@ typedef struct cg_report {
     int db_stale;               /* 1: the DB was older than db_max_age at scan time */
     const cg_findings *extra;   /* misconfigurations and secrets written with the
                                    report (borrowed; NULL = none) */
+    const struct cg_runtime *runtime; /* borrowed runtime evidence (cgate/runtime.h); NULL: none */
 } cg_report;
 
 enum {

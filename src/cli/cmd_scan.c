@@ -21,6 +21,7 @@
 #include "cgate/scan.h"
 #include "cgate/vulndb.h"
 #include "cgate/registry.h"
+#include "cgate/runtime.h"
 #include "cli/cli.h"
 #include "core/readfile.h"
 
@@ -62,6 +63,12 @@ static const char scan_usage[] =
     "                          every layer and the config; image config and file\n"
     "                          system checks (docs/secrets.md, docs/lint.md)\n"
     "      --secret-config F   Trivy's trivy-secret.yaml (custom, allow, disabled rules)\n"
+    "      --runtime-evidence F  Falco JSON lines, an strace log or a path list of\n"
+    "                          what the image ran (repeatable): each finding gets\n"
+    "                          cgate.runtime {loaded, evidence, window}; evidence\n"
+    "                          naming another image digest is refused (exit 3)\n"
+    "      --vex-out FILE      with --runtime-evidence: an OpenVEX 0.2 document saying\n"
+    "                          not_affected for findings in never-loaded packages\n"
     ;
 static const char scan_usage_tail[] =
     "  -q, --quiet             no progress, notes or warnings on stderr\n"
@@ -187,6 +194,7 @@ int cmd_scan(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},            {"declared", no_argument, NULL, 'd'},
         {"include-dev", no_argument, NULL, 'I'},     {"allow-empty", no_argument, NULL, 'e'},
         {"scanners", required_argument, NULL, 'K'},  {"secret-config", required_argument, NULL, 'Y'},
+        {"runtime-evidence", required_argument, NULL, 'R'}, {"vex-out", required_argument, NULL, 'V'},
         CLI_REGISTRY_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
@@ -202,6 +210,9 @@ int cmd_scan(int argc, char **argv)
     unsigned scanners = CLI_SCAN_VULN | CLI_SCAN_SECRET;
     const char *secret_config = NULL;
     int64_t max_age = -1, now = -1;
+    const char *rt_files[CG_RT_MAX_FILES], *vex_out = NULL;
+    size_t n_rt = 0;
+    cg_runtime *rt = NULL;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":f:o:qh", longopts, NULL)) != -1) {
@@ -241,6 +252,12 @@ int cmd_scan(int argc, char **argv)
                 return cli_usage_error("scan", "--scanners: \"%s\" is not a list of vuln, secret, config", optarg);
             break;
         case 'Y': secret_config = optarg; break;
+        case 'R':
+            if (n_rt == CG_RT_MAX_FILES)
+                return cli_usage_error("scan", "at most %d --runtime-evidence files", CG_RT_MAX_FILES);
+            rt_files[n_rt++] = optarg;
+            break;
+        case 'V': vex_out = optarg; break;
         case 'q': quiet = 1; break;
         case 'd': sopts.declared = 1; break;
         case 'I': sopts.include_dev = 1; break;
@@ -268,6 +285,10 @@ int cmd_scan(int argc, char **argv)
         return cli_usage_error("scan", "no image given");
     if (optind + 1 < argc)
         return cli_usage_error("scan", "one image at a time (got \"%s\" and \"%s\")", argv[optind], argv[optind + 1]);
+    if (n_rt && sbom_path)
+        return cli_usage_error("scan", "--runtime-evidence needs an image (its files and symlinks), not --sbom");
+    if (vex_out && !n_rt)
+        return cli_usage_error("scan", "--vex-out needs --runtime-evidence");
     cg_report_format fmt;
     if (cg_report_format_parse(format, &fmt) != CG_OK)
         return cli_usage_error("scan", "unknown format \"%s\" (json, sarif, cyclonedx, table)", format);
@@ -337,6 +358,8 @@ int cmd_scan(int argc, char **argv)
     so.progress = match_progress;
     so.progress_ud = &mprog;
     cg_scan_source src = cg_scan_source_vdb(db);
+    if (st == CG_OK && n_rt)
+        st = cg_runtime_collect(img, sbom, rt_files, n_rt, &rt, &err);
     if (st == CG_OK)
         st = cg_scan(sbom, &src, &so, &rep, &err);
     if (st == CG_OK && img && (scanners & (CLI_SCAN_SECRET | CLI_SCAN_CONFIG)))
@@ -344,6 +367,19 @@ int cmd_scan(int argc, char **argv)
     cg_findings_sort(&extra);
     if (st == CG_OK)
         rep->extra = &extra;
+    if (st == CG_OK && rt) {
+        rep->runtime = rt;
+        if (!quiet && (rt->unresolved || rt->bad_lines))
+            cli_warn("runtime evidence: %llu events, %llu paths not resolvable, %llu lines skipped",
+                     (unsigned long long)rt->events, (unsigned long long)rt->unresolved,
+                     (unsigned long long)rt->bad_lines);
+    }
+    cg_buf vex = CG_BUF_INIT;
+    if (st == CG_OK && vex_out)
+        st = cg_runtime_write_vex(rep, rt, so.now, &vex, &err);
+    if (st == CG_OK && vex_out)
+        st = cli_write_artifact(vex_out, &vex, &err);
+    cg_buf_free(&vex);
     if (st == CG_OK) {
         const char *nc = getenv("NO_COLOR");
         cg_report_write_opts wo = {fmt == CG_REPORT_TABLE && (!output || !strcmp(output, "-")) &&
@@ -368,6 +404,7 @@ done:
     cli_secrets_free(&secrets);
     cg_buf_free(&out);
     cg_report_free(rep);
+    cg_runtime_free(rt);
     cg_sbom_free(sbom);
     cg_image_close(img);
     cg_vdb_close(db);

@@ -336,10 +336,13 @@ static cg_status policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **
     expose_workloads(in, d, a);
     d->blocked = cg_arena_calloc(a, r->n_findings + 1, sizeof *d->blocked);
     d->vexed = cg_arena_calloc(a, r->n_findings + 1, sizeof *d->vexed);
-    d->deny_reasons = cg_arena_calloc(a, 6, sizeof *d->deny_reasons);
+    d->deny_reasons = cg_arena_calloc(a, 8, sizeof *d->deny_reasons);
     d->warnings = cg_arena_calloc(a, 8, sizeof *d->warnings);
     d->strict = in->strict;
-    if (!d->exposure || !d->blocked || !d->vexed || !d->deny_reasons || !d->warnings)
+    d->runtime_allowed = cg_arena_calloc(a, r->n_findings + 1, sizeof *d->runtime_allowed);
+    d->runtime_evidence = r->runtime_evidence;
+    d->runtime_window = r->runtime_window;
+    if (!d->exposure || !d->blocked || !d->vexed || !d->deny_reasons || !d->warnings || !d->runtime_allowed)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
 
     cg_pexset xs;
@@ -426,6 +429,11 @@ static cg_status policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **
             why = "missing-cvss";
         if (!why)
             continue;
+        if (p->runtime_allow >= 0 && f->runtime == 0 && (int)f->severity <= p->runtime_allow) {
+            /* opted in: never loaded per the report's runtime evidence */
+            d->runtime_allowed[d->n_runtime_allowed++] = hit_label(a, f);
+            continue;
+        }
         cg_pblocked *b = &d->blocked[d->n_blocked++];
         b->f = f, b->rule = why, b->cvss = score, b->has_cvss = has, b->cvss_source = src, b->ctx_risk = cr;
         b->step = seed_step(a, f, !strcmp(why, "unfixed"));

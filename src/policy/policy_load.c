@@ -269,6 +269,7 @@ static cg_status parse_exceptions(loader *L, const cg_yaml_node *seq, const char
 void cg_policy_defaults(cg_policy *p)
 {
     memset(p, 0, sizeof *p);
+    p->runtime_allow = -1;
     static const double w[CG_SEV_COUNT] = {0, 0, 0.3, 1.0, 1.5};
     for (int s = 0; s < CG_SEV_COUNT; s++)
         p->sev[s].weight = w[s];
@@ -347,13 +348,45 @@ static cg_status parse_context(loader *L, const cg_yaml_node *m, cg_policy *p)
 
 static const char *const sev_keys[] = {"unknown", "low", "medium", "high", "critical", NULL};
 
+/* runtime: {notLoaded: {allowUpTo: SEV}} (maxSeverityBlocked: a synonym). */
+static cg_status parse_runtime(loader *L, const cg_yaml_node *m, cg_policy *p)
+{
+    static const char *const keys[] = {"notLoaded", NULL};
+    static const char *const nkeys[] = {"allowUpTo", "maxSeverityBlocked", NULL};
+    cg_status st = want_map(L, m, "runtime");
+    if (st == CG_OK)
+        st = check_keys(L, m, "runtime", keys, NULL);
+    const cg_yaml_node *n = st == CG_OK ? get(m, "notLoaded", NULL) : NULL;
+    if (!n)
+        return st;
+    st = want_map(L, n, "runtime.notLoaded");
+    if (st == CG_OK)
+        st = check_keys(L, n, "runtime.notLoaded", nkeys, NULL);
+    for (int k = 0; st == CG_OK && k < 2; k++) {
+        int kl = 0;
+        const cg_yaml_node *v = get(n, nkeys[k], &kl);
+        const char *s = NULL;
+        if (!v)
+            continue;
+        st = get_str(L, v, nkeys[k], &s);
+        int found = -1;
+        for (int i = 0; st == CG_OK && sev_keys[i]; i++)
+            if (!strcasecmp(s, sev_keys[i]))
+                found = i;
+        if (st == CG_OK && found < 0)
+            return lfail(L, kl, nkeys[k], "\"%s\" is not unknown, low, medium, high or critical", s);
+        p->runtime_allow = found;
+    }
+    return st;
+}
+
 static cg_status parse_v1(loader *L, const cg_yaml_node *root, cg_policy *p, int *crit_set, int *high_set)
 {
     static const char *const keys[] = {"apiVersion", "kind", "name", "description", "maxCriticalCVSS",
                                        "maxHighCVSS", "allowUnfixed", "exposedPorts", "severities", "cvss",
                                        "kev", "epss", "maxRiskScore", "maxContextualRiskScore", "packages",
                                        "paths", "exceptions", "allowPermanentExceptions", "allowEmptyInventory", "context",
-                                       "secrets", "misconfigurations", NULL};
+                                       "secrets", "misconfigurations", "runtime", NULL};
     cg_status st = check_keys(L, root, NULL, keys, NULL);
     const cg_yaml_node *v;
     const char *s;
@@ -470,6 +503,8 @@ static cg_status parse_v1(loader *L, const cg_yaml_node *root, cg_policy *p, int
                            "must be critical, high, medium, low, unknown or none, got \"%.40s\"", s);
         }
     }
+    if (st == CG_OK && (v = get(root, "runtime", NULL)))
+        st = parse_runtime(L, v, p);
     return st;
 }
 

@@ -71,6 +71,7 @@ static cg_status read_vuln(const json_t *v, const char *target, const rsrc *name
 {
     if (!json_is_object(v))
         return rfail(err, name, where, "not an object");
+    f->runtime = -1;
     f->id = dup(a, v, "VulnerabilityID");
     if (!f->id || !*f->id)
         return rfail(err, name, cg_arena_sprintf(a, "%s.VulnerabilityID", where), "missing or not a string");
@@ -140,6 +141,12 @@ static cg_status read_vuln(const json_t *v, const char *target, const rsrc *name
         if (s && (!json_is_number(s) || json_number_value(s) < 0 || json_number_value(s) > 10))
             return rfail(err, name, cg_arena_sprintf(a, "%s.cgate.score", where), "not a number in 0-10");
         f->has_cgate_score = s != NULL;
+        json_t *rl = json_object_get(json_object_get(x, "runtime"), "loaded");
+        if (rl && !json_is_boolean(rl))
+            return rfail(err, name, cg_arena_sprintf(a, "%s.cgate.runtime.loaded", where), "not a boolean");
+        json_t *fk = json_object_get(json_object_get(x, "runtime"), "filesKnown");
+        if (rl && !json_is_false(fk)) /* filesKnown false: "not loaded" is no claim */
+            f->runtime = json_is_true(rl);
         f->cgate_score = s ? json_number_value(s) : 0;
     }
     const char *status = cg_json_str(v, "Status");
@@ -280,6 +287,11 @@ cg_status cg_preport_read(const uint8_t *buf, size_t len, const char *name, cg_a
             out->inventory_empty = (json_is_integer(np) && json_integer_value(np) == 0) || (inv && !strcmp(inv, "empty"));
         else
             out->inventory_empty = json_array_size(res) == 0 && !json_is_object(json_object_get(md, "OS"));
+        json_t *rt = json_object_get(json_object_get(doc, "cgate"), "runtime");
+        if (json_is_object(rt)) {
+            out->runtime_evidence = dup(a, rt, "evidence");
+            out->runtime_window = dup(a, rt, "window");
+        }
     }
     json_decref(doc);
     return st;

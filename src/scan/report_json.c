@@ -13,6 +13,7 @@
 
 #include "core/rfc3339.h"
 #include "core/jwrite.h"
+#include "scan/runtime_int.h"
 #include "scan/scan_int.h"
 
 static void metadata(const cg_report *r, cg_jw *w, cg_arena *a)
@@ -118,7 +119,7 @@ static void cvss_obj(const cg_finding *f, cg_jw *w)
     cg_jw_close(w, "}");
 }
 
-static void extras(const cg_finding *f, cg_jw *w)
+static void extras(const cg_report *r, const cg_finding *f, cg_jw *w)
 {
     cg_jw_key(w, "cgate");
     cg_jw_open(w, "{");
@@ -139,6 +140,7 @@ static void extras(const cg_finding *f, cg_jw *w)
         cg_jw_kreal(w, "score", f->score);
     cg_jw_kopt(w, "sourceSeverity", f->source_severity);
     cg_jw_kopt(w, "note", f->note);
+    cg_runtime_write_finding(r->runtime, f->pkg_index, w);
     cg_jw_close(w, "}");
 }
 
@@ -192,7 +194,7 @@ static void vuln(const cg_report *r, const cg_finding *f, cg_jw *w, cg_arena *a)
         cg_jw_kstrs(w, "References", f->adv->references, f->adv->n_references, 1);
     cg_jw_kopt(w, "PublishedDate", f->adv->published);
     cg_jw_kopt(w, "LastModifiedDate", f->adv->modified);
-    extras(f, w);
+    extras(r, f, w);
     cg_jw_close(w, "}");
 }
 
@@ -222,6 +224,7 @@ static void report_extras(const cg_report *r, cg_jw *w)
     cg_jw_kstrs(w, "notes", r->notes, r->n_notes, 1);
     if (r->n_notes_dropped)
         cg_jw_kint(w, "notesDropped", (long long)r->n_notes_dropped);
+    cg_runtime_write_summary(r->runtime, w);
     cg_jw_close(w, "}");
 }
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cgate/runtime.h"
 #include "scan/scan_int.h"
 
 enum { NCOLS = 8, TITLE_MAX = 60 };
@@ -70,6 +71,14 @@ static cg_status put_row(cg_buf *out, const char *const *cells, const size_t *wi
     return st == CG_OK ? cg_buf_putc(out, '\n') : st;
 }
 
+/* 1 loaded, 0 not, -1 no evidence. */
+static int runtime_loaded(const cg_report *r, const cg_finding *f)
+{
+    if (!r->runtime || f->pkg_index >= r->runtime->n_pkgs)
+        return -1;
+    return r->runtime->loaded[f->pkg_index] ? 1 : 0;
+}
+
 static cg_status write_target(const cg_report *r, size_t t, size_t b, size_t e, int color, cg_arena *a, cg_buf *out)
 {
     const cg_report_target *tg = &r->targets[t];
@@ -95,6 +104,8 @@ static cg_status write_target(const cg_report *r, size_t t, size_t b, size_t e, 
         const cg_finding *f = &r->findings[i];
         const char **row = rows[i - b];
         row[0] = cg_finding_pkg_name(f);
+        if (runtime_loaded(r, f) > 0 && !(row[0] = cg_arena_sprintf(a, "%s (loaded)", row[0])))
+            return CG_ERR_NOMEM;
         row[1] = f->vuln_id;
         row[2] = cg_severity_name(f->severity);
         row[3] = f->kev ? "yes" : "";
@@ -113,8 +124,10 @@ static cg_status write_target(const cg_report *r, size_t t, size_t b, size_t e, 
     st = cg_buf_putc(out, '\n');
     if (st == CG_OK)
         st = put_row(out, head, width, NULL);
-    for (size_t i = b; i < e && st == CG_OK; i++)
-        st = put_row(out, rows[i - b], width, color ? SEV_COLOR[r->findings[i].severity] : NULL);
+    for (int pass = r->runtime ? 0 : 1; pass < 2; pass++) /* with runtime evidence: loaded first */
+        for (size_t i = b; i < e && st == CG_OK; i++)
+            if (pass == 1 ? runtime_loaded(r, &r->findings[i]) <= 0 : runtime_loaded(r, &r->findings[i]) > 0)
+                st = put_row(out, rows[i - b], width, color ? SEV_COLOR[r->findings[i].severity] : NULL);
     return st == CG_OK ? cg_buf_putc(out, '\n') : st;
 }
 

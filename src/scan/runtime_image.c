@@ -1,0 +1,398 @@
+/*
+ * runtime_image.c - the image side of runtime evidence: one pass over the
+ * layers builds the merged file tree (whiteouts applied), the symlinks that
+ * paths are resolved through (usr-merge /lib -> usr/lib, loops bounded) and
+ * the owners of files: dpkg .list files, apk's installed db, dist-info RECORD
+ * files, node_modules folders (any folder holding a package.json the SBOM
+ * names) and the exact files other packages were found at (jars, binaries).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "image/walk.h"
+#include "scan/runtime_int.h"
+
+enum { N_REG, N_DIR, N_LINK, N_OTHER };
+
+typedef struct rt_node {
+    int type;
+    const char *link; /* N_LINK: target as written */
+    const char *data; /* ownership files: their bytes */
+    size_t data_len;
+} rt_node;
+
+#define RT_DATA_MAX (64u * 1024u * 1024u)
+
+static int ends_with(const char *s, size_t n, const char *suf)
+{
+    size_t k = strlen(suf);
+    return n >= k && !memcmp(s + n - k, suf, k);
+}
+
+static int wanted_data(const char *p, size_t n)
+{
+    if (n > 18 && !memcmp(p, "var/lib/dpkg/info/", 18) && ends_with(p, n, ".list"))
+        return 1;
+    if (n == 21 && !memcmp(p, "lib/apk/db/installed", 20))
+        return 1;
+    if (ends_with(p, n, "lib/apk/db/installed"))
+        return 1;
+    return ends_with(p, n, ".dist-info/RECORD");
+}
+
+/* Drop every node under dir (dir itself too when self). */
+static void drop_tree(rt_index *ix, const char *dir, size_t n, int self)
+{
+    if (self)
+        cg_strmap_del(&ix->nodes, dir, n);
+    for (size_t i = 0; i < ix->nodes.cap; i++) {
+        cg_strmap_slot *s = &ix->nodes.slots[i];
+        if (!cg_strmap_live(s))
+            continue;
+        if (n == 0 || (s->klen > n && !memcmp(s->key, dir, n) && s->key[n] == '/'))
+            cg_strmap_del(&ix->nodes, s->key, s->klen);
+    }
+}
+
+static cg_status on_entry(void *ud, const cg_entry *e, cg_entry_data *d, cg_error *err)
+{
+    rt_index *ix = ud;
+    if (e->type == CG_ENT_WHITEOUT) {
+        rt_node *old = cg_strmap_get(&ix->nodes, e->path, e->path_len);
+        if (old && old->type == N_DIR)
+            drop_tree(ix, e->path, e->path_len, 0);
+        cg_strmap_del(&ix->nodes, e->path, e->path_len);
+        return CG_OK;
+    }
+    if (e->type == CG_ENT_OPAQUE) {
+        drop_tree(ix, e->path, e->path_len, 0);
+        return CG_OK;
+    }
+    rt_node *n = cg_arena_calloc(&ix->arena, 1, sizeof *n);
+    char *key = cg_arena_strndup(&ix->arena, e->path, e->path_len);
+    if (!n || !key)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory indexing the image's files");
+    switch (e->type) {
+    case CG_ENT_REG:
+    case CG_ENT_HARDLINK: n->type = N_REG; break;
+    case CG_ENT_DIR: n->type = N_DIR; break;
+    case CG_ENT_SYMLINK:
+        n->type = N_LINK;
+        n->link = cg_arena_strdup(&ix->arena, e->link ? e->link : "");
+        if (!n->link)
+            return cg_error_set(err, CG_ERR_NOMEM, "out of memory indexing the image's files");
+        break;
+    default: n->type = N_OTHER; break;
+    }
+    if (e->type == CG_ENT_REG && wanted_data(e->path, e->path_len) && d) {
+        cg_buf b;
+        cg_buf_init(&b, RT_DATA_MAX);
+        cg_status st = cg_entry_read(d, &b, RT_DATA_MAX, err);
+        if (st == CG_OK) {
+            n->data = b.len ? cg_arena_memdup(&ix->arena, b.data, b.len) : "";
+            n->data_len = b.len;
+            if (!n->data)
+                st = cg_error_set(err, CG_ERR_NOMEM, "out of memory reading /%s", key);
+        }
+        cg_buf_free(&b);
+        if (st != CG_OK)
+            return st;
+    }
+    if (cg_strmap_put(&ix->nodes, key, e->path_len, n) != CG_OK)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory indexing the image's files");
+    return CG_OK;
+}
+
+int rt_resolve(const rt_index *ix, const char *in, size_t len, char *out, size_t cap, size_t *out_len)
+{
+    char rem[2 * RT_MAX_PATH + 2], tmp[2 * RT_MAX_PATH + 2];
+    if (len == 0 || in[0] != '/' || len > RT_MAX_PATH || cap < 2)
+        return -1;
+    memcpy(rem, in, len);
+    rem[len] = 0;
+    size_t rlen = len, pos = 0, olen = 0;
+    int hops = 0;
+    out[0] = 0;
+    while (pos < rlen) {
+        while (pos < rlen && rem[pos] == '/')
+            pos++;
+        size_t st = pos;
+        while (pos < rlen && rem[pos] != '/')
+            pos++;
+        size_t cl = pos - st;
+        if (cl == 0 || (cl == 1 && rem[st] == '.'))
+            continue;
+        if (cl == 2 && rem[st] == '.' && rem[st + 1] == '.') {
+            while (olen > 0 && out[olen - 1] != '/')
+                olen--;
+            if (olen > 0)
+                olen--; /* the '/' */
+            out[olen] = 0;
+            continue;
+        }
+        size_t need = olen + (olen ? 1 : 0) + cl;
+        if (need + 1 > cap)
+            return -1;
+        size_t base = olen;
+        if (olen)
+            out[olen++] = '/';
+        memcpy(out + olen, rem + st, cl);
+        olen += cl;
+        out[olen] = 0;
+        const rt_node *n = cg_strmap_get(&ix->nodes, out, olen);
+        if (!n || n->type != N_LINK)
+            continue;
+        if (++hops > RT_MAX_HOPS)
+            return -1;
+        /* replace the component by the target, then the rest */
+        size_t tl = strlen(n->link), restl = rlen - pos;
+        if (tl == 0 || tl + 1 + restl > 2 * RT_MAX_PATH)
+            return -1;
+        memcpy(tmp, n->link, tl);
+        memcpy(tmp + tl, rem + pos, restl);
+        rlen = tl + restl;
+        memcpy(rem, tmp, rlen);
+        rem[rlen] = 0;
+        pos = 0;
+        olen = n->link[0] == '/' ? 0 : base;
+        out[olen] = 0;
+    }
+    *out_len = olen;
+    return 0;
+}
+
+static cg_status add_owner(rt_index *ix, cg_strmap *m, const char *p, size_t len, size_t pkg, cg_error *err)
+{
+    rt_owner *head = cg_strmap_get(m, p, len);
+    for (rt_owner *o = head; o; o = o->next)
+        if (o->pkg == pkg)
+            return CG_OK;
+    rt_owner *o = cg_arena_alloc(&ix->arena, sizeof *o);
+    char *key = head ? NULL : cg_arena_strndup(&ix->arena, p, len);
+    if (!o || (!head && !key))
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory mapping files to packages");
+    o->pkg = pkg;
+    o->next = head;
+    if (ix->known)
+        ix->known[pkg] = 1;
+    if (head) { /* keep the key already stored: put the new one second */
+        o->next = head->next;
+        head->next = o;
+        return CG_OK;
+    }
+    return cg_strmap_put(m, key, len, o) == CG_OK ? CG_OK
+           : cg_error_set(err, CG_ERR_NOMEM, "out of memory mapping files to packages");
+}
+
+/* Own the file that absolute path p (len bytes) resolves to, when it is one. */
+static cg_status own_file(rt_index *ix, const char *p, size_t len, size_t pkg, cg_error *err)
+{
+    char r[RT_MAX_PATH + 1];
+    size_t rl;
+    if (rt_resolve(ix, p, len, r, sizeof r, &rl) != 0 || rl == 0)
+        return CG_OK;
+    const rt_node *n = cg_strmap_get(&ix->nodes, r, rl);
+    if (!n || n->type != N_REG)
+        return CG_OK; /* folders are shared by many packages: not evidence */
+    return add_owner(ix, &ix->exact, r, rl, pkg, err);
+}
+
+static cg_status own_dir(rt_index *ix, const char *p, size_t len, size_t pkg, cg_error *err)
+{
+    char r[RT_MAX_PATH + 1];
+    size_t rl;
+    if (rt_resolve(ix, p, len, r, sizeof r, &rl) != 0 || rl == 0)
+        return CG_OK;
+    return add_owner(ix, &ix->prefix, r, rl, pkg, err);
+}
+
+/* Each line of data is an absolute path (dpkg .list). */
+static cg_status own_lines(rt_index *ix, const char *data, size_t n, size_t pkg, cg_error *err)
+{
+    size_t i = 0;
+    while (i < n) {
+        const char *nl = memchr(data + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - data) : n;
+        if (e > i && data[i] == '/') {
+            cg_status st = own_file(ix, data + i, e - i, pkg, err);
+            if (st != CG_OK)
+                return st;
+        }
+        i = e + 1;
+    }
+    return CG_OK;
+}
+
+/* dist-info RECORD: "path,hash,size" relative to the folder holding the dist-info. */
+static cg_status own_record(rt_index *ix, const char *site, size_t sl, const char *data, size_t n, size_t pkg,
+                            cg_error *err)
+{
+    char p[RT_MAX_PATH + 1];
+    size_t i = 0;
+    while (i < n) {
+        const char *nl = memchr(data + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - data) : n;
+        const char *comma = memchr(data + i, ',', e - i);
+        size_t fl = comma ? (size_t)(comma - (data + i)) : e - i;
+        if (fl && data[i] != '"' && sl + 2 + fl < sizeof p) {
+            size_t k = 0;
+            p[k++] = '/';
+            memcpy(p + k, site, sl);
+            k += sl;
+            p[k++] = '/';
+            memcpy(p + k, data + i, fl);
+            k += fl;
+            cg_status st = own_file(ix, p, k, pkg, err);
+            if (st != CG_OK)
+                return st;
+        }
+        i = e + 1;
+    }
+    return CG_OK;
+}
+
+/* apk's installed db: blocks of "P:name", "F:dir", "R:file". */
+static cg_status own_apk(rt_index *ix, const cg_sbom *sb, const char *data, size_t n, cg_error *err)
+{
+    char dir[RT_MAX_PATH + 1], p[RT_MAX_PATH + 1];
+    size_t dl = 0, i = 0;
+    const char *name = NULL;
+    size_t nl_ = 0;
+    while (i < n) {
+        const char *nl = memchr(data + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - data) : n;
+        const char *l = data + i;
+        size_t ll = e - i;
+        if (ll == 0) {
+            name = NULL;
+            dl = 0;
+        } else if (ll > 2 && l[1] == ':') {
+            if (l[0] == 'P') {
+                name = l + 2;
+                nl_ = ll - 2;
+                dl = 0;
+            } else if (l[0] == 'F' && ll - 2 < sizeof dir) {
+                memcpy(dir, l + 2, ll - 2);
+                dl = ll - 2;
+            } else if (l[0] == 'R' && name && dl + ll + 2 < sizeof p) {
+                size_t k = 0;
+                p[k++] = '/';
+                memcpy(p + k, dir, dl);
+                k += dl;
+                if (dl)
+                    p[k++] = '/';
+                memcpy(p + k, l + 2, ll - 2);
+                k += ll - 2;
+                for (size_t j = 0; j < sb->n_pkgs; j++) {
+                    const cg_package *pk = &sb->pkgs[j];
+                    if (pk->type && !strcmp(pk->type, "apk") && pk->name && strlen(pk->name) == nl_ &&
+                        !memcmp(pk->name, name, nl_)) {
+                        cg_status st = own_file(ix, p, k, j, err);
+                        if (st != CG_OK)
+                            return st;
+                    }
+                }
+            }
+        }
+        i = e + 1;
+    }
+    return CG_OK;
+}
+
+static cg_status own_package(rt_index *ix, const cg_sbom *sb, size_t i, cg_error *err)
+{
+    const cg_package *p = &sb->pkgs[i];
+    if (!p->type || !p->name)
+        return CG_OK;
+    if (!strcmp(p->type, "deb")) {
+        char key[600];
+        const rt_node *n = NULL;
+        if (p->arch && (size_t)snprintf(key, sizeof key, "var/lib/dpkg/info/%s:%s.list", p->name, p->arch) < sizeof key)
+            n = cg_strmap_get(&ix->nodes, key, strlen(key));
+        if ((!n || !n->data) && (size_t)snprintf(key, sizeof key, "var/lib/dpkg/info/%s.list", p->name) < sizeof key)
+            n = cg_strmap_get(&ix->nodes, key, strlen(key));
+        if (n && n->data)
+            return own_lines(ix, n->data, n->data_len, i, err);
+        return CG_OK;
+    }
+    if (!strcmp(p->type, "apk") || !p->n_locations || !p->locations[0].path)
+        return CG_OK;
+    const char *loc = p->locations[0].path;
+    size_t ll = strlen(loc);
+    if (loc[0] != '/')
+        return CG_OK;
+    const char *slash = strrchr(loc, '/');
+    size_t dl = (size_t)(slash - loc);
+    if (!strcmp(slash + 1, "package.json") && dl > 0)
+        return own_dir(ix, loc, dl, i, err);
+    if (dl > 10 && ends_with(loc, dl, ".dist-info")) {
+        char key[RT_MAX_PATH + 1];
+        if (dl + 7 < sizeof key) {
+            memcpy(key, loc + 1, dl - 1);
+            memcpy(key + dl - 1, "/RECORD", 7);
+            const rt_node *n = cg_strmap_get(&ix->nodes, key, dl + 6);
+            const char *site_end = memrchr(loc, '/', dl);
+            if (n && n->data && site_end && site_end > loc) {
+                cg_status st = own_record(ix, loc + 1, (size_t)(site_end - loc) - 1, n->data, n->data_len, i, err);
+                if (st != CG_OK)
+                    return st;
+            }
+        }
+        return own_dir(ix, loc, dl, i, err);
+    }
+    return own_file(ix, loc, ll, i, err);
+}
+
+cg_status rt_index_build(cg_image *img, const cg_sbom *sbom, rt_index *ix, unsigned char *known, cg_error *err)
+{
+    memset(ix, 0, sizeof *ix);
+    ix->known = known;
+    cg_arena_init(&ix->arena);
+    cg_strmap_init(&ix->nodes);
+    cg_strmap_init(&ix->exact);
+    cg_strmap_init(&ix->prefix);
+    cg_status st = CG_OK;
+    if (img) {
+        cg_walk_visitor v = {ix, NULL, on_entry, NULL};
+        st = cg_image_walk(img, &v, err);
+    }
+    for (size_t i = 0; st == CG_OK && i < sbom->n_pkgs; i++)
+        st = own_package(ix, sbom, i, err);
+    if (st == CG_OK) {
+        const rt_node *n = cg_strmap_get(&ix->nodes, "lib/apk/db/installed", 20);
+        if (n && n->data)
+            st = own_apk(ix, sbom, n->data, n->data_len, err);
+    }
+    return st;
+}
+
+void rt_index_free(rt_index *ix)
+{
+    cg_strmap_free(&ix->nodes);
+    cg_strmap_free(&ix->exact);
+    cg_strmap_free(&ix->prefix);
+    cg_arena_free(&ix->arena);
+}
+
+size_t rt_owners(const rt_index *ix, const char *p, size_t len, void (*fn)(void *ud, size_t pkg), void *ud)
+{
+    size_t count = 0;
+    for (const rt_owner *o = cg_strmap_get(&ix->exact, p, len); o; o = o->next, count++)
+        fn(ud, o->pkg);
+    /* the nearest folder owner (node_modules/x inside node_modules/y: x) */
+    size_t l = len;
+    while (l > 0) {
+        while (l > 0 && p[l - 1] != '/')
+            l--;
+        if (l == 0)
+            break;
+        l--; /* drop the '/' */
+        const rt_owner *o = cg_strmap_get(&ix->prefix, p, l);
+        if (o) {
+            for (; o; o = o->next, count++)
+                fn(ud, o->pkg);
+            break;
+        }
+    }
+    return count;
+}

@@ -1,0 +1,49 @@
+/*
+ * runtime_int.h - internals shared by runtime_image.c (the image's merged
+ * file tree, symlink resolution, who owns which file) and runtime.c (the
+ * evidence readers and the VEX writer).
+ */
+#ifndef CG_RUNTIME_INT_H
+#define CG_RUNTIME_INT_H
+
+#include <stddef.h>
+
+#include "cgate/runtime.h"
+#include "core/jwrite.h"
+#include "core/strmap.h"
+
+#define RT_MAX_PATH 4096
+#define RT_MAX_HOPS 40 /* symlinks followed per path, as the kernel's ELOOP */
+
+typedef struct rt_owner {
+    size_t pkg;
+    struct rt_owner *next;
+} rt_owner;
+
+typedef struct rt_index {
+    cg_arena arena;
+    cg_strmap nodes;    /* "usr/lib/x" -> rt_node (merged view of every layer) */
+    cg_strmap exact;    /* resolved file path -> rt_owner list */
+    cg_strmap prefix;   /* resolved folder (node_modules/x, ...) -> rt_owner list */
+    unsigned char *known; /* [n_pkgs], set for every package given an owned file or folder */
+} rt_index;
+
+/* Build the index of img's files and the owners of sbom's packages. */
+cg_status rt_index_build(cg_image *img, const cg_sbom *sbom, rt_index *ix, unsigned char *known, cg_error *err);
+void rt_index_free(rt_index *ix);
+
+/* Resolve the absolute path in (len bytes) through the image's symlinks into
+ * out ("usr/lib/x", relative, no trailing '/').  0 ok, -1 not resolvable
+ * (relative, loop, too long). */
+int rt_resolve(const rt_index *ix, const char *in, size_t len, char *out, size_t cap, size_t *out_len);
+
+/* Call fn for every package owning the resolved path p; returns the count. */
+size_t rt_owners(const rt_index *ix, const char *p, size_t len, void (*fn)(void *ud, size_t pkg), void *ud);
+
+/* A finding's "runtime" member (report_json.c) and the window object. */
+void cg_runtime_write_finding(const cg_runtime *rt, size_t pkg, cg_jw *w);
+void cg_runtime_write_window(const cg_runtime *rt, cg_jw *w);
+/* The report's "runtime" summary: evidence files, window, counts (rt may be NULL: nothing). */
+void cg_runtime_write_summary(const cg_runtime *rt, cg_jw *w);
+
+#endif
