@@ -16,6 +16,8 @@
 #ifndef CGATE_IMAGE_H
 #define CGATE_IMAGE_H
 
+#include "cgate/export.h"
+
 #include <stdint.h>
 
 #include "cgate/error.h"
@@ -70,9 +72,9 @@ typedef struct cg_image_opts {
 } cg_image_opts;
 
 /* Open an image reference.  On success *out must be released with cg_image_close(). */
-cg_status cg_image_open(const char *ref, const cg_image_opts *opts, cg_image **out, cg_error *err);
-const cg_image_info *cg_image_get_info(const cg_image *img);
-void cg_image_close(cg_image *img);
+CG_EXPORT cg_status cg_image_open(const char *ref, const cg_image_opts *opts, cg_image **out, cg_error *err);
+CG_EXPORT const cg_image_info *cg_image_get_info(const cg_image *img);
+CG_EXPORT void cg_image_close(cg_image *img);
 
 /* ---- multi-platform indexes (for copying a source whole) -------------- */
 
@@ -113,13 +115,13 @@ typedef struct cg_index_info {
  * manifests under one ref.name or none), *index is set and no platform is
  * picked.  Otherwise *image is set, exactly as cg_image_open would.  Exactly
  * one is set on success; free it with cg_image_index_close / cg_image_close. */
-cg_status cg_image_open_index(const char *ref, const cg_image_opts *opts, cg_image_index **index,
-                              cg_image **image, cg_error *err);
-const cg_index_info *cg_image_index_get_info(const cg_image_index *x);
+CG_EXPORT cg_status cg_image_open_index(const char *ref, const cg_image_opts *opts, cg_image_index **index,
+                                        cg_image **image, cg_error *err);
+CG_EXPORT const cg_index_info *cg_image_index_get_info(const cg_image_index *x);
 /* Open entry i (kind CG_INDEX_IMAGE) as an image, checked to be the very
  * manifest the entry names.  Close it with cg_image_close, before the index. */
-cg_status cg_image_index_open_image(cg_image_index *x, size_t i, cg_image **out, cg_error *err);
-void cg_image_index_close(cg_image_index *x);
+CG_EXPORT cg_status cg_image_index_open_image(cg_image_index *x, size_t i, cg_image **out, cg_error *err);
+CG_EXPORT void cg_image_index_close(cg_image_index *x);
 
 #ifdef __cplusplus
 }

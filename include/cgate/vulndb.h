@@ -9,6 +9,8 @@
 #ifndef CGATE_VULNDB_H
 #define CGATE_VULNDB_H
 
+#include "cgate/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -88,29 +90,39 @@ typedef struct cg_vdb_import_report {
  * NVD CVE JSON 2.0, Alpine secdb JSON) into the DB at db_path: the existing
  * content is kept and the new data merged; the result replaces db_path
  * atomically.  Bad records are skipped and counted, never half-written. */
-cg_status cg_vdb_import(const char *db_path, const char *const *paths, size_t n_paths,
-                        const cg_vdb_import_opts *opts, cg_arena *a, cg_vdb_import_report *rep,
-                        cg_error *err);
+CG_EXPORT cg_status cg_vdb_import(const char *db_path, const char *const *paths, size_t n_paths,
+                                  const cg_vdb_import_opts *opts, cg_arena *a, cg_vdb_import_report *rep,
+                                  cg_error *err);
+
+/* Download each URL (https, or plain http to loopback only) and import the
+ * files as cg_vdb_import does. */
+typedef struct cg_vdb_update_opts {
+    long timeout_s;     /* whole transfer; 0 = 1800 */
+    uint64_t max_bytes; /* per download; 0 = 1 GiB */
+} cg_vdb_update_opts;
+CG_EXPORT cg_status cg_vdb_update(const char *db_path, const char *const *urls, size_t n_urls,
+                                  const cg_vdb_update_opts *uo, const cg_vdb_import_opts *opts,
+                                  cg_arena *a, cg_vdb_import_report *rep, cg_error *err);
 
 /* Open read-only.  CG_ERR_INPUT for a missing, truncated or foreign file or
  * a newer schema version. */
-cg_status cg_vdb_open(const char *db_path, cg_vdb **out, cg_error *err);
-void cg_vdb_close(cg_vdb *db);
+CG_EXPORT cg_status cg_vdb_open(const char *db_path, cg_vdb **out, cg_error *err);
+CG_EXPORT void cg_vdb_close(cg_vdb *db);
 
 /* Advisories whose affected[] names (ecosystem, name).  Names are compared
  * normalised for the ecosystem (PEP 503 for PyPI, lower-case for npm, exact
  * otherwise); distro ecosystems are looked up by SOURCE package name.  Arena
  * memory; *n = 0 when none. */
-cg_status cg_vdb_lookup(cg_vdb *db, const char *ecosystem, const char *name, cg_arena *a,
-                        cg_vdb_advisory **out, size_t *n, cg_error *err);
+CG_EXPORT cg_status cg_vdb_lookup(cg_vdb *db, const char *ecosystem, const char *name, cg_arena *a,
+                                  cg_vdb_advisory **out, size_t *n, cg_error *err);
 
 /* Per-source counts and import times; the DB's age is the newest import. */
-cg_status cg_vdb_stats(cg_vdb *db, cg_arena *a, cg_vdb_source_stat **out, size_t *n, int64_t *newest_import,
-                       cg_error *err);
+CG_EXPORT cg_status cg_vdb_stats(cg_vdb *db, cg_arena *a, cg_vdb_source_stat **out, size_t *n, int64_t *newest_import,
+                                 cg_error *err);
 
 /* Default location: $CGATE_DB, else $XDG_CACHE_HOME/cgate/db.sqlite, else
  * ~/.cache/cgate/db.sqlite.  Arena memory. */
-const char *cg_vdb_default_path(cg_arena *a);
+CG_EXPORT const char *cg_vdb_default_path(cg_arena *a);
 
 #ifdef __cplusplus
 }

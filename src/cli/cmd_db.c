@@ -11,11 +11,12 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "core/rfc3339.h"
 #include "cgate/arena.h"
 #include "cgate/vulndb.h"
 #include "cli/cli.h"
-#include "vulndb/vdb_int.h"
 
 static const char db_usage[] =
     "usage: cgate db import [--db FILE] [-q] PATH...\n"
@@ -176,7 +177,7 @@ int cmd_db(int argc, char **argv)
     const char **urls = NULL;
     size_t n_urls = 0, cap_urls = 0;
     int quiet = 0, c, rc = 0;
-    vdb_update_opts uo = {0, 0};
+    cg_vdb_update_opts uo = {0, 0};
     cg_vdb_import_opts io = {-1, 0};
     opterr = 0;
     optind = 1;

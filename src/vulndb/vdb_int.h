@@ -76,14 +76,8 @@ cg_status vdb_import_alpine(vdb_imp *im, json_t *doc, const char *file, cg_error
 cg_status vdb_import_epss(vdb_imp *im, const uint8_t *buf, size_t len, const char *file, cg_error *err);
 
 
-/* update.c: download each URL (https, or http to loopback only) and import. */
-typedef struct vdb_update_opts {
-    long timeout_s;          /* whole transfer; 0 = 1800 */
-    uint64_t max_bytes;      /* per download; 0 = 1 GiB */
-} vdb_update_opts;
-cg_status cg_vdb_update(const char *db_path, const char *const *urls, size_t n_urls,
-                        const vdb_update_opts *uo, const cg_vdb_import_opts *opts, cg_arena *a,
-                        cg_vdb_import_report *rep, cg_error *err);
+/* update.c: cg_vdb_update (public, cgate/vulndb.h) downloads and imports. */
+typedef cg_vdb_update_opts vdb_update_opts;
 /* 1 when url may be fetched (https, or http to 127.0.0.0/8, ::1, localhost). */
 int vdb_url_allowed(const char *url);
 
