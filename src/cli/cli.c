@@ -75,7 +75,24 @@ cg_status cli_write_artifact(const char *path, const cg_buf *data, cg_error *err
             return cg_error_set(err, CG_ERR_IO, "writing to standard output failed: %s", strerror(errno));
         return CG_OK;
     }
+    cli_warn_format_as_path(path);
     return cg_write_output(path, data->data ? data->data : "", data->len, err);
+}
+
+void cli_warn_format_as_path(const char *path)
+{
+    /* Syft's and Trivy's habit "-o cyclonedx-json" names a format; here -o names a
+     * file, so say so rather than silently create a file called "cyclonedx-json". */
+    static const char *const fmts[] = {"json", "table", "sarif", "html", "cyclonedx", "cyclonedx-json",
+                                       "spdx", "spdx-json", "syft-json", "github", "template", "text"};
+    if (!path || strchr(path, '/'))
+        return;
+    for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++)
+        if (!strcmp(path, fmts[i])) {
+            cli_warn("-o %s writes a file named \"%s\"; to choose the output format use -f %s "
+                     "(-o is the output file here, not the format as in Syft)", path, path, path);
+            return;
+        }
 }
 
 int cli_parse_size(const char *s, uint64_t *out)

@@ -27,6 +27,8 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* "-" or NULL = stdout, else the file (whole or absent). */
 cg_status cli_write_artifact(const char *path, const cg_buf *data, cg_error *err);
+/* A warning when an -o argument is a format name ("-o cyclonedx-json"). */
+void cli_warn_format_as_path(const char *path);
 
 /* "123", "4K", "64M", "2G", "1T" (binary units) into *out. */
 int cli_parse_size(const char *s, uint64_t *out);

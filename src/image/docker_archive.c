@@ -13,6 +13,7 @@
 
 #include "core/digest.h"
 #include "core/json.h"
+#include "core/dockerref.h"
 #include "image/image_internal.h"
 #include "image/store.h"
 
@@ -49,7 +50,24 @@ static void split_repo_tag(cg_image *img, const char *rt)
     }
 }
 
-/* "lab/app:1.0" matches "lab/app:1.0" and the bare tag "1.0". */
+/* "name[:tag]" as Docker normalises it: canonical registry host (every Docker Hub
+ * alias is docker.io), Hub's "library/" for one-component names, tag "latest" when
+ * none is given.  0 when it does not fit in out. */
+static int canonical_ref(const char *ref, char *out, size_t n)
+{
+    char tmp[512];
+    if (strlen(ref) >= sizeof tmp)
+        return 0;
+    memcpy(tmp, ref, strlen(ref) + 1);
+    cg_docker_ref r;
+    cg_docker_ref_split(tmp, &r);
+    int k = snprintf(out, n, "%s/%s%s:%s", r.host ? r.host : "docker.io", r.library ? "library/" : "",
+                     r.path ? r.path : "", r.tag && *r.tag ? r.tag : "latest");
+    return k > 0 && (size_t)k < n;
+}
+
+/* "lab/app:1.0" matches "lab/app:1.0", "docker.io/lab/app:1.0" (and the other way
+ * round: both sides are normalised as Docker does) and the bare tag "1.0". */
 static int tag_match(const char *t, const char *want)
 {
     if (!t)
@@ -57,7 +75,10 @@ static int tag_match(const char *t, const char *want)
     if (!strcmp(t, want))
         return 1;
     const char *colon = strrchr(t, ':');
-    return colon && !strchr(want, ':') && !strcmp(colon + 1, want);
+    if (colon && !strchr(want, ':') && !strcmp(colon + 1, want))
+        return 1;
+    char ct[600], cw[600];
+    return canonical_ref(t, ct, sizeof ct) && canonical_ref(want, cw, sizeof cw) && !strcmp(ct, cw);
 }
 
 static int tags_match(const json_t *tags, const char *want)

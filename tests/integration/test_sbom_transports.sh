@@ -306,6 +306,16 @@ cg_sbom "$T/o" "$T/e" "oci:$D/image.oci:nosuchtag"
 cg_expect_rc 3 "oci: unknown tag" "$T/e" && cg_expect_one_error "$T/e" "oci: unknown tag" nosuchtag
 cg_sbom "$T/o" "$T/e" "oci-archive:$D/image.oci.tar:nosuchtag"
 cg_expect_rc 3 "oci-archive: unknown tag" "$T/e" && cg_expect_one_error "$T/e" "oci-archive: unknown tag" nosuchtag
+# a docker-archive's RepoTags are matched as Docker normalises references: with and
+# without docker.io/ (and its aliases) on either side, or by the bare tag
+for r in cgate-test/transports:v1 docker.io/cgate-test/transports:v1 \
+         index.docker.io/cgate-test/transports:v1 registry-1.docker.io/cgate-test/transports:v1 v1; do
+  cg_sbom "$T/o" "$T/e" "docker-archive:$D/image.docker.tar:$r"
+  cg_expect_rc 0 "docker-archive:FILE:$r" "$T/e"
+done
+cg_sbom "$T/o" "$T/e" "docker-archive:$D/image.docker.tar:cgate-test/other:v1"
+cg_expect_rc 3 "docker-archive: a name it does not hold" "$T/e" &&
+  cg_expect_one_error "$T/e" "docker-archive: unknown name" "cgate-test/other"
 # transport forced on the wrong kind of input
 cg_sbom "$T/o" "$T/e" "docker-archive:$D/image.oci.tar"
 cg_expect_rc 3 "docker-archive: on an oci-archive (no manifest.json)" "$T/e"
