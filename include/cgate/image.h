@@ -5,7 +5,12 @@
  *   oci:DIR[:TAG]         an OCI image layout directory
  *   oci-archive:PATH[:TAG] a tar of an OCI image layout
  *   dir:PATH              a root filesystem on disk (one pseudo-layer)
- *   PATH                  auto-detected among the above
+ *   fs:PATH               a source tree: read like dir:, but the SBOM builder
+ *                         reads lock files and manifests (what is declared)
+ *                         instead of what is installed
+ *   PATH                  auto-detected among the above: a directory must hold
+ *                         oci-layout, manifest.json (an extracted docker save)
+ *                         or etc/, usr/ or var/lib/; anything else is refused
  *
  * Opening reads and verifies the index, manifest and config (size-capped,
  * digest-checked).  Layers are never unpacked: they are streamed by the
@@ -21,6 +26,7 @@
 #include <stdint.h>
 
 #include "cgate/error.h"
+#include "cgate/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -37,7 +43,7 @@ typedef struct cg_layer_info {
 
 typedef struct cg_image_info {
     const char *ref;             /* the reference as given */
-    const char *transport;       /* "docker-archive", "oci", "oci-archive", "dir" */
+    const char *transport;       /* "docker-archive", "oci", "oci-archive", "dir", "fs", "docker" */
     const char *name;            /* repository name when known ("lab/app"), else a file name */
     const char *tag;             /* tag when known, else NULL */
     const char *manifest_digest; /* NULL when the transport has no manifest (docker-archive, dir) */
@@ -72,9 +78,18 @@ typedef struct cg_image_opts {
 } cg_image_opts;
 
 /* Open an image reference.  On success *out must be released with cg_image_close(). */
+<<<<<<< HEAD
 CG_EXPORT cg_status cg_image_open(const char *ref, const cg_image_opts *opts, cg_image **out, cg_error *err);
 CG_EXPORT const cg_image_info *cg_image_get_info(const cg_image *img);
 CG_EXPORT void cg_image_close(cg_image *img);
+=======
+CG_EXPORT cg_status cg_image_open(const char *ref, const cg_image_opts *opts, cg_image **out, cg_error *err);
+CG_EXPORT const cg_image_info *cg_image_get_info(const cg_image *img);
+CG_EXPORT void cg_image_close(cg_image *img);
+/* The image config's bytes exactly as read and verified (valid until
+ * cg_image_close); NULL and *len 0 for dir:. */
+CG_EXPORT const char *cg_image_config_json(const cg_image *img, size_t *len);
+>>>>>>> main
 
 /* ---- multi-platform indexes (for copying a source whole) -------------- */
 

@@ -60,7 +60,13 @@ typedef struct cg_pfinding {
     int kev;
     double epss;
     int has_epss;
+    int status_unknown; /* Status "unknown": the scanner could not decide the version */
+    int conf;            /* 0 a vulnerability; CG_PCONF_MISCONFIG or CG_PCONF_SECRET:
+                            id is the check / rule id, target the file, pkg = target */
+    int line;            /* misconfigurations and secrets: StartLine (0 = whole file) */
 } cg_pfinding;
+
+enum { CG_PCONF_MISCONFIG = 1, CG_PCONF_SECRET = 2 };
 
 typedef struct cg_preport {
     cg_pfinding *findings; /* report order: Results[] then Vulnerabilities[] */
@@ -70,6 +76,11 @@ typedef struct cg_preport {
     size_t n_repo_tags, n_repo_digests;
     const char *image_id; /* Metadata.ImageID as written (NULL when absent or not a string) */
     int from_cgate; /* written by cgate scan (top-level "cgate" object) */
+    const char *cgate_version; /* cgate.version of the cgate that wrote it, else NULL */
+    const char *db_built;      /* cgate.dbBuilt (RFC 3339) or NULL */
+    int inventory_empty; /* the report covers no packages: cgate.packages 0 or
+                            cgate.inventory "empty"; a Trivy report without
+                            Results and without Metadata.OS.  0 = it covers some */
 } cg_preport;
 
 /* Read a report: a JSON object with SchemaVersion 2 and a Results array
@@ -92,6 +103,8 @@ typedef struct cg_pexception {
     const char *version; /* InstalledVersion, NULL = any */
     const char *reason, *approved_by;
     const char *expires; /* "YYYY-MM-DD" (valid through that day), NULL = never */
+    const char *path;    /* fnmatch glob on the finding's Target (misconfigurations, secrets)
+                            or PkgPath (vulnerabilities); NULL = any */
     const char *source;  /* "FILE:LINE" */
 } cg_pexception;
 
@@ -117,10 +130,16 @@ typedef struct cg_policy {
     const char **pkg_include, **pkg_exclude, **path_include, **path_exclude; /* fnmatch globs */
     size_t n_pkg_include, n_pkg_exclude, n_path_include, n_path_exclude;
     int allow_permanent_exceptions;
+    int allow_empty_inventory; /* a report covering no packages passes (with a
+                                  warning); cgate/v1 default false: deny.  The
+                                  seed format keeps its meaning: a warning only */
     cg_pexception *exceptions;
     size_t n_exceptions;
     double reach_weight[CG_REACH_COUNT][CG_AV_COUNT]; /* [cg_reach][CG_AV_*] */
     double priv_factor, priv_cap;
+    int secrets_allow;      /* "secrets: allow"; default deny: any secret blocks */
+    int misconf_block;      /* misconfigurations.severity given */
+    cg_severity misconf_min;    /* misconfigurations at or above block */
 } cg_policy;
 
 /* The defaults of a cgate/v1 policy (the seed's semantics plus the defaults
@@ -167,6 +186,9 @@ typedef struct cg_peval {
     void *vex_ud;
     const cg_pinput *inputs;
     size_t n_inputs;
+    int64_t db_max_age; /* seconds; > 0: warn when the report's DB was older */
+    int64_t now_epoch;  /* the time db_max_age is measured at */
+    int strict;         /* any warning denies */
 } cg_peval;
 
 typedef struct cg_pblocked {
@@ -241,6 +263,15 @@ typedef struct cg_decision {
     size_t n_ignored_kinds;
     const cg_pinput *inputs;
     size_t n_inputs;
+    const char **warnings; /* what the decision may not see right (missing
+                              scores the policy format reads as 0, undecided
+                              versions, an old DB, another tool version, an
+                              empty inventory); shown first */
+    size_t n_warnings;
+    int strict;            /* --strict: the warnings denied */
+    cg_pblocked *conf_blocked; /* secrets and misconfigurations that block (rule "secret",
+                                  "misconfiguration:<severity>"), report order */
+    size_t n_conf_blocked;
 } cg_decision;
 
 CG_EXPORT cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out, cg_error *err);

@@ -14,6 +14,7 @@
 #include "cgate/arena.h"
 #include "cgate/buf.h"
 #include "cgate/error.h"
+#include "cgate/export.h"
 #include "cgate/image.h"
 #include "cgate/package.h"
 
@@ -31,16 +32,47 @@ typedef struct cg_sbom {
     const char **warnings;   /* non-fatal findings ("symlink target missing"), sorted */
     size_t n_warnings;
     int64_t timestamp;       /* seconds since the epoch used in outputs */
+    int nothing_recognised;  /* no OS and no package (built with allow_empty) */
 } cg_sbom;
+
+/* A second consumer of the SBOM's one pass over the layers (the secret
+ * scanner), so the layers are decompressed and verified once.  want(): read
+ * this regular file whole for the tap?  entry(): every entry of every layer,
+ * in order; data/len hold a regular file's bytes when want() said yes. */
+typedef enum cg_tap_kind { CG_TAP_FILE, CG_TAP_WHITEOUT, CG_TAP_OPAQUE, CG_TAP_OTHER } cg_tap_kind;
+typedef struct cg_sbom_tap {
+    void *ud;
+    int (*want)(void *ud, const char *path, uint64_t size);
+    cg_status (*entry)(void *ud, cg_tap_kind kind, const char *path, int layer, const uint8_t *data, size_t len,
+                       cg_error *err);
+} cg_sbom_tap;
 
 typedef struct cg_sbom_opts {
     int64_t source_date_epoch; /* < 0: use the image's creation time, else 0 */
+    int declared;    /* images and root filesystems: also read lock files and
+                        manifests, their packages marked cgate:evidence=declared
+                        (a source tree, transport "fs", always reads them) */
+    int include_dev; /* keep the dev dependencies lock files declare */
+    int allow_empty; /* no OS and no package recognised is not an error: the
+                        SBOM says so (nothing_recognised, a warning) */
 } cg_sbom_opts;
 
 /* Stream every layer of img through the catalogers.  *out is released with
+<<<<<<< HEAD
  * cg_sbom_free().  Fails (no partial SBOM) on any integrity or limit error. */
 CG_EXPORT cg_status cg_sbom_build(cg_image *img, const cg_sbom_opts *opts, cg_sbom **out, cg_error *err);
 CG_EXPORT void cg_sbom_free(cg_sbom *s);
+=======
+ * cg_sbom_free().  Fails (no partial SBOM) on any integrity or limit error,
+ * and (CG_ERR_INPUT, "nothing recognised: ...") when neither an operating
+ * system nor any package was found, unless opts->allow_empty.  opts may be
+ * NULL (defaults). */
+CG_EXPORT cg_status cg_sbom_build(cg_image *img, const cg_sbom_opts *opts, cg_sbom **out, cg_error *err);
+CG_EXPORT void cg_sbom_free(cg_sbom *s);
+/* cg_sbom_build with a tap (may be NULL) that sees the same pass. */
+CG_EXPORT cg_status cg_sbom_build_tap(cg_image *img, const cg_sbom_opts *opts, const cg_sbom_tap *tap, cg_sbom **out,
+                                      cg_error *err);
+>>>>>>> main
 
 typedef enum cg_sbom_format {
     CG_SBOM_CYCLONEDX_JSON,

@@ -24,6 +24,8 @@
 #include "cgate/buf.h"
 #include "cgate/cvss.h"
 #include "cgate/error.h"
+#include "cgate/export.h"
+#include "cgate/findings.h"
 #include "cgate/package.h"
 #include "cgate/sbom.h"
 #include "cgate/severity.h"
@@ -60,7 +62,11 @@ typedef struct cg_finding_cvss {
     const char *source;  /* report key: "nvd", "ghsa", "go", "debian", "osv", ... */
     const char *vector;
     cg_cvss_version version;
-    double score;        /* base score */
+    double score;        /* the vector's score: v2/v3 the base score (their feeds'
+                            convention); v4.0 the whole vector's as FIRST's calculator
+                            computes it (CVSS-B, -BT, -BE or -BTE) */
+    double base_score;   /* the base score (v4.0: CVSS-B; v2/v3: = score) */
+    const char *nomenclature; /* v4.0: "CVSS-B" "CVSS-BT" "CVSS-BE" "CVSS-BTE"; else NULL */
 } cg_finding_cvss;
 
 typedef struct cg_finding {
@@ -121,6 +127,10 @@ typedef struct cg_report {
     size_t n_filtered;          /* findings dropped by severity / ignore_unfixed */
     int64_t created;            /* CreatedAt (seconds); < 0: not written */
     int64_t db_built;           /* newest DB import (seconds); < 0: unknown */
+    int64_t db_max_age;         /* --db-max-age (seconds) the scan was run with; 0: none */
+    int db_stale;               /* 1: the DB was older than db_max_age at scan time */
+    const cg_findings *extra;   /* misconfigurations and secrets written with the
+                                   report (borrowed; NULL = none) */
 } cg_report;
 
 enum {
@@ -141,6 +151,8 @@ typedef struct cg_scan_opts {
     int64_t db_built;        /* copied to the report; < 0: unknown */
     void (*progress)(void *ud, const cg_scan_progress *p);
     void *progress_ud;
+    int64_t db_max_age;      /* copied to the report; 0: none */
+    int db_stale;            /* copied to the report */
 } cg_scan_opts;
 
 /* Match every package of sbom against src and build the report.  *out is
@@ -167,6 +179,12 @@ typedef struct cg_report_write_opts {
 /* Append the report in fmt to out (o may be NULL). */
 CG_EXPORT cg_status cg_report_write(const cg_report *r, cg_report_format fmt, const cg_report_write_opts *o,
                                     cg_buf *out, cg_error *err);
+
+/* Misconfigurations and secrets alone (`cgate lint`, `cgate scan` without
+ * the vuln scanner) in json (Trivy's schema), sarif or table. */
+CG_EXPORT cg_status cg_findings_write(const cg_findings *f, const char *artifact_name, const char *artifact_type,
+                                      cg_report_format fmt, const cg_report_write_opts *o, cg_buf *out,
+                                      cg_error *err);
 
 #ifdef __cplusplus
 }

@@ -164,6 +164,17 @@ void cg_cat_resolve_owners(cg_cat_ctx *ctx)
 }
 
 size_t cg_cat_n_packages(const cg_cat_ctx *ctx) { return ctx->pkgs.n; }
+
+void cg_cat_filter(cg_cat_ctx *ctx, size_t from, bool (*keep)(void *ud, cg_package *p), void *ud)
+{
+    cg_package **v = ctx->pkgs.v;
+    size_t k = from;
+    for (size_t i = from; i < ctx->pkgs.n; i++)
+        if (keep(ud, v[i]))
+            v[k++] = v[i];
+    if (k < ctx->pkgs.n)
+        ctx->pkgs.n = k;
+}
 cg_package *cg_cat_package(cg_cat_ctx *ctx, size_t i)
 {
     return i < ctx->pkgs.n ? ((cg_package **)ctx->pkgs.v)[i] : NULL;

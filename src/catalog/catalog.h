@@ -25,6 +25,16 @@
 
 typedef struct cg_cat_ctx cg_cat_ctx;
 
+/* What a file is evidence of (Trivy's language coverage tables, "Image" and
+ * "Filesystem" columns; docs/coverage.md is the table per ecosystem). */
+typedef enum cg_cat_evidence {
+    CG_EV_ANY = 0,   /* read for every target (OS databases, Cargo.lock, .deps.json) */
+    CG_EV_INSTALLED, /* what a package manager installed (node_modules, gemspecs,
+                        dist-info, jars, binaries): images and root filesystems */
+    CG_EV_DECLARED   /* a lock file or manifest that declares dependencies: source
+                        trees (fs:); in images only with --declared, marked */
+} cg_cat_evidence;
+
 /* Size policy for one wanted path. */
 typedef struct cg_cat_want {
     size_t max_size; /* larger files are not read */
@@ -36,6 +46,9 @@ typedef struct cg_cat_want {
     bool spill;      /* hand the file over as a temporary file (cg_cat_file.fd,
                         read it with pread) instead of in memory: for binaries
                         and archives too large to hold; max_size still applies */
+    uint8_t evidence; /* cg_cat_evidence: the SBOM builder drops files the
+                         target does not read (the table, not the cataloger,
+                         decides what a source tree or an image reports) */
 } cg_cat_want;
 
 /* One file as it streams by. */
@@ -127,6 +140,8 @@ void cg_cat_resolve_owners(cg_cat_ctx *ctx);
 /* The distro set by the os-release cataloger (arena memory), or NULL. */
 cg_distro *cg_cat_take_distro(cg_cat_ctx *ctx);
 size_t cg_cat_n_packages(const cg_cat_ctx *ctx);
+/* Keep only the packages from index `from` on for which keep() is true (order kept). */
+void cg_cat_filter(cg_cat_ctx *ctx, size_t from, bool (*keep)(void *ud, cg_package *p), void *ud);
 cg_package *cg_cat_package(cg_cat_ctx *ctx, size_t i);
 size_t cg_cat_n_warnings(const cg_cat_ctx *ctx);
 const char *cg_cat_warning(const cg_cat_ctx *ctx, size_t i);

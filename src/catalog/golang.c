@@ -74,7 +74,7 @@ static bool golang_wants(const char *path, size_t len, cg_cat_want *w)
     if (contains(path, "/pkg/mod/") || contains(path, "/vendor/") || contains(path, "/usr/local/go/") ||
         contains(path, "/usr/lib/go/") || contains(path, "/usr/lib/go-") || contains(path, "/testdata/"))
         return false;
-    *w = (cg_cat_want){.max_size = GO_MOD_MAX, .essential = false};
+    *w = (cg_cat_want){.max_size = GO_MOD_MAX, .essential = false, .evidence = CG_EV_DECLARED};
     return true;
 }
 
@@ -88,7 +88,7 @@ static bool golang_sniff(const cg_cat_entry *e, const uint8_t *head, size_t n, c
         return false;
     if (!cg_elf_head_has_note(head, n, &h, "Go", GO_NOTE_BUILDID))
         return false;
-    *w = (cg_cat_want){.max_size = GO_BIN_MAX, .essential = false, .spill = true};
+    *w = (cg_cat_want){.max_size = GO_BIN_MAX, .essential = false, .spill = true, .evidence = CG_EV_INSTALLED};
     return true;
 }
 

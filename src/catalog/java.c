@@ -131,7 +131,7 @@ static bool java_wants(const char *path, size_t len, cg_cat_want *w)
 {
     if (!archive_name(path, len))
         return false;
-    *w = (cg_cat_want){.max_size = JAVA_FILE_MAX, .essential = false, .spill = true};
+    *w = (cg_cat_want){.max_size = JAVA_FILE_MAX, .essential = false, .spill = true, .evidence = CG_EV_INSTALLED};
     return true;
 }
 

@@ -99,7 +99,8 @@ static bool npm_wants(const char *path, size_t len, cg_cat_want *w)
     int k = file_kind(path, len);
     if (!k)
         return false;
-    *w = (cg_cat_want){.max_size = (k == NPM_INSTALLED || k == NPM_APP) ? PKG_JSON_MAX : LOCK_MAX};
+    *w = (cg_cat_want){.max_size = (k == NPM_INSTALLED || k == NPM_APP) ? PKG_JSON_MAX : LOCK_MAX,
+                       .evidence = k == NPM_INSTALLED ? CG_EV_INSTALLED : k == NPM_APP ? CG_EV_ANY : CG_EV_DECLARED};
     return true;
 }
 

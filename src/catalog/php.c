@@ -54,7 +54,8 @@ static bool php_wants(const char *path, size_t len, cg_cat_want *w)
     size_t il = sizeof inst - 1, ll = sizeof lock - 1;
     if ((has_suffix(path, len, inst) && (len == il || path[len - il - 1] == '/')) ||
         (has_suffix(path, len, lock) && (len == ll || path[len - ll - 1] == '/'))) {
-        *w = (cg_cat_want){.max_size = PHP_JSON_MAX};
+        *w = (cg_cat_want){.max_size = PHP_JSON_MAX,
+                           .evidence = has_suffix(path, len, inst) ? CG_EV_INSTALLED : CG_EV_DECLARED};
         return true;
     }
     return false;

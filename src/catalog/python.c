@@ -86,7 +86,8 @@ static bool python_wants(const char *path, size_t len, cg_cat_want *w)
     int k = file_kind(path, len);
     if (!k)
         return false;
-    *w = (cg_cat_want){.max_size = k == PY_INSTALLED ? META_MAX : LOCK_MAX};
+    *w = (cg_cat_want){.max_size = k == PY_INSTALLED ? META_MAX : LOCK_MAX,
+                       .evidence = k == PY_INSTALLED ? CG_EV_INSTALLED : CG_EV_DECLARED};
     return true;
 }
 

@@ -55,7 +55,7 @@ static bool ruby_wants(const char *path, size_t len, cg_cat_want *w)
     static const char lock[] = "Gemfile.lock", spec[] = ".gemspec", dir[] = "specifications/";
     size_t ll = sizeof lock - 1, sl = sizeof spec - 1, dl = sizeof dir - 1;
     if (len >= ll && !memcmp(path + len - ll, lock, ll) && (len == ll || path[len - ll - 1] == '/')) {
-        *w = (cg_cat_want){.max_size = LOCK_MAX};
+        *w = (cg_cat_want){.max_size = LOCK_MAX, .evidence = CG_EV_DECLARED};
         return true;
     }
     if (len <= sl || memcmp(path + len - sl, spec, sl))
@@ -63,7 +63,7 @@ static bool ruby_wants(const char *path, size_t len, cg_cat_want *w)
     /* a "specifications/" path component anywhere above the file */
     for (const char *p = path; (p = strstr(p, dir)) != NULL; p += dl)
         if (p == path || p[-1] == '/') {
-            *w = (cg_cat_want){.max_size = GEMSPEC_MAX};
+            *w = (cg_cat_want){.max_size = GEMSPEC_MAX, .evidence = CG_EV_INSTALLED};
             return true;
         }
     return false;

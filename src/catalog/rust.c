@@ -126,7 +126,7 @@ static bool rust_sniff(const cg_cat_entry *e, const uint8_t *head, size_t n, cg_
     else
         want = !system_dir(e->path);
     if (want)
-        *w = (cg_cat_want){.max_size = RUST_BIN_MAX, .essential = false, .spill = true};
+        *w = (cg_cat_want){.max_size = RUST_BIN_MAX, .essential = false, .spill = true, .evidence = CG_EV_INSTALLED};
     return want;
 }
 

@@ -13,6 +13,7 @@
 
 #include "cgate/registry.h"
 #include "cgate/sign.h"
+#include "core/oom.h"
 #include "core/outfile.h"
 
 /* One line on stderr.  Messages quote input (file contents, registry
@@ -68,6 +69,11 @@ void cli_warn(const char *fmt, ...)
 
 cg_status cli_write_artifact(const char *path, const cg_buf *data, cg_error *err)
 {
+    /* the last guard: if any allocation of this run failed, what was built may
+     * lack what deep code took for "absent"; write nothing (core/oom.h) */
+    if (cg_oom_count() != 0)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory earlier in this run; %s not written",
+                            path && strcmp(path, "-") ? path : "output");
     if (!path || !strcmp(path, "-")) {
         if (data->len && fwrite(data->data, 1, data->len, stdout) != data->len)
             return cg_error_set(err, CG_ERR_IO, "writing to standard output failed: %s", strerror(errno));
@@ -93,6 +99,26 @@ void cli_warn_format_as_path(const char *path)
                      "(-o is the output file here, not the format as in Syft)", path, path, path);
             return;
         }
+}
+
+int cli_parse_duration(const char *s, int64_t *out)
+{
+    if (!s || !*s || *s == '-' || *s == '+')
+        return -1;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || v < 0 || v > 100LL * 365 * 86400)
+        return -1;
+    int64_t mul;
+    if (!*end || !strcmp(end, "s")) mul = 1;
+    else if (!strcmp(end, "m")) mul = 60;
+    else if (!strcmp(end, "h")) mul = 3600;
+    else if (!strcmp(end, "d")) mul = 86400;
+    else if (!strcmp(end, "w")) mul = 7 * 86400;
+    else return -1;
+    *out = (int64_t)v * mul;
+    return 0;
 }
 
 int cli_parse_size(const char *s, uint64_t *out)

@@ -33,6 +33,9 @@ void cli_warn_format_as_path(const char *path);
 /* "123", "4K", "64M", "2G", "1T" (binary units) into *out. */
 int cli_parse_size(const char *s, uint64_t *out);
 
+/* "90" or "90s", "5m", "2h", "7d", "1w" into seconds (*out). */
+int cli_parse_duration(const char *s, int64_t *out);
+
 /* SOURCE_DATE_EPOCH from the environment: -1 when unset; -2 when invalid. */
 int64_t cli_source_date_epoch(void);
 
@@ -50,6 +53,31 @@ int cmd_db(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
+
+/* `cgate scan --scanners` (scan_extra.c). */
+enum { CLI_SCAN_VULN = 1, CLI_SCAN_SECRET = 2, CLI_SCAN_CONFIG = 4 };
+/* "vuln,secret,config" -> mask; -1 on an unknown name or an empty list. */
+int cli_parse_scanners(const char *s, unsigned *out);
+struct cg_findings;
+/* Secrets and image checks of img into f (sorted). */
+cg_status cli_scan_extras(cg_image *img, unsigned scanners, const char *secret_config, struct cg_findings *f,
+                          cg_error *err);
+/* Secrets riding on the SBOM pass: begin (tap ready for cg_sbom_build_tap),
+ * finish after the build (the config), free. */
+#include "cgate/sbom.h"
+#include "cgate/secrets.h"
+typedef struct cli_secrets {
+    cg_arena a;
+    cg_secret_config cfg;
+    cg_secret_scanner *sc;
+    cg_secrets_pass *pass;
+    cg_sbom_tap tap;
+} cli_secrets;
+cg_status cli_secrets_begin(cli_secrets *cs, cg_image *img, const char *secret_config, struct cg_findings *f,
+                            cg_error *err);
+cg_status cli_secrets_finish(cli_secrets *cs, cg_error *err);
+void cli_secrets_free(cli_secrets *cs);
 
 /* The password of a private key (cmd_keygen.c): COSIGN_PASSWORD when set
  * (even empty), else asked on the controlling terminal with echo off (twice
@@ -65,6 +93,7 @@ int cmd_sign(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_attest(int argc, char **argv);
 int cmd_verify_attestation(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* Shared by the commands that talk to a registry or sign (cli.c). */
 struct cg_registry_opts;

@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "core/digest.h"
 #include "core/readfile.h"
+#include "core/rfc3339.h"
 
 static const char policy_usage[] =
     "usage: cgate policy REPORT --policy FILE [OPTIONS]\n"
@@ -33,6 +34,10 @@ static const char policy_usage[] =
     "      --context PATH      Kubernetes manifests: a file or a folder (repeatable)\n"
     "      --now DATE          the date exceptions expire against (YYYY-MM-DD);\n"
     "                          default SOURCE_DATE_EPOCH's date, else today (UTC)\n"
+    "      --db-max-age DUR    warn when the report's vulnerability DB was older\n"
+    "                          than DUR (90m, 36h, 7d, 2w) at the time of --now\n"
+    "      --strict            any warning denies (missing scores read as 0,\n"
+    "                          undecided versions, an old DB, another cgate)\n"
     "  -f, --format FMT        json (default) or table\n"
     "  -o, --output FILE       write to FILE (whole or not at all); default stdout\n"
     "  -h, --help              this help\n"
@@ -57,7 +62,7 @@ static cg_status add_input(inputs *in, cg_arena *a, const char *role, const char
     if (in->n >= sizeof in->v / sizeof in->v[0])
         return cg_error_set(err, CG_ERR_LIMIT, "%s: more than %d input files", path, MAX_CONTEXT_FILES);
     if (cg_sha256_str(data->data ? data->data : "", data->len, hex) != CG_OK)
-        return cg_error_set(err, CG_ERR_INTERNAL, "sha256 unavailable");
+        return cg_error_set(err, CG_ERR_NOMEM, "%s: hashing: out of memory", path);
     in->v[in->n].role = role;
     in->v[in->n].path = cg_arena_strdup(a, path);
     in->v[in->n].sha256 = cg_arena_strdup(a, hex);
@@ -103,6 +108,22 @@ static cg_status hash_context(inputs *in, cg_arena *a, const char *path, int dep
     return rc;
 }
 
+/* "90m", "36h", "7d", "2w" (or plain seconds) -> seconds; -1 when invalid. */
+static int parse_age(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (end == s || v <= 0 || errno)
+        return -1;
+    long long mul = !*end ? 1 : !strcmp(end, "s") ? 1 : !strcmp(end, "m") ? 60 : !strcmp(end, "h") ? 3600
+                  : !strcmp(end, "d") ? 86400 : !strcmp(end, "w") ? 604800 : 0;
+    if (!mul || v > (long long)(INT64_MAX / 604800))
+        return -1;
+    *out = (int64_t)(v * mul);
+    return 0;
+}
+
 static int today(char out[40])
 {
     int64_t sde = cli_source_date_epoch();
@@ -122,7 +143,8 @@ typedef struct run {
     const char *report, *policy, *exceptions, *now, *output;
     const char *ctx[MAX_MULTI], *vex[MAX_MULTI];
     size_t n_ctx, n_vex;
-    int table;
+    int table, strict;
+    int64_t db_max_age, now_epoch;
 } run;
 
 static int evaluate(const run *r)
@@ -188,6 +210,9 @@ static int evaluate(const run *r)
         ev.vex_ud = vex;
         ev.inputs = in->v;
         ev.n_inputs = in->n;
+        ev.db_max_age = r->db_max_age;
+        ev.now_epoch = r->now_epoch;
+        ev.strict = r->strict;
         st = cg_policy_evaluate(&ev, &a, &d, &err);
     }
     if (st == CG_OK)
@@ -218,6 +243,8 @@ int cmd_policy(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
+        {"db-max-age", required_argument, NULL, 'A'},
+        {"strict", no_argument, NULL, 'S'},
         {NULL, 0, NULL, 0},
     };
     run r;
@@ -249,6 +276,11 @@ int cmd_policy(int argc, char **argv)
             r.ctx[r.n_ctx++] = optarg;
             break;
         case 'N': r.now = optarg; break;
+        case 'S': r.strict = 1; break;
+        case 'A':
+            if (parse_age(optarg, &r.db_max_age))
+                return cli_usage_error("policy", "--db-max-age: \"%s\" is not a duration (90m, 36h, 7d, 2w)", optarg);
+            break;
         case 'f': format = optarg; break;
         case 'o': r.output = optarg; break;
         case 'h': fputs(policy_usage, stdout); return 0;
@@ -275,6 +307,16 @@ int cmd_policy(int argc, char **argv)
         if (today(now))
             return cli_usage_error("policy", "SOURCE_DATE_EPOCH must be a non-negative integer of seconds");
         r.now = now;
+    }
+    /* the DB's age is measured at --now's end of day (its date is all a decision names), else now */
+    int64_t sde = cli_source_date_epoch();
+    r.now_epoch = sde >= 0 ? sde : (int64_t)time(NULL);
+    if (r.now != now) {
+        char ts[40];
+        int64_t t;
+        snprintf(ts, sizeof ts, "%.10sT23:59:59Z", r.now);
+        if (cg_rfc3339_parse(ts, &t) == 0)
+            r.now_epoch = t;
     }
     return evaluate(&r);
 }

@@ -32,8 +32,11 @@ static const char sbom_usage[] =
     "  oci:DIR[:TAG]                   an OCI image layout directory\n"
     "  oci-archive:PATH[:TAG]          a tar of an OCI image layout\n"
     "  dir:PATH                        a root filesystem\n"
+    "  fs:PATH                         a source tree: its lock files and manifests\n"
     "  docker://HOST/REPO[:TAG|@DIGEST]  an image in a registry\n"
-    "  PATH                            any of the above, detected\n"
+    "  PATH                            any of the above, detected (a directory\n"
+    "                                  needs oci-layout, manifest.json, or etc/,\n"
+    "                                  usr/ or var/lib/; anything else is refused)\n"
     "\n"
     "Options:\n"
     "  -f, --format FMT        cyclonedx-json (default), spdx-json or table\n"
@@ -44,6 +47,11 @@ static const char sbom_usage[] =
     "      --max-layer-bytes N cap on uncompressed bytes over all layers\n"
     "                          (default 64G; suffixes K M G T)\n"
     "      --max-json-bytes N  cap on index, manifest and config size (default 4M)\n"
+    "      --declared          images: also report what lock files and manifests\n"
+    "                          declare, marked cgate:evidence=declared\n"
+    "      --include-dev       keep the dev dependencies lock files declare\n"
+    "      --allow-empty       accept an image in which no OS and no package is\n"
+    "                          recognised (else exit 3, \"nothing recognised\")\n"
     ;
 static const char sbom_usage_tail[] =
     "  -q, --quiet             no progress and no warnings on stderr\n"
@@ -66,6 +74,9 @@ int cmd_sbom(int argc, char **argv)
         {"max-layer-bytes", required_argument, NULL, 'L'},
         {"max-json-bytes", required_argument, NULL, 'J'},
         {"quiet", no_argument, NULL, 'q'},
+        {"declared", no_argument, NULL, 'd'},
+        {"include-dev", no_argument, NULL, 'I'},
+        {"allow-empty", no_argument, NULL, 'e'},
         {"help", no_argument, NULL, 'h'},
         CLI_REGISTRY_LONGOPTS,
         {NULL, 0, NULL, 0},
@@ -76,7 +87,7 @@ int cmd_sbom(int argc, char **argv)
     cg_registry_opts ro; /* docker:// images */
     memset(&ro, 0, sizeof ro);
     io.registry = &ro;
-    int quiet = 0, c;
+    int quiet = 0, c, declared = 0, include_dev = 0, allow_empty = 0;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":f:o:qh", longopts, NULL)) != -1) {
@@ -94,6 +105,9 @@ int cmd_sbom(int argc, char **argv)
                 return cli_usage_error("sbom", "--max-json-bytes: invalid size \"%s\"", optarg);
             break;
         case 'q': quiet = 1; break;
+        case 'd': declared = 1; break;
+        case 'I': include_dev = 1; break;
+        case 'e': allow_empty = 1; break;
         case 'h':
             fputs(sbom_usage, stdout);
             fputs(cli_registry_help, stdout);
@@ -140,7 +154,9 @@ int cmd_sbom(int argc, char **argv)
         cg_sbom_free(sbom);
         return rc;
     }
-    cg_sbom_opts so = {cli_source_date_epoch()};
+    if (from && (declared || include_dev || allow_empty))
+        return cli_usage_error("sbom", "--declared, --include-dev and --allow-empty apply to images, not to --from");
+    cg_sbom_opts so = {cli_source_date_epoch(), declared, include_dev, allow_empty};
     if (so.source_date_epoch == -2)
         return cli_usage_error("sbom", "SOURCE_DATE_EPOCH must be a non-negative integer of seconds");
 

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgate/findings.h"
 #include "core/rfc3339.h"
 #include "cgate/image.h"
 #include "cgate/sbom.h"
@@ -46,11 +47,21 @@ static const char scan_usage[] =
     "                          ones are kept)\n"
     "      --pkg-types LIST    os, library or both (default os,library)\n"
     "      --exit-code N       exit N when findings remain after the filters (default 0)\n"
-    "      --db-max-age DUR    fail (exit 3) when the DB is older than DUR (90m, 36h,\n"
-    "                          7d, 2w); a DB older than 7 days always gets a warning\n"
+    "      --db-max-age DUR    warn when the DB is older than DUR (90m, 36h, 7d, 2w)\n"
+    "                          and mark the report (cgate.dbStale); a DB older than\n"
+    "                          7 days always gets a warning\n"
     "      --now TIME          the current time, RFC 3339 or seconds since the epoch\n"
     "                          (DB age and the report's CreatedAt; for reproducible runs)\n"
     "      --platform P        OS/ARCH[/VARIANT] in a multi-platform index\n"
+    "      --declared          images: also match what lock files and manifests\n"
+    "                          declare (fs:DIR, a source tree, always does)\n"
+    "      --include-dev       keep the dev dependencies lock files declare\n"
+    "      --allow-empty       accept an image in which no OS and no package is\n"
+    "                          recognised (else exit 3, \"nothing recognised\")\n"
+    "      --scanners LIST     vuln, secret, config (default vuln,secret): secrets in\n"
+    "                          every layer and the config; image config and file\n"
+    "                          system checks (docs/secrets.md, docs/lint.md)\n"
+    "      --secret-config F   Trivy's trivy-secret.yaml (custom, allow, disabled rules)\n"
     ;
 static const char scan_usage_tail[] =
     "  -q, --quiet             no progress, notes or warnings on stderr\n"
@@ -61,8 +72,8 @@ static const char scan_usage_tail[] =
     "terminal and NO_COLOR is not set.\n"
     "\n"
     "Exit codes: 0 success (or findings without --exit-code), N with --exit-code N\n"
-    "when findings remain, 2 usage error, 3 bad input (image, SBOM, DB missing,\n"
-    "corrupt or older than --db-max-age), 4 registry or network error\n"
+    "when findings remain, 2 usage error, 3 bad input (image, SBOM, DB missing\n"
+    "or corrupt), 4 registry or network error\n"
     "(docker:// images), 5 internal error.\n";
 
 static int parse_duration(const char *s, int64_t *out)
@@ -161,7 +172,7 @@ static void match_progress(void *ud, const cg_scan_progress *p)
 /* The DB's age against --db-max-age and the 7-day warning.  Returns an exit
  * code (0 = go on). */
 static int check_db_age(cg_vdb *db, const char *db_path, int64_t now, int64_t max_age, int quiet,
-                        int64_t *built)
+                        int64_t *built, int *stale)
 {
     cg_arena a;
     cg_arena_init(&a);
@@ -177,27 +188,63 @@ static int check_db_age(cg_vdb *db, const char *db_path, int64_t now, int64_t ma
         return cli_fail(&err);
     }
     *built = newest;
+    *stale = 0;
     if (newest < 0) {
-        if (max_age >= 0) {
-            cg_error_set(&err, CG_ERR_INPUT, "vulnerability DB %s: its age is unknown (no import recorded), so "
-                         "--db-max-age cannot be met", db_path);
-            return cli_fail(&err);
-        }
+        *stale = max_age >= 0; /* an unknown age cannot meet a limit */
         if (!quiet)
-            cli_warn("vulnerability DB %s: its age is unknown (no import recorded)", db_path);
+            cli_warn("vulnerability DB %s: its age is unknown (no import recorded)%s", db_path,
+                     max_age >= 0 ? ", so --db-max-age cannot be met" : "");
         return 0;
     }
     int64_t age = now - newest;
+    /* Over the limit: a warning, and the report says so (cgate.dbStale);
+     * the gate is the policy's (issue 11: decisions carry the warning,
+     * `cgate policy --strict` denies). */
     if (max_age >= 0 && age > max_age) {
-        cg_error_set(&err, CG_ERR_INPUT, "vulnerability DB %s is %.1f days old, older than --db-max-age (%.1f days); "
-                     "run 'cgate db update' or import newer data", db_path, (double)age / 86400.0,
-                     (double)max_age / 86400.0);
-        return cli_fail(&err);
+        *stale = 1;
+        if (!quiet)
+            cli_warn("vulnerability DB %s is %.1f days old, older than --db-max-age (%.1f days); run 'cgate db "
+                     "update' or import newer data", db_path, (double)age / 86400.0, (double)max_age / 86400.0);
+        return 0;
     }
     if (age > STALE_WARN_SECONDS && !quiet)
         cli_warn("vulnerability DB %s is %.1f days old: findings published since then are missing", db_path,
                  (double)age / 86400.0);
     return 0;
+}
+
+/* --scanners without vuln: no DB, no SBOM; the image's secrets and checks alone. */
+static int scan_without_vuln(const char *ref, const cg_image_opts *io, cg_report_format fmt, const char *output,
+                             unsigned scanners, const char *secret_config, int exit_code)
+{
+    if (fmt == CG_REPORT_CYCLONEDX)
+        return cli_usage_error("scan", "-f cyclonedx needs the vuln scanner");
+    cg_error err;
+    cg_error_clear(&err);
+    cg_image *img = NULL;
+    cg_findings f;
+    cg_findings_init(&f);
+    cg_buf out = CG_BUF_INIT;
+    int rc = 0;
+    cg_status st = cg_image_open(ref, io, &img, &err);
+    if (st == CG_OK)
+        st = cli_scan_extras(img, scanners, secret_config, &f, &err);
+    if (st == CG_OK) {
+        const char *nc = getenv("NO_COLOR");
+        cg_report_write_opts wo = {fmt == CG_REPORT_TABLE && (!output || !strcmp(output, "-")) &&
+                                   isatty(STDOUT_FILENO) && !(nc && *nc)};
+        st = cg_findings_write(&f, ref, "container_image", fmt, &wo, &out, &err);
+    }
+    if (st == CG_OK)
+        st = cli_write_artifact(output, &out, &err);
+    if (st != CG_OK)
+        rc = cli_fail(&err);
+    else if ((f.n_sec || f.n_mis) && exit_code)
+        rc = exit_code;
+    cg_buf_free(&out);
+    cg_findings_free(&f);
+    cg_image_close(img);
+    return rc;
 }
 
 int cmd_scan(int argc, char **argv)
@@ -209,17 +256,23 @@ int cmd_scan(int argc, char **argv)
         {"pkg-types", required_argument, NULL, 'T'}, {"exit-code", required_argument, NULL, 'E'},
         {"db-max-age", required_argument, NULL, 'A'}, {"now", required_argument, NULL, 'N'},
         {"platform", required_argument, NULL, 'P'},  {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},            CLI_REGISTRY_LONGOPTS,
+        {"help", no_argument, NULL, 'h'},            {"declared", no_argument, NULL, 'd'},
+        {"include-dev", no_argument, NULL, 'I'},     {"allow-empty", no_argument, NULL, 'e'},
+        {"scanners", required_argument, NULL, 'K'},  {"secret-config", required_argument, NULL, 'Y'},
+        CLI_REGISTRY_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
     const char *format = "json", *output = NULL, *sbom_path = NULL, *db_path = NULL;
-    cg_scan_opts so = {0, 0, 0, -1, -1, NULL, NULL};
+    cg_scan_opts so = {0, 0, 0, -1, -1, NULL, NULL, 0, 0};
     cg_image_opts io;
     memset(&io, 0, sizeof io);
     cg_registry_opts ro; /* docker:// images */
     memset(&ro, 0, sizeof ro);
     io.registry = &ro;
     int quiet = 0, exit_code = 0, c;
+    cg_sbom_opts sopts = {-1, 0, 0, 0};
+    unsigned scanners = CLI_SCAN_VULN | CLI_SCAN_SECRET;
+    const char *secret_config = NULL;
     int64_t max_age = -1, now = -1;
     opterr = 0;
     optind = 1;
@@ -255,7 +308,15 @@ int cmd_scan(int argc, char **argv)
                 return cli_usage_error("scan", "--now: \"%s\" is not RFC 3339 (2025-01-02T03:04:05Z) or seconds", optarg);
             break;
         case 'P': io.platform = optarg; break;
+        case 'K':
+            if (cli_parse_scanners(optarg, &scanners))
+                return cli_usage_error("scan", "--scanners: \"%s\" is not a list of vuln, secret, config", optarg);
+            break;
+        case 'Y': secret_config = optarg; break;
         case 'q': quiet = 1; break;
+        case 'd': sopts.declared = 1; break;
+        case 'I': sopts.include_dev = 1; break;
+        case 'e': sopts.allow_empty = 1; break;
         case 'h':
             fputs(scan_usage, stdout);
             fputs(cli_registry_help, stdout);
@@ -273,6 +334,8 @@ int cmd_scan(int argc, char **argv)
     const char *ref = optind < argc ? argv[optind] : NULL;
     if (sbom_path && ref)
         return cli_usage_error("scan", "give an image or --sbom, not both");
+    if (sbom_path && (sopts.declared || sopts.include_dev || sopts.allow_empty))
+        return cli_usage_error("scan", "--declared, --include-dev and --allow-empty apply to images, not to --sbom");
     if (!sbom_path && !ref)
         return cli_usage_error("scan", "no image given");
     if (optind + 1 < argc)
@@ -284,6 +347,11 @@ int cmd_scan(int argc, char **argv)
     if (sde == -2)
         return cli_usage_error("scan", "SOURCE_DATE_EPOCH must be a non-negative integer of seconds");
     so.now = now >= 0 ? now : sde;
+    so.db_max_age = max_age > 0 ? max_age : 0;
+    if (sbom_path && !(scanners & CLI_SCAN_VULN))
+        return cli_usage_error("scan", "--sbom has no files to scan for secrets or misconfigurations");
+    if (!(scanners & CLI_SCAN_VULN))
+        return scan_without_vuln(ref, &io, fmt, output, scanners, secret_config, exit_code);
 
     cg_error err;
     cg_error_clear(&err);
@@ -293,6 +361,11 @@ int cmd_scan(int argc, char **argv)
         db_path = cg_vdb_default_path(&a);
     cg_vdb *db = NULL;
     cg_image *img = NULL;
+    cg_findings extra;
+    cg_findings_init(&extra);
+    cli_secrets secrets;
+    memset(&secrets, 0, sizeof secrets);
+    cg_arena_init(&secrets.a);
     cg_sbom *sbom = NULL;
     cg_report *rep = NULL;
     cg_buf out = CG_BUF_INIT;
@@ -303,14 +376,15 @@ int cmd_scan(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    if ((rc = check_db_age(db, db_path, now >= 0 ? now : (int64_t)time(NULL), max_age, quiet, &so.db_built)))
+    if ((rc = check_db_age(db, db_path, now >= 0 ? now : (int64_t)time(NULL), max_age, quiet, &so.db_built,
+                           &so.db_stale)))
         goto done;
 
     cli_progress prog;
     cli_progress_init(&prog, quiet);
     io.progress = cli_progress_cb;
     io.progress_ud = &prog;
-    cg_sbom_opts sopts = {sde};
+    sopts.source_date_epoch = sde;
     if (sbom_path) { /* ours, Syft's or Trivy's CycloneDX / SPDX */
         cg_buf in = CG_BUF_INIT;
         st = cg_read_file(sbom_path, CG_SBOM_READ_MAX_BYTES, "SBOM", &in, &err);
@@ -319,8 +393,16 @@ int cmd_scan(int argc, char **argv)
         cg_buf_free(&in);
     } else {
         st = cg_image_open(ref, &io, &img, &err);
-        if (st == CG_OK)
+        if (st == CG_OK && (scanners & CLI_SCAN_SECRET)) { /* secrets ride on the SBOM's pass */
+            st = cli_secrets_begin(&secrets, img, secret_config, &extra, &err);
+            if (st == CG_OK)
+                st = cg_sbom_build_tap(img, &sopts, &secrets.tap, &sbom, &err);
+            if (st == CG_OK)
+                st = cli_secrets_finish(&secrets, &err);
+            scanners &= ~(unsigned)CLI_SCAN_SECRET;
+        } else if (st == CG_OK) {
             st = cg_sbom_build(img, &sopts, &sbom, &err);
+        }
     }
     cli_progress mprog;
     cli_progress_init(&mprog, quiet);
@@ -329,6 +411,11 @@ int cmd_scan(int argc, char **argv)
     cg_scan_source src = cg_scan_source_vdb(db);
     if (st == CG_OK)
         st = cg_scan(sbom, &src, &so, &rep, &err);
+    if (st == CG_OK && img && (scanners & (CLI_SCAN_SECRET | CLI_SCAN_CONFIG)))
+        st = cli_scan_extras(img, scanners, secret_config, &extra, &err);
+    cg_findings_sort(&extra);
+    if (st == CG_OK)
+        rep->extra = &extra;
     if (st == CG_OK) {
         const char *nc = getenv("NO_COLOR");
         cg_report_write_opts wo = {fmt == CG_REPORT_TABLE && (!output || !strcmp(output, "-")) &&
@@ -346,9 +433,11 @@ int cmd_scan(int argc, char **argv)
         st = cli_write_artifact(output, &out, &err);
     if (st != CG_OK)
         rc = cli_fail(&err);
-    else if (rep->n_findings && exit_code)
+    else if ((rep->n_findings || extra.n_sec || extra.n_mis) && exit_code)
         rc = exit_code;
 done:
+    cg_findings_free(&extra);
+    cli_secrets_free(&secrets);
     cg_buf_free(&out);
     cg_report_free(rep);
     cg_sbom_free(sbom);

@@ -4,7 +4,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <malloc.h>
+#include <unistd.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+
 #include "cli/cli.h"
+#include "core/oom.h"
 
 static const char usage[] =
     "usage: cgate [--version] [--help] COMMAND [ARGS]\n"
@@ -17,6 +26,8 @@ static const char usage[] =
     "  db      the vulnerability DB: import, status, update\n"
     "  scan    match an image's packages against the vulnerability DB (Trivy JSON,\n"
     "          SARIF 2.1.0, CycloneDX with vulnerabilities, table)\n"
+    "  lint    check Dockerfiles, Kubernetes manifests and images for\n"
+    "          misconfigurations (hadolint / Trivy config checks)\n"
     "  policy  decide pass or deny for a vulnerability report (exit 0 / 1)\n"
     "  keygen  write a cosign-compatible key pair (cosign.key, cosign.pub)\n"
     "  push    copy an image to a registry: blobs, manifest by digest, tag last\n"
@@ -25,6 +36,7 @@ static const char usage[] =
     "  verify  verify an image's cosign signatures under a public key\n"
     "  attest  attach a signed SBOM attestation (in-toto, DSSE) to an image\n"
     "  verify-attestation  verify an image's attestations of a predicate type\n"
+    "  serve   watch what was let through: registry webhooks, re-matching, alerts\n"
     "\n"
     "Images: docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH[:TAG],\n"
     "dir:PATH, docker://HOST/REPO[:TAG|@DIGEST] (a registry), or a plain path\n"
@@ -42,9 +54,10 @@ static const struct {
 } commands[] = {
     {"sbom", cmd_sbom},     {"db", cmd_db},         {"scan", cmd_scan},
     {"policy", cmd_policy}, {"keygen", cmd_keygen}, {"push", cmd_push},
-    {"pull", cmd_pull},
+    {"pull", cmd_pull},     {"lint", cmd_lint},
     {"sign", cmd_sign},     {"verify", cmd_verify}, {"attest", cmd_attest},
     {"verify-attestation", cmd_verify_attestation},
+    {"serve", cmd_serve},
 };
 
 static int (*find(const char *name))(int, char **)
@@ -55,8 +68,84 @@ static int (*find(const char *name))(int, char **)
     return NULL;
 }
 
+static void *json_malloc_or_exit(size_t n)
+{
+    void *p = malloc(n);
+    if (!p) {
+        static const char msg[] = "cgate: out of memory\n";
+        if (write(2, msg, sizeof msg - 1) < 0)
+            _exit(5);
+        _exit(5);
+    }
+    return p;
+}
+
+/* SQLite's allocations, counted like libcgate's own (core/oom.h). */
+static void *sq_malloc(int n)
+{
+    return n > 0 ? cg_oom_malloc((size_t)n) : NULL;
+}
+static void sq_free(void *p)
+{
+    free(p);
+}
+static void *sq_realloc(void *p, int n)
+{
+    void *q = realloc(p, n > 0 ? (size_t)n : 1);
+    if (!q)
+        cg_oom_note();
+    return q;
+}
+static int sq_size(void *p)
+{
+    return p ? (int)malloc_usable_size(p) : 0;
+}
+static int sq_roundup(int n)
+{
+    return (n + 7) & ~7;
+}
+static int sq_init(void *ud)
+{
+    (void)ud;
+    return SQLITE_OK;
+}
+static void sq_shutdown(void *ud)
+{
+    (void)ud;
+}
+
+/* OpenSSL 3 sets up its provider store on the first fetch and does not survive an
+ * allocation failure there (a NULL lock): fetch SHA-256 once at start-up. */
+static int warm_up_digests(void)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_MD *sha = EVP_MD_fetch(NULL, "SHA256", NULL);
+    int ok = sha && EVP_Digest("", 0, md, &n, sha, NULL);
+    EVP_MD_free(sha);
+    return ok;
+}
+
 int main(int argc, char **argv)
 {
+    /* jansson 2.14 does not survive a failed allocation inside its parser (it
+     * crashes: tests/integration/test_alloc_failure.sh found it), so the CLI's
+     * jansson allocator ends the run cleanly instead: exit 5, one line.  Outputs
+     * are written whole from finished buffers, so nothing partial is left. */
+    json_set_alloc_funcs(json_malloc_or_exit, free);
+    /* the libraries' one-time set-up, done here rather than lazily mid-command:
+     * it is not theirs to fail gracefully, and allocation-failure tests start
+     * counting after it (tests/tools/failalloc.c arms on this getenv) */
+    static const sqlite3_mem_methods sq_mem = {sq_malloc, sq_free, sq_realloc, sq_size, sq_roundup,
+                                               sq_init, sq_shutdown, NULL};
+    sqlite3_config(SQLITE_CONFIG_MALLOC, &sq_mem);
+    if (!OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CRYPTO_STRINGS | OPENSSL_INIT_ADD_ALL_CIPHERS |
+                                 OPENSSL_INIT_ADD_ALL_DIGESTS, NULL) ||
+        sqlite3_initialize() != SQLITE_OK || !warm_up_digests()) {
+        fputs("cgate: out of memory while starting\n", stderr);
+        return 5;
+    }
+    (void)getenv("CG_FAILALLOC_ARM");
     if (argc < 2) {
         fputs(usage, stderr);
         return CLI_EXIT_USAGE;

@@ -81,7 +81,7 @@ cg_status cp_load(cg_image *img, cp_src *ps, cg_error *err)
 {
     const cg_image_info *in = &img->info;
     const char *tp = in->transport ? in->transport : "";
-    if (!strcmp(tp, "dir"))
+    if (!strcmp(tp, "dir") || !strcmp(tp, "fs"))
         return cg_error_set(err, CG_ERR_USAGE,
                             "a dir: image is a root filesystem, not layers: build an image (oci:, docker-archive:) to push");
     ps->layer_digest = cg_arena_calloc(&img->arena, in->n_layers + 1, sizeof *ps->layer_digest);

@@ -3,6 +3,7 @@
  * their own so one big string does not waste a standard block.
  */
 #include "cgate/arena.h"
+#include "core/oom.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -48,8 +49,10 @@ void *cg_arena_alloc(cg_arena *a, size_t size)
     if (!b || b->cap - b->used < rounded) {
         size_t cap = rounded > ARENA_BLOCK / 4 ? rounded : ARENA_BLOCK;
         cg_arena_block *nb = malloc(sizeof *nb + cap);
-        if (!nb)
+        if (!nb) {
+            cg_oom_note();
             return NULL;
+        }
         nb->cap = cap;
         nb->used = 0;
         if (cap == ARENA_BLOCK || !b) {

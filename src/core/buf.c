@@ -4,6 +4,7 @@
  * produces CG_ERR_LIMIT instead of exhausting memory.
  */
 #include "cgate/buf.h"
+#include "core/oom.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,8 +50,10 @@ cg_status cg_buf_reserve(cg_buf *b, size_t extra)
         ncap *= 2;
     }
     char *p = realloc(b->data, ncap);
-    if (!p)
+    if (!p) {
+        cg_oom_note();
         return CG_ERR_NOMEM;
+    }
     b->data = p;
     b->cap = ncap;
     return CG_OK;

@@ -3,6 +3,7 @@
  * (2048 levels), so a 10,000-deep document is an error, not a stack overflow.
  */
 #include "core/json.h"
+#include "core/oom.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,16 @@
 cg_status cg_json_parse(const void *buf, size_t len, const char *what, json_t **out, cg_error *err)
 {
     json_error_t je;
+    unsigned long oom_before = cg_oom_count();
     json_t *j = json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+    if (j && cg_oom_count() != oom_before) {
+        /* jansson can drop a byte of a string when its buffer cannot grow and
+         * still return a document: never use what was parsed through a failure */
+        json_decref(j);
+        j = NULL;
+    }
+    if (!j && (json_error_code(&je) == json_error_out_of_memory || cg_oom_count() != oom_before))
+        return cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory while parsing JSON", what);
     if (!j)
         return cg_error_set(err, CG_ERR_INPUT, "%s: invalid JSON at line %d column %d: %s", what,
                             je.line, je.column, je.text);

@@ -7,9 +7,14 @@
  * OCI layout inside the tar and points manifest.json at "blobs/sha256/<hex>",
  * whose names are digests we verify.  When index.json is present we also
  * recover the manifest digest, so the image is named the way a registry would.
+ * The same reader takes a directory holding an extracted `docker save`
+ * (manifest.json plus the layer files), so it gives the tar's packages and
+ * digests.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/digest.h"
 #include "core/json.h"
@@ -143,6 +148,23 @@ static void da_close(cg_image *img)
 
 static const cg_transport docker_archive_tp = {"docker-archive", da_open_layer, NULL, da_close, NULL, NULL, NULL};
 
+/* Whether rel is a regular file of the archive (or extracted directory), and its size. */
+static bool store_size(cg_store *st, const char *rel, uint64_t *size)
+{
+    if (st->dirfd < 0) {
+        const cg_tar_member *m = cg_tarindex_find(&st->tar, rel);
+        if (m)
+            *size = m->size;
+        return m != NULL;
+    }
+    cg_blob b;
+    cg_error e;
+    if (cg_store_open(st, rel, size, &b, &e) != CG_OK)
+        return false;
+    b.close(&b);
+    return true;
+}
+
 static cg_status load(cg_image *img, da_state *ds, const json_t *entry, cg_error *err)
 {
     const char *cfgp = cg_json_str(entry, "Config");
@@ -160,13 +182,13 @@ static cg_status load(cg_image *img, da_state *ds, const json_t *entry, cg_error
     in->n_layers = n;
     for (size_t i = 0; i < n; i++) {
         const char *lp = json_string_value(json_array_get(layers, i));
-        const cg_tar_member *m = lp ? cg_tarindex_find(&ds->store.tar, lp) : NULL;
-        if (!m)
+        uint64_t size = 0;
+        if (!lp || !store_size(&ds->store, lp, &size))
             return cg_error_set(err, CG_ERR_INPUT, "manifest.json: layer %zu (%s) is not in the archive", i,
                                 lp ? lp : "not a string");
         ds->layer_paths[i] = cg_arena_strdup(&img->arena, lp);
         in->layers[i].digest = digest_from_path(&img->arena, lp);
-        in->layers[i].size = (int64_t)m->size;
+        in->layers[i].size = (int64_t)size;
     }
     cg_buf raw = CG_BUF_INIT;
     cg_status s = cg_store_read(&ds->store, cfgp, img->opts.max_json_bytes, &raw, err);
@@ -195,7 +217,9 @@ cg_status cg_docker_archive_open(cg_image *img, const char *path, const char *ta
     ds->store.tar.fd = -1;
     img->impl = ds;
     img->tp = &docker_archive_tp;
-    cg_status s = cg_store_open_tar(&ds->store, path, &img->arena, err);
+    struct stat sb;
+    cg_status s = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) ? cg_store_open_dir(&ds->store, path, err)
+                                                              : cg_store_open_tar(&ds->store, path, &img->arena, err);
     if (s != CG_OK)
         return s;
     cg_buf raw = CG_BUF_INIT;

@@ -562,7 +562,9 @@ static cg_status walk_layer(walk_state *ws, size_t i, const cg_walk_visitor *v, 
             if (ls->rerr.status)
                 st = cg_error_set(err, ls->rerr.status, "%s", ls->rerr.msg);
             else
-                st = cg_error_set(err, CG_ERR_INPUT, "corrupt tar stream: %s", archive_error_string(a));
+                st = cg_error_set(err, archive_errno(a) == ENOMEM ? CG_ERR_NOMEM : CG_ERR_INPUT,
+                                  archive_errno(a) == ENOMEM ? "tar stream: %s" : "corrupt tar stream: %s",
+                                  archive_error_string(a));
             break;
         }
         const char *nm = archive_entry_pathname(ae);

@@ -192,6 +192,8 @@ cg_status cg_parse_config(cg_image *img, const char *digest, const cg_buf *raw, 
     if (s != CG_OK)
         return s;
     cg_image_info *in = &img->info;
+    img->config_raw = cg_arena_memdup(&img->arena, raw->data, raw->len);
+    img->config_len = img->config_raw ? raw->len : 0;
     if (!json_is_object(cfg)) {
         json_decref(cfg);
         return cg_error_set(err, CG_ERR_INPUT, "%s: not a JSON object", what);

@@ -77,6 +77,8 @@ struct cg_image {
     const char *index_raw;      /* its exact bytes (arena) */
     size_t index_len;
     const char *index_digest, *index_media_type;
+    const char *config_raw;     /* the config blob's bytes as read (arena), NULL for dir: */
+    size_t config_len;
 };
 
 /* A new image for ref, opts' defaults applied, nothing opened (image.c). */

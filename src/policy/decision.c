@@ -171,6 +171,7 @@ static void policy_summary(cg_jw *w, const cg_decision *d)
     cg_jw_kstrs(w, "cvssSources", p->cvss_sources, p->n_cvss_sources, 0);
     cg_jw_kstr(w, "missingCvss", p->missing_cvss_block ? "block" : "zero");
     cg_jw_kbool(w, "kevBlock", p->kev_block);
+    cg_jw_kbool(w, "allowEmptyInventory", p->allow_empty_inventory);
     if (p->has_epss_min)
         cg_jw_knum(w, "epssThreshold", p->epss_min);
     if (p->has_max_risk)
@@ -212,6 +213,9 @@ cg_status cg_decision_write_json(const cg_decision *d, cg_buf *out, cg_error *er
     cg_jw_kstr(&w, "configDigest", d->image.config_digest);
     cg_jw_close(&w, "}");
     cg_jw_kstrs(&w, "denyReasons", d->deny_reasons, d->n_deny_reasons, 0);
+    cg_jw_kstrs(&w, "warnings", d->warnings, d->n_warnings, 0);
+    if (d->strict)
+        cg_jw_kbool(&w, "strict", 1);
     cg_jw_key(&w, "blocked");
     cg_jw_open(&w, "[");
     for (size_t i = 0; i < d->n_blocked; i++) {
@@ -239,6 +243,25 @@ cg_status cg_decision_write_json(const cg_decision *d, cg_buf *out, cg_error *er
         cg_jw_close(&w, "}");
     }
     cg_jw_close(&w, "]");
+    if (d->n_conf_blocked) { /* secrets and misconfigurations (written only when there are some) */
+        cg_jw_key(&w, "blockedConfig");
+        cg_jw_open(&w, "[");
+        for (size_t i = 0; i < d->n_conf_blocked; i++) {
+            const cg_pblocked *b = &d->conf_blocked[i];
+            cg_jw_elem(&w);
+            cg_jw_open(&w, "{");
+            cg_jw_kstr(&w, "class", b->f->conf == CG_PCONF_SECRET ? "secret" : "config");
+            cg_jw_kstr(&w, "id", b->f->id);
+            cg_jw_kstrs(&w, "aliases", b->f->aliases, b->f->n_aliases, 1);
+            cg_jw_kstr(&w, "target", b->f->target);
+            cg_jw_kint(&w, "line", b->f->line);
+            cg_jw_kstr(&w, "severity", cg_severity_lname(b->f->severity));
+            cg_jw_kopt(&w, "title", b->f->title);
+            cg_jw_kstr(&w, "rule", b->rule);
+            cg_jw_close(&w, "}");
+        }
+        cg_jw_close(&w, "]");
+    }
     cg_jw_key(&w, "remediation");
     cg_jw_open(&w, "[");
     for (size_t i = 0; i < d->n_remedies; i++) {
@@ -309,11 +332,26 @@ static void tput(cg_buf *b, const char *s)
         cg_buf_putc(b, *p < 0x20 || *p == 0x7f ? '?' : (char)*p);
 }
 
+static void tput(cg_buf *b, const char *s);
+
+static void conf_row(cg_buf *b, const cg_pblocked *x)
+{
+    cg_buf_puts(b, "  ");
+    tput(b, x->f->id);
+    cg_buf_printf(b, " (%s) ", cg_severity_lname(x->f->severity));
+    tput(b, x->f->target);
+    if (x->f->line > 0)
+        cg_buf_printf(b, ":%d", x->f->line);
+    cg_buf_printf(b, "  rule %s\n", x->rule);
+}
+
 cg_status cg_decision_write_table(const cg_decision *d, cg_buf *b, cg_error *err)
 {
     char n1[40], n2[40];
     snprintf(n1, sizeof n1, "%.2f", d->risk);
     snprintf(n2, sizeof n2, "%.2f", d->ctx_risk);
+    for (size_t i = 0; i < d->n_warnings; i++) /* first: what the decision may not see right */
+        cg_buf_printf(b, "WARNING: %s\n", d->warnings[i]);
     cg_buf_printf(b, "Decision: %s (%s)\n", d->pass ? "PASS" : "DENY", d->now);
     for (size_t i = 0; i < d->n_deny_reasons; i++)
         cg_buf_printf(b, "  - %s\n", d->deny_reasons[i]);
@@ -326,6 +364,11 @@ cg_status cg_decision_write_table(const cg_decision *d, cg_buf *b, cg_error *err
     cg_buf_printf(b, "Risk score: %s   Contextual risk score: %s\n", n1, n2);
     cg_buf_printf(b, "Findings: %zu total, %zu filtered, %zu VEX-suppressed, %zu excepted, %zu blocked\n", d->n_total,
                   d->n_filtered, d->n_vexed, d->n_excepted, d->n_blocked);
+    for (size_t i = 0; i < d->n_conf_blocked; i++) {
+        const cg_pblocked *x = &d->conf_blocked[i];
+        cg_buf_puts(b, i ? "" : "\nBlocked secrets and misconfigurations:\n");
+        conf_row(b, x);
+    }
     if (d->n_blocked) {
         cg_buf_printf(b, "\n%-20s %-24s %-22s %-22s %-9s %5s  %s\n", "ID", "PACKAGE", "INSTALLED", "FIXED", "SEVERITY",
                       "CVSS", "RULE");

@@ -6,6 +6,7 @@
  * after it, it stops suppressing and the decision lists it as expired.
  */
 #include <stdlib.h>
+#include <fnmatch.h>
 #include <string.h>
 
 #include "policy/policy_int.h"
@@ -46,6 +47,13 @@ cg_status cg_pexset_build(cg_pexset *s, const cg_pexception *a, size_t na, const
 
 static int applies(const cg_pexception *e, const cg_pfinding *f)
 {
+    if (e->path) {
+        const char *t = f->conf ? f->target : f->pkg_path;
+        if (!t || fnmatch(e->path, t, 0))
+            return 0;
+    }
+    if (f->conf)
+        return !e->package && !e->version;
     if (e->package && strcmp(e->package, f->pkg) && !(f->purl && !strcmp(e->package, f->purl)))
         return 0;
     if (e->version && (!f->installed || strcmp(e->version, f->installed)))

@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "core/digest.h"
+#include "core/rfc3339.h"
 #include "policy/policy_int.h"
+#include "core/oom.h"
 
 double cg_policy_round2(double x)
 {
@@ -286,7 +288,31 @@ static cg_status report_image(const cg_preport *r, cg_arena *a, cg_pimage *im, c
     return CG_OK;
 }
 
-cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out, cg_error *err)
+/* A DB older than --db-max-age when the report was read (or a report that
+ * does not say how old its DB was). */
+static cg_status db_age_warning(const cg_peval *in, cg_decision *d, cg_arena *a)
+{
+    if (in->db_max_age <= 0)
+        return CG_OK;
+    const char *built = in->report->db_built;
+    int64_t t;
+    const char *w;
+    if (!built || cg_rfc3339_parse(built, &t) != 0)
+        w = cg_arena_sprintf(a, "the report does not say when its vulnerability DB was built, so --db-max-age "
+                                "(%.1f days) cannot be checked", (double)in->db_max_age / 86400.0);
+    else if (in->now_epoch - t > in->db_max_age)
+        w = cg_arena_sprintf(a, "the report's vulnerability DB was built %.40s, %.1f days before now: older than "
+                                "--db-max-age (%.1f days)", built, (double)(in->now_epoch - t) / 86400.0,
+                             (double)in->db_max_age / 86400.0);
+    else
+        return CG_OK;
+    if (!w)
+        return CG_ERR_NOMEM;
+    d->warnings[d->n_warnings++] = w;
+    return CG_OK;
+}
+
+static cg_status policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out, cg_error *err)
 {
     const cg_policy *p = in->policy;
     const cg_preport *r = in->report;
@@ -310,16 +336,42 @@ cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out,
     expose_workloads(in, d, a);
     d->blocked = cg_arena_calloc(a, r->n_findings + 1, sizeof *d->blocked);
     d->vexed = cg_arena_calloc(a, r->n_findings + 1, sizeof *d->vexed);
-    d->deny_reasons = cg_arena_calloc(a, 3, sizeof *d->deny_reasons);
-    if (!d->exposure || !d->blocked || !d->vexed || !d->deny_reasons)
+    d->deny_reasons = cg_arena_calloc(a, 6, sizeof *d->deny_reasons);
+    d->warnings = cg_arena_calloc(a, 8, sizeof *d->warnings);
+    d->strict = in->strict;
+    if (!d->exposure || !d->blocked || !d->vexed || !d->deny_reasons || !d->warnings)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
 
     cg_pexset xs;
     st = cg_pexset_build(&xs, p->exceptions, p->n_exceptions, in->extra_exceptions,
                                    in->n_extra_exceptions, in->now, p->allow_permanent_exceptions, err);
     double risk = 0, ctx = 0;
+    size_t noscore = 0, noscore_crit = 0, noscore_high = 0, undecided = 0;
+    d->conf_blocked = cg_arena_calloc(a, r->n_findings + 1, sizeof *d->conf_blocked);
+    if (!d->conf_blocked)
+        st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     for (size_t i = 0; st == CG_OK && i < r->n_findings; i++) {
         const cg_pfinding *f = &r->findings[i];
+        if (f->conf) { /* secrets and misconfigurations: their own rules, the same exceptions */
+            d->n_evaluated++;
+            long ex = cg_pexset_match(&xs, f, i, err, &st);
+            if (st != CG_OK)
+                break;
+            if (ex >= 0) {
+                d->n_excepted++;
+                continue;
+            }
+            const char *why = NULL;
+            if (f->conf == CG_PCONF_SECRET && !p->secrets_allow)
+                why = "secret";
+            else if (f->conf == CG_PCONF_MISCONFIG && p->misconf_block && f->severity >= p->misconf_min)
+                why = cg_arena_sprintf(a, "misconfiguration:%s", cg_severity_lname(f->severity));
+            if (why) {
+                cg_pblocked *b = &d->conf_blocked[d->n_conf_blocked++];
+                b->f = f, b->rule = why;
+            }
+            continue;
+        }
         if (filtered_out(p, f)) {
             d->n_filtered++;
             continue;
@@ -342,6 +394,12 @@ cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out,
         double score;
         const char *vec, *src;
         int has = pick_cvss(p, f, &score, &vec, &src);
+        if (!has) {
+            noscore++;
+            noscore_crit += f->severity == CG_SEV_CRITICAL;
+            noscore_high += f->severity == CG_SEV_HIGH;
+        }
+        undecided += f->status_unknown != 0;
         risk += score * p->sev[f->severity].weight;
         double cr = cg_policy_ctx_risk(d, score, vec);
         ctx += cr;
@@ -383,19 +441,66 @@ cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out,
         return st;
     d->risk = cg_policy_round2(risk);
     d->ctx_risk = cg_policy_round2(ctx);
+    if (p->legacy && noscore)
+        d->warnings[d->n_warnings++] = cg_arena_sprintf(
+            a, "%zu of %zu findings have no NVD V3 score; this policy format treats them as 0 (CRITICAL: %zu, HIGH: %zu)",
+            noscore, d->n_evaluated, noscore_crit, noscore_high);
+    if (undecided)
+        d->warnings[d->n_warnings++] = cg_arena_sprintf(
+            a, "%zu finding%s could not be decided (Status unknown: the installed version could not be ordered "
+               "against the advisory), so whether the package is affected is not known",
+            undecided, undecided == 1 ? "" : "s");
+    st = db_age_warning(in, d, a);
+    if (st == CG_OK && r->cgate_version && strcmp(r->cgate_version, CGATE_VERSION))
+        d->warnings[d->n_warnings++] = cg_arena_sprintf(
+            a, "the report was written by cgate %.40s, this is cgate %s: its findings may differ from this version's",
+            r->cgate_version, CGATE_VERSION);
+    if (st == CG_OK && r->inventory_empty && p->allow_empty_inventory)
+        d->warnings[d->n_warnings++] = cg_arena_sprintf(
+            a, "the report covers no packages: nothing was inventoried, so no finding proves nothing (%s)",
+            p->legacy ? "this policy format does not check it" : "allowed by allowEmptyInventory");
+    if (st != CG_OK)
+        return cg_error_set(err, st, "out of memory");
+    for (size_t i = 0; i < d->n_warnings; i++)
+        if (!d->warnings[i])
+            return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    if (r->inventory_empty && !p->allow_empty_inventory)
+        d->deny_reasons[d->n_deny_reasons++] =
+            cg_arena_sprintf(a, "the report covers no packages (nothing was inventoried); set allowEmptyInventory: "
+                                "true in the policy to accept that");
     if (d->n_blocked)
         d->deny_reasons[d->n_deny_reasons++] =
             cg_arena_sprintf(a, "%zu finding%s blocked", d->n_blocked, d->n_blocked == 1 ? "" : "s");
+    if (d->n_conf_blocked)
+        d->deny_reasons[d->n_deny_reasons++] =
+            cg_arena_sprintf(a, "%zu secret%s or misconfiguration%s blocked", d->n_conf_blocked,
+                             d->n_conf_blocked == 1 ? "" : "s", d->n_conf_blocked == 1 ? "" : "s");
     if (p->has_max_risk && d->risk > p->max_risk)
         d->deny_reasons[d->n_deny_reasons++] =
             cg_arena_sprintf(a, "riskScore %.2f exceeds maxRiskScore %g", d->risk, p->max_risk);
     if (p->has_max_ctx_risk && d->ctx_risk > p->max_ctx_risk)
         d->deny_reasons[d->n_deny_reasons++] = cg_arena_sprintf(
             a, "contextualRiskScore %.2f exceeds maxContextualRiskScore %g", d->ctx_risk, p->max_ctx_risk);
+    if (in->strict && d->n_warnings)
+        d->deny_reasons[d->n_deny_reasons++] = cg_arena_sprintf(
+            a, "%zu warning%s and --strict", d->n_warnings, d->n_warnings == 1 ? "" : "s");
     for (size_t i = 0; i < d->n_deny_reasons; i++)
         if (!d->deny_reasons[i])
             return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     d->pass = d->n_deny_reasons == 0;
     *out = d;
     return CG_OK;
+}
+
+/* The public entry point: a result built through a failed allocation (which deep
+ * code may have taken for "absent") is never returned (core/oom.h). */
+cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out, cg_error *err)
+{
+    unsigned long oom_before = cg_oom_count();
+    cg_status st = policy_evaluate(in, a, out, err);
+    if (st == CG_OK && cg_oom_check(oom_before, "policy decision", err) != CG_OK) {
+        st = CG_ERR_NOMEM;
+        *out = NULL; /* arena memory: freed with the arena */
+    }
+    return st;
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cgate/policy.h"
 #include "core/yaml.h"
@@ -220,7 +221,7 @@ static cg_status parse_exceptions(loader *L, const cg_yaml_node *seq, const char
     cg_pexception *ex = cg_arena_calloc(L->a, seq->n + 1, sizeof *ex);
     if (!ex)
         return cg_error_set(L->err, CG_ERR_NOMEM, "out of memory");
-    static const char *const keys[] = {"id", "package", "version", "reason", "approvedBy", "expires", NULL};
+    static const char *const keys[] = {"id", "package", "version", "path", "reason", "approvedBy", "expires", NULL};
     for (size_t i = 0; i < seq->n; i++) {
         const cg_yaml_node *e = seq->vals[i];
         const char *ek = kpi(L, key, i);
@@ -239,6 +240,8 @@ static cg_status parse_exceptions(loader *L, const cg_yaml_node *seq, const char
         if ((v = get(e, "package", NULL)) && (st = get_str(L, v, kp(L, ek, "package"), &x->package)) != CG_OK)
             return st;
         if ((v = get(e, "version", NULL)) && (st = get_str(L, v, kp(L, ek, "version"), &x->version)) != CG_OK)
+            return st;
+        if ((v = get(e, "path", NULL)) && (st = get_str(L, v, kp(L, ek, "path"), &x->path)) != CG_OK)
             return st;
         if (!(v = get(e, "reason", NULL)))
             return lfail(L, e->line, kp(L, ek, "reason"), "missing (say why the risk is accepted)");
@@ -349,7 +352,8 @@ static cg_status parse_v1(loader *L, const cg_yaml_node *root, cg_policy *p, int
     static const char *const keys[] = {"apiVersion", "kind", "name", "description", "maxCriticalCVSS",
                                        "maxHighCVSS", "allowUnfixed", "exposedPorts", "severities", "cvss",
                                        "kev", "epss", "maxRiskScore", "maxContextualRiskScore", "packages",
-                                       "paths", "exceptions", "allowPermanentExceptions", "context", NULL};
+                                       "paths", "exceptions", "allowPermanentExceptions", "allowEmptyInventory", "context",
+                                       "secrets", "misconfigurations", NULL};
     cg_status st = check_keys(L, root, NULL, keys, NULL);
     const cg_yaml_node *v;
     const char *s;
@@ -434,10 +438,38 @@ static cg_status parse_v1(loader *L, const cg_yaml_node *root, cg_policy *p, int
                          &p->n_path_exclude);
     if (st == CG_OK && (v = get(root, "allowPermanentExceptions", NULL)))
         st = get_bool(L, v, "allowPermanentExceptions", &p->allow_permanent_exceptions);
+    if (st == CG_OK && (v = get(root, "allowEmptyInventory", NULL)))
+        st = get_bool(L, v, "allowEmptyInventory", &p->allow_empty_inventory);
     if (st == CG_OK && (v = get(root, "exceptions", NULL)))
         st = parse_exceptions(L, v, "exceptions", &p->exceptions, &p->n_exceptions);
     if (st == CG_OK && (v = get(root, "context", NULL)))
         st = parse_context(L, v, p);
+    if (st == CG_OK && (v = get(root, "secrets", NULL)) && (st = get_str(L, v, "secrets", &s)) == CG_OK) {
+        if (!strcmp(s, "deny"))
+            p->secrets_allow = 0;
+        else if (!strcmp(s, "allow"))
+            p->secrets_allow = 1;
+        else
+            st = lfail(L, v->line, "secrets", "must be \"deny\" or \"allow\", got \"%.40s\"", s);
+    }
+    if (st == CG_OK && (v = get(root, "misconfigurations", NULL))) {
+        static const char *const mkeys[] = {"severity", NULL};
+        const cg_yaml_node *x;
+        if ((st = want_map(L, v, "misconfigurations")) == CG_OK &&
+            (st = check_keys(L, v, "misconfigurations", mkeys, NULL)) == CG_OK && (x = get(v, "severity", NULL)) &&
+            (st = get_str(L, x, "misconfigurations.severity", &s)) == CG_OK) {
+            int found = 0;
+            for (int i = 0; i < CG_SEV_COUNT && !found; i++)
+                if (!strcasecmp(s, sev_keys[i])) {
+                    p->misconf_block = 1;
+                    p->misconf_min = (cg_severity)i;
+                    found = 1;
+                }
+            if (!found && strcasecmp(s, "none"))
+                st = lfail(L, x->line, "misconfigurations.severity",
+                           "must be critical, high, medium, low, unknown or none, got \"%.40s\"", s);
+        }
+    }
     return st;
 }
 
@@ -487,6 +519,7 @@ cg_status cg_policy_parse(const uint8_t *buf, size_t len, const char *name, cg_a
         if (st != CG_OK)
             return st;
         p.legacy = 1;
+        p.allow_empty_inventory = 1; /* its meaning: no findings pass; the decision warns */
         static const char *const nvd[] = {"nvd"};
         p.cvss_sources = (const char **)nvd;
         p.n_cvss_sources = 1;

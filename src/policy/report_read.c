@@ -142,6 +142,43 @@ static cg_status read_vuln(const json_t *v, const char *target, const rsrc *name
         f->has_cgate_score = s != NULL;
         f->cgate_score = s ? json_number_value(s) : 0;
     }
+    const char *status = cg_json_str(v, "Status");
+    f->status_unknown = status && !strcmp(status, "unknown");
+    return CG_OK;
+}
+
+/* A misconfiguration (Results[].Misconfigurations[]) or a secret
+ * (Results[].Secrets[]): its ids, target, line and severity. */
+static cg_status read_conf(const json_t *v, const char *target, int kind, const rsrc *src, const char *where,
+                           cg_arena *a, cg_pfinding *f, cg_error *err)
+{
+    if (!json_is_object(v))
+        return rfail(err, src, where, "not an object");
+    f->conf = kind;
+    f->id = dup(a, v, kind == CG_PCONF_SECRET ? "RuleID" : "ID");
+    if (!f->id)
+        return rfail(err, src, cg_arena_sprintf(a, "%s.%s", where, kind == CG_PCONF_SECRET ? "RuleID" : "ID"),
+                     "missing or not a string");
+    const char *sv = cg_json_str(v, "Severity");
+    f->severity = CG_SEV_UNKNOWN;
+    if (sv && parse_sev(sv, &f->severity))
+        return rfail(err, src, cg_arena_sprintf(a, "%s.Severity", where), "not a severity");
+    f->target = target ? target : "";
+    f->pkg = f->target;
+    f->installed = "";
+    f->title = dup(a, v, kind == CG_PCONF_SECRET ? "Title" : "Message");
+    json_t *sl = kind == CG_PCONF_SECRET ? json_object_get(v, "StartLine")
+                                         : json_object_get(json_object_get(v, "CauseMetadata"), "StartLine");
+    f->line = json_is_integer(sl) && json_integer_value(sl) > 0 && json_integer_value(sl) < 1 << 30
+                  ? (int)json_integer_value(sl) : 0;
+    json_t *x = json_object_get(v, "cgate");
+    const char *al[3] = {cg_json_str(v, "AVDID"), cg_json_str(x, "id"), cg_json_str(x, "hadolintId")};
+    f->aliases = cg_arena_calloc(a, 4, sizeof *f->aliases);
+    if (!f->aliases)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    for (int i = 0; i < 3; i++)
+        if (al[i] && strcmp(al[i], f->id))
+            f->aliases[f->n_aliases++] = cg_arena_strdup(a, al[i]);
     return CG_OK;
 }
 
@@ -184,6 +221,13 @@ cg_status cg_preport_read(const uint8_t *buf, size_t len, const char *name, cg_a
                 break;
             }
             total += json_is_array(vs) ? json_array_size(vs) : 0;
+            json_t *ms = json_object_get(r, "Misconfigurations"), *ss = json_object_get(r, "Secrets");
+            if ((ms && !json_is_array(ms) && !json_is_null(ms)) || (ss && !json_is_array(ss) && !json_is_null(ss))) {
+                st = rfail(err, &src, cg_arena_sprintf(a, "Results[%zu].%s", i, ms && !json_is_array(ms) ?
+                           "Misconfigurations" : "Secrets"), "not an array");
+                break;
+            }
+            total += (json_is_array(ms) ? json_array_size(ms) : 0) + (json_is_array(ss) ? json_array_size(ss) : 0);
         }
     if (st == CG_OK && total && !(out->findings = cg_arena_calloc(a, total, sizeof *out->findings)))
         st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
@@ -196,6 +240,21 @@ cg_status cg_preport_read(const uint8_t *buf, size_t len, const char *name, cg_a
                 if (st != CG_OK)
                     break;
                 out->n_findings++;
+            }
+            for (int kind = CG_PCONF_MISCONFIG; st == CG_OK && kind <= CG_PCONF_SECRET; kind++) {
+                const char *mem = kind == CG_PCONF_SECRET ? "Secrets" : "Misconfigurations";
+                json_array_foreach(json_object_get(r, mem), j, v) {
+                    /* Trivy lists passed checks too (Status "PASS") with --include-non-failures */
+                    const char *stt = cg_json_str(v, "Status");
+                    if (kind == CG_PCONF_MISCONFIG && stt && strcmp(stt, "FAIL"))
+                        continue;
+                    const char *where = cg_arena_sprintf(a, "Results[%zu].%s[%zu]", i, mem, j);
+                    st = read_conf(v, target, kind, &src, where ? where : "Results", a,
+                                   &out->findings[out->n_findings], err);
+                    if (st != CG_OK)
+                        break;
+                    out->n_findings++;
+                }
             }
             if (st != CG_OK)
                 break;
@@ -211,7 +270,16 @@ cg_status cg_preport_read(const uint8_t *buf, size_t len, const char *name, cg_a
             add_strs(a, digs, out->repo_digests, &out->n_repo_digests, nd))
             st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
         out->image_id = dup(a, md, "ImageID");
-        out->from_cgate = json_is_object(json_object_get(doc, "cgate"));
+        json_t *cg = json_object_get(doc, "cgate");
+        out->from_cgate = json_is_object(cg);
+        out->cgate_version = dup(a, cg, "version");
+        out->db_built = dup(a, cg, "dbBuilt");
+        json_t *np = json_object_get(cg, "packages");
+        const char *inv = cg_json_str(cg, "inventory");
+        if (out->from_cgate)
+            out->inventory_empty = (json_is_integer(np) && json_integer_value(np) == 0) || (inv && !strcmp(inv, "empty"));
+        else
+            out->inventory_empty = json_array_size(res) == 0 && !json_is_object(json_object_get(md, "OS"));
     }
     json_decref(doc);
     return st;

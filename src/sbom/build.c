@@ -5,6 +5,10 @@
  * record the result in the overlay view.  After the pass only files that
  * survive whiteouts and replacement reach the catalogers' finish(); then
  * purls are computed and packages sorted so output is deterministic.
+ * What a target reads follows the catalogers' evidence table: an image or a
+ * root filesystem reports what is installed, a source tree (fs:) what its
+ * lock files and manifests declare; an inventory of nothing is an error
+ * unless the caller allows it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,24 +27,41 @@
 #include "image/overlay.h"
 #include "image/transport.h"
 #include "image/walk.h"
+#include "core/oom.h"
 
 #define MAX_LINK_NODES 500000u
 
 typedef struct build_state {
     cg_sbom *sbom;
+    int source;      /* fs: a source tree: declared evidence, not installed */
+    int declared;    /* an image read with --declared */
+    int include_dev; /* keep dev dependencies of lock files */
     cg_cat_ctx *ctx;
     cg_overlay ov;
     cg_buf content;
     size_t n_links;
     int warned_links;
+    const cg_sbom_tap *tap; /* optional second consumer of the pass */
 } build_state;
 
-static uint64_t wanted_mask(const char *path, size_t len, cg_cat_want *wants)
+/* Whether the target reads a file of this evidence kind: a source tree reads
+ * what is declared, an image or root filesystem what is installed (and what is
+ * declared too when asked, marked). */
+static bool reads(const build_state *bs, uint8_t ev)
+{
+    if (ev == CG_EV_INSTALLED)
+        return !bs->source;
+    if (ev == CG_EV_DECLARED)
+        return bs->source || bs->declared;
+    return true;
+}
+
+static uint64_t wanted_mask(const build_state *bs, const char *path, size_t len, cg_cat_want *wants)
 {
     uint64_t m = 0;
     for (size_t c = 0; c < cg_n_catalogers; c++) {
         wants[c] = (cg_cat_want){0};
-        if (cg_catalogers[c]->wants(path, len, &wants[c]))
+        if (cg_catalogers[c]->wants(path, len, &wants[c]) && reads(bs, wants[c].evidence))
             m |= 1ull << c;
     }
     return m;
@@ -81,7 +102,10 @@ static uint64_t sniff_mask(build_state *bs, const cg_entry *e, cg_entry_data *d,
         if (!sniffs(cat, e) || (mask & (1ull << c)))
             continue;
         wants[c] = (cg_cat_want){0};
-        if (cat->sniff(&ce, (const uint8_t *)bs->content.data, bs->content.len, &wants[c]))
+        /* the head only, also when the whole file was read (for a tap) */
+        size_t head = bs->content.len < CG_CAT_HEAD ? bs->content.len : CG_CAT_HEAD;
+        if (cat->sniff(&ce, (const uint8_t *)bs->content.data, head, &wants[c]) &&
+            reads(bs, wants[c].evidence))
             mask |= 1ull << c;
     }
     return mask;
@@ -142,8 +166,8 @@ static cg_status on_file(build_state *bs, const cg_entry *e, cg_entry_data *d, c
 {
     cg_cat_want wants[64];
     cg_status st;
-    cg_buf_reset(&bs->content);
-    uint64_t mask = wanted_mask(e->path, e->path_len, wants);
+    /* bs->content may already hold the whole file (read for the tap) */
+    uint64_t mask = wanted_mask(bs, e->path, e->path_len, wants);
     mask = sniff_mask(bs, e, d, mask, wants, err, &st);
     if (st != CG_OK)
         return st;
@@ -228,12 +252,25 @@ static cg_status on_entry(void *ud, const cg_entry *e, cg_entry_data *d, cg_erro
 {
     build_state *bs = ud;
     cg_cat_want wants[64];
+    cg_buf_reset(&bs->content);
+    if (bs->tap) {
+        const cg_sbom_tap *t = bs->tap;
+        cg_tap_kind k = e->type == CG_ENT_REG ? CG_TAP_FILE : e->type == CG_ENT_WHITEOUT ? CG_TAP_WHITEOUT
+                        : e->type == CG_ENT_OPAQUE ? CG_TAP_OPAQUE : CG_TAP_OTHER;
+        int read = k == CG_TAP_FILE && t->want(t->ud, e->path, e->size);
+        cg_status st = CG_OK;
+        if (read && (st = cg_entry_read(d, &bs->content, (size_t)e->size, err)) != CG_OK)
+            return cg_error_prefix(err, "entry %s", e->path);
+        if ((st = t->entry(t->ud, k, e->path, e->layer, read ? (const uint8_t *)bs->content.data : NULL,
+                           read ? bs->content.len : 0, err)) != CG_OK)
+            return st;
+    }
     switch (e->type) {
     case CG_ENT_REG:
         return on_file(bs, e, d, err);
     case CG_ENT_SYMLINK:
     case CG_ENT_HARDLINK: {
-        uint64_t mask = wanted_mask(e->path, e->path_len, wants);
+        uint64_t mask = wanted_mask(bs, e->path, e->path_len, wants);
         /* every symlink is kept so wanted paths can be resolved through them */
         int keep = mask || (e->type == CG_ENT_SYMLINK && bs->n_links < MAX_LINK_NODES);
         if (e->type == CG_ENT_SYMLINK && !mask && !keep && !bs->warned_links) {
@@ -305,6 +342,53 @@ static cg_status link_failure(build_state *bs, const cg_ov_node *on, size_t c, c
                              : !strcmp(why, "missing") ? "points to nothing inside the image" : why);
 }
 
+/* A lock file's dev dependency (cgate:npm:dev, cgate:python:dev, ...). */
+static bool is_dev(const cg_package *p)
+{
+    for (size_t i = 0; i < p->n_props; i++) {
+        const char *n = p->props[i].name;
+        size_t l = strlen(n);
+        if (l > 10 && !strncmp(n, "cgate:", 6) && !strcmp(n + l - 4, ":dev") && !strcmp(p->props[i].value, "true"))
+            return true;
+    }
+    return false;
+}
+
+typedef struct keep_ud {
+    build_state *bs;
+    size_t c;
+    cg_status st;
+} keep_ud;
+
+/* Packages cataloger c emitted from a declared file (its primary location is
+ * a path whose want says CG_EV_DECLARED): dev dependencies go unless
+ * --include-dev; in an image (--declared) the rest are marked
+ * cgate:evidence=declared, so nobody mistakes them for installed ones. */
+static bool keep_pkg(void *ud, cg_package *p)
+{
+    keep_ud *k = ud;
+    if (!p->n_locations || !p->locations[0].path)
+        return true;
+    const char *path = p->locations[0].path;
+    while (*path == '/')
+        path++;
+    cg_cat_want w = {0};
+    if (!cg_catalogers[k->c]->wants(path, strlen(path), &w) || w.evidence != CG_EV_DECLARED)
+        return true;
+    if (!k->bs->include_dev && is_dev(p))
+        return false;
+    if (!k->bs->source && k->st == CG_OK)
+        k->st = cg_cat_add_prop(k->bs->ctx, p, "cgate:evidence", "declared");
+    return true;
+}
+
+static cg_status mark_declared(build_state *bs, size_t c, size_t from, cg_error *err)
+{
+    keep_ud k = {bs, c, CG_OK};
+    cg_cat_filter(bs->ctx, from, keep_pkg, &k);
+    return k.st == CG_OK ? CG_OK : cg_error_set(err, k.st, "out of memory");
+}
+
 static cg_status run_finish(build_state *bs, size_t c, cg_error *err)
 {
     cg_overlay *ov = &bs->ov;
@@ -330,6 +414,7 @@ static cg_status run_finish(build_state *bs, size_t c, cg_error *err)
         if (!cn || !cg_vec_push(&list, &cn, sizeof cn))
             st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     }
+    size_t before = cg_cat_n_packages(bs->ctx);
     if (st == CG_OK) {
         if (list.n > 1)
             qsort(list.v, list.n, sizeof(const cg_cat_node *), node_cmp);
@@ -338,6 +423,8 @@ static cg_status run_finish(build_state *bs, size_t c, cg_error *err)
             cg_error_prefix(err, "%s cataloger", cg_catalogers[c]->name);
     }
     free(list.v);
+    if (st == CG_OK)
+        st = mark_declared(bs, c, before, err);
     return st;
 }
 
@@ -420,7 +507,13 @@ static cg_status collect(build_state *bs, const cg_sbom_opts *opts, cg_error *er
     return CG_OK;
 }
 
-cg_status cg_sbom_build(cg_image *img, const cg_sbom_opts *opts, cg_sbom **out, cg_error *err)
+static cg_status sbom_build(cg_image *img, const cg_sbom_opts *opts, cg_sbom **out, cg_error *err)
+{
+    return cg_sbom_build_tap(img, opts, NULL, out, err);
+}
+
+cg_status cg_sbom_build_tap(cg_image *img, const cg_sbom_opts *opts, const cg_sbom_tap *tap, cg_sbom **out,
+                            cg_error *err)
 {
     *out = NULL;
     if (cg_n_catalogers > 64)
@@ -432,9 +525,13 @@ cg_status cg_sbom_build(cg_image *img, const cg_sbom_opts *opts, cg_sbom **out, 
     build_state bs;
     memset(&bs, 0, sizeof bs);
     bs.sbom = s;
+    bs.source = !strcmp(cg_image_get_info(img)->transport ? cg_image_get_info(img)->transport : "", "fs");
+    bs.declared = opts && opts->declared;
+    bs.include_dev = opts && opts->include_dev;
     cg_overlay_init(&bs.ov);
     cg_buf_init(&bs.content, 0);
     bs.ctx = cg_cat_ctx_new(&s->arena);
+    bs.tap = tap && tap->want && tap->entry ? tap : NULL;
     cg_status st = bs.ctx ? CG_OK : cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     if (st == CG_OK) {
         cg_walk_visitor v = {&bs, NULL, on_entry, NULL};
@@ -446,6 +543,16 @@ cg_status cg_sbom_build(cg_image *img, const cg_sbom_opts *opts, cg_sbom **out, 
         st = run_finish(&bs, c, err);
     if (st == CG_OK)
         cg_cat_resolve_owners(bs.ctx);
+    int nothing = st == CG_OK && !cg_cat_distro(bs.ctx) && cg_cat_n_packages(bs.ctx) == 0;
+    if (nothing && !(opts && opts->allow_empty))
+        st = cg_error_set(err, CG_ERR_INPUT,
+                          "nothing recognised: no operating system and no package (%s); "
+                          "use --allow-empty to accept an empty inventory",
+                          bs.source ? "no lock file or manifest" : "no os-release and no package database");
+    if (nothing && st == CG_OK) {
+        s->nothing_recognised = 1;
+        cg_cat_warn(bs.ctx, "nothing recognised: no operating system and no package (allowed by --allow-empty)");
+    }
     if (st == CG_OK)
         st = collect(&bs, opts, err);
     if (st != CG_OK)
@@ -467,4 +574,18 @@ void cg_sbom_free(cg_sbom *s)
         return;
     cg_arena_free(&s->arena);
     free(s);
+}
+
+/* The public entry point: a result built through a failed allocation (which deep
+ * code may have taken for "absent") is never returned (core/oom.h). */
+cg_status cg_sbom_build(cg_image *img, const cg_sbom_opts *opts, cg_sbom **out, cg_error *err)
+{
+    unsigned long oom_before = cg_oom_count();
+    cg_status st = sbom_build(img, opts, out, err);
+    if (st == CG_OK && cg_oom_check(oom_before, "SBOM", err) != CG_OK) {
+        st = CG_ERR_NOMEM;
+        cg_sbom_free(*out);
+        *out = NULL;
+    }
+    return st;
 }

@@ -54,6 +54,8 @@ static json_t *image_component(cg_wmodel *m, cg_jctx *j)
     add_prop(j, props, "cgate:image:tag", im->tag);
     add_prop(j, props, "cgate:image:os", im->os);
     add_prop(j, props, "cgate:image:architecture", im->architecture);
+    if (m->s->nothing_recognised) /* --allow-empty: say it, do not let it pass as a clean image */
+        add_prop(j, props, "cgate:inventory", "empty");
     /* files the catalogers skipped or could not read, so a reader of the SBOM knows */
     for (size_t i = 0; i < m->s->n_warnings; i++)
         add_prop(j, props, "cgate:warning", m->s->warnings[i]);

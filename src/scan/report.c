@@ -16,6 +16,7 @@
 #include "core/ecosystem.h"
 #include "core/strmap.h"
 #include "scan/scan_int.h"
+#include "core/oom.h"
 
 #define MAX_NOTES 200
 
@@ -300,7 +301,13 @@ static int fill_severity(builder *b, cg_finding *f, const cg_vdb_advisory *adv)
         if (dup)
             continue;
         cg_finding_cvss *fc = &f->cvss[f->n_cvss++];
-        *fc = (cg_finding_cvss){key, s->vector, c.version, c.base};
+        /* v4.0: the whole vector's score (threat/environmental metrics
+         * count, docs/scan.md); v2/v3: the base score as their feeds give it */
+        int v4 = c.version == CG_CVSS_V40;
+        *fc = (cg_finding_cvss){key, s->vector, c.version, v4 ? c.score : c.base, c.base,
+                                v4 ? cg_arena_strdup(a, c.nomenclature) : NULL};
+        if (v4 && !fc->nomenclature)
+            return -1;
         int rank = rank_version(c.version) * 2 + own;
         if (rank > best_rank) {
             best_rank = rank;
@@ -566,14 +573,14 @@ static int build(builder *b, const cg_scan_source *src, const cg_scan_opts *o, c
     return 0;
 }
 
-cg_status cg_scan(const cg_sbom *sbom, const cg_scan_source *src, const cg_scan_opts *opts, cg_report **out,
+static cg_status scan_run(const cg_sbom *sbom, const cg_scan_source *src, const cg_scan_opts *opts, cg_report **out,
                   cg_error *err)
 {
     if (!sbom || !src || !src->lookup || !out)
         return cg_error_set(err, CG_ERR_USAGE, "cg_scan: no SBOM, source or output");
     if (sbom->n_pkgs && !sbom->pkgs)
         return cg_error_set(err, CG_ERR_USAGE, "cg_scan: %zu packages but no array", sbom->n_pkgs);
-    cg_scan_opts dflt = {0, 0, 0, -1, -1, NULL, NULL};
+    cg_scan_opts dflt = {0, 0, 0, -1, -1, NULL, NULL, 0, 0};
     const cg_scan_opts *o = opts ? opts : &dflt;
     *out = NULL;
     cg_report *r = calloc(1, sizeof *r);
@@ -583,9 +590,13 @@ cg_status cg_scan(const cg_sbom *sbom, const cg_scan_source *src, const cg_scan_
     r->sbom = sbom;
     r->created = o->now;
     r->db_built = o->db_built;
+    r->db_max_age = o->db_max_age > 0 ? o->db_max_age : 0;
+    r->db_stale = r->db_max_age && o->db_stale;
     const cg_image_info *im = &sbom->image;
     r->artifact_name = im->ref ? im->ref : im->name ? im->name : "image";
-    r->artifact_type = im->transport && !strcmp(im->transport, "sbom") ? "cyclonedx" : "container_image";
+    r->artifact_type = im->transport && !strcmp(im->transport, "sbom") ? "cyclonedx"
+                       : im->transport && !strcmp(im->transport, "fs") ? "filesystem"
+                                                                       : "container_image";
     builder b = {.r = r, .a = &r->arena};
     cg_strmap_init(&b.notes);
     cg_strmap_init(&b.cache);
@@ -640,4 +651,19 @@ cg_status cg_report_write(const cg_report *r, cg_report_format fmt, const cg_rep
     case CG_REPORT_TABLE: return cg_report_write_table(r, o && o->color, out, err);
     }
     return cg_error_set(err, CG_ERR_USAGE, "unknown report format %d", (int)fmt);
+}
+
+/* The public entry point: a result built through a failed allocation (which deep
+ * code may have taken for "absent") is never returned (core/oom.h). */
+cg_status cg_scan(const cg_sbom *sbom, const cg_scan_source *src, const cg_scan_opts *opts, cg_report **out,
+                  cg_error *err)
+{
+    unsigned long oom_before = cg_oom_count();
+    cg_status st = scan_run(sbom, src, opts, out, err);
+    if (st == CG_OK && cg_oom_check(oom_before, "scan", err) != CG_OK) {
+        st = CG_ERR_NOMEM;
+        cg_report_free(*out);
+        *out = NULL;
+    }
+    return st;
 }

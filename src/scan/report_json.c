@@ -103,7 +103,15 @@ static void cvss_obj(const cg_finding *f, cg_jw *w)
         cg_jw_open(w, "{");
         for (int o = 0; o < n_order; o++) {
             cg_jw_kopt(w, vk[order[o]], pick[order[o]]->vector);
-            cg_jw_kreal(w, sk[order[o]], pick[order[o]]->score);
+            const cg_finding_cvss *x = pick[order[o]];
+            cg_jw_kreal(w, sk[order[o]], x->score);
+            /* v4.0 with threat/environmental metrics: V40Score is the whole
+             * vector's (as FIRST's calculator shows it); say which and give
+             * the base score beside it.  CVSS-B vectors print as before. */
+            if (x->nomenclature && strcmp(x->nomenclature, "CVSS-B") != 0) {
+                cg_jw_kstr(w, "V40Nomenclature", x->nomenclature);
+                cg_jw_kreal(w, "V40BaseScore", x->base_score);
+            }
         }
         cg_jw_close(w, "}");
     }
@@ -196,6 +204,17 @@ static void report_extras(const cg_report *r, cg_jw *w)
     cg_jw_kstr(w, "version", CGATE_VERSION);
     if (r->db_built >= 0 && cg_rfc3339_format(r->db_built, ts) == 0)
         cg_jw_kstr(w, "dbBuilt", ts);
+    cg_jw_kint(w, "packages", (long long)r->sbom->n_pkgs);
+    if (r->sbom->nothing_recognised || (!r->sbom->n_pkgs && !r->sbom->distro))
+        cg_jw_kstr(w, "inventory", "empty");
+    /* the DB's age at CreatedAt (written only when the time is given, so
+     * the same inputs give the same bytes), and the limit it was held to */
+    if (r->db_built >= 0 && r->created >= 0)
+        cg_jw_kint(w, "dbAgeSeconds", (long long)(r->created - r->db_built));
+    if (r->db_max_age > 0) {
+        cg_jw_kint(w, "dbMaxAgeSeconds", (long long)r->db_max_age);
+        cg_jw_kbool(w, "dbStale", r->db_stale);
+    }
     cg_jw_kint(w, "packagesMatched", (long long)r->n_pkgs_matched);
     cg_jw_kint(w, "packagesOwnedByOsPackages", (long long)r->n_pkgs_owned);
     cg_jw_kint(w, "packagesNotMatchable", (long long)r->n_pkgs_unsupported);
@@ -241,6 +260,8 @@ cg_status cg_report_write_json(const cg_report *r, cg_buf *out, cg_error *err)
         }
         cg_jw_close(&w, "}");
     }
+    if (r->extra)
+        cg_findings_json_results(r->extra, &w);
     cg_jw_close(&w, "]");
     report_extras(r, &w);
     cg_jw_close(&w, "}");

@@ -218,6 +218,8 @@ cg_status cg_report_write_sarif(const cg_report *r, cg_buf *out, cg_error *err)
     cg_jw_open(&w, "[");
     for (size_t i = 0; w.st == CG_OK && i < nr; i++)
         rule(r, firsts[i], &w, &a);
+    if (r->extra)
+        cg_findings_sarif_rules(r->extra, &w);
     cg_jw_close(&w, "]");
     cg_jw_close(&w, "}");
     cg_jw_close(&w, "}");
@@ -228,6 +230,8 @@ cg_status cg_report_write_sarif(const cg_report *r, cg_buf *out, cg_error *err)
         size_t *ri = cg_strmap_get(&idx, f->vuln_id, strlen(f->vuln_id));
         result(r, f, ri ? *ri : 0, &w, &a);
     }
+    if (r->extra)
+        cg_findings_sarif_results(r->extra, nr, &w);
     cg_jw_close(&w, "]");
     cg_jw_kstr(&w, "columnKind", "utf16CodeUnits");
     cg_jw_key(&w, "originalUriBaseIds");

@@ -132,6 +132,8 @@ cg_status cg_report_write_table(const cg_report *r, int color, cg_buf *out, cg_e
             k++;
         st = write_target(r, t, b, k, color, &a, out);
     }
+    if (st == CG_OK && r->extra)
+        st = cg_findings_write_table(r->extra, color, out);
     cg_arena_free(&a);
     if (st != CG_OK)
         return cg_error_set(err, st, "writing table: %s", cg_status_name(st));

@@ -68,4 +68,12 @@ double cg_report_severity_number(cg_severity s);
 /* CVSS entry of f that decided its severity, or NULL. */
 const cg_finding_cvss *cg_report_primary_cvss(const cg_finding *f);
 
+/* Misconfigurations and secrets in the report formats (report_findings.c). */
+struct cg_jw;
+void cg_findings_json_results(const cg_findings *f, struct cg_jw *w);
+void cg_findings_sarif_rules(const cg_findings *f, struct cg_jw *w);
+size_t cg_findings_sarif_nrules(const cg_findings *f);
+void cg_findings_sarif_results(const cg_findings *f, size_t base, struct cg_jw *w);
+cg_status cg_findings_write_table(const cg_findings *f, int color, cg_buf *out);
+
 #endif

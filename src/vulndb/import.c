@@ -56,6 +56,24 @@ void vdb_skip(vdb_imp *im, const char *file, const char *id, const char *fmt, ..
         im->rep->skip_reasons[im->rep->n_skip_reasons++] = r;
 }
 
+#define VDB_MAX_UNREC_NAMES 5
+
+void vdb_unrecognised(vdb_imp *im, const char *file)
+{
+    cg_vdb_import_report *r = im->rep;
+    r->unrecognised++;
+    if (r->n_unrecognised_names >= VDB_MAX_UNREC_NAMES)
+        return;
+    if (!r->unrecognised_names) {
+        r->unrecognised_names = cg_arena_calloc(im->a, VDB_MAX_UNREC_NAMES, sizeof *r->unrecognised_names);
+        if (!r->unrecognised_names)
+            return;
+    }
+    const char *n = cg_arena_strdup(im->a, file);
+    if (n)
+        r->unrecognised_names[r->n_unrecognised_names++] = n;
+}
+
 static int has_suffix(const char *s, const char *suf)
 {
     size_t n = strlen(s), m = strlen(suf);
@@ -76,7 +94,7 @@ static cg_status import_doc(vdb_imp *im, json_t *doc, const char *file, cg_error
             return vdb_import_alpine(im, doc, file, err);
         if (json_object_get(doc, "id") || json_object_get(doc, "modified") || json_object_get(doc, "affected"))
             return vdb_put_osv(im, doc, file, "osv", NULL, err);
-        vdb_skip(im, file, "-", "not a recognised format (OSV, CISA KEV, NVD CVE 2.0, Alpine secdb)");
+        vdb_unrecognised(im, file);
         return CG_OK;
     }
     if (json_is_array(doc)) { /* a list of OSV records (osv.dev query dumps) */
@@ -86,7 +104,7 @@ static cg_status import_doc(vdb_imp *im, json_t *doc, const char *file, cg_error
             s = vdb_put_osv(im, json_array_get(doc, i), file, "osv", NULL, err);
         return s;
     }
-    vdb_skip(im, file, "-", "not a JSON object or array");
+    vdb_unrecognised(im, file);
     return CG_OK;
 }
 
@@ -105,6 +123,15 @@ cg_status vdb_import_buffer(vdb_imp *im, const uint8_t *buf, size_t len, const c
     if (has_suffix(name, ".csv") || (len - i >= 14 && !memcmp(buf + i, "#model_version", 14)) ||
         (len - i >= 4 && !memcmp(buf + i, "cve,", 4)))
         return vdb_import_epss(im, buf, len, file, err);
+    if (vdb_nvd_sniff(buf, len)) {
+        vdb_nvd_stream st;
+        vdb_nvd_stream_init(&st);
+        cg_status s = vdb_nvd_stream_feed(im, &st, buf, len, file, err);
+        if (s == CG_OK)
+            s = vdb_nvd_stream_end(im, &st, file, err);
+        vdb_nvd_stream_free(&st);
+        return s;
+    }
     json_t *doc = NULL;
     cg_error perr;
     cg_error_clear(&perr);
@@ -117,6 +144,12 @@ cg_status vdb_import_buffer(vdb_imp *im, const uint8_t *buf, size_t len, const c
     }
     else
         ps = cg_json_parse(buf, len, file, &doc, &perr);
+    if (ps != CG_OK && !yaml && !has_suffix(name, ".json")) {
+        /* a file named on the command line that is not JSON at all (a
+         * README, a tarball): not a bad record, just not ours */
+        vdb_unrecognised(im, file);
+        return CG_OK;
+    }
     if (ps != CG_OK) {
         /* the message already names the file ("FILE: why" or, from the
          * YAML reader, "FILE:LINE: why"): keep the why, and the line */
@@ -146,6 +179,50 @@ cg_status vdb_import_buffer(vdb_imp *im, const uint8_t *buf, size_t len, const c
 }
 
 /* Whole file (gzip transparently) with a cap. */
+/* An NVD feed file (plain or gzip), streamed: never held whole in memory,
+ * so the per-file cap does not apply; the inflated total is capped. */
+static int nvd_file(const char *path)
+{
+    gzFile g = gzopen(path, "rb");
+    if (!g)
+        return 0;
+    uint8_t head[4096];
+    int n = gzread(g, head, sizeof head);
+    gzclose(g);
+    return n > 0 && vdb_nvd_sniff(head, (size_t)n);
+}
+
+static cg_status import_nvd_file(vdb_imp *im, const char *path, cg_error *err)
+{
+    gzFile g = gzopen(path, "rb");
+    if (!g)
+        return cg_error_set(err, CG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    vdb_nvd_stream st;
+    vdb_nvd_stream_init(&st);
+    uint8_t *chunk = malloc(1 << 16);
+    cg_status s = chunk ? CG_OK : cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    int n = 0;
+    uint64_t total = 0;
+    while (s == CG_OK && (n = gzread(g, chunk, 1 << 16)) > 0) {
+        total += (uint64_t)n;
+        if (total > ZIP_MAX_TOTAL)
+            s = cg_error_set(err, CG_ERR_LIMIT, "%s: inflates past %llu bytes (cap)", path,
+                             (unsigned long long)ZIP_MAX_TOTAL);
+        else
+            s = vdb_nvd_stream_feed(im, &st, chunk, (size_t)n, path, err);
+    }
+    int errnum = 0;
+    const char *gm = gzerror(g, &errnum);
+    if (s == CG_OK && (n < 0 || (errnum != Z_OK && errnum != Z_STREAM_END)))
+        s = cg_error_set(err, CG_ERR_INPUT, "%s: read failed: %s", path, gm);
+    if (s == CG_OK)
+        s = vdb_nvd_stream_end(im, &st, path, err);
+    free(chunk);
+    vdb_nvd_stream_free(&st);
+    gzclose(g);
+    return s;
+}
+
 static cg_status read_file(const char *path, uint64_t max, cg_buf *out, cg_error *err)
 {
     gzFile g = gzopen(path, "rb");
@@ -321,6 +398,8 @@ static cg_status import_path(vdb_imp *im, const char *path, int depth, int expli
         return CG_OK; /* LICENSE, README.md, expected.tsv in a tree */
     if (is_zip(path))
         return import_zip(im, path, buf, err);
+    if ((has_suffix(path, ".json") || has_suffix(path, ".json.gz")) && nvd_file(path))
+        return import_nvd_file(im, path, err);
     if ((uint64_t)sb.st_size > im->max_file_bytes && !has_suffix(path, ".gz")) {
         vdb_skip(im, path, "-", "file of %lld bytes is over the %llu-byte cap", (long long)sb.st_size,
                  (unsigned long long)im->max_file_bytes);
@@ -387,25 +466,36 @@ static cg_status start_tmp(const char *db_path, const char *tmp, sqlite3 **out, 
     return s;
 }
 
-cg_status cg_vdb_import(const char *db_path, const char *const *paths, size_t n_paths,
-                        const cg_vdb_import_opts *opts, cg_arena *a, cg_vdb_import_report *rep, cg_error *err)
+/* db update's validators, in the same transaction as the data they describe. */
+static cg_status put_fetch_rows(vdb_imp *im, const vdb_fetch_row *rows, size_t n, cg_error *err)
 {
-    memset(rep, 0, sizeof *rep);
-    if (!db_path || !*db_path || (n_paths && !paths))
-        return cg_error_set(err, CG_ERR_USAGE, "cg_vdb_import: no DB path");
-    vdb_imp im;
-    memset(&im, 0, sizeof im);
-    im.a = a;
-    im.rep = rep;
-    im.now = opts && opts->now >= 0 ? opts->now : (int64_t)time(NULL);
-    im.max_file_bytes = opts && opts->max_file_bytes ? opts->max_file_bytes : ((uint64_t)256 << 20);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(im->db, "INSERT OR REPLACE INTO fetch(url, etag, last_modified, fetched, bytes)"
+                                   " VALUES(?1,?2,?3,?4,?5)", -1, &st, NULL) != SQLITE_OK)
+        return cg_error_set(err, CG_ERR_INTERNAL, "vulnerability DB: recording downloads: %s", sqlite3_errmsg(im->db));
+    cg_status s = CG_OK;
+    for (size_t i = 0; s == CG_OK && i < n; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, rows[i].url, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, rows[i].etag, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, rows[i].last_modified, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, im->now);
+        sqlite3_bind_int64(st, 5, (sqlite3_int64)rows[i].bytes);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            s = cg_error_set(err, CG_ERR_INTERNAL, "vulnerability DB: recording downloads: %s", sqlite3_errmsg(im->db));
+    }
+    sqlite3_finalize(st);
+    return s;
+}
 
+cg_status vdb_make_db_dir(const char *db_path, cg_arena *a, char **dir_out, cg_error *err)
+{
     /* make the DB's directory (the default lives under ~/.cache/cgate) */
     char *dircopy = cg_arena_strdup(a, db_path);
     char *dir = dircopy ? dirname(dircopy) : NULL;
-    if (!dir)
+    char *dirsave = dir ? cg_arena_strdup(a, dir) : NULL;
+    if (!dirsave)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    char *dirsave = cg_arena_strdup(a, dir);
     for (char *p = dirsave + 1; *p; p++)
         if (*p == '/') {
             *p = 0;
@@ -413,6 +503,46 @@ cg_status cg_vdb_import(const char *db_path, const char *const *paths, size_t n_
             *p = '/';
         }
     mkdir(dirsave, 0755);
+    *dir_out = dirsave;
+    return CG_OK;
+}
+
+cg_status cg_vdb_import(const char *db_path, const char *const *paths, size_t n_paths,
+                        const cg_vdb_import_opts *opts, cg_arena *a, cg_vdb_import_report *rep, cg_error *err)
+{
+    memset(rep, 0, sizeof *rep);
+    if (!db_path || !*db_path || (n_paths && !paths))
+        return cg_error_set(err, CG_ERR_USAGE, "cg_vdb_import: no DB path");
+    char *dir = NULL;
+    cg_status s = vdb_make_db_dir(db_path, a, &dir, err);
+    if (s != CG_OK)
+        return s;
+    vdb_lock lk;
+    s = vdb_lock_acquire(db_path, opts ? opts->lock_timeout_ms : 0, &lk, err);
+    if (s != CG_OK)
+        return s;
+    s = vdb_import_locked(db_path, paths, n_paths, opts, NULL, 0, a, rep, err);
+    vdb_lock_release(&lk);
+    return s;
+}
+
+cg_status vdb_import_locked(const char *db_path, const char *const *paths, size_t n_paths,
+                            const cg_vdb_import_opts *opts, const vdb_fetch_row *rows, size_t n_rows, cg_arena *a,
+                            cg_vdb_import_report *rep, cg_error *err)
+{
+    memset(rep, 0, sizeof *rep);
+    vdb_imp im;
+    memset(&im, 0, sizeof im);
+    im.a = a;
+    im.rep = rep;
+    im.now = opts && opts->now >= 0 ? opts->now : (int64_t)time(NULL);
+    im.max_file_bytes = opts && opts->max_file_bytes ? opts->max_file_bytes : ((uint64_t)256 << 20);
+    char *dir = NULL;
+    cg_status s = vdb_make_db_dir(db_path, a, &dir, err);
+    if (s != CG_OK)
+        return s;
+    /* we hold the lock: any DB.tmp.* is a killed writer's leftover */
+    vdb_remove_stale_tmp(db_path);
 
     char *tmp = cg_arena_sprintf(a, "%s.tmp.XXXXXX", db_path);
     int fd = tmp ? mkstemp(tmp) : -1;
@@ -421,13 +551,15 @@ cg_status cg_vdb_import(const char *db_path, const char *const *paths, size_t n_
                             strerror(errno));
     close(fd);
     cg_buf buf = CG_BUF_INIT;
-    cg_status s = start_tmp(db_path, tmp, &im.db, err);
+    s = start_tmp(db_path, tmp, &im.db, err);
     if (s == CG_OK && sqlite3_exec(im.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         s = cg_error_set(err, CG_ERR_INTERNAL, "%s: BEGIN failed: %s", tmp, sqlite3_errmsg(im.db));
     if (s == CG_OK)
         s = vdb_prepare_import(&im, err);
     for (size_t i = 0; s == CG_OK && i < n_paths; i++)
         s = import_path(&im, paths[i], 0, 1, &buf, err);
+    if (s == CG_OK && n_rows)
+        s = put_fetch_rows(&im, rows, n_rows, err);
     if (s == CG_OK)
         s = vdb_finalize(&im, err);
     vdb_finish_import(&im);

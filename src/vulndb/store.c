@@ -9,11 +9,14 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/digest.h"
 #include "core/ecosystem.h"
+#include "core/oom.h"
 #include "core/rfc3339.h"
 #include "vulndb/vdb_int.h"
 
@@ -22,6 +25,12 @@ struct cg_vdb {
     sqlite3_stmt *lookup;
     char *path;
 };
+
+/* db update's memory: the validators of each URL's last download (a table
+ * added after schema 1 shipped; older DBs get it at their next import). */
+#define FETCH_TABLE_SQL                                                                                   \
+    "CREATE TABLE IF NOT EXISTS fetch(url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT,"           \
+    " fetched INTEGER NOT NULL, bytes INTEGER NOT NULL) WITHOUT ROWID;"
 
 static const char schema_sql[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
@@ -45,7 +54,7 @@ static const char schema_sql[] =
     "CREATE TABLE epss(cve TEXT PRIMARY KEY, epss REAL, pct REAL) WITHOUT ROWID;"
     "CREATE TABLE nvd(cve TEXT PRIMARY KEY, sev TEXT NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE sources(source TEXT PRIMARY KEY, records INTEGER NOT NULL, imported INTEGER NOT NULL)"
-    " WITHOUT ROWID;";
+    " WITHOUT ROWID;" FETCH_TABLE_SQL;
 
 static cg_status sql_fail(sqlite3 *db, const char *what, cg_error *err)
 {
@@ -119,7 +128,8 @@ static cg_status check_header(const char *path, long long size, cg_error *err)
     unsigned char h[100];
     FILE *f = fopen(path, "rb");
     if (!f)
-        return cg_error_set(err, CG_ERR_INPUT, "%s: cannot open", path);
+        return cg_error_set(err, errno == ENOMEM || errno == 0 ? CG_ERR_NOMEM : CG_ERR_INPUT, "%s: cannot open: %s",
+                            path, errno ? strerror(errno) : "out of memory");
     size_t n = fread(h, 1, sizeof h, f);
     fclose(f);
     if (n < sizeof h || memcmp(h, "SQLite format 3", 16) != 0)
@@ -135,7 +145,7 @@ static cg_status check_header(const char *path, long long size, cg_error *err)
     return CG_OK;
 }
 
-cg_status cg_vdb_open(const char *db_path, cg_vdb **out, cg_error *err)
+static cg_status vdb_open(const char *db_path, cg_vdb **out, cg_error *err)
 {
     *out = NULL;
     struct stat sb;
@@ -156,10 +166,15 @@ cg_status cg_vdb_open(const char *db_path, cg_vdb **out, cg_error *err)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     }
     cg_status s = CG_OK;
-    if (sqlite3_open_v2(db_path, &v->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-        s = cg_error_set(err, CG_ERR_INPUT, "%s: cannot open: %s", db_path, v->db ? sqlite3_errmsg(v->db) : "?");
+    int orc = sqlite3_open_v2(db_path, &v->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (orc == SQLITE_NOMEM || (orc != SQLITE_OK && !v->db))
+        s = cg_error_set(err, CG_ERR_NOMEM, "%s: cannot open: out of memory", db_path);
+    else if (orc != SQLITE_OK)
+        s = cg_error_set(err, CG_ERR_INPUT, "%s: cannot open: %s", db_path, sqlite3_errmsg(v->db));
     if (s == CG_OK)
         s = vdb_check_db(v->db, db_path, err);
+    if (s != CG_OK && v->db && sqlite3_errcode(v->db) == SQLITE_NOMEM)
+        s = cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory reading the DB", db_path);
     if (s == CG_OK &&
         sqlite3_prepare_v3(v->db,
                            "SELECT a.rowid, a.id, a.aliases, a.summary, a.details, a.published, a.modified,"
@@ -296,8 +311,8 @@ static cg_status fill_affected(cg_arena *a, cg_vdb_affected *af, json_t *e)
     return af->versions ? CG_OK : CG_ERR_NOMEM;
 }
 
-cg_status cg_vdb_lookup(cg_vdb *db, const char *ecosystem, const char *name, cg_arena *a, cg_vdb_advisory **out,
-                        size_t *n, cg_error *err)
+static cg_status vdb_lookup(cg_vdb *db, const char *ecosystem, const char *name, cg_arena *a, cg_vdb_advisory **out,
+                          size_t *n, cg_error *err)
 {
     *out = NULL;
     *n = 0;
@@ -463,8 +478,8 @@ static int prep(vdb_imp *im, sqlite3_stmt **st, const char *sql)
 
 cg_status vdb_prepare_import(vdb_imp *im, cg_error *err)
 {
-    if (sqlite3_exec(im->db, "CREATE TEMP TABLE touched(source TEXT PRIMARY KEY) WITHOUT ROWID;", NULL, NULL,
-                     NULL) != SQLITE_OK ||
+    if (sqlite3_exec(im->db, "CREATE TEMP TABLE touched(source TEXT PRIMARY KEY) WITHOUT ROWID;" FETCH_TABLE_SQL,
+                     NULL, NULL, NULL) != SQLITE_OK ||
         !prep(im, &im->get_adv, "SELECT rowid, modified_ts FROM adv WHERE key = ?1") ||
         !prep(im, &im->del_adv, "DELETE FROM adv WHERE rowid = ?1") ||
         !prep(im, &im->del_aff, "DELETE FROM affected WHERE adv = ?1") ||
@@ -546,4 +561,138 @@ cg_status vdb_finalize(vdb_imp *im, cg_error *err)
     if (rc != SQLITE_DONE || sqlite3_exec(im->db, "DROP TABLE temp.newsrc;", NULL, NULL, NULL) != SQLITE_OK)
         return sql_fail(im->db, "counting sources", err);
     return CG_OK;
+}
+
+/* An allocation failure inside SQLite or jansson reads, deep down, like a corrupt
+ * row or file; the entry points report it as what it is (exit 5, not 3). */
+static cg_status oom_or(cg_status st, unsigned long before, cg_vdb *db, const char *path, cg_error *err)
+{
+    if (st == CG_OK || st == CG_ERR_NOMEM)
+        return st;
+    if (cg_oom_count() != before || (db && db->db && sqlite3_errcode(db->db) == SQLITE_NOMEM))
+        return cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory reading the DB", path ? path : "DB");
+    return st;
+}
+
+cg_status cg_vdb_open(const char *db_path, cg_vdb **out, cg_error *err)
+{
+    unsigned long before = cg_oom_count();
+    return oom_or(vdb_open(db_path, out, err), before, NULL, db_path, err);
+}
+
+cg_status cg_vdb_lookup(cg_vdb *db, const char *ecosystem, const char *name, cg_arena *a, cg_vdb_advisory **out,
+                        size_t *n, cg_error *err)
+{
+    unsigned long before = cg_oom_count();
+    return oom_or(vdb_lookup(db, ecosystem, name, a, out, n, err), before, db, db ? db->path : NULL, err);
+}
+
+/* ---- change detection for `cgate serve` ---------------------------------- */
+
+char *cg_vdb_lookup_key(cg_arena *a, const char *ecosystem, const char *name)
+{
+    if (!ecosystem || !name)
+        return NULL;
+    size_t el = strlen(ecosystem), nl = strlen(name);
+    char *s = cg_arena_alloc(a, el + nl + 2);
+    if (!s)
+        return NULL;
+    for (size_t i = 0; i < el; i++)
+        s[i] = (char)tolower((unsigned char)ecosystem[i]);
+    s[el] = '\t';
+    norm_name_into(ecosystem, name, nl, s + el + 1);
+    return s;
+}
+
+static void hash_col(cg_sha256 *h, sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    int n = sqlite3_column_bytes(st, i);
+    cg_sha256_update(h, t ? (const void *)t : "", t ? (size_t)n : 0);
+    cg_sha256_update(h, "\0", 1);
+}
+
+static cg_status emit_digest(cg_vdb_digest_fn fn, void *ud, const char *id, cg_sha256 *h, const char **keys,
+                             size_t n)
+{
+    char hex[CG_DIGEST_STR_LEN + 1];
+    cg_sha256_final_str(h, hex);
+    return fn(ud, id, hex, (const char *const *)keys, n);
+}
+
+cg_status cg_vdb_each_digest(cg_vdb *db, cg_vdb_digest_fn fn, void *ud, cg_error *err)
+{
+    static const char sql[] =
+        "SELECT a.id, a.key, a.modified, a.aliases, a.severity, a.source_severity, a.kev, round(a.epss, 2),"
+        " a.nvd_sev, f.eco, f.name, f.entry FROM adv a JOIN affected f ON f.adv = a.rowid"
+        " ORDER BY a.id, a.key, f.eco, f.name, f.ord";
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return cg_error_set(err, CG_ERR_INPUT, "%s: listing advisories: %s", db->path, sqlite3_errmsg(db->db));
+    cg_arena a;
+    cg_arena_init(&a);
+    char *cur = NULL, *cur_key = NULL;
+    const char **keys = NULL;
+    size_t n = 0, cap = 0;
+    cg_sha256 h = {NULL};
+    cg_status s = CG_OK;
+    int rc;
+    while (s == CG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        const char *key = (const char *)sqlite3_column_text(st, 1);
+        const char *eco = (const char *)sqlite3_column_text(st, 9);
+        const char *name = (const char *)sqlite3_column_text(st, 10);
+        if (!id || !key || !eco || !name)
+            continue;
+        if (!cur || strcmp(cur, id)) {
+            if (cur)
+                s = emit_digest(fn, ud, cur, &h, keys, n);
+            cg_arena_free(&a);
+            cg_arena_init(&a);
+            keys = NULL;
+            n = cap = 0;
+            cur_key = NULL;
+            cur = cg_arena_strdup(&a, id);
+            if (s == CG_OK && (!cur || cg_sha256_init(&h) != CG_OK))
+                s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+            if (s != CG_OK)
+                break;
+        }
+        if (!cur_key || strcmp(cur_key, key)) { /* the record's own columns, once per record */
+            cur_key = cg_arena_strdup(&a, key);
+            for (int i = 1; i <= 8; i++)
+                hash_col(&h, st, i);
+        }
+        for (int i = 9; i <= 11; i++)
+            hash_col(&h, st, i);
+        char *k = cg_arena_sprintf(&a, "%s\t%s", eco, name);
+        if (!k || !cur_key) {
+            s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+            break;
+        }
+        if (n && !strcmp(keys[n - 1], k))
+            continue;
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 8;
+            const char **nk = cg_arena_calloc(&a, nc, sizeof *nk);
+            if (!nk) {
+                s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+                break;
+            }
+            if (n)
+                memcpy(nk, keys, n * sizeof *nk);
+            keys = nk;
+            cap = nc;
+        }
+        keys[n++] = k;
+    }
+    if (s == CG_OK && rc != SQLITE_DONE)
+        s = cg_error_set(err, CG_ERR_INPUT, "%s: listing advisories: %s", db->path, sqlite3_errmsg(db->db));
+    if (s == CG_OK && cur)
+        s = emit_digest(fn, ud, cur, &h, keys, n);
+    else if (cur)
+        cg_sha256_dispose(&h);
+    sqlite3_finalize(st);
+    cg_arena_free(&a);
+    return s;
 }

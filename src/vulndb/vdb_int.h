@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cgate/buf.h"
 #include "cgate/vulndb.h"
 
 #define VDB_SCHEMA_VERSION 1
@@ -43,6 +44,9 @@ typedef struct vdb_imp {
 void vdb_skip(vdb_imp *im, const char *file, const char *id, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Count a file that is none of the known formats; keep its name among the first few. */
+void vdb_unrecognised(vdb_imp *im, const char *file);
+
 /* Mark a source ("kev", "osv:PyPI", ...) as refreshed by this import. */
 cg_status vdb_touch(vdb_imp *im, const char *source, cg_error *err);
 
@@ -73,12 +77,48 @@ cg_status vdb_put_osv(vdb_imp *im, json_t *rec, const char *file, const char *so
 cg_status vdb_import_kev(vdb_imp *im, json_t *doc, const char *file, cg_error *err);
 cg_status vdb_import_nvd(vdb_imp *im, json_t *doc, const char *file, cg_error *err);
 cg_status vdb_import_alpine(vdb_imp *im, json_t *doc, const char *file, cg_error *err);
+/* NVD feeds, streamed element by element (import_nvd.c): sniff the first
+ * bytes, feed chunks, end checks the JSON closed.  Memory: one element. */
+int vdb_nvd_sniff(const uint8_t *buf, size_t len);
+typedef struct vdb_nvd_stream {
+    int phase;            /* 0 before the array, 1 in it, 2 after */
+    int depth, in_str, esc, last_key, in_elem, elem_over;
+    char kbuf[16];
+    size_t klen, index;
+    uint64_t offset;
+    cg_buf elem;
+} vdb_nvd_stream;
+void vdb_nvd_stream_init(vdb_nvd_stream *st);
+void vdb_nvd_stream_free(vdb_nvd_stream *st);
+cg_status vdb_nvd_stream_feed(vdb_imp *im, vdb_nvd_stream *st, const uint8_t *p, size_t len, const char *file,
+                              cg_error *err);
+cg_status vdb_nvd_stream_end(vdb_imp *im, vdb_nvd_stream *st, const char *file, cg_error *err);
 cg_status vdb_import_epss(vdb_imp *im, const uint8_t *buf, size_t len, const char *file, cg_error *err);
 
 
-/* update.c: cg_vdb_update (public, cgate/vulndb.h) downloads and imports. */
-typedef cg_vdb_update_opts vdb_update_opts;
-/* 1 when url may be fetched (https, or http to 127.0.0.0/8, ::1, localhost). */
-int vdb_url_allowed(const char *url);
+/* lock.c: the writers' lock on DB.lock (see lock.c).  timeout_ms as in
+ * cg_vdb_import_opts.lock_timeout_ms. */
+typedef struct vdb_lock {
+    int fd;
+} vdb_lock;
+cg_status vdb_lock_acquire(const char *db_path, int64_t timeout_ms, vdb_lock *lk, cg_error *err);
+void vdb_lock_release(vdb_lock *lk);
+/* Remove DB.tmp.XXXXXX files a killed import left (call with the lock held). */
+void vdb_remove_stale_tmp(const char *db_path);
+
+/* import.c: make the DB's directory; cg_vdb_import's work with the lock
+ * already held (db update holds it across download and import). */
+cg_status vdb_make_db_dir(const char *db_path, cg_arena *a, char **dir_out, cg_error *err);
+typedef struct vdb_fetch_row vdb_fetch_row;
+cg_status vdb_import_locked(const char *db_path, const char *const *paths, size_t n_paths,
+                            const cg_vdb_import_opts *opts, const vdb_fetch_row *rows, size_t n_rows, cg_arena *a,
+                            cg_vdb_import_report *rep, cg_error *err);
+
+/* update.c: the validators of one download, written into the new DB by
+ * the import that takes the download in (table fetch). */
+typedef struct vdb_fetch_row {
+    const char *url, *etag, *last_modified;
+    uint64_t bytes;
+} vdb_fetch_row;
 
 #endif

@@ -48,11 +48,16 @@ mkimage() {
 }
 
 # cg_is_asan: true when $CGATE is a sanitizer build (its memory use is not bounded).
+# (grep -c, not grep -q: with pipefail, grep -q leaving early kills nm with
+# SIGPIPE and the answer becomes "no" at random; `command`: a test may define
+# its own nm function; the answer is cached)
 cg_is_asan() {
   [ "${CGATE_SANITIZE:-0}" = 1 ] && return 0
-  nm -D "$CGATE" 2>/dev/null | grep -q '__asan_init' && return 0
-  nm "$CGATE" 2>/dev/null | grep -q '__asan_init' && return 0
-  return 1
+  if [ -z "${CG_ASAN_CACHED:-}" ]; then
+    CG_ASAN_CACHED=0
+    { command nm -D "$CGATE"; command nm "$CGATE"; } 2>/dev/null | grep -c '__asan_init' >/dev/null && CG_ASAN_CACHED=1
+  fi
+  [ "$CG_ASAN_CACHED" = 1 ]
 }
 
 # cg_run OUT ERR ARGS... : runs "$CGATE ARGS..." with stdout to OUT and stderr to ERR,
@@ -78,6 +83,26 @@ cg_sbom() {
   local out=$1 err=$2
   shift 2
   cg_run "$out" "$err" sbom "$@"
+}
+
+# cg_expect_installed_only DECLARED_SBOM LABEL IMAGE [ARGS...] : lock files and
+# manifests inside an image are not packages.  DECLARED_SBOM was written with
+# --declared (and --include-dev); without --declared the same image must give
+# exactly its packages that are not marked cgate:evidence=declared.
+cg_expect_installed_only() {
+  local dj=$1 label=$2
+  shift 2
+  cg_sbom "$T/.inst.json" "$T/.inst.err" "$@"
+  cg_expect_rc 0 "$label: without --declared" "$T/.inst.err" || return 1
+  jq -r '[.components[]? | select(all(.properties[]?; .name != "cgate:evidence"))
+          | "\(.name) \(.version) \(.purl)"] | sort | .[]' "$dj" >"$T/.inst.want"
+  jq -r '[.components[]? | "\(.name) \(.version) \(.purl)"] | sort | .[]' "$T/.inst.json" >"$T/.inst.got"
+  cg_expect_same_text "$T/.inst.want" "$T/.inst.got" "$label: installed packages only"
+  if [ "$(jq '[.components[]? | select(any(.properties[]?; .name == "cgate:evidence"))] | length' "$dj")" -gt 0 ]; then
+    cg_ok
+  else
+    cg_fail "$label: --declared marked no package cgate:evidence=declared"
+  fi
 }
 
 # cg_expect_rc WANT LABEL ERRFILE : checks $RC; shows stderr on mismatch.

@@ -5,6 +5,9 @@
 #   reg_start NAME token USER PASS  Bearer tokens from tests/tools/token_server.py
 #   fake_start NAME MODE [ARGS...]  tests/tools/fake_registry.py (hostile cases)
 #
+# REG_EXTRA_CONFIG (optional) is appended to the registry's config.yml (e.g. a
+# notifications: section).
+#
 # Each sets REG (127.0.0.1:PORT) and REG_DIR; token mode also TOKEN_LOG (one JSON
 # line per token request).  Everything listens on 127.0.0.1 only, every server has a
 # bounded lifetime, and reg_stop_all (installed as an EXIT trap) stops each one by
@@ -93,6 +96,7 @@ storage:
 http:
   addr: $REG
 $auth
+${REG_EXTRA_CONFIG:-}
 YML
   timeout 900 docker-registry serve "$REG_DIR/config.yml" >"$REG_DIR/log" 2>&1 &
   REG_PIDS+=($!)

@@ -13,7 +13,7 @@ head -c 8192 "$D/hello-amd64" >"$T/src/truncated" # Go note kept, build info cut
 
 build() { cat >"$T/$1.json"; mkimage "$T/$1.json" oci "$T/$1.oci"; }
 sbom() {
-  cg_sbom "$T/$1.out.json" "$T/$1.err" "oci:$T/$1.oci"
+  cg_sbom "$T/$1.out.json" "$T/$1.err" "${@:2}" "oci:$T/$1.oci"
   cg_expect_rc 0 "$1" "$T/$1.err" && cg_expect_json "$T/$1.out.json" "$1"
 }
 # golang components as "name version purl", sorted
@@ -70,13 +70,19 @@ if sbom b; then
       | select(.name == "cgate:go:build:GOARCH") | .value] | sort | .[1]' "$T/b.out.json")" "(b) big-endian mips build info"
 fi
 
-# (c) no binary: the go.mod requirements (replacements honoured), module cache ignored
+# (c) no binary: go.mod is a manifest, not something installed (issue 11): the image
+#     alone is "nothing recognised" (exit 3); with --declared the go.mod requirements
+#     (replacements honoured, module cache ignored) are reported, marked declared
 build c <<JSON
 {"layers": [{"compression": "gzip", "entries": [
   {"path": "src/app/go.mod", "content_file": "$D/syft/source-replacements.go.mod"},
   {"path": "root/go/pkg/mod/github.com/x/y@v1.0.0/go.mod", "content_file": "$D/syft/many-packages.go.mod"}]}]}
 JSON
-if sbom c; then
+cg_sbom "$T/c0.out.json" "$T/c0.err" "oci:$T/c.oci"
+cg_expect_rc 3 "(c) go.mod only, without --declared" "$T/c0.err"
+case "$(cat "$T/c0.err")" in *"nothing recognised"*) cg_ok ;; *) cg_fail "(c) no 'nothing recognised': $(cat "$T/c0.err")" ;; esac
+if sbom c --declared; then
+  cg_expect_eq "declared" "$(cg_prop "$T/c.out.json" quote cgate:evidence)" "(c) go.mod requirement marked declared"
   printf '%s\n' 'quote v1.5.2 pkg:golang/rsc.io/quote@v1.5.2' \
     'sampler v1.3.1 pkg:golang/rsc.io/sampler@v1.3.1' \
     'text v0.0.0-20170915032832-14c0d48ead0c pkg:golang/golang.org/x/text@v0.0.0-20170915032832-14c0d48ead0c' >"$T/want"

@@ -34,9 +34,13 @@ cat >"$T/spec.json" <<EOF2
 ]}
 EOF2
 mkimage "$T/spec.json" oci "$T/img.oci" --info "$T/info.json"
-cg_sbom "$T/out.json" "$T/err" "oci:$T/img.oci"
+# Lock files and manifests inside an image are declared, not installed (issue 11):
+# the lock-file expectations below read the image with --declared --include-dev,
+# and cg_expect_installed_only checks the default run keeps only installed ones.
+cg_sbom "$T/out.json" "$T/err" --declared --include-dev "oci:$T/img.oci"
 cg_expect_rc 0 "sbom" "$T/err" || cg_finish
 cg_expect_json "$T/out.json" "sbom"
+cg_expect_installed_only "$T/out.json" "npm image" "oci:$T/img.oci"
 
 # exact (name, version, purl) set of npm components
 jq -r '[.components[] | select(any(.properties[]?; .name == "cgate:package:type" and .value == "npm"))

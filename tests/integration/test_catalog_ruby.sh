@@ -18,8 +18,12 @@ cat >"$T/spec.json" <<EOF
     {"path": "$G/evil-0.gemspec", "content": "Gem::Specification.new do |s|\n  s.version = \"1\"\nend\n"}]}]}
 EOF
 mkimage "$T/spec.json" oci "$T/img.oci"
-cg_sbom "$T/out.json" "$T/err" "oci:$T/img.oci"
+# Lock files and manifests inside an image are declared, not installed (issue 11):
+# the lock-file expectations below read the image with --declared --include-dev,
+# and cg_expect_installed_only checks the default run keeps only installed ones.
+cg_sbom "$T/out.json" "$T/err" --declared --include-dev "oci:$T/img.oci"
 cg_expect_rc 0 "sbom" "$T/err" && cg_expect_json "$T/out.json" "sbom"
+cg_expect_installed_only "$T/out.json" "ruby image" "oci:$T/img.oci"
 
 cg_pkg_purls "$T/out.json" >"$T/got.txt"
 cat >"$T/want.txt" <<EOF

@@ -80,4 +80,14 @@ cg_expect_rc 2 "unknown subcommand" "$T/e"
 cg_run "$T/o" "$T/e" db --help
 cg_expect_rc 0 "db --help" "$T/e"
 grep -q "cgate db import" "$T/o" && cg_ok || cg_fail "help text"
+# files of no known format: one summary line (count + first names), not a skip each
+mkdir -p "$T/unrec"
+for i in 1 2 3 4 5 6 7; do echo '{"hello": 1}' >"$T/unrec/f$i.json"; done
+echo "plain text" >"$T/notes.txt"
+cg_run "$T/o" "$T/e" db import --db "$T/unrec.sqlite" "$T/unrec" "$T/notes.txt" "$V/go"
+cg_expect_rc 0 "import with unrecognised files" "$T/e"
+cg_expect_eq 1 "$(grep -c 'not recognised' "$T/e")" "one summary line for unrecognised files"
+grep -q '8 files not recognised.*f1.json, .*f5.json, \.\.\.$' "$T/e" && cg_ok || cg_fail "summary line: $(cat "$T/e")"
+grep -q 'skipped 0' "$T/e" && cg_ok || cg_fail "unrecognised files counted as skipped records: $(cat "$T/e")"
+cg_expect_eq 2 "$(wc -l <"$T/e")" "stderr: the summary and the totals"
 cg_finish

@@ -50,12 +50,12 @@ for bad in "http://example.com/x.json" "ftp://127.0.0.1/x" "file:///etc/passwd";
 done
 # size cap, 404: exit 3 / 4, DB untouched
 before=$(sha256sum <"$DB")
-cg_run "$T/o" "$T/e" db update --db "$DB" --source "$U/all.zip" --max-bytes 1K
+cg_run "$T/o" "$T/e" db update --db "$DB" --force --source "$U/all.zip" --max-bytes 1K
 cg_expect_rc 3 "size cap" "$T/e"
 cg_expect_one_error "$T/e" "size cap" "all.zip" "cap"
 cg_run "$T/o" "$T/e" db update --db "$DB" --source "$U/missing.json"
 cg_expect_rc 4 "404" "$T/e"
 cg_expect_one_error "$T/e" "404" "missing.json"
 cg_expect_eq "$before" "$(sha256sum <"$DB")" "DB unchanged after failed updates"
-ls "$T"/.cgate-update.* >/dev/null 2>&1 && cg_fail "download directory left behind" || cg_ok
+ls -d "$DB".update.* >/dev/null 2>&1 && cg_fail "download directory left behind" || cg_ok
 cg_finish

@@ -178,9 +178,12 @@ cat >"$T/report.json" <<REP
 {"SchemaVersion": 2, "ArtifactName": "lab/app:1.0", "ArtifactType": "container_image",
  "Metadata": {"ImageID": "sha256:$(printf x | sha256sum | cut -d' ' -f1)", "RepoDigests": ["lab/app@$D"]}, "Results": []}
 REP
+# a clean report that covers packages (one target, no findings): a report of
+# nothing at all would be denied (issue 11: an empty inventory fails closed)
 cat >"$T/other-report.json" <<REP
 {"SchemaVersion": 2, "ArtifactName": "other:1", "ArtifactType": "container_image",
- "Metadata": {"ImageID": "sha256:$(printf y | sha256sum | cut -d' ' -f1)", "RepoDigests": ["other@sha256:$(printf z | sha256sum | cut -d' ' -f1)"]}, "Results": []}
+ "Metadata": {"ImageID": "sha256:$(printf y | sha256sum | cut -d' ' -f1)", "RepoDigests": ["other@sha256:$(printf z | sha256sum | cut -d' ' -f1)"]},
+ "Results": [{"Target": "other:1 (debian 12)", "Class": "os-pkgs", "Type": "debian"}]}
 REP
 decision() { # decision PASS REPORT > file (the members cgate push reads, as cgate policy writes them)
   printf '{"apiVersion":"cgate/v1","kind":"Decision","pass":%s,"denyReasons":[%s],"inputs":[{"role":"report","path":"%s","sha256":"%s"}]}\n' \

@@ -284,9 +284,14 @@ bad oci-on-plain-dir "notlayout" "oci:$T/notlayout"
 bad oci-archive-on-dir "notlayout" "oci-archive:$T/notlayout"
 bad docker-archive-on-dir "notlayout" "docker-archive:$T/notlayout"
 bad dir-on-file "normal.info.json" "dir:$T/normal.info.json"
-# a plain directory without oci-layout is a root filesystem: no packages, exit 0
-cg_sbom "$T/plaindir.out" "$T/plaindir.err" "$T/notlayout"
-cg_expect_rc 0 "plain directory = empty root filesystem" "$T/plaindir.err" &&
+# a plain directory is no image and no root filesystem: refused (issue 11), not
+# read as an empty root filesystem; dir: says it is one, and then nothing in it
+# is "nothing recognised" unless --allow-empty
+bad plain-dir "expected oci-layout" "$T/notlayout"
+cg_sbom "$T/plaindir.out" "$T/plaindir.err" "dir:$T/notlayout"
+cg_expect_rc 3 "dir: of an empty tree" "$T/plaindir.err" && cg_expect_one_error "$T/plaindir.err" "dir: empty" "nothing recognised"
+cg_sbom "$T/plaindir.out" "$T/plaindir.err" --allow-empty "dir:$T/notlayout"
+cg_expect_rc 0 "dir: empty tree with --allow-empty" "$T/plaindir.err" &&
   cg_expect_eq "" "$(cg_pkgs "$T/plaindir.out")" "plain empty directory: no packages"
 
 cg_sbom "$T/o" "$T/e" "nosuchtransport:$T/normal.oci"

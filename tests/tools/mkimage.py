@@ -21,6 +21,8 @@ Spec (every key optional unless noted):
 {
   "created": "2024-01-02T03:04:05Z", "os": "linux", "architecture": "amd64",
   "variant": null, "tag": "latest", "repo": "test/image", "mtime": 1700000000,
+  "image_config": {"Env": [...], "Labels": {...}, "User": "..."},   # merged into config.config
+  "history": ["created_by of layer 0", ...],                       # replaces the default history
   "layers": [                                   # required unless "platforms"
     {"compression": "gzip|zstd|none", "sort": true,
      "truncate_after": N,       # keep only the first N bytes of the blob (N < 0:
@@ -494,6 +496,10 @@ def build_image(store, spec, plat, base_dir):
     }
     if plat.get("variant"):
         config["variant"] = plat["variant"]
+    if "image_config" in spec:       # extra members of config.config (Env, Labels, User, ...)
+        config["config"].update(spec["image_config"])
+    if "history" in spec:            # created_by of each history entry, in order
+        config["history"] = [{"created": created, "created_by": h} for h in spec["history"]]
     if "config_raw" in corrupt:
         cdig, csize = store.put_bytes(_b(corrupt["config_raw"]))
     elif "config_nested" in corrupt:

@@ -728,6 +728,70 @@ static void test_decision_image(void **state)
     cg_arena_free(&w.a);
 }
 
+/* ---- warnings, --strict, empty inventories (issue 11) -------------------- */
+
+static void test_warnings(void **state)
+{
+    (void)state;
+    world w;
+    world_init(&w);
+    load_policy(&w, seed_policy);
+    /* GHSA-only data: no NVD score; a CRITICAL 9.8 passes the seed with risk 0 */
+    fspec f[3] = {{"CVE-1", "CRITICAL", -1, "N", "2.0", 0, -1, NULL, 9.8},
+                  {"CVE-2", "HIGH", -1, "N", "2.0", 0, -1, NULL, 7.5},
+                  {"CVE-3", "HIGH", 5.0, "N", "2.0", 0, -1, NULL, -1}};
+    cg_decision *d = eval(&w, f, 3, NULL);
+    assert_true(d->pass);
+    assert_int_equal(d->n_warnings, 1);
+    assert_string_equal(d->warnings[0], "2 of 3 findings have no NVD V3 score; this policy format treats them as 0 "
+                                        "(CRITICAL: 1, HIGH: 1)");
+    /* --strict: the warning denies */
+    w.ev.strict = 1;
+    d = eval(&w, f, 3, NULL);
+    assert_false(d->pass);
+    assert_string_equal(d->deny_reasons[d->n_deny_reasons - 1], "1 warning and --strict");
+    w.ev.strict = 0;
+    /* cgate/v1 falls back to the other source: no missing-score warning */
+    load_policy(&w, "apiVersion: cgate/v1\nseverities: {critical: {block: false}, high: {block: false}}\n");
+    d = eval(&w, f, 3, NULL);
+    assert_int_equal(d->n_warnings, 0);
+    /* an old DB: the report does not say when it was built */
+    w.ev.db_max_age = 86400;
+    w.ev.now_epoch = 1767225600;
+    d = eval(&w, f, 3, NULL);
+    assert_int_equal(d->n_warnings, 1);
+    assert_non_null(strstr(d->warnings[0], "cannot be checked"));
+    cg_arena_free(&w.a);
+}
+
+static void test_empty_inventory(void **state)
+{
+    (void)state;
+    static const char empty[] = "{\"SchemaVersion\": 2, \"ArtifactName\": \"x\", \"Results\": [],"
+                                " \"cgate\": {\"version\": \"" CGATE_VERSION "\", \"packages\": 0, \"inventory\": \"empty\"}}";
+    static const char *const policies[] = {"apiVersion: cgate/v1\n", "apiVersion: cgate/v1\nallowEmptyInventory: true\n",
+                                           seed_policy};
+    static const int pass[] = {0, 1, 1};
+    for (size_t i = 0; i < 3; i++) {
+        world w;
+        world_init(&w);
+        load_policy(&w, policies[i]);
+        assert_int_equal(cg_preport_read((const uint8_t *)empty, strlen(empty), "r.json", &w.a, &w.r, &w.err), CG_OK);
+        assert_true(w.r.inventory_empty);
+        w.ev.policy = &w.p;
+        w.ev.report = &w.r;
+        w.ev.now = "2026-01-01";
+        assert_int_equal(cg_policy_evaluate(&w.ev, &w.a, &w.d, &w.err), CG_OK);
+        assert_int_equal(w.d->pass, pass[i]);
+        /* denied: the reason says why; passed: a warning says what was accepted */
+        if (pass[i])
+            assert_non_null(strstr(w.d->warnings[0], "covers no packages"));
+        else
+            assert_non_null(strstr(w.d->deny_reasons[0], "covers no packages"));
+        cg_arena_free(&w.a);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -746,6 +810,8 @@ int main(void)
         cmocka_unit_test(test_report_errors),
         cmocka_unit_test(test_decision_deterministic),
         cmocka_unit_test(test_decision_image),
+        cmocka_unit_test(test_warnings),
+        cmocka_unit_test(test_empty_inventory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

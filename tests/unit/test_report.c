@@ -129,7 +129,7 @@ static void test_model(void **state)
     cg_sbom s;
     make_sbom(&s);
     fx_db *db = load_db();
-    cg_scan_opts o = {0, 0, 0, 1735689600, -1, NULL, NULL};
+    cg_scan_opts o = {0, 0, 0, 1735689600, -1, NULL, NULL, 0, 0};
     cg_report *r = scan(&s, db, &o);
     /* targets: the OS first, then the others by name */
     assert_int_equal(r->n_targets, 6);
@@ -208,7 +208,7 @@ static void test_filters(void **state)
     cg_sbom s;
     make_sbom(&s);
     fx_db *db = load_db();
-    cg_scan_opts o = {0, 0, 0, -1, -1, NULL, NULL};
+    cg_scan_opts o = {0, 0, 0, -1, -1, NULL, NULL, 0, 0};
     cg_report *all = scan(&s, db, &o);
     o.severities = 1u << CG_SEV_CRITICAL;
     cg_report *crit = scan(&s, db, &o);
@@ -293,7 +293,7 @@ static void test_formats(void **state)
     cg_sbom s;
     make_sbom(&s);
     fx_db *db = load_db();
-    cg_scan_opts o = {0, 0, 0, 1735689600, 1735600000, NULL, NULL};
+    cg_scan_opts o = {0, 0, 0, 1735689600, 1735600000, NULL, NULL, 0, 0};
     cg_report *r = scan(&s, db, &o), *r2 = scan(&s, db, &o);
     static const char *const names[] = {"report.json", "report.sarif", "report.cdx.json", "report.txt"};
     for (int fmt = 0; fmt < 4; fmt++) {
@@ -390,7 +390,7 @@ static void test_cvss_layout(void **state)
     cg_sbom s;
     make_sbom(&s);
     fx_db *db = load_db();
-    cg_scan_opts o = {0, 0, 0, 1735689600, 1735600000, NULL, NULL};
+    cg_scan_opts o = {0, 0, 0, 1735689600, 1735600000, NULL, NULL, 0, 0};
     cg_report *r = scan(&s, db, &o);
     cg_finding *f = (cg_finding *)find(r, "lodash", "4.17.15", "CVE-2020-8203");
     assert_non_null(f);

@@ -142,7 +142,7 @@ static char *our_report(cg_report_format fmt)
             db->adv[i].n_severity = 2;
         }
     cg_scan_source src = fx_source(db);
-    cg_scan_opts o = {0, 0, 0, 1735689600, -1, NULL, NULL};
+    cg_scan_opts o = {0, 0, 0, 1735689600, -1, NULL, NULL, 0, 0};
     cg_report *r = NULL;
     cg_error err;
     assert_int_equal(cg_scan(&s, &src, &o, &r, &err), CG_OK);

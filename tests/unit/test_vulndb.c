@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 #include <sqlite3.h>
+#include <zlib.h>
 
 #include "cgate/vulndb.h"
 
@@ -73,7 +74,7 @@ static cg_vdb_import_report imp(const char *db, cg_arena *a, size_t n, ...)
     cg_vdb_import_report rep;
     cg_error err;
     cg_error_clear(&err);
-    cg_vdb_import_opts o = {1700000000, 0};
+    cg_vdb_import_opts o = {1700000000, 0, 0};
     cg_status s = cg_vdb_import(db, paths, n, &o, a, &rep, &err);
     if (s != CG_OK)
         fail_msg("import failed: %s", err.msg);
@@ -589,6 +590,70 @@ static void test_default_path(void **state)
     cg_arena_free(&a);
 }
 
+/* NVD feeds are streamed element by element: a gzip'd feed of many CVEs
+ * whose strings hold braces, brackets, quotes and the key's own name gives
+ * exactly its vectors; a feed cut short fails the import. */
+static void test_nvd_stream(void **state)
+{
+    (void)state;
+    cg_arena a;
+    cg_arena_init(&a);
+    const char *gz = tpath("nvdcve-2.0-2099.json.gz");
+    gzFile g = gzopen(gz, "wb");
+    assert_non_null(g);
+    gzprintf(g, "{\"resultsPerPage\":3000,\"note\":\"vulnerabilities [ { \\\"x\\\" } ]\",\"format\":\"NVD_CVE\","
+                "\"version\":\"2.0\",\"vulnerabilities\":[");
+    const int n = 3000;
+    for (int i = 0; i < n; i++) {
+        gzprintf(g, "%s{\"cve\":{\"id\":\"CVE-2099-%05d\",\"descriptions\":[{\"lang\":\"en\",\"value\":"
+                    "\"a } b ] c { d [ \\\" \\\\ vulnerabilities %d\"}],",
+                 i ? ",\n" : "", i, i);
+        if (i % 3 == 2) /* unanalysed: no vector */
+            gzprintf(g, "\"metrics\":{}}}");
+        else
+            gzprintf(g, "\"metrics\":{\"cvssMetricV31\":[{\"type\":\"Primary\",\"cvssData\":{\"vectorString\":"
+                        "\"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:%s\"}}]}}}",
+                     i % 2 ? "H" : "N");
+    }
+    gzprintf(g, "],\"timestamp\":\"2099-01-01T00:00:00.000\"}");
+    assert_int_equal(gzclose(g), Z_OK);
+    cg_vdb_import_report r = imp(tpath("nvdstream.db"), &a, 1, gz);
+    assert_int_equal(r.imported, n - n / 3);
+    assert_int_equal(r.skipped, 0);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(tpath("nvdstream.db"), &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT sev FROM nvd WHERE cve = 'CVE-2099-00001'", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0),
+                        "[[\"CVSS_V3\",\"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H\"]]");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+
+    /* cut short: the whole import fails and names the file */
+    FILE *f = fopen(gz, "rb");
+    assert_non_null(f);
+    char buf[1 << 16];
+    size_t len = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    const char *cut = tpath("nvdcve-2.0-cut.json.gz");
+    f = fopen(cut, "wb");
+    assert_non_null(f);
+    fwrite(buf, 1, len / 2, f);
+    fclose(f);
+    const char *paths[1] = {cut};
+    cg_vdb_import_report rep;
+    cg_error err;
+    cg_error_clear(&err);
+    cg_vdb_import_opts o = {1700000000, 0, 0};
+    assert_int_equal(cg_vdb_import(tpath("nvdcut.db"), paths, 1, &o, &a, &rep, &err), CG_ERR_INPUT);
+    assert_non_null(strstr(err.msg, "nvdcve-2.0-cut.json.gz"));
+    struct stat sb;
+    assert_int_not_equal(stat(tpath("nvdcut.db"), &sb), 0);
+    cg_arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -603,6 +668,7 @@ int main(void)
         cmocka_unit_test(test_open_refuses),
         cmocka_unit_test(test_zips),
         cmocka_unit_test(test_default_path),
+        cmocka_unit_test(test_nvd_stream),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -1,0 +1,130 @@
+/*
+ * analyse.c - the scan and the policy decision of one stored SBOM, through
+ * the public stage APIs only (cgate/scan.h, cgate/vulndb.h, cgate/policy.h).
+ * Two scan-source wrappers make re-matching cheap: one records every lookup
+ * key an SBOM asks for (stored as image_keys, so a DB change finds the images
+ * it can touch), the other answers only for the keys and advisory ids that
+ * changed, so a re-match costs hash probes for every other package.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cgate/scan.h"
+#include "core/strmap.h"
+#include "serve/analyse.h"
+
+typedef struct wrap {
+    cg_vdb *db;
+    const cg_strmap *only_keys, *only_ids;
+    cg_strmap *record; /* keys seen (arena keys) */
+    cg_arena *ra;
+} wrap;
+
+static cg_status wrap_lookup(void *ud, const char *eco, const char *name, cg_arena *a, cg_vdb_advisory **out,
+                             size_t *n, cg_error *err)
+{
+    wrap *w = ud;
+    *out = NULL;
+    *n = 0;
+    if (w->record || w->only_keys) {
+        cg_arena tmp;
+        cg_arena_init(&tmp);
+        char *k = cg_vdb_lookup_key(w->record ? w->ra : &tmp, eco, name);
+        if (!k) {
+            cg_arena_free(&tmp);
+            return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        }
+        size_t kl = strlen(k);
+        int skip = w->only_keys && !cg_strmap_get(w->only_keys, k, kl);
+        if (w->record && !cg_strmap_get(w->record, k, kl) && cg_strmap_put(w->record, k, kl, k) != CG_OK) {
+            cg_arena_free(&tmp);
+            return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        }
+        cg_arena_free(&tmp);
+        if (skip)
+            return CG_OK;
+    }
+    if (!w->db)
+        return CG_OK;
+    cg_status st = cg_vdb_lookup(w->db, eco, name, a, out, n, err);
+    if (st != CG_OK || !w->only_ids)
+        return st;
+    size_t k = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (cg_strmap_get(w->only_ids, (*out)[i].id, strlen((*out)[i].id)))
+            (*out)[k++] = (*out)[i];
+    *n = k;
+    return CG_OK;
+}
+
+cg_status sv_scan(cg_vdb *db, const cg_sbom *sbom, const cg_strmap *only_keys, const cg_strmap *only_ids,
+                  cg_strmap *record, cg_arena *ra, cg_report **out, cg_error *err)
+{
+    wrap w = {db, only_keys, only_ids, record, ra};
+    cg_scan_source src = {wrap_lookup, &w};
+    cg_scan_opts so;
+    memset(&so, 0, sizeof so);
+    so.now = -1;
+    so.db_built = -1;
+    return cg_scan(sbom, &src, &so, out, err);
+}
+
+const char *sv_finding_key(cg_arena *a, const cg_finding *f)
+{
+    const cg_package *p = f->pkg;
+    const char *path = p && p->n_locations ? p->locations[0].path : "";
+    return cg_arena_sprintf(a, "%s|%s:%s@%s|%s", f->vuln_id ? f->vuln_id : "?", p && p->type ? p->type : "",
+                            p && p->name ? p->name : "", f->installed ? f->installed : "", path ? path : "");
+}
+
+const char *sv_finding_advs(cg_arena *a, const cg_finding *f)
+{
+    cg_buf b = CG_BUF_INIT;
+    cg_buf_puts(&b, f->advisory_id ? f->advisory_id : "");
+    for (size_t i = 0; i < f->n_merged; i++) {
+        cg_buf_putc(&b, ' ');
+        cg_buf_puts(&b, f->merged_ids[i]);
+    }
+    char *s = cg_arena_strdup(a, cg_buf_str(&b));
+    cg_buf_free(&b);
+    return s;
+}
+
+cg_status sv_decide(const cg_policy *policy, const cg_report *rep, cg_arena *a, int *pass, json_t **reasons,
+                    cg_error *err)
+{
+    *pass = 1;
+    *reasons = json_array();
+    if (!*reasons)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    if (!policy)
+        return CG_OK;
+    cg_buf rj = CG_BUF_INIT;
+    cg_status st = cg_report_write(rep, CG_REPORT_JSON, NULL, &rj, err);
+    cg_preport pr;
+    memset(&pr, 0, sizeof pr);
+    if (st == CG_OK)
+        st = cg_preport_read((const uint8_t *)rj.data, rj.len, "report", a, &pr, err);
+    cg_buf_free(&rj);
+    char day[16];
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(day, sizeof day, "%Y-%m-%d", &tm);
+    cg_peval in;
+    memset(&in, 0, sizeof in);
+    in.policy = policy;
+    in.report = &pr;
+    in.now = day;
+    cg_decision *d = NULL;
+    if (st == CG_OK)
+        st = cg_policy_evaluate(&in, a, &d, err);
+    if (st != CG_OK)
+        return st;
+    *pass = d->pass;
+    for (size_t i = 0; i < d->n_deny_reasons; i++)
+        json_array_append_new(*reasons, json_string(d->deny_reasons[i]));
+    return CG_OK;
+}

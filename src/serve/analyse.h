@@ -1,0 +1,32 @@
+/*
+ * analyse.h - scanning a stored SBOM and deciding on it for `cgate serve`
+ * (see analyse.c for the two scan-source wrappers).
+ */
+#ifndef CG_SERVE_ANALYSE_H
+#define CG_SERVE_ANALYSE_H
+
+#include <jansson.h>
+
+#include "cgate/policy.h"
+#include "cgate/sbom.h"
+#include "cgate/scan.h"
+#include "cgate/vulndb.h"
+#include "core/strmap.h"
+
+/* Scan sbom against db (NULL = no DB: no findings).  only_keys / only_ids
+ * (NULL = all) restrict the lookups to those lookup keys and advisory ids;
+ * record (NULL = off) collects every lookup key asked, allocated in ra. */
+cg_status sv_scan(cg_vdb *db, const cg_sbom *sbom, const cg_strmap *only_keys, const cg_strmap *only_ids,
+                  cg_strmap *record, cg_arena *ra, cg_report **out, cg_error *err);
+
+/* The identity of a finding within an image: "VULN|type:name@version|path". */
+const char *sv_finding_key(cg_arena *a, const cg_finding *f);
+/* The advisory id and the merged ids, space-separated. */
+const char *sv_finding_advs(cg_arena *a, const cg_finding *f);
+
+/* Evaluate policy (NULL: pass, no reasons) on rep; *reasons is a new JSON
+ * array of deny reasons. */
+cg_status sv_decide(const cg_policy *policy, const cg_report *rep, cg_arena *a, int *pass, json_t **reasons,
+                    cg_error *err);
+
+#endif
