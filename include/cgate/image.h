@@ -21,8 +21,6 @@
 #ifndef CGATE_IMAGE_H
 #define CGATE_IMAGE_H
 
-#include "cgate/export.h"
-
 #include <stdint.h>
 
 #include "cgate/error.h"
@@ -78,18 +76,12 @@ typedef struct cg_image_opts {
 } cg_image_opts;
 
 /* Open an image reference.  On success *out must be released with cg_image_close(). */
-<<<<<<< HEAD
-CG_EXPORT cg_status cg_image_open(const char *ref, const cg_image_opts *opts, cg_image **out, cg_error *err);
-CG_EXPORT const cg_image_info *cg_image_get_info(const cg_image *img);
-CG_EXPORT void cg_image_close(cg_image *img);
-=======
 CG_EXPORT cg_status cg_image_open(const char *ref, const cg_image_opts *opts, cg_image **out, cg_error *err);
 CG_EXPORT const cg_image_info *cg_image_get_info(const cg_image *img);
 CG_EXPORT void cg_image_close(cg_image *img);
 /* The image config's bytes exactly as read and verified (valid until
  * cg_image_close); NULL and *len 0 for dir:. */
 CG_EXPORT const char *cg_image_config_json(const cg_image *img, size_t *len);
->>>>>>> main
 
 /* ---- multi-platform indexes (for copying a source whole) -------------- */
 
@@ -131,7 +123,7 @@ typedef struct cg_index_info {
  * picked.  Otherwise *image is set, exactly as cg_image_open would.  Exactly
  * one is set on success; free it with cg_image_index_close / cg_image_close. */
 CG_EXPORT cg_status cg_image_open_index(const char *ref, const cg_image_opts *opts, cg_image_index **index,
-                                        cg_image **image, cg_error *err);
+                              cg_image **image, cg_error *err);
 CG_EXPORT const cg_index_info *cg_image_index_get_info(const cg_image_index *x);
 /* Open entry i (kind CG_INDEX_IMAGE) as an image, checked to be the very
  * manifest the entry names.  Close it with cg_image_close, before the index. */

@@ -7,8 +7,6 @@
 #ifndef CGATE_SBOM_H
 #define CGATE_SBOM_H
 
-#include "cgate/export.h"
-
 #include <stdint.h>
 
 #include "cgate/arena.h"
@@ -58,11 +56,6 @@ typedef struct cg_sbom_opts {
 } cg_sbom_opts;
 
 /* Stream every layer of img through the catalogers.  *out is released with
-<<<<<<< HEAD
- * cg_sbom_free().  Fails (no partial SBOM) on any integrity or limit error. */
-CG_EXPORT cg_status cg_sbom_build(cg_image *img, const cg_sbom_opts *opts, cg_sbom **out, cg_error *err);
-CG_EXPORT void cg_sbom_free(cg_sbom *s);
-=======
  * cg_sbom_free().  Fails (no partial SBOM) on any integrity or limit error,
  * and (CG_ERR_INPUT, "nothing recognised: ...") when neither an operating
  * system nor any package was found, unless opts->allow_empty.  opts may be
@@ -72,7 +65,6 @@ CG_EXPORT void cg_sbom_free(cg_sbom *s);
 /* cg_sbom_build with a tap (may be NULL) that sees the same pass. */
 CG_EXPORT cg_status cg_sbom_build_tap(cg_image *img, const cg_sbom_opts *opts, const cg_sbom_tap *tap, cg_sbom **out,
                                       cg_error *err);
->>>>>>> main
 
 typedef enum cg_sbom_format {
     CG_SBOM_CYCLONEDX_JSON,

@@ -600,7 +600,7 @@ char *cg_vdb_lookup_key(cg_arena *a, const char *ecosystem, const char *name)
     for (size_t i = 0; i < el; i++)
         s[i] = (char)tolower((unsigned char)ecosystem[i]);
     s[el] = '\t';
-    norm_name_into(ecosystem, name, nl, s + el + 1);
+    cg_eco_norm_name_into(ecosystem, name, nl, s + el + 1);
     return s;
 }
 
