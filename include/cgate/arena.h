@@ -7,6 +7,8 @@
 #ifndef CGATE_ARENA_H
 #define CGATE_ARENA_H
 
+#include "cgate/export.h"
+
 #include <stdarg.h>
 #include <stddef.h>
 
@@ -21,18 +23,18 @@ typedef struct cg_arena {
     size_t used_total; /* bytes handed out, for diagnostics and caps */
 } cg_arena;
 
-void cg_arena_init(cg_arena *a);
-void cg_arena_free(cg_arena *a);
+CG_EXPORT void cg_arena_init(cg_arena *a);
+CG_EXPORT void cg_arena_free(cg_arena *a);
 
 /* Zeroed, 16-byte aligned memory; NULL on allocation failure or overflow. */
-void *cg_arena_alloc(cg_arena *a, size_t size);
+CG_EXPORT void *cg_arena_alloc(cg_arena *a, size_t size);
 /* n elements of size each, overflow-checked. */
-void *cg_arena_calloc(cg_arena *a, size_t n, size_t size);
-char *cg_arena_strdup(cg_arena *a, const char *s);
-char *cg_arena_strndup(cg_arena *a, const char *s, size_t n);
-char *cg_arena_sprintf(cg_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+CG_EXPORT void *cg_arena_calloc(cg_arena *a, size_t n, size_t size);
+CG_EXPORT char *cg_arena_strdup(cg_arena *a, const char *s);
+CG_EXPORT char *cg_arena_strndup(cg_arena *a, const char *s, size_t n);
+CG_EXPORT char *cg_arena_sprintf(cg_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Copy of the first n bytes of `p` (not NUL-terminated data). */
-void *cg_arena_memdup(cg_arena *a, const void *p, size_t n);
+CG_EXPORT void *cg_arena_memdup(cg_arena *a, const void *p, size_t n);
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,8 @@
 #ifndef CGATE_ATTACH_H
 #define CGATE_ATTACH_H
 
+#include "cgate/export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -42,31 +44,31 @@ typedef struct cg_attach_result {
 
 /* The identity cosign writes for a repository: "REGISTRY/REPO" with Docker
  * Hub spelled "index.docker.io" as go-containerregistry does. */
-void cg_attach_identity(const cg_ref *repo, char *buf, size_t n);
+CG_EXPORT void cg_attach_identity(const cg_ref *repo, char *buf, size_t n);
 
 /* Sign digest (a manifest in repo) with key: a simple-signing payload with
  * the annotations ann[0..n) in "optional", appended to sha256-HEX.sig. */
-cg_status cg_attach_sign(cg_registry *r, const cg_ref *repo, const char *digest, const cg_sign_key *key,
-                         const cg_annotation *ann, size_t n, cg_attach_result *res, cg_error *err);
+CG_EXPORT cg_status cg_attach_sign(cg_registry *r, const cg_ref *repo, const char *digest, const cg_sign_key *key,
+                                   const cg_annotation *ann, size_t n, cg_attach_result *res, cg_error *err);
 
 /* Attest digest: an in-toto statement with predicate (a JSON object of
  * predicate_type, a URI; CycloneDX / SPDX documents are checked) in a DSSE
  * envelope signed by key, appended to sha256-HEX.att.  An attestation with
  * the same statement already signed by this key is not added again. */
-cg_status cg_attach_attest(cg_registry *r, const cg_ref *repo, const char *digest, const cg_sign_key *key,
-                           const char *predicate_type, const uint8_t *predicate, size_t len,
-                           cg_attach_result *res, cg_error *err);
+CG_EXPORT cg_status cg_attach_attest(cg_registry *r, const cg_ref *repo, const char *digest, const cg_sign_key *key,
+                                     const char *predicate_type, const uint8_t *predicate, size_t len,
+                                     cg_attach_result *res, cg_error *err);
 
 /* Verify the signatures of digest under pub (see cg_cosign_verify), counting
  * only payloads that carry every annotation in require[0..n) (n may be 0). */
-cg_status cg_attach_verify(cg_registry *r, const cg_ref *repo, const char *digest, const cg_sign_key *pub,
-                           const cg_annotation *require, size_t n, cg_verify_result *result, cg_error *err);
+CG_EXPORT cg_status cg_attach_verify(cg_registry *r, const cg_ref *repo, const char *digest, const cg_sign_key *pub,
+                                     const cg_annotation *require, size_t n, cg_verify_result *result, cg_error *err);
 
 /* Verify the attestations of digest of predicate_type under pub (see
  * cg_attest_verify). */
-cg_status cg_attach_verify_attestation(cg_registry *r, const cg_ref *repo, const char *digest,
-                                       const char *predicate_type, const cg_sign_key *pub,
-                                       cg_verify_result *result, cg_error *err);
+CG_EXPORT cg_status cg_attach_verify_attestation(cg_registry *r, const cg_ref *repo, const char *digest,
+                                                 const char *predicate_type, const cg_sign_key *pub,
+                                                 cg_verify_result *result, cg_error *err);
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,8 @@
 #ifndef CGATE_BUF_H
 #define CGATE_BUF_H
 
+#include "cgate/export.h"
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,23 +30,23 @@ typedef struct cg_buf {
 
 #define CG_BUF_INIT {NULL, 0, 0, 0}
 
-void cg_buf_init(cg_buf *b, size_t max);
-void cg_buf_free(cg_buf *b);
-void cg_buf_reset(cg_buf *b); /* len = 0, keeps memory */
+CG_EXPORT void cg_buf_init(cg_buf *b, size_t max);
+CG_EXPORT void cg_buf_free(cg_buf *b);
+CG_EXPORT void cg_buf_reset(cg_buf *b); /* len = 0, keeps memory */
 
 /* Ensure room for `extra` more bytes (plus the NUL). */
-cg_status cg_buf_reserve(cg_buf *b, size_t extra);
-cg_status cg_buf_append(cg_buf *b, const void *p, size_t n);
-cg_status cg_buf_puts(cg_buf *b, const char *s);
-cg_status cg_buf_putc(cg_buf *b, char c);
-cg_status cg_buf_printf(cg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-cg_status cg_buf_vprintf(cg_buf *b, const char *fmt, va_list ap);
+CG_EXPORT cg_status cg_buf_reserve(cg_buf *b, size_t extra);
+CG_EXPORT cg_status cg_buf_append(cg_buf *b, const void *p, size_t n);
+CG_EXPORT cg_status cg_buf_puts(cg_buf *b, const char *s);
+CG_EXPORT cg_status cg_buf_putc(cg_buf *b, char c);
+CG_EXPORT cg_status cg_buf_printf(cg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+CG_EXPORT cg_status cg_buf_vprintf(cg_buf *b, const char *fmt, va_list ap);
 
 /* Hand the memory to the caller (who frees it with free()); b becomes empty. */
-char *cg_buf_detach(cg_buf *b, size_t *len_out);
+CG_EXPORT char *cg_buf_detach(cg_buf *b, size_t *len_out);
 
 /* A C string view of the contents ("" when empty). */
-const char *cg_buf_str(const cg_buf *b);
+CG_EXPORT const char *cg_buf_str(const cg_buf *b);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,8 @@
 #ifndef CGATE_CVSS_H
 #define CGATE_CVSS_H
 
+#include "cgate/export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -43,18 +45,18 @@ typedef struct cg_cvss {
 /* Parse and score a vector: "CVSS:3.1/AV:N/...", "CVSS:3.0/...", "CVSS:4.0/...",
  * or v2 "AV:N/AC:L/Au:N/C:P/I:P/A:P", optionally wrapped in "(...)".  vector
  * must be NUL-terminated; longer than CG_CVSS_MAX_VECTOR is CG_ERR_LIMIT. */
-cg_status cg_cvss_parse(const char *vector, cg_cvss *out, cg_error *err);
+CG_EXPORT cg_status cg_cvss_parse(const char *vector, cg_cvss *out, cg_error *err);
 
 /* The same for a buffer that need not be NUL-terminated. */
-cg_status cg_cvss_parse_n(const char *buf, size_t len, cg_cvss *out, cg_error *err);
+CG_EXPORT cg_status cg_cvss_parse_n(const char *buf, size_t len, cg_cvss *out, cg_error *err);
 
 /* Qualitative rating of a score: v3.x/v4.0 "NONE" (0.0), "LOW" (0.1-3.9),
  * "MEDIUM" (4.0-6.9), "HIGH" (7.0-8.9), "CRITICAL" (9.0-10.0); v2 uses NVD's
  * bands "LOW" (0.0-3.9), "MEDIUM" (4.0-6.9), "HIGH" (7.0-10.0). */
-const char *cg_cvss_severity_for(cg_cvss_version v, double score);
+CG_EXPORT const char *cg_cvss_severity_for(cg_cvss_version v, double score);
 
 /* "2.0", "3.0", "3.1" or "4.0". */
-const char *cg_cvss_version_name(cg_cvss_version v);
+CG_EXPORT const char *cg_cvss_version_name(cg_cvss_version v);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,8 @@
 #ifndef CGATE_ERROR_H
 #define CGATE_ERROR_H
 
+#include "cgate/export.h"
+
 #include <stdarg.h>
 #include <stddef.h>
 
@@ -36,23 +38,23 @@ typedef struct cg_error {
 } cg_error;
 
 /* Reset to CG_OK with an empty message. */
-void cg_error_clear(cg_error *err);
+CG_EXPORT void cg_error_clear(cg_error *err);
 
 /* Set status and message (printf-style); returns status so callers can write
  * `return cg_error_set(err, CG_ERR_INPUT, "...")`.  err may be NULL. */
-cg_status cg_error_set(cg_error *err, cg_status st, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-cg_status cg_error_vset(cg_error *err, cg_status st, const char *fmt, va_list ap);
+CG_EXPORT cg_status cg_error_set(cg_error *err, cg_status st, const char *fmt, ...)
+              __attribute__((format(printf, 3, 4)));
+CG_EXPORT cg_status cg_error_vset(cg_error *err, cg_status st, const char *fmt, va_list ap);
 
 /* Prepend "<context>: " to the current message; returns the current status. */
-cg_status cg_error_prefix(cg_error *err, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+CG_EXPORT cg_status cg_error_prefix(cg_error *err, const char *fmt, ...)
+              __attribute__((format(printf, 2, 3)));
 
 /* Short stable name of a status ("bad input", "limit exceeded", ...). */
-const char *cg_status_name(cg_status st);
+CG_EXPORT const char *cg_status_name(cg_status st);
 
 /* The process exit code DESIGN.md §1 assigns to a status. */
-int cg_status_exit_code(cg_status st);
+CG_EXPORT int cg_status_exit_code(cg_status st);
 
 #ifdef __cplusplus
 }

@@ -76,9 +76,9 @@ typedef struct cg_image_opts {
 } cg_image_opts;
 
 /* Open an image reference.  On success *out must be released with cg_image_close(). */
-cg_status cg_image_open(const char *ref, const cg_image_opts *opts, cg_image **out, cg_error *err);
-const cg_image_info *cg_image_get_info(const cg_image *img);
-void cg_image_close(cg_image *img);
+CG_EXPORT cg_status cg_image_open(const char *ref, const cg_image_opts *opts, cg_image **out, cg_error *err);
+CG_EXPORT const cg_image_info *cg_image_get_info(const cg_image *img);
+CG_EXPORT void cg_image_close(cg_image *img);
 /* The image config's bytes exactly as read and verified (valid until
  * cg_image_close); NULL and *len 0 for dir:. */
 CG_EXPORT const char *cg_image_config_json(const cg_image *img, size_t *len);
@@ -122,13 +122,13 @@ typedef struct cg_index_info {
  * manifests under one ref.name or none), *index is set and no platform is
  * picked.  Otherwise *image is set, exactly as cg_image_open would.  Exactly
  * one is set on success; free it with cg_image_index_close / cg_image_close. */
-cg_status cg_image_open_index(const char *ref, const cg_image_opts *opts, cg_image_index **index,
+CG_EXPORT cg_status cg_image_open_index(const char *ref, const cg_image_opts *opts, cg_image_index **index,
                               cg_image **image, cg_error *err);
-const cg_index_info *cg_image_index_get_info(const cg_image_index *x);
+CG_EXPORT const cg_index_info *cg_image_index_get_info(const cg_image_index *x);
 /* Open entry i (kind CG_INDEX_IMAGE) as an image, checked to be the very
  * manifest the entry names.  Close it with cg_image_close, before the index. */
-cg_status cg_image_index_open_image(cg_image_index *x, size_t i, cg_image **out, cg_error *err);
-void cg_image_index_close(cg_image_index *x);
+CG_EXPORT cg_status cg_image_index_open_image(cg_image_index *x, size_t i, cg_image **out, cg_error *err);
+CG_EXPORT void cg_image_index_close(cg_image_index *x);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,8 @@
 #ifndef CGATE_POLICY_H
 #define CGATE_POLICY_H
 
+#include "cgate/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -87,8 +89,8 @@ typedef struct cg_preport {
 /* Read a report: a JSON object with SchemaVersion 2 and a Results array
  * (Trivy's schema, which cgate scan also writes).  Anything else is
  * CG_ERR_INPUT naming `name` and the offending member. */
-cg_status cg_preport_read(const uint8_t *buf, size_t len, const char *name, cg_arena *a, cg_preport *out,
-                          cg_error *err);
+CG_EXPORT cg_status cg_preport_read(const uint8_t *buf, size_t len, const char *name, cg_arena *a, cg_preport *out,
+                                    cg_error *err);
 
 /* ---- policy ------------------------------------------------------------ */
 
@@ -147,19 +149,19 @@ typedef struct cg_policy {
 
 /* The defaults of a cgate/v1 policy (the seed's semantics plus the defaults
  * docs/policy.md lists). */
-void cg_policy_defaults(cg_policy *p);
+CG_EXPORT void cg_policy_defaults(cg_policy *p);
 
 /* Parse a policy (YAML or JSON through one loader).  Unknown keys, wrong
  * types, negative thresholds, duplicate keys, anchors/aliases and nesting
  * deeper than CG_POLICY_MAX_DEPTH are CG_ERR_INPUT: "FILE:LINE: KEY: why". */
-cg_status cg_policy_parse(const uint8_t *buf, size_t len, const char *name, cg_arena *a, cg_policy *out,
-                          cg_error *err);
+CG_EXPORT cg_status cg_policy_parse(const uint8_t *buf, size_t len, const char *name, cg_arena *a, cg_policy *out,
+                                    cg_error *err);
 /* Parse an exceptions file: a document whose only key is `exceptions`. */
-cg_status cg_exceptions_parse(const uint8_t *buf, size_t len, const char *name, cg_arena *a,
-                              cg_pexception **out, size_t *n, cg_error *err);
+CG_EXPORT cg_status cg_exceptions_parse(const uint8_t *buf, size_t len, const char *name, cg_arena *a,
+                                        cg_pexception **out, size_t *n, cg_error *err);
 
 /* True when s is a valid calendar date "YYYY-MM-DD". */
-int cg_policy_date_valid(const char *s);
+CG_EXPORT int cg_policy_date_valid(const char *s);
 
 /* ---- evaluation -------------------------------------------------------- */
 
@@ -280,30 +282,30 @@ typedef struct cg_decision {
     const char *runtime_evidence, *runtime_window; /* from the report */
 } cg_decision;
 
-cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out, cg_error *err);
+CG_EXPORT cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **out, cg_error *err);
 
 /* Contextual risk of one finding's CVSS and vector under a decision's exposure
  * (the maximum over workloads; unknown exposure when there are none). */
-double cg_policy_ctx_risk(const cg_decision *d, double cvss, const char *vector);
+CG_EXPORT double cg_policy_ctx_risk(const cg_decision *d, double cvss, const char *vector);
 
-cg_status cg_decision_write_json(const cg_decision *d, cg_buf *out, cg_error *err);
-cg_status cg_decision_write_table(const cg_decision *d, cg_buf *out, cg_error *err);
+CG_EXPORT cg_status cg_decision_write_json(const cg_decision *d, cg_buf *out, cg_error *err);
+CG_EXPORT cg_status cg_decision_write_table(const cg_decision *d, cg_buf *out, cg_error *err);
 
 /* ---- context adapter (policy_context.h -> evaluation input) ------------ */
 
 /* Load Kubernetes manifests and find the workloads that run the report's
  * image (by Metadata.RepoTags, RepoDigests and ArtifactName).  *ctx is to be
  * released with cg_k8s_free() (the workloads point into it). */
-cg_status cg_policy_context_load(const char *const *paths, size_t n, const cg_preport *r, cg_arena *a,
-                                 cg_k8s_context **ctx, const cg_workload **wl, size_t *n_wl,
-                                 const char *const **ignored, size_t *n_ignored, cg_error *err);
+CG_EXPORT cg_status cg_policy_context_load(const char *const *paths, size_t n, const cg_preport *r, cg_arena *a,
+                                           cg_k8s_context **ctx, const cg_workload **wl, size_t *n_wl,
+                                           const char *const **ignored, size_t *n_ignored, cg_error *err);
 /* The cg_pvex_fn for VEX documents loaded with cg_vex_load(): set
  * cg_peval.vex = cg_policy_vex_lookup and cg_peval.vex_ud = the cg_vex. */
-cg_status cg_policy_vex_lookup(void *vex, const char *id, const char *const *aliases, size_t n_aliases,
-                               const char *purl, cg_vex_match *out);
+CG_EXPORT cg_status cg_policy_vex_lookup(void *vex, const char *id, const char *const *aliases, size_t n_aliases,
+                                         const char *purl, cg_vex_match *out);
 
 /* Round like the seed: Math.round(x * 100) / 100. */
-double cg_policy_round2(double x);
+CG_EXPORT double cg_policy_round2(double x);
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,8 @@
 #ifndef CGATE_POLICY_CONTEXT_H
 #define CGATE_POLICY_CONTEXT_H
 
+#include "cgate/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,14 +55,14 @@ typedef struct cg_k8s_context cg_k8s_context;
 /* Load manifests (files or directories, multi-document YAML or JSON).  Unknown
  * kinds are ignored and listed; broken YAML is an error naming file and line
  * (CG_ERR_INPUT).  YAML aliases are not expanded beyond a small bound. */
-cg_status cg_k8s_load(const char *const *paths, size_t n, cg_arena *a, cg_k8s_context **out, cg_error *err);
+CG_EXPORT cg_status cg_k8s_load(const char *const *paths, size_t n, cg_arena *a, cg_k8s_context **out, cg_error *err);
 /* Workloads whose containers run the image: matched by repository (with or
  * without registry host and Docker Hub normalisation), tag, or digest. */
-cg_status cg_k8s_workloads_for(const cg_k8s_context *ctx, const char *image_repo, const char *image_tag,
-                               const char *image_digest, cg_arena *a, cg_workload **out, size_t *n, cg_error *err);
+CG_EXPORT cg_status cg_k8s_workloads_for(const cg_k8s_context *ctx, const char *image_repo, const char *image_tag,
+                                         const char *image_digest, cg_arena *a, cg_workload **out, size_t *n, cg_error *err);
 /* Kinds that were ignored ("Kind@FILE:LINE"), sorted. */
-size_t cg_k8s_ignored(const cg_k8s_context *ctx, const char *const **out);
-void cg_k8s_free(cg_k8s_context *ctx);
+CG_EXPORT size_t cg_k8s_ignored(const cg_k8s_context *ctx, const char *const **out);
+CG_EXPORT void cg_k8s_free(cg_k8s_context *ctx);
 
 /* ---- VEX ---------------------------------------------------------------- */
 
@@ -84,14 +86,14 @@ typedef struct cg_vex cg_vex;
 
 /* Load OpenVEX 0.2.0 (validated against its JSON schema's rules) and CycloneDX
  * VEX documents.  Errors name the file and the bad field. */
-cg_status cg_vex_load(const char *const *paths, size_t n, cg_arena *a, cg_vex **out, cg_error *err);
+CG_EXPORT cg_status cg_vex_load(const char *const *paths, size_t n, cg_arena *a, cg_vex **out, cg_error *err);
 /* The statement that applies to (vulnerability id or any alias, package purl):
  * products match by purl (qualifiers in the statement must match; a statement
  * purl without version matches every version); the latest statement wins
  * (OpenVEX timestamp order). */
-cg_status cg_vex_lookup(const cg_vex *vex, const char *vuln_id, const char *const *aliases, size_t n_aliases,
-                        const char *purl, cg_vex_match *out);
-void cg_vex_free(cg_vex *vex);
+CG_EXPORT cg_status cg_vex_lookup(const cg_vex *vex, const char *vuln_id, const char *const *aliases, size_t n_aliases,
+                                  const char *purl, cg_vex_match *out);
+CG_EXPORT void cg_vex_free(cg_vex *vex);
 
 #ifdef __cplusplus
 }

@@ -53,18 +53,18 @@ typedef struct cg_ref {
  * "index.docker.io" -> "docker.io".  The first component is a registry host
  * when it has a '.' or ':' or is "localhost".  With neither tag nor digest,
  * tag = "latest".  Errors are CG_ERR_USAGE. */
-cg_status cg_ref_parse(const char *s, cg_ref *out, cg_error *err);
+CG_EXPORT cg_status cg_ref_parse(const char *s, cg_ref *out, cg_error *err);
 
 /* "HOST/REPO:TAG", "HOST/REPO@DIGEST" or "HOST/REPO:TAG@DIGEST" into buf
  * (truncated to n); returns buf. */
-const char *cg_ref_format(const cg_ref *r, char *buf, size_t n);
+CG_EXPORT const char *cg_ref_format(const cg_ref *r, char *buf, size_t n);
 
 /* The reference to ask the registry for: the digest when set, else the tag. */
-const char *cg_ref_reference(const cg_ref *r);
+CG_EXPORT const char *cg_ref_reference(const cg_ref *r);
 
 /* 1 when host (with or without ":PORT", IPv6 in brackets) is loopback:
  * localhost, 127.0.0.0/8 or ::1. */
-int cg_host_is_loopback(const char *host);
+CG_EXPORT int cg_host_is_loopback(const char *host);
 
 /* ---- the client ------------------------------------------------------- */
 
@@ -94,8 +94,8 @@ typedef struct cg_registry_opts {
 } cg_registry_opts;
 
 /* opts may be NULL (all defaults).  Free with cg_registry_free(). */
-cg_status cg_registry_new(const cg_registry_opts *opts, cg_registry **out, cg_error *err);
-void cg_registry_free(cg_registry *r);
+CG_EXPORT cg_status cg_registry_new(const cg_registry_opts *opts, cg_registry **out, cg_error *err);
+CG_EXPORT void cg_registry_free(cg_registry *r);
 
 /* Counters of what the client did (for `push` output, tests and benchmarks). */
 typedef struct cg_registry_stats {
@@ -107,7 +107,7 @@ typedef struct cg_registry_stats {
     uint64_t bytes_uploaded;
     uint64_t bytes_downloaded;
 } cg_registry_stats;
-const cg_registry_stats *cg_registry_get_stats(const cg_registry *r);
+CG_EXPORT const cg_registry_stats *cg_registry_get_stats(const cg_registry *r);
 
 /* ---- manifests -------------------------------------------------------- */
 
@@ -120,7 +120,7 @@ typedef struct cg_manifest {
     char digest[CG_REF_DIGEST_MAX];   /* sha256 of data, computed here */
 } cg_manifest;
 
-void cg_manifest_free(cg_manifest *m);
+CG_EXPORT void cg_manifest_free(cg_manifest *m);
 
 /* Flags for lookups that may legitimately find nothing. */
 #define CG_REG_MISSING_OK 1u /* a 404 is CG_OK with found = 0, not an error */
@@ -128,46 +128,46 @@ void cg_manifest_free(cg_manifest *m);
 /* GET a manifest by tag or digest (reference NULL = cg_ref_reference(repo)),
  * accepting OCI manifest/index and Docker v2 manifest/list.  Capped at
  * max_manifest_bytes; when reference is a digest the bytes must hash to it. */
-cg_status cg_registry_get_manifest(cg_registry *r, const cg_ref *repo, const char *reference, unsigned flags,
-                                   cg_manifest *out, cg_error *err);
+CG_EXPORT cg_status cg_registry_get_manifest(cg_registry *r, const cg_ref *repo, const char *reference, unsigned flags,
+                                             cg_manifest *out, cg_error *err);
 
 /* HEAD a manifest: digest (Docker-Content-Digest, a hint: "" when absent),
  * media type and size.  found = 0 on 404 with CG_REG_MISSING_OK. */
-cg_status cg_registry_head_manifest(cg_registry *r, const cg_ref *repo, const char *reference, unsigned flags,
-                                    int *found, char digest[CG_REF_DIGEST_MAX], char media_type[128],
-                                    int64_t *size, cg_error *err);
+CG_EXPORT cg_status cg_registry_head_manifest(cg_registry *r, const cg_ref *repo, const char *reference, unsigned flags,
+                                              int *found, char digest[CG_REF_DIGEST_MAX], char media_type[128],
+                                              int64_t *size, cg_error *err);
 
 /* Resolve a tag (or a digest) to the digest of the manifest it names, by
  * GETting it and hashing the bytes (never trusting a header). */
-cg_status cg_registry_resolve(cg_registry *r, const cg_ref *ref, char digest[CG_REF_DIGEST_MAX], cg_error *err);
+CG_EXPORT cg_status cg_registry_resolve(cg_registry *r, const cg_ref *ref, char digest[CG_REF_DIGEST_MAX], cg_error *err);
 
 /* PUT a manifest under reference (a tag, or its own digest), Content-Type =
  * media_type.  digest_out (may be NULL) gets sha256 of data.  A reference
  * that is a digest must equal that sha256. */
-cg_status cg_registry_put_manifest(cg_registry *r, const cg_ref *repo, const char *reference,
-                                   const char *media_type, const void *data, size_t len,
-                                   char digest_out[CG_REF_DIGEST_MAX], cg_error *err);
+CG_EXPORT cg_status cg_registry_put_manifest(cg_registry *r, const cg_ref *repo, const char *reference,
+                                             const char *media_type, const void *data, size_t len,
+                                             char digest_out[CG_REF_DIGEST_MAX], cg_error *err);
 
 /* ---- blobs ------------------------------------------------------------ */
 
 /* HEAD a blob: *size = its size when present, -1 when the registry has not got it. */
-cg_status cg_registry_head_blob(cg_registry *r, const cg_ref *repo, const char *digest, int64_t *size,
-                                cg_error *err);
+CG_EXPORT cg_status cg_registry_head_blob(cg_registry *r, const cg_ref *repo, const char *digest, int64_t *size,
+                                          cg_error *err);
 
 /* GET a whole blob into out (reset first), at most max bytes (0 = 4 MiB),
  * verified against digest. */
-cg_status cg_registry_get_blob_small(cg_registry *r, const cg_ref *repo, const char *digest, uint64_t max,
-                                     cg_buf *out, cg_error *err);
+CG_EXPORT cg_status cg_registry_get_blob_small(cg_registry *r, const cg_ref *repo, const char *digest, uint64_t max,
+                                               cg_buf *out, cg_error *err);
 
 /* Streaming GET.  Every byte is hashed; the read that reaches the end fails
  * (-1) unless the sha256 equals digest and the size equals `size` (when
  * size >= 0); more than size (or max_blob_bytes) bytes fail at once. */
 typedef struct cg_blob_reader cg_blob_reader;
-cg_status cg_registry_open_blob(cg_registry *r, const cg_ref *repo, const char *digest, int64_t size,
-                                cg_blob_reader **out, cg_error *err);
+CG_EXPORT cg_status cg_registry_open_blob(cg_registry *r, const cg_ref *repo, const char *digest, int64_t size,
+                                          cg_blob_reader **out, cg_error *err);
 /* Up to n bytes; 0 at the (verified) end; -1 on error with err set. */
-ssize_t cg_blob_reader_read(cg_blob_reader *b, void *buf, size_t n, cg_error *err);
-void cg_blob_reader_close(cg_blob_reader *b);
+CG_EXPORT ssize_t cg_blob_reader_read(cg_blob_reader *b, void *buf, size_t n, cg_error *err);
+CG_EXPORT void cg_blob_reader_close(cg_blob_reader *b);
 
 /* Where an upload's bytes come from. */
 typedef struct cg_upload_source {
@@ -183,30 +183,30 @@ typedef struct cg_upload_source {
  * PUT.  The bytes are hashed on the way and a mismatch aborts the upload
  * before it is committed (when chunked) and fails in any case.  Does NOT
  * HEAD first: see cg_registry_push_blob. */
-cg_status cg_registry_put_blob(cg_registry *r, const cg_ref *repo, const char *digest, uint64_t size,
-                               const cg_upload_source *src, cg_error *err);
+CG_EXPORT cg_status cg_registry_put_blob(cg_registry *r, const cg_ref *repo, const char *digest, uint64_t size,
+                                         const cg_upload_source *src, cg_error *err);
 /* Same, from memory. */
-cg_status cg_registry_put_blob_buf(cg_registry *r, const cg_ref *repo, const char *digest, const void *data,
-                                   size_t len, cg_error *err);
+CG_EXPORT cg_status cg_registry_put_blob_buf(cg_registry *r, const cg_ref *repo, const char *digest, const void *data,
+                                             size_t len, cg_error *err);
 
 /* Cross-repository mount: *mounted = 1 when the registry linked the blob
  * from from_repo (same registry) into repo (201); 0 when it declined (the
  * upload session it opened instead is cancelled). */
-cg_status cg_registry_mount_blob(cg_registry *r, const cg_ref *repo, const char *digest, const char *from_repo,
-                                 int *mounted, cg_error *err);
+CG_EXPORT cg_status cg_registry_mount_blob(cg_registry *r, const cg_ref *repo, const char *digest, const char *from_repo,
+                                           int *mounted, cg_error *err);
 
 /* HEAD, then (when absent) mount from from_repo (may be NULL; never the
  * repository itself), then upload.  The source is rewound (src->rewind,
  * when set) just before the upload, so a streamed source can open its
  * bytes only then: a blob the registry already has is never read.
  * *what (may be NULL) = "exists", "mounted" or "uploaded". */
-cg_status cg_registry_push_blob(cg_registry *r, const cg_ref *repo, const char *digest, uint64_t size,
-                                const char *from_repo, const cg_upload_source *src, const char **what,
-                                cg_error *err);
+CG_EXPORT cg_status cg_registry_push_blob(cg_registry *r, const cg_ref *repo, const char *digest, uint64_t size,
+                                          const char *from_repo, const cg_upload_source *src, const char **what,
+                                          cg_error *err);
 /* Same, from memory. */
 CG_EXPORT cg_status cg_registry_push_blob_buf(cg_registry *r, const cg_ref *repo, const char *digest,
-                                              const void *data, size_t len, const char *from_repo,
-                                              const char **what, cg_error *err);
+                                                        const void *data, size_t len, const char *from_repo,
+                                                        const char **what, cg_error *err);
 
 #ifdef __cplusplus
 }

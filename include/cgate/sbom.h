@@ -60,8 +60,8 @@ typedef struct cg_sbom_opts {
  * and (CG_ERR_INPUT, "nothing recognised: ...") when neither an operating
  * system nor any package was found, unless opts->allow_empty.  opts may be
  * NULL (defaults). */
-cg_status cg_sbom_build(cg_image *img, const cg_sbom_opts *opts, cg_sbom **out, cg_error *err);
-void cg_sbom_free(cg_sbom *s);
+CG_EXPORT cg_status cg_sbom_build(cg_image *img, const cg_sbom_opts *opts, cg_sbom **out, cg_error *err);
+CG_EXPORT void cg_sbom_free(cg_sbom *s);
 /* cg_sbom_build with a tap (may be NULL) that sees the same pass. */
 CG_EXPORT cg_status cg_sbom_build_tap(cg_image *img, const cg_sbom_opts *opts, const cg_sbom_tap *tap, cg_sbom **out,
                                       cg_error *err);
@@ -73,11 +73,11 @@ typedef enum cg_sbom_format {
 } cg_sbom_format;
 
 /* Parse "cyclonedx-json" / "spdx-json" / "table" (also "cyclonedx", "spdx"). */
-cg_status cg_sbom_format_parse(const char *s, cg_sbom_format *out);
+CG_EXPORT cg_status cg_sbom_format_parse(const char *s, cg_sbom_format *out);
 
 /* Append the SBOM in the given format to out.  Deterministic: the same SBOM
  * gives the same bytes. */
-cg_status cg_sbom_write(const cg_sbom *s, cg_sbom_format fmt, cg_buf *out, cg_error *err);
+CG_EXPORT cg_status cg_sbom_write(const cg_sbom *s, cg_sbom_format fmt, cg_buf *out, cg_error *err);
 
 /* Largest SBOM cg_sbom_read() accepts, and the most packages it keeps. */
 #define CG_SBOM_READ_MAX_BYTES (256u * 1024u * 1024u)
@@ -92,7 +92,7 @@ cg_status cg_sbom_write(const cg_sbom *s, cg_sbom_format fmt, cg_buf *out, cg_er
  * in messages.  Anything else, or a document that breaks its own format
  * (wrong types, over the caps), is CG_ERR_INPUT with one line naming `what`.
  * *out is released with cg_sbom_free(). */
-cg_status cg_sbom_read(const uint8_t *buf, size_t len, const char *what, cg_sbom **out, cg_error *err);
+CG_EXPORT cg_status cg_sbom_read(const uint8_t *buf, size_t len, const char *what, cg_sbom **out, cg_error *err);
 
 #ifdef __cplusplus
 }

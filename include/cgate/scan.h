@@ -15,6 +15,8 @@
 #ifndef CGATE_SCAN_H
 #define CGATE_SCAN_H
 
+#include "cgate/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,7 +43,7 @@ typedef struct cg_scan_source {
 } cg_scan_source;
 
 /* A source that reads an open DB (db must outlive the scan). */
-cg_scan_source cg_scan_source_vdb(cg_vdb *db);
+CG_EXPORT cg_scan_source cg_scan_source_vdb(cg_vdb *db);
 
 /* cg_severity, cg_severity_name, cg_severity_parse: cgate/severity.h */
 
@@ -53,7 +55,7 @@ typedef enum cg_finding_status {
 } cg_finding_status;
 
 /* "fixed", "affected", "unknown" (Trivy's Status values). */
-const char *cg_finding_status_name(cg_finding_status s);
+CG_EXPORT const char *cg_finding_status_name(cg_finding_status s);
 
 /* One CVSS vector of a finding, scored by cg_cvss_parse(). */
 typedef struct cg_finding_cvss {
@@ -157,9 +159,9 @@ typedef struct cg_scan_opts {
 /* Match every package of sbom against src and build the report.  *out is
  * released with cg_report_free().  Fails only on a source error or memory;
  * an advisory that cannot be evaluated becomes a finding or a note. */
-cg_status cg_scan(const cg_sbom *sbom, const cg_scan_source *src, const cg_scan_opts *opts,
-                  cg_report **out, cg_error *err);
-void cg_report_free(cg_report *r);
+CG_EXPORT cg_status cg_scan(const cg_sbom *sbom, const cg_scan_source *src, const cg_scan_opts *opts,
+                            cg_report **out, cg_error *err);
+CG_EXPORT void cg_report_free(cg_report *r);
 
 typedef enum cg_report_format {
     CG_REPORT_JSON,      /* Trivy's report schema, SchemaVersion 2 */
@@ -169,15 +171,15 @@ typedef enum cg_report_format {
 } cg_report_format;
 
 /* "json", "sarif", "cyclonedx" (also "cdx", "cyclonedx-json"), "table". */
-cg_status cg_report_format_parse(const char *s, cg_report_format *out);
+CG_EXPORT cg_status cg_report_format_parse(const char *s, cg_report_format *out);
 
 typedef struct cg_report_write_opts {
     int color; /* table: ANSI colours (the caller decides: terminal, NO_COLOR) */
 } cg_report_write_opts;
 
 /* Append the report in fmt to out (o may be NULL). */
-cg_status cg_report_write(const cg_report *r, cg_report_format fmt, const cg_report_write_opts *o,
-                          cg_buf *out, cg_error *err);
+CG_EXPORT cg_status cg_report_write(const cg_report *r, cg_report_format fmt, const cg_report_write_opts *o,
+                                    cg_buf *out, cg_error *err);
 
 /* Misconfigurations and secrets alone (`cgate lint`, `cgate scan` without
  * the vuln scanner) in json (Trivy's schema), sarif or table. */

@@ -12,6 +12,8 @@
 #ifndef CGATE_VERSION_H
 #define CGATE_VERSION_H
 
+#include "cgate/export.h"
+
 #include <stddef.h>
 
 #include "cgate/error.h"
@@ -39,21 +41,21 @@ typedef enum cg_ver_scheme {
 } cg_ver_scheme;
 
 /* Short stable name of a scheme ("dpkg", "rpm", ...); "?" when out of range. */
-const char *cg_ver_scheme_name(cg_ver_scheme s);
+CG_EXPORT const char *cg_ver_scheme_name(cg_ver_scheme s);
 
 /* The scheme of an OSV ecosystem name: "Debian:12", "Alpine:v3.19", "npm",
  * "PyPI", "Go", "Maven", "RubyGems", "crates.io", "NuGet", "Packagist",
  * "Ubuntu:22.04:LTS", "Red Hat", "Rocky Linux:9", ...  The part after the first
  * ':' (a release) is ignored.  Returns 0 and sets *out, or -1 when unknown. */
-int cg_ver_scheme_for_ecosystem(const char *eco, cg_ver_scheme *out);
+CG_EXPORT int cg_ver_scheme_for_ecosystem(const char *eco, cg_ver_scheme *out);
 
 /* CG_OK when v is a valid version of the scheme, else CG_ERR_INPUT
  * (CG_ERR_USAGE for a NULL v or an unknown scheme). */
-cg_status cg_ver_valid(cg_ver_scheme s, const char *v);
+CG_EXPORT cg_status cg_ver_valid(cg_ver_scheme s, const char *v);
 
 /* Compare a and b in the scheme's order: *cmp = -1, 0 or 1.  CG_ERR_INPUT (with
  * a message naming the bad version) when either is not a valid version. */
-cg_status cg_ver_compare(cg_ver_scheme s, const char *a, const char *b, int *cmp, cg_error *err);
+CG_EXPORT cg_status cg_ver_compare(cg_ver_scheme s, const char *a, const char *b, int *cmp, cg_error *err);
 
 /* npm range syntax as node-semver's satisfies() with default options: '||',
  * hyphen ranges, x-ranges, '~', '^', comparators, and the prerelease rule (a
@@ -61,7 +63,7 @@ cg_status cg_ver_compare(cg_ver_scheme s, const char *a, const char *b, int *cmp
  * same major.minor.patch).  *result = 1 or 0.  CG_ERR_INPUT when the version is
  * not valid SemVer or the range cannot be parsed (node-semver would also answer
  * false for both; the matcher must see the difference). */
-cg_status cg_semver_satisfies(const char *version, const char *range, int *result, cg_error *err);
+CG_EXPORT cg_status cg_semver_satisfies(const char *version, const char *range, int *result, cg_error *err);
 
 #ifdef __cplusplus
 }

@@ -101,24 +101,24 @@ typedef struct cg_vdb_import_report {
  * Any number of concurrent writers (imports, updates, in one process or
  * many) are serialised by the lock file db_path + ".lock"; readers
  * (cg_vdb_open) never wait. */
-cg_status cg_vdb_import(const char *db_path, const char *const *paths, size_t n_paths,
+CG_EXPORT cg_status cg_vdb_import(const char *db_path, const char *const *paths, size_t n_paths,
                         const cg_vdb_import_opts *opts, cg_arena *a, cg_vdb_import_report *rep,
                         cg_error *err);
 
 /* Open read-only.  CG_ERR_INPUT for a missing, truncated or foreign file or
  * a newer schema version. */
-cg_status cg_vdb_open(const char *db_path, cg_vdb **out, cg_error *err);
-void cg_vdb_close(cg_vdb *db);
+CG_EXPORT cg_status cg_vdb_open(const char *db_path, cg_vdb **out, cg_error *err);
+CG_EXPORT void cg_vdb_close(cg_vdb *db);
 
 /* Advisories whose affected[] names (ecosystem, name).  Names are compared
  * normalised for the ecosystem (PEP 503 for PyPI, lower-case for npm, exact
  * otherwise); distro ecosystems are looked up by SOURCE package name.  Arena
  * memory; *n = 0 when none. */
-cg_status cg_vdb_lookup(cg_vdb *db, const char *ecosystem, const char *name, cg_arena *a,
+CG_EXPORT cg_status cg_vdb_lookup(cg_vdb *db, const char *ecosystem, const char *name, cg_arena *a,
                         cg_vdb_advisory **out, size_t *n, cg_error *err);
 
 /* Per-source counts and import times; the DB's age is the newest import. */
-cg_status cg_vdb_stats(cg_vdb *db, cg_arena *a, cg_vdb_source_stat **out, size_t *n, int64_t *newest_import,
+CG_EXPORT cg_status cg_vdb_stats(cg_vdb *db, cg_arena *a, cg_vdb_source_stat **out, size_t *n, int64_t *newest_import,
                        cg_error *err);
 
 /* ---- db update: sources, mirror, conditional GET ---- */
@@ -177,7 +177,7 @@ CG_EXPORT cg_status cg_vdb_update(const char *db_path, const cg_vdb_source *srcs
 
 /* Default location: $CGATE_DB, else $XDG_CACHE_HOME/cgate/db.sqlite, else
  * ~/.cache/cgate/db.sqlite.  Arena memory. */
-const char *cg_vdb_default_path(cg_arena *a);
+CG_EXPORT const char *cg_vdb_default_path(cg_arena *a);
 
 /* ---- change detection (cgate serve re-matches only what changed) ------ */
 

@@ -340,6 +340,7 @@ static cg_status apk_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, si
 
 const cg_cataloger cg_cataloger_apk = {
     .name = "apk",
+    .purl_type = "apk",
     .wants = apk_wants,
     .parse = apk_parse,
     .finish = apk_finish,

@@ -82,6 +82,9 @@ typedef struct cg_cat_node {
 
 typedef struct cg_cataloger {
     const char *name;
+    /* The purl type of the packages it adds (NULL: it adds none); must have a
+     * row in the ecosystem table, core/ecosystem.c (tests/unit/test_ecosystem.c). */
+    const char *purl_type;
     /* path: as in cg_cat_file.path, len bytes, NUL-terminated.  Return true and
      * fill *w when the cataloger wants the file. */
     bool (*wants)(const char *path, size_t len, cg_cat_want *w);

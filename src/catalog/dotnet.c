@@ -267,6 +267,7 @@ static cg_status dotnet_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes,
 
 const cg_cataloger cg_cataloger_dotnet = {
     .name = "dotnet",
+    .purl_type = "nuget",
     .wants = dotnet_wants,
     .parse = dotnet_parse,
     .finish = dotnet_finish,

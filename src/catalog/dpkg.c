@@ -768,6 +768,7 @@ static cg_status dpkg_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, s
 
 const cg_cataloger cg_cataloger_dpkg = {
     .name = "dpkg",
+    .purl_type = "deb",
     .wants = dpkg_wants,
     .parse = dpkg_parse,
     .finish = dpkg_finish,

@@ -701,6 +701,7 @@ static cg_status golang_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes,
 
 const cg_cataloger cg_cataloger_golang = {
     .name = "golang",
+    .purl_type = "golang",
     .wants = golang_wants,
     .parse = golang_parse,
     .finish = golang_finish,

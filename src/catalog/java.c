@@ -918,6 +918,7 @@ static cg_status java_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, s
 
 const cg_cataloger cg_cataloger_java = {
     .name = "java",
+    .purl_type = "maven",
     .wants = java_wants,
     .parse = java_parse,
     .finish = java_finish,

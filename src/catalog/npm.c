@@ -311,6 +311,7 @@ static cg_status npm_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, si
 
 const cg_cataloger cg_cataloger_npm = {
     .name = "npm",
+    .purl_type = "npm",
     .wants = npm_wants,
     .parse = npm_parse,
     .finish = npm_finish,

@@ -371,6 +371,7 @@ static cg_status php_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, si
 
 const cg_cataloger cg_cataloger_php = {
     .name = "php",
+    .purl_type = "composer",
     .wants = php_wants,
     .parse = php_parse,
     .finish = php_finish,

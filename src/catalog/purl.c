@@ -1,5 +1,6 @@
 /*
- * purl.c - package-url strings for packages and images.
+ * purl.c - package-url strings for packages (and the builder sbom uses for
+ * the image's own purl, sbom/image_purl.c).
  *
  * Encoding follows the purl-spec core text (docs/standard/characters-and-
  * encoding.md): "The following characters MUST NOT be percent-encoded: the
@@ -51,18 +52,15 @@ static cg_status put_enc(cg_buf *b, const char *s, size_t n)
     return CG_OK;
 }
 
-typedef struct qual {
-    const char *key, *value;
-} qual;
+typedef cg_purl_qual qual;
 
 static int qual_cmp(const void *a, const void *b)
 {
     return strcmp(((const qual *)a)->key, ((const qual *)b)->key);
 }
 
-/* type/namespace/name@version?quals, quals sorted here; NULL on failure. */
-static char *build(cg_arena *a, const char *type, const char *ns, const char *name,
-                   const char *version, qual *q, size_t nq)
+char *cg_purl_build(cg_arena *a, const char *type, const char *ns, const char *name,
+                    const char *version, cg_purl_qual *q, size_t nq)
 {
     if (!type || !*type || !name || !*name)
         return NULL;
@@ -148,34 +146,5 @@ char *cg_purl_for_package(cg_arena *a, const cg_package *pkg, const cg_distro *d
         if (dv)
             q[nq++] = (qual){"distro", dv};
     }
-    return build(a, pkg->type, pkg->namespace_, pkg->name, pkg->version, q, nq);
-}
-
-char *cg_purl_for_image(cg_arena *a, const cg_image_info *img)
-{
-    if (!img || !img->name || !*img->name)
-        return NULL;
-    const char *digest = img->manifest_digest ? img->manifest_digest : img->config_digest;
-    if (!digest || !*digest)
-        return NULL;
-    const char *slash = strrchr(img->name, '/');
-    const char *last = slash ? slash + 1 : img->name;
-    if (!*last)
-        return NULL;
-    char *name = cg_arena_strdup(a, last);
-    if (!name)
-        return NULL;
-    for (char *p = name; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p + 32);
-    qual q[3];
-    size_t nq = 0;
-    if (img->architecture && *img->architecture)
-        q[nq++] = (qual){"arch", img->architecture};
-    /* only a repository name says where the image lives; a bare file name does not */
-    if (slash)
-        q[nq++] = (qual){"repository_url", img->name};
-    if (img->tag && *img->tag)
-        q[nq++] = (qual){"tag", img->tag};
-    return build(a, "oci", NULL, name, digest, q, nq);
+    return cg_purl_build(a, pkg->type, pkg->namespace_, pkg->name, pkg->version, q, nq);
 }

@@ -16,6 +16,7 @@
 #include "catalog/license.h"
 #include "catalog/lockutil.h"
 #include "catalog/python_lock.h"
+#include "core/ecosystem.h"
 
 #define META_MAX (4u * 1024u * 1024u)
 #define LOCK_MAX (16u * 1024u * 1024u)
@@ -357,32 +358,6 @@ static cg_status python_parse(cg_cat_ctx *ctx, const cg_cat_file *f, void **resu
 
 /* ---------- finish ---------- */
 
-/* strcmp of two names after PEP 503 normalisation, without allocating */
-static int norm_cmp(const char *a, const char *b)
-{
-    for (;;) {
-        char x = *a, y = *b;
-        if (x == '-' || x == '_' || x == '.') {
-            x = '-';
-            while (a[1] == '-' || a[1] == '_' || a[1] == '.')
-                a++;
-        }
-        if (y == '-' || y == '_' || y == '.') {
-            y = '-';
-            while (b[1] == '-' || b[1] == '_' || b[1] == '.')
-                b++;
-        }
-        if (x >= 'A' && x <= 'Z')
-            x = (char)(x + 32);
-        if (y >= 'A' && y <= 'Z')
-            y = (char)(y + 32);
-        if (x != y || !x)
-            return (unsigned char)x - (unsigned char)y;
-        a++;
-        b++;
-    }
-}
-
 /* For cg_cat_intro_layer: does a lower version of the file hold the same
  * record?  recs are sorted by (normalised name, version). */
 static bool same_rec(const void *result, const void *rec)
@@ -392,7 +367,7 @@ static bool same_rec(const void *result, const void *rec)
     size_t lo = 0, hi = r ? r->n_recs : 0;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = norm_cmp(r->recs[mid].name, x->name);
+        int c = cg_pep503_cmp(r->recs[mid].name, x->name);
         if (!c)
             c = strcmp(r->recs[mid].version, x->version);
         if (!c)
@@ -457,6 +432,7 @@ static cg_status python_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes,
 
 const cg_cataloger cg_cataloger_python = {
     .name = "python",
+    .purl_type = "pypi",
     .wants = python_wants,
     .parse = python_parse,
     .finish = python_finish,

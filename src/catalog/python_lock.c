@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "catalog/lockutil.h"
+#include "core/ecosystem.h"
 #include "core/json.h"
 
 #define MAX_RECS 200000u
@@ -54,21 +55,7 @@ static bool pep440ish(const char *s, size_t n)
 
 char *py_normalize(cg_arena *a, const char *s, size_t n)
 {
-    char *o = cg_arena_alloc(a, n + 1);
-    if (!o)
-        return NULL;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (sep(c)) {
-            if (k == 0 || o[k - 1] != '-')
-                o[k++] = '-';
-            continue;
-        }
-        o[k++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-    }
-    o[k] = 0;
-    return o;
+    return cg_pep503(a, s, n); /* PEP 503 lives in core/ecosystem.c */
 }
 
 typedef struct keyed {

@@ -535,6 +535,7 @@ static cg_status rpm_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, si
 
 const cg_cataloger cg_cataloger_rpm = {
     .name = "rpm",
+    .purl_type = "rpm",
     .wants = rpm_wants,
     .parse = rpm_parse,
     .finish = rpm_finish,

@@ -502,6 +502,7 @@ static cg_status ruby_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, s
 
 const cg_cataloger cg_cataloger_ruby = {
     .name = "ruby",
+    .purl_type = "gem",
     .wants = ruby_wants,
     .parse = ruby_parse,
     .finish = ruby_finish,

@@ -552,6 +552,7 @@ static cg_status rust_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, s
 
 const cg_cataloger cg_cataloger_rust = {
     .name = "rust",
+    .purl_type = "cargo",
     .wants = rust_wants,
     .parse = rust_parse,
     .finish = rust_finish,

@@ -63,6 +63,19 @@ cg_status cg_sha256_str(const void *p, size_t n, char out[CG_DIGEST_STR_LEN + 1]
     return CG_OK;
 }
 
+cg_status cg_sha256_hex_prefix(const char *s, size_t nbytes, char *out)
+{
+    char full[CG_DIGEST_STR_LEN + 1];
+    cg_status st = cg_sha256_str(s, strlen(s), full);
+    if (st != CG_OK)
+        return st;
+    if (nbytes > 32)
+        nbytes = 32;
+    memcpy(out, full + 7, 2 * nbytes);
+    out[2 * nbytes] = '\0';
+    return CG_OK;
+}
+
 bool cg_digest_valid(const char *s)
 {
     if (!s || strncmp(s, "sha256:", 7) != 0 || strlen(s) != CG_DIGEST_STR_LEN)

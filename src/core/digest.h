@@ -29,6 +29,10 @@ void cg_sha256_dispose(cg_sha256 *h);
 cg_status cg_sha256_str(const void *p, size_t n, char out[CG_DIGEST_STR_LEN + 1]);
 
 /* True when s is exactly "sha256:" followed by 64 lower-case hex digits. */
+/* The first nbytes (at most 32) of sha256(s) as lower-case hex into out
+ * (2 * nbytes + 1 bytes): short stable ids (SPDX ids, SARIF fingerprints). */
+cg_status cg_sha256_hex_prefix(const char *s, size_t nbytes, char *out);
+
 bool cg_digest_valid(const char *s);
 
 #endif

@@ -90,8 +90,8 @@ cg_status cg_j_dump(json_t *doc, char **out, size_t *len, cg_error *err)
 
 cg_status cg_j_emit(json_t *doc, cg_buf *out, cg_error *err)
 {
-    char *text;
-    size_t len;
+    char *text = NULL;
+    size_t len = 0;
     cg_status st = cg_j_dump(doc, &text, &len, err);
     if (st != CG_OK)
         return st;

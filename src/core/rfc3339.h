@@ -24,6 +24,11 @@ int cg_rfc3339_parse(const char *s, int64_t *out);
 /* The same with the lenient forms in flags; *out keeps the fraction. */
 int cg_rfc3339_parse_ex(const char *s, unsigned flags, double *out);
 
+/* Strict: "2023-07-17T18:28:47.696004345-06:00" to epoch seconds (UTC) and
+ * nanoseconds (fraction digits past 9 ignored); month days, leap years and
+ * offsets validated.  0 on success; -1 when s is not that form (VEX). */
+int cg_rfc3339_parse_ns(const char *s, int64_t *secs, int32_t *nanos);
+
 /* t (1970..9999) as "YYYY-MM-DDTHH:MM:SSZ" into out: 0; otherwise -1 and
  * out is "". */
 int cg_rfc3339_format(int64_t t, char out[CG_RFC3339_SIZE]);

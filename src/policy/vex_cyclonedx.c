@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "core/json.h"
+#include "core/rfc3339.h"
 #include "policy/vex_int.h"
 
 /* ---- CycloneDX VEX ---------------------------------------------------------- */
@@ -81,7 +82,7 @@ cg_status vex_read_cyclonedx(vctx *c, const json_t *doc)
     int64_t doc_t = INT64_MIN;
     int32_t doc_ns = 0;
     const char *mts = cg_json_str(meta, "timestamp");
-    if (st == CG_OK && mts && vex_parse_time(mts, &doc_t, &doc_ns) != 0)
+    if (st == CG_OK && mts && cg_rfc3339_parse_ns(mts, &doc_t, &doc_ns) != 0)
         st = vex_err(c, "metadata.timestamp", "is not an RFC 3339 date-time");
     json_t *vulns = json_object_get(doc, "vulnerabilities");
     if (st == CG_OK && vulns && !json_is_array(vulns))
@@ -148,7 +149,7 @@ cg_status vex_read_cyclonedx(vctx *c, const json_t *doc)
         for (int t = 0; t < 2; t++) {
             const char *ts = cg_json_str(an, times[t]);
             if (ts) {
-                if (vex_parse_time(ts, &s.time, &s.nanos) != 0)
+                if (cg_rfc3339_parse_ns(ts, &s.time, &s.nanos) != 0)
                     st = vex_err(c, p, "\"%s\" is not an RFC 3339 date-time", times[t]);
                 break;
             }

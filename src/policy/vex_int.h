@@ -42,7 +42,6 @@ typedef struct vctx {
     cg_vec ids, purls; /* of the statement being built */
 } vctx;
 
-int vex_parse_time(const char *s, int64_t *secs, int32_t *nanos);
 cg_status vex_err(vctx *c, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 cg_status vex_want_str(vctx *c, const json_t *obj, const char *key, const char *path, int required,
                        const char **out);

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "core/json.h"
+#include "core/rfc3339.h"
 #include "policy/vex_int.h"
 
 /* Every key of obj is in allowed (NULL-terminated): additionalProperties false. */
@@ -58,7 +59,7 @@ static cg_status want_time(vctx *c, const json_t *obj, const char *key, const ch
         return st;
     int64_t t;
     int32_t n;
-    if (vex_parse_time(s, &t, &n) != 0)
+    if (cg_rfc3339_parse_ns(s, &t, &n) != 0)
         return vex_err(c, path, "\"%s\" is not an RFC 3339 date-time: \"%.60s\"", key, s);
     if (secs) {
         *secs = t;

@@ -20,6 +20,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/purl.h"
+#include "sbom/image_purl.h"
 #include "core/rfc3339.h"
 #include "core/vec.h"
 #include "cgate/sbom.h"

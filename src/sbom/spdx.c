@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/digest.h"
 #include "sbom/writers.h"
 
 typedef struct rel {
@@ -62,8 +63,10 @@ static const char *spdxid(cg_wmodel *m, cg_jctx *j, cg_strset *ids, const char *
     }
     sanitise(&b, name && name[0] ? name : "unnamed", 96, 0, j);
     if (identity) {
-        if (cg_w_hash_hex(identity, 8, hex, err) != CG_OK)
+        if (cg_sha256_hex_prefix(identity, 8, hex) != CG_OK) {
+            cg_error_set(err, CG_ERR_INTERNAL, "sha256 of the SBOM failed (OpenSSL)");
             j->failed = 1;
+        }
         if (cg_buf_printf(&b, "-%s", hex) != CG_OK)
             j->failed = 1;
     }

@@ -181,17 +181,6 @@ cg_status cg_w_uuid(const void *data, size_t len, char out[37], cg_error *err)
     return CG_OK;
 }
 
-cg_status cg_w_hash_hex(const char *s, size_t nbytes, char *out, cg_error *err)
-{
-    unsigned char md[32];
-    cg_status st = sha256(s, strlen(s), md, err);
-    if (st != CG_OK)
-        return st;
-    for (size_t i = 0; i < nbytes && i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
-    return CG_OK;
-}
-
 /* ---- the model ---------------------------------------------------------- */
 
 static cg_status rfc3339(int64_t t, char out[21], cg_error *err)

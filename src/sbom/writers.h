@@ -85,8 +85,6 @@ cg_status cg_sbom_write_cyclonedx_ext(const cg_sbom *s,
 
 /* A version-5-style UUID from the sha256 of data: "xxxxxxxx-xxxx-5xxx-yxxx-xxxxxxxxxxxx". */
 cg_status cg_w_uuid(const void *data, size_t len, char out[37], cg_error *err);
-/* Lower-case hex of the first nbytes of sha256(s) (nbytes <= 32). */
-cg_status cg_w_hash_hex(const char *s, size_t nbytes, char *out, cg_error *err);
 
 /* strcmp for qsort over arrays of const char *. */
 

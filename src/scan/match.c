@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "cgate/version.h"
+#include "core/ecosystem.h"
 #include "scan/scan_int.h"
 
 /* Events per range beyond which a range is not evaluated (reported as unknown). */
@@ -21,7 +22,7 @@
 
 int cg_match_is_os_type(const char *type)
 {
-    return type && (!strcmp(type, "deb") || !strcmp(type, "apk") || !strcmp(type, "rpm"));
+    return cg_eco_is_os_purl_type(type);
 }
 
 /* ---- ecosystems -------------------------------------------------------- */
@@ -124,15 +125,6 @@ noversion:
     return 0;
 }
 
-static const struct {
-    const char *type, *eco;
-} LANG_ECOS[] = {
-    {"npm", "npm"},         {"pypi", "PyPI"},           {"golang", "Go"},     {"maven", "Maven"},
-    {"cargo", "crates.io"}, {"gem", "RubyGems"},        {"composer", "Packagist"},
-    {"nuget", "NuGet"},     {"hex", "Hex"},             {"pub", "Pub"},       {"swift", "SwiftURL"},
-    {"conan", "ConanCenter"}, {"hackage", "Hackage"},   {"cran", "CRAN"},     {"bitnami", "Bitnami"},
-};
-
 /* The advisory name of a language package: npm "@scope/name", Maven
  * "group:artifact", Go and Packagist "namespace/name". */
 static const char *lang_name(const cg_package *p, cg_arena *a)
@@ -174,13 +166,12 @@ int cg_match_key_for(const cg_sbom *s, const cg_package *p, cg_arena *a, cg_matc
         key->owned = 1;
         return 0;
     }
-    for (size_t i = 0; i < sizeof LANG_ECOS / sizeof LANG_ECOS[0]; i++) {
-        if (!strcmp(p->type, LANG_ECOS[i].type)) {
-            key->ecos[0] = LANG_ECOS[i].eco;
-            key->n_ecos = 1;
-            key->name = lang_name(p, a);
-            return key->name ? 0 : -1;
-        }
+    const cg_ecosystem *e = cg_eco_lang_by_purl_type(p->type);
+    if (e) {
+        key->ecos[0] = e->osv;
+        key->n_ecos = 1;
+        key->name = lang_name(p, a);
+        return key->name ? 0 : -1;
     }
     key->skip = cg_arena_sprintf(a, "packages of type \"%s\" have no advisory ecosystem: not matched", p->type);
     return key->skip ? 0 : -1;

@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/ecosystem.h"
 #include "core/strmap.h"
 #include "scan/scan_int.h"
 #include "core/oom.h"
@@ -123,22 +124,20 @@ static int ends_with(const char *s, const char *suf)
 }
 
 /* Lockfiles and manifests are targets of their own; installed packages are
- * aggregated per language as Trivy does (its Type names). */
+ * aggregated per language as Trivy does (its Type names), as the ecosystem
+ * table (core/ecosystem.c) says. */
 static const struct {
-    const char *type, *file, *ttype, *agg;
+    const char *type, *file, *ttype;
 } LANG_TARGETS[] = {
-    {"npm", "package-lock.json", "npm", NULL},     {"npm", "yarn.lock", "yarn", NULL},
-    {"npm", "pnpm-lock.yaml", "pnpm", NULL},       {"npm", "bun.lock", "bun", NULL},
-    {"npm", NULL, "node-pkg", "Node.js"},          {"pypi", "requirements.txt", "pip", NULL},
-    {"pypi", "poetry.lock", "poetry", NULL},       {"pypi", "Pipfile.lock", "pipenv", NULL},
-    {"pypi", "uv.lock", "uv", NULL},               {"pypi", NULL, "python-pkg", "Python"},
-    {"golang", "go.mod", "gomod", NULL},           {"golang", NULL, "gobinary", NULL},
-    {"maven", "pom.xml", "pom", NULL},             {"maven", "gradle.lockfile", "gradle", NULL},
-    {"maven", NULL, "jar", "Java"},                {"gem", "Gemfile.lock", "bundler", NULL},
-    {"gem", NULL, "gemspec", "Ruby"},              {"cargo", "Cargo.lock", "cargo", NULL},
-    {"cargo", NULL, "rustbinary", NULL},           {"composer", "composer.lock", "composer", NULL},
-    {"composer", "installed.json", "composer-vendor", NULL},
-    {"nuget", "packages.lock.json", "nuget", NULL}, {"nuget", ".deps.json", "dotnet-core", NULL},
+    {"npm", "package-lock.json", "npm"},        {"npm", "yarn.lock", "yarn"},
+    {"npm", "pnpm-lock.yaml", "pnpm"},          {"npm", "bun.lock", "bun"},
+    {"pypi", "requirements.txt", "pip"},        {"pypi", "poetry.lock", "poetry"},
+    {"pypi", "Pipfile.lock", "pipenv"},         {"pypi", "uv.lock", "uv"},
+    {"golang", "go.mod", "gomod"},              {"maven", "pom.xml", "pom"},
+    {"maven", "gradle.lockfile", "gradle"},     {"gem", "Gemfile.lock", "bundler"},
+    {"cargo", "Cargo.lock", "cargo"},           {"composer", "composer.lock", "composer"},
+    {"composer", "installed.json", "composer-vendor"},
+    {"nuget", "packages.lock.json", "nuget"},   {"nuget", ".deps.json", "dotnet-core"},
 };
 
 static void target_of(const cg_report *r, const cg_package *p, int is_os, cg_report_target *t, cg_arena *a)
@@ -161,7 +160,13 @@ static void target_of(const cg_report *r, const cg_package *p, int is_os, cg_rep
         if (f && !(f[0] == '.' ? ends_with(bn, f) : !strcmp(bn, f)))
             continue;
         t->type = LANG_TARGETS[i].ttype;
-        t->name = LANG_TARGETS[i].agg ? LANG_TARGETS[i].agg : path ? path : p->type;
+        t->name = path ? path : p->type;
+        return;
+    }
+    const cg_ecosystem *e = cg_eco_lang_by_purl_type(p->type);
+    if (e && e->installed_target) {
+        t->type = e->installed_target;
+        t->name = e->installed_agg ? e->installed_agg : path ? path : p->type;
         return;
     }
     t->type = p->type;

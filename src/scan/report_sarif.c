@@ -12,7 +12,7 @@
 
 #include "core/jwrite.h"
 #include "core/strmap.h"
-#include "sbom/writers.h"
+#include "core/digest.h"
 #include "scan/scan_int.h"
 
 static const char *level_of(cg_severity s)
@@ -145,7 +145,7 @@ static void result(const cg_report *r, const cg_finding *f, size_t rule_index, c
     cg_jw_close(w, "]");
     char fp[33];
     const char *key = cg_arena_sprintf(a, "%s\n%s\n%s\n%s", f->vuln_id, cg_finding_pkg_name(f), f->installed, uri);
-    if (key && cg_w_hash_hex(key, 16, fp, NULL) == CG_OK) {
+    if (key && cg_sha256_hex_prefix(key, 16, fp) == CG_OK) {
         cg_jw_key(w, "partialFingerprints");
         cg_jw_open(w, "{");
         cg_jw_kstr(w, "cgate/v1", fp);

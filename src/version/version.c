@@ -1,12 +1,14 @@
 /*
  * version.c - dispatch of the version API (cgate/version.h) to one file per
- * scheme, the OSV ecosystem -> scheme table, and the digit-run comparison every
+ * scheme, the OSV ecosystem -> scheme lookup (through core/ecosystem.c), and the digit-run comparison every
  * scheme shares.  This file owns the length cap and the error messages; the
  * scheme files only answer "valid?" and "order?" for bounded (ptr, len) input.
  */
 #include "version/version_int.h"
 
 #include <string.h>
+
+#include "core/ecosystem.h"
 
 typedef struct scheme_ops {
     const char *name;
@@ -27,26 +29,6 @@ static const scheme_ops SCHEMES[CG_VER_SCHEME_COUNT] = {
     [CG_VER_COMPOSER] = {"composer", cg_ver_composer_valid, cg_ver_composer_cmp},
 };
 
-/* OSV ecosystem names (https://ossf.github.io/osv-schema/#affectedpackage-field),
- * matched on the part before the first ':' ("Debian:12" -> "Debian"). */
-static const struct {
-    const char *eco;
-    cg_ver_scheme scheme;
-} ECOSYSTEMS[] = {
-    {"Debian", CG_VER_DPKG},         {"Ubuntu", CG_VER_DPKG},
-    {"Alpine", CG_VER_APK},          {"Wolfi", CG_VER_APK},
-    {"Chainguard", CG_VER_APK},      {"MinimOS", CG_VER_APK},
-    {"Red Hat", CG_VER_RPM},         {"Rocky Linux", CG_VER_RPM},
-    {"AlmaLinux", CG_VER_RPM},       {"SUSE", CG_VER_RPM},
-    {"openSUSE", CG_VER_RPM},        {"Mageia", CG_VER_RPM},
-    {"openEuler", CG_VER_RPM},       {"Photon OS", CG_VER_RPM},
-    {"Azure Linux", CG_VER_RPM},     {"npm", CG_VER_SEMVER},
-    {"crates.io", CG_VER_SEMVER},    {"Go", CG_VER_GO},
-    {"PyPI", CG_VER_PEP440},         {"Maven", CG_VER_MAVEN},
-    {"RubyGems", CG_VER_RUBYGEMS},   {"NuGet", CG_VER_NUGET},
-    {"Packagist", CG_VER_COMPOSER},
-};
-
 const char *cg_ver_scheme_name(cg_ver_scheme s)
 {
     if ((unsigned)s >= CG_VER_SCHEME_COUNT)
@@ -58,13 +40,11 @@ int cg_ver_scheme_for_ecosystem(const char *eco, cg_ver_scheme *out)
 {
     if (!eco || !out)
         return -1;
-    size_t n = strnlen(eco, 128);
-    const char *colon = memchr(eco, ':', n);
-    if (colon)
-        n = (size_t)(colon - eco);
-    for (size_t i = 0; i < sizeof ECOSYSTEMS / sizeof ECOSYSTEMS[0]; i++) {
-        if (strlen(ECOSYSTEMS[i].eco) == n && memcmp(ECOSYSTEMS[i].eco, eco, n) == 0) {
-            *out = ECOSYSTEMS[i].scheme;
+    /* the ecosystem table (core/ecosystem.c) names the scheme */
+    const cg_ecosystem *e = cg_eco_by_osv(eco);
+    for (int s = 0; e && e->scheme && s < CG_VER_SCHEME_COUNT; s++) {
+        if (!strcmp(SCHEMES[s].name, e->scheme)) {
+            *out = (cg_ver_scheme)s;
             return 0;
         }
     }

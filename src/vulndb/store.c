@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "core/digest.h"
+#include "core/ecosystem.h"
 #include "core/oom.h"
 #include "core/rfc3339.h"
 #include "vulndb/vdb_int.h"
@@ -215,34 +216,12 @@ char *vdb_norm_eco(cg_arena *a, const char *eco)
     return s;
 }
 
-static void norm_name_into(const char *eco, const char *name, size_t n, char *s)
-{
-    if (!strcasecmp(eco, "PyPI")) { /* PEP 503: lower-case, runs of -_. become one - */
-        size_t o = 0;
-        for (size_t i = 0; i < n; i++) {
-            unsigned char c = (unsigned char)name[i];
-            if (c == '-' || c == '_' || c == '.') {
-                if (o == 0 || s[o - 1] != '-')
-                    s[o++] = '-';
-            } else {
-                s[o++] = (char)tolower(c);
-            }
-        }
-        s[o] = 0;
-    } else if (!strcasecmp(eco, "npm")) {
-        for (size_t i = 0; i <= n; i++)
-            s[i] = (char)tolower((unsigned char)name[i]);
-    } else {
-        memcpy(s, name, n + 1);
-    }
-}
-
 char *vdb_norm_name(cg_arena *a, const char *eco, const char *name)
 {
     size_t n = strlen(name);
     char *s = cg_arena_alloc(a, n + 1);
     if (s)
-        norm_name_into(eco, name, n, s);
+        cg_eco_norm_name_into(eco, name, n, s);
     return s;
 }
 
@@ -346,7 +325,7 @@ static cg_status vdb_lookup(cg_vdb *db, const char *ecosystem, const char *name,
         return CG_OK; /* longer than anything import accepts (VDB_MAX_STR): no match */
     for (size_t i = 0; i <= el; i++)
         ke[i] = (char)tolower((unsigned char)ecosystem[i]);
-    norm_name_into(ecosystem, name, nl, kn);
+    cg_eco_norm_name_into(ecosystem, name, nl, kn);
     sqlite3_stmt *st = db->lookup;
     sqlite3_reset(st);
     sqlite3_bind_text(st, 1, ke, -1, SQLITE_STATIC);
@@ -621,7 +600,7 @@ char *cg_vdb_lookup_key(cg_arena *a, const char *ecosystem, const char *name)
     for (size_t i = 0; i < el; i++)
         s[i] = (char)tolower((unsigned char)ecosystem[i]);
     s[el] = '\t';
-    norm_name_into(ecosystem, name, nl, s + el + 1);
+    cg_eco_norm_name_into(ecosystem, name, nl, s + el + 1);
     return s;
 }
 

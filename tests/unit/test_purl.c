@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "catalog/purl.h"
+#include "sbom/image_purl.h"
 
 static void test_deb(void **state)
 {

@@ -19,6 +19,7 @@
 
 #include "cat_test.h"
 #include "catalog/purl.h"
+#include "sbom/image_purl.h"
 #include "cgate/sbom.h"
 
 static cg_sbom *read_fixture(const char *rel)
