@@ -264,7 +264,7 @@ cg_status cg_manifest_layers(cg_image *img, const json_t *man, const char *what,
 static cg_status load_manifest(cg_image *img, cg_store *st, const char *digest, const json_t *man,
                                const char *what, cg_error *err)
 {
-    const json_t *cfgd;
+    const json_t *cfgd = NULL;
     cg_status s = cg_manifest_layers(img, man, what, layer_type_ok, &cfgd, err);
     if (s != CG_OK)
         return s;

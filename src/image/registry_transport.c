@@ -114,7 +114,7 @@ static const cg_transport registry_tp = {"docker", reg_open_layer, NULL, reg_clo
 
 static cg_status load_manifest(cg_image *img, reg_img *ri, const json_t *doc, const char *what, cg_error *err)
 {
-    const json_t *cfgd;
+    const json_t *cfgd = NULL;
     cg_status s = cg_manifest_layers(img, doc, what, layer_type_ok, &cfgd, err);
     if (s != CG_OK)
         return s;

@@ -870,7 +870,7 @@ static rv *node_value(rctx *c, rnode *n, rv *base, rv **path, size_t np, int *er
                 for (rule *r = n->rules[i]; r; r = r->els) {
                     ruleenv re = {0};
                     re.r = r;
-                    rv **saved;
+                    rv **saved = NULL;
                     if (enter_rule(c, r, &saved)) {
                         *err = 1;
                         break;
@@ -905,7 +905,7 @@ static rv *node_value(rctx *c, rnode *n, rv *base, rv **path, size_t np, int *er
             (void)from;
             if (!*err && !val && n->deflt) {
                 int e2 = 0;
-                rv **saved;
+                rv **saved = NULL;
                 if (enter_rule(c, n->deflt, &saved))
                     *err = 1;
                 else {
@@ -921,7 +921,7 @@ static rv *node_value(rctx *c, rnode *n, rv *base, rv **path, size_t np, int *er
             for (size_t i = 0; i < n->nrules && !*err; i++) {
                 rule *r = n->rules[i];
                 re.r = r;
-                rv **saved;
+                rv **saved = NULL;
                 if (enter_rule(c, r, &saved)) {
                     *err = 1;
                     break;
@@ -943,7 +943,7 @@ static rv *node_value(rctx *c, rnode *n, rv *base, rv **path, size_t np, int *er
                     pobjenv pe = {0};
                     pe.r = r;
                     pe.nk = r->npath - r->nconst;
-                    rv **saved;
+                    rv **saved = NULL;
                     if (enter_rule(c, r, &saved)) {
                         *err = 1;
                         break;
@@ -1068,7 +1068,7 @@ static int call_fn(rctx *c, term *t, rnode *fn, rv **args, size_t n, rv **out)
             fe.r = r;
             fe.args = args;
             fe.n = n;
-            rv **saved;
+            rv **saved = NULL;
             if (enter_rule(c, fn->rules[i], &saved))
                 return -1;
             size_t mark = c->ntrail;
