@@ -121,22 +121,6 @@ static cg_status hash_context_role(inputs *in, cg_arena *a, const char *path, co
     return rc;
 }
 
-/* "90m", "36h", "7d", "2w" (or plain seconds) -> seconds; -1 when invalid. */
-static int parse_age(const char *s, int64_t *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (end == s || v <= 0 || errno)
-        return -1;
-    long long mul = !*end ? 1 : !strcmp(end, "s") ? 1 : !strcmp(end, "m") ? 60 : !strcmp(end, "h") ? 3600
-                  : !strcmp(end, "d") ? 86400 : !strcmp(end, "w") ? 604800 : 0;
-    if (!mul || v > (long long)(INT64_MAX / 604800))
-        return -1;
-    *out = (int64_t)(v * mul);
-    return 0;
-}
-
 static int today(char out[40])
 {
     int64_t sde = cli_source_date_epoch();
@@ -394,7 +378,7 @@ int cmd_policy(int argc, char **argv)
         case 'N': r.now = optarg; break;
         case 'S': r.strict = 1; break;
         case 'A':
-            if (parse_age(optarg, &r.db_max_age))
+            if (cli_parse_duration(optarg, &r.db_max_age) || r.db_max_age <= 0)
                 return cli_usage_error("policy", "--db-max-age: \"%s\" is not a duration (90m, 36h, 7d, 2w)", optarg);
             break;
         case 'f': format = optarg; break;

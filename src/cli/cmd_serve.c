@@ -124,21 +124,6 @@ static cg_status do_update(void *ud, const char *db_path, cg_error *err)
     return s;
 }
 
-static int parse_dur(const char *s, int64_t *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || end == s || v <= 0 || v > 100LL * 86400 * 365)
-        return -1;
-    int64_t mul = !strcmp(end, "s") ? 1 : !strcmp(end, "m") ? 60 : !strcmp(end, "h") ? 3600
-                                        : !strcmp(end, "d") ? 86400 : 0;
-    if (!mul)
-        return -1;
-    *out = v * mul;
-    return 0;
-}
-
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
     char *end;
@@ -273,7 +258,7 @@ int cmd_serve(int argc, char **argv)
             break;
         case O_ONCE: cfg.once = 1; break;
         case O_UPEVERY:
-            if (parse_dur(optarg, &cfg.update_every))
+            if (cli_parse_duration(optarg, &cfg.update_every) || cfg.update_every <= 0)
                 return cli_usage_error("serve", "--update-every: a duration (90m, 6h, 1d)");
             break;
         case O_UPSRC:
