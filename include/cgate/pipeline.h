@@ -38,6 +38,7 @@ extern "C" {
 #define CG_ART_BUILD_LOG "build.log"
 #define CG_ART_IMAGE "image.oci" /* the built image, an OCI layout (builds only) */
 #define CG_ART_PUSHED "pushed.json"
+#define CG_ART_VEX "vex.json" /* OpenVEX from runtime evidence (vex_out only) */
 
 /* The signature annotation that ties a signed digest to its decision. */
 #define CG_DECISION_ANNOTATION "dev.cgate.decision"
@@ -70,6 +71,12 @@ typedef struct cg_pipeline_opts {
                                          for the age, no CreatedAt (unless source_date_epoch) */
     unsigned severities, pkg_types;   /* as cg_scan_opts; 0 = all */
     int ignore_unfixed;
+    /* Runtime evidence (cgate/runtime.h, docs/runtime.md): Falco JSON, strace
+     * logs or path lists; each file's sha256 and the window go into the
+     * report, the scan stage's audit record and the decision. */
+    const char *const *runtime_evidence;
+    size_t n_runtime_evidence;
+    int vex_out;                      /* write CG_ART_VEX (needs runtime_evidence) */
 
     /* Policy (as `cgate policy`). */
     const char *policy;               /* required */

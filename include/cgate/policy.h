@@ -65,6 +65,8 @@ typedef struct cg_pfinding {
                             id is the check / rule id, target the file, pkg = target */
     int line;            /* misconfigurations and secrets: StartLine (0 = whole file) */
     int runtime; /* cgate.runtime.loaded: 1 loaded, 0 never loaded, -1 no evidence */
+    const char *runtime_json; /* cgate.runtime as compact JSON (sorted keys; Rego's
+                                 input.vulnerabilities[].runtime), NULL when absent */
 } cg_pfinding;
 
 enum { CG_PCONF_MISCONFIG = 1, CG_PCONF_SECRET = 2 };

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "cgate/pipeline.h"
+#include "cgate/runtime.h"
 #include "cgate/scan.h"
 #include "cli/cli.h"
 
@@ -54,6 +55,10 @@ static const char run_usage[] =
     "      --now TIME          the current time, RFC 3339 or epoch seconds (DB age,\n"
     "                          the report's CreatedAt, the date exceptions expire on)\n"
     "      --platform P        OS/ARCH[/VARIANT] in a multi-platform source\n"
+    "      --runtime-evidence F  Falco JSON lines, an strace log or a path list\n"
+    "                          taken from this image (repeatable; docs/runtime.md)\n"
+    "      --vex-out           with --runtime-evidence: write vex.json (OpenVEX,\n"
+    "                          never-loaded packages) into the artifacts folder\n"
     "  policy (as `cgate policy`):\n"
     "      --exceptions FILE   more exceptions\n"
     "      --vex FILE          an OpenVEX or CycloneDX VEX document (repeatable)\n"
@@ -95,7 +100,7 @@ static int date_of(int64_t t, char out[40])
 int cmd_run(int argc, char **argv)
 {
     enum { O_TO = 0x2000, O_KEY, O_ART, O_DRY, O_SPDX, O_DF, O_BCTX, O_BARG, O_DB, O_MAXAGE, O_SEV, O_UNFIXED, O_PKG,
-           O_NOW, O_PLAT, O_EXC, O_VEX, O_CTX };
+           O_NOW, O_PLAT, O_EXC, O_VEX, O_CTX, O_RT, O_VEXOUT };
     static const struct option longopts[] = {
         {"to", required_argument, NULL, O_TO},
         {"policy", required_argument, NULL, 'p'},
@@ -116,6 +121,8 @@ int cmd_run(int argc, char **argv)
         {"exceptions", required_argument, NULL, O_EXC},
         {"vex", required_argument, NULL, O_VEX},
         {"context", required_argument, NULL, O_CTX},
+        {"runtime-evidence", required_argument, NULL, O_RT},
+        {"vex-out", no_argument, NULL, O_VEXOUT},
         CLI_REGISTRY_LONGOPTS,
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -132,7 +139,7 @@ int cmd_run(int argc, char **argv)
     io.registry = &ro;
     o.registry = &ro;
     o.image = &io;
-    static const char *vex[MAX_MULTI], *ctx[MAX_MULTI], *bargs[MAX_MULTI];
+    static const char *vex[MAX_MULTI], *ctx[MAX_MULTI], *bargs[MAX_MULTI], *rtf[CG_RT_MAX_FILES];
     run_cli rcli = {0};
     int c;
     opterr = 0;
@@ -186,6 +193,12 @@ int cmd_run(int argc, char **argv)
                 return cli_usage_error("run", "more than %d --context paths", MAX_MULTI);
             ctx[o.n_context++] = optarg;
             break;
+        case O_RT:
+            if (o.n_runtime_evidence >= CG_RT_MAX_FILES)
+                return cli_usage_error("run", "at most %d --runtime-evidence files", CG_RT_MAX_FILES);
+            rtf[o.n_runtime_evidence++] = optarg;
+            break;
+        case O_VEXOUT: o.vex_out = 1; break;
         case 'q': rcli.quiet = 1; break;
         case 'h':
             fputs(run_usage, stdout);
@@ -200,6 +213,9 @@ int cmd_run(int argc, char **argv)
         }
     }
     o.vex = vex;
+    o.runtime_evidence = rtf;
+    if (o.vex_out && !o.n_runtime_evidence)
+        return cli_usage_error("run", "--vex-out needs --runtime-evidence");
     o.context = ctx;
     o.build_args = bargs;
     if (argc - optind > 1)

@@ -19,6 +19,7 @@
 #include "cgate/copy.h"
 #include "cgate/decision.h"
 #include "cgate/policy.h"
+#include "cgate/runtime.h"
 #include "cgate/sbom.h"
 #include "cgate/scan.h"
 #include "cgate/vulndb.h"
@@ -275,6 +276,39 @@ static void rfc3339(int64_t t, char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Runtime evidence (docs/runtime.md): read against the image, attached to
+ * the report; each file and its sha256 are the scan record's inputs, the
+ * window and counters its "runtime" member; with vex_out the OpenVEX
+ * document is written as an artifact of the scan stage. */
+static cg_status scan_runtime(pl_run *r, cg_report *rep, cg_runtime **rtp, cg_error *err)
+{
+    cg_status st = cg_runtime_collect(r->img, r->sbom, r->o->runtime_evidence, r->o->n_runtime_evidence, rtp, err);
+    cg_runtime *rt = *rtp;
+    if (st != CG_OK)
+        return st;
+    rep->runtime = rt;
+    for (size_t i = 0; i < rt->n_files; i++)
+        pl_rec_file(r->rec, "inputs", "runtime-evidence", rt->files[i].path, rt->files[i].sha256);
+    json_t *j = json_pack("{s:s?, s:s?, s:I, s:I, s:I, s:I, s:I}", "from", rt->from, "to", rt->to, "events",
+                          (json_int_t)rt->events, "failed", (json_int_t)rt->failed, "unowned",
+                          (json_int_t)rt->unowned, "unresolved", (json_int_t)rt->unresolved, "badLines",
+                          (json_int_t)rt->bad_lines);
+    if (j)
+        json_object_set_new(r->rec, "runtime", j);
+    note(r, "runtime evidence: %llu events from %zu file%s", (unsigned long long)rt->events, rt->n_files,
+         rt->n_files == 1 ? "" : "s");
+    if (!r->o->vex_out)
+        return CG_OK;
+    int64_t now = r->o->now >= 0 ? r->o->now : r->o->source_date_epoch >= 0 ? r->o->source_date_epoch
+                                                                             : (int64_t)time(NULL);
+    cg_buf vex = CG_BUF_INIT;
+    st = cg_runtime_write_vex(rep, rt, now, &vex, err);
+    if (st == CG_OK)
+        st = write_art(r, CG_ART_VEX, &vex, err);
+    cg_buf_free(&vex);
+    return st;
+}
+
 static cg_status do_scan(pl_run *r, cg_error *err)
 {
     cg_status st = stage_begin(r, "scan", err);
@@ -332,8 +366,11 @@ static cg_status do_scan(pl_run *r, cg_error *err)
     so.now = r->o->now >= 0 ? r->o->now : r->o->source_date_epoch;
     so.db_built = newest;
     cg_scan_source src = cg_scan_source_vdb(db);
+    cg_runtime *rt = NULL;
     if (st == CG_OK)
         st = cg_scan(r->sbom, &src, &so, &rep, err);
+    if (st == CG_OK && r->o->n_runtime_evidence)
+        st = scan_runtime(r, rep, &rt, err);
     if (st == CG_OK)
         st = cg_report_write(rep, CG_REPORT_JSON, NULL, &r->report, err);
     if (st == CG_OK)
@@ -349,6 +386,7 @@ static cg_status do_scan(pl_run *r, cg_error *err)
     }
     cg_buf_free(&sarif);
     cg_report_free(rep);
+    cg_runtime_free(rt);
     cg_vdb_close(db);
     cg_arena_free(&a);
     if (st != CG_OK)

@@ -295,10 +295,14 @@ cg_status cg_decision_write_json(const cg_decision *d, cg_buf *out, cg_error *er
         cg_jw_close(&w, "}");
     }
     cg_jw_close(&w, "]");
-    if (d->policy->runtime_allow >= 0) { /* opted in: what was let through, on which evidence */
+    if (d->policy->runtime_allow >= 0 || d->runtime_evidence) {
+        /* opted in: what was let through, on which evidence; else (allowUpTo
+         * null) the evidence the report carried, which changed nothing */
         cg_jw_key(&w, "runtime");
         cg_jw_open(&w, "{");
-        cg_jw_kstr(&w, "allowUpTo", cg_severity_lname((cg_severity)d->policy->runtime_allow));
+        cg_jw_kstr(&w, "allowUpTo", d->policy->runtime_allow >= 0
+                                        ? cg_severity_lname((cg_severity)d->policy->runtime_allow)
+                                        : NULL);
         cg_jw_kstr(&w, "evidence", d->runtime_evidence);
         cg_jw_kstr(&w, "window", d->runtime_window);
         cg_jw_kstrs(&w, "notLoadedAllowed", d->runtime_allowed, d->n_runtime_allowed, 0);

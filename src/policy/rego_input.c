@@ -85,6 +85,11 @@ cg_status cg_policy_rego_input(const cg_peval *ev, const cg_decision *d, cg_buf 
         for (size_t k = 0; k < f->n_aliases; k++)
             json_array_append_new(al, json_string(f->aliases[k]));
         json_object_set_new(v, "aliases", al);
+        if (f->runtime_json) { /* the report's cgate.runtime as is; absent = no evidence (unknown) */
+            json_t *rt = json_loads(f->runtime_json, 0, NULL);
+            if (rt)
+                json_object_set_new(v, "runtime", rt);
+        }
         json_array_append_new(vulns, v);
     }
     json_object_set_new(root, "vulnerabilities", vulns);

@@ -141,9 +141,19 @@ static cg_status read_vuln(const json_t *v, const char *target, const rsrc *name
         if (s && (!json_is_number(s) || json_number_value(s) < 0 || json_number_value(s) > 10))
             return rfail(err, name, cg_arena_sprintf(a, "%s.cgate.score", where), "not a number in 0-10");
         f->has_cgate_score = s != NULL;
-        json_t *rl = json_object_get(json_object_get(x, "runtime"), "loaded");
-        if (rl && !json_is_boolean(rl))
-            return rfail(err, name, cg_arena_sprintf(a, "%s.cgate.runtime.loaded", where), "not a boolean");
+        json_t *rto = json_object_get(x, "runtime");
+        if (rto && !json_is_object(rto))
+            return rfail(err, name, cg_arena_sprintf(a, "%s.cgate.runtime", where), "not an object");
+        json_t *rl = json_object_get(rto, "loaded");
+        if (rto && !json_is_boolean(rl))
+            return rfail(err, name, cg_arena_sprintf(a, "%s.cgate.runtime.loaded", where), "missing or not a boolean");
+        if (rto) {
+            char *js = json_dumps(rto, JSON_COMPACT | JSON_SORT_KEYS);
+            f->runtime_json = js ? cg_arena_strdup(a, js) : NULL;
+            free(js);
+            if (!f->runtime_json)
+                return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        }
         json_t *fk = json_object_get(json_object_get(x, "runtime"), "filesKnown");
         if (rl && !json_is_false(fk)) /* filesKnown false: "not loaded" is no claim */
             f->runtime = json_is_true(rl);
