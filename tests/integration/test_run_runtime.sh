@@ -7,7 +7,9 @@
 # passes (pushed, signed, tagged) an image whose blocking findings are all in
 # never-loaded packages while the default policy denies it; vex.json is an
 # artifact of the chain (audit verify re-hashes it); evidence taken from another
-# image is refused at the scan stage (exit 3, recorded, no tag).
+# image is refused at the scan stage (exit 3, recorded, no tag).  Rego policies see
+# input.vulnerabilities[].runtime (absent without evidence; the input validates
+# against docs/rego-input.schema.json).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/registry_lib.sh"
 . "$(dirname "$0")/run_lib.sh"
@@ -107,6 +109,46 @@ if python3 -c 'import jsonschema' 2>/dev/null; then
   python3 -c 'import json, sys, jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' \
     "$CG_TESTS/data/schemas/openvex/openvex_json_schema.json" "$T/a3/vex.json" >"$T/sv.out" 2>&1 \
     && cg_ok || cg_fail "vex.json against the OpenVEX schema: $(tail -c 400 "$T/sv.out")"
+fi
+
+# Rego: input.vulnerabilities[].runtime is the report's cgate.runtime; absent without evidence
+cat >"$T/rt.rego" <<'R'
+package runtime
+import rego.v1
+deny contains msg if {
+  some v in input.vulnerabilities
+  v.runtime.loaded
+  msg := sprintf("%s loaded via %s (%d events from %s)", [v.id, v.runtime.evidence[0], v.runtime.window.events, v.runtime.window.from])
+}
+deny contains msg if {
+  some v in input.vulnerabilities
+  not v.runtime
+  msg := sprintf("%s: no runtime evidence", [v.id])
+}
+R
+pol() { cg_run "$T/p.out" "$T/p.err" policy "$1" --policy "$T/rt.rego" --now 2026-12-01; }
+pol "$T/a1/report.json"
+cg_expect_rc 1 "Rego: loaded findings denied" "$T/p.err"
+cg_expect_eq "data.runtime.deny: DEBIAN-CVE-2099-app1 loaded via /usr/bin/app1 (2 events from 2026-11-30T10:00:00Z)|data.runtime.deny: DEBIAN-CVE-2099-app2 loaded via /lib/libapp2.so.1 (2 events from 2026-11-30T10:00:00Z)" \
+  "$(jq -r '.denyReasons | sort | join("|")' "$T/p.out")" "Rego: runtime.loaded, evidence and window as in the report"
+pol "$T/a2/report.json"
+cg_expect_rc 0 "Rego: nothing loaded passes" "$T/p.err"
+cg_run "$T/s.out" "$T/s.err" scan --db "$T/db.sqlite" --now "$NOW" -o "$T/plain.json" "$IMG"
+pol "$T/plain.json"
+cg_expect_rc 1 "Rego: no evidence is not \"not loaded\"" "$T/p.err"
+cg_expect_eq "2" "$(jq '[.denyReasons[] | select(endswith("no runtime evidence"))] | length' "$T/p.out")" "Rego: runtime absent without evidence"
+cat >"$T/dump.rego" <<'R'
+package dump
+import rego.v1
+deny contains json.marshal(input)
+R
+cg_run "$T/d.json" "$T/d.err" policy "$T/a1/report.json" --policy "$T/dump.rego" --now 2026-12-01
+jq -r '.denyReasons[0]' "$T/d.json" | sed 's/^data.dump.deny: //' >"$T/input.json"
+cg_expect_eq "true" "$(jq '.vulnerabilities[0].runtime.loaded' "$T/input.json")" "Rego input carries runtime"
+if python3 -c 'import jsonschema' 2>/dev/null; then
+  python3 -c 'import json, sys, jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' \
+    "$CG_TESTS/../docs/rego-input.schema.json" "$T/input.json" >"$T/sv.out" 2>&1 \
+    && cg_ok || cg_fail "Rego input vs docs/rego-input.schema.json: $(tail -c 400 "$T/sv.out")"
 fi
 
 # evidence from another image: refused at the scan stage, exit 3, recorded, nothing tagged
