@@ -41,7 +41,7 @@ typedef struct cg_runtime {
     unsigned char *n_evidence;     /* [n_pkgs] */
     unsigned char *known;          /* [n_pkgs]: 1 when cgate knows a file of the package; a
                                       package without is never claimed "not loaded" in VEX
-                                      or policy (rpm file lists are not read yet) */
+                                      or policy */
     const char *from, *to;         /* window (RFC 3339 or as written); NULL: unknown */
     uint64_t events;               /* file events read (opens and execs that succeeded) */
     uint64_t failed;               /* opens/execs that failed (not evidence) */

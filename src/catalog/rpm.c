@@ -20,6 +20,7 @@
  * scanner must compare the full EVR - epoch first, absent epoch = 0 - with
  * rpm's version order, never VERSION-RELEASE alone.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,6 +30,7 @@
 #include "catalog/depindex.h"
 #include "catalog/license.h"
 #include "catalog/rpm_internal.h"
+#include "cgate/rpmdb.h"
 #include "core/vec.h"
 
 #define RPM_DB_MAX ((size_t)512 * 1024 * 1024)     /* Packages, Packages.db: read by page */
@@ -540,3 +542,61 @@ const cg_cataloger cg_cataloger_rpm = {
     .parse = rpm_parse,
     .finish = rpm_finish,
 };
+
+/* ---------- file lists for other stages (cgate/rpmdb.h) ---------- */
+
+static int rec_files(const rpm_rec *r, cg_rpmdb_file_fn fn, void *ud)
+{
+    const char *s = NULL;
+    while (next_str(&r->oldfilenames, &s))
+        if (fn(ud, r->name, r->evr, r->arch, s))
+            return -1;
+    if (!r->basenames.n || !r->dirnames.n || !r->dirindexes)
+        return 0;
+    const char **dirs = malloc(r->dirnames.n * sizeof *dirs);
+    if (!dirs)
+        return -1;
+    size_t nd = 0;
+    for (s = NULL; nd < r->dirnames.n && next_str(&r->dirnames, &s);)
+        dirs[nd++] = s;
+    char path[8192];
+    int rc = 0;
+    size_t i = 0;
+    for (s = NULL; rc == 0 && i < r->basenames.n && next_str(&r->basenames, &s); i++) {
+        const uint8_t *p = r->dirindexes + i * 4;
+        uint32_t di = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+        if (di >= nd)
+            continue;
+        int n = snprintf(path, sizeof path, "%s%s", dirs[di], s);
+        if (n > 0 && (size_t)n < sizeof path)
+            rc = fn(ud, r->name, r->evr, r->arch, path);
+    }
+    free(dirs);
+    return rc;
+}
+
+cg_status cg_rpmdb_files(const uint8_t *buf, size_t len, const char *name, cg_rpmdb_file_fn fn, void *ud,
+                         size_t *n_pkgs, cg_error *err)
+{
+    if (n_pkgs)
+        *n_pkgs = 0;
+    cg_arena a;
+    cg_arena_init(&a);
+    cg_cat_ctx *ctx = cg_cat_ctx_new(&a);
+    if (!ctx) {
+        cg_arena_free(&a);
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory reading %s", name);
+    }
+    cg_cat_file f = {.path = name, .layer = -1, .data = buf ? buf : (const uint8_t *)"", .len = len, .fd = -1};
+    void *res = NULL;
+    cg_status st = rpm_parse(ctx, &f, &res, err); /* warnings stay in ctx: a damaged db gives fewer files */
+    const rpm_result *r = res;
+    for (size_t i = 0; st == CG_OK && r && i < r->n_recs; i++)
+        if (rec_files(&r->recs[i], fn, ud))
+            st = cg_error_set(err, CG_ERR_NOMEM, "out of memory reading the file lists of %s", name);
+    if (st == CG_OK && n_pkgs && r)
+        *n_pkgs = r->n_recs;
+    cg_cat_ctx_free(ctx);
+    cg_arena_free(&a);
+    return st;
+}

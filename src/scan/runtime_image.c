@@ -3,12 +3,16 @@
  * layers builds the merged file tree (whiteouts applied), the symlinks that
  * paths are resolved through (usr-merge /lib -> usr/lib, loops bounded) and
  * the owners of files: dpkg .list files, apk's installed db, dist-info RECORD
- * files, node_modules folders (any folder holding a package.json the SBOM
- * names) and the exact files other packages were found at (jars, binaries).
+ * files, the rpm database's file lists (cgate/rpmdb.h), node_modules folders
+ * (any folder holding a package.json the SBOM names) and the exact files
+ * other packages were found at (jars, binaries).
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgate/rpmdb.h"
 #include "image/walk.h"
 #include "scan/runtime_int.h"
 
@@ -22,6 +26,7 @@ typedef struct rt_node {
 } rt_node;
 
 #define RT_DATA_MAX (64u * 1024u * 1024u)
+#define RT_RPMDB_MAX (256u * 1024u * 1024u) /* as the rpm cataloger's cap on rpmdb.sqlite */
 
 static int ends_with(const char *s, size_t n, const char *suf)
 {
@@ -29,8 +34,26 @@ static int ends_with(const char *s, size_t n, const char *suf)
     return n >= k && !memcmp(s + n - k, suf, k);
 }
 
+/* The rpm databases the rpm cataloger reads (src/catalog/rpm.c). */
+static int rpmdb_path(const char *p, size_t n)
+{
+    static const char *const dirs[] = {"var/lib/rpm/", "usr/lib/sysimage/rpm/", "usr/share/rpm/"};
+    static const char *const names[] = {"Packages", "Packages.db", "rpmdb.sqlite"};
+    for (size_t d = 0; d < 3; d++) {
+        size_t dl = strlen(dirs[d]);
+        if (n <= dl || memcmp(p, dirs[d], dl))
+            continue;
+        for (size_t k = 0; k < 3; k++)
+            if (n - dl == strlen(names[k]) && !memcmp(p + dl, names[k], n - dl))
+                return 1;
+    }
+    return 0;
+}
+
 static int wanted_data(const char *p, size_t n)
 {
+    if (rpmdb_path(p, n))
+        return 1;
     if (n > 18 && !memcmp(p, "var/lib/dpkg/info/", 18) && ends_with(p, n, ".list"))
         return 1;
     if (n == 21 && !memcmp(p, "lib/apk/db/installed", 20))
@@ -84,10 +107,12 @@ static cg_status on_entry(void *ud, const cg_entry *e, cg_entry_data *d, cg_erro
         break;
     default: n->type = N_OTHER; break;
     }
-    if (e->type == CG_ENT_REG && wanted_data(e->path, e->path_len) && d) {
+    size_t cap = rpmdb_path(e->path, e->path_len) ? RT_RPMDB_MAX : RT_DATA_MAX;
+    if (e->type == CG_ENT_REG && wanted_data(e->path, e->path_len) && d && e->size <= cap) {
+        /* larger: not read, its packages' files stay unknown (filesKnown false) */
         cg_buf b;
-        cg_buf_init(&b, RT_DATA_MAX);
-        cg_status st = cg_entry_read(d, &b, RT_DATA_MAX, err);
+        cg_buf_init(&b, cap);
+        cg_status st = cg_entry_read(d, &b, cap, err);
         if (st == CG_OK) {
             n->data = b.len ? cg_arena_memdup(&ix->arena, b.data, b.len) : "";
             n->data_len = b.len;
@@ -299,11 +324,83 @@ static cg_status own_apk(rt_index *ix, const cg_sbom *sb, const char *data, size
     return CG_OK;
 }
 
+/* rpm: every database some rpm package of the SBOM was read from, once;
+ * each file of its headers is owned by the package of the same name, EVR,
+ * arch and database. */
+typedef struct rpm_own {
+    rt_index *ix;
+    cg_strmap pkgs; /* "name\nevr\narch" -> package index + 1 */
+    cg_error *err;
+    cg_status st;
+} rpm_own;
+
+static int rpm_key(char *k, size_t cap, const char *name, const char *evr, const char *arch)
+{
+    int n = snprintf(k, cap, "%s\n%s\n%s", name, evr ? evr : "", arch ? arch : "");
+    return n > 0 && (size_t)n < cap ? n : -1;
+}
+
+static int rpm_file(void *ud, const char *name, const char *evr, const char *arch, const char *path)
+{
+    rpm_own *ro = ud;
+    char k[1024];
+    int kl = rpm_key(k, sizeof k, name, evr, arch);
+    if (kl < 0)
+        return 0;
+    uintptr_t v = (uintptr_t)cg_strmap_get(&ro->pkgs, k, (size_t)kl);
+    if (!v)
+        return 0;
+    ro->st = own_file(ro->ix, path, strlen(path), (size_t)(v - 1), ro->err);
+    return ro->st != CG_OK;
+}
+
+static cg_status own_rpm(rt_index *ix, const cg_sbom *sb, cg_error *err)
+{
+    cg_status st = CG_OK;
+    unsigned char *done = calloc(sb->n_pkgs ? sb->n_pkgs : 1, 1);
+    if (!done)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory mapping files to rpm packages");
+    for (size_t i = 0; st == CG_OK && i < sb->n_pkgs; i++) {
+        const cg_package *p = &sb->pkgs[i];
+        if (done[i] || !p->type || strcmp(p->type, "rpm") || !p->n_locations || !p->locations[0].path)
+            continue;
+        const char *db = p->locations[0].path;
+        while (*db == '/')
+            db++;
+        rpm_own ro = {ix, {0}, err, CG_OK};
+        cg_strmap_init(&ro.pkgs);
+        for (size_t j = i; j < sb->n_pkgs; j++) { /* the packages read from this database */
+            const cg_package *q = &sb->pkgs[j];
+            const char *qd = q->n_locations && q->locations[0].path ? q->locations[0].path : "";
+            while (*qd == '/')
+                qd++;
+            if (done[j] || !q->type || strcmp(q->type, "rpm") || !q->name || strcmp(qd, db))
+                continue;
+            done[j] = 1;
+            char k[1024];
+            int kl = rpm_key(k, sizeof k, q->name, q->version, q->arch);
+            char *key = kl < 0 ? NULL : cg_arena_strndup(&ix->arena, k, (size_t)kl);
+            if (kl >= 0 && (!key || cg_strmap_put(&ro.pkgs, key, (size_t)kl, (void *)(uintptr_t)(j + 1)) != CG_OK))
+                st = cg_error_set(err, CG_ERR_NOMEM, "out of memory mapping files to rpm packages");
+        }
+        const rt_node *n = cg_strmap_get(&ix->nodes, db, strlen(db));
+        if (st == CG_OK && n && n->data && n->data_len)
+            st = cg_rpmdb_files((const uint8_t *)n->data, n->data_len, db, rpm_file, &ro, NULL, err);
+        if (st != CG_OK && ro.st != CG_OK)
+            st = ro.st;
+        cg_strmap_free(&ro.pkgs);
+    }
+    free(done);
+    return st;
+}
+
 static cg_status own_package(rt_index *ix, const cg_sbom *sb, size_t i, cg_error *err)
 {
     const cg_package *p = &sb->pkgs[i];
     if (!p->type || !p->name)
         return CG_OK;
+    if (!strcmp(p->type, "rpm"))
+        return CG_OK; /* own_rpm */
     if (!strcmp(p->type, "deb")) {
         char key[600];
         const rt_node *n = NULL;
@@ -358,6 +455,8 @@ cg_status rt_index_build(cg_image *img, const cg_sbom *sbom, rt_index *ix, unsig
     }
     for (size_t i = 0; st == CG_OK && i < sbom->n_pkgs; i++)
         st = own_package(ix, sbom, i, err);
+    if (st == CG_OK)
+        st = own_rpm(ix, sbom, err);
     if (st == CG_OK) {
         const rt_node *n = cg_strmap_get(&ix->nodes, "lib/apk/db/installed", 20);
         if (n && n->data)
