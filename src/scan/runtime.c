@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cgate/scan.h"
 #include "core/digest.h"
@@ -64,12 +65,71 @@ static void mark(void *ud, size_t pkg)
     }
 }
 
+static const char *find_first(const char *s, size_t n, const char *pat)
+{
+    size_t k = strlen(pat);
+    for (size_t i = 0; i + k <= n; i++)
+        if (!memcmp(s + i, pat, k))
+            return s + i;
+    return NULL;
+}
+
+static const char *find_last(const char *s, size_t n, const char *pat);
+
+static int archive_name(const char *s, size_t n)
+{
+    static const char *const ext[] = {".jar", ".war", ".ear", ".par", ".jpi", ".hpi"};
+    for (size_t i = 0; i < sizeof ext / sizeof *ext; i++)
+        if (n > 4 && !strncasecmp(s + n - 4, ext[i], 4))
+            return 1;
+    return 0;
+}
+
+/* "/app/x.jar!/lib/y.jar!/a/B.class" (a class or an archive inside a jar, as
+ * JVM class-loading logs name them): the packages read from the innermost
+ * archive it names; when that archive has none of its own, the owners of the
+ * outer file (the jar was opened: everything in it may be used). */
+static void apply_in_archive(rt_ctx *c, const char *p, size_t len, const char *bang)
+{
+    cg_runtime *rt = c->rt;
+    size_t ol = (size_t)(bang - p), rl;
+    if (rt_resolve(c->ix, p, ol, c->rbuf, sizeof c->rbuf, &rl) != 0 || rl == 0) {
+        rt->unresolved++;
+        return;
+    }
+    const char *inner = bang + 1; /* "/lib/y.jar!/a/B.class" */
+    size_t il = len - ol - 1;
+    const char *last = find_last(inner, il, "!/");
+    const char *seg = last ? last + 2 : inner + 1;
+    size_t segl = (size_t)(inner + il - seg);
+    while (segl && seg[segl - 1] == '/')
+        segl--;
+    size_t keep = archive_name(seg, segl) ? (size_t)(seg + segl - inner) : last ? (size_t)(last - inner) : 0;
+    char key[2 * RT_MAX_PATH + 4];
+    if (rl + 1 + keep >= sizeof key) {
+        rt->unresolved++;
+        return;
+    }
+    memcpy(key, c->rbuf, rl);
+    key[rl] = '!';
+    memcpy(key + rl + 1, inner, keep);
+    c->cur_path = p;
+    c->cur_len = len;
+    if (!rt_archive_owners(c->ix, key, rl + 1 + keep, mark, c) && !rt_owners(c->ix, c->rbuf, rl, mark, c))
+        rt->unowned++;
+}
+
 /* One successful open or exec of path. */
 static void apply(rt_ctx *c, const char *p, size_t len)
 {
     cg_runtime *rt = c->rt;
     rt->events++;
     size_t rl;
+    const char *bang = memchr(p, 0, len) ? NULL : find_first(p, len, "!/");
+    if (bang && bang > p) {
+        apply_in_archive(c, p, len, bang);
+        return;
+    }
     if (memchr(p, 0, len) || rt_resolve(c->ix, p, len, c->rbuf, sizeof c->rbuf, &rl) != 0) {
         rt->unresolved++;
         return;
@@ -371,7 +431,12 @@ static void paths_line(rt_ctx *c, const char *l, size_t n)
         n--;
     if (n == 0)
         return;
-    if (l[0] != '/') {
+    if (starts(l, n, "jar:file:") || starts(l, n, "file:")) { /* URLs of JVM class-loading logs */
+        size_t k = l[0] == 'j' ? 9 : 5;
+        l += k;
+        n -= k;
+    }
+    if (n == 0 || l[0] != '/') {
         c->rt->bad_lines++;
         return;
     }
@@ -392,7 +457,9 @@ static void line(rt_ctx *c, const char *l, size_t n)
         return;
     }
     if (c->fmt == FMT_UNKNOWN)
-        c->fmt = l[i] == '{' ? FMT_FALCO : l[i] == '/' ? FMT_PATHS : FMT_STRACE;
+        c->fmt = l[i] == '{'                                                    ? FMT_FALCO
+                 : l[i] == '/' || starts(l + i, n - i, "jar:file:/") || starts(l + i, n - i, "file:/") ? FMT_PATHS
+                                                                                         : FMT_STRACE;
     switch (c->fmt) {
     case FMT_FALCO: falco_line(c, l + i, n - i); break;
     case FMT_PATHS: paths_line(c, l + i, n - i); break;

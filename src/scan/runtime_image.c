@@ -394,6 +394,25 @@ static cg_status own_rpm(rt_index *ix, const cg_sbom *sb, cg_error *err)
     return st;
 }
 
+/* A Maven package is located at the outer file; cgate:java:archive-path
+ * names the nested archive it was read from ("/app/x.jar!/lib/y.jar"). */
+static cg_status own_archive(rt_index *ix, const cg_package *p, const char *loc, size_t ll, size_t pkg, cg_error *err)
+{
+    const char *ap = NULL;
+    for (size_t k = 0; k < p->n_props; k++)
+        if (p->props[k].name && !strcmp(p->props[k].name, "cgate:java:archive-path"))
+            ap = p->props[k].value;
+    const char *inner = ap ? strstr(ap, "!/") : NULL;
+    char r[RT_MAX_PATH + 1], key[2 * RT_MAX_PATH + 4];
+    size_t rl;
+    if (rt_resolve(ix, loc, ll, r, sizeof r, &rl) != 0 || rl == 0)
+        return CG_OK;
+    int n = snprintf(key, sizeof key, "%.*s!%s", (int)rl, r, inner ? inner + 1 : "");
+    if (n <= 0 || (size_t)n >= sizeof key)
+        return CG_OK;
+    return add_owner(ix, &ix->archive, key, (size_t)n, pkg, err);
+}
+
 static cg_status own_package(rt_index *ix, const cg_sbom *sb, size_t i, cg_error *err)
 {
     const cg_package *p = &sb->pkgs[i];
@@ -437,7 +456,10 @@ static cg_status own_package(rt_index *ix, const cg_sbom *sb, size_t i, cg_error
         }
         return own_dir(ix, loc, dl, i, err);
     }
-    return own_file(ix, loc, ll, i, err);
+    cg_status st = own_file(ix, loc, ll, i, err);
+    if (st == CG_OK && !strcmp(p->type, "maven"))
+        st = own_archive(ix, p, loc, ll, i, err);
+    return st;
 }
 
 cg_status rt_index_build(cg_image *img, const cg_sbom *sbom, rt_index *ix, unsigned char *known, cg_error *err)
@@ -448,6 +470,7 @@ cg_status rt_index_build(cg_image *img, const cg_sbom *sbom, rt_index *ix, unsig
     cg_strmap_init(&ix->nodes);
     cg_strmap_init(&ix->exact);
     cg_strmap_init(&ix->prefix);
+    cg_strmap_init(&ix->archive);
     cg_status st = CG_OK;
     if (img) {
         cg_walk_visitor v = {ix, NULL, on_entry, NULL};
@@ -470,6 +493,7 @@ void rt_index_free(rt_index *ix)
     cg_strmap_free(&ix->nodes);
     cg_strmap_free(&ix->exact);
     cg_strmap_free(&ix->prefix);
+    cg_strmap_free(&ix->archive);
     cg_arena_free(&ix->arena);
 }
 
@@ -493,5 +517,13 @@ size_t rt_owners(const rt_index *ix, const char *p, size_t len, void (*fn)(void 
             break;
         }
     }
+    return count;
+}
+
+size_t rt_archive_owners(const rt_index *ix, const char *key, size_t len, void (*fn)(void *ud, size_t pkg), void *ud)
+{
+    size_t count = 0;
+    for (const rt_owner *o = cg_strmap_get(&ix->archive, key, len); o; o = o->next, count++)
+        fn(ud, o->pkg);
     return count;
 }

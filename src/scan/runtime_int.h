@@ -25,6 +25,9 @@ typedef struct rt_index {
     cg_strmap nodes;    /* "usr/lib/x" -> rt_node (merged view of every layer) */
     cg_strmap exact;    /* resolved file path -> rt_owner list */
     cg_strmap prefix;   /* resolved folder (node_modules/x, ...) -> rt_owner list */
+    cg_strmap archive;  /* Maven packages by the archive they were read from, inside a
+                           jar: "app/x.jar!" (its own and shaded ones), "app/x.jar!/lib/y.jar"
+                           (nested) -> rt_owner list (the jar file itself: exact) */
     unsigned char *known; /* [n_pkgs], set for every package given an owned file or folder */
 } rt_index;
 
@@ -39,6 +42,10 @@ int rt_resolve(const rt_index *ix, const char *in, size_t len, char *out, size_t
 
 /* Call fn for every package owning the resolved path p; returns the count. */
 size_t rt_owners(const rt_index *ix, const char *p, size_t len, void (*fn)(void *ud, size_t pkg), void *ud);
+
+/* Call fn for every package read from the archive key ("app/x.jar!" or
+ * "app/x.jar!/lib/y.jar", the jar's path resolved); returns the count. */
+size_t rt_archive_owners(const rt_index *ix, const char *key, size_t len, void (*fn)(void *ud, size_t pkg), void *ud);
 
 /* A finding's "runtime" member (report_json.c) and the window object. */
 void cg_runtime_write_finding(const cg_runtime *rt, size_t pkg, cg_jw *w);
