@@ -467,21 +467,23 @@ static void line(rt_ctx *c, const char *l, size_t n)
     }
 }
 
-static cg_status read_one(rt_ctx *c, const char *path)
+static cg_status read_one(rt_ctx *c, const char *path, FILE *given)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = given ? given : fopen(path, "rb");
     if (!f)
         return cg_error_set(c->err, errno == ENOENT ? CG_ERR_INPUT : CG_ERR_IO, "runtime evidence %s: %s", path,
                             strerror(errno));
     cg_sha256 h;
     if (cg_sha256_init(&h) != CG_OK) {
-        fclose(f);
+        if (!given)
+            fclose(f);
         return cg_error_set(c->err, CG_ERR_INTERNAL, "sha256 unavailable");
     }
     char *buf = malloc(RT_LINE_MAX + 65536);
     if (!buf) {
         cg_sha256_dispose(&h);
-        fclose(f);
+        if (!given)
+            fclose(f);
         return cg_error_set(c->err, CG_ERR_NOMEM, "out of memory reading %s", path);
     }
     size_t have = 0;
@@ -519,7 +521,8 @@ static cg_status read_one(rt_ctx *c, const char *path)
         }
     }
     int rerr = ferror(f);
-    fclose(f);
+    if (!given)
+        fclose(f);
     if (c->st == CG_OK && have && !skipping) { /* a last line without '\n' */
         if (c->fmt == FMT_PATHS || (c->fmt == FMT_UNKNOWN && buf[0] == '/'))
             line(c, buf, have);
@@ -537,52 +540,76 @@ static cg_status read_one(rt_ctx *c, const char *path)
     return CG_OK;
 }
 
+cg_runtime *rt_runtime_new(size_t n_pkgs)
+{
+    cg_runtime *rt = calloc(1, sizeof *rt);
+    if (!rt)
+        return NULL;
+    cg_arena_init(&rt->arena);
+    rt->n_pkgs = n_pkgs;
+    size_t np = n_pkgs ? n_pkgs : 1;
+    rt->loaded = cg_arena_calloc(&rt->arena, np, 1);
+    rt->n_evidence = cg_arena_calloc(&rt->arena, np, 1);
+    rt->known = cg_arena_calloc(&rt->arena, np, 1);
+    rt->evidence = cg_arena_calloc(&rt->arena, np, sizeof *rt->evidence);
+    if (!rt->loaded || !rt->n_evidence || !rt->known || !rt->evidence) {
+        cg_runtime_free(rt);
+        return NULL;
+    }
+    return rt;
+}
+
+cg_status rt_read(const rt_index *ix, cg_runtime *rt, const cg_image_info *im, const char *name, FILE *f,
+                  cg_error *err)
+{
+    if (rt->n_files >= CG_RT_MAX_FILES)
+        return cg_error_set(err, CG_ERR_USAGE, "at most %d runtime evidence files", CG_RT_MAX_FILES);
+    rt_pending *pending = calloc(RT_PENDING, sizeof *pending);
+    rt_ctx *c = calloc(1, sizeof *c);
+    if (!pending || !c) {
+        free(pending);
+        free(c);
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    }
+    c->ix = ix;
+    c->rt = rt;
+    c->im = im;
+    c->pending = pending;
+    c->err = err;
+    if (rt->from && strlen(rt->from) < sizeof c->from)
+        memcpy(c->from, rt->from, strlen(rt->from) + 1);
+    if (rt->to && strlen(rt->to) < sizeof c->to)
+        memcpy(c->to, rt->to, strlen(rt->to) + 1);
+    c->file = &rt->files[rt->n_files++];
+    c->file->path = cg_arena_strdup(&rt->arena, name);
+    cg_status st = c->file->path ? read_one(c, name, f) : cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    if (st == CG_OK) {
+        if (c->from[0] && (!rt->from || strcmp(rt->from, c->from)))
+            rt->from = cg_arena_strdup(&rt->arena, c->from);
+        if (c->to[0] && (!rt->to || strcmp(rt->to, c->to)))
+            rt->to = cg_arena_strdup(&rt->arena, c->to);
+        if ((c->from[0] && !rt->from) || (c->to[0] && !rt->to))
+            st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    }
+    free(pending);
+    free(c);
+    return st;
+}
+
 cg_status cg_runtime_collect(cg_image *img, const cg_sbom *sbom, const char *const *files, size_t n_files,
                              cg_runtime **out, cg_error *err)
 {
     *out = NULL;
     if (n_files > CG_RT_MAX_FILES)
         return cg_error_set(err, CG_ERR_USAGE, "at most %d runtime evidence files", CG_RT_MAX_FILES);
-    cg_runtime *rt = calloc(1, sizeof *rt);
+    cg_runtime *rt = rt_runtime_new(sbom->n_pkgs);
     if (!rt)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    cg_arena_init(&rt->arena);
-    rt->n_pkgs = sbom->n_pkgs;
-    size_t np = sbom->n_pkgs ? sbom->n_pkgs : 1;
-    rt->loaded = cg_arena_calloc(&rt->arena, np, 1);
-    rt->n_evidence = cg_arena_calloc(&rt->arena, np, 1);
-    rt->known = cg_arena_calloc(&rt->arena, np, 1);
-    rt->evidence = cg_arena_calloc(&rt->arena, np, sizeof *rt->evidence);
-    rt_pending *pending = calloc(RT_PENDING, sizeof *pending);
-    rt_ctx *c = calloc(1, sizeof *c);
-    if (!rt->loaded || !rt->n_evidence || !rt->known || !rt->evidence || !pending || !c) {
-        free(pending);
-        free(c);
-        cg_runtime_free(rt);
-        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    }
     rt_index ix;
     cg_status st = rt_index_build(img, sbom, &ix, rt->known, err);
-    if (st == CG_OK) {
-        c->ix = &ix;
-        c->rt = rt;
-        c->im = &sbom->image;
-        c->pending = pending;
-        c->err = err;
-        for (size_t i = 0; st == CG_OK && i < n_files; i++) {
-            c->file = &rt->files[rt->n_files++];
-            c->file->path = cg_arena_strdup(&rt->arena, files[i]);
-            memset(pending, 0, RT_PENDING * sizeof *pending);
-            st = read_one(c, files[i]);
-        }
-        if (st == CG_OK) {
-            rt->from = c->from[0] ? cg_arena_strdup(&rt->arena, c->from) : NULL;
-            rt->to = c->to[0] ? cg_arena_strdup(&rt->arena, c->to) : NULL;
-        }
-    }
+    for (size_t i = 0; st == CG_OK && i < n_files; i++)
+        st = rt_read(&ix, rt, &sbom->image, files[i], NULL, err);
     rt_index_free(&ix);
-    free(pending);
-    free(c);
     if (st != CG_OK) {
         cg_runtime_free(rt);
         return st;

@@ -16,7 +16,10 @@
 #include "image/walk.h"
 #include "scan/runtime_int.h"
 
-enum { N_REG, N_DIR, N_LINK, N_OTHER };
+#define N_REG RT_REG
+#define N_DIR RT_DIR
+#define N_LINK RT_LINK
+#define N_OTHER RT_OTHER
 
 typedef struct rt_node {
     int type;
@@ -462,7 +465,7 @@ static cg_status own_package(rt_index *ix, const cg_sbom *sb, size_t i, cg_error
     return st;
 }
 
-cg_status rt_index_build(cg_image *img, const cg_sbom *sbom, rt_index *ix, unsigned char *known, cg_error *err)
+void rt_index_init(rt_index *ix, unsigned char *known)
 {
     memset(ix, 0, sizeof *ix);
     ix->known = known;
@@ -471,11 +474,44 @@ cg_status rt_index_build(cg_image *img, const cg_sbom *sbom, rt_index *ix, unsig
     cg_strmap_init(&ix->exact);
     cg_strmap_init(&ix->prefix);
     cg_strmap_init(&ix->archive);
+}
+
+cg_status rt_index_build(cg_image *img, const cg_sbom *sbom, rt_index *ix, unsigned char *known, cg_error *err)
+{
+    rt_index_init(ix, known);
     cg_status st = CG_OK;
     if (img) {
         cg_walk_visitor v = {ix, NULL, on_entry, NULL};
         st = cg_image_walk(img, &v, err);
     }
+    return st == CG_OK ? rt_index_own(ix, sbom, err) : st;
+}
+
+cg_status rt_index_add(rt_index *ix, const char *path, int type, const char *link, const char *data, size_t len,
+                       cg_error *err)
+{
+    size_t pl = strlen(path);
+    rt_node *n = cg_arena_calloc(&ix->arena, 1, sizeof *n);
+    char *key = cg_arena_strndup(&ix->arena, path, pl);
+    if (!n || !key)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory indexing the image's files");
+    n->type = type;
+    if (type == N_LINK && !(n->link = cg_arena_strdup(&ix->arena, link ? link : "")))
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory indexing the image's files");
+    if (type == N_REG && data && wanted_data(path, pl)) {
+        n->data = len ? cg_arena_memdup(&ix->arena, data, len) : "";
+        n->data_len = len;
+        if (!n->data)
+            return cg_error_set(err, CG_ERR_NOMEM, "out of memory indexing the image's files");
+    }
+    return cg_strmap_put(&ix->nodes, key, pl, n) == CG_OK
+               ? CG_OK
+               : cg_error_set(err, CG_ERR_NOMEM, "out of memory indexing the image's files");
+}
+
+cg_status rt_index_own(rt_index *ix, const cg_sbom *sbom, cg_error *err)
+{
+    cg_status st = CG_OK;
     for (size_t i = 0; st == CG_OK && i < sbom->n_pkgs; i++)
         st = own_package(ix, sbom, i, err);
     if (st == CG_OK)

@@ -7,6 +7,7 @@
 #define CG_RUNTIME_INT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "cgate/runtime.h"
 #include "core/jwrite.h"
@@ -31,9 +32,28 @@ typedef struct rt_index {
     unsigned char *known; /* [n_pkgs], set for every package given an owned file or folder */
 } rt_index;
 
-/* Build the index of img's files and the owners of sbom's packages. */
+/* Build the index of img's files and the owners of sbom's packages
+ * (= rt_index_init, every entry of the walk, rt_index_own). */
 cg_status rt_index_build(cg_image *img, const cg_sbom *sbom, rt_index *ix, unsigned char *known, cg_error *err);
 void rt_index_free(rt_index *ix);
+
+/* The same in steps, for tests and fuzzing without an image: an empty index,
+ * one file-tree node at a time (RT_REG with its bytes when it is an
+ * ownership file, RT_DIR, RT_LINK with its target as written), then the
+ * owners of sbom's packages. */
+enum { RT_REG, RT_DIR, RT_LINK, RT_OTHER };
+void rt_index_init(rt_index *ix, unsigned char *known);
+cg_status rt_index_add(rt_index *ix, const char *path, int type, const char *link, const char *data, size_t len,
+                       cg_error *err);
+cg_status rt_index_own(rt_index *ix, const cg_sbom *sbom, cg_error *err);
+
+/* A cg_runtime for n_pkgs packages (NULL when out of memory). */
+cg_runtime *rt_runtime_new(size_t n_pkgs);
+/* Read one evidence stream (f, or the file name when f is NULL) into rt,
+ * merging its window; im: the image the evidence must name (may be NULL:
+ * any named digest is refused). */
+cg_status rt_read(const rt_index *ix, cg_runtime *rt, const cg_image_info *im, const char *name, FILE *f,
+                  cg_error *err);
 
 /* Resolve the absolute path in (len bytes) through the image's symlinks into
  * out ("usr/lib/x", relative, no trailing '/').  0 ok, -1 not resolvable
