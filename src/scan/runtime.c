@@ -2,8 +2,9 @@
  * runtime.c - runtime evidence readers (Falco JSON lines, strace logs, plain
  * path lists), streamed line by line with a fixed line cap so memory does
  * not grow with the number of events; each successful open/exec is resolved
- * in the image (runtime_image.c) and marks the owning packages loaded.  Also
- * writes a finding's "runtime" member and the OpenVEX document.
+ * in the image (runtime_image.c) and marks the owning packages loaded (a
+ * path inside a jar, "x.jar!/a/B.class", the packages of that archive).
+ * Also writes a finding's "runtime" member and the OpenVEX document.
  */
 #include <errno.h>
 #include <stdio.h>
