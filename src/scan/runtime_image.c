@@ -387,6 +387,11 @@ static cg_status own_rpm(rt_index *ix, const cg_sbom *sb, cg_error *err)
                 st = cg_error_set(err, CG_ERR_NOMEM, "out of memory mapping files to rpm packages");
         }
         const rt_node *n = cg_strmap_get(&ix->nodes, db, strlen(db));
+        char rp[RT_MAX_PATH + 1], ap[RT_MAX_PATH + 2];
+        size_t rl;
+        int al = snprintf(ap, sizeof ap, "/%s", db);
+        if (!n && al > 0 && (size_t)al < sizeof ap && rt_resolve(ix, ap, (size_t)al, rp, sizeof rp, &rl) == 0)
+            n = cg_strmap_get(&ix->nodes, rp, rl); /* named through a link (/var/lib/rpm -> usr/lib/sysimage/rpm) */
         if (st == CG_OK && n && n->data && n->data_len)
             st = cg_rpmdb_files((const uint8_t *)n->data, n->data_len, db, rpm_file, &ro, NULL, err);
         if (st != CG_OK && ro.st != CG_OK)
