@@ -66,6 +66,44 @@ static int add_strs(cg_arena *a, const json_t *arr, const char **out, size_t *n,
     return 0;
 }
 
+/* cgate.runtime for Rego's input, rebuilt from the members docs/runtime.md
+ * defines (the report is untrusted: nothing else passes): loaded,
+ * filesKnown (only false), evidence (up to 3 strings), window {from, to
+ * (string or null), events (>= 0)}.  NULL when out of memory. */
+static const char *runtime_json(cg_arena *a, const json_t *rto)
+{
+    json_t *o = json_object(), *ev = json_array(), *w = json_object();
+    if (!o || !ev || !w) {
+        json_decref(o);
+        json_decref(ev);
+        json_decref(w);
+        return NULL;
+    }
+    json_object_set_new(o, "loaded", json_boolean(json_is_true(json_object_get(rto, "loaded"))));
+    if (json_is_false(json_object_get(rto, "filesKnown")))
+        json_object_set_new(o, "filesKnown", json_false());
+    json_t *in = json_object_get(rto, "evidence");
+    for (size_t i = 0; json_is_array(in) && i < json_array_size(in) && json_array_size(ev) < 3; i++)
+        if (json_is_string(json_array_get(in, i)))
+            json_array_append(ev, json_array_get(in, i));
+    json_object_set_new(o, "evidence", ev);
+    const json_t *win = json_object_get(rto, "window");
+    for (int k = 0; k < 2; k++) {
+        const char *key = k ? "to" : "from";
+        const json_t *t = json_object_get(win, key);
+        json_object_set_new(w, key, json_is_string(t) ? json_string(json_string_value(t)) : json_null());
+    }
+    const json_t *n = json_object_get(win, "events");
+    json_int_t events = json_is_integer(n) && json_integer_value(n) > 0 ? json_integer_value(n) : 0;
+    json_object_set_new(w, "events", json_integer(events));
+    json_object_set_new(o, "window", w);
+    char *js = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(o);
+    const char *r = js ? cg_arena_strdup(a, js) : NULL;
+    free(js);
+    return r;
+}
+
 static cg_status read_vuln(const json_t *v, const char *target, const rsrc *name, const char *where, cg_arena *a,
                            cg_pfinding *f, cg_error *err)
 {
@@ -147,13 +185,8 @@ static cg_status read_vuln(const json_t *v, const char *target, const rsrc *name
         json_t *rl = json_object_get(rto, "loaded");
         if (rto && !json_is_boolean(rl))
             return rfail(err, name, cg_arena_sprintf(a, "%s.cgate.runtime.loaded", where), "missing or not a boolean");
-        if (rto) {
-            char *js = json_dumps(rto, JSON_COMPACT | JSON_SORT_KEYS);
-            f->runtime_json = js ? cg_arena_strdup(a, js) : NULL;
-            free(js);
-            if (!f->runtime_json)
-                return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-        }
+        if (rto && !(f->runtime_json = runtime_json(a, rto)))
+            return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
         json_t *fk = json_object_get(json_object_get(x, "runtime"), "filesKnown");
         if (rl && !json_is_false(fk)) /* filesKnown false: "not loaded" is no claim */
             f->runtime = json_is_true(rl);
