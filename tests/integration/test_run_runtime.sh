@@ -161,6 +161,15 @@ grep -q "stage scan: runtime evidence .*other.txt was taken from image sha256:00
 cg_expect_eq "scan error" "$(tail -n 1 "$T/a4/audit.jsonl" | jq -r '"\(.stage) \(.result)"')" "audit: the scan stage failed"
 cg_expect_eq 404 "$(run_tag_status rt/app 2)" "no tag after a refused evidence file"
 
+# a report is untrusted: only the documented members reach Rego
+jq '.Results[0].Vulnerabilities[0].cgate.runtime += {"evil": {"x": 1}, "evidence": ["/a", 5, "/b", "/c", "/d"]}' \
+  "$T/a1/report.json" >"$T/evil.json"
+cg_run "$T/d.json" "$T/d.err" policy "$T/evil.json" --policy "$T/dump.rego" --now 2026-12-01
+jq -r '.denyReasons[0]' "$T/d.json" | sed 's/^data.dump.deny: //' >"$T/input2.json"
+cg_expect_eq 'evidence,loaded,window /a,/b,/c' \
+  "$(jq -r '.vulnerabilities[0].runtime | "\(keys | join(",")) \(.evidence | join(","))"' "$T/input2.json")" \
+  "Rego input: unknown members dropped, evidence strings only, at most 3"
+
 # a build (buildah, no network: FROM the image above): its digest is not known
 # beforehand, so the evidence names none; the scan stage reads it against the built image
 if command -v buildah >/dev/null; then
