@@ -46,6 +46,27 @@ typedef struct cg_pcvss {
     const char *v3vector; /* NULL when absent */
 } cg_pcvss;
 
+/* What a misconfiguration or secret carries besides the fields of
+ * cg_pfinding (read from the report; NULL members are absent there). */
+typedef struct cg_pconf {
+    const char *type;        /* Result Type: "dockerfile", "kubernetes", "image-config", "secret" */
+    const char *category;    /* secrets: Category */
+    const char *title;       /* Title */
+    const char *message;     /* misconfigurations: Message */
+    const char *match;       /* secrets: Match (redacted by the scanner) */
+    const char *source;      /* secrets: cgate.source ("file", "env", "label", "history") */
+    const char *check_id;    /* misconfigurations: cgate.id ("CG-DF-002") */
+    const char *trivy_id;    /* misconfigurations: cgate.trivyId, else ID when it is Trivy's */
+    const char *avd_id;      /* AVDID */
+    const char *hadolint_id; /* cgate.hadolintId */
+    const char *layer_digest, *layer_diff_id; /* secrets: Layer.Digest, Layer.DiffID */
+    int layer;               /* secrets: cgate.layer (index that added the file), -1 unknown */
+    int deleted_in;          /* secrets: cgate.deletedInLayer, -1 still present or unknown */
+    int end_line;            /* EndLine, 0 unknown */
+    const char *pss_level;   /* Pod Security Standards findings of --context: "baseline" or "restricted" */
+    const char *workload;    /* ... and the workload "Kind/name" they are on */
+} cg_pconf;
+
 typedef struct cg_pfinding {
     const char *id;
     const char **aliases; /* cgate.aliases, cgate.mergedIds, VendorIDs */
@@ -64,10 +85,11 @@ typedef struct cg_pfinding {
     int conf;            /* 0 a vulnerability; CG_PCONF_MISCONFIG or CG_PCONF_SECRET:
                             id is the check / rule id, target the file, pkg = target */
     int line;            /* misconfigurations and secrets: StartLine (0 = whole file) */
+    const cg_pconf *cx;  /* misconfigurations and secrets: the rest of the record; NULL otherwise */
     int runtime; /* cgate.runtime.loaded: 1 loaded, 0 never loaded, -1 no evidence */
 } cg_pfinding;
 
-enum { CG_PCONF_MISCONFIG = 1, CG_PCONF_SECRET = 2 };
+enum { CG_PCONF_MISCONFIG = 1, CG_PCONF_SECRET = 2, CG_PCONF_PSS = 3 /* Pod Security Standards on --context */ };
 
 typedef struct cg_preport {
     cg_pfinding *findings; /* report order: Results[] then Vulnerabilities[] */
@@ -143,6 +165,10 @@ typedef struct cg_policy {
     int secrets_allow;      /* "secrets: allow"; default deny: any secret blocks */
     int misconf_block;      /* misconfigurations.severity given */
     cg_severity misconf_min;    /* misconfigurations at or above block */
+    int pss_level;          /* podSecurity.level: Pod Security Standards findings on --context
+                               block at 1 baseline (its controls), 2 restricted (all); 0 none (default:
+                               reported, never blocking) */
+    cg_severity pss_min;    /* podSecurity.severity: only findings at or above block (default unknown: all) */
     int runtime_allow; /* runtime.notLoaded.allowUpTo: never-loaded findings of this cg_severity or
                           lower do not block; -1 = off (the default) */
 } cg_policy;
@@ -277,6 +303,10 @@ typedef struct cg_decision {
     cg_pblocked *conf_blocked; /* secrets and misconfigurations that block (rule "secret",
                                   "misconfiguration:<severity>"), report order */
     size_t n_conf_blocked;
+    cg_pblocked *pss; /* every Pod Security Standards finding on the --context workloads that run the
+                         image, report order; rule: the blocking rule ("pod-security:baseline"),
+                         "excepted", or NULL (reported, not blocking) */
+    size_t n_pss;
     const char **runtime_allowed; /* "ID PKG@VERSION" let through as never loaded */
     size_t n_runtime_allowed;
     const char *runtime_evidence, *runtime_window; /* from the report */

@@ -156,8 +156,14 @@ static cg_status read_vuln(const json_t *v, const char *target, const rsrc *name
 
 /* A misconfiguration (Results[].Misconfigurations[]) or a secret
  * (Results[].Secrets[]): its ids, target, line and severity. */
-static cg_status read_conf(const json_t *v, const char *target, int kind, const rsrc *src, const char *where,
-                           cg_arena *a, cg_pfinding *f, cg_error *err)
+static int small_int(const json_t *j, int dflt)
+{
+    return json_is_integer(j) && json_integer_value(j) >= 0 && json_integer_value(j) < 1 << 30
+               ? (int)json_integer_value(j) : dflt;
+}
+
+static cg_status read_conf(const json_t *v, const char *target, const char *type, int kind, const rsrc *src,
+                           const char *where, cg_arena *a, cg_pfinding *f, cg_error *err)
 {
     if (!json_is_object(v))
         return rfail(err, src, where, "not an object");
@@ -186,6 +192,33 @@ static cg_status read_conf(const json_t *v, const char *target, int kind, const 
     for (int i = 0; i < 3; i++)
         if (al[i] && strcmp(al[i], f->id))
             f->aliases[f->n_aliases++] = cg_arena_strdup(a, al[i]);
+    cg_pconf *cx = cg_arena_calloc(a, 1, sizeof *cx);
+    if (!cx)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    cx->type = type;
+    cx->title = dup(a, v, "Title");
+    cx->avd_id = dup(a, v, "AVDID");
+    cx->layer = cx->deleted_in = -1;
+    if (kind == CG_PCONF_SECRET) {
+        json_t *ly = json_object_get(v, "Layer");
+        cx->category = dup(a, v, "Category");
+        cx->match = dup(a, v, "Match");
+        cx->source = dup(a, x, "source");
+        cx->layer_digest = dup(a, ly, "Digest");
+        cx->layer_diff_id = dup(a, ly, "DiffID");
+        cx->layer = small_int(json_object_get(x, "layer"), -1);
+        cx->deleted_in = small_int(json_object_get(x, "deletedInLayer"), -1);
+        cx->end_line = small_int(json_object_get(v, "EndLine"), 0);
+    } else {
+        cx->message = dup(a, v, "Message");
+        cx->check_id = dup(a, x, "id");
+        cx->hadolint_id = dup(a, x, "hadolintId");
+        cx->trivy_id = dup(a, x, "trivyId");
+        if (!cx->trivy_id && !x && (!strncmp(f->id, "DS", 2) || !strncmp(f->id, "KSV", 3)))
+            cx->trivy_id = f->id; /* a Trivy report: ID is Trivy's */
+        cx->end_line = small_int(json_object_get(json_object_get(v, "CauseMetadata"), "EndLine"), 0);
+    }
+    f->cx = cx;
     return CG_OK;
 }
 
@@ -240,7 +273,7 @@ cg_status cg_preport_read(const uint8_t *buf, size_t len, const char *name, cg_a
         st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     if (st == CG_OK)
         json_array_foreach(res, i, r) {
-            const char *target = dup(a, r, "Target");
+            const char *target = dup(a, r, "Target"), *rtype = dup(a, r, "Type");
             json_array_foreach(json_object_get(r, "Vulnerabilities"), j, v) {
                 const char *where = cg_arena_sprintf(a, "Results[%zu].Vulnerabilities[%zu]", i, j);
                 st = read_vuln(v, target, &src, where ? where : "Results", a, &out->findings[out->n_findings], err);
@@ -256,7 +289,7 @@ cg_status cg_preport_read(const uint8_t *buf, size_t len, const char *name, cg_a
                     if (kind == CG_PCONF_MISCONFIG && stt && strcmp(stt, "FAIL"))
                         continue;
                     const char *where = cg_arena_sprintf(a, "Results[%zu].%s[%zu]", i, mem, j);
-                    st = read_conf(v, target, kind, &src, where ? where : "Results", a,
+                    st = read_conf(v, target, rtype, kind, &src, where ? where : "Results", a,
                                    &out->findings[out->n_findings], err);
                     if (st != CG_OK)
                         break;
