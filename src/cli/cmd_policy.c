@@ -328,6 +328,9 @@ static int evaluate(const run *r)
         policy.has_epss_min = 0;
         policy.has_max_risk = 0;
         policy.has_max_ctx_risk = 0;
+        policy.secrets_allow = 1; /* secrets and misconfigurations too: the Rego policy decides */
+        policy.misconf_block = 0;
+        policy.pss_level = 0;
         policy.source = r->rego[0];
     }
     cg_rego *rg = NULL;
