@@ -319,13 +319,50 @@ static void test_secret_nul(void **state)
     cg_secret_scanner_free(px);
 }
 
+/* `# syntax=`: recorded (first one, with its line), in the JSON document on
+ * every command; which frontends cgate implements. */
+static void test_syntax_directive(void **state)
+{
+    (void)state;
+    cg_dockerfile *df = parse("# syntax=docker/dockerfile:1.7-labs\n# syntax=docker/dockerfile:1\nFROM a\nRUN x\n");
+    assert_string_equal(df->syntax, "docker/dockerfile:1.7-labs");
+    assert_int_equal(df->syntax_line, 1);
+    cg_buf b = CG_BUF_INIT;
+    cg_error err;
+    assert_int_equal(cg_dockerfile_to_json(df, &b, &err), CG_OK);
+    const char *j = cg_buf_str(&b), *first = strstr(j, "\"Syntax\": \"docker/dockerfile:1.7-labs\"");
+    assert_non_null(first);
+    assert_non_null(strstr(first + 1, "\"Syntax\": \"docker/dockerfile:1.7-labs\"")); /* both commands */
+    cg_buf_free(&b);
+    cg_dockerfile_free(df);
+    df = parse("FROM a\n# syntax=x\n");
+    assert_null(df->syntax); /* after the first instruction it is a comment */
+    assert_int_equal(df->syntax_line, 0);
+    assert_int_equal(cg_dockerfile_to_json(df, &b, &err), CG_OK);
+    assert_null(strstr(cg_buf_str(&b), "Syntax"));
+    cg_buf_free(&b);
+    cg_dockerfile_free(df);
+    static const char *const known[] = {"docker/dockerfile", "docker/dockerfile:1", "docker/dockerfile:1.7",
+                                        "docker/dockerfile:1.4.3", "docker.io/docker/dockerfile:1",
+                                        "docker/dockerfile:1.6@sha256:ac85f380a63b13dfcefa89046420e1781752bab202122f8f50032edf31be0021"};
+    static const char *const other[] = {"docker/dockerfile:1.7-labs", "docker/dockerfile:1-labs",
+                                        "docker/dockerfile-upstream:master", "docker/dockerfile:2",
+                                        "docker/dockerfile:10", "docker/dockerfile:1.x",
+                                        "docker/dockerfile@sha256:ac85f380a63b13dfcefa89046420e1781752bab202122f8f50032edf31be0021",
+                                        "tonistiigi/dockerfile:runmount", "ghcr.io/x/frontend:1", "docker/dockerfile:1.7.0.1", ""};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        assert_true(cg_dockerfile_syntax_known(known[i]));
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+        assert_false(cg_dockerfile_syntax_known(other[i]));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_basics), cmocka_unit_test(test_parse_heredoc), cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_shell),        cmocka_unit_test(test_checks),        cmocka_unit_test(test_secret_engines),
         cmocka_unit_test(test_secret_config), cmocka_unit_test(test_secret_rule_allow),
-        cmocka_unit_test(test_secret_nul),
+        cmocka_unit_test(test_secret_nul), cmocka_unit_test(test_syntax_directive),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
