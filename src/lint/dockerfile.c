@@ -629,8 +629,9 @@ cg_status cg_dockerfile_parse(const uint8_t *buf, size_t len, const char *what, 
             cmd[i] = (char)tolower((unsigned char)kw[i]);
         cmd[kwl] = 0;
         if (!is_known(cmd)) {
-            cg_buf_free(&text);
+            /* the message quotes the text: set it before the buffer goes */
             st = cg_error_set(err, CG_ERR_INPUT, "%s:%d: unknown instruction \"%.*s\"", what, start, (int)kwl, kw);
+            cg_buf_free(&text);
             goto fail;
         }
         while (*ins == ' ' || *ins == '\t')

@@ -78,6 +78,8 @@ static void test_parse_errors(void **state)
     const char *bad = "FROM x\nBOGUS y\n";
     assert_int_equal(cg_dockerfile_parse((const uint8_t *)bad, strlen(bad), "D", &df, &err), CG_ERR_INPUT);
     assert_non_null(strstr(err.msg, "D:2"));
+    /* the message quotes the word as written (it was read after its buffer was freed) */
+    assert_non_null(strstr(err.msg, "unknown instruction \"BOGUS\""));
     const char *esc = "# escape=x\nFROM a\n";
     assert_int_equal(cg_dockerfile_parse((const uint8_t *)esc, strlen(esc), "D", &df, &err), CG_ERR_INPUT);
     const uint8_t nul[] = {'F', 'R', 'O', 'M', ' ', 0, 'x', '\n'};
