@@ -78,6 +78,13 @@ CG_EXPORT cg_status cg_sbom_format_parse(const char *s, cg_sbom_format *out);
 /* Append the SBOM in the given format to out.  Deterministic: the same SBOM
  * gives the same bytes. */
 CG_EXPORT cg_status cg_sbom_write(const cg_sbom *s, cg_sbom_format fmt, cg_buf *out, cg_error *err);
+/* The same bytes, streamed: each chunk (at most ~64 KiB) goes to sink in order,
+ * so memory does not grow with the document.  The JSON formats are written
+ * twice internally (the first pass only hashes, for the serial number /
+ * document namespace); nothing reaches sink before the second pass.  On an
+ * error part of the document may already have gone to sink. */
+CG_EXPORT cg_status cg_sbom_write_stream(const cg_sbom *s, cg_sbom_format fmt, cg_sink_fn sink, void *ud,
+                                         cg_error *err);
 
 /* Largest SBOM cg_sbom_read() accepts, and the most packages it keeps. */
 #define CG_SBOM_READ_MAX_BYTES (256u * 1024u * 1024u)

@@ -182,6 +182,18 @@ static int scan_without_vuln(const char *ref, const cg_image_opts *io, cg_report
     return rc;
 }
 
+typedef struct report_out {
+    const cg_report *rep;
+    cg_report_format fmt;
+    const cg_report_write_opts *wo;
+} report_out;
+
+static cg_status write_report(void *ud, cg_sink_fn sink, void *sink_ud, cg_error *err)
+{
+    const report_out *o = ud;
+    return cg_report_write_stream(o->rep, o->fmt, o->wo, sink, sink_ud, err);
+}
+
 int cmd_scan(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -380,11 +392,11 @@ int cmd_scan(int argc, char **argv)
     if (st == CG_OK && vex_out)
         st = cli_write_artifact(vex_out, &vex, &err);
     cg_buf_free(&vex);
+    cg_report_write_opts wo = {0};
     if (st == CG_OK) {
         const char *nc = getenv("NO_COLOR");
-        cg_report_write_opts wo = {fmt == CG_REPORT_TABLE && (!output || !strcmp(output, "-")) &&
-                                   isatty(STDOUT_FILENO) && !(nc && *nc)};
-        st = cg_report_write(rep, fmt, &wo, &out, &err);
+        wo.color = fmt == CG_REPORT_TABLE && (!output || !strcmp(output, "-")) && isatty(STDOUT_FILENO) &&
+                   !(nc && *nc);
     }
     if (st == CG_OK && !quiet) {
         for (size_t i = 0; i < rep->n_notes && i < 10; i++)
@@ -393,8 +405,10 @@ int cmd_scan(int argc, char **argv)
             cli_warn("%zu more notes (see \"cgate\".\"notes\" in the JSON report)",
                      rep->n_notes + rep->n_notes_dropped - 10);
     }
+    /* streamed: a report of 100,000 findings is never held whole */
+    report_out rout = {rep, fmt, &wo};
     if (st == CG_OK)
-        st = cli_write_artifact(output, &out, &err);
+        st = cli_stream_artifact(output, write_report, &rout, &err);
     if (st != CG_OK)
         rc = cli_fail(&err);
     else if ((rep->n_findings || extra.n_sec || extra.n_mis) && exit_code)
