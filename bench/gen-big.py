@@ -17,8 +17,9 @@
           OSV advisories such that every one of those packages has exactly one
           finding (N/100 advisories, 100 affected packages each).
 `layers` -> OUTDIR/img-layers.docker.tar: N (default 300) layers, each rewriting
-          var/lib/dpkg/status (the real status plus one more package per layer,
-          as an `apt-get install` per Dockerfile line does).
+          var/lib/dpkg/status (the real status padded with generated packages to
+          --status-kib, default 1024 KiB like a full system's, plus one more
+          package per layer, as an `apt-get install` per Dockerfile line does).
 
 `big` and `many` are written twice: an OCI layout with gzip layers (gzip -6, like most
 registries serve) and a docker-archive (`docker save` layout) with uncompressed
@@ -229,10 +230,22 @@ def write_osv(out, npkgs):
             json.dump(rec, f)
 
 
-def build_layers(work, status, os_release, nlayers):
+def build_layers(work, status, os_release, nlayers, status_bytes):
     """NLAYERS layers, each writing var/lib/dpkg/status anew with one more package."""
     layers = []
     cur = status.rstrip(b"\n") + b"\n"
+    # a full system's status is about 1 MiB (the issue's measurement): pad the
+    # real one with generated installed packages up to that size
+    k = 0
+    while len(cur) < status_bytes:
+        cur += (f"\nPackage: bench-base-{k:04d}\nStatus: install ok installed\nPriority: optional\n"
+                f"Section: libs\nInstalled-Size: {100 + k}\nMaintainer: Bench <bench@example.invalid>\n"
+                f"Architecture: amd64\nMulti-Arch: same\nSource: bench-base-src-{k // 4:04d}\n"
+                f"Version: 2.{k % 17}-{k % 5}\nDepends: libc6 (>= 2.36), bench-base-{(k + 1) % 997:04d}\n"
+                f"Description: generated base package {k}\n"
+                + "".join(f" line {i} of the long description of generated package {k}, as real ones have.\n"
+                          for i in range(8))).encode()
+        k += 1
     for li in range(nlayers):
         path = os.path.join(work, f"layer{li}.tar")
         layer = Layer(path)
@@ -360,6 +373,7 @@ def main():
     ap.add_argument("--files", type=int, default=1_000_000)
     ap.add_argument("--packages", type=int, default=100_000)
     ap.add_argument("--layers", type=int, default=300)
+    ap.add_argument("--status-kib", type=int, default=1024, help="layers: status size (padded)")
     a = ap.parse_args()
     if shutil.which("gzip") is None:
         raise SystemExit("gen-big: needs gzip")
@@ -386,7 +400,7 @@ def main():
             layers = build_pkgs(work, status, os_release, a.packages)
             write_osv(a.out, a.packages)
         else:
-            layers = build_layers(work, status, os_release, a.layers)
+            layers = build_layers(work, status, os_release, a.layers, a.status_kib * 1024)
         assemble(name, a.out, work, layers, a.kind in ("big", "many"))
     finally:
         shutil.rmtree(work, ignore_errors=True)

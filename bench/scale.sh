@@ -51,7 +51,7 @@ fi
 [ -x "$CGATE" ] || die "no cgate binary at $CGATE"
 
 # ------------------------------------------------------------------ inputs
-PK=$IN/pkgs-$NPKG; LY=$IN/layers-$NLAYERS
+PK=$IN/pkgs-$NPKG; LY=$IN/layers-$NLAYERS-1m
 if [ ! -f "$PK/img-pkgs.docker.tar" ]; then
   mkdir -p "$PK"; python3 "$HERE/gen-big.py" pkgs "$PK" --packages "$NPKG" || die "gen-big.py pkgs failed"
 fi

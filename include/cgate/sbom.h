@@ -100,6 +100,13 @@ CG_EXPORT cg_status cg_sbom_write_stream(const cg_sbom *s, cg_sbom_format fmt, c
  * (wrong types, over the caps), is CG_ERR_INPUT with one line naming `what`.
  * *out is released with cg_sbom_free(). */
 CG_EXPORT cg_status cg_sbom_read(const uint8_t *buf, size_t len, const char *what, cg_sbom **out, cg_error *err);
+/* The same, telling the caller as it goes that the text before `upto` is not
+ * needed for now (it may be read again), so a caller that mapped the file can
+ * drop those pages (CycloneDX is read a component at a time).  release may be
+ * NULL. */
+CG_EXPORT cg_status cg_sbom_read_ex(const uint8_t *buf, size_t len, const char *what,
+                                    void (*release)(void *ud, size_t upto), void *release_ud, cg_sbom **out,
+                                    cg_error *err);
 
 #ifdef __cplusplus
 }

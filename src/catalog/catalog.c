@@ -24,6 +24,7 @@ struct cg_cat_ctx {
                            context, so they are not held twice */
     cg_strmap owned; /* path without leading "/" -> own_entry */
     cg_strmap interned; /* property names and short values, stored once */
+    cg_strmap memo;     /* cg_cat_memo_get/put */
     cg_vec pkgs;  /* cg_package * */
     cg_vec warns; /* const char * */
     cg_distro *distro;
@@ -37,6 +38,7 @@ cg_cat_ctx *cg_cat_ctx_new(cg_arena *a)
         cg_arena_init(&ctx->pkg_arena);
         cg_strmap_init(&ctx->owned);
         cg_strmap_init(&ctx->interned);
+        cg_strmap_init(&ctx->memo);
     }
     return ctx;
 }
@@ -49,6 +51,7 @@ void cg_cat_ctx_free(cg_cat_ctx *ctx)
     free(ctx->warns.v);
     cg_strmap_free(&ctx->owned);
     cg_strmap_free(&ctx->interned);
+    cg_strmap_free(&ctx->memo);
     cg_arena_free(&ctx->pkg_arena);
     free(ctx);
 }
@@ -115,6 +118,19 @@ static int prop_cmp(const void *a, const void *b)
     const cg_prop *x = a, *y = b;
     int c = strcmp(x->name, y->name);
     return c ? c : strcmp(x->value, y->value);
+}
+
+void *cg_cat_memo_get(cg_cat_ctx *ctx, const void *key, size_t klen)
+{
+    return cg_strmap_get(&ctx->memo, key, klen);
+}
+
+cg_status cg_cat_memo_put(cg_cat_ctx *ctx, const void *key, size_t klen, void *val)
+{
+    const char *k = cg_arena_memdup(ctx->arena, key, klen);
+    if (!k)
+        return CG_ERR_NOMEM;
+    return cg_strmap_put(&ctx->memo, k, klen, val);
 }
 
 /* One arena copy per distinct string: the same property names (and values

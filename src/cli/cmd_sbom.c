@@ -15,6 +15,7 @@
 #include "cgate/sbom.h"
 #include "cgate/registry.h"
 #include "cli/cli.h"
+#include "core/mapfile.h"
 #include "core/readfile.h"
 
 static const char sbom_usage[] =
@@ -150,12 +151,12 @@ int cmd_sbom(int argc, char **argv)
     if (from) {
         cg_error err;
         cg_error_clear(&err);
-        cg_buf in = CG_BUF_INIT;
+        cg_mapfile in;
         cg_sbom *sbom = NULL;
-        cg_status st = cg_read_file(from, CG_SBOM_READ_MAX_BYTES, "SBOM", &in, &err);
+        cg_status st = cg_mapfile_open(&in, from, CG_SBOM_READ_MAX_BYTES, "SBOM", &err);
         if (st == CG_OK)
-            st = cg_sbom_read((const uint8_t *)in.data, in.len, from, &sbom, &err);
-        cg_buf_free(&in);
+            st = cg_sbom_read_ex(in.data, in.len, from, cg_mapfile_release, &in, &sbom, &err);
+        cg_mapfile_close(&in);
         sbom_out so_ = {sbom, fmt};
         if (st == CG_OK)
             st = cli_stream_artifact(output, write_sbom, &so_, &err);

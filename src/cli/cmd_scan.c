@@ -23,6 +23,7 @@
 #include "cgate/registry.h"
 #include "cgate/runtime.h"
 #include "cli/cli.h"
+#include "core/mapfile.h"
 #include "core/readfile.h"
 
 #define STALE_WARN_SECONDS (7 * 86400)
@@ -347,11 +348,12 @@ int cmd_scan(int argc, char **argv)
     io.progress_ud = &prog;
     sopts.source_date_epoch = sde;
     if (sbom_path) { /* ours, Syft's or Trivy's CycloneDX / SPDX */
-        cg_buf in = CG_BUF_INIT;
-        st = cg_read_file(sbom_path, CG_SBOM_READ_MAX_BYTES, "SBOM", &in, &err);
+        /* mapped, read a component at a time, pages dropped behind the reader */
+        cg_mapfile in;
+        st = cg_mapfile_open(&in, sbom_path, CG_SBOM_READ_MAX_BYTES, "SBOM", &err);
         if (st == CG_OK)
-            st = cg_sbom_read((const uint8_t *)in.data, in.len, sbom_path, &sbom, &err);
-        cg_buf_free(&in);
+            st = cg_sbom_read_ex(in.data, in.len, sbom_path, cg_mapfile_release, &in, &sbom, &err);
+        cg_mapfile_close(&in);
     } else {
         st = cg_image_open(ref, &io, &img, &err);
         if (st == CG_OK && (scanners & CLI_SCAN_SECRET)) { /* secrets ride on the SBOM's pass */

@@ -62,7 +62,19 @@ size_t cg_jsplit_value_end(const cg_jsplit *j, size_t pos)
     return i > p ? i : 0;
 }
 
+static int next(const cg_jsplit *j, size_t *pos, int *first, int object, cg_jrange *out, int lazy);
+
 int cg_jsplit_next(const cg_jsplit *j, size_t *pos, int *first, int object, cg_jrange *out)
+{
+    return next(j, pos, first, object, out, 0);
+}
+
+int cg_jsplit_next_lazy(const cg_jsplit *j, size_t *pos, int *first, int object, cg_jrange *out)
+{
+    return next(j, pos, first, object, out, 1);
+}
+
+static int next(const cg_jsplit *j, size_t *pos, int *first, int object, cg_jrange *out, int lazy)
 {
     uint8_t open = object ? '{' : '[', close = object ? '}' : ']';
     size_t p = cg_jsplit_ws(j, *pos);
@@ -101,6 +113,12 @@ int cg_jsplit_next(const cg_jsplit *j, size_t *pos, int *first, int object, cg_j
         if (p >= j->len || j->buf[p] != ':')
             return -1;
         p = cg_jsplit_ws(j, p + 1);
+    }
+    if (lazy && (j->buf[p] == '[' || j->buf[p] == '{')) {
+        out->val = p;
+        out->val_end = 0;
+        *pos = p;
+        return 1;
     }
     size_t end = cg_jsplit_value_end(j, p);
     if (!end)

@@ -38,5 +38,9 @@ typedef struct cg_jrange {
     size_t val, val_end;
 } cg_jrange;
 int cg_jsplit_next(const cg_jsplit *j, size_t *pos, int *first, int object, cg_jrange *out);
+/* The same, but an array or object value is not scanned: out->val_end is 0
+ * and *pos is left at its opening bracket, so the caller can step into it
+ * (and drop what it has passed) and must leave *pos one past its end. */
+int cg_jsplit_next_lazy(const cg_jsplit *j, size_t *pos, int *first, int object, cg_jrange *out);
 
 #endif
