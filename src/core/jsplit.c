@@ -114,6 +114,8 @@ static int next(const cg_jsplit *j, size_t *pos, int *first, int object, cg_jran
             return -1;
         p = cg_jsplit_ws(j, p + 1);
     }
+    if (p >= j->len)
+        return -1;
     if (lazy && (j->buf[p] == '[' || j->buf[p] == '{')) {
         out->val = p;
         out->val_end = 0;
