@@ -34,7 +34,7 @@ cg_status cg_mapfile_open(cg_mapfile *m, const char *path, size_t max, const cha
     cg_status s = cg_read_file(path, max, what, &m->buf, err);
     if (s != CG_OK)
         return s;
-    m->data = (const uint8_t *)(m->buf.data ? m->buf.data : "");
+    m->data = (const uint8_t *)m->buf.data; /* NULL when empty, as cg_read_file leaves it */
     m->len = m->buf.len;
     return CG_OK;
 }

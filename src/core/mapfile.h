@@ -17,7 +17,7 @@
 #include "cgate/error.h"
 
 typedef struct cg_mapfile {
-    const uint8_t *data; /* the bytes (mapping or buf) */
+    const uint8_t *data; /* the bytes (mapping or buf; NULL for an empty file) */
     size_t len;
     void *map;           /* NULL when read into buf */
     size_t mark;         /* start of the pages not yet released in this sweep */
