@@ -401,6 +401,8 @@ cg_status cg_w_uuid_stream(void (*doc)(void *ud, cg_jw *w), void *ud, char out[3
     cg_jw_flush(&w);
     cg_status st = w.st;
     cg_buf_free(&b);
+    if (st == CG_ERR_NOMEM) /* the window could not grow (the sink sets err itself) */
+        st = cg_error_set(err, CG_ERR_NOMEM, "writing SBOM: out of memory");
     if (st == CG_OK && (EVP_DigestFinal_ex(md, h, &hn) != 1 || hn != 32))
         st = cg_error_set(err, CG_ERR_INTERNAL, "sha256 of the SBOM failed (OpenSSL)");
     EVP_MD_CTX_free(md);
