@@ -113,6 +113,13 @@ typedef struct cg_preport {
  * CG_ERR_INPUT naming `name` and the offending member. */
 CG_EXPORT cg_status cg_preport_read(const uint8_t *buf, size_t len, const char *name, cg_arena *a, cg_preport *out,
                                     cg_error *err);
+/* The same, telling the caller as it goes that the text before `upto` is not
+ * needed for now (it may be read again later), so a caller that mapped the
+ * file can drop those pages: memory then follows the findings kept, not the
+ * size of the text.  release may be NULL. */
+CG_EXPORT cg_status cg_preport_read_ex(const uint8_t *buf, size_t len, const char *name, cg_arena *a,
+                                       cg_preport *out, void (*release)(void *ud, size_t upto), void *release_ud,
+                                       cg_error *err);
 
 /* ---- policy ------------------------------------------------------------ */
 
@@ -319,6 +326,10 @@ CG_EXPORT cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decis
 CG_EXPORT double cg_policy_ctx_risk(const cg_decision *d, double cvss, const char *vector);
 
 CG_EXPORT cg_status cg_decision_write_json(const cg_decision *d, cg_buf *out, cg_error *err);
+/* The same bytes streamed: with a sink (not NULL) out is only a window whose
+ * contents go to sink in chunks (on an error part may have gone already). */
+CG_EXPORT cg_status cg_decision_write_json_stream(const cg_decision *d, cg_buf *out, cg_sink_fn sink, void *ud,
+                                                  cg_error *err);
 CG_EXPORT cg_status cg_decision_write_table(const cg_decision *d, cg_buf *out, cg_error *err);
 
 /* ---- context adapter (policy_context.h -> evaluation input) ------------ */

@@ -183,8 +183,16 @@ static void policy_summary(cg_jw *w, const cg_decision *d)
 
 cg_status cg_decision_write_json(const cg_decision *d, cg_buf *out, cg_error *err)
 {
+    return cg_decision_write_json_stream(d, out, NULL, NULL, err);
+}
+
+cg_status cg_decision_write_json_stream(const cg_decision *d, cg_buf *out, cg_sink_fn sink, void *ud, cg_error *err)
+{
     cg_jw w;
-    cg_jw_init(&w, out);
+    if (sink) /* out is only a window: 100,000 findings are never held as text */
+        cg_jw_init_sink(&w, out, sink, ud, err);
+    else
+        cg_jw_init(&w, out);
     cg_jw_open(&w, "{");
     cg_jw_kstr(&w, "apiVersion", "cgate/v1");
     cg_jw_kstr(&w, "kind", "Decision");
@@ -352,6 +360,9 @@ cg_status cg_decision_write_json(const cg_decision *d, cg_buf *out, cg_error *er
     cg_jw_close(&w, "]");
     cg_jw_close(&w, "}");
     cg_jw_raw(&w, "\n");
+    cg_jw_flush(&w);
+    if (w.st != CG_OK && sink && w.st != CG_ERR_NOMEM)
+        return w.st; /* the sink said why */
     if (w.st != CG_OK)
         return cg_error_set(err, w.st, "writing decision: %s", cg_status_name(w.st));
     return CG_OK;
