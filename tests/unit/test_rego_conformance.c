@@ -117,7 +117,8 @@ static int run_case(rv *cs, int v0, char *why, size_t wl)
         }
     }
     rv *data = rv_obj_get(cs, "data");
-    if (data) {
+    /* `data:` written without a value is YAML null: OPA's runner starts from an empty store */
+    if (data && data->k != RV_NULL) {
         cg_buf d = CG_BUF_INIT;
         rv_write_json(&d, data, 0, 0);
         if (cg_rego_add_data_json(r, "", cg_buf_str(&d), d.len, &err)) {
@@ -281,7 +282,7 @@ static void run_file(const char *file, int v0, int *core_n, int *core_pass, topi
                 printf("excluded case now passes (remove it from the list): %s\n", note);
             }
         } else if (verbose > 0 && !pass && getenv("CG_REGO_ALL"))
-            printf("fail %s: %s\n", note, why);
+            printf("fail%s %s: %s\n", v0 ? "(v0)" : "", note, why);
     }
     cg_buf_free(&b);
     cg_buf_free(&cb);
