@@ -37,6 +37,31 @@ cg_run "$T/o" "$T/e" eval --fail 'x := input.nope'
 cg_expect_rc 1 "--fail on undefined" "$T/e"
 cg_run "$T/o" "$T/e" eval --fail-defined 'x := 1'
 cg_expect_rc 1 "--fail-defined on defined" "$T/e"
+# exit codes as opa eval (cmd/eval.go): 0 ok, 1 --fail/--fail-defined, 2 any error
+cg_run "$T/o" "$T/e" eval --fail 'x := 1'
+cg_expect_rc 0 "--fail on defined" "$T/e"
+cg_run "$T/o" "$T/e" eval --fail-defined 'x := input.nope'
+cg_expect_rc 0 "--fail-defined on undefined" "$T/e"
+cg_run "$T/o" "$T/e" eval 'false'
+cg_expect_rc 0 "undefined without --fail" "$T/e"
+[ "$(cat "$T/o")" = '{}' ] && cg_ok || cg_fail "undefined is {}: $(cat "$T/o")"
+cg_run "$T/o" "$T/e" eval --fail --fail-defined 'x := 1'
+cg_expect_rc 2 "--fail with --fail-defined refused" "$T/e"
+cg_run "$T/o" "$T/e" eval 'x := to_number("a")'
+cg_expect_rc 0 "a builtin error is undefined without --strict-builtin-errors" "$T/e"
+cg_run "$T/o" "$T/e" eval --fail-defined --strict-builtin-errors 'x := to_number("a")'
+cg_expect_rc 2 "--strict-builtin-errors: an error is exit 2, also with --fail-defined" "$T/e"
+[ "$(jq -r '.errors[0].code' "$T/o")" = eval_builtin_error ] && cg_ok || cg_fail "strict error JSON: $(cat "$T/o")"
+one_line "$T/e" "strict builtin error"
+printf 'package c\nimport rego.v1\np := 1\np := 2 if true\n' >"$T/conflict.rego"
+cg_run "$T/o" "$T/e" eval --fail -d "$T/conflict.rego" 'data.c.p'
+cg_expect_rc 2 "eval_conflict_error" "$T/e"
+[ "$(jq -r '.errors[0].code' "$T/o")" = eval_conflict_error ] && cg_ok || cg_fail "conflict JSON: $(cat "$T/o")"
+cg_run "$T/o" "$T/e" eval -i "$T/does-not-exist.json" 'input'
+cg_expect_rc 2 "unreadable input" "$T/e"
+one_line "$T/e" "unreadable input"
+cg_run "$T/o" "$T/e" eval -d "$T/does-not-exist.rego" 'data'
+cg_expect_rc 2 "unreadable -d" "$T/e"
 
 # --- the seed's Quick start on a raw (Trivy) report: what OPA gives -------------
 cg_run "$T/o" "$T/e" eval -i "$TRIVY" -d "$SEED" "data.container.security.allow"
@@ -121,10 +146,10 @@ grep -q '^FAIL: 1/2$' "$T/o" && cg_ok || cg_fail "twice: $(cat "$T/o")"
 
 # --- refused builtins, parse errors --------------------------------------------
 cg_run "$T/o" "$T/e" eval 'x := http.send({"method": "get", "url": "http://127.0.0.1/"})'
-cg_expect_rc 3 "http.send refused" "$T/e"
+cg_expect_rc 2 "http.send refused (a compile error: exit 2 as opa eval)" "$T/e"
 grep -q 'not available in cgate' "$T/o" && cg_ok || cg_fail "http.send message: $(cat "$T/o")"
 cg_run "$T/o" "$T/e" eval 'x := [1,'
-cg_expect_rc 3 "parse error" "$T/e"
+cg_expect_rc 2 "parse error" "$T/e"
 [ "$(jq -r '.errors[0].code' "$T/o")" = rego_parse_error ] && cg_ok || cg_fail "parse error JSON: $(cat "$T/o")"
 
 # --- runaway policies ------------------------------------------------------------
