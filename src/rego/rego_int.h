@@ -261,6 +261,7 @@ struct rctx {
     rg_err err;
     int halt_reason;
     uintptr_t stack_base; /* address near the bottom of the evaluation's stack */
+    struct rg_tz *tzcache; /* time zones read by time.* during this query (bi_time.c) */
 };
 
 #define RG_STACK_MAX ((uintptr_t)4 << 20)
