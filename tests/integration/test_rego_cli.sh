@@ -4,7 +4,7 @@
 # `not deny` trap (warned at compile time), the seed policy deciding a report
 # (alone and combined with a typed policy), the Conftest-style suites under
 # tests/data/rego, refused network builtins, and runaway policies stopped by
-# the limits with exit 3 and one line on stderr.
+# the limits with exit 3 and one line on stderr; recursion is a compile error.
 . "$(dirname "$0")/lib.sh"
 cg_setup rego_cli
 # lib.sh's cg_is_asan pipes nm into grep -q, which pipefail can turn false
@@ -156,19 +156,40 @@ cg_expect_rc 2 "parse error" "$T/e"
 cat >"$T/run.rego" <<'EOF'
 package run
 import rego.v1
-f(x) := y if { y := f(x + 1) }
-loop := f(0)
 big := count([x | some i in numbers.range(1, 10000); some j in numbers.range(1, 10000); x := i * j])
 s := concat("", [t | some j in numbers.range(1, 1000); t := "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"])
 huge := count(concat("", [s | some i in numbers.range(1, 10000)]))
 spin := count({1 | some i in numbers.range(1, 100000); some j in numbers.range(1, 100000)})
 EOF
-for q in loop big huge; do
+for q in big huge; do
   cg_run "$T/o" "$T/e" eval --max-memory 256M -d "$T/run.rego" "data.run.$q"
   cg_expect_rc 3 "runaway $q" "$T/e"
   one_line "$T/e" "runaway $q"
   grep -q 'eval_limit_error' "$T/e" && cg_ok || cg_fail "$q: $(cat "$T/e")"
 done
+# infinite recursion is a compile-time error, as in OPA (rego_recursion_error, exit 2)
+cat >"$T/rec.rego" <<'EOF'
+package rec
+import rego.v1
+f(x) := y if { y := f(x + 1) }
+loop := f(0)
+p if q
+q if { some x in [1]; r[x] }
+r contains 1 if p
+EOF
+cg_run "$T/o" "$T/e" eval -d "$T/rec.rego" "data.rec.loop"
+cg_expect_rc 2 "infinite recursion: compile error" "$T/e"
+one_line "$T/e" "recursion"
+[ "$(jq -c '.errors[0] | [.code, .message, .location.row, .location.col]' "$T/o")" = \
+  '["rego_recursion_error","rule data.rec.f is recursive: data.rec.f -> data.rec.f",3,1]' ] \
+  && cg_ok || cg_fail "recursion error: $(cat "$T/o")"
+sed -i '/^f(x)/d; /^loop/d' "$T/rec.rego"
+cg_run "$T/o" "$T/e" eval -d "$T/rec.rego" "data.rec.p"
+cg_expect_rc 2 "mutual recursion" "$T/e"
+grep -q "rec.rego:3: rego_recursion_error: rule data.rec.p is recursive: data.rec.p -> data.rec.q -> data.rec.r -> data.rec.p" "$T/e" \
+  && cg_ok || cg_fail "mutual recursion: $(cat "$T/e")"
+cg_run "$T/o" "$T/e" test "$T/rec.rego"
+[ "$RC" != 0 ] && grep -q rego_recursion_error "$T/e" && cg_ok || cg_fail "cgate test on a recursive module: exit $RC $(cat "$T/e")"
 cg_run "$T/o" "$T/e" eval --timeout 1 -d "$T/run.rego" "data.run.spin"
 cg_expect_rc 3 "--timeout" "$T/e"
 one_line "$T/e" "timeout"
