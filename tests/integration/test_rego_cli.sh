@@ -107,6 +107,26 @@ EOF
 cg_run "$T/d.json" "$T/e" policy "$T/high.json" --policy "$T/in.rego" --now 2026-01-01
 grep -q "HIGH|8.5|ghsa|a" "$T/d.json" && cg_ok || cg_fail "input document: $(jq -c .denyReasons "$T/d.json")"
 grep -q "warning: data.probe.warn: 2026-01-01" "$T/e" && cg_ok || cg_fail "warn goes to stderr: $(cat "$T/e")"
+# warn messages and compile-time warnings are carried in the decision's `warnings`
+[ "$(jq -c .warnings "$T/d.json")" = '["data.probe.warn: 2026-01-01"]' ] && cg_ok \
+  || cg_fail "decision warnings: $(jq -c .warnings "$T/d.json")"
+cat >"$T/warn.rego" <<'EOF'
+package w
+import rego.v1
+deny contains "never" if false
+warn contains "look at this" if true
+allow if { not deny }
+EOF
+cg_run "$T/d.json" "$T/e" policy "$T/empty.json" --policy "$T/warn.rego" --now 2026-01-01
+cg_expect_rc 0 "warn never blocks" "$T/e"
+[ "$(jq -c '[.pass, .warnings, .denyReasons]' "$T/d.json")" = "[true,[\"$T/warn.rego:5: \`not deny\` is never true: deny is a partial set rule, and an empty set is defined (use \`count(deny) == 0\`)\",\"data.w.warn: look at this\"],[]]" ] \
+  && cg_ok || cg_fail "warnings member: $(jq -c '[.pass, .warnings, .denyReasons]' "$T/d.json")"
+cg_run "$T/d.json" "$T/e" policy "$T/empty.json" --policy "$T/warn.rego" --now 2026-01-01 --strict
+cg_expect_rc 1 "--strict: any warning denies, Rego ones too" "$T/e"
+[ "$(jq -c '.denyReasons' "$T/d.json")" = '["2 warnings and --strict"]' ] && cg_ok \
+  || cg_fail "strict: $(jq -c .denyReasons "$T/d.json")"
+cg_run "$T/d.json" "$T/e" policy "$T/empty.json" --policy "$T/warn.rego" --now 2026-01-01 --format table
+grep -q "^WARNING: data.w.warn: look at this" "$T/d.json" && cg_ok || cg_fail "table warnings: $(cat "$T/d.json")"
 
 # the whole input document validates against docs/rego-input.schema.json
 cat >"$T/dump.rego" <<'EOF'
