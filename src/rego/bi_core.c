@@ -762,3 +762,14 @@ const builtin *rg_builtin_find(const char *name)
                 return b;
     return NULL;
 }
+
+const builtin *rg_builtin_find_v(const char *name, int v0)
+{
+    const builtin *b = rg_builtin_find(name);
+    if (b || !v0)
+        return b;
+    for (b = rg_bi_v0; b->name; b++)
+        if (!strcmp(b->name, name))
+            return b;
+    return NULL;
+}

@@ -962,3 +962,77 @@ const builtin rg_bi_extra[] = {
     {"strings.render_template", 2, b_render_template, NULL},
     {NULL, 0, NULL, NULL},
 };
+
+/* ---- Rego v0's deprecated builtins (only with --v0-compatible, as OPA 1.x) ---- */
+static rv *call_named(rctx *c, const char *name, rv **a, size_t n)
+{
+    const builtin *b = rg_builtin_find(name);
+    return b ? b->fn(c, a, n) : bi_err(c, "%s: missing", name);
+}
+
+static rv *any_all(rctx *c, rv **a, const char *fname, int want_all)
+{
+    if (a[0]->k != RV_ARR && a[0]->k != RV_SET)
+        return bi_type_err(c, fname, 1, a[0], "one of {array, set}");
+    for (size_t i = 0; i < a[0]->n; i++) {
+        int t = rv_is_true(a[0]->u.a[i]);
+        if (want_all && !t)
+            return rv_bool(0);
+        if (!want_all && t)
+            return rv_bool(1);
+    }
+    return rv_bool(want_all);
+}
+static rv *b_any(rctx *c, rv **a, size_t n) { (void)n; return any_all(c, a, "any", 0); }
+static rv *b_all(rctx *c, rv **a, size_t n) { (void)n; return any_all(c, a, "all", 1); }
+
+static rv *cast_kind(rctx *c, rv **a, const char *fname, int kind, const char *want)
+{
+    if (a[0]->k != kind)
+        return bi_type_err(c, fname, 1, a[0], want);
+    return a[0];
+}
+static rv *b_cast_null(rctx *c, rv **a, size_t n) { (void)n; return cast_kind(c, a, "cast_null", RV_NULL, "null"); }
+static rv *b_cast_boolean(rctx *c, rv **a, size_t n)
+{
+    (void)n;
+    return cast_kind(c, a, "cast_boolean", RV_BOOL, "boolean");
+}
+static rv *b_cast_string(rctx *c, rv **a, size_t n) { (void)n; return cast_kind(c, a, "cast_string", RV_STR, "string"); }
+static rv *b_cast_object(rctx *c, rv **a, size_t n) { (void)n; return cast_kind(c, a, "cast_object", RV_OBJ, "object"); }
+
+static rv *b_set_diff(rctx *c, rv **a, size_t n)
+{
+    if (a[0]->k != RV_SET)
+        return bi_type_err(c, "set_diff", 1, a[0], "set");
+    if (a[1]->k != RV_SET)
+        return bi_type_err(c, "set_diff", 2, a[1], "set");
+    return call_named(c, "minus", a, n);
+}
+
+static rv *renamed(rctx *c, const char *from, const char *to, rv **a, size_t n)
+{
+    rv *r = call_named(c, from, a, n);
+    size_t fl = strlen(from);
+    if (!r && c->err.code && !strncmp(c->err.msg, from, fl) && c->err.msg[fl] == ':') {
+        char tmp[sizeof c->err.msg];
+        snprintf(tmp, sizeof tmp, "%s%s", to, c->err.msg + fl);
+        snprintf(c->err.msg, sizeof c->err.msg, "%s", tmp);
+    }
+    return r;
+}
+static rv *b_re_match(rctx *c, rv **a, size_t n) { return renamed(c, "regex.match", "re_match", a, n); }
+static rv *b_cidr_overlap(rctx *c, rv **a, size_t n) { return renamed(c, "net.cidr_contains", "net.cidr_overlap", a, n); }
+
+const builtin rg_bi_v0[] = {
+    {"any", 1, b_any, NULL},
+    {"all", 1, b_all, NULL},
+    {"cast_null", 1, b_cast_null, NULL},
+    {"cast_boolean", 1, b_cast_boolean, NULL},
+    {"cast_string", 1, b_cast_string, NULL},
+    {"cast_object", 1, b_cast_object, NULL},
+    {"set_diff", 2, b_set_diff, NULL},
+    {"re_match", 2, b_re_match, NULL},
+    {"net.cidr_overlap", 2, b_cidr_overlap, NULL},
+    {NULL, 0, NULL, NULL},
+};

@@ -17,5 +17,6 @@ extern const builtin rg_bi_time[];
 extern const builtin rg_bi_json[];
 extern const builtin rg_bi_net[];
 extern const builtin rg_bi_extra[];
+extern const builtin rg_bi_v0[]; /* deprecated, v0 only */
 
 #endif

@@ -370,7 +370,7 @@ static int res_call(cc *c, term *t)
         if (n && strchr(t->name, '.') == NULL)
             return cerr(c, "rego_type_error", t->file, t->row, t->col, "undefined function %s", t->name);
     }
-    const builtin *b = rg_builtin_find(t->name);
+    const builtin *b = rg_builtin_find_v(t->name, c->eng->v0);
     if (!b)
         return cerr(c, "rego_type_error", t->file, t->row, t->col, "undefined function %s", t->name);
     if (b->unavailable)
@@ -522,7 +522,7 @@ static int res_with(cc *c, expr *x)
             rnode *n = parts ? rg_tree_find(c->eng, parts, np) : NULL;
             if (n && n->kind == R_FUNC)
                 ct->fn = n;
-            else if ((ct->bi = rg_builtin_find(nm)) == NULL) {
+            else if ((ct->bi = rg_builtin_find_v(nm, c->eng->v0)) == NULL) {
                 if (n) {
                     /* with on a non-function rule: treat as data path */
                     term *d = data_var(c, tg);
@@ -573,7 +573,7 @@ static int res_with(cc *c, expr *x)
                 call_path(c, &tmp, &parts, &np);
                 rnode *n = parts ? rg_tree_find(c->eng, parts, np) : NULL;
                 const builtin *b = NULL;
-                if ((n && n->kind == R_FUNC) || (!n && (b = rg_builtin_find(nm)) != NULL)) {
+                if ((n && n->kind == R_FUNC) || (!n && (b = rg_builtin_find_v(nm, c->eng->v0)) != NULL)) {
                     term *ct = cg_arena_alloc(c->a, sizeof *ct);
                     *ct = *vv;
                     ct->k = T_CALL;
