@@ -1032,11 +1032,14 @@ static int parse_rule(ps *p, rmodule *m, size_t *cap)
         r->val = parse_term(p);
         if (!r->val)
             return -1;
-    } else if (r->kind == R_POBJ && (p->v0 || m->v0) && r->npath == r->nconst + 1) {
-        /* v0 partial set p[x] { } */
+    } else if ((p->v0 || m->v0) && ((r->kind == R_POBJ && r->npath == r->nconst + 1) ||
+                                    (r->kind == R_COMPLETE && r->npath == m->npkg + 2))) {
+        /* v0 partial set p[x] { }, also with a constant key: p["x"] */
         r->kind = R_PSET;
         r->key = r->path[r->npath - 1];
         r->npath--;
+        if (r->nconst > r->npath)
+            r->nconst = r->npath;
     }
     if (r->kind == R_POBJ && r->nconst + 1 == r->npath && r->val == NULL && !p->v0 && !m->v0) {
         /* v1 `p[x] if` : object with value true (multi-value refs need contains) */
