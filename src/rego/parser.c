@@ -168,6 +168,73 @@ static term *fold_const(ps *p, term *t)
     return t;
 }
 
+/* The one comma-separated list shape of the grammar (array, set and object
+ * items, call arguments, `some` declarations): `item` reads one item (and
+ * keeps it in ud); items are separated by ','.  With `close` the list ends
+ * at that token, which is consumed ("unexpected X token: expected CLOSE"
+ * otherwise), an empty list is allowed when no item was read yet, and with
+ * `trailing` a ',' may come last.  first_done: the caller read the first
+ * item.  0 ok, -1 error (set). */
+typedef int (*list_item_fn)(ps *p, void *ud);
+static int parse_list(ps *p, int first_done, const char *close, int trailing, list_item_fn item, void *ud)
+{
+    if (!first_done && !(close && is_op(cur(p), close)) && item(p, ud))
+        return -1;
+    while (is_op(cur(p), ",")) {
+        p->i++;
+        if (trailing && close && is_op(cur(p), close))
+            break;
+        if (item(p, ud))
+            return -1;
+    }
+    if (!close)
+        return 0;
+    if (!is_op(cur(p), close)) {
+        perr(p, cur(p), "unexpected %.*s token: expected %s", (int)cur(p)->n, cur(p)->s, close);
+        return -1;
+    }
+    p->i++;
+    return 0;
+}
+
+static term *parse_elem(ps *p);
+static term *parse_term(ps *p);
+
+static int push_or_fail(ps *p, tv *x, term *t)
+{
+    if (!t)
+        return -1;
+    if (tv_push(p, x, t)) {
+        perr(p, cur(p), "out of memory");
+        return -1;
+    }
+    return 0;
+}
+static int item_elem(ps *p, void *ud) { return push_or_fail(p, ud, parse_elem(p)); }
+static int item_term(ps *p, void *ud) { return push_or_fail(p, ud, parse_term(p)); }
+
+typedef struct kvlist {
+    tv ks, vs;
+} kvlist;
+static int item_pair(ps *p, void *ud)
+{
+    kvlist *kv = ud;
+    term *k = parse_elem(p);
+    if (!k)
+        return -1;
+    if (!is_op(cur(p), ":")) {
+        perr(p, cur(p), "expected :");
+        return -1;
+    }
+    p->i++;
+    term *x = parse_elem(p);
+    if (!x)
+        return -1;
+    if (push_or_fail(p, &kv->ks, k) || push_or_fail(p, &kv->vs, x))
+        return -1;
+    return 0;
+}
+
 /* [ ... ] after '[' consumed */
 static term *parse_array(ps *p, rtok *open)
 {
@@ -196,18 +263,8 @@ static term *parse_array(ps *p, rtok *open)
         return t;
     }
     tv_push(p, &items, first);
-    while (is_op(cur(p), ",")) {
-        p->i++;
-        if (is_op(cur(p), "]"))
-            break;
-        term *x = parse_elem(p);
-        if (!x)
-            return NULL;
-        tv_push(p, &items, x);
-    }
-    if (!is_op(cur(p), "]"))
-        return perr(p, cur(p), "unexpected %.*s token: expected ]", (int)cur(p)->n, cur(p)->s);
-    p->i++;
+    if (parse_list(p, 1, "]", 1, item_elem, &items))
+        return NULL;
     term *t = nt(p, T_ARR, open);
     if (t) {
         t->e = tdup(p, tv_items(&items), items.n);
@@ -246,28 +303,12 @@ static term *parse_brace(ps *p, rtok *open)
             }
             return t;
         }
-        tv ks = {0}, vs = {0};
-        tv_push(p, &ks, first);
-        tv_push(p, &vs, v);
-        while (is_op(cur(p), ",")) {
-            p->i++;
-            if (is_op(cur(p), "}"))
-                break;
-            term *k = parse_elem(p);
-            if (!k)
-                return NULL;
-            if (!is_op(cur(p), ":"))
-                return perr(p, cur(p), "expected :");
-            p->i++;
-            term *x = parse_elem(p);
-            if (!x)
-                return NULL;
-            tv_push(p, &ks, k);
-            tv_push(p, &vs, x);
-        }
-        if (!is_op(cur(p), "}"))
-            return perr(p, cur(p), "unexpected %.*s token: expected }", (int)cur(p)->n, cur(p)->s);
-        p->i++;
+        kvlist kv = {0};
+        tv_push(p, &kv.ks, first);
+        tv_push(p, &kv.vs, v);
+        if (parse_list(p, 1, "}", 1, item_pair, &kv))
+            return NULL;
+        tv ks = kv.ks, vs = kv.vs;
         term *t = nt(p, T_OBJ, open);
         if (!t)
             return NULL;
@@ -296,18 +337,8 @@ static term *parse_brace(ps *p, rtok *open)
     }
     tv items = {0};
     tv_push(p, &items, first);
-    while (is_op(cur(p), ",")) {
-        p->i++;
-        if (is_op(cur(p), "}"))
-            break;
-        term *x = parse_elem(p);
-        if (!x)
-            return NULL;
-        tv_push(p, &items, x);
-    }
-    if (!is_op(cur(p), "}"))
-        return perr(p, cur(p), "unexpected %.*s token: expected }", (int)cur(p)->n, cur(p)->s);
-    p->i++;
+    if (parse_list(p, 1, "}", 1, item_elem, &items))
+        return NULL;
     term *t = nt(p, T_SET, open);
     if (t) {
         t->e = tdup(p, tv_items(&items), items.n);
@@ -462,22 +493,8 @@ static term *parse_primary(ps *p)
             const char *name = ref_name(p, t);
             p->i++;
             tv args = {0};
-            if (!is_op(cur(p), ")")) {
-                for (;;) {
-                    term *x = parse_term(p);
-                    if (!x)
-                        return NULL;
-                    tv_push(p, &args, x);
-                    if (is_op(cur(p), ",")) {
-                        p->i++;
-                        continue;
-                    }
-                    break;
-                }
-            }
-            if (!is_op(cur(p), ")"))
-                return perr(p, cur(p), "unexpected %.*s token: expected )", (int)cur(p)->n, cur(p)->s);
-            p->i++;
+            if (parse_list(p, 0, ")", 0, item_term, &args))
+                return NULL;
             term *c = nt(p, T_CALL, tk);
             if (!c)
                 return NULL;
@@ -689,17 +706,8 @@ static expr *parse_expr(ps *p)
     if (is_kw(st, "some") && peekn(p, 1)->t != TK_EOF && !is_op(peekn(p, 1), ".") && !is_op(peekn(p, 1), "[")) {
         p->i++;
         tv vars = {0};
-        for (;;) {
-            term *t = parse_term(p);
-            if (!t)
-                return NULL;
-            tv_push(p, &vars, t);
-            if (is_op(cur(p), ",")) {
-                p->i++;
-                continue;
-            }
-            break;
-        }
+        if (parse_list(p, 0, NULL, 0, item_term, &vars))
+            return NULL;
         term **vs = tv_items(&vars);
         term *last = vs[vars.n - 1];
         if (last->k == T_CALL && !strcmp(last->name, "internal.member_2")) {
