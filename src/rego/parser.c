@@ -21,6 +21,7 @@ typedef struct ps {
     rg_err *e;
     int v0;
     int nowild; /* counter for `_` names */
+    int no_in;  /* v0 module without future.keywords(.in) or rego.v1: `in` is a name */
 } ps;
 
 static rtok *cur(ps *p) { return &p->t[p->i]; }
@@ -582,13 +583,13 @@ static term *parse_relation(ps *p)
     return l;
 }
 
-static int in_kw_enabled(ps *p) { (void)p; return 1; }
+static int in_kw_enabled(ps *p) { return !p->no_in; }
 
 /* collection element: a relation, with `in` binding tighter than `,` */
 static term *parse_elem(ps *p)
 {
     term *l = parse_relation(p);
-    while (l && is_kw(cur(p), "in")) {
+    while (l && in_kw_enabled(p) && is_kw(cur(p), "in")) {
         rtok *o = cur(p);
         p->i++;
         term *r = parse_relation(p);
@@ -730,13 +731,18 @@ static expr *parse_expr(ps *p)
         }
     } else if (is_kw(st, "every") && !is_op(peekn(p, 1), ".")) {
         p->i++;
+        int no_in = p->no_in;
+        p->no_in = 0; /* `every x in xs`: part of the every keyword's syntax */
         term *a = parse_term(p);
+        p->no_in = no_in;
         if (!a)
             return NULL;
         term *k = NULL, *v = NULL, *dom = NULL;
         if (is_op(cur(p), ",")) {
             p->i++;
+            p->no_in = 0;
             term *b = parse_term(p);
+            p->no_in = no_in;
             if (!b)
                 return NULL;
             if (b->k != T_CALL || strcmp(b->name, "internal.member_2"))
@@ -1127,6 +1133,7 @@ rmodule *rg_parse_module(rg_engine *eng, const char *file, const char *src, size
     rmodule *m = cg_arena_alloc(p.a, sizeof *m);
     m->file = file;
     m->v0 = v0;
+    p.no_in = v0; /* until an import makes `in` a keyword */
     if (!is_kw(cur(&p), "package"))
         return perr(&p, cur(&p), "package expected");
     p.i++;
@@ -1180,6 +1187,9 @@ rmodule *rg_parse_module(rg_engine *eng, const char *file, const char *src, size
                 const char *nm = ref_name(&p, ref);
                 if (nm && !strcmp(nm, "rego.v1"))
                     m->v0 = 0;
+                if (nm && (!strcmp(nm, "rego.v1") || !strcmp(nm, "future.keywords") ||
+                           !strcmp(nm, "future.keywords.in") || !strcmp(nm, "future.keywords.every")))
+                    p.no_in = 0;
                 continue;
             }
             if (m->nimports == icap) {
