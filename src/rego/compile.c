@@ -51,9 +51,18 @@ static int cerr(cc *c, const char *code, const char *file, int row, int col, con
 /* ---- rule tree ---------------------------------------------------------- */
 static rnode *child(rg_engine *eng, rnode *n, const char *name, int create)
 {
-    for (size_t i = 0; i < n->nkids; i++)
-        if (!strcmp(n->kids[i]->name, name))
-            return n->kids[i];
+    /* kids are sorted by name: binary search (a package of 20,000 rules) */
+    size_t lo = 0, hi = n->nkids;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int r = strcmp(n->kids[mid]->name, name);
+        if (r == 0)
+            return n->kids[mid];
+        if (r < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     if (!create)
         return NULL;
     rnode *k = cg_arena_alloc(&eng->a, sizeof *k);
@@ -69,12 +78,10 @@ static rnode *child(rg_engine *eng, rnode *n, const char *name, int create)
         n->kids = nk;
         n->capkids = nc;
     }
-    /* keep sorted by name */
-    size_t pos = n->nkids;
-    while (pos > 0 && strcmp(n->kids[pos - 1]->name, name) > 0) {
-        n->kids[pos] = n->kids[pos - 1];
-        pos--;
-    }
+    /* keep sorted by name: lo is where it goes */
+    size_t pos = lo;
+    if (n->nkids > pos)
+        memmove(n->kids + pos + 1, n->kids + pos, (n->nkids - pos) * sizeof *n->kids);
     n->kids[pos] = k;
     n->nkids++;
     return k;
