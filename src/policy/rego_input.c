@@ -365,6 +365,22 @@ cg_status cg_policy_rego_decide(cg_rego *r, const char *input, size_t len, const
         if (st)
             return st;
     }
+    /* compile-time warnings, one per line, without the "warning: " marker */
+    sl notes = {0};
+    for (const char *w = cg_rego_warnings(r); *w;) {
+        const char *e = strchr(w, '\n');
+        size_t n = e ? (size_t)(e - w) : strlen(w);
+        char *line = cg_arena_strndup(a, w, n);
+        if (!line)
+            return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        char *mk = strstr(line, ": warning: ");
+        if (mk)
+            memmove(mk + 2, mk + 11, strlen(mk + 11) + 1);
+        sl_add(a, &notes, line);
+        w += n + (e != NULL);
+    }
+    v->notes = notes.v;
+    v->n_notes = notes.n;
     v->deny = deny.v;
     v->n_deny = deny.n;
     v->warn = warn.v;
@@ -374,6 +390,46 @@ cg_status cg_policy_rego_decide(cg_rego *r, const char *input, size_t len, const
 
 cg_status cg_policy_rego_apply(cg_decision *d, const cg_rego_verdict *v, cg_arena *a, cg_error *err)
 {
+    size_t nw = v->n_notes + v->n_warn;
+    if (nw) {
+        const char **w = cg_arena_alloc(a, sizeof(char *) * (d->n_warnings + nw + 1));
+        if (!w)
+            return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; i < d->n_warnings; i++)
+            w[i] = d->warnings[i];
+        for (size_t i = 0; i < v->n_notes; i++)
+            w[d->n_warnings + i] = v->notes[i];
+        for (size_t i = 0; i < v->n_warn; i++)
+            w[d->n_warnings + v->n_notes + i] = v->warn[i];
+        size_t typed = d->n_warnings;
+        d->warnings = w;
+        d->n_warnings += nw;
+        if (d->strict) {
+            /* "N warnings and --strict": the typed evaluation counted its own; recount */
+            const char *why = cg_arena_sprintf(a, "%zu warning%s and --strict", d->n_warnings,
+                                               d->n_warnings == 1 ? "" : "s");
+            const char *old = typed ? cg_arena_sprintf(a, "%zu warning%s and --strict", typed, typed == 1 ? "" : "s")
+                                    : NULL;
+            if (!why || (typed && !old))
+                return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+            size_t k;
+            for (k = 0; old && k < d->n_deny_reasons; k++)
+                if (!strcmp(d->deny_reasons[k], old))
+                    break;
+            if (old && k < d->n_deny_reasons)
+                d->deny_reasons[k] = why;
+            else {
+                const char **nr = cg_arena_alloc(a, sizeof(char *) * (d->n_deny_reasons + 2));
+                if (!nr)
+                    return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+                for (size_t i = 0; i < d->n_deny_reasons; i++)
+                    nr[i] = d->deny_reasons[i];
+                nr[d->n_deny_reasons++] = why;
+                d->deny_reasons = nr;
+            }
+            d->pass = 0;
+        }
+    }
     if (!v->n_deny)
         return CG_OK;
     const char **nr = cg_arena_alloc(a, sizeof(char *) * (d->n_deny_reasons + v->n_deny + 1));
