@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # sbom.sh - time `cgate sbom` against the physical floor of the same work and
 # against Trivy, on the lab images (and, with --big, on a 2.25 GiB image and a
-# 1,000,000-file image). Results: JSON per measurement and summary.tsv under
+# 1,000,000-file image; and a 1-layer image made by bench/one-layer.py). Results: JSON per measurement and summary.tsv under
 # $BENCH_TMP/results/, plus a summary table on stdout.
 #
 #   bench/sbom.sh [--big] [--big-only] [--no-trivy]
@@ -276,6 +276,14 @@ if [ "$SMALL" = 1 ]; then
   for img in img-debian img-node img-mixed; do
     bench_image "$LAB_IMAGES" "$img" 1
   done
+  # a 1-layer image (img-debian's base layer alone): nothing to inflate ahead,
+  # so it shows what the layer read-ahead costs when it cannot help
+  if [ -d "$LAB_IMAGES/img-debian.oci" ]; then
+    mkdir -p "$BENCH_TMP/images"
+    [ -f "$BENCH_TMP/images/img-1layer.docker.tar" ] ||
+      python3 "$HERE/one-layer.py" "$LAB_IMAGES/img-debian.oci" "$BENCH_TMP/images" img-1layer
+    bench_image "$BENCH_TMP/images" img-1layer 1
+  fi
 fi
 
 if [ "$BIG" = 1 ]; then
