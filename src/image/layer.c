@@ -403,16 +403,16 @@ static void *decoder_main(void *arg)
     }
 }
 
+/* 0, or pthread_create's error (EAGAIN: no memory or thread limit). */
 static int decoder_start(layer_stream *ls, int ahead)
 {
     ls->ahead = ahead;
     ls->dec_ahead = ahead;
     ls->threaded = 1;
-    if (pthread_create(&ls->th, NULL, decoder_main, ls) != 0) {
+    int e = pthread_create(&ls->th, NULL, decoder_main, ls);
+    if (e != 0)
         ls->threaded = 0;
-        return -1;
-    }
-    return 0;
+    return e;
 }
 
 static void decoder_stop(layer_stream *ls)
@@ -749,8 +749,11 @@ static cg_status walk_layer(walk_state *ws, size_t i, const cg_walk_visitor *v, 
     cg_status st;
     if (v->layer_begin && (st = v->layer_begin(v->ud, (int)i, err)) != CG_OK)
         return st;
-    if (ls->codec != CODEC_PLAIN && !ls->threaded && decoder_start(ls, 0) != 0)
-        return cg_error_set(err, CG_ERR_INTERNAL, "cannot start the decoder thread");
+    int te = ls->codec != CODEC_PLAIN && !ls->threaded ? decoder_start(ls, 0) : 0;
+    if (te == EAGAIN || te == ENOMEM) /* a thread's stack and TLS are memory */
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory: cannot start the decoder thread");
+    if (te != 0)
+        return cg_error_set(err, CG_ERR_INTERNAL, "cannot start the decoder thread: %s", strerror(te));
     maybe_start_ahead(ws);
     struct archive *a = archive_read_new();
     if (!a)
