@@ -49,12 +49,85 @@ static const char *reach_name(cg_reach r)
     }
 }
 
+static json_t *sev_upper(cg_severity s)
+{
+    char sev[32];
+    snprintf(sev, sizeof sev, "%s", cg_severity_name(s));
+    upper(sev);
+    return json_string(sev);
+}
+
+static json_t *jint_or_null(int v, int none) { return v == none ? json_null() : json_integer(v); }
+
+/* input.secrets[]: one per secret finding, report order. */
+static json_t *secrets_input(const cg_preport *rep)
+{
+    static const cg_pconf none = {.layer = -1, .deleted_in = -1};
+    json_t *arr = json_array();
+    for (size_t i = 0; i < rep->n_findings; i++) {
+        const cg_pfinding *f = &rep->findings[i];
+        if (f->conf != CG_PCONF_SECRET)
+            continue;
+        const cg_pconf *cx = f->cx ? f->cx : &none;
+        json_t *o = json_object(), *ly = json_object();
+        json_object_set_new(o, "ruleId", jstr(f->id));
+        json_object_set_new(o, "category", jstr(cx->category));
+        json_object_set_new(o, "severity", sev_upper(f->severity));
+        json_object_set_new(o, "title", jstr(cx->title));
+        json_object_set_new(o, "target", jstr(f->target));
+        json_object_set_new(o, "line", json_integer(f->line));
+        json_object_set_new(o, "endLine", json_integer(cx->end_line));
+        json_object_set_new(o, "match", jstr(cx->match));
+        json_object_set_new(o, "source", jstr(cx->source));
+        json_object_set_new(ly, "added", jint_or_null(cx->layer, -1));
+        json_object_set_new(ly, "deleted", jint_or_null(cx->deleted_in, -1));
+        json_object_set_new(ly, "digest", jstr(cx->layer_digest));
+        json_object_set_new(ly, "diffId", jstr(cx->layer_diff_id));
+        json_object_set_new(o, "layer", ly);
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+/* input.misconfigurations[]: the report's, then the Pod Security Standards
+ * findings on the --context manifests. */
+static json_t *misconfigs_input(const cg_preport *rep)
+{
+    static const cg_pconf none = {.layer = -1, .deleted_in = -1};
+    json_t *arr = json_array();
+    for (size_t i = 0; i < rep->n_findings; i++) {
+        const cg_pfinding *f = &rep->findings[i];
+        if (f->conf != CG_PCONF_MISCONFIG && f->conf != CG_PCONF_PSS)
+            continue;
+        const cg_pconf *cx = f->cx ? f->cx : &none;
+        json_t *o = json_object();
+        json_object_set_new(o, "id", jstr(f->id));
+        json_object_set_new(o, "checkId", jstr(cx->check_id));
+        json_object_set_new(o, "trivyId", jstr(cx->trivy_id));
+        json_object_set_new(o, "avdId", jstr(cx->avd_id));
+        json_object_set_new(o, "hadolintId", jstr(cx->hadolint_id));
+        json_object_set_new(o, "severity", sev_upper(f->severity));
+        json_object_set_new(o, "title", jstr(cx->title));
+        json_object_set_new(o, "message", jstr(cx->message));
+        json_object_set_new(o, "type", jstr(cx->type));
+        json_object_set_new(o, "target", jstr(f->target));
+        json_object_set_new(o, "line", json_integer(f->line));
+        json_object_set_new(o, "endLine", json_integer(cx->end_line));
+        json_object_set_new(o, "podSecurityLevel", jstr(cx->pss_level));
+        json_object_set_new(o, "workload", jstr(cx->workload));
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
 cg_status cg_policy_rego_input(const cg_peval *ev, const cg_decision *d, cg_buf *out, cg_error *err)
 {
     json_t *root = json_object(), *vulns = json_array();
     const cg_preport *rep = ev->report;
     for (size_t i = 0; i < rep->n_findings; i++) {
         const cg_pfinding *f = &rep->findings[i];
+        if (f->conf)
+            continue; /* input.secrets[], input.misconfigurations[] */
         json_t *v = json_object();
         char sev[32];
         snprintf(sev, sizeof sev, "%s", cg_severity_name(f->severity));
@@ -88,6 +161,8 @@ cg_status cg_policy_rego_input(const cg_peval *ev, const cg_decision *d, cg_buf 
         json_array_append_new(vulns, v);
     }
     json_object_set_new(root, "vulnerabilities", vulns);
+    json_object_set_new(root, "secrets", secrets_input(rep));
+    json_object_set_new(root, "misconfigurations", misconfigs_input(rep));
 
     json_t *img = json_object(), *dig = json_array(), *tags = json_array();
     json_object_set_new(img, "name", jstr(rep->artifact_name));
