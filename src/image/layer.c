@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #include "core/digest.h"
 #include "image/transport.h"
@@ -336,7 +337,10 @@ static ssize_t produce(layer_stream *ls, const void **out)
         size_t r = ZSTD_decompressStream(ls->zs, &ob, &ib);
         ls->in_pos += ib.pos;
         if (ZSTD_isError(r)) {
-            cg_error_set(&ls->err, CG_ERR_INPUT, "zstd stream corrupt: %s", ZSTD_getErrorName(r));
+            if (ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation)
+                cg_error_set(&ls->err, CG_ERR_NOMEM, "out of memory (zstd decoder)");
+            else
+                cg_error_set(&ls->err, CG_ERR_INPUT, "zstd stream corrupt: %s", ZSTD_getErrorName(r));
             return -1;
         }
         ls->z_frame_done = r == 0;
