@@ -145,6 +145,15 @@ int cli_parse_duration(const char *s, int64_t *out)
     return 0;
 }
 
+int cli_parse_bool_opt(const char *s)
+{
+    if (!s || !strcmp(s, "true") || !strcmp(s, "1") || !strcmp(s, "yes"))
+        return 1;
+    if (!strcmp(s, "false") || !strcmp(s, "0") || !strcmp(s, "no"))
+        return 0;
+    return -1;
+}
+
 int cli_parse_size(const char *s, uint64_t *out)
 {
     if (!s || !*s)

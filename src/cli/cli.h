@@ -38,6 +38,9 @@ void cli_warn_format_as_path(const char *path);
 
 /* "123", "4K", "64M", "2G", "1T" (binary units) into *out. */
 int cli_parse_size(const char *s, uint64_t *out);
+/* The value of an optional boolean flag (--flag, --flag=true, --flag=false):
+ * 1 for NULL, "true", "1", "yes"; 0 for "false", "0", "no"; -1 otherwise. */
+int cli_parse_bool_opt(const char *s);
 
 /* "90" or "90s", "5m", "2h", "7d", "1w" into seconds (*out). */
 int cli_parse_duration(const char *s, int64_t *out);

@@ -416,6 +416,14 @@ static cg_status import_path(vdb_imp *im, const char *path, int depth, int expli
     return vdb_import_buffer(im, (const uint8_t *)buf->data, buf->len, path, err);
 }
 
+cg_status vdb_import_path(vdb_imp *im, const char *path, cg_error *err)
+{
+    cg_buf buf = CG_BUF_INIT;
+    cg_status s = import_path(im, path, 0, 1, &buf, err);
+    cg_buf_free(&buf);
+    return s;
+}
+
 static cg_status fsync_path(const char *path, int dir, cg_error *err)
 {
     int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
