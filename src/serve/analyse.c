@@ -92,12 +92,23 @@ const char *sv_finding_advs(cg_arena *a, const cg_finding *f)
     return s;
 }
 
-cg_status sv_decide(const cg_policy *policy, const cg_report *rep, cg_arena *a, int *pass, json_t **reasons,
+void sv_verdict_free(sv_verdict *v)
+{
+    json_decref(v->reasons);
+    json_decref(v->excepted);
+    json_decref(v->expired);
+    memset(v, 0, sizeof *v);
+}
+
+cg_status sv_decide(const cg_policy *policy, const cg_report *rep, const char *day, cg_arena *a, sv_verdict *v,
                     cg_error *err)
 {
-    *pass = 1;
-    *reasons = json_array();
-    if (!*reasons)
+    memset(v, 0, sizeof *v);
+    v->pass = 1;
+    v->reasons = json_array();
+    v->excepted = json_array();
+    v->expired = json_array();
+    if (!v->reasons || !v->excepted || !v->expired)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     if (!policy)
         return CG_OK;
@@ -108,11 +119,6 @@ cg_status sv_decide(const cg_policy *policy, const cg_report *rep, cg_arena *a, 
     if (st == CG_OK)
         st = cg_preport_read((const uint8_t *)rj.data, rj.len, "report", a, &pr, err);
     cg_buf_free(&rj);
-    char day[16];
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(day, sizeof day, "%Y-%m-%d", &tm);
     cg_peval in;
     memset(&in, 0, sizeof in);
     in.policy = policy;
@@ -123,8 +129,19 @@ cg_status sv_decide(const cg_policy *policy, const cg_report *rep, cg_arena *a, 
         st = cg_policy_evaluate(&in, a, &d, err);
     if (st != CG_OK)
         return st;
-    *pass = d->pass;
+    v->pass = d->pass;
     for (size_t i = 0; i < d->n_deny_reasons; i++)
-        json_array_append_new(*reasons, json_string(d->deny_reasons[i]));
+        json_array_append_new(v->reasons, json_string(d->deny_reasons[i]));
+    for (size_t i = 0; i < d->n_applied; i++)
+        for (size_t j = 0; j < d->applied[i].n_suppressed; j++)
+            json_array_append_new(v->excepted, json_string(d->applied[i].suppressed[j]));
+    for (size_t i = 0; i < d->n_expired; i++) {
+        const cg_pexception *e = d->expired[i].e;
+        for (size_t j = 0; j < d->expired[i].n_suppressed; j++)
+            json_array_append_new(
+                v->expired, json_pack("{s:s, s:{s:s, s:s?, s:s?, s:s?, s:s?}}", "finding", d->expired[i].suppressed[j],
+                                      "exception", "id", e->id, "expires", e->expires, "reason", e->reason,
+                                      "approvedBy", e->approved_by, "source", e->source));
+    }
     return CG_OK;
 }

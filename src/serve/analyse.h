@@ -24,9 +24,18 @@ const char *sv_finding_key(cg_arena *a, const cg_finding *f);
 /* The advisory id and the merged ids, space-separated. */
 const char *sv_finding_advs(cg_arena *a, const cg_finding *f);
 
-/* Evaluate policy (NULL: pass, no reasons) on rep; *reasons is a new JSON
- * array of deny reasons. */
-cg_status sv_decide(const cg_policy *policy, const cg_report *rep, cg_arena *a, int *pass, json_t **reasons,
+/* The outcome of one policy evaluation. */
+typedef struct sv_verdict {
+    int pass;
+    json_t *reasons;  /* deny reasons */
+    json_t *excepted; /* "ID PKG@VERSION" let through by an active exception */
+    json_t *expired;  /* {"finding": "ID PKG@VERSION", "exception": {...}} of expired exceptions */
+} sv_verdict;
+
+/* Evaluate policy (NULL: pass, nothing else) on rep as of day ("YYYY-MM-DD");
+ * v's arrays are new references released by sv_verdict_free. */
+cg_status sv_decide(const cg_policy *policy, const cg_report *rep, const char *day, cg_arena *a, sv_verdict *v,
                     cg_error *err);
+void sv_verdict_free(sv_verdict *v);
 
 #endif

@@ -54,6 +54,14 @@ static const char *const migrations[] = {
     "CREATE TABLE dead_letters(id @ID@, job BIGINT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL,"
     " error TEXT, at BIGINT NOT NULL);"
     "CREATE TABLE adv_hash(id TEXT PRIMARY KEY, hash TEXT NOT NULL, keys TEXT NOT NULL);",
+    /* 2: per-repository policies (which file decided), the exceptions that let a
+     * finding through (to notice one expiring), EPSS per finding, runtime evidence */
+    "ALTER TABLE decisions ADD COLUMN policy_path TEXT;"
+    "ALTER TABLE decisions ADD COLUMN excepted TEXT;"
+    "ALTER TABLE findings ADD COLUMN epss TEXT;"
+    "ALTER TABLE findings ADD COLUMN runtime TEXT;"
+    "CREATE TABLE runtime(digest TEXT NOT NULL, sha256 TEXT NOT NULL, format TEXT, evidence TEXT NOT NULL,"
+    " summary TEXT, created BIGINT NOT NULL, PRIMARY KEY(digest, sha256));",
 };
 
 static char *expand(const char *tmpl, int pg)
