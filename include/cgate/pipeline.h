@@ -116,6 +116,12 @@ CG_EXPORT void cg_pipeline_result_free(cg_pipeline_result *r);
  * and res->stage set. */
 CG_EXPORT cg_status cg_pipeline_run(const cg_pipeline_opts *o, cg_pipeline_result *res, cg_error *err);
 
+/* Hand a run's artifacts (dir: its SBOM, report and decision) to a `cgate
+ * serve` at url: POST url/v1/images {"sbom", "name", "report", "decision"},
+ * with the bearer token in token_file's first line (NULL = none). */
+CG_EXPORT cg_status cg_pipeline_report_to(const char *url, const char *token_file, const char *dir, const char *name,
+                                          cg_error *err);
+
 /* ---- the audit trail (src/pipeline/audit.c) ---------------------------- */
 
 typedef struct cg_audit_verify_result {

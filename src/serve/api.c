@@ -139,6 +139,56 @@ enum MHD_Result sv_h_notifications(sv_http *h, struct MHD_Connection *c, req *rq
                                         (json_int_t)queued, "ignored", (json_int_t)ignored));
 }
 
+/* A decision document of `cgate run` / `cgate policy`: pass and denyReasons. */
+static int valid_decision(json_t *d)
+{
+    json_t *dr = json_object_get(d, "denyReasons");
+    if (!json_is_object(d) || !json_is_boolean(json_object_get(d, "pass")) || (dr && !json_is_array(dr)))
+        return 0;
+    for (size_t i = 0; i < json_array_size(dr); i++)
+        if (!json_is_string(json_array_get(dr, i)))
+            return 0;
+    return 1;
+}
+
+/* Record the decision `cgate run --report-to` posted (trigger "run"), naming
+ * the policy file the run used (its path on the runner and sha256). */
+static cg_status run_decision(sv_store *st, const char *digest, json_t *d, cg_error *err)
+{
+    sv_policy pol;
+    memset(&pol, 0, sizeof pol);
+    json_t *in = json_object_get(d, "inputs");
+    for (size_t i = 0; i < json_array_size(in); i++) {
+        json_t *e = json_array_get(in, i);
+        const char *role = json_string_value(json_object_get(e, "role"));
+        const char *sha = json_string_value(json_object_get(e, "sha256"));
+        if (role && !strcmp(role, "policy") && sha && cg_digest_valid(sha)) {
+            pol.sha = sha;
+            pol.path = json_string_value(json_object_get(e, "path"));
+        }
+    }
+    sv_verdict v;
+    memset(&v, 0, sizeof v);
+    v.pass = json_is_true(json_object_get(d, "pass"));
+    v.reasons = json_object_get(d, "denyReasons");
+    if (!v.reasons)
+        v.reasons = json_array();
+    else
+        json_incref(v.reasons);
+    v.excepted = json_array(); /* what its exceptions let through, so their expiry is noticed */
+    json_t *ap = json_object_get(json_object_get(d, "exceptions"), "applied");
+    for (size_t i = 0; i < json_array_size(ap); i++) {
+        json_t *sup = json_object_get(json_array_get(ap, i), "suppressed");
+        for (size_t j = 0; j < json_array_size(sup); j++)
+            if (json_is_string(json_array_get(sup, j)))
+                json_array_append(v.excepted, json_array_get(sup, j));
+    }
+    cg_status s = sv_insert_decision(st, digest, pol.sha ? &pol : NULL, &v, "run", err);
+    json_decref(v.reasons);
+    json_decref(v.excepted);
+    return s;
+}
+
 enum MHD_Result sv_h_post_image(sv_http *h, struct MHD_Connection *c, req *rq)
 {
     json_error_t je;
@@ -152,6 +202,7 @@ enum MHD_Result sv_h_post_image(sv_http *h, struct MHD_Connection *c, req *rq)
     const char *image = json_string_value(json_object_get(doc, "image"));
     json_t *sb = json_object_get(doc, "sbom");
     const char *name = json_string_value(json_object_get(doc, "name"));
+    json_t *dec = json_object_get(doc, "decision");
     enum MHD_Result ret;
     if (image) {
         const char *at = strrchr(image, '@');
@@ -173,6 +224,9 @@ enum MHD_Result sv_h_post_image(sv_http *h, struct MHD_Connection *c, req *rq)
             sv_kick(h->srv);
         ret = s == CG_OK ? sv_send_json(c, 202, json_pack("{s:s, s:b}", "digest", at + 1, "queued", id != 0))
                          : sv_send_err(c, 503, "the store refused the job; retry", "Retry-After", "5");
+    } else if (json_is_object(sb) && dec && !valid_decision(dec)) {
+        ret = sv_send_err(c, 400, "\"decision\" must be a cgate decision (decision.json of cgate run or policy)",
+                          NULL, NULL);
     } else if (json_is_object(sb)) {
         char *text = json_dumps(sb, JSON_COMPACT | JSON_PRESERVE_ORDER);
         cg_sbom *parsed = NULL;
@@ -191,6 +245,8 @@ enum MHD_Result sv_h_post_image(sv_http *h, struct MHD_Connection *c, req *rq)
         s = sv_store_sbom(h->srv, h->st, digest, nm, NULL, (const uint8_t *)text, strlen(text), &err);
         cg_sbom_free(parsed);
         free(text);
+        if (s == CG_OK && json_is_object(dec))
+            s = run_decision(h->st, digest, dec, &err);
         char dd[128], pl[128];
         snprintf(dd, sizeof dd, "scan:%s", digest);
         snprintf(pl, sizeof pl, "{\"digest\":\"%s\"}", digest);
