@@ -158,7 +158,14 @@ cg_status sv_work_one(sv_server *srv, sv_store *st, int *ran, cg_error *err)
         json_object_set_new(f, "error", json_string(jerr.msg));
         json_object_set_new(f, "outcome", json_string(dead ? "dead-letter" : "retry"));
     }
-    sv_log(srv, js == CG_OK ? "info" : "error", js == CG_OK ? "job done" : "job failed", f);
+    if (s == CG_OK) {
+        sv_log(srv, js == CG_OK ? "info" : "error", js == CG_OK ? "job done" : "job failed", f);
+    } else { /* the store could not record the outcome: the caller logs one line; the lease expires and
+              * the job runs again (every job is idempotent) */
+        json_decref(f);
+        cg_error_prefix(err, "job %s (%s)%s%s, its outcome not recorded", id, kind, js == CG_OK ? "" : " failed: ",
+                        js == CG_OK ? "" : jerr.msg);
+    }
     sv_rows_free(&r);
     return s;
 }

@@ -220,19 +220,28 @@ static void *worker_main(void *ud)
     sv_server *srv = w->srv;
     sv_store *st = NULL;
     cg_error err;
+    int down = 0; /* the store is away: one line when it goes, one when it is back */
     while (!stopping(srv)) {
         cg_error_clear(&err);
         if (!st && sv_store_open(srv->cfg->store, &st, &err) != CG_OK) {
-            sv_log(srv, "error", "store unavailable", json_pack("{s:s}", "error", err.msg));
-            wait_for_work(srv, 2000);
+            if (!down++)
+                sv_log(srv, "error", "store unavailable", json_pack("{s:s}", "error", err.msg));
+            wait_for_work(srv, 1000);
             continue;
+        }
+        if (down) {
+            sv_log(srv, "info", "store reconnected", json_pack("{s:I}", "attempts", (json_int_t)down));
+            down = 0;
         }
         int ran = 0;
         if (sv_work_one(srv, st, &ran, &err) != CG_OK) {
-            sv_log(srv, "error", "queue error", json_pack("{s:s}", "error", err.msg));
-            if (err.status == CG_ERR_NETWORK) { /* the store went away: reconnect */
+            if (err.status == CG_ERR_NETWORK) { /* the store went away: reconnect (its job's lease expires) */
+                sv_log(srv, "error", "store unavailable", json_pack("{s:s}", "error", err.msg));
+                down = 1;
                 sv_store_close(st);
                 st = NULL;
+            } else {
+                sv_log(srv, "error", "queue error", json_pack("{s:s}", "error", err.msg));
             }
             wait_for_work(srv, 1000);
             continue;

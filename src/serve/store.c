@@ -202,6 +202,8 @@ void sv_store_close(sv_store *s)
 static cg_status pg_exec(sv_store *s, const char *sql, size_t np, const char *const *params, sv_rows *rows,
                          cg_error *err)
 {
+    if (PQstatus(s->conn) == CONNECTION_BAD) /* lost earlier: the server may be back */
+        PQreset(s->conn);
     PGresult *r = PQexecParams(s->conn, sql, (int)np, NULL, params, NULL, NULL, 0);
     ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
