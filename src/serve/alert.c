@@ -50,7 +50,7 @@ cg_status sv_alert_add(sv_server *srv, sv_store *st, const char *digest, const c
     return s;
 }
 
-void sv_alert_log(sv_server *srv, const char *body)
+void sv_alert_log(sv_server *srv, const char *body, const char *digest, const char *finding)
 {
     pthread_mutex_lock(&srv->log_mu);
     if (srv->alert_log) {
@@ -59,13 +59,12 @@ void sv_alert_log(sv_server *srv, const char *body)
         fflush(srv->alert_log);
     }
     pthread_mutex_unlock(&srv->log_mu);
-    json_error_t je;
-    json_t *doc = json_loads(body, 0, &je);
-    json_t *f = json_pack("{s:O?, s:O?, s:O?}", "alert", json_object_get(doc, "id"), "image",
-                          json_object_get(json_object_get(doc, "image"), "digest"), "finding",
-                          json_object_get(json_object_get(doc, "finding"), "id"));
-    sv_log(srv, "warning", "alert", f);
-    json_decref(doc);
+    /* the alert's own id: the only "id" member whose value is a sha256 digest (no reparse) */
+    const char *p = strstr(body, "\"id\":\"sha256:");
+    char id[80] = "";
+    if (p)
+        snprintf(id, sizeof id, "%.71s", p + 6);
+    sv_log(srv, "warning", "alert", json_pack("{s:s, s:s, s:s}", "alert", id, "image", digest, "finding", finding));
 }
 
 /* A webhook URL for logs and errors: scheme and host only (Slack-style URLs

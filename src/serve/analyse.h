@@ -13,11 +13,22 @@
 #include "cgate/vulndb.h"
 #include "core/strmap.h"
 
+/* DB answers kept across the images of one re-match: the changed keys are
+ * few and every affected image asks for them again. */
+typedef struct sv_lookup_cache {
+    cg_arena arena;
+    cg_strmap map; /* "eco\nname" -> cached answer */
+} sv_lookup_cache;
+void sv_cache_init(sv_lookup_cache *c);
+void sv_cache_free(sv_lookup_cache *c);
+
 /* Scan sbom against db (NULL = no DB: no findings).  only_keys / only_ids
  * (NULL = all) restrict the lookups to those lookup keys and advisory ids;
- * record (NULL = off) collects every lookup key asked, allocated in ra. */
+ * record (NULL = off) collects every lookup key asked, allocated in ra;
+ * cache (NULL = none; only used with only_keys, which bounds it) keeps the
+ * DB's answers for the next image. */
 cg_status sv_scan(cg_vdb *db, const cg_sbom *sbom, const cg_strmap *only_keys, const cg_strmap *only_ids,
-                  cg_strmap *record, cg_arena *ra, cg_report **out, cg_error *err);
+                  cg_strmap *record, cg_arena *ra, sv_lookup_cache *cache, cg_report **out, cg_error *err);
 
 /* The identity of a finding within an image: "VULN|type:name@version|path". */
 const char *sv_finding_key(cg_arena *a, const cg_finding *f);

@@ -82,7 +82,7 @@ static cg_status evaluate_image(sv_server *srv, sv_store *st, cg_vdb *db, const 
     if (s == CG_OK)
         s = cg_sbom_read((const uint8_t *)sv_cell(&img, 0, 0), strlen(sv_cell(&img, 0, 0)), digest, &sbom, err);
     if (s == CG_OK)
-        s = sv_scan(db, sbom, NULL, NULL, NULL, NULL, &rep, err);
+        s = sv_scan(db, sbom, NULL, NULL, NULL, NULL, NULL, &rep, err);
     if (s == CG_OK)
         s = sv_decide(&pol->policy, rep, day, &a, &v, err);
     if (s != CG_OK)
@@ -144,7 +144,7 @@ static cg_status evaluate_image(sv_server *srv, sv_store *st, cg_vdb *db, const 
         sv_rollback(st);
     for (size_t i = 0; s == CG_OK && i < n; i++)
         if (fresh && fresh[i]) {
-            sv_alert_log(srv, bodies[i]);
+            sv_alert_log(srv, bodies[i], digest, akeys[i]);
             (*n_alerts)++;
         }
 out:

@@ -373,7 +373,7 @@ cg_status sv_job_scan(sv_server *srv, sv_store *st, json_t *payload, cg_error *e
     if (s == CG_OK)
         s = sv_open_vdb(srv, &db, err);
     if (s == CG_OK)
-        s = sv_scan(db, sbom, NULL, NULL, &keys, &a, &rep, err);
+        s = sv_scan(db, sbom, NULL, NULL, &keys, &a, NULL, &rep, err);
     if (s == CG_OK)
         s = sv_decide(pol ? &pol->policy : NULL, rep, day, &a, &v, err);
     clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -219,7 +219,7 @@ typedef struct pending {
 static long epss_cent(double e) { return e < 0 ? -1 : (long)(e * 100 + 0.5); }
 
 static cg_status rematch_image(sv_server *srv, sv_store *st, cg_vdb *db, const char *digest, const change *c,
-                               size_t *n_alerts, cg_error *err)
+                               sv_lookup_cache *cache, size_t *n_alerts, cg_error *err)
 {
     const char *p1[] = {digest};
     sv_rows img, fr, dec;
@@ -246,7 +246,7 @@ static cg_status rematch_image(sv_server *srv, sv_store *st, cg_vdb *db, const c
     const sv_policy *pol = sv_policy_for(srv, name);
     s = cg_sbom_read((const uint8_t *)text, strlen(text), digest, &sbom, err);
     if (s == CG_OK)
-        s = sv_scan(db, sbom, &c->keys, &c->ids, NULL, NULL, &part, err);
+        s = sv_scan(db, sbom, &c->keys, &c->ids, NULL, NULL, cache, &part, err);
     if (s == CG_OK)
         s = sv_exec(st, "SELECT fkey, advs, severity, kev, epss FROM findings WHERE digest = $1", 1, p1, &fr, err);
     for (size_t i = 0; s == CG_OK && i < fr.n; i++)
@@ -310,7 +310,7 @@ static cg_status rematch_image(sv_server *srv, sv_store *st, cg_vdb *db, const c
         char day[16];
         sv_today(srv, day);
         if (pol)
-            s = sv_scan(db, sbom, NULL, NULL, NULL, NULL, &full, err);
+            s = sv_scan(db, sbom, NULL, NULL, NULL, NULL, NULL, &full, err);
         if (s == CG_OK) /* without a policy the answer is "pass": no second scan */
             s = sv_decide(pol ? &pol->policy : NULL, full, day, &a, &now, err);
         if (s == CG_OK)
@@ -366,7 +366,7 @@ static cg_status rematch_image(sv_server *srv, sv_store *st, cg_vdb *db, const c
         sv_rollback(st);
     for (size_t i = 0; s == CG_OK && i < n_pend; i++)
         if (fresh && fresh[i]) {
-            sv_alert_log(srv, bodies[i]);
+            sv_alert_log(srv, bodies[i], digest, pend[i].f->vuln_id ? pend[i].f->vuln_id : "?");
             (*n_alerts)++;
         }
 out:
@@ -526,13 +526,16 @@ cg_status sv_job_rematch(sv_server *srv, sv_store *st, json_t *payload, cg_error
     if (s == CG_OK && c.ids.count)
         s = affected_images(st, &c, &a, &imgs, &n_imgs, err);
     int64_t renewed = sv_now();
+    sv_lookup_cache cache;
+    sv_cache_init(&cache);
     for (size_t i = 0; s == CG_OK && i < n_imgs; i++) {
-        s = rematch_image(srv, st, db, imgs[i], &c, &n_alerts, err);
+        s = rematch_image(srv, st, db, imgs[i], &c, &cache, &n_alerts, err);
         if (s == CG_OK && sv_now() - renewed >= (int64_t)srv->lease / 3) {
             s = sv_job_renew(srv, st, payload, err);
             renewed = sv_now();
         }
     }
+    sv_cache_free(&cache);
     if (s == CG_OK && c.ids.count)
         s = save_hashes(st, &c, removed, n_removed, err);
     clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -216,7 +216,7 @@ cg_status sv_job_runtime(sv_server *srv, sv_store *st, json_t *payload, cg_error
     if (s == CG_OK)
         s = sv_open_vdb(srv, &db, err);
     if (s == CG_OK)
-        s = sv_scan(db, sbom, NULL, NULL, NULL, NULL, &rep, err);
+        s = sv_scan(db, sbom, NULL, NULL, NULL, NULL, NULL, &rep, err);
     if (s == CG_OK) {
         rep->runtime = rt;
         s = sv_decide(pol ? &pol->policy : NULL, rep, day, &a, &v, err);

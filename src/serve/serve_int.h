@@ -126,7 +126,7 @@ char *sv_alert_body(const char *digest, const char *name, const char *akey, cons
 cg_status sv_alert_add(sv_server *srv, sv_store *st, const char *digest, const char *fkey, const char *body,
                        int64_t *id, cg_error *err);
 /* Append the alert's JSON line to the alert log (after commit). */
-void sv_alert_log(sv_server *srv, const char *body);
+void sv_alert_log(sv_server *srv, const char *body, const char *digest, const char *finding);
 
 /* ---- http (http.c) ---- */
 typedef struct sv_http sv_http;
