@@ -210,6 +210,63 @@ char *sv_alert_body(const char *digest, const char *name, const char *akey, cons
     return s;
 }
 
+/* Alerts recorded in the open transaction, logged once it commits. */
+typedef struct logq {
+    char **body, **digest, **finding;
+    size_t n, cap;
+} logq;
+
+static int logq_push(logq *q, char *body, const char *digest, const char *finding)
+{
+    if (q->n == q->cap) {
+        size_t nc = q->cap ? q->cap * 2 : 64;
+        char **b = realloc(q->body, nc * sizeof *b);
+        if (b)
+            q->body = b;
+        char **d = b ? realloc(q->digest, nc * sizeof *d) : NULL;
+        if (d)
+            q->digest = d;
+        char **f = d ? realloc(q->finding, nc * sizeof *f) : NULL;
+        if (f)
+            q->finding = f;
+        if (!f)
+            return -1;
+        q->cap = nc;
+    }
+    char *dd = strdup(digest), *ff = strdup(finding);
+    if (!dd || !ff) {
+        free(dd);
+        free(ff);
+        return -1;
+    }
+    q->body[q->n] = body;
+    q->digest[q->n] = dd;
+    q->finding[q->n++] = ff;
+    return 0;
+}
+
+/* After the commit: log each alert (commit = 1) or drop them (rollback). */
+static void logq_flush(sv_server *srv, logq *q, int commit, size_t *n_alerts)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        if (commit) {
+            sv_alert_log(srv, q->body[i], q->digest[i], q->finding[i]);
+            (*n_alerts)++;
+        }
+        free(q->body[i]);
+        free(q->digest[i]);
+        free(q->finding[i]);
+    }
+    q->n = 0;
+}
+
+static void logq_free(logq *q)
+{
+    free(q->body);
+    free(q->digest);
+    free(q->finding);
+}
+
 typedef struct pending {
     const cg_finding *f;
     const char *fkey, *kind, *akey, *detail;
@@ -218,8 +275,10 @@ typedef struct pending {
 /* EPSS at two decimals (as the advisory hash sees it); -1 unknown. */
 static long epss_cent(double e) { return e < 0 ? -1 : (long)(e * 100 + 0.5); }
 
+/* Re-match one image inside the caller's transaction; the alerts it records
+ * go to q (logged once the caller commits). */
 static cg_status rematch_image(sv_server *srv, sv_store *st, cg_vdb *db, const char *digest, const change *c,
-                               sv_lookup_cache *cache, size_t *n_alerts, cg_error *err)
+                               sv_lookup_cache *cache, logq *q, cg_error *err)
 {
     const char *p1[] = {digest};
     sv_rows img, fr, dec;
@@ -330,8 +389,7 @@ static cg_status rematch_image(sv_server *srv, sv_store *st, cg_vdb *db, const c
                         : NULL;
         json_decref(fin);
     }
-    s = sv_begin(st, err);
-    if (s == CG_OK && n_pend)
+    if (n_pend)
         s = sv_insert_findings(st, digest, part, &add, &a, err);
     for (size_t i = 0; s == CG_OK && i < part->n_findings; i++) { /* severity, KEV, EPSS of the ones still there */
         const cg_finding *f = &part->findings[i];
@@ -360,14 +418,12 @@ static cg_status rematch_image(sv_server *srv, sv_store *st, cg_vdb *db, const c
         if (fresh)
             fresh[i] = id != 0;
     }
-    if (s == CG_OK)
-        s = sv_commit(st, err);
-    else
-        sv_rollback(st);
     for (size_t i = 0; s == CG_OK && i < n_pend; i++)
         if (fresh && fresh[i]) {
-            sv_alert_log(srv, bodies[i], digest, pend[i].f->vuln_id ? pend[i].f->vuln_id : "?");
-            (*n_alerts)++;
+            if (logq_push(q, bodies[i], digest, pend[i].f->vuln_id ? pend[i].f->vuln_id : "?") != 0)
+                s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+            else
+                bodies[i] = NULL; /* the queue owns it */
         }
 out:
     for (size_t i = 0; bodies && i < n_pend; i++)
@@ -528,13 +584,32 @@ cg_status sv_job_rematch(sv_server *srv, sv_store *st, json_t *payload, cg_error
     int64_t renewed = sv_now();
     sv_lookup_cache cache;
     sv_cache_init(&cache);
+    logq q;
+    memset(&q, 0, sizeof q);
+    enum { BATCH = 64 }; /* images per transaction: one commit, not one per image */
+    int in_tx = 0;
+    size_t batch = 0;
     for (size_t i = 0; s == CG_OK && i < n_imgs; i++) {
-        s = rematch_image(srv, st, db, imgs[i], &c, &cache, &n_alerts, err);
-        if (s == CG_OK && sv_now() - renewed >= (int64_t)srv->lease / 3) {
+        if (!in_tx && (s = sv_begin(st, err)) == CG_OK)
+            in_tx = 1;
+        if (s == CG_OK)
+            s = rematch_image(srv, st, db, imgs[i], &c, &cache, &q, err);
+        int renew = sv_now() - renewed >= (int64_t)srv->lease / 3;
+        if (s == CG_OK && (++batch == BATCH || i + 1 == n_imgs || renew)) {
+            s = sv_commit(st, err);
+            in_tx = 0;
+            batch = 0;
+            logq_flush(srv, &q, s == CG_OK, &n_alerts);
+        }
+        if (s == CG_OK && renew) {
             s = sv_job_renew(srv, st, payload, err);
             renewed = sv_now();
         }
     }
+    if (in_tx)
+        sv_rollback(st);
+    logq_flush(srv, &q, 0, &n_alerts);
+    logq_free(&q);
     sv_cache_free(&cache);
     if (s == CG_OK && c.ids.count)
         s = save_hashes(st, &c, removed, n_removed, err);
