@@ -117,6 +117,12 @@ CG_EXPORT void cg_pipeline_result_free(cg_pipeline_result *r);
  * and res->stage set. */
 CG_EXPORT cg_status cg_pipeline_run(const cg_pipeline_opts *o, cg_pipeline_result *res, cg_error *err);
 
+/* Hand a run's artifacts (dir: its SBOM, report and decision) to a `cgate
+ * serve` at url: POST url/v1/images {"sbom", "name", "report", "decision"},
+ * with the bearer token in token_file's first line (NULL = none). */
+CG_EXPORT cg_status cg_pipeline_report_to(const char *url, const char *token_file, const char *dir, const char *name,
+                                          cg_error *err);
+
 /* The Pod Security Standards checks on the manifests of the workloads that
  * run the report's image (wl: from cg_policy_context_load): each finding on
  * one of those workloads (same file, kind and name) is appended to

@@ -57,7 +57,11 @@ static const char run_usage[] =
     "  policy (as `cgate policy`):\n"
     "      --exceptions FILE   more exceptions\n"
     "      --vex FILE          an OpenVEX or CycloneDX VEX document (repeatable)\n"
-    "      --context PATH      Kubernetes manifests, a file or folder (repeatable)\n";
+    "      --context PATH      Kubernetes manifests, a file or folder (repeatable)\n"
+    "  monitoring:\n"
+    "      --report-to URL     then POST the SBOM, report and decision to a `cgate serve`\n"
+    "                          at URL (it watches the image from then on)\n"
+    "      --report-token-file F  the bearer token for --report-to (first line of F)\n";
 static const char run_usage_tail[] =
     "  -q, --quiet             only the result on stdout, errors on stderr\n"
     "  -h, --help              this help\n"
@@ -95,7 +99,7 @@ static int date_of(int64_t t, char out[40])
 int cmd_run(int argc, char **argv)
 {
     enum { O_TO = 0x2000, O_KEY, O_ART, O_DRY, O_SPDX, O_DF, O_BCTX, O_BARG, O_DB, O_MAXAGE, O_SEV, O_UNFIXED, O_PKG,
-           O_NOW, O_PLAT, O_EXC, O_VEX, O_CTX };
+           O_NOW, O_PLAT, O_EXC, O_VEX, O_CTX, O_REPTO, O_REPTOK };
     static const struct option longopts[] = {
         {"to", required_argument, NULL, O_TO},
         {"policy", required_argument, NULL, 'p'},
@@ -116,6 +120,8 @@ int cmd_run(int argc, char **argv)
         {"exceptions", required_argument, NULL, O_EXC},
         {"vex", required_argument, NULL, O_VEX},
         {"context", required_argument, NULL, O_CTX},
+        {"report-to", required_argument, NULL, O_REPTO},
+        {"report-token-file", required_argument, NULL, O_REPTOK},
         CLI_REGISTRY_LONGOPTS,
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -134,6 +140,7 @@ int cmd_run(int argc, char **argv)
     o.image = &io;
     static const char *vex[MAX_MULTI], *ctx[MAX_MULTI], *bargs[MAX_MULTI];
     run_cli rcli = {0};
+    const char *report_to = NULL, *report_token = NULL;
     int c;
     opterr = 0;
     optind = 1;
@@ -186,6 +193,8 @@ int cmd_run(int argc, char **argv)
                 return cli_usage_error("run", "more than %d --context paths", MAX_MULTI);
             ctx[o.n_context++] = optarg;
             break;
+        case O_REPTO: report_to = optarg; break;
+        case O_REPTOK: report_token = optarg; break;
         case 'q': rcli.quiet = 1; break;
         case 'h':
             fputs(run_usage, stdout);
@@ -213,6 +222,10 @@ int cmd_run(int argc, char **argv)
         return cli_usage_error("run", "--build-context and --build-arg need --dockerfile");
     if (!o.policy)
         return cli_usage_error("run", "--policy FILE is required");
+    if (report_token && !report_to)
+        return cli_usage_error("run", "--report-token-file needs --report-to URL");
+    if (report_to && strncmp(report_to, "http://", 7) && strncmp(report_to, "https://", 8))
+        return cli_usage_error("run", "--report-to: an http:// or https:// URL of a cgate serve");
     if (!o.dry_run && !o.to)
         return cli_usage_error("run", "--to REF is required (or --dry-run)");
     if (!o.dry_run && !o.key)
@@ -257,6 +270,15 @@ int cmd_run(int argc, char **argv)
         if (!rcli.quiet)
             fprintf(stderr, "run: pushed, signed and attested %s; artifacts: %s\n", res.pushed, res.dir);
         rc = 0;
+    }
+    if (report_to && st == CG_OK && res.decided && res.dir[0]) { /* the server watches it from now on */
+        cg_error_clear(&err);
+        if (cg_pipeline_report_to(report_to, report_token, res.dir, o.to ? o.to : o.source, &err) != CG_OK) {
+            int r2 = cli_fail(&err);
+            rc = rc ? rc : r2;
+        } else if (!rcli.quiet) {
+            fprintf(stderr, "run: reported to %s\n", report_to);
+        }
     }
     cg_pipeline_result_free(&res);
     return rc;
