@@ -82,6 +82,12 @@ static cg_status read_vuln(const json_t *v, const char *target, const rsrc *name
     f->fixed = dup(a, v, "FixedVersion");
     f->pkg_path = dup(a, v, "PkgPath");
     f->title = dup(a, v, "Title");
+    f->url = dup(a, v, "PrimaryURL");
+    f->status = dup(a, v, "Status");
+    json_t *ly = json_object_get(v, "Layer");
+    f->layer = dup(a, ly, "DiffID");
+    if (!f->layer)
+        f->layer = dup(a, ly, "Digest");
     f->target = target;
     json_t *pid = json_object_get(v, "PkgIdentifier");
     f->purl = dup(a, pid, "PURL");
@@ -277,6 +283,15 @@ cg_status cg_preport_read(const uint8_t *buf, size_t len, const char *name, cg_a
             add_strs(a, digs, out->repo_digests, &out->n_repo_digests, nd))
             st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
         out->image_id = dup(a, md, "ImageID");
+        json_t *dids = json_object_get(md, "DiffIDs");
+        size_t ndi = json_is_array(dids) ? json_array_size(dids) : 0;
+        out->diff_ids = cg_arena_calloc(a, ndi + 1, sizeof *out->diff_ids);
+        if (!out->diff_ids || add_strs(a, dids, out->diff_ids, &out->n_diff_ids, ndi))
+            st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        json_t *os = json_object_get(md, "OS");
+        const char *fam = cg_json_str(os, "Family"), *osn = cg_json_str(os, "Name");
+        if (fam)
+            out->os = cg_arena_sprintf(a, "%s %s", fam, osn ? osn : "");
         json_t *cg = json_object_get(doc, "cgate");
         out->from_cgate = json_is_object(cg);
         out->cgate_version = dup(a, cg, "version");
