@@ -58,7 +58,7 @@ static const char CSS[] =
     "h3{font-size:14px;margin:0 0 8px}"
     ".verdict{display:inline-block;font-weight:700;font-size:18px;padding:6px 14px;border-radius:6px;color:#fff}"
     ".pass{background:var(--ok)}.deny{background:var(--bad)}"
-    ".grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:14px}"
+    ".grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:14px}"
     ".card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px}"
     ".card svg{width:100%;height:auto;display:block}"
     "dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 14px;margin:0}"
@@ -225,8 +225,8 @@ static void stacked_chart(cg_buf *b, const char *title, const bar *bars, size_t 
         char cut[24];
         const char *l = bars[i].label ? bars[i].label : "";
         size_t len = strlen(l);
-        if (len > 20) {
-            size_t k = 18;
+        if (len > 17) {
+            size_t k = 15;
             while (k > 0 && ((unsigned char)l[k] & 0xc0) == 0x80)
                 k--;
             snprintf(cut, sizeof cut, "%.*s..", (int)k, l);

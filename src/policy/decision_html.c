@@ -322,9 +322,9 @@ static void all_findings(cg_buf *b, const cg_decision *d, const cg_preport *r, c
             }
         if (f->layer) {
             const char *h = strchr(f->layer, ':');
-            size_t cut = (h ? (size_t)(h - f->layer) + 1 : 0) + 12;
-            w->layer = w->layer_index >= 0 ? cg_arena_sprintf(a, "%d %.*s", w->layer_index, (int)cut, f->layer)
-                                           : cg_arena_sprintf(a, "%.*s", (int)cut, f->layer);
+            const char *hex = h ? h + 1 : f->layer; /* the first 12 hex digits, as the scan page */
+            w->layer = w->layer_index >= 0 ? cg_arena_sprintf(a, "%d: %.12s", w->layer_index, hex)
+                                           : cg_arena_sprintf(a, "%.12s", hex);
         }
         w->severity = (int)f->severity;
         w->score = best_score(f);

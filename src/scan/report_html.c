@@ -14,12 +14,11 @@
 #include "core/oom.h"
 #include "scan/scan_int.h"
 
+/* The first 12 hex digits of a digest, without its "sha256:". */
 static const char *short_digest(cg_arena *a, const char *d)
 {
-    if (!d)
-        return NULL;
     const char *h = strchr(d, ':');
-    return cg_arena_sprintf(a, "%.*s", (int)((h ? (size_t)(h - d) + 1 : 0) + 12), d);
+    return cg_arena_sprintf(a, "%.12s", h ? h + 1 : d);
 }
 
 static const char *layer_label(const cg_report *r, const cg_package *p, cg_arena *a)
@@ -28,7 +27,7 @@ static const char *layer_label(const cg_report *r, const cg_package *p, cg_arena
     if (!l)
         return NULL;
     const char *d = l->diff_id ? l->diff_id : l->digest;
-    return d ? cg_arena_sprintf(a, "%d %s", p->layer, short_digest(a, d)) : cg_arena_sprintf(a, "%d", p->layer);
+    return d ? cg_arena_sprintf(a, "%d: %s", p->layer, short_digest(a, d)) : cg_arena_sprintf(a, "%d", p->layer);
 }
 
 static const char *iso(cg_arena *a, int64_t t)
