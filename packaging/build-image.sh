@@ -55,13 +55,15 @@ base=${CGATE_DEBIAN_BASE_OCI:-/var/cache/cgate/debian12-base.oci}
 if [ ! -f "$base/index.json" ] || [ "$root/.complete" -nt "$base/index.json" ]; then
   st="$out/base-storage"
   bh=(buildah --root "$st/root" --runroot "$st/run" --storage-driver vfs)
-  tar -C "$root" --numeric-owner --exclude=./.complete -cf "$out/rootfs.tar" .
+  # without apt's lists and caches (the Dockerfile runs apt-get update) and logs
+  tar -C "$root" --numeric-owner --exclude=./.complete --exclude='./var/lib/apt/lists/*' \
+    --exclude='./var/cache/apt/*' --exclude='./var/log/*' -cf "$out/rootfs.tar" .
   ctr=$("${bh[@]}" from scratch)
   "${bh[@]}" add "$ctr" "$out/rootfs.tar" / >/dev/null
   "${bh[@]}" config --cmd /bin/bash --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     --os linux --arch amd64 "$ctr"
   rm -rf "$base.tmp"
-  "${bh[@]}" commit -q --rm --timestamp 0 "$ctr" "oci:$base.tmp:latest" >/dev/null
+  "${bh[@]}" commit -q --rm --timestamp 0 --disable-compression=false "$ctr" "oci:$base.tmp:latest" >/dev/null
   rm -rf "$base" "$out/rootfs.tar" "$st"
   mv "$base.tmp" "$base"
   step "Debian 12 base committed to $base"
