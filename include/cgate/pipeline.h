@@ -34,6 +34,7 @@ extern "C" {
 #define CG_ART_SBOM_SPDX "sbom.spdx.json"
 #define CG_ART_REPORT "report.json"
 #define CG_ART_SARIF "report.sarif"
+#define CG_ART_REPORT_HTML "report.html" /* the decision and the report as one web page */
 #define CG_ART_DECISION "decision.json"
 #define CG_ART_AUDIT "audit.jsonl"
 #define CG_ART_BUILD_LOG "build.log"

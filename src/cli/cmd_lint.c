@@ -256,7 +256,7 @@ int cmd_lint(int argc, char **argv)
         return cli_usage_error("lint", "no Dockerfile, directory or image given");
     int conftest = !strcmp(format, "conftest");
     cg_report_format fmt = CG_REPORT_JSON;
-    if (!conftest && (cg_report_format_parse(format, &fmt) != CG_OK || fmt == CG_REPORT_CYCLONEDX))
+    if (!conftest && (cg_report_format_parse(format, &fmt) != CG_OK || fmt == CG_REPORT_CYCLONEDX || fmt == CG_REPORT_HTML))
         return cli_usage_error("lint", "unknown format \"%s\" (json, sarif, table, conftest)", format);
     if (conftest && optind + 1 != argc)
         return cli_usage_error("lint", "-f conftest takes exactly one Dockerfile");

@@ -45,7 +45,8 @@ static const char policy_usage[] =
     "                          than DUR (90m, 36h, 7d, 2w) at the time of --now\n"
     "      --strict            any warning denies (missing scores read as 0,\n"
     "                          undecided versions, an old DB, another cgate)\n"
-    "  -f, --format FMT        json (default) or table\n"
+    "  -f, --format FMT        json (default), table or html (one self-contained page:\n"
+    "                          verdict, blocked findings, exceptions, exposure, charts)\n"
     "  -o, --output FILE       write to FILE (whole or not at all); default stdout\n"
     "  -h, --help              this help\n"
     "\n"
@@ -215,7 +216,7 @@ typedef struct run {
     size_t n_rego;
     const char *ctx[MAX_MULTI], *vex[MAX_MULTI];
     size_t n_ctx, n_vex;
-    int table, strict;
+    int table, strict; /* table: 1 table, 2 html */
     int64_t db_max_age, now_epoch;
 } run;
 
@@ -351,7 +352,9 @@ static int evaluate(const run *r)
         cg_buf_free(&inp);
     }
     cg_rego_free(rg);
-    if (st == CG_OK && r->table)
+    if (st == CG_OK && r->table == 2)
+        st = cg_decision_write_html(d, &report, &out, &err);
+    else if (st == CG_OK && r->table)
         st = cg_decision_write_table(d, &out, &err);
     if (st == CG_OK && r->table)
         st = cli_write_artifact(r->output, &out, &err);
@@ -446,8 +449,10 @@ int cmd_policy(int argc, char **argv)
         return cli_usage_error("policy", "--query needs a Rego --policy");
     if (!strcmp(format, "table"))
         r.table = 1;
+    else if (!strcmp(format, "html"))
+        r.table = 2;
     else if (strcmp(format, "json"))
-        return cli_usage_error("policy", "unknown format \"%s\" (json, table)", format);
+        return cli_usage_error("policy", "unknown format \"%s\" (json, table, html)", format);
     char now[40];
     if (r.now && !cg_policy_date_valid(r.now))
         return cli_usage_error("policy", "--now: \"%s\" is not a date YYYY-MM-DD", r.now);

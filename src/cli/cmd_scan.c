@@ -42,7 +42,8 @@ static const char scan_usage[] =
     "      --sbom FILE         scan an SBOM instead of an image\n"
     "      --db FILE           the vulnerability DB (default $CGATE_DB, else\n"
     "                          $XDG_CACHE_HOME/cgate/db.sqlite)\n"
-    "  -f, --format FMT        json (Trivy's schema, default), sarif, cyclonedx, table\n"
+    "  -f, --format FMT        json (Trivy's schema, default), sarif, cyclonedx, table,\n"
+    "                          html (one self-contained page: charts, sortable table)\n"
     "  -o, --output FILE       write to FILE (whole or not at all); default stdout\n"
     "      --severity LIST     keep only these severities (UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL)\n"
     "      --ignore-unfixed    drop findings without a fixed version (\"unknown\"\n"
@@ -153,8 +154,8 @@ static int check_db_age(cg_vdb *db, const char *db_path, int64_t now, int64_t ma
 static int scan_without_vuln(const char *ref, const cg_image_opts *io, cg_report_format fmt, const char *output,
                              unsigned scanners, const char *secret_config, int exit_code)
 {
-    if (fmt == CG_REPORT_CYCLONEDX)
-        return cli_usage_error("scan", "-f cyclonedx needs the vuln scanner");
+    if (fmt == CG_REPORT_CYCLONEDX || fmt == CG_REPORT_HTML)
+        return cli_usage_error("scan", "-f %s needs the vuln scanner", fmt == CG_REPORT_HTML ? "html" : "cyclonedx");
     cg_error err;
     cg_error_clear(&err);
     cg_image *img = NULL;
@@ -304,7 +305,7 @@ int cmd_scan(int argc, char **argv)
         return cli_usage_error("scan", "--vex-out needs --runtime-evidence");
     cg_report_format fmt;
     if (cg_report_format_parse(format, &fmt) != CG_OK)
-        return cli_usage_error("scan", "unknown format \"%s\" (json, sarif, cyclonedx, table)", format);
+        return cli_usage_error("scan", "unknown format \"%s\" (json, sarif, cyclonedx, table, html)", format);
     int64_t sde = cli_source_date_epoch();
     if (sde == -2)
         return cli_usage_error("scan", "SOURCE_DATE_EPOCH must be a non-negative integer of seconds");

@@ -169,7 +169,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V") || !strcmp(cmd, "version")) {
-        printf("cgate %s\n", CGATE_VERSION);
+        printf("cgate %s (git %s)\n", CGATE_VERSION, CGATE_GIT_REVISION);
         return 0;
     }
     int (*run)(int, char **) = find(cmd);

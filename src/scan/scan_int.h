@@ -54,6 +54,7 @@ cg_status cg_report_write_sarif(const cg_report *r, cg_buf *out, cg_error *err);
 cg_status cg_report_write_cdx(const cg_report *r, cg_buf *out, cg_error *err);
 cg_status cg_report_write_cdx_stream(const cg_report *r, cg_sink_fn sink, void *sink_ud, cg_error *err);
 cg_status cg_report_write_table(const cg_report *r, int color, cg_buf *out, cg_error *err);
+cg_status cg_report_write_html(const cg_report *r, cg_buf *out, cg_error *err);
 
 /* Shared by the writers. */
 const char *cg_report_target_class_name(cg_target_class c); /* "os-pkgs", "lang-pkgs" */
