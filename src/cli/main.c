@@ -131,7 +131,37 @@ static int warm_up_digests(void)
     return ok;
 }
 
+/* Some libraries end the process themselves when an allocation fails
+ * (libarchive 3.6: "Fatal Internal Error in libarchive: No memory", exit 1,
+ * which would read as a policy deny).  main() clears this flag when it
+ * returns; an exit() from anywhere else is a library giving up: exit 5 with
+ * one line of ours.  cgate itself never calls exit(). */
+static volatile int g_main_returned;
+
+static void library_exit_guard(void)
+{
+    if (g_main_returned)
+        return;
+    static const char msg[] = "cgate: out of memory (a library ended the process); nothing was written\n";
+    if (write(2, msg, sizeof msg - 1) < 0)
+        _exit(5);
+    _exit(5);
+}
+
+static int cli_main(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    if (atexit(library_exit_guard) != 0) {
+        fputs("cgate: out of memory while starting\n", stderr);
+        return 5;
+    }
+    int rc = cli_main(argc, argv);
+    g_main_returned = 1;
+    return rc;
+}
+
+static int cli_main(int argc, char **argv)
 {
     /* jansson 2.14 does not survive a failed allocation inside its parser (it
      * crashes: tests/integration/test_alloc_failure.sh found it), so the CLI's

@@ -762,19 +762,45 @@ static cg_status walk_layer(walk_state *ws, size_t i, const cg_walk_visitor *v, 
     struct archive *a = archive_read_new();
     if (!a)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    archive_read_support_format_tar(a);
-    archive_read_support_format_empty(a); /* a layer may be an empty stream */
-    if (archive_read_open(a, ls, NULL, la_read, NULL) != ARCHIVE_OK) {
+    /* libarchive 3.6's archive_read_new does not check its own entry's
+     * allocation (next_header would then write through NULL): read into an
+     * entry of ours, checked, with next_header2 */
+    struct archive_entry *ae = archive_entry_new();
+    if (!ae) {
+        archive_read_free(a);
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    }
+    /* a layer may be an empty stream; registering a format allocates, and
+     * libarchive crashes in open if one was not registered */
+    if (archive_read_support_format_tar(a) != ARCHIVE_OK || archive_read_support_format_empty(a) != ARCHIVE_OK) {
+        archive_read_free(a);
+        archive_entry_free(ae);
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    }
+    errno = 0;
+    /* archive_read_open() ignores a failed allocation of the callback data
+     * and then crashes in open1: set the callbacks one by one, checked */
+    if (archive_read_set_read_callback(a, la_read) != ARCHIVE_OK ||
+        archive_read_set_callback_data(a, ls) != ARCHIVE_OK) {
+        archive_read_free(a);
+        archive_entry_free(ae);
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    }
+    if (archive_read_open1(a) != ARCHIVE_OK) {
+        /* a failed allocation while libarchive bids on the format reads as
+         * "unrecognized format"; errno (ENOMEM from malloc) tells them apart */
+        int oom = archive_errno(a) == ENOMEM || errno == ENOMEM;
         st = ls->rerr.status ? cg_error_set(err, ls->rerr.status, "%s", ls->rerr.msg)
+             : oom           ? cg_error_set(err, CG_ERR_NOMEM, "out of memory while opening the tar stream")
                              : cg_error_set(err, CG_ERR_INPUT, "not a tar stream: %s", archive_error_string(a));
         archive_read_free(a);
+        archive_entry_free(ae);
         return st;
     }
-    struct archive_entry *ae;
     const char *last = NULL;
     char lastbuf[512];
     for (;;) {
-        int r = archive_read_next_header(a, &ae);
+        int r = archive_read_next_header2(a, ae);
         if (r == ARCHIVE_EOF)
             break;
         if (r < ARCHIVE_WARN) {
@@ -798,6 +824,7 @@ static cg_status walk_layer(walk_state *ws, size_t i, const cg_walk_visitor *v, 
     if (st != CG_OK && last && !strstr(err->msg, "entry "))
         cg_error_prefix(err, "entry %.200s", last);
     archive_read_free(a);
+    archive_entry_free(ae);
     if (st != CG_OK)
         return st;
     /* drain what follows the end-of-archive blocks: every byte counts for the digests */

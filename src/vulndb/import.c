@@ -270,17 +270,30 @@ static cg_status import_zip(vdb_imp *im, const char *path, cg_buf *buf, cg_error
     struct archive *ar = archive_read_new();
     if (!ar)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    archive_read_support_format_zip(ar);
-    cg_status s = CG_OK;
-    if (archive_read_open_filename(ar, path, 1 << 16) != ARCHIVE_OK) {
-        s = cg_error_set(err, CG_ERR_INPUT, "%s: not a readable zip: %s", path, archive_error_string(ar));
+    /* an entry of ours, checked (libarchive 3.6 does not check its own) */
+    struct archive_entry *e = archive_entry_new();
+    if (!e) {
         archive_read_free(ar);
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    }
+    if (archive_read_support_format_zip(ar) != ARCHIVE_OK) {
+        archive_read_free(ar);
+        archive_entry_free(e);
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    }
+    cg_status s = CG_OK;
+    errno = 0;
+    if (archive_read_open_filename(ar, path, 1 << 16) != ARCHIVE_OK) {
+        s = archive_errno(ar) == ENOMEM || errno == ENOMEM
+                ? cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory while opening the zip", path)
+                : cg_error_set(err, CG_ERR_INPUT, "%s: not a readable zip: %s", path, archive_error_string(ar));
+        archive_read_free(ar);
+        archive_entry_free(e);
         return s;
     }
-    struct archive_entry *e;
     uint64_t total = 0, entries = 0;
     int rc;
-    while (s == CG_OK && (rc = archive_read_next_header(ar, &e)) == ARCHIVE_OK) {
+    while (s == CG_OK && (rc = archive_read_next_header2(ar, e)) == ARCHIVE_OK) {
         const char *name = archive_entry_pathname(e);
         if (++entries > ZIP_MAX_ENTRIES) {
             s = cg_error_set(err, CG_ERR_LIMIT, "%s: more than %d entries (cap)", path, ZIP_MAX_ENTRIES);
@@ -322,6 +335,7 @@ static cg_status import_zip(vdb_imp *im, const char *path, cg_buf *buf, cg_error
     if (s == CG_OK && rc != ARCHIVE_EOF)
         s = cg_error_set(err, CG_ERR_INPUT, "%s: corrupt zip: %s", path, archive_error_string(ar));
     archive_read_free(ar);
+    archive_entry_free(e);
     return s;
 }
 
