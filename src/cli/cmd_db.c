@@ -50,7 +50,7 @@ static const char db_usage[] =
     "Options:\n"
     "      --db FILE           the DB file\n"
     "  -q, --quiet             import/update: print only errors\n"
-    "      --format F          status, sources: text (default) or json\n"
+    "  -f, --format F          status, sources: text (default) or json\n"
     "      --source URL        update: a URL to fetch (repeatable)\n"
     "      --sources FILE      update: a file of URLs\n"
     "      --mirror URL        update: take the built-in sources from a mirror laid out as\n"
@@ -305,7 +305,12 @@ int cmd_db(int argc, char **argv)
     optind = 1;
     argc--;
     argv++;
-    while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
+    {
+        int pre = cli_args("db", ":f:qh", longopts, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
+    while ((c = getopt_long(argc, argv, ":f:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'd': dbpath = optarg; break;
         case 'q': quiet = 1; break;
@@ -360,7 +365,7 @@ int cmd_db(int argc, char **argv)
         }
         case 'h': fputs(db_usage, stdout); goto out;
         case ':': rc = cli_usage_error("db", "option %s needs a value", argv[optind - 1]); goto out;
-        default: rc = cli_usage_error("db", "unknown option %s", argv[optind - 1]); goto out;
+        default: rc = cli_unknown_option("db", argv[optind - 1]); goto out;
         }
     }
     if (!dbpath)
@@ -371,7 +376,7 @@ int cmd_db(int argc, char **argv)
             goto out;
         }
         if (strcmp(format, "text") && strcmp(format, "json")) {
-            rc = cli_usage_error("db", "unknown format \"%s\" (text, json)", format);
+            rc = cli_bad_format("db", format);
             goto out;
         }
         if (!strcmp(sub, "status")) {

@@ -230,6 +230,11 @@ int cmd_eval(int argc, char **argv)
     cg_rego_query q = {0};
     int c;
     optind = 1;
+    {
+        int pre = cli_args("eval", ":d:i:f:h", longopts, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
     while ((c = getopt_long(argc, argv, ":d:i:f:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
@@ -275,7 +280,7 @@ int cmd_eval(int argc, char **argv)
         }
         case 'h': fputs(eval_usage, stdout); return 0;
         case ':': return cli_usage_error("eval", "option %s needs a value", argv[optind - 1]);
-        default: return cli_usage_error("eval", "unknown option %s", argv[optind - 1]);
+        default: return cli_unknown_option("eval", argv[optind - 1]);
         }
     }
     if (optind != argc - 1)

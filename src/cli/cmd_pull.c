@@ -58,6 +58,11 @@ int cmd_pull(int argc, char **argv)
     int quiet = 0, oci = 0, c, rc;
     opterr = 0;
     optind = 1;
+    {
+        int pre = cli_args("pull", ":qh", longopts, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
     while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'P': io.platform = optarg; break;
@@ -69,7 +74,7 @@ int cmd_pull(int argc, char **argv)
             fputs(pull_tail, stdout);
             return 0;
         case ':': return cli_usage_error("pull", "option %s needs a value", argv[optind - 1]);
-        case '?': return cli_usage_error("pull", "unknown option %s", argv[optind - 1]);
+        case '?': return cli_unknown_option("pull", argv[optind - 1]);
         default:
             if ((rc = cli_parse_registry_opt("pull", c, optarg, &ro)) != 0)
                 return rc;

@@ -181,6 +181,11 @@ int cmd_push(int argc, char **argv)
     int quiet = 0, c;
     opterr = 0;
     optind = 1;
+    {
+        int pre = cli_args("push", ":a:qh", longopts, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
     while ((c = getopt_long(argc, argv, ":a:qh", longopts, NULL)) != -1) {
         int v;
         switch (c) {
@@ -209,7 +214,7 @@ int cmd_push(int argc, char **argv)
         case 'q': quiet = 1; break;
         case 'h': fputs(push_usage, stdout); return 0;
         case ':': return cli_usage_error("push", "option %s needs a value", argv[optind - 1]);
-        case '?': return cli_usage_error("push", "unknown option %s", argv[optind - 1]);
+        case '?': return cli_unknown_option("push", argv[optind - 1]);
         default:
             if ((v = cli_parse_registry_opt("push", c, optarg, &ro)) != 0)
                 return v;

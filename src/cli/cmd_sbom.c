@@ -39,7 +39,8 @@ static const char sbom_usage[] =
     "                                  usr/ or var/lib/; anything else is refused)\n"
     "\n"
     "Options:\n"
-    "  -f, --format FMT        cyclonedx-json (default), spdx-json or table\n"
+    "  -f, --format FMT        table (default on a terminal), cyclonedx-json\n"
+    "                          (default otherwise) or spdx-json\n"
     "  -o, --output FILE       write to FILE (whole or not at all); default stdout\n"
     "      --from FILE         read this SBOM instead of an image (at most 256M)\n"
     "      --platform P        OS/ARCH[/VARIANT] in a multi-platform index\n"
@@ -81,7 +82,7 @@ int cmd_sbom(int argc, char **argv)
         CLI_REGISTRY_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
-    const char *format = "cyclonedx-json", *output = NULL, *from = NULL;
+    const char *format = NULL, *output = NULL, *from = NULL;
     cg_image_opts io;
     memset(&io, 0, sizeof io);
     cg_registry_opts ro; /* docker:// images */
@@ -90,6 +91,11 @@ int cmd_sbom(int argc, char **argv)
     int quiet = 0, c, declared = 0, include_dev = 0, allow_empty = 0;
     opterr = 0;
     optind = 1;
+    {
+        int pre = cli_args("sbom", ":f:o:qh", longopts, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
     while ((c = getopt_long(argc, argv, ":f:o:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'f': format = optarg; break;
@@ -114,7 +120,7 @@ int cmd_sbom(int argc, char **argv)
             fputs(sbom_usage_tail, stdout);
             return 0;
         case ':': return cli_usage_error("sbom", "option %s needs a value", argv[optind - 1]);
-        case '?': return cli_usage_error("sbom", "unknown option %s", argv[optind - 1]);
+        case '?': return cli_unknown_option("sbom", argv[optind - 1]);
         default: {
             int rc = cli_parse_registry_opt("sbom", c, optarg, &ro);
             if (rc)
@@ -133,9 +139,11 @@ int cmd_sbom(int argc, char **argv)
     if (optind + 1 < argc)
         return cli_usage_error("sbom", "one image at a time (got \"%s\" and \"%s\")", argv[optind], argv[optind + 1]);
     const char *ref = from ? NULL : argv[optind];
+    if (!format) /* a table for people, CycloneDX for pipes and files */
+        format = cli_stdout_tty(output) ? "table" : "cyclonedx-json";
     cg_sbom_format fmt;
     if (cg_sbom_format_parse(format, &fmt) != CG_OK)
-        return cli_usage_error("sbom", "unknown format \"%s\" (cyclonedx-json, spdx-json, table)", format);
+        return cli_bad_format("sbom", format);
     if (from) {
         cg_error err;
         cg_error_clear(&err);
@@ -146,7 +154,8 @@ int cmd_sbom(int argc, char **argv)
             st = cg_sbom_read((const uint8_t *)in.data, in.len, from, &sbom, &err);
         cg_buf_free(&in);
         if (st == CG_OK)
-            st = cg_sbom_write(sbom, fmt, &out, &err);
+            st = fmt == CG_SBOM_TABLE ? cg_sbom_write_table(sbom, cli_table_width(output), &out, &err)
+                                  : cg_sbom_write(sbom, fmt, &out, &err);
         if (st == CG_OK)
             st = cli_write_artifact(output, &out, &err);
         int rc = st == CG_OK ? 0 : cli_fail(&err);
@@ -174,7 +183,8 @@ int cmd_sbom(int argc, char **argv)
     if (st == CG_OK)
         st = cg_sbom_build(img, &so, &sbom, &err);
     if (st == CG_OK)
-        st = cg_sbom_write(sbom, fmt, &out, &err);
+        st = fmt == CG_SBOM_TABLE ? cg_sbom_write_table(sbom, cli_table_width(output), &out, &err)
+                                  : cg_sbom_write(sbom, fmt, &out, &err);
     if (st == CG_OK && !quiet)
         for (size_t i = 0; i < sbom->n_warnings && i < 20; i++)
             cli_warn("%s", sbom->warnings[i]);

@@ -145,13 +145,18 @@ static int hash_token(int argc, char **argv)
     int c;
     opterr = 0;
     optind = 1;
+    {
+        int pre = cli_args("serve", ":h", lo, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
     while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
         switch (c) {
         case 's': scope = optarg; break;
         case 'n': name = optarg; break;
         case 'h': fputs(serve_usage, stdout); return 0;
         case ':': return cli_usage_error("serve hash-token", "option %s needs a value", argv[optind - 1]);
-        default: return cli_usage_error("serve hash-token", "unknown option %s", argv[optind - 1]);
+        default: return cli_unknown_option("serve hash-token", argv[optind - 1]);
         }
     }
     if (!scope || (strcmp(scope, "read") && strcmp(scope, "write") && strcmp(scope, "admin")))
@@ -208,6 +213,11 @@ int cmd_serve(int argc, char **argv)
     unsigned long v;
     opterr = 0;
     optind = 1;
+    {
+        int pre = cli_args("serve", ":h", lo, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
     while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
         switch (c) {
         case O_STORE: cfg.store = optarg; break;
@@ -305,7 +315,7 @@ int cmd_serve(int argc, char **argv)
             fputs(serve_usage_tail, stdout);
             return 0;
         case ':': return cli_usage_error("serve", "option %s needs a value", argv[optind - 1]);
-        case '?': return cli_usage_error("serve", "unknown option %s", argv[optind - 1]);
+        case '?': return cli_unknown_option("serve", argv[optind - 1]);
         default: {
             int r = cli_parse_registry_opt("serve", c, optarg, &ro);
             if (r)

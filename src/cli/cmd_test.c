@@ -55,6 +55,11 @@ int cmd_test(int argc, char **argv)
     const char *run = NULL, *format = "pretty";
     cg_rego_limits lim = {0};
     optind = 1;
+    {
+        int pre = cli_args("test", ":vr:f:h", longopts, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
     while ((c = getopt_long(argc, argv, ":vr:f:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'v': verbose = 1; break;
@@ -71,7 +76,7 @@ int cmd_test(int argc, char **argv)
         }
         case 'h': fputs(test_usage, stdout); return 0;
         case ':': return cli_usage_error("test", "option %s needs a value", argv[optind - 1]);
-        default: return cli_usage_error("test", "unknown option %s", argv[optind - 1]);
+        default: return cli_unknown_option("test", argv[optind - 1]);
         }
     }
     if (optind >= argc)

@@ -459,7 +459,7 @@ static cg_status model_build(cg_wmodel *m, const cg_sbom *s, cg_error *err)
     return CG_OK;
 }
 
-cg_status cg_sbom_write(const cg_sbom *s, cg_sbom_format fmt, cg_buf *out, cg_error *err)
+static cg_status sbom_write(const cg_sbom *s, cg_sbom_format fmt, size_t width, cg_buf *out, cg_error *err)
 {
     if (!s || !out)
         return cg_error_set(err, CG_ERR_USAGE, "cg_sbom_write: no SBOM or no output buffer");
@@ -468,6 +468,7 @@ cg_status cg_sbom_write(const cg_sbom *s, cg_sbom_format fmt, cg_buf *out, cg_er
     cg_wmodel m;
     memset(&m, 0, sizeof m);
     cg_arena_init(&m.arena);
+    m.table_width = width;
     cg_status st = model_build(&m, s, err);
     if (st == CG_OK) {
         switch (fmt) {
@@ -479,6 +480,16 @@ cg_status cg_sbom_write(const cg_sbom *s, cg_sbom_format fmt, cg_buf *out, cg_er
     }
     cg_arena_free(&m.arena);
     return st;
+}
+
+cg_status cg_sbom_write(const cg_sbom *s, cg_sbom_format fmt, cg_buf *out, cg_error *err)
+{
+    return sbom_write(s, fmt, 0, out, err);
+}
+
+cg_status cg_sbom_write_table(const cg_sbom *s, size_t width, cg_buf *out, cg_error *err)
+{
+    return sbom_write(s, CG_SBOM_TABLE, width, out, err);
 }
 
 cg_status cg_sbom_write_cyclonedx_ext(const cg_sbom *s,

@@ -41,6 +41,7 @@ typedef struct cg_licref {
 typedef struct cg_wmodel {
     const cg_sbom *s;
     cg_arena arena;         /* everything below lives here */
+    size_t table_width;     /* table: fit to this many columns (0: unbounded) */
     const char *timestamp;  /* RFC 3339 UTC, "2025-01-01T00:00:00Z" */
     const char *image_name; /* image.name, else image.ref, else "image" */
     const char *image_version; /* manifest digest, else config digest, else NULL */
