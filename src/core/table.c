@@ -185,7 +185,7 @@ enum { MAX_LINES = 64 };
 
 /* The visible columns vis[0..nv) of a row, with widths cw[] (by column). */
 static cg_status render_row(const cg_table *t, const char *const *cells, const char *color, const size_t *vis,
-                            size_t nv, const size_t *cw, int fit, cg_buf *out)
+                            size_t nv, const size_t *cw, int fit, size_t gap, cg_buf *out)
 {
     seg lines[16][MAX_LINES];
     size_t nl[16] = {0}, rows = 1;
@@ -224,7 +224,7 @@ static cg_status render_row(const cg_table *t, const char *const *cells, const c
                 w = span_width(g->b, g->len) + (g->elided ? 3 : 0);
             }
             if (k < last && st == CG_OK)
-                st = pad(out, (cw[c] > w ? cw[c] - w : 0) + t->gap);
+                st = pad(out, (cw[c] > w ? cw[c] - w : 0) + gap);
         }
         if (st == CG_OK)
             st = cg_buf_putc(out, '\n');
@@ -283,6 +283,11 @@ cg_status cg_table_render(const cg_table *t, size_t width, int color, cg_buf *ou
     size_t total = 0;
     for (size_t c = 0; c < nc; c++)
         total += nat[c] + (c ? t->gap : 0);
+    size_t gap = t->gap;
+    if (width > 0 && total > width && gap > 1 && total - (gap - 1) * (nc - 1) <= width) {
+        gap = 1; /* one space between columns is enough to keep every cell whole */
+        total -= (t->gap - 1) * (nc - 1);
+    }
     int fit = width > 0 && total > width;
     int detail = fit && t->detail_col >= 0 && (size_t)t->detail_col < nc;
     for (size_t c = 0; c < nc; c++)
@@ -291,7 +296,7 @@ cg_status cg_table_render(const cg_table *t, size_t width, int color, cg_buf *ou
     if (nv == 0)
         vis[nv++] = 0;
     if (fit) {
-        size_t gaps = t->gap * (nv - 1), sum = gaps, ntot = gaps;
+        size_t gaps = gap * (nv - 1), sum = gaps, ntot = gaps;
         for (size_t k = 0; k < nv; k++) {
             sum += minw[vis[k]];
             ntot += nat[vis[k]];
@@ -324,9 +329,9 @@ cg_status cg_table_render(const cg_table *t, size_t width, int color, cg_buf *ou
                 }
         }
     }
-    cg_status st = render_row(t, t->head, NULL, vis, nv, cw, fit, out);
+    cg_status st = render_row(t, t->head, NULL, vis, nv, cw, fit, gap, out);
     for (size_t r = 0; r < t->n && st == CG_OK; r++) {
-        st = render_row(t, t->rows[r].cells, color ? t->rows[r].color : NULL, vis, nv, cw, fit, out);
+        st = render_row(t, t->rows[r].cells, color ? t->rows[r].color : NULL, vis, nv, cw, fit, gap, out);
         if (st == CG_OK && detail)
             st = render_detail(t->rows[r].cells[t->detail_col], width, out);
     }

@@ -24,6 +24,7 @@ cg_status cg_write_table(cg_wmodel *m, cg_buf *out, cg_error *err)
 {
     const cg_sbom *s = m->s;
     const cg_distro *d = s->distro;
+    size_t start = out->len;
     cg_status st = cg_buf_puts(out, "Image: ");
     if (st == CG_OK)
         st = put_safe(out, m->image_name);
@@ -39,8 +40,17 @@ cg_status cg_write_table(cg_wmodel *m, cg_buf *out, cg_error *err)
         if (st == CG_OK && d && d->version_id && (st = cg_buf_putc(out, ' ')) == CG_OK)
             st = put_safe(out, d->version_id);
     }
-    if (st == CG_OK)
+    if (st == CG_OK && m->table_width) { /* fitted: the header line wraps too */
+        cg_buf line = CG_BUF_INIT;
+        st = cg_buf_append(&line, out->data + start, out->len - start);
+        if (st == CG_OK) {
+            out->len = start;
+            st = cg_text_wrap(out, cg_buf_str(&line), m->table_width, 2);
+        }
+        cg_buf_free(&line);
+    } else if (st == CG_OK) {
         st = cg_buf_putc(out, '\n');
+    }
     if (st == CG_OK && s->n_pkgs == 0)
         st = cg_buf_puts(out, "No packages found\n");
     if (st != CG_OK || s->n_pkgs == 0)
