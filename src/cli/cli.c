@@ -200,6 +200,34 @@ void cli_progress_cb(void *ud, const cg_progress *pr)
     p->printed = 1;
 }
 
+void cli_xfer_init(cli_xfer *x, const char *verb, int quiet)
+{
+    cli_progress_init(&x->p, quiet);
+    x->verb = verb;
+}
+
+void cli_xfer_cb(void *ud, const cg_registry_stats *st)
+{
+    cli_xfer *x = ud;
+    if (!x->p.enabled)
+        return;
+    double t = now_s();
+    if (x->p.printed && t - x->p.last < 0.1)
+        return; /* the first line at once, then at most ten a second */
+    x->p.last = t;
+    double mb = (double)(st->bytes_uploaded + st->bytes_downloaded) / 1e6, el = t - x->p.start;
+    fprintf(stderr, "\r\033[K%s %.1f MB  %.1f MB/s  %llu blobs", x->verb, mb, el > 0 ? mb / el : 0.0,
+            (unsigned long long)(st->blobs_uploaded + st->blobs_skipped + st->blobs_mounted));
+    x->p.printed = 1;
+}
+
+void cli_xfer_done(cli_xfer *x)
+{
+    if (x->p.enabled && x->p.printed)
+        fputs("\r\033[K", stderr);
+    x->p.printed = 0;
+}
+
 /* ---- options shared by the commands that talk to a registry or sign ---- */
 
 const char cli_registry_help[] =

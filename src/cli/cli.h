@@ -47,6 +47,16 @@ typedef struct cli_progress {
 } cli_progress;
 void cli_progress_init(cli_progress *p, int quiet);
 void cli_progress_cb(void *ud, const cg_progress *p);
+/* Registry transfers (cg_registry_opts.progress): "VERB 12.3 MB, 4.5 MB/s",
+ * one redrawn line on stderr when it is a terminal; cli_xfer_done clears it. */
+struct cg_registry_stats;
+typedef struct cli_xfer {
+    cli_progress p;
+    const char *verb;
+} cli_xfer;
+void cli_xfer_init(cli_xfer *x, const char *verb, int quiet);
+void cli_xfer_cb(void *ud, const struct cg_registry_stats *st);
+void cli_xfer_done(cli_xfer *x);
 
 /* Scan options shared by `scan` and `run` (cli_scanopts.c); 0 or -1.
  * Durations: 90m, 36h, 7d, 2w, 30s.  Times: RFC 3339 (Z) or epoch seconds.

@@ -101,6 +101,10 @@ int cmd_pull(int argc, char **argv)
     }
     cg_image *img = NULL;
     cg_image_index *idx = NULL;
+    cli_xfer xfer;
+    cli_xfer_init(&xfer, "pulling", quiet);
+    ro.progress = cli_xfer_cb;
+    ro.progress_ud = &xfer;
     /* without --platform a multi-platform IMAGE is copied whole */
     cg_status st = io.platform ? cg_image_open(src, &io, &img, &err) : cg_image_open_index(src, &io, &idx, &img, &err);
     if (st == CG_OK && !tag && img && cg_image_get_info(img)->tag)
@@ -116,6 +120,7 @@ int cmd_pull(int argc, char **argv)
     if (st == CG_OK)
         st = idx ? cg_copy_index_to_layout(idx, dir, tag, &res, &err)
                  : cg_copy_to_layout(img, dir, tag, oci ? CG_LAYOUT_OCI_MEDIA_TYPES : 0, &res, &err);
+    cli_xfer_done(&xfer);
     if (st != CG_OK) {
         if (!strstr(err.msg, dir))
             cg_error_prefix(&err, "pull into %s", dir);

@@ -278,12 +278,17 @@ int cmd_push(int argc, char **argv)
             return cli_fail(&err);
         }
     }
+    cli_xfer xfer;
+    cli_xfer_init(&xfer, "pushing", quiet);
+    ro.progress = cli_xfer_cb;
+    ro.progress_ud = &xfer;
     st = cg_registry_new(&ro, &r, &err);
     cg_push_result res;
     memset(&res, 0, sizeof res);
     cg_push_opts po = {sign_key ? sign_before_tag : NULL, &ps};
     if (st == CG_OK)
         st = idx ? cg_copy_push_index(r, idx, &dest, &po, &res, &err) : cg_copy_push_image(r, img, &dest, &po, &res, &err);
+    cli_xfer_done(&xfer);
     if (st != CG_OK) {
         char rb[700];
         if (!strstr(err.msg, dest.repository))

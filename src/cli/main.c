@@ -478,10 +478,12 @@ static void man_from_help(const char *page, const char *summary, const char *hel
             continue;
         }
         in_opt = 0;
-        if (ind > 0 && !nf) {
+        /* laid out by hand (indented, or columns separated by runs of spaces): keep it */
+        int pre = ind > 0 || memmem(line, n, "   ", 3) != NULL;
+        if (pre && !nf) {
             puts(".nf");
             nf = 1;
-        } else if (ind == 0 && nf) {
+        } else if (!pre && nf) {
             puts(".fi");
             nf = 0;
         }
