@@ -211,6 +211,28 @@ static void upd_progress_cb(void *ud, const cg_vdb_fetch_event *ev)
                 ev->source->name, (double)ev->bytes / 1048576.0, ev->seconds);
 }
 
+/* `db import`: one redrawn line per path given, cleared at the end. */
+static void imp_progress_cb(void *ud, const char *path, size_t index, size_t n, int64_t imported)
+{
+    cli_progress *p = ud;
+    if (!p->enabled)
+        return;
+    if (index >= n) {
+        if (p->printed)
+            fputs("\r\033[K", stderr);
+        p->printed = 0;
+        return;
+    }
+    char shown[60];
+    size_t len = strlen(path);
+    snprintf(shown, sizeof shown, "%s%s", len > 50 ? "..." : "", len > 50 ? path + len - 47 : path);
+    for (char *c = shown; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = '?';
+    fprintf(stderr, "\r\033[Kimporting [%zu/%zu] %s  %lld records so far", index + 1, n, shown, (long long)imported);
+    p->printed = 1;
+}
+
 static int db_status(const char *path, const char *format)
 {
     cg_error err;
@@ -300,7 +322,9 @@ int cmd_db(int argc, char **argv)
     int quiet = 0, c, rc = 0;
     cg_vdb_update_opts uo;
     memset(&uo, 0, sizeof uo);
-    cg_vdb_import_opts io = {-1, 0, 0};
+    cg_vdb_import_opts io;
+    memset(&io, 0, sizeof io);
+    io.now = -1;
     opterr = 0;
     optind = 1;
     argc--;
@@ -399,7 +423,13 @@ int cmd_db(int argc, char **argv)
             rc = cli_usage_error("db", "import needs at least one PATH");
             goto out;
         }
+        cli_progress ip;
+        cli_progress_init(&ip, quiet);
+        io.progress = imp_progress_cb;
+        io.progress_ud = &ip;
         s = cg_vdb_import(dbpath, (const char *const *)(argv + optind), (size_t)(argc - optind), &io, &a, &rep, &err);
+        if (s != CG_OK && ip.printed)
+            fputs("\r\033[K", stderr);
         if (s != CG_OK) {
             rc = cli_fail(&err);
             goto out;

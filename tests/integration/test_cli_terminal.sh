@@ -5,8 +5,8 @@
 # across lines or columns (tests/tools/table_check.py), most severe first,
 # colours unless NO_COLOR/--no-color - and JSON when piped.  Also "did you
 # mean", the configuration file and CGATE_* variables (flag > env > file),
-# completion scripts that bash loads, man pages that man renders, and the
-# flags every command shares (-q, -f, --now).
+# completion scripts that bash loads, man pages that man renders, db import's
+# progress line, and the flags every command shares (-q, -f, --now).
 . "$(dirname "$0")/lib.sh"
 cg_setup cli_terminal
 command -v script >/dev/null || cg_skip "script(1) (bsdutils) is not installed"
@@ -176,6 +176,13 @@ for c in $(sed -n 's/^    \([a-z-]*\)) opts=.*/\1/p' "$T/comp.bash"); do
   done
 done
 cg_ok
+
+# db import: one redrawn progress line per path on a terminal, cleared; none piped
+tty 80 "$T/imp.tty" "$CGATE db import --db $T/db2.sqlite $CG_TEST_DATA/scan/osv/ghsa-node-app $CG_TEST_DATA/scan/osv/go"
+grep -q $'\r\033\\[Kimporting \\[2/2\\]' "$T/imp.tty" && grep -q $'\r\033\\[Kcgate: ' "$T/imp.tty" && cg_ok ||
+  cg_fail "db import progress on a terminal: $(head -c 300 "$T/imp.tty" | od -c | head -4)"
+cg_run "$T/o" "$T/e" db import --db "$T/db3.sqlite" "$CG_TEST_DATA/scan/osv/go"
+! grep -q importing "$T/e" && cg_ok || cg_fail "db import progress on a pipe"
 
 # flags every command shares
 COSIGN_PASSWORD=test cg_run "$T/o" "$T/e" keygen -q --output-key-prefix "$T/k"
