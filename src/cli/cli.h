@@ -89,6 +89,9 @@ extern void *cli_introspect_ud;
 const struct option *cli_command_options(const char *cmd, const char **shortopts);
 /* --no-color was given. */
 extern int cli_no_color;
+/* Set by `cgate man` and `cgate completion`: cli_args reads no environment
+ * and no configuration file. */
+extern int cli_no_config;
 /* stdout (output NULL or "-") is a terminal. */
 int cli_stdout_tty(const char *output);
 /* Colour: stdout a terminal, no NO_COLOR, no --no-color. */

@@ -25,6 +25,7 @@
 #include "core/yaml.h"
 
 int cli_no_color;
+int cli_no_config;
 cli_introspect_fn cli_introspect;
 void *cli_introspect_ud;
 
@@ -413,6 +414,19 @@ int cli_args(const char *cmd, const char *shortopts, const struct option *lo, in
     size_t nopt = 0;
     while (lo[nopt].name)
         nopt++;
+    /* --help, and the generators (man, completion), never read configuration:
+     * a broken file must not hide the help that explains it */
+    int help = cli_no_config;
+    for (int i = 1; i < n && !help; i++) {
+        if (!strcmp(v[i], "--"))
+            break;
+        help = !strcmp(v[i], "--help") || !strcmp(v[i], "-h");
+    }
+    if (help) {
+        *argc = n;
+        *argv = v;
+        return -1;
+    }
     char *done = cg_arena_calloc(&args_arena, nopt + 1, 1);
     if (!done)
         return 5;
