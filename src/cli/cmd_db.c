@@ -18,6 +18,7 @@
 #include "cgate/arena.h"
 #include "cgate/vulndb.h"
 #include "cli/cli.h"
+#include "core/table.h"
 #include "vulndb/vdb_int.h"
 
 static const char db_usage[] =
@@ -279,9 +280,26 @@ static int db_status(const char *path, const char *format)
             printf("age: %lldd %lldh (newest import %s)\n", (long long)(age / 86400),
                    (long long)(age % 86400 / 3600), when);
         }
-        printf("%-40s %10s  %s\n", "SOURCE", "RECORDS", "IMPORTED");
-        for (size_t i = 0; i < n; i++)
-            printf("%-40s %10lld  %s\n", st[i].source, (long long)st[i].records, st[i].imported);
+        size_t width = cli_table_width(NULL);
+        if (width) { /* a terminal: the same fitted table as scan's */
+            static const char *const head[3] = {"SOURCE", "RECORDS", "IMPORTED"};
+            cg_table tb;
+            cg_table_init(&tb, &a, 3, head, 2, -1);
+            for (size_t i = 0; i < n; i++) {
+                char rec[32];
+                snprintf(rec, sizeof rec, "%lld", (long long)st[i].records);
+                const char *row[3] = {st[i].source, rec, st[i].imported};
+                cg_table_add(&tb, row, NULL);
+            }
+            cg_buf tbuf = CG_BUF_INIT;
+            if (cg_table_render(&tb, width, 0, &tbuf) == CG_OK && tbuf.data)
+                fwrite(tbuf.data, 1, tbuf.len, stdout);
+            cg_buf_free(&tbuf);
+        } else {
+            printf("%-40s %10s  %s\n", "SOURCE", "RECORDS", "IMPORTED");
+            for (size_t i = 0; i < n; i++)
+                printf("%-40s %10lld  %s\n", st[i].source, (long long)st[i].records, st[i].imported);
+        }
         if (age > 7 * 86400)
             cli_warn("the DB is %lld days old; run 'cgate db update' or import fresh data", (long long)(age / 86400));
     }
