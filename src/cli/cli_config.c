@@ -34,6 +34,13 @@ static char **new_argv;
 static cg_arena args_arena;
 static int arena_live;
 
+/* Allocation failed: the one line every command prints for it (exit 5). */
+static int oom(void)
+{
+    cli_error("out of memory while reading the command line and configuration");
+    return 5;
+}
+
 static void free_args(void)
 {
     free(new_argv);
@@ -196,13 +203,13 @@ static int add_value(inject *in, const char *cmd, const struct option *o, const 
             return CLI_EXIT_USAGE;
         }
         if (t && push(in, cg_arena_sprintf(&args_arena, "--%s", o->name)))
-            return 5;
+            return oom();
         return 0;
     }
     (void)cmd;
     char *s = cg_arena_sprintf(&args_arena, "--%s=%s", o->name, v);
     if (!s || push(in, s))
-        return 5;
+        return oom();
     return 0;
 }
 
@@ -221,11 +228,12 @@ static const char *config_path(const char *explicit_path, int *must_exist)
     if (stat("cgate.yaml", &sb) == 0)
         return "cgate.yaml";
     const char *x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-    const char *p = x && *x ? cg_arena_sprintf(&args_arena, "%s/cgate/config.yaml", x)
-                    : home && *home ? cg_arena_sprintf(&args_arena, "%s/.config/cgate/config.yaml", home)
-                                    : NULL;
-    if (p && stat(p, &sb) == 0)
-        return p;
+    static char xdg[4096]; /* no allocation on the common path (allocation-failure tests count them) */
+    int k = x && *x ? snprintf(xdg, sizeof xdg, "%s/cgate/config.yaml", x)
+            : home && *home ? snprintf(xdg, sizeof xdg, "%s/.config/cgate/config.yaml", home)
+                            : -1;
+    if (k > 0 && (size_t)k < sizeof xdg && stat(xdg, &sb) == 0)
+        return xdg;
     return NULL;
 }
 
@@ -360,7 +368,7 @@ static int from_file(const char *path, int must_exist, const char *cmd, const st
             if (!o || done[o - lo])
                 continue;
             char where[600];
-            snprintf(where, sizeof where, "%s:%d", path, m->key_lines[j]);
+            snprintf(where, sizeof where, "%.500s:%d", path, m->key_lines[j]);
             int rc = add_node(in, cmd, o, m->vals[j], where);
             if (rc)
                 return rc;
@@ -385,11 +393,22 @@ int cli_args(const char *cmd, const char *shortopts, const struct option *lo, in
     int own_config = find_opt(lo, "config") != NULL;
     /* strip --config FILE (unless the command has its own) and --no-color */
     const char *config = NULL;
-    char **v = cg_arena_calloc(&args_arena, (size_t)*argc + 1, sizeof *v);
-    if (!v)
-        return 5;
-    int n = 0;
-    for (int i = 0; i < *argc; i++) {
+    /* a copy of argv only when there is something to strip */
+    int strip = 0;
+    for (int i = 1; i < *argc; i++) {
+        const char *t = (*argv)[i];
+        if (!strcmp(t, "--"))
+            break;
+        if (!strcmp(t, "--no-color") || (!own_config && !strncmp(t, "--config", 8) && (t[8] == '=' || !t[8])))
+            strip = 1;
+    }
+    char **v = *argv;
+    int n = *argc;
+    if (strip && !(v = cg_arena_calloc(&args_arena, (size_t)*argc + 1, sizeof *v)))
+        return oom();
+    if (strip)
+        n = 0;
+    for (int i = 0; strip && i < *argc; i++) {
         char *t = (*argv)[i];
         int after = 0;
         for (int j = 1; j < i; j++)
@@ -410,7 +429,8 @@ int cli_args(const char *cmd, const char *shortopts, const struct option *lo, in
         }
         v[n++] = t;
     }
-    v[n] = NULL;
+    if (strip)
+        v[n] = NULL;
     size_t nopt = 0;
     while (lo[nopt].name)
         nopt++;
@@ -427,9 +447,10 @@ int cli_args(const char *cmd, const char *shortopts, const struct option *lo, in
         *argv = v;
         return -1;
     }
-    char *done = cg_arena_calloc(&args_arena, nopt + 1, 1);
+    char done_small[256] = {0};
+    char *done = nopt < sizeof done_small ? done_small : cg_arena_calloc(&args_arena, nopt + 1, 1);
     if (!done)
-        return 5;
+        return oom();
     inject in = {NULL, 0, 0};
     char envname[128];
     for (size_t k = 0; k < nopt; k++) {
@@ -460,7 +481,7 @@ int cli_args(const char *cmd, const char *shortopts, const struct option *lo, in
     if (in.n) {
         char **nv = cg_arena_calloc(&args_arena, (size_t)(n + in.n) + 1, sizeof *nv);
         if (!nv)
-            return 5;
+            return oom();
         nv[0] = v[0];
         memcpy(nv + 1, in.v, (size_t)in.n * sizeof *nv);
         memcpy(nv + 1 + in.n, v + 1, (size_t)(n - 1) * sizeof *nv);
