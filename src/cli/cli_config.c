@@ -340,7 +340,9 @@ static int from_file(const char *path, int must_exist, const char *cmd, const st
     for (size_t i = 0; i < root->n; i++) {
         const char *k = root->keys[i];
         const cg_yaml_node *v = root->vals[i];
-        if (is_command(k)) {
+        /* "db" and "policy" are commands and options both: a mapping is the
+         * command's section, a value the option */
+        if (is_command(k) && (v->kind == CG_YAML_MAP || !any_command_has(k))) {
             if (cg_yaml_is_null(v))
                 continue;
             if (v->kind != CG_YAML_MAP) {
@@ -362,8 +364,9 @@ static int from_file(const char *path, int must_exist, const char *cmd, const st
         if (!m)
             continue;
         for (size_t j = 0; j < m->n; j++) {
-            if (pass == 1 && is_command(m->keys[j]))
-                continue;
+            const cg_yaml_node *val = m->vals[j];
+            if (pass == 1 && is_command(m->keys[j]) && (val->kind == CG_YAML_MAP || cg_yaml_is_null(val)))
+                continue; /* a command's section, not a top-level option */
             const struct option *o = find_opt(lo, m->keys[j]);
             if (!o || done[o - lo])
                 continue;
