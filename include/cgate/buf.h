@@ -42,6 +42,11 @@ CG_EXPORT cg_status cg_buf_putc(cg_buf *b, char c);
 CG_EXPORT cg_status cg_buf_printf(cg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 CG_EXPORT cg_status cg_buf_vprintf(cg_buf *b, const char *fmt, va_list ap);
 
+/* Where streamed output goes: called with each chunk in order; a non-CG_OK
+ * return (with err set) stops the writer.  Used by the writers that stream
+ * documents too large to hold (SBOMs, reports) to a file or a hash. */
+typedef cg_status (*cg_sink_fn)(void *ud, const void *data, size_t len, cg_error *err);
+
 /* Hand the memory to the caller (who frees it with free()); b becomes empty. */
 CG_EXPORT char *cg_buf_detach(cg_buf *b, size_t *len_out);
 

@@ -42,6 +42,7 @@ typedef struct cg_misconfig {
     int start_line, end_line;/* 1-based; 0 = the file as a whole */
     cg_code_line *lines;
     size_t n_lines;
+    const char *resource;    /* Kubernetes: the object "Kind/name" the finding is on; else NULL */
 } cg_misconfig;
 
 typedef struct cg_secret {

@@ -62,7 +62,8 @@ typedef struct cg_df_stage {
 typedef struct cg_dockerfile {
     cg_arena arena;
     char escape;          /* '\\' or '`' */
-    const char *syntax;   /* "# syntax=" directive or NULL */
+    const char *syntax;   /* "# syntax=" directive (the BuildKit frontend image) or NULL */
+    int syntax_line;      /* its 1-based line, 0 without one */
     cg_df_cmd *cmds;
     size_t n_cmds;
     cg_df_stage *stages;
@@ -79,6 +80,11 @@ typedef struct cg_dockerfile {
 CG_EXPORT cg_status cg_dockerfile_parse(const uint8_t *buf, size_t len, const char *what, cg_dockerfile **out,
                                         cg_error *err);
 CG_EXPORT void cg_dockerfile_free(cg_dockerfile *df);
+/* Whether a `# syntax=` frontend is one whose syntax cgate implements:
+ * docker/dockerfile with no tag or a 1 / 1.N / 1.N.M tag (optionally
+ * docker.io/ and an @sha256 digest).  0 for anything else: other frontends,
+ * -labs tags (experimental syntax), a digest without a tag, other majors. */
+CG_EXPORT int cg_dockerfile_syntax_known(const char *syntax);
 /* The Conftest-shaped JSON document (see above), appended to out. */
 CG_EXPORT cg_status cg_dockerfile_to_json(const cg_dockerfile *df, cg_buf *out, cg_error *err);
 
@@ -131,6 +137,10 @@ CG_EXPORT cg_status cg_lint_image_config(const uint8_t *cfg, size_t len, const c
  * workloads of the manifest files (YAML, several documents each). */
 CG_EXPORT cg_status cg_lint_k8s_file(const uint8_t *buf, size_t len, const char *path, const cg_lint_config *lc,
                                      cg_findings *out, cg_error *err);
+
+/* The Pod Security Standards level a CG-K8S-* check belongs to:
+ * "baseline" or "restricted" (restricted includes baseline); NULL for other ids. */
+CG_EXPORT const char *cg_lint_pss_level(const char *id);
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,7 @@
 #include "cgate/error.h"
 #include "cgate/export.h"
 #include "cgate/image.h"
+#include "cgate/policy.h"
 #include "cgate/registry.h"
 #include "cgate/sign.h"
 
@@ -115,6 +116,15 @@ CG_EXPORT void cg_pipeline_result_free(cg_pipeline_result *r);
  * failure returns its status with err naming the stage ("stage scan: ..."),
  * and res->stage set. */
 CG_EXPORT cg_status cg_pipeline_run(const cg_pipeline_opts *o, cg_pipeline_result *res, cg_error *err);
+
+/* The Pod Security Standards checks on the manifests of the workloads that
+ * run the report's image (wl: from cg_policy_context_load): each finding on
+ * one of those workloads (same file, kind and name) is appended to
+ * rep->findings as a CG_PCONF_PSS record (arena-owned), so the decision lists
+ * it, exceptions cover it and the policy's podSecurity rule may block it.
+ * Each manifest file is read once. */
+CG_EXPORT cg_status cg_pipeline_add_pss(cg_preport *rep, const cg_workload *wl, size_t n_wl, cg_arena *a,
+                                        cg_error *err);
 
 /* ---- the audit trail (src/pipeline/audit.c) ---------------------------- */
 

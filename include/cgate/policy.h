@@ -46,6 +46,27 @@ typedef struct cg_pcvss {
     const char *v3vector; /* NULL when absent */
 } cg_pcvss;
 
+/* What a misconfiguration or secret carries besides the fields of
+ * cg_pfinding (read from the report; NULL members are absent there). */
+typedef struct cg_pconf {
+    const char *type;        /* Result Type: "dockerfile", "kubernetes", "image-config", "secret" */
+    const char *category;    /* secrets: Category */
+    const char *title;       /* Title */
+    const char *message;     /* misconfigurations: Message */
+    const char *match;       /* secrets: Match (redacted by the scanner) */
+    const char *source;      /* secrets: cgate.source ("file", "env", "label", "history") */
+    const char *check_id;    /* misconfigurations: cgate.id ("CG-DF-002") */
+    const char *trivy_id;    /* misconfigurations: cgate.trivyId, else ID when it is Trivy's */
+    const char *avd_id;      /* AVDID */
+    const char *hadolint_id; /* cgate.hadolintId */
+    const char *layer_digest, *layer_diff_id; /* secrets: Layer.Digest, Layer.DiffID */
+    int layer;               /* secrets: cgate.layer (index that added the file), -1 unknown */
+    int deleted_in;          /* secrets: cgate.deletedInLayer, -1 still present or unknown */
+    int end_line;            /* EndLine, 0 unknown */
+    const char *pss_level;   /* Pod Security Standards findings of --context: "baseline" or "restricted" */
+    const char *workload;    /* ... and the workload "Kind/name" they are on */
+} cg_pconf;
+
 typedef struct cg_pfinding {
     const char *id;
     const char **aliases; /* cgate.aliases, cgate.mergedIds, VendorIDs */
@@ -64,10 +85,11 @@ typedef struct cg_pfinding {
     int conf;            /* 0 a vulnerability; CG_PCONF_MISCONFIG or CG_PCONF_SECRET:
                             id is the check / rule id, target the file, pkg = target */
     int line;            /* misconfigurations and secrets: StartLine (0 = whole file) */
+    const cg_pconf *cx;  /* misconfigurations and secrets: the rest of the record; NULL otherwise */
     int runtime; /* cgate.runtime.loaded: 1 loaded, 0 never loaded, -1 no evidence */
 } cg_pfinding;
 
-enum { CG_PCONF_MISCONFIG = 1, CG_PCONF_SECRET = 2 };
+enum { CG_PCONF_MISCONFIG = 1, CG_PCONF_SECRET = 2, CG_PCONF_PSS = 3 /* Pod Security Standards on --context */ };
 
 typedef struct cg_preport {
     cg_pfinding *findings; /* report order: Results[] then Vulnerabilities[] */
@@ -91,6 +113,13 @@ typedef struct cg_preport {
  * CG_ERR_INPUT naming `name` and the offending member. */
 CG_EXPORT cg_status cg_preport_read(const uint8_t *buf, size_t len, const char *name, cg_arena *a, cg_preport *out,
                                     cg_error *err);
+/* The same, telling the caller as it goes that the text before `upto` is not
+ * needed for now (it may be read again later), so a caller that mapped the
+ * file can drop those pages: memory then follows the findings kept, not the
+ * size of the text.  release may be NULL. */
+CG_EXPORT cg_status cg_preport_read_ex(const uint8_t *buf, size_t len, const char *name, cg_arena *a,
+                                       cg_preport *out, void (*release)(void *ud, size_t upto), void *release_ud,
+                                       cg_error *err);
 
 /* ---- policy ------------------------------------------------------------ */
 
@@ -143,6 +172,10 @@ typedef struct cg_policy {
     int secrets_allow;      /* "secrets: allow"; default deny: any secret blocks */
     int misconf_block;      /* misconfigurations.severity given */
     cg_severity misconf_min;    /* misconfigurations at or above block */
+    int pss_level;          /* podSecurity.level: Pod Security Standards findings on --context
+                               block at 1 baseline (its controls), 2 restricted (all); 0 none (default:
+                               reported, never blocking) */
+    cg_severity pss_min;    /* podSecurity.severity: only findings at or above block (default unknown: all) */
     int runtime_allow; /* runtime.notLoaded.allowUpTo: never-loaded findings of this cg_severity or
                           lower do not block; -1 = off (the default) */
 } cg_policy;
@@ -277,6 +310,10 @@ typedef struct cg_decision {
     cg_pblocked *conf_blocked; /* secrets and misconfigurations that block (rule "secret",
                                   "misconfiguration:<severity>"), report order */
     size_t n_conf_blocked;
+    cg_pblocked *pss; /* every Pod Security Standards finding on the --context workloads that run the
+                         image, report order; rule: the blocking rule ("pod-security:baseline"),
+                         "excepted", or NULL (reported, not blocking) */
+    size_t n_pss;
     const char **runtime_allowed; /* "ID PKG@VERSION" let through as never loaded */
     size_t n_runtime_allowed;
     const char *runtime_evidence, *runtime_window; /* from the report */
@@ -289,6 +326,10 @@ CG_EXPORT cg_status cg_policy_evaluate(const cg_peval *in, cg_arena *a, cg_decis
 CG_EXPORT double cg_policy_ctx_risk(const cg_decision *d, double cvss, const char *vector);
 
 CG_EXPORT cg_status cg_decision_write_json(const cg_decision *d, cg_buf *out, cg_error *err);
+/* The same bytes streamed: with a sink (not NULL) out is only a window whose
+ * contents go to sink in chunks (on an error part may have gone already). */
+CG_EXPORT cg_status cg_decision_write_json_stream(const cg_decision *d, cg_buf *out, cg_sink_fn sink, void *ud,
+                                                  cg_error *err);
 CG_EXPORT cg_status cg_decision_write_table(const cg_decision *d, cg_buf *out, cg_error *err);
 /* The table fitted to width columns (0: unbounded), severities coloured when
  * color (the caller decides: terminal, NO_COLOR); blocked findings are listed

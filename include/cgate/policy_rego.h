@@ -22,8 +22,10 @@ extern "C" {
 typedef struct cg_rego_verdict {
     const char **deny; /* "data.PKG.deny: message", sorted per package */
     size_t n_deny;
-    const char **warn;
+    const char **warn; /* "data.PKG.warn: message": warn rules, never block */
     size_t n_warn;
+    const char **notes; /* compile-time warnings ("FILE:ROW: `not deny` is never true: ...") */
+    size_t n_notes;
     size_t n_packages; /* packages that define deny/violation/warn/allow (or the --query) */
 } cg_rego_verdict;
 
@@ -38,7 +40,9 @@ CG_EXPORT cg_status cg_policy_rego_decide(cg_rego *r, const char *input_json, si
                                           cg_error *err);
 
 /* Fold a verdict into a typed decision: pass only when both pass; Rego deny
- * messages are appended to the deny reasons. */
+ * messages are appended to the deny reasons, the compile-time warnings and
+ * then the warn messages to the decision's warnings (under --strict, where
+ * any warning denies, they deny too). */
 CG_EXPORT cg_status cg_policy_rego_apply(cg_decision *d, const cg_rego_verdict *v, cg_arena *a, cg_error *err);
 
 #ifdef __cplusplus

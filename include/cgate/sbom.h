@@ -81,6 +81,13 @@ CG_EXPORT cg_status cg_sbom_write(const cg_sbom *s, cg_sbom_format fmt, cg_buf *
 /* The table fitted to width columns (cells wrap at spaces, over-long words
  * are elided; 0: unbounded, as cg_sbom_write). */
 CG_EXPORT cg_status cg_sbom_write_table(const cg_sbom *s, size_t width, cg_buf *out, cg_error *err);
+/* The same bytes, streamed: each chunk (at most ~64 KiB) goes to sink in order,
+ * so memory does not grow with the document.  The JSON formats are written
+ * twice internally (the first pass only hashes, for the serial number /
+ * document namespace); nothing reaches sink before the second pass.  On an
+ * error part of the document may already have gone to sink. */
+CG_EXPORT cg_status cg_sbom_write_stream(const cg_sbom *s, cg_sbom_format fmt, cg_sink_fn sink, void *ud,
+                                         cg_error *err);
 
 /* Largest SBOM cg_sbom_read() accepts, and the most packages it keeps. */
 #define CG_SBOM_READ_MAX_BYTES (256u * 1024u * 1024u)
@@ -96,6 +103,13 @@ CG_EXPORT cg_status cg_sbom_write_table(const cg_sbom *s, size_t width, cg_buf *
  * (wrong types, over the caps), is CG_ERR_INPUT with one line naming `what`.
  * *out is released with cg_sbom_free(). */
 CG_EXPORT cg_status cg_sbom_read(const uint8_t *buf, size_t len, const char *what, cg_sbom **out, cg_error *err);
+/* The same, telling the caller as it goes that the text before `upto` is not
+ * needed for now (it may be read again), so a caller that mapped the file can
+ * drop those pages (CycloneDX is read a component at a time).  release may be
+ * NULL. */
+CG_EXPORT cg_status cg_sbom_read_ex(const uint8_t *buf, size_t len, const char *what,
+                                    void (*release)(void *ud, size_t upto), void *release_ud, cg_sbom **out,
+                                    cg_error *err);
 
 #ifdef __cplusplus
 }

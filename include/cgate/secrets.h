@@ -46,7 +46,10 @@ typedef struct cg_secret_allow {
 typedef struct cg_secret_config {
     cg_secret_rule_def *rules;   /* custom rules */
     size_t n_rules;
-    cg_secret_allow *allow;      /* global allow rules, added to the built-in ones */
+    cg_secret_allow *allow;      /* allow rules, added to the built-in ones */
+    const char **allow_rule;     /* per allow[i]: NULL for a global one (`allow-rules`),
+                                    else the id of the rule whose own `allow-rules` it is
+                                    (it then applies to that rule only, as in Trivy) */
     size_t n_allow;
     const char **enable_builtin; /* only these built-in rules (NULL: all) */
     size_t n_enable_builtin;

@@ -19,7 +19,12 @@ typedef struct own_entry {
 
 struct cg_cat_ctx {
     cg_arena *arena;
+    cg_arena pkg_arena; /* the cg_package records themselves: the SBOM builder
+                           copies them into its sorted array and then frees the
+                           context, so they are not held twice */
     cg_strmap owned; /* path without leading "/" -> own_entry */
+    cg_strmap interned; /* property names and short values, stored once */
+    cg_strmap memo;     /* cg_cat_memo_get/put */
     cg_vec pkgs;  /* cg_package * */
     cg_vec warns; /* const char * */
     cg_distro *distro;
@@ -30,7 +35,10 @@ cg_cat_ctx *cg_cat_ctx_new(cg_arena *a)
     cg_cat_ctx *ctx = calloc(1, sizeof *ctx);
     if (ctx) {
         ctx->arena = a;
+        cg_arena_init(&ctx->pkg_arena);
         cg_strmap_init(&ctx->owned);
+        cg_strmap_init(&ctx->interned);
+        cg_strmap_init(&ctx->memo);
     }
     return ctx;
 }
@@ -42,6 +50,9 @@ void cg_cat_ctx_free(cg_cat_ctx *ctx)
     free(ctx->pkgs.v);
     free(ctx->warns.v);
     cg_strmap_free(&ctx->owned);
+    cg_strmap_free(&ctx->interned);
+    cg_strmap_free(&ctx->memo);
+    cg_arena_free(&ctx->pkg_arena);
     free(ctx);
 }
 
@@ -49,7 +60,7 @@ cg_arena *cg_cat_arena(cg_cat_ctx *ctx) { return ctx->arena; }
 
 cg_package *cg_cat_add_package(cg_cat_ctx *ctx)
 {
-    cg_package *p = cg_arena_alloc(ctx->arena, sizeof *p);
+    cg_package *p = cg_arena_alloc(&ctx->pkg_arena, sizeof *p);
     if (!p || !cg_vec_push(&ctx->pkgs, &p, sizeof p))
         return NULL;
     p->layer = -1;
@@ -109,6 +120,33 @@ static int prop_cmp(const void *a, const void *b)
     return c ? c : strcmp(x->value, y->value);
 }
 
+void *cg_cat_memo_get(cg_cat_ctx *ctx, const void *key, size_t klen)
+{
+    return cg_strmap_get(&ctx->memo, key, klen);
+}
+
+cg_status cg_cat_memo_put(cg_cat_ctx *ctx, const void *key, size_t klen, void *val)
+{
+    const char *k = cg_arena_memdup(ctx->arena, key, klen);
+    if (!k)
+        return CG_ERR_NOMEM;
+    return cg_strmap_put(&ctx->memo, k, klen, val);
+}
+
+/* One arena copy per distinct string: the same property names (and values
+ * such as "true" or "node_modules") repeat on every package of an ecosystem. */
+static const char *intern(cg_cat_ctx *ctx, const char *s)
+{
+    size_t n = strlen(s);
+    const char *hit = cg_strmap_get(&ctx->interned, s, n);
+    if (hit)
+        return hit;
+    char *copy = cg_arena_strndup(ctx->arena, s, n);
+    if (!copy || cg_strmap_put(&ctx->interned, copy, n, copy) != CG_OK)
+        return NULL;
+    return copy;
+}
+
 cg_status cg_cat_add_prop(cg_cat_ctx *ctx, cg_package *pkg, const char *name, const char *value)
 {
     if (!name || !value)
@@ -118,8 +156,9 @@ cg_status cg_cat_add_prop(cg_cat_ctx *ctx, cg_package *pkg, const char *name, co
         return CG_ERR_NOMEM;
     if (pkg->n_props)
         memcpy(v, pkg->props, pkg->n_props * sizeof *v);
-    v[pkg->n_props].name = cg_arena_strdup(ctx->arena, name);
-    v[pkg->n_props].value = cg_arena_strdup(ctx->arena, value);
+    v[pkg->n_props].name = intern(ctx, name);
+    /* long values (checksums, paths) are mostly unique: interning them would cost more */
+    v[pkg->n_props].value = strlen(value) <= 24 ? intern(ctx, value) : cg_arena_strdup(ctx->arena, value);
     if (!v[pkg->n_props].name || !v[pkg->n_props].value)
         return CG_ERR_NOMEM;
     pkg->props = v;

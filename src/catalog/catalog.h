@@ -127,6 +127,12 @@ cg_status cg_cat_add_prop(cg_cat_ctx *ctx, cg_package *pkg, const char *name, co
  * by OS package `owner` of type `type` ("deb", ...).  After all catalogers have
  * run, every package whose primary location is such a path gets owned_by. */
 cg_status cg_cat_own(cg_cat_ctx *ctx, const char *path, const char *owner, const char *type);
+/* A memo shared by every parse() of one SBOM: the value stored under key
+ * (klen bytes, copied), or NULL.  For records that repeat across layers
+ * (each layer that rewrites a package database repeats most of it): parse a
+ * record once, keep one copy.  Keys should start with the cataloger's name. */
+void *cg_cat_memo_get(cg_cat_ctx *ctx, const void *key, size_t klen);
+cg_status cg_cat_memo_put(cg_cat_ctx *ctx, const void *key, size_t klen, void *val);
 /* Add a location (path gets a leading "/") to pkg. */
 cg_status cg_cat_add_location(cg_cat_ctx *ctx, cg_package *pkg, const char *path, int layer);
 

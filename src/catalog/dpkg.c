@@ -17,6 +17,7 @@
 #include "catalog/catalog.h"
 #include "catalog/depindex.h"
 #include "catalog/license.h"
+#include "core/digest.h"
 #include "core/vec.h"
 
 #define DPKG_STATUS_MAX (32u * 1024u * 1024u)
@@ -463,6 +464,29 @@ static bool make_rec(cg_arena *a, const para *pp, cg_vec *recs, counts *c)
     return ok && cg_vec_push(recs, &r, sizeof r);
 }
 
+/* The memo key of an installed paragraph: "d" + sha256 of every field
+ * make_rec() reads (length-prefixed), so equal keys make equal records.
+ * key[0] is 0 (and false returned) when it cannot be computed. */
+static bool rec_key(const para *pp, uint8_t key[1 + 32])
+{
+    static const int used[] = {F_PACKAGE, F_VERSION, F_ARCH, F_SOURCE, F_MAINT, F_DESC, F_PREDEPENDS, F_DEPENDS,
+                               F_PROVIDES};
+    cg_sha256 h;
+    key[0] = 0;
+    if (cg_sha256_init(&h) != CG_OK)
+        return false;
+    for (size_t i = 0; i < sizeof used / sizeof used[0]; i++) {
+        const span *sp = &pp->f[used[i]];
+        uint64_t n = pp->seen[used[i]] ? (uint64_t)sp->n + 1 : 0;
+        cg_sha256_update(&h, &n, sizeof n);
+        if (n > 1)
+            cg_sha256_update(&h, sp->p, sp->n);
+    }
+    cg_sha256_final_raw(&h, key + 1);
+    key[0] = 'd';
+    return true;
+}
+
 static cg_status parse_status(cg_cat_ctx *ctx, const cg_cat_file *f, dpkg_result *res,
                               cg_error *err)
 {
@@ -478,9 +502,29 @@ static cg_status parse_status(cg_cat_ctx *ctx, const cg_cat_file *f, dpkg_result
                 c.no_package++;
             continue;
         }
+        /* Every layer that installs a package rewrites the whole status file:
+         * a paragraph seen before (same fields, any layer) is the record made
+         * then, strings shared, not parsed and stored again */
+        uint8_t key[1 + 32];
+        const dpkg_rec *seen = rec_key(&pp, key) ? cg_cat_memo_get(ctx, key, sizeof key) : NULL;
+        if (seen) {
+            if (!cg_vec_push(&recs, seen, sizeof *seen)) {
+                free(recs.v);
+                return cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", f->path);
+            }
+            continue;
+        }
+        size_t before = recs.n;
         if (!make_rec(a, &pp, &recs, &c)) {
             free(recs.v);
             return cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", f->path);
+        }
+        if (recs.n > before && key[0]) {
+            dpkg_rec *keep = cg_arena_memdup(a, (dpkg_rec *)recs.v + before, sizeof(dpkg_rec));
+            if (!keep || cg_cat_memo_put(ctx, key, sizeof key, keep) != CG_OK) {
+                free(recs.v);
+                return cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", f->path);
+            }
         }
     }
     if (recs.n) {

@@ -85,6 +85,30 @@ cg_status cli_write_artifact(const char *path, const cg_buf *data, cg_error *err
     return cg_write_output(path, data->data ? data->data : "", data->len, err);
 }
 
+cg_status cli_stream_artifact(const char *path,
+                              cg_status (*produce)(void *ud, cg_sink_fn sink, void *sink_ud, cg_error *err),
+                              void *ud, cg_error *err)
+{
+    if (cg_oom_count() != 0)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory earlier in this run; %s not written",
+                            path && strcmp(path, "-") ? path : "output");
+    if (path && strcmp(path, "-"))
+        cli_warn_format_as_path(path);
+    cg_outstream o;
+    cg_status st = cg_outstream_open(&o, path, err);
+    if (st != CG_OK)
+        return st;
+    st = produce(ud, cg_outstream_write, &o, err);
+    /* the last guard, as in cli_write_artifact (core/oom.h) */
+    if (st == CG_OK && cg_oom_count() != 0)
+        st = cg_error_set(err, CG_ERR_NOMEM, "out of memory earlier in this run; %s not written",
+                          path && strcmp(path, "-") ? path : "output");
+    if (st == CG_OK)
+        return cg_outstream_commit(&o, err);
+    cg_outstream_abort(&o);
+    return st;
+}
+
 void cli_warn_format_as_path(const char *path)
 {
     /* Syft's and Trivy's habit "-o cyclonedx-json" names a format; here -o names a

@@ -27,6 +27,12 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* "-" or NULL = stdout, else the file (whole or absent). */
 cg_status cli_write_artifact(const char *path, const cg_buf *data, cg_error *err);
+/* The same contract for a document streamed as it is made (too large to hold):
+ * produce() writes every chunk to the sink it is given; the file appears
+ * whole or not at all (standard output and devices get what was written). */
+cg_status cli_stream_artifact(const char *path,
+                              cg_status (*produce)(void *ud, cg_sink_fn sink, void *sink_ud, cg_error *err),
+                              void *ud, cg_error *err);
 /* A warning when an -o argument is a format name ("-o cyclonedx-json"). */
 void cli_warn_format_as_path(const char *path);
 

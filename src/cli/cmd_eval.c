@@ -2,9 +2,10 @@
  * cmd_eval.c - `cgate eval [-d PATH]... [-i INPUT] QUERY`: opa eval for
  * cgate's Rego engine.  -d takes .rego files, JSON/YAML data files and
  * directories (recursively; data files are placed at their directory's
- * path, as opa eval does).  Output is opa eval's JSON; exit codes follow it:
- * 0 ok (or --fail/--fail-defined satisfied), 1 --fail undefined / --fail-defined
- * defined, 2 usage, 3 bad input or limit reached.  Shares module/data
+ * path, as opa eval does).  Output is opa eval's JSON; exit codes are opa
+ * eval's (cmd/eval.go): 0 ok, 1 --fail undefined / --fail-defined defined,
+ * 2 any error (loading, parse, compile, evaluation); cgate adds 3 for a
+ * runaway-policy limit and keeps its usage exit 2.  Shares module/data
  * loading (cli_rego_load) with `cgate test` and `cgate policy`.
  */
 #include <dirent.h>
@@ -22,6 +23,8 @@
 #include "core/yaml.h"
 
 #define REGO_MAX_FILE (64u << 20)
+#define EVAL_EXIT_ERROR 2 /* opa eval: any error */
+#define EVAL_EXIT_LIMIT 3 /* cgate: a runaway-policy limit */
 
 static const char eval_usage[] =
     "usage: cgate eval [OPTIONS] QUERY\n"
@@ -44,8 +47,10 @@ static const char eval_usage[] =
     "  -q, --quiet                no compiler warnings on stderr\n"
     "  -h, --help                 this help\n"
     "\n"
-    "Exit codes: 0 ok, 1 --fail/--fail-defined, 2 usage, 3 bad input, parse,\n"
-    "compile or evaluation error, or a limit reached.\n";
+    "Exit codes (as opa eval): 0 ok, 1 undefined with --fail or defined with\n"
+    "--fail-defined, 2 error (usage, unreadable -d/-i file, parse, compile or\n"
+    "evaluation error); 3 a limit stopped a runaway policy (steps, memory,\n"
+    "depth, --timeout).\n";
 
 static int has_suffix(const char *s, const char *suf)
 {
@@ -288,6 +293,8 @@ int cmd_eval(int argc, char **argv)
     }
     if (optind != argc - 1)
         return cli_usage_error("eval", "expected exactly one QUERY");
+    if (fail && faildef)
+        return cli_usage_error("eval", "specify --fail or --fail-defined but not both");
     if (strcmp(format, "json") && strcmp(format, "pretty") && strcmp(format, "raw"))
         return cli_usage_error("eval", "--format must be json, pretty or raw");
     q.query = argv[optind];
@@ -308,12 +315,14 @@ int cmd_eval(int argc, char **argv)
             printf("%s\n    }\n  ]\n}\n", ms ? ms : "\"\"");
             free(ms);
             json_decref(m);
-            rc = cli_fail(&err);
+            cli_fail(&err);
+            rc = EVAL_EXIT_ERROR;
             goto out;
         }
     if (input) {
         if (cli_rego_read_doc(input, &in, &err)) {
-            rc = cli_fail(&err);
+            cli_error("eval: unable to parse input: %s", err.msg);
+            rc = EVAL_EXIT_ERROR;
             goto out;
         }
         q.input_json = cg_buf_str(&in);
@@ -327,13 +336,12 @@ int cmd_eval(int argc, char **argv)
     if (pr.len)
         fputs(cg_buf_str(&pr), stderr);
     if (st != CG_OK) {
-        if (oc.limit) {
-            cli_error("eval: %s", err.msg);
-            rc = 3;
-        } else {
+        /* opa eval writes the errors document to stdout and exits 2; cgate
+         * also names the first error on stderr.  A limit is cgate's exit 3. */
+        if (!oc.limit)
             fputs(cg_buf_str(&out), stdout);
-            rc = 3;
-        }
+        cli_error("eval: %s", err.msg);
+        rc = oc.limit ? EVAL_EXIT_LIMIT : EVAL_EXIT_ERROR;
         goto out;
     }
     fputs(cg_buf_str(&out), stdout);

@@ -85,6 +85,16 @@ typedef struct lint_run {
     size_t n_files;
 } lint_run;
 
+/* A `# syntax=` frontend other than docker/dockerfile:1.x may accept syntax
+ * this parser does not implement: say so, naming the file and line. */
+static void syntax_warning(int quiet, const cg_dockerfile *df, const char *path)
+{
+    if (!quiet && df && df->syntax && !cg_dockerfile_syntax_known(df->syntax))
+        cli_warn("%s:%d: # syntax=%s is not docker/dockerfile:1.x; the Dockerfile may use syntax cgate does not "
+                 "implement (checked as Dockerfile 1.x)",
+                 path, df->syntax_line, df->syntax);
+}
+
 static cg_status lint_dockerfile(lint_run *r, const char *path, cg_error *err)
 {
     cg_buf b = CG_BUF_INIT;
@@ -92,6 +102,8 @@ static cg_status lint_dockerfile(lint_run *r, const char *path, cg_error *err)
     cg_dockerfile *df = NULL;
     if (st == CG_OK)
         st = cg_dockerfile_parse((const uint8_t *)b.data, b.len, path, &df, err);
+    if (st == CG_OK)
+        syntax_warning(r->quiet, df, path);
     if (st == CG_OK)
         st = cg_lint_dockerfile(df, path, &r->cfg, &r->f, err);
     cg_dockerfile_free(df);
@@ -307,6 +319,8 @@ int cmd_lint(int argc, char **argv)
         st = cg_read_file(argv[optind], CG_DOCKERFILE_MAX_BYTES, "Dockerfile", &b, &err);
         if (st == CG_OK)
             st = cg_dockerfile_parse((const uint8_t *)b.data, b.len, argv[optind], &df, &err);
+        if (st == CG_OK)
+            syntax_warning(r.quiet, df, argv[optind]);
         if (st == CG_OK)
             st = cg_dockerfile_to_json(df, &out, &err);
         cg_dockerfile_free(df);

@@ -14,11 +14,13 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cgate/pipeline.h"
 #include "cgate/policy.h"
 #include "cgate/policy_rego.h"
 #include "cgate/rego.h"
 #include "cli/cli.h"
 #include "core/digest.h"
+#include "core/mapfile.h"
 #include "core/readfile.h"
 #include "core/rfc3339.h"
 
@@ -77,6 +79,38 @@ static cg_status add_input(inputs *in, cg_arena *a, const char *role, const char
     in->v[in->n].sha256 = cg_arena_strdup(a, hex);
     in->n++;
     return CG_OK;
+}
+
+/* add_input for a mapped file: hashed a few MiB at a time, pages released. */
+static cg_status add_input_map(inputs *in, cg_arena *a, const char *role, const char *path, cg_mapfile *m,
+                               cg_error *err)
+{
+    char hex[CG_DIGEST_STR_LEN + 1];
+    if (in->n >= sizeof in->v / sizeof in->v[0])
+        return cg_error_set(err, CG_ERR_LIMIT, "%s: more than %d input files", path, MAX_CONTEXT_FILES);
+    cg_sha256 h;
+    if (cg_sha256_init(&h) != CG_OK)
+        return cg_error_set(err, CG_ERR_NOMEM, "%s: hashing: out of memory", path);
+    for (size_t off = 0; off < m->len;) {
+        size_t n = m->len - off < (4u << 20) ? m->len - off : (4u << 20);
+        cg_sha256_update(&h, m->data + off, n);
+        off += n;
+        cg_mapfile_release(m, off);
+    }
+    cg_sha256_final_str(&h, hex);
+    in->v[in->n].role = role;
+    in->v[in->n].path = cg_arena_strdup(a, path);
+    in->v[in->n].sha256 = cg_arena_strdup(a, hex);
+    in->n++;
+    return CG_OK;
+}
+
+static cg_status write_decision(void *ud, cg_sink_fn sink, void *sink_ud, cg_error *err)
+{
+    cg_buf win = CG_BUF_INIT;
+    cg_status st = cg_decision_write_json_stream(ud, &win, sink, sink_ud, err);
+    cg_buf_free(&win);
+    return st;
 }
 
 static int name_cmp(const struct dirent **x, const struct dirent **y)
@@ -208,12 +242,17 @@ static int evaluate(const run *r)
     memset(&ev, 0, sizeof ev);
     cg_decision *d = NULL;
     cg_status st = in ? CG_OK : cg_error_set(&err, CG_ERR_NOMEM, "out of memory");
+    /* the report is mapped, hashed and read a piece at a time, its pages
+     * dropped behind the reader: a 150 MB report is never resident whole */
+    cg_mapfile rmap;
+    memset(&rmap, 0, sizeof rmap);
     if (st == CG_OK)
-        st = cg_read_file(r->report, CG_REPORT_MAX_BYTES, NULL, &rep, &err);
+        st = cg_mapfile_open(&rmap, r->report, CG_REPORT_MAX_BYTES, NULL, &err);
     if (st == CG_OK)
-        st = add_input(in, &a, "report", r->report, &rep, &err);
+        st = add_input_map(in, &a, "report", r->report, &rmap, &err);
     if (st == CG_OK)
-        st = cg_preport_read((const uint8_t *)rep.data, rep.len, r->report, &a, &report, &err);
+        st = cg_preport_read_ex(rmap.data, rmap.len, r->report, &a, &report, cg_mapfile_release, &rmap, &err);
+    cg_mapfile_close(&rmap);
     cg_buf_free(&rep);
     if (st == CG_OK && r->policy)
         st = cg_read_file(r->policy, CG_POLICY_MAX_BYTES, NULL, &pol, &err);
@@ -232,6 +271,9 @@ static int evaluate(const run *r)
         policy.has_epss_min = 0;
         policy.has_max_risk = 0;
         policy.has_max_ctx_risk = 0;
+        policy.secrets_allow = 1; /* secrets and misconfigurations too: the Rego policy decides */
+        policy.misconf_block = 0;
+        policy.pss_level = 0;
         policy.source = r->rego[0];
     }
     cg_rego *rg = NULL;
@@ -280,6 +322,8 @@ static int evaluate(const run *r)
     if (st == CG_OK && r->n_ctx)
         st = cg_policy_context_load(r->ctx, r->n_ctx, &report, &a, &kctx, &ev.workloads, &ev.n_workloads,
                                     &ev.ignored_kinds, &ev.n_ignored_kinds, &err);
+    if (st == CG_OK && r->n_ctx)
+        st = cg_pipeline_add_pss(&report, ev.workloads, ev.n_workloads, &a, &err);
     if (st == CG_OK) {
         ev.policy = &policy;
         ev.report = &report;
@@ -313,11 +357,12 @@ static int evaluate(const run *r)
         cg_buf_free(&inp);
     }
     cg_rego_free(rg);
-    if (st == CG_OK)
-        st = r->table ? cg_decision_write_table_fit(d, r->width, r->color, &out, &err)
-                      : cg_decision_write_json(d, &out, &err);
-    if (st == CG_OK)
+    if (st == CG_OK && r->table)
+        st = cg_decision_write_table_fit(d, r->width, r->color, &out, &err);
+    if (st == CG_OK && r->table)
         st = cli_write_artifact(r->output, &out, &err);
+    else if (st == CG_OK) /* streamed: one line per finding, never held whole */
+        st = cli_stream_artifact(r->output, write_decision, d, &err);
     int rc = st == CG_OK ? (d->pass ? 0 : 1) : cli_fail(&err);
     cg_buf_free(&pol);
     cg_buf_free(&exc);

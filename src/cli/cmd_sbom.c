@@ -15,6 +15,7 @@
 #include "cgate/sbom.h"
 #include "cgate/registry.h"
 #include "cli/cli.h"
+#include "core/mapfile.h"
 #include "core/readfile.h"
 
 static const char sbom_usage[] =
@@ -64,6 +65,26 @@ static const char sbom_usage_tail[] =
     "Exit codes: 0 success, 2 usage error, 3 bad or hostile input (corrupt image,\n"
     "digest mismatch, not an SBOM, a limit exceeded, unusable output path),\n"
     "4 registry or network error (docker://), 5 internal error.\n";
+
+typedef struct sbom_out {
+    const cg_sbom *sbom;
+    cg_sbom_format fmt;
+    size_t width; /* table: fitted to this width (0: unbounded) */
+} sbom_out;
+
+static cg_status write_sbom(void *ud, cg_sink_fn sink, void *sink_ud, cg_error *err)
+{
+    const sbom_out *o = ud;
+    if (o->fmt == CG_SBOM_TABLE && o->width) { /* a terminal's table: small, built whole */
+        cg_buf b = CG_BUF_INIT;
+        cg_status st = cg_sbom_write_table(o->sbom, o->width, &b, err);
+        if (st == CG_OK && b.len)
+            st = sink(sink_ud, b.data, b.len, err);
+        cg_buf_free(&b);
+        return st;
+    }
+    return cg_sbom_write_stream(o->sbom, o->fmt, sink, sink_ud, err);
+}
 
 int cmd_sbom(int argc, char **argv)
 {
@@ -147,19 +168,16 @@ int cmd_sbom(int argc, char **argv)
     if (from) {
         cg_error err;
         cg_error_clear(&err);
-        cg_buf in = CG_BUF_INIT, out = CG_BUF_INIT;
+        cg_mapfile in;
         cg_sbom *sbom = NULL;
-        cg_status st = cg_read_file(from, CG_SBOM_READ_MAX_BYTES, "SBOM", &in, &err);
+        cg_status st = cg_mapfile_open(&in, from, CG_SBOM_READ_MAX_BYTES, "SBOM", &err);
         if (st == CG_OK)
-            st = cg_sbom_read((const uint8_t *)in.data, in.len, from, &sbom, &err);
-        cg_buf_free(&in);
+            st = cg_sbom_read_ex(in.data, in.len, from, cg_mapfile_release, &in, &sbom, &err);
+        cg_mapfile_close(&in);
+        sbom_out so_ = {sbom, fmt, cli_table_width(output)};
         if (st == CG_OK)
-            st = fmt == CG_SBOM_TABLE ? cg_sbom_write_table(sbom, cli_table_width(output), &out, &err)
-                                  : cg_sbom_write(sbom, fmt, &out, &err);
-        if (st == CG_OK)
-            st = cli_write_artifact(output, &out, &err);
+            st = cli_stream_artifact(output, write_sbom, &so_, &err);
         int rc = st == CG_OK ? 0 : cli_fail(&err);
-        cg_buf_free(&out);
         cg_sbom_free(sbom);
         return rc;
     }
@@ -178,22 +196,19 @@ int cmd_sbom(int argc, char **argv)
     cg_error_clear(&err);
     cg_image *img = NULL;
     cg_sbom *sbom = NULL;
-    cg_buf out = CG_BUF_INIT;
     cg_status st = cg_image_open(ref, &io, &img, &err);
     if (st == CG_OK)
         st = cg_sbom_build(img, &so, &sbom, &err);
-    if (st == CG_OK)
-        st = fmt == CG_SBOM_TABLE ? cg_sbom_write_table(sbom, cli_table_width(output), &out, &err)
-                                  : cg_sbom_write(sbom, fmt, &out, &err);
     if (st == CG_OK && !quiet)
         for (size_t i = 0; i < sbom->n_warnings && i < 20; i++)
             cli_warn("%s", sbom->warnings[i]);
     if (st == CG_OK && !quiet && sbom->n_warnings > 20)
         cli_warn("%zu more warnings not shown", sbom->n_warnings - 20);
+    /* streamed: the document is never held whole (100k packages: ~150 MB) */
+    sbom_out sout = {sbom, fmt, cli_table_width(output)};
     if (st == CG_OK)
-        st = cli_write_artifact(output, &out, &err);
+        st = cli_stream_artifact(output, write_sbom, &sout, &err);
     int rc = st == CG_OK ? 0 : cli_fail(&err);
-    cg_buf_free(&out);
     cg_sbom_free(sbom);
     cg_image_close(img);
     return rc;

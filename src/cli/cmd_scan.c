@@ -23,6 +23,7 @@
 #include "cgate/registry.h"
 #include "cgate/runtime.h"
 #include "cli/cli.h"
+#include "core/mapfile.h"
 #include "core/readfile.h"
 
 #define STALE_WARN_SECONDS (7 * 86400)
@@ -202,6 +203,18 @@ static int scan_without_vuln(const char *ref, const cg_image_opts *io, cg_report
     return rc;
 }
 
+typedef struct report_out {
+    const cg_report *rep;
+    cg_report_format fmt;
+    const cg_report_write_opts *wo;
+} report_out;
+
+static cg_status write_report(void *ud, cg_sink_fn sink, void *sink_ud, cg_error *err)
+{
+    const report_out *o = ud;
+    return cg_report_write_stream(o->rep, o->fmt, o->wo, sink, sink_ud, err);
+}
+
 int cmd_scan(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -362,11 +375,12 @@ int cmd_scan(int argc, char **argv)
     io.progress_ud = &prog;
     sopts.source_date_epoch = sde;
     if (sbom_path) { /* ours, Syft's or Trivy's CycloneDX / SPDX */
-        cg_buf in = CG_BUF_INIT;
-        st = cg_read_file(sbom_path, CG_SBOM_READ_MAX_BYTES, "SBOM", &in, &err);
+        /* mapped, read a component at a time, pages dropped behind the reader */
+        cg_mapfile in;
+        st = cg_mapfile_open(&in, sbom_path, CG_SBOM_READ_MAX_BYTES, "SBOM", &err);
         if (st == CG_OK)
-            st = cg_sbom_read((const uint8_t *)in.data, in.len, sbom_path, &sbom, &err);
-        cg_buf_free(&in);
+            st = cg_sbom_read_ex(in.data, in.len, sbom_path, cg_mapfile_release, &in, &sbom, &err);
+        cg_mapfile_close(&in);
     } else {
         st = cg_image_open(ref, &io, &img, &err);
         if (st == CG_OK && (scanners & CLI_SCAN_SECRET)) { /* secrets ride on the SBOM's pass */
@@ -407,9 +421,10 @@ int cmd_scan(int argc, char **argv)
     if (st == CG_OK && vex_out)
         st = cli_write_artifact(vex_out, &vex, &err);
     cg_buf_free(&vex);
+    cg_report_write_opts wo = {0};
     if (st == CG_OK) {
-        cg_report_write_opts wo = {fmt == CG_REPORT_TABLE && cli_color(output), cli_table_width(output)};
-        st = cg_report_write(rep, fmt, &wo, &out, &err);
+        wo.color = fmt == CG_REPORT_TABLE && cli_color(output);
+        wo.width = cli_table_width(output);
     }
     if (st == CG_OK && !quiet) {
         for (size_t i = 0; i < rep->n_notes && i < 10; i++)
@@ -418,8 +433,10 @@ int cmd_scan(int argc, char **argv)
             cli_warn("%zu more notes (see \"cgate\".\"notes\" in the JSON report)",
                      rep->n_notes + rep->n_notes_dropped - 10);
     }
+    /* streamed: a report of 100,000 findings is never held whole */
+    report_out rout = {rep, fmt, &wo};
     if (st == CG_OK)
-        st = cli_write_artifact(output, &out, &err);
+        st = cli_stream_artifact(output, write_report, &rout, &err);
     if (st != CG_OK)
         rc = cli_fail(&err);
     else if ((rep->n_findings || extra.n_sec || extra.n_mis) && exit_code)

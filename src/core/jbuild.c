@@ -103,3 +103,38 @@ cg_status cg_j_emit(json_t *doc, cg_buf *out, cg_error *err)
         return cg_error_set(err, st, "writing SBOM: output buffer: %s", cg_status_name(st));
     return CG_OK;
 }
+
+void cg_j_write(cg_jw *w, const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        const char *k;
+        json_t *x;
+        cg_jw_open(w, "{");
+        /* jansson keeps insertion order; iteration follows it */
+        json_object_foreach((json_t *)v, k, x) {
+            cg_jw_key(w, k);
+            cg_j_write(w, x);
+        }
+        cg_jw_close(w, "}");
+        break;
+    }
+    case JSON_ARRAY: {
+        size_t i;
+        json_t *x;
+        cg_jw_open(w, "[");
+        json_array_foreach(v, i, x) {
+            cg_jw_elem(w);
+            cg_j_write(w, x);
+        }
+        cg_jw_close(w, "]");
+        break;
+    }
+    case JSON_STRING: cg_jw_str(w, json_string_value(v)); break;
+    case JSON_INTEGER: cg_jw_int(w, (long long)json_integer_value(v)); break;
+    case JSON_REAL: cg_jw_real_prec(w, json_real_value(v), 17); break;
+    case JSON_TRUE: cg_jw_raw(w, "true"); break;
+    case JSON_FALSE: cg_jw_raw(w, "false"); break;
+    default: cg_jw_raw(w, "null"); break;
+    }
+}

@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "core/jwrite.h"
 #include "cgate/buf.h"
 #include "cgate/error.h"
 
@@ -28,6 +29,10 @@ json_t *cg_j_arr(cg_jctx *j);
 
 /* Serialise with indent 2 in insertion order.  *out is malloc'd. */
 cg_status cg_j_dump(json_t *doc, char **out, size_t *len, cg_error *err);
+/* Write v at the writer's current position (after cg_jw_key/cg_jw_elem)
+ * exactly as cg_j_dump lays it out there, so a tree can sit inside a
+ * streamed document. */
+void cg_j_write(cg_jw *w, const json_t *v);
 /* Append the serialisation plus a trailing newline to out. */
 cg_status cg_j_emit(json_t *doc, cg_buf *out, cg_error *err);
 

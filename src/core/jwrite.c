@@ -15,6 +15,25 @@ void cg_jw_init(cg_jw *w, cg_buf *b)
     w->depth = 0;
     w->first = 1;
     w->st = CG_OK;
+    w->sink = NULL;
+    w->sink_ud = NULL;
+    w->sink_err = NULL;
+}
+
+void cg_jw_init_sink(cg_jw *w, cg_buf *b, cg_sink_fn sink, void *ud, cg_error *err)
+{
+    cg_jw_init(w, b);
+    w->sink = sink;
+    w->sink_ud = ud;
+    w->sink_err = err;
+}
+
+void cg_jw_flush(cg_jw *w)
+{
+    if (w->st == CG_OK && w->sink && w->b->len) {
+        w->st = w->sink(w->sink_ud, w->b->data, w->b->len, w->sink_err);
+        cg_buf_reset(w->b);
+    }
 }
 
 size_t cg_utf8_seq(const unsigned char *s)
@@ -45,6 +64,8 @@ static void put(cg_jw *w, const void *p, size_t n)
 {
     if (w->st == CG_OK && n)
         w->st = cg_buf_append(w->b, p, n);
+    if (w->sink && w->b->len >= CG_JW_CHUNK)
+        cg_jw_flush(w);
 }
 
 void cg_jw_raw(cg_jw *w, const char *s)
@@ -128,12 +149,17 @@ void cg_jw_num(cg_jw *w, double d)
 
 void cg_jw_real(cg_jw *w, double d)
 {
+    cg_jw_real_prec(w, d, 10);
+}
+
+void cg_jw_real_prec(cg_jw *w, double d, int prec)
+{
     char tmp[48];
     if (!isfinite(d)) {
         cg_jw_raw(w, "null");
         return;
     }
-    int n = snprintf(tmp, sizeof tmp - 2, "%.10g", d);
+    int n = snprintf(tmp, sizeof tmp - 2, "%.*g", prec, d);
     if (n > 0 && !strpbrk(tmp, ".eE"))
         memcpy(tmp + n, ".0", 3);
     /* as jansson: no '+' and no leading zeros in the exponent ("1e20", "5e-7") */

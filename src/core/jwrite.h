@@ -24,9 +24,17 @@ typedef struct cg_jw {
     int depth;
     int first; /* nothing written yet at this level */
     cg_status st;
+    cg_sink_fn sink;  /* NULL: everything stays in b */
+    void *sink_ud;
+    cg_error *sink_err;
 } cg_jw;
 
 void cg_jw_init(cg_jw *w, cg_buf *b);
+/* Stream: whenever b holds CG_JW_CHUNK bytes or more they go to sink and b is
+ * emptied; call cg_jw_flush() at the end for the rest.  b is only a window. */
+#define CG_JW_CHUNK 65536
+void cg_jw_init_sink(cg_jw *w, cg_buf *b, cg_sink_fn sink, void *ud, cg_error *err);
+void cg_jw_flush(cg_jw *w);
 
 /* Length of the valid UTF-8 sequence at s (1-4; s is NUL-terminated), 0 when
  * invalid (overlong forms and surrogates included). */
@@ -50,6 +58,8 @@ void cg_jw_num(cg_jw *w, double d);
  * added when that looks like an integer and the exponent without '+' or
  * leading zeros ("1e20", "5e-7"). */
 void cg_jw_real(cg_jw *w, double d);
+/* The same with another precision (jansson's default, no flag, is 17). */
+void cg_jw_real_prec(cg_jw *w, double d, int prec);
 
 /* key + value in one call. */
 void cg_jw_kstr(cg_jw *w, const char *k, const char *v); /* NULL v: null */

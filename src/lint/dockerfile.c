@@ -563,7 +563,10 @@ cg_status cg_dockerfile_parse(const uint8_t *buf, size_t len, const char *what, 
                 goto fail;
             }
         } else if (kl == 6 && !strncasecmp(k, "syntax", 6)) {
-            df->syntax = cg_arena_strndup(a, v, vl);
+            if (!df->syntax) { /* BuildKit reads the first one */
+                df->syntax = cg_arena_strndup(a, v, vl);
+                df->syntax_line = (int)li + 1;
+            }
         } else if (!(kl == 5 && !strncasecmp(k, "check", 5))) {
             break;
         }
@@ -626,8 +629,9 @@ cg_status cg_dockerfile_parse(const uint8_t *buf, size_t len, const char *what, 
             cmd[i] = (char)tolower((unsigned char)kw[i]);
         cmd[kwl] = 0;
         if (!is_known(cmd)) {
-            cg_buf_free(&text);
+            /* the message quotes the text: set it before the buffer goes */
             st = cg_error_set(err, CG_ERR_INPUT, "%s:%d: unknown instruction \"%.*s\"", what, start, (int)kwl, kw);
+            cg_buf_free(&text);
             goto fail;
         }
         while (*ins == ' ' || *ins == '\t')
@@ -766,4 +770,36 @@ void cg_dockerfile_free(cg_dockerfile *df)
     free(df->stages);
     cg_arena_free(&df->arena);
     free(df);
+}
+
+int cg_dockerfile_syntax_known(const char *syntax)
+{
+    if (!syntax)
+        return 1;
+    const char *s = syntax;
+    static const char *const hosts[] = {"docker.io/", "index.docker.io/", "registry-1.docker.io/"};
+    for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++)
+        if (!strncmp(s, hosts[i], strlen(hosts[i]))) {
+            s += strlen(hosts[i]);
+            break;
+        }
+    if (strncmp(s, "docker/dockerfile", 17))
+        return 0;
+    s += 17;
+    if (!*s)
+        return 1; /* untagged: the latest stable 1.x */
+    if (*s == '@')
+        return 0; /* a digest alone does not say which version */
+    if (*s++ != ':')
+        return 0; /* docker/dockerfile-upstream, ... */
+    if (*s++ != '1')
+        return 0;
+    for (int parts = 0; *s == '.' && parts < 2; parts++) {
+        s++;
+        if (!isdigit((unsigned char)*s))
+            return 0;
+        while (isdigit((unsigned char)*s))
+            s++;
+    }
+    return !*s || (*s == '@' && !strncmp(s, "@sha256:", 8));
 }

@@ -430,81 +430,58 @@ static void check_run(dctx *d, const cg_df_cmd *c, size_t si, int *saw_curl, int
             yarn_i = 1;
     }
     (void)si;
-    if (sudo)
-        emit_on(d, c, "CG-DF-010", "Using 'sudo' in Dockerfile should be avoided");
-    if (cd) {
-        snprintf(msg, sizeof msg, "RUN should not be used to change directory: '%s'. Use 'WORKDIR' statement instead.", text);
-        emit_on(d, c, "CG-DF-013", msg);
+    /* One row per check this RUN can fail: the condition, the id, and the
+     * message (pre + the RUN text + post when post is not NULL, else pre). */
+    const struct run_row {
+        int on;
+        const char *id, *pre, *post;
+    } rows[] = {
+        {sudo, "CG-DF-010", "Using 'sudo' in Dockerfile should be avoided", NULL},
+        {cd, "CG-DF-013", "RUN should not be used to change directory: '", "'. Use 'WORKDIR' statement instead."},
+        {apt_install_no_rec, "CG-DF-029", "'--no-install-recommends' flag is missed: '", "'"},
+        {apt_no_y, "CG-DF-021", "'-y' flag is missed: '", "'"},
+        {apk_no_cache, "CG-DF-025", "'--no-cache' is missed: ", ""},
+        {yum_i && !has_clean(&s, "yum", 1), "CG-DF-015", "'yum clean all' is missed: ", ""},
+        {dnf_i && !has_clean(&s, "dnf", 1), "CG-DF-019", "'dnf clean all' is missed: ", ""},
+        {mdnf_i && !has_clean(&s, "microdnf", 1), "CG-DF-027", "'microdnf clean all' is missed: ", ""},
+        {zyp_i && !has_clean(&s, "zypper", 0), "CG-DF-020", "'zypper clean' is missed: '", "'"},
+        {apt_update && !any_install, "CG-DF-017",
+         "The instruction 'RUN <package-manager> update' should always be followed by '<package-manager> install' "
+         "in the same RUN statement: '",
+         "'"},
+        {dist_up, "CG-DF-024", "'apt-get dist-upgrade' should not be used in Dockerfile", NULL},
+        {apt_update == 1 && any_install && !lists_rm, "CG-DF-103",
+         "Delete the apt-get lists after installing something: rm -rf /var/lib/apt/lists/*", NULL},
+        {apt_pin, "CG-DF-102", "Pin versions in apt-get install: apt-get install <package>=<version>", NULL},
+        {apk_pin, "CG-DF-108", "Pin versions in apk add: apk add <package>=<version>", NULL},
+        {yum_pin, "CG-DF-113", "Specify version with yum install -y <package>-<version>", NULL},
+        {pip_pin, "CG-DF-104", "Pin versions in pip: pip install <package>==<version>", NULL},
+        {pip_cache, "CG-DF-105", "Avoid the cache directory with pip install --no-cache-dir <package>", NULL},
+        {npm_pin, "CG-DF-106", "Pin versions in npm: npm install <package>@<version>", NULL},
+        {gem_pin, "CG-DF-107", "Pin versions in gem install: gem install <gem>:<version>", NULL},
+        {yum_no_y, "CG-DF-123", "Use the -y switch to avoid manual input: yum install -y <package>", NULL},
+        {dnf_no_y, "CG-DF-124", "Use the -y switch to avoid manual input: dnf install -y <package>", NULL},
+        {zyp_no_n, "CG-DF-125", "Non-interactive switch missing from zypper command: zypper install -y", NULL},
+        {yarn_i && !any_cmd(&s, "yarn", "cache"), "CG-DF-117", "yarn cache clean missing after yarn install", NULL},
+        {pointless, "CG-DF-111",
+         "Avoid commands that make no sense in a container (ssh, vim, shutdown, service, ps, free, top, kill, mount, "
+         "ifconfig)",
+         NULL},
+        {apt_cmd, "CG-DF-112", "Do not use apt as it is meant to be an end-user tool, use apt-get or apt-cache instead",
+         NULL},
+        {curl_sh, "CG-DF-121", "A downloaded script is piped into a shell without verification", NULL},
+        {ln_sh, "CG-DF-118", "Use SHELL to change the default shell instead of linking /bin/sh", NULL},
+    };
+    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+        if (!rows[r].on)
+            continue;
+        if (rows[r].post) {
+            snprintf(msg, sizeof msg, "%s%s%s", rows[r].pre, text, rows[r].post);
+            emit_on(d, c, rows[r].id, msg);
+        } else {
+            emit_on(d, c, rows[r].id, rows[r].pre);
+        }
     }
-    if (apt_install_no_rec) {
-        snprintf(msg, sizeof msg, "'--no-install-recommends' flag is missed: '%s'", text);
-        emit_on(d, c, "CG-DF-029", msg);
-    }
-    if (apt_no_y) {
-        snprintf(msg, sizeof msg, "'-y' flag is missed: '%s'", text);
-        emit_on(d, c, "CG-DF-021", msg);
-    }
-    if (apk_no_cache) {
-        snprintf(msg, sizeof msg, "'--no-cache' is missed: %s", text);
-        emit_on(d, c, "CG-DF-025", msg);
-    }
-    if (yum_i && !has_clean(&s, "yum", 1)) {
-        snprintf(msg, sizeof msg, "'yum clean all' is missed: %s", text);
-        emit_on(d, c, "CG-DF-015", msg);
-    }
-    if (dnf_i && !has_clean(&s, "dnf", 1)) {
-        snprintf(msg, sizeof msg, "'dnf clean all' is missed: %s", text);
-        emit_on(d, c, "CG-DF-019", msg);
-    }
-    if (mdnf_i && !has_clean(&s, "microdnf", 1)) {
-        snprintf(msg, sizeof msg, "'microdnf clean all' is missed: %s", text);
-        emit_on(d, c, "CG-DF-027", msg);
-    }
-    if (zyp_i && !has_clean(&s, "zypper", 0)) {
-        snprintf(msg, sizeof msg, "'zypper clean' is missed: '%s'", text);
-        emit_on(d, c, "CG-DF-020", msg);
-    }
-    if (apt_update && !any_install) {
-        snprintf(msg, sizeof msg, "The instruction 'RUN <package-manager> update' should always be followed by "
-                 "'<package-manager> install' in the same RUN statement: '%s'", text);
-        emit_on(d, c, "CG-DF-017", msg);
-    }
-    if (dist_up)
-        emit_on(d, c, "CG-DF-024", "'apt-get dist-upgrade' should not be used in Dockerfile");
-    if (apt_update == 1 && any_install && !lists_rm)
-        emit_on(d, c, "CG-DF-103", "Delete the apt-get lists after installing something: rm -rf /var/lib/apt/lists/*");
-    if (apt_pin)
-        emit_on(d, c, "CG-DF-102", "Pin versions in apt-get install: apt-get install <package>=<version>");
-    if (apk_pin)
-        emit_on(d, c, "CG-DF-108", "Pin versions in apk add: apk add <package>=<version>");
-    if (yum_pin)
-        emit_on(d, c, "CG-DF-113", "Specify version with yum install -y <package>-<version>");
-    if (pip_pin)
-        emit_on(d, c, "CG-DF-104", "Pin versions in pip: pip install <package>==<version>");
-    if (pip_cache)
-        emit_on(d, c, "CG-DF-105", "Avoid the cache directory with pip install --no-cache-dir <package>");
-    if (npm_pin)
-        emit_on(d, c, "CG-DF-106", "Pin versions in npm: npm install <package>@<version>");
-    if (gem_pin)
-        emit_on(d, c, "CG-DF-107", "Pin versions in gem install: gem install <gem>:<version>");
-    if (yum_no_y)
-        emit_on(d, c, "CG-DF-123", "Use the -y switch to avoid manual input: yum install -y <package>");
-    if (dnf_no_y)
-        emit_on(d, c, "CG-DF-124", "Use the -y switch to avoid manual input: dnf install -y <package>");
-    if (zyp_no_n)
-        emit_on(d, c, "CG-DF-125", "Non-interactive switch missing from zypper command: zypper install -y");
-    if (yarn_i && !any_cmd(&s, "yarn", "cache"))
-        emit_on(d, c, "CG-DF-117", "yarn cache clean missing after yarn install");
-    if (pointless)
-        emit_on(d, c, "CG-DF-111", "Avoid commands that make no sense in a container (ssh, vim, shutdown, service, "
-                "ps, free, top, kill, mount, ifconfig)");
-    if (apt_cmd)
-        emit_on(d, c, "CG-DF-112", "Do not use apt as it is meant to be an end-user tool, use apt-get or apt-cache "
-                "instead");
-    if (curl_sh)
-        emit_on(d, c, "CG-DF-121", "A downloaded script is piped into a shell without verification");
-    if (ln_sh)
-        emit_on(d, c, "CG-DF-118", "Use SHELL to change the default shell instead of linking /bin/sh");
     if (pipe && !c->json && !s.has_pipefail) {
         /* the stage's SHELL may set pipefail */
         int shell_pf = 0, posix = 1;

@@ -1,8 +1,8 @@
 /*
  * dockerfile_json.c - the parsed Dockerfile as JSON in the shape Conftest's
  * Dockerfile parser gives (an array of commands: Cmd, SubCmd, JSON,
- * Original, Stage, Flags, Value), plus StartLine, EndLine and Heredocs, which
- * Conftest's readers ignore.  This is the `input` Rego policies get.
+ * Original, Stage, Flags, Value), plus StartLine, EndLine, Heredocs and
+ * Syntax (the `# syntax=` frontend), which Conftest's readers ignore.  This is the `input` Rego policies get.
  */
 #include "cgate/lint.h"
 #include "core/jwrite.h"
@@ -25,6 +25,8 @@ cg_status cg_dockerfile_to_json(const cg_dockerfile *df, cg_buf *out, cg_error *
         cg_jw_kstrs(&w, "Value", c->value, c->n_value, 0);
         cg_jw_kint(&w, "StartLine", c->start_line);
         cg_jw_kint(&w, "EndLine", c->end_line);
+        if (df->syntax)
+            cg_jw_kstr(&w, "Syntax", df->syntax);
         if (c->n_heredocs) {
             cg_jw_key(&w, "Heredocs");
             cg_jw_open(&w, "[");

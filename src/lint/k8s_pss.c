@@ -33,8 +33,18 @@ static const char *in_list(const char *s, const char *const *list, size_t n)
 
 static void emit(pctx *p, const char *id, int line, const char *cname, const char *what)
 {
-    lint_emit(&p->x, id, line, line, "%s %s%s%s: %s", p->kind, p->name, cname ? " container " : "",
-              cname ? cname : "", what);
+    cg_misconfig *m = lint_emit(&p->x, id, line, line, "%s %s%s%s: %s", p->kind, p->name, cname ? " container " : "",
+                                cname ? cname : "", what);
+    if (m)
+        m->resource = cg_arena_sprintf(&p->x.out->arena, "%s/%s", p->kind, p->name);
+}
+
+const char *cg_lint_pss_level(const char *id)
+{
+    /* CG-K8S-001..010: the baseline controls; 011..016: restricted's additions */
+    if (!id || strncmp(id, "CG-K8S-0", 8) || !cg_lint_check(id))
+        return NULL;
+    return strcmp(id, "CG-K8S-010") <= 0 ? "baseline" : "restricted";
 }
 
 static const cg_yaml_node *sc_get(const cg_yaml_node *sc, const char *k)

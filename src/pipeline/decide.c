@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cgate/pipeline.h"
 #include "cgate/policy.h"
 #include "core/digest.h"
 #include "core/readfile.h"
@@ -130,6 +131,8 @@ cg_status pl_decide(const pl_decide_in *pi, json_t *rec, cg_buf *json_out, cg_bu
     if (st == CG_OK && pi->n_context)
         st = cg_policy_context_load(pi->context, pi->n_context, &report, &a, &kctx, &ev.workloads, &ev.n_workloads,
                                     &ev.ignored_kinds, &ev.n_ignored_kinds, err);
+    if (st == CG_OK && pi->n_context)
+        st = cg_pipeline_add_pss(&report, ev.workloads, ev.n_workloads, &a, err);
     if (st == CG_OK) {
         ev.policy = &policy;
         ev.report = &report;

@@ -185,8 +185,16 @@ static void policy_summary(cg_jw *w, const cg_decision *d)
 
 cg_status cg_decision_write_json(const cg_decision *d, cg_buf *out, cg_error *err)
 {
+    return cg_decision_write_json_stream(d, out, NULL, NULL, err);
+}
+
+cg_status cg_decision_write_json_stream(const cg_decision *d, cg_buf *out, cg_sink_fn sink, void *ud, cg_error *err)
+{
     cg_jw w;
-    cg_jw_init(&w, out);
+    if (sink) /* out is only a window: 100,000 findings are never held as text */
+        cg_jw_init_sink(&w, out, sink, ud, err);
+    else
+        cg_jw_init(&w, out);
     cg_jw_open(&w, "{");
     cg_jw_kstr(&w, "apiVersion", "cgate/v1");
     cg_jw_kstr(&w, "kind", "Decision");
@@ -252,7 +260,9 @@ cg_status cg_decision_write_json(const cg_decision *d, cg_buf *out, cg_error *er
             const cg_pblocked *b = &d->conf_blocked[i];
             cg_jw_elem(&w);
             cg_jw_open(&w, "{");
-            cg_jw_kstr(&w, "class", b->f->conf == CG_PCONF_SECRET ? "secret" : "config");
+            cg_jw_kstr(&w, "class", b->f->conf == CG_PCONF_SECRET ? "secret"
+                                    : b->f->conf == CG_PCONF_PSS  ? "pod-security"
+                                                                  : "config");
             cg_jw_kstr(&w, "id", b->f->id);
             cg_jw_kstrs(&w, "aliases", b->f->aliases, b->f->n_aliases, 1);
             cg_jw_kstr(&w, "target", b->f->target);
@@ -260,6 +270,28 @@ cg_status cg_decision_write_json(const cg_decision *d, cg_buf *out, cg_error *er
             cg_jw_kstr(&w, "severity", cg_severity_lname(b->f->severity));
             cg_jw_kopt(&w, "title", b->f->title);
             cg_jw_kstr(&w, "rule", b->rule);
+            cg_jw_close(&w, "}");
+        }
+        cg_jw_close(&w, "]");
+    }
+    if (d->n_pss) { /* Pod Security Standards on --context (written only when there are some) */
+        cg_jw_key(&w, "podSecurity");
+        cg_jw_open(&w, "[");
+        for (size_t i = 0; i < d->n_pss; i++) {
+            const cg_pblocked *b = &d->pss[i];
+            const cg_pconf *cx = b->f->cx;
+            cg_jw_elem(&w);
+            cg_jw_open(&w, "{");
+            cg_jw_kstr(&w, "id", b->f->id);
+            cg_jw_kstrs(&w, "aliases", b->f->aliases, b->f->n_aliases, 1);
+            cg_jw_kstr(&w, "level", cx && cx->pss_level ? cx->pss_level : "");
+            cg_jw_kstr(&w, "severity", cg_severity_lname(b->f->severity));
+            cg_jw_kstr(&w, "target", b->f->target);
+            cg_jw_kint(&w, "line", b->f->line);
+            cg_jw_kopt(&w, "workload", cx ? cx->workload : NULL);
+            cg_jw_kopt(&w, "message", cx ? cx->message : NULL);
+            cg_jw_kstr(&w, "status", !b->rule ? "reported" : !strcmp(b->rule, "excepted") ? "excepted" : "blocked");
+            cg_jw_kopt(&w, "rule", b->rule && strcmp(b->rule, "excepted") ? b->rule : NULL);
             cg_jw_close(&w, "}");
         }
         cg_jw_close(&w, "]");
@@ -330,6 +362,9 @@ cg_status cg_decision_write_json(const cg_decision *d, cg_buf *out, cg_error *er
     cg_jw_close(&w, "]");
     cg_jw_close(&w, "}");
     cg_jw_raw(&w, "\n");
+    cg_jw_flush(&w);
+    if (w.st != CG_OK && sink && w.st != CG_ERR_NOMEM)
+        return w.st; /* the sink said why */
     if (w.st != CG_OK)
         return cg_error_set(err, w.st, "writing decision: %s", cg_status_name(w.st));
     return CG_OK;
@@ -435,6 +470,21 @@ cg_status cg_decision_write_table_fit(const cg_decision *d, size_t width, int co
         } else {
             conf_row(b, x);
         }
+    }
+    for (size_t i = 0; i < d->n_pss; i++) {
+        const cg_pblocked *x = &d->pss[i];
+        cg_buf_puts(b, i ? "" : "\nPod Security Standards (--context):\n  ");
+        if (i)
+            cg_buf_puts(b, "  ");
+        tput(b, x->f->id);
+        cg_buf_printf(b, " %s (%s) ", x->f->cx && x->f->cx->pss_level ? x->f->cx->pss_level : "-",
+                      cg_severity_lname(x->f->severity));
+        tput(b, x->f->target);
+        if (x->f->line > 0)
+            cg_buf_printf(b, ":%d", x->f->line);
+        cg_buf_puts(b, "  ");
+        tput(b, x->f->cx ? x->f->cx->message : NULL);
+        cg_buf_printf(b, "  [%s]\n", !x->rule ? "reported" : x->rule);
     }
     if (d->n_blocked) {
         cg_arena a;

@@ -367,7 +367,8 @@ static cg_status policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **
     double risk = 0, ctx = 0;
     size_t noscore = 0, noscore_crit = 0, noscore_high = 0, undecided = 0;
     d->conf_blocked = cg_arena_calloc(a, r->n_findings + 1, sizeof *d->conf_blocked);
-    if (!d->conf_blocked)
+    d->pss = cg_arena_calloc(a, r->n_findings + 1, sizeof *d->pss);
+    if (!d->conf_blocked || !d->pss)
         st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     for (size_t i = 0; st == CG_OK && i < r->n_findings; i++) {
         const cg_pfinding *f = &r->findings[i];
@@ -376,15 +377,24 @@ static cg_status policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **
             long ex = cg_pexset_match(&xs, f, i, err, &st);
             if (st != CG_OK)
                 break;
+            cg_pblocked *ps = f->conf == CG_PCONF_PSS ? &d->pss[d->n_pss++] : NULL;
+            if (ps)
+                ps->f = f;
             if (ex >= 0) {
                 d->n_excepted++;
+                if (ps)
+                    ps->rule = "excepted";
                 continue;
             }
             const char *why = NULL;
+            const char *lvl = f->cx ? f->cx->pss_level : NULL;
             if (f->conf == CG_PCONF_SECRET && !p->secrets_allow)
                 why = "secret";
             else if (f->conf == CG_PCONF_MISCONFIG && p->misconf_block && f->severity >= p->misconf_min)
                 why = cg_arena_sprintf(a, "misconfiguration:%s", cg_severity_lname(f->severity));
+            else if (ps && lvl && p->pss_level && f->severity >= p->pss_min &&
+                     (p->pss_level == 2 || !strcmp(lvl, "baseline")))
+                why = ps->rule = cg_arena_sprintf(a, "pod-security:%s", lvl);
             if (why) {
                 cg_pblocked *b = &d->conf_blocked[d->n_conf_blocked++];
                 b->f = f, b->rule = why;

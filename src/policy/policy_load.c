@@ -386,7 +386,7 @@ static cg_status parse_v1(loader *L, const cg_yaml_node *root, cg_policy *p, int
                                        "maxHighCVSS", "allowUnfixed", "exposedPorts", "severities", "cvss",
                                        "kev", "epss", "maxRiskScore", "maxContextualRiskScore", "packages",
                                        "paths", "exceptions", "allowPermanentExceptions", "allowEmptyInventory", "context",
-                                       "secrets", "misconfigurations", "runtime", NULL};
+                                       "secrets", "misconfigurations", "runtime", "podSecurity", NULL};
     cg_status st = check_keys(L, root, NULL, keys, NULL);
     const cg_yaml_node *v;
     const char *s;
@@ -505,6 +505,36 @@ static cg_status parse_v1(loader *L, const cg_yaml_node *root, cg_policy *p, int
     }
     if (st == CG_OK && (v = get(root, "runtime", NULL)))
         st = parse_runtime(L, v, p);
+    if (st == CG_OK && (v = get(root, "podSecurity", NULL))) {
+        static const char *const pkeys[] = {"level", "severity", NULL};
+        const cg_yaml_node *x;
+        if ((st = want_map(L, v, "podSecurity")) == CG_OK && (st = check_keys(L, v, "podSecurity", pkeys, NULL)) == CG_OK) {
+            if (!(x = get(v, "level", NULL)))
+                st = lfail(L, v->line, "podSecurity.level", "is required (baseline, restricted or none)");
+            else if ((st = get_str(L, x, "podSecurity.level", &s)) == CG_OK) {
+                if (!strcmp(s, "baseline"))
+                    p->pss_level = 1;
+                else if (!strcmp(s, "restricted"))
+                    p->pss_level = 2;
+                else if (!strcmp(s, "none"))
+                    p->pss_level = 0;
+                else
+                    st = lfail(L, x->line, "podSecurity.level", "must be baseline, restricted or none, got \"%.40s\"",
+                               s);
+            }
+        }
+        if (st == CG_OK && (x = get(v, "severity", NULL)) && (st = get_str(L, x, "podSecurity.severity", &s)) == CG_OK) {
+            int found = 0;
+            for (int i = 0; i < CG_SEV_COUNT && !found; i++)
+                if (!strcasecmp(s, sev_keys[i])) {
+                    p->pss_min = (cg_severity)i;
+                    found = 1;
+                }
+            if (!found)
+                st = lfail(L, x->line, "podSecurity.severity",
+                           "must be critical, high, medium, low or unknown, got \"%.40s\"", s);
+        }
+    }
     return st;
 }
 

@@ -49,12 +49,85 @@ static const char *reach_name(cg_reach r)
     }
 }
 
+static json_t *sev_upper(cg_severity s)
+{
+    char sev[32];
+    snprintf(sev, sizeof sev, "%s", cg_severity_name(s));
+    upper(sev);
+    return json_string(sev);
+}
+
+static json_t *jint_or_null(int v, int none) { return v == none ? json_null() : json_integer(v); }
+
+/* input.secrets[]: one per secret finding, report order. */
+static json_t *secrets_input(const cg_preport *rep)
+{
+    static const cg_pconf none = {.layer = -1, .deleted_in = -1};
+    json_t *arr = json_array();
+    for (size_t i = 0; i < rep->n_findings; i++) {
+        const cg_pfinding *f = &rep->findings[i];
+        if (f->conf != CG_PCONF_SECRET)
+            continue;
+        const cg_pconf *cx = f->cx ? f->cx : &none;
+        json_t *o = json_object(), *ly = json_object();
+        json_object_set_new(o, "ruleId", jstr(f->id));
+        json_object_set_new(o, "category", jstr(cx->category));
+        json_object_set_new(o, "severity", sev_upper(f->severity));
+        json_object_set_new(o, "title", jstr(cx->title));
+        json_object_set_new(o, "target", jstr(f->target));
+        json_object_set_new(o, "line", json_integer(f->line));
+        json_object_set_new(o, "endLine", json_integer(cx->end_line));
+        json_object_set_new(o, "match", jstr(cx->match));
+        json_object_set_new(o, "source", jstr(cx->source));
+        json_object_set_new(ly, "added", jint_or_null(cx->layer, -1));
+        json_object_set_new(ly, "deleted", jint_or_null(cx->deleted_in, -1));
+        json_object_set_new(ly, "digest", jstr(cx->layer_digest));
+        json_object_set_new(ly, "diffId", jstr(cx->layer_diff_id));
+        json_object_set_new(o, "layer", ly);
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+/* input.misconfigurations[]: the report's, then the Pod Security Standards
+ * findings on the --context manifests. */
+static json_t *misconfigs_input(const cg_preport *rep)
+{
+    static const cg_pconf none = {.layer = -1, .deleted_in = -1};
+    json_t *arr = json_array();
+    for (size_t i = 0; i < rep->n_findings; i++) {
+        const cg_pfinding *f = &rep->findings[i];
+        if (f->conf != CG_PCONF_MISCONFIG && f->conf != CG_PCONF_PSS)
+            continue;
+        const cg_pconf *cx = f->cx ? f->cx : &none;
+        json_t *o = json_object();
+        json_object_set_new(o, "id", jstr(f->id));
+        json_object_set_new(o, "checkId", jstr(cx->check_id));
+        json_object_set_new(o, "trivyId", jstr(cx->trivy_id));
+        json_object_set_new(o, "avdId", jstr(cx->avd_id));
+        json_object_set_new(o, "hadolintId", jstr(cx->hadolint_id));
+        json_object_set_new(o, "severity", sev_upper(f->severity));
+        json_object_set_new(o, "title", jstr(cx->title));
+        json_object_set_new(o, "message", jstr(cx->message));
+        json_object_set_new(o, "type", jstr(cx->type));
+        json_object_set_new(o, "target", jstr(f->target));
+        json_object_set_new(o, "line", json_integer(f->line));
+        json_object_set_new(o, "endLine", json_integer(cx->end_line));
+        json_object_set_new(o, "podSecurityLevel", jstr(cx->pss_level));
+        json_object_set_new(o, "workload", jstr(cx->workload));
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
 cg_status cg_policy_rego_input(const cg_peval *ev, const cg_decision *d, cg_buf *out, cg_error *err)
 {
     json_t *root = json_object(), *vulns = json_array();
     const cg_preport *rep = ev->report;
     for (size_t i = 0; i < rep->n_findings; i++) {
         const cg_pfinding *f = &rep->findings[i];
+        if (f->conf)
+            continue; /* input.secrets[], input.misconfigurations[] */
         json_t *v = json_object();
         char sev[32];
         snprintf(sev, sizeof sev, "%s", cg_severity_name(f->severity));
@@ -88,6 +161,8 @@ cg_status cg_policy_rego_input(const cg_peval *ev, const cg_decision *d, cg_buf 
         json_array_append_new(vulns, v);
     }
     json_object_set_new(root, "vulnerabilities", vulns);
+    json_object_set_new(root, "secrets", secrets_input(rep));
+    json_object_set_new(root, "misconfigurations", misconfigs_input(rep));
 
     json_t *img = json_object(), *dig = json_array(), *tags = json_array();
     json_object_set_new(img, "name", jstr(rep->artifact_name));
@@ -290,6 +365,22 @@ cg_status cg_policy_rego_decide(cg_rego *r, const char *input, size_t len, const
         if (st)
             return st;
     }
+    /* compile-time warnings, one per line, without the "warning: " marker */
+    sl notes = {0};
+    for (const char *w = cg_rego_warnings(r); *w;) {
+        const char *e = strchr(w, '\n');
+        size_t n = e ? (size_t)(e - w) : strlen(w);
+        char *line = cg_arena_strndup(a, w, n);
+        if (!line)
+            return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        char *mk = strstr(line, ": warning: ");
+        if (mk)
+            memmove(mk + 2, mk + 11, strlen(mk + 11) + 1);
+        sl_add(a, &notes, line);
+        w += n + (e != NULL);
+    }
+    v->notes = notes.v;
+    v->n_notes = notes.n;
     v->deny = deny.v;
     v->n_deny = deny.n;
     v->warn = warn.v;
@@ -299,6 +390,46 @@ cg_status cg_policy_rego_decide(cg_rego *r, const char *input, size_t len, const
 
 cg_status cg_policy_rego_apply(cg_decision *d, const cg_rego_verdict *v, cg_arena *a, cg_error *err)
 {
+    size_t nw = v->n_notes + v->n_warn;
+    if (nw) {
+        const char **w = cg_arena_alloc(a, sizeof(char *) * (d->n_warnings + nw + 1));
+        if (!w)
+            return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; i < d->n_warnings; i++)
+            w[i] = d->warnings[i];
+        for (size_t i = 0; i < v->n_notes; i++)
+            w[d->n_warnings + i] = v->notes[i];
+        for (size_t i = 0; i < v->n_warn; i++)
+            w[d->n_warnings + v->n_notes + i] = v->warn[i];
+        size_t typed = d->n_warnings;
+        d->warnings = w;
+        d->n_warnings += nw;
+        if (d->strict) {
+            /* "N warnings and --strict": the typed evaluation counted its own; recount */
+            const char *why = cg_arena_sprintf(a, "%zu warning%s and --strict", d->n_warnings,
+                                               d->n_warnings == 1 ? "" : "s");
+            const char *old = typed ? cg_arena_sprintf(a, "%zu warning%s and --strict", typed, typed == 1 ? "" : "s")
+                                    : NULL;
+            if (!why || (typed && !old))
+                return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+            size_t k;
+            for (k = 0; old && k < d->n_deny_reasons; k++)
+                if (!strcmp(d->deny_reasons[k], old))
+                    break;
+            if (old && k < d->n_deny_reasons)
+                d->deny_reasons[k] = why;
+            else {
+                const char **nr = cg_arena_alloc(a, sizeof(char *) * (d->n_deny_reasons + 2));
+                if (!nr)
+                    return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+                for (size_t i = 0; i < d->n_deny_reasons; i++)
+                    nr[i] = d->deny_reasons[i];
+                nr[d->n_deny_reasons++] = why;
+                d->deny_reasons = nr;
+            }
+            d->pass = 0;
+        }
+    }
     if (!v->n_deny)
         return CG_OK;
     const char **nr = cg_arena_alloc(a, sizeof(char *) * (d->n_deny_reasons + v->n_deny + 1));

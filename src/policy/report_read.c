@@ -7,11 +7,15 @@
  * cannot read must not pass as "no findings".
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cgate/policy.h"
 #include "core/json.h"
+#include "core/jsplit.h"
+#include "core/oom.h"
+#include "core/strmap.h"
 
 /* The report being read: its name and text, so an error can name the line. */
 typedef struct rsrc {
@@ -47,6 +51,24 @@ static const char *dup(cg_arena *a, const json_t *o, const char *key)
     return s ? cg_arena_strdup(a, s) : NULL;
 }
 
+/* dup() through a table of the strings already kept (im may be NULL): package
+ * names, versions, titles, vectors repeat across findings, and a report of
+ * 100,000 findings keeps each once. */
+static const char *idup(cg_arena *a, cg_strmap *im, const json_t *o, const char *key)
+{
+    const char *s = cg_json_str(o, key);
+    if (!s || !im)
+        return s ? cg_arena_strdup(a, s) : NULL;
+    size_t n = strlen(s);
+    const char *hit = cg_strmap_get(im, s, n);
+    if (hit)
+        return hit;
+    char *c = cg_arena_strndup(a, s, n);
+    if (c && cg_strmap_put(im, c, n, c) != CG_OK)
+        return NULL;
+    return c;
+}
+
 static int cmp_cvss(const void *x, const void *y)
 {
     return strcmp(((const cg_pcvss *)x)->source, ((const cg_pcvss *)y)->source);
@@ -67,24 +89,24 @@ static int add_strs(cg_arena *a, const json_t *arr, const char **out, size_t *n,
 }
 
 static cg_status read_vuln(const json_t *v, const char *target, const rsrc *name, const char *where, cg_arena *a,
-                           cg_pfinding *f, cg_error *err)
+                           cg_strmap *im, cg_pfinding *f, cg_error *err)
 {
     if (!json_is_object(v))
         return rfail(err, name, where, "not an object");
     f->runtime = -1;
-    f->id = dup(a, v, "VulnerabilityID");
+    f->id = idup(a, im, v, "VulnerabilityID");
     if (!f->id || !*f->id)
         return rfail(err, name, cg_arena_sprintf(a, "%s.VulnerabilityID", where), "missing or not a string");
-    f->pkg = dup(a, v, "PkgName");
+    f->pkg = idup(a, im, v, "PkgName");
     if (!f->pkg)
         return rfail(err, name, cg_arena_sprintf(a, "%s.PkgName", where), "missing or not a string");
-    f->installed = dup(a, v, "InstalledVersion");
-    f->fixed = dup(a, v, "FixedVersion");
-    f->pkg_path = dup(a, v, "PkgPath");
-    f->title = dup(a, v, "Title");
+    f->installed = idup(a, im, v, "InstalledVersion");
+    f->fixed = idup(a, im, v, "FixedVersion");
+    f->pkg_path = idup(a, im, v, "PkgPath");
+    f->title = idup(a, im, v, "Title");
     f->target = target;
     json_t *pid = json_object_get(v, "PkgIdentifier");
-    f->purl = dup(a, pid, "PURL");
+    f->purl = idup(a, im, pid, "PURL");
     const char *sev = cg_json_str(v, "Severity");
     if (!sev || parse_sev(sev, &f->severity))
         return rfail(err, name, cg_arena_sprintf(a, "%s.Severity", where),
@@ -110,7 +132,7 @@ static cg_status read_vuln(const json_t *v, const char *target, const rsrc *name
             c[k].v3score = sc ? json_number_value(sc) : 0;
             if (sc && (!isfinite(c[k].v3score) || c[k].v3score < 0 || c[k].v3score > 10))
                 return rfail(err, name, cg_arena_sprintf(a, "%s.CVSS.%s.V3Score", where, src), "outside 0-10");
-            c[k].v3vector = dup(a, o, "V3Vector");
+            c[k].v3vector = idup(a, im, o, "V3Vector");
             k++;
         }
         qsort(c, k, sizeof *c, cmp_cvss);
@@ -156,13 +178,19 @@ static cg_status read_vuln(const json_t *v, const char *target, const rsrc *name
 
 /* A misconfiguration (Results[].Misconfigurations[]) or a secret
  * (Results[].Secrets[]): its ids, target, line and severity. */
-static cg_status read_conf(const json_t *v, const char *target, int kind, const rsrc *src, const char *where,
-                           cg_arena *a, cg_pfinding *f, cg_error *err)
+static int small_int(const json_t *j, int dflt)
+{
+    return json_is_integer(j) && json_integer_value(j) >= 0 && json_integer_value(j) < 1 << 30
+               ? (int)json_integer_value(j) : dflt;
+}
+
+static cg_status read_conf(const json_t *v, const char *target, const char *type, int kind, const rsrc *src,
+                           const char *where, cg_arena *a, cg_strmap *im, cg_pfinding *f, cg_error *err)
 {
     if (!json_is_object(v))
         return rfail(err, src, where, "not an object");
     f->conf = kind;
-    f->id = dup(a, v, kind == CG_PCONF_SECRET ? "RuleID" : "ID");
+    f->id = idup(a, im, v, kind == CG_PCONF_SECRET ? "RuleID" : "ID");
     if (!f->id)
         return rfail(err, src, cg_arena_sprintf(a, "%s.%s", where, kind == CG_PCONF_SECRET ? "RuleID" : "ID"),
                      "missing or not a string");
@@ -173,7 +201,7 @@ static cg_status read_conf(const json_t *v, const char *target, int kind, const 
     f->target = target ? target : "";
     f->pkg = f->target;
     f->installed = "";
-    f->title = dup(a, v, kind == CG_PCONF_SECRET ? "Title" : "Message");
+    f->title = idup(a, im, v, kind == CG_PCONF_SECRET ? "Title" : "Message");
     json_t *sl = kind == CG_PCONF_SECRET ? json_object_get(v, "StartLine")
                                          : json_object_get(json_object_get(v, "CauseMetadata"), "StartLine");
     f->line = json_is_integer(sl) && json_integer_value(sl) > 0 && json_integer_value(sl) < 1 << 30
@@ -186,16 +214,74 @@ static cg_status read_conf(const json_t *v, const char *target, int kind, const 
     for (int i = 0; i < 3; i++)
         if (al[i] && strcmp(al[i], f->id))
             f->aliases[f->n_aliases++] = cg_arena_strdup(a, al[i]);
+    cg_pconf *cx = cg_arena_calloc(a, 1, sizeof *cx);
+    if (!cx)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    cx->type = type;
+    cx->title = dup(a, v, "Title");
+    cx->avd_id = dup(a, v, "AVDID");
+    cx->layer = cx->deleted_in = -1;
+    if (kind == CG_PCONF_SECRET) {
+        json_t *ly = json_object_get(v, "Layer");
+        cx->category = dup(a, v, "Category");
+        cx->match = dup(a, v, "Match");
+        cx->source = dup(a, x, "source");
+        cx->layer_digest = dup(a, ly, "Digest");
+        cx->layer_diff_id = dup(a, ly, "DiffID");
+        cx->layer = small_int(json_object_get(x, "layer"), -1);
+        cx->deleted_in = small_int(json_object_get(x, "deletedInLayer"), -1);
+        cx->end_line = small_int(json_object_get(v, "EndLine"), 0);
+    } else {
+        cx->message = dup(a, v, "Message");
+        cx->check_id = dup(a, x, "id");
+        cx->hadolint_id = dup(a, x, "hadolintId");
+        cx->trivy_id = dup(a, x, "trivyId");
+        if (!cx->trivy_id && !x && (!strncmp(f->id, "DS", 2) || !strncmp(f->id, "KSV", 3)))
+            cx->trivy_id = f->id; /* a Trivy report: ID is Trivy's */
+        cx->end_line = small_int(json_object_get(json_object_get(v, "CauseMetadata"), "EndLine"), 0);
+    }
+    f->cx = cx;
     return CG_OK;
 }
 
-cg_status cg_preport_read(const uint8_t *buf, size_t len, const char *name, cg_arena *a, cg_preport *out,
-                          cg_error *err)
+/* What the report says besides its findings (doc: the whole report, or its
+ * skeleton without the findings' arrays). */
+static cg_status read_tail(const json_t *doc, const json_t *res, cg_arena *a, cg_preport *out, cg_error *err)
+{
+    cg_status st = CG_OK;
+    out->artifact_name = dup(a, doc, "ArtifactName");
+    json_t *md = json_object_get(doc, "Metadata");
+    json_t *tags = json_object_get(md, "RepoTags"), *digs = json_object_get(md, "RepoDigests");
+    size_t nt = json_is_array(tags) ? json_array_size(tags) : 0, nd = json_is_array(digs) ? json_array_size(digs) : 0;
+    out->repo_tags = cg_arena_calloc(a, nt + 1, sizeof *out->repo_tags);
+    out->repo_digests = cg_arena_calloc(a, nd + 1, sizeof *out->repo_digests);
+    if (!out->repo_tags || !out->repo_digests || add_strs(a, tags, out->repo_tags, &out->n_repo_tags, nt) ||
+        add_strs(a, digs, out->repo_digests, &out->n_repo_digests, nd))
+        st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    out->image_id = dup(a, md, "ImageID");
+    json_t *cg = json_object_get(doc, "cgate");
+    out->from_cgate = json_is_object(cg);
+    out->cgate_version = dup(a, cg, "version");
+    out->db_built = dup(a, cg, "dbBuilt");
+    json_t *np = json_object_get(cg, "packages");
+    const char *inv = cg_json_str(cg, "inventory");
+    if (out->from_cgate)
+        out->inventory_empty = (json_is_integer(np) && json_integer_value(np) == 0) || (inv && !strcmp(inv, "empty"));
+    else
+        out->inventory_empty = json_array_size(res) == 0 && !json_is_object(json_object_get(md, "OS"));
+    json_t *rt = json_object_get(json_object_get(doc, "cgate"), "runtime");
+    if (json_is_object(rt)) {
+        out->runtime_evidence = dup(a, rt, "evidence");
+        out->runtime_window = dup(a, rt, "window");
+    }
+    return st;
+}
+
+/* The whole report as one jansson tree: every error, with its line. */
+static cg_status read_whole(const uint8_t *buf, size_t len, const char *name, cg_arena *a, cg_preport *out,
+                            cg_error *err)
 {
     memset(out, 0, sizeof *out);
-    if (len > CG_REPORT_MAX_BYTES)
-        return cg_error_set(err, CG_ERR_LIMIT, "%s: %zu bytes, over the %u-byte report cap", name, len,
-                            CG_REPORT_MAX_BYTES);
     json_t *doc = NULL;
     rsrc src = {name, buf, len};
     cg_status st = cg_json_parse(buf, len, name, &doc, err);
@@ -240,10 +326,10 @@ cg_status cg_preport_read(const uint8_t *buf, size_t len, const char *name, cg_a
         st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     if (st == CG_OK)
         json_array_foreach(res, i, r) {
-            const char *target = dup(a, r, "Target");
+            const char *target = dup(a, r, "Target"), *rtype = dup(a, r, "Type");
             json_array_foreach(json_object_get(r, "Vulnerabilities"), j, v) {
                 const char *where = cg_arena_sprintf(a, "Results[%zu].Vulnerabilities[%zu]", i, j);
-                st = read_vuln(v, target, &src, where ? where : "Results", a, &out->findings[out->n_findings], err);
+                st = read_vuln(v, target, &src, where ? where : "Results", a, NULL, &out->findings[out->n_findings], err);
                 if (st != CG_OK)
                     break;
                 out->n_findings++;
@@ -256,7 +342,7 @@ cg_status cg_preport_read(const uint8_t *buf, size_t len, const char *name, cg_a
                     if (kind == CG_PCONF_MISCONFIG && stt && strcmp(stt, "FAIL"))
                         continue;
                     const char *where = cg_arena_sprintf(a, "Results[%zu].%s[%zu]", i, mem, j);
-                    st = read_conf(v, target, kind, &src, where ? where : "Results", a,
+                    st = read_conf(v, target, rtype, kind, &src, where ? where : "Results", a, NULL,
                                    &out->findings[out->n_findings], err);
                     if (st != CG_OK)
                         break;
@@ -266,33 +352,259 @@ cg_status cg_preport_read(const uint8_t *buf, size_t len, const char *name, cg_a
             if (st != CG_OK)
                 break;
         }
-    if (st == CG_OK) {
-        out->artifact_name = dup(a, doc, "ArtifactName");
-        json_t *md = json_object_get(doc, "Metadata");
-        json_t *tags = json_object_get(md, "RepoTags"), *digs = json_object_get(md, "RepoDigests");
-        size_t nt = json_is_array(tags) ? json_array_size(tags) : 0, nd = json_is_array(digs) ? json_array_size(digs) : 0;
-        out->repo_tags = cg_arena_calloc(a, nt + 1, sizeof *out->repo_tags);
-        out->repo_digests = cg_arena_calloc(a, nd + 1, sizeof *out->repo_digests);
-        if (!out->repo_tags || !out->repo_digests || add_strs(a, tags, out->repo_tags, &out->n_repo_tags, nt) ||
-            add_strs(a, digs, out->repo_digests, &out->n_repo_digests, nd))
-            st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-        out->image_id = dup(a, md, "ImageID");
-        json_t *cg = json_object_get(doc, "cgate");
-        out->from_cgate = json_is_object(cg);
-        out->cgate_version = dup(a, cg, "version");
-        out->db_built = dup(a, cg, "dbBuilt");
-        json_t *np = json_object_get(cg, "packages");
-        const char *inv = cg_json_str(cg, "inventory");
-        if (out->from_cgate)
-            out->inventory_empty = (json_is_integer(np) && json_integer_value(np) == 0) || (inv && !strcmp(inv, "empty"));
-        else
-            out->inventory_empty = json_array_size(res) == 0 && !json_is_object(json_object_get(md, "OS"));
-        json_t *rt = json_object_get(json_object_get(doc, "cgate"), "runtime");
-        if (json_is_object(rt)) {
-            out->runtime_evidence = dup(a, rt, "evidence");
-            out->runtime_window = dup(a, rt, "window");
-        }
-    }
+    if (st == CG_OK)
+        st = read_tail(doc, res, a, out, err);
     json_decref(doc);
     return st;
+}
+
+/* ---------- piece by piece ----------
+ * A report of 100,000 findings is ~150 MB of text and ~7x that as a jansson
+ * tree.  Here the findings' arrays (Results[].Vulnerabilities,
+ * .Misconfigurations, .Secrets) are cut out of the text: what remains (the
+ * skeleton: metadata, targets) is parsed as a tree, and each finding is
+ * parsed on its own, read into the compact record and dropped.  Only valid
+ * reports take this path to the end: at anything unexpected (a structural
+ * error, an escaped key, a member of the wrong type, any error of the
+ * reader) it gives up and read_whole() reads the text again, so results and
+ * error messages are the same bytes as before. */
+
+enum { K_VULN, K_MISCONF, K_SECRET, K_N };
+
+typedef struct split {
+    size_t result;   /* index in Results */
+    int kind;        /* K_* */
+    size_t val, end; /* the array's range in the text */
+} split;
+
+static int key_is(const uint8_t *buf, const cg_jrange *r, const char *k)
+{
+    size_t n = strlen(k);
+    return r->key_len == n && !memcmp(buf + r->key, k, n);
+}
+
+/* The skeleton of the report into sk (the findings' arrays left empty) and
+ * where those arrays are.  -1: take the whole-tree path. */
+typedef struct relh {
+    void (*fn)(void *ud, size_t upto);
+    void *ud;
+} relh;
+
+static void rel(const relh *h, size_t upto)
+{
+    if (h->fn)
+        h->fn(h->ud, upto);
+}
+
+/* Step over the array at *pos (its opening bracket) element by element,
+ * telling rh as it goes; *pos is left one past it.  -1 on a structural error. */
+static int skip_array(const cg_jsplit *j, size_t *pos, const relh *rh)
+{
+    int first = 1, r;
+    size_t n = 0;
+    cg_jrange e;
+    while ((r = cg_jsplit_next(j, pos, &first, 0, &e)) == 1)
+        if ((++n & 1023) == 0)
+            rel(rh, *pos);
+    return r;
+}
+
+/* A lazily returned member (val_end 0: an array or object not yet scanned):
+ * scan it now. */
+static int settle(const cg_jsplit *j, size_t *pos, cg_jrange *m)
+{
+    if (m->val_end)
+        return 0;
+    m->val_end = cg_jsplit_value_end(j, m->val);
+    *pos = m->val_end;
+    return m->val_end ? 0 : -1;
+}
+
+static int cut(const cg_jsplit *j, cg_buf *sk, split **out, size_t *n_out, const relh *rh)
+{
+    size_t pos = cg_jsplit_ws(j, 0), copied = 0, n = 0, cap = 0;
+    split *v = NULL;
+    int first = 1, r;
+    cg_jrange m;
+    if (pos >= j->len || j->buf[pos] != '{')
+        return -1;
+    while ((r = cg_jsplit_next_lazy(j, &pos, &first, 1, &m)) == 1) {
+        if (memchr(j->buf + m.key, '\\', m.key_len))
+            goto fail; /* an escaped key: let jansson decide what it names */
+        if (!key_is(j->buf, &m, "Results") || j->buf[m.val] != '[') {
+            if (settle(j, &pos, &m) < 0)
+                goto fail;
+            continue;
+        }
+        size_t rpos = m.val, ri = 0;
+        int rfirst = 1, rr;
+        cg_jrange e;
+        while ((rr = cg_jsplit_next_lazy(j, &rpos, &rfirst, 0, &e)) == 1) {
+            if (j->buf[e.val] != '{')
+                goto fail;
+            size_t mpos = e.val;
+            int mfirst = 1, mr;
+            cg_jrange f;
+            while ((mr = cg_jsplit_next_lazy(j, &mpos, &mfirst, 1, &f)) == 1) {
+                if (memchr(j->buf + f.key, '\\', f.key_len))
+                    goto fail;
+                int kind = key_is(j->buf, &f, "Vulnerabilities")     ? K_VULN
+                           : key_is(j->buf, &f, "Misconfigurations") ? K_MISCONF
+                           : key_is(j->buf, &f, "Secrets")           ? K_SECRET
+                                                                     : -1;
+                if (kind < 0 || j->buf[f.val] != '[') {
+                    if (settle(j, &mpos, &f) < 0)
+                        goto fail;
+                    continue;
+                }
+                if (skip_array(j, &mpos, rh) != 0)
+                    goto fail;
+                f.val_end = mpos;
+                if (n == cap) {
+                    size_t nc = cap ? cap * 2 : 16;
+                    split *nv = realloc(v, nc * sizeof *nv);
+                    if (!nv)
+                        goto fail;
+                    v = nv;
+                    cap = nc;
+                }
+                v[n++] = (split){ri, kind, f.val, f.val_end};
+                /* keep "[" and "]", drop what is between */
+                if (cg_buf_append(sk, j->buf + copied, f.val + 1 - copied) != CG_OK)
+                    goto fail;
+                copied = f.val_end - 1;
+            }
+            if (mr < 0)
+                goto fail;
+            rpos = mpos;
+            rel(rh, mpos);
+            ri++;
+        }
+        if (rr < 0)
+            goto fail;
+        pos = rpos;
+    }
+    if (r < 0 || cg_jsplit_ws(j, pos) != j->len)
+        goto fail;
+    if (cg_buf_append(sk, j->buf + copied, j->len - copied) != CG_OK)
+        goto fail;
+    *out = v;
+    *n_out = n;
+    return 0;
+fail:
+    free(v);
+    return -1;
+}
+
+/* -1: take the whole-tree path (nothing of *out is kept). */
+static int read_pieces(const uint8_t *buf, size_t len, const char *name, cg_arena *a, cg_preport *out,
+                       const relh *rh)
+{
+    cg_jsplit j = {buf, len};
+    cg_buf sk = CG_BUF_INIT;
+    split *sp = NULL;
+    size_t n_sp = 0;
+    json_t *doc = NULL;
+    cg_error e;
+    cg_error_clear(&e);
+    int ok = cut(&j, &sk, &sp, &n_sp, rh) == 0 && cg_json_parse(sk.data ? sk.data : "", sk.len, name, &doc, &e) == CG_OK;
+    cg_buf_free(&sk);
+    json_t *sv = ok ? json_object_get(doc, "SchemaVersion") : NULL, *res = ok ? json_object_get(doc, "Results") : NULL;
+    /* the checks read_whole() makes of the document, on the skeleton */
+    ok = ok && json_is_object(doc) && json_is_integer(sv) && json_integer_value(sv) == 2 && (!res || json_is_array(res));
+    size_t total = 0, i, k;
+    json_t *r;
+    if (ok)
+        json_array_foreach(res, i, r) {
+            json_t *vs = json_object_get(r, "Vulnerabilities"), *ms = json_object_get(r, "Misconfigurations"),
+                   *ss = json_object_get(r, "Secrets");
+            if (!json_is_object(r) || (vs && !json_is_array(vs) && !json_is_null(vs)) ||
+                (ms && !json_is_array(ms) && !json_is_null(ms)) || (ss && !json_is_array(ss) && !json_is_null(ss))) {
+                ok = 0;
+                break;
+            }
+        }
+    for (k = 0; ok && k < n_sp; k++) { /* count the findings */
+        size_t pos = sp[k].val;
+        int first = 1, rr;
+        cg_jrange el;
+        while ((rr = cg_jsplit_next(&j, &pos, &first, 0, &el)) == 1)
+            if ((++total & 1023) == 0)
+                rel(rh, pos);
+        ok = rr == 0 && pos == sp[k].end;
+    }
+    memset(out, 0, sizeof *out);
+    if (ok && total && !(out->findings = cg_arena_calloc(a, total, sizeof *out->findings)))
+        ok = 0;
+    rsrc src = {name, buf, len};
+    cg_strmap im;
+    cg_strmap_init(&im);
+    static const char *const mem[K_N] = {"Vulnerabilities", "Misconfigurations", "Secrets"};
+    size_t si = 0;
+    if (ok)
+        json_array_foreach(res, i, r) {
+            const char *target = dup(a, r, "Target"), *rtype = dup(a, r, "Type");
+            for (int kind = K_VULN; ok && kind < K_N; kind++) {
+                for (k = si; k < n_sp && sp[k].result == i && sp[k].kind != kind; k++)
+                    ;
+                if (k == n_sp || sp[k].result != i)
+                    continue;
+                size_t pos = sp[k].val, idx = 0;
+                int first = 1;
+                cg_jrange el;
+                while (ok && cg_jsplit_next(&j, &pos, &first, 0, &el) == 1) {
+                    json_t *v = NULL;
+                    char where[96];
+                    snprintf(where, sizeof where, "Results[%zu].%s[%zu]", i, mem[kind], idx++);
+                    if (cg_json_parse(buf + el.val, el.val_end - el.val, name, &v, &e) != CG_OK) {
+                        ok = 0;
+                        break;
+                    }
+                    const char *stt = kind == K_MISCONF ? cg_json_str(v, "Status") : NULL;
+                    if (!(stt && strcmp(stt, "FAIL"))) { /* Trivy lists passed checks too */
+                        cg_status st = kind == K_VULN
+                                           ? read_vuln(v, target, &src, where, a, &im, &out->findings[out->n_findings], &e)
+                                           : read_conf(v, target, rtype, kind == K_SECRET ? CG_PCONF_SECRET : CG_PCONF_MISCONFIG,
+                                                       &src, where, a, &im, &out->findings[out->n_findings], &e);
+                        if (st != CG_OK)
+                            ok = 0;
+                        else
+                            out->n_findings++;
+                    }
+                    json_decref(v);
+                    if ((idx & 255) == 0)
+                        rel(rh, pos);
+                }
+            }
+            while (si < n_sp && sp[si].result == i)
+                si++;
+            if (!ok)
+                break;
+        }
+    if (ok && read_tail(doc, res, a, out, &e) != CG_OK)
+        ok = 0;
+    cg_strmap_free(&im);
+    json_decref(doc);
+    free(sp);
+    return ok ? 0 : -1;
+}
+
+cg_status cg_preport_read(const uint8_t *buf, size_t len, const char *name, cg_arena *a, cg_preport *out,
+                          cg_error *err)
+{
+    return cg_preport_read_ex(buf, len, name, a, out, NULL, NULL, err);
+}
+
+cg_status cg_preport_read_ex(const uint8_t *buf, size_t len, const char *name, cg_arena *a, cg_preport *out,
+                             void (*release)(void *ud, size_t upto), void *release_ud, cg_error *err)
+{
+    relh rh = {release, release_ud};
+    memset(out, 0, sizeof *out);
+    if (len > CG_REPORT_MAX_BYTES)
+        return cg_error_set(err, CG_ERR_LIMIT, "%s: %zu bytes, over the %u-byte report cap", name, len,
+                            CG_REPORT_MAX_BYTES);
+    unsigned long oom_before = cg_oom_count();
+    if (read_pieces(buf, len, name, a, out, &rh) == 0 && cg_oom_count() == oom_before)
+        return CG_OK;
+    return read_whole(buf, len, name, a, out, err);
 }

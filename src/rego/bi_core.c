@@ -755,10 +755,21 @@ const builtin rg_bi_core[] = {
 
 const builtin *rg_builtin_find(const char *name)
 {
-    const builtin *tables[] = {rg_bi_core, rg_bi_str, rg_bi_enc, rg_bi_time, rg_bi_json, rg_bi_net};
-    for (size_t t = 0; t < 6; t++)
+    const builtin *tables[] = {rg_bi_core, rg_bi_str, rg_bi_enc, rg_bi_time, rg_bi_json, rg_bi_net, rg_bi_extra};
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
         for (const builtin *b = tables[t]; b->name; b++)
             if (!strcmp(b->name, name))
                 return b;
+    return NULL;
+}
+
+const builtin *rg_builtin_find_v(const char *name, int v0)
+{
+    const builtin *b = rg_builtin_find(name);
+    if (b || !v0)
+        return b;
+    for (b = rg_bi_v0; b->name; b++)
+        if (!strcmp(b->name, name))
+            return b;
     return NULL;
 }

@@ -153,8 +153,18 @@ static rv *b_hex_dec(rctx *c, rv **a, size_t n)
         return NULL;
     for (size_t i = 0; i < m; i++) {
         int h = hv(a[0]->u.s[2 * i]), l = hv(a[0]->u.s[2 * i + 1]);
-        if (h < 0 || l < 0)
-            return bi_err(c, "hex.decode: encoding/hex: invalid byte: %c", a[0]->u.s[2 * i + (h < 0 ? 0 : 1)]);
+        if (h < 0 || l < 0) {
+            /* Go's hex.InvalidByteError: %#U of the byte as a rune */
+            unsigned ch = (unsigned char)a[0]->u.s[2 * i + (h < 0 ? 0 : 1)];
+            if (ch < 0x20 || (ch >= 0x7f && ch < 0xa0))
+                return bi_err(c, "hex.decode: encoding/hex: invalid byte: U+%04X", ch);
+            char u8[3] = {(char)ch, 0, 0};
+            if (ch >= 0x80) {
+                u8[0] = (char)(0xc0 | (ch >> 6));
+                u8[1] = (char)(0x80 | (ch & 0x3f));
+            }
+            return bi_err(c, "hex.decode: encoding/hex: invalid byte: U+%04X '%s'", ch, u8);
+        }
         buf[i] = (char)(h * 16 + l);
     }
     if (a[0]->n % 2)

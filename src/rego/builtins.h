@@ -1,5 +1,5 @@
 /*
- * builtins.h - the builtin tables of bi_core.c, bi_str.c and bi_enc.c, each
+ * builtins.h - the builtin tables of bi_*.c, each
  * ending with a NULL name; rg_builtin_find() searches them in order.
  */
 #ifndef CG_REGO_BUILTINS_H
@@ -16,5 +16,7 @@ extern const builtin rg_bi_enc[];
 extern const builtin rg_bi_time[];
 extern const builtin rg_bi_json[];
 extern const builtin rg_bi_net[];
+extern const builtin rg_bi_extra[];
+extern const builtin rg_bi_v0[]; /* deprecated, v0 only */
 
 #endif

@@ -51,9 +51,18 @@ static int cerr(cc *c, const char *code, const char *file, int row, int col, con
 /* ---- rule tree ---------------------------------------------------------- */
 static rnode *child(rg_engine *eng, rnode *n, const char *name, int create)
 {
-    for (size_t i = 0; i < n->nkids; i++)
-        if (!strcmp(n->kids[i]->name, name))
-            return n->kids[i];
+    /* kids are sorted by name: binary search (a package of 20,000 rules) */
+    size_t lo = 0, hi = n->nkids;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int r = strcmp(n->kids[mid]->name, name);
+        if (r == 0)
+            return n->kids[mid];
+        if (r < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     if (!create)
         return NULL;
     rnode *k = cg_arena_alloc(&eng->a, sizeof *k);
@@ -69,12 +78,10 @@ static rnode *child(rg_engine *eng, rnode *n, const char *name, int create)
         n->kids = nk;
         n->capkids = nc;
     }
-    /* keep sorted by name */
-    size_t pos = n->nkids;
-    while (pos > 0 && strcmp(n->kids[pos - 1]->name, name) > 0) {
-        n->kids[pos] = n->kids[pos - 1];
-        pos--;
-    }
+    /* keep sorted by name: lo is where it goes */
+    size_t pos = lo;
+    if (n->nkids > pos)
+        memmove(n->kids + pos + 1, n->kids + pos, (n->nkids - pos) * sizeof *n->kids);
     n->kids[pos] = k;
     n->nkids++;
     return k;
@@ -370,7 +377,7 @@ static int res_call(cc *c, term *t)
         if (n && strchr(t->name, '.') == NULL)
             return cerr(c, "rego_type_error", t->file, t->row, t->col, "undefined function %s", t->name);
     }
-    const builtin *b = rg_builtin_find(t->name);
+    const builtin *b = rg_builtin_find_v(t->name, c->eng->v0);
     if (!b)
         return cerr(c, "rego_type_error", t->file, t->row, t->col, "undefined function %s", t->name);
     if (b->unavailable)
@@ -522,7 +529,7 @@ static int res_with(cc *c, expr *x)
             rnode *n = parts ? rg_tree_find(c->eng, parts, np) : NULL;
             if (n && n->kind == R_FUNC)
                 ct->fn = n;
-            else if ((ct->bi = rg_builtin_find(nm)) == NULL) {
+            else if ((ct->bi = rg_builtin_find_v(nm, c->eng->v0)) == NULL) {
                 if (n) {
                     /* with on a non-function rule: treat as data path */
                     term *d = data_var(c, tg);
@@ -573,7 +580,7 @@ static int res_with(cc *c, expr *x)
                 call_path(c, &tmp, &parts, &np);
                 rnode *n = parts ? rg_tree_find(c->eng, parts, np) : NULL;
                 const builtin *b = NULL;
-                if ((n && n->kind == R_FUNC) || (!n && (b = rg_builtin_find(nm)) != NULL)) {
+                if ((n && n->kind == R_FUNC) || (!n && (b = rg_builtin_find_v(nm, c->eng->v0)) != NULL)) {
                     term *ct = cg_arena_alloc(c->a, sizeof *ct);
                     *ct = *vv;
                     ct->k = T_CALL;
@@ -1099,6 +1106,314 @@ static void warn_not(cc *c, body *b)
     }
 }
 
+/* ---- recursion (OPA's rego_recursion_error) ------------------------------ */
+/* A graph over the rule tree's nodes: an edge from each rule node to every
+ * rule node its rules may read (refs into data, calls of user functions).
+ * Strongly connected components (iterative Tarjan) find the recursive
+ * nodes; the first of them by source location is reported with the cycle
+ * through it, as OPA writes it: "rule data.x.p is recursive: data.x.p ->
+ * data.x.q -> data.x.p". */
+typedef struct rgraph {
+    rnode **node; /* by id */
+    int **adj;
+    int *nadj, *capadj;
+    int *mark; /* dedupe: the last source that added each target */
+    int cur;
+    int n;
+} rgraph;
+
+static void g_edge(rgraph *g, cg_arena *a, int from, int to)
+{
+    if (g->mark[to] == from)
+        return;
+    g->mark[to] = from;
+    if (g->nadj[from] == g->capadj[from]) {
+        int nc = g->capadj[from] ? g->capadj[from] * 2 : 4;
+        int *na = cg_arena_alloc(a, sizeof(int) * (size_t)nc);
+        if (g->nadj[from])
+            RG_MEMCPY(na, g->adj[from], sizeof(int) * (size_t)g->nadj[from]);
+        g->adj[from] = na;
+        g->capadj[from] = nc;
+    }
+    g->adj[from][g->nadj[from]++] = to;
+}
+
+static int node_has_rules(const rnode *n) { return n->nrules || n->deflt; }
+
+static void g_subtree(rgraph *g, cg_arena *a, int from, rnode *n, int depth)
+{
+    if (depth > 512)
+        return;
+    if (node_has_rules(n))
+        g_edge(g, a, from, n->id);
+    for (size_t i = 0; i < n->nkids; i++)
+        g_subtree(g, a, from, n->kids[i], depth + 1);
+}
+
+static void g_body(rgraph *g, cc *c, int from, body *b, int depth);
+static void g_term(rgraph *g, cc *c, int from, term *t, int depth)
+{
+    if (!t || depth > 512)
+        return;
+    switch (t->k) {
+    case T_REF: {
+        if (t->e[0]->k == T_VAR && t->e[0]->slot == -2) {
+            rnode *n = c->eng->root;
+            size_t k;
+            for (k = 1; k < t->n; k++) {
+                term *p = t->e[k];
+                if (p->k != T_VAL || p->v->k != RV_STR)
+                    break;
+                rnode *nx = child(c->eng, n, p->v->u.s, 0);
+                if (!nx) {
+                    n = NULL;
+                    break;
+                }
+                n = nx;
+                if (node_has_rules(n)) {
+                    g_edge(g, c->a, from, n->id);
+                    n = NULL;
+                    break;
+                }
+            }
+            if (n)
+                g_subtree(g, c->a, from, n, 0);
+        } else
+            g_term(g, c, from, t->e[0], depth + 1);
+        for (size_t i = 1; i < t->n; i++)
+            g_term(g, c, from, t->e[i], depth + 1);
+        return;
+    }
+    case T_ARR:
+    case T_SET:
+        for (size_t i = 0; i < t->n; i++)
+            g_term(g, c, from, t->e[i], depth + 1);
+        return;
+    case T_OBJ:
+        for (size_t i = 0; i < 2 * t->n; i++)
+            g_term(g, c, from, t->e[i], depth + 1);
+        return;
+    case T_CALL:
+        if (t->fn)
+            g_edge(g, c->a, from, t->fn->id);
+        for (size_t i = 0; i < t->n; i++)
+            g_term(g, c, from, t->e[i], depth + 1);
+        return;
+    case T_ACOMP:
+    case T_SCOMP:
+    case T_OCOMP:
+        g_body(g, c, from, t->b, depth + 1);
+        g_term(g, c, from, t->key, depth + 1);
+        g_term(g, c, from, t->val, depth + 1);
+        return;
+    default: return;
+    }
+}
+
+static void g_body(rgraph *g, cc *c, int from, body *b, int depth)
+{
+    if (!b || depth > 512)
+        return;
+    for (size_t i = 0; i < b->n; i++) {
+        expr *x = b->x[i];
+        g_term(g, c, from, x->t, depth + 1);
+        g_term(g, c, from, x->l, depth + 1);
+        g_term(g, c, from, x->r, depth + 1);
+        g_body(g, c, from, x->b, depth + 1);
+        for (size_t k = 0; k < x->nw; k++) /* the target of `with` is replaced, not read */
+            g_term(g, c, from, x->w[k].val, depth + 1);
+    }
+}
+
+static void node_path(cg_buf *b, const rnode *n)
+{
+    const rnode *chain[512];
+    size_t k = 0;
+    for (const rnode *x = n; x && k < 512; x = x->parent)
+        chain[k++] = x;
+    while (k--) {
+        cg_buf_puts(b, chain[k]->name);
+        if (k)
+            cg_buf_putc(b, '.');
+    }
+}
+
+static const rule *node_first_rule(const rnode *n)
+{
+    const rule *best = n->deflt;
+    for (size_t i = 0; i < n->nrules; i++) {
+        const rule *r = n->rules[i];
+        if (!best || strcmp(r->file, best->file) < 0 ||
+            (!strcmp(r->file, best->file) && (r->row < best->row || (r->row == best->row && r->col < best->col))))
+            best = r;
+    }
+    return best;
+}
+
+static void g_collect(rgraph *g, rnode *n, int depth)
+{
+    if (depth > 512)
+        return;
+    g->node[n->id] = n;
+    for (size_t i = 0; i < n->nkids; i++)
+        g_collect(g, n->kids[i], depth + 1);
+}
+
+static int check_recursion(cc *c)
+{
+    rg_engine *eng = c->eng;
+    int n = eng->nnodes;
+    rgraph g = {0};
+    g.n = n;
+    g.node = cg_arena_alloc(c->a, sizeof(rnode *) * (size_t)n);
+    g.adj = cg_arena_alloc(c->a, sizeof(int *) * (size_t)n);
+    g.nadj = cg_arena_alloc(c->a, sizeof(int) * (size_t)n);
+    g.capadj = cg_arena_alloc(c->a, sizeof(int) * (size_t)n);
+    g.mark = cg_arena_alloc(c->a, sizeof(int) * (size_t)n);
+    for (int i = 0; i < n; i++) {
+        g.node[i] = NULL;
+        g.adj[i] = NULL;
+        g.nadj[i] = g.capadj[i] = 0;
+        g.mark[i] = -1;
+    }
+    g_collect(&g, eng->root, 0);
+    for (int i = 0; i < n; i++) {
+        rnode *nd = g.node[i];
+        if (!nd || !node_has_rules(nd))
+            continue;
+        for (size_t k = 0; k <= nd->nrules; k++) {
+            rule *r0 = k < nd->nrules ? nd->rules[k] : nd->deflt;
+            for (rule *r = r0; r; r = r->els) {
+                g_body(&g, c, i, r->b, 0);
+                g_term(&g, c, i, r->key, 0);
+                g_term(&g, c, i, r->val, 0);
+                for (size_t a = 0; a < r->nargs; a++)
+                    g_term(&g, c, i, r->args[a], 0);
+                for (size_t a = r->nconst; a < r->npath; a++)
+                    g_term(&g, c, i, r->path[a], 0);
+            }
+        }
+    }
+    /* iterative Tarjan */
+    int *idx = cg_arena_alloc(c->a, sizeof(int) * (size_t)n), *low = cg_arena_alloc(c->a, sizeof(int) * (size_t)n);
+    int *onst = cg_arena_alloc(c->a, sizeof(int) * (size_t)n), *st = cg_arena_alloc(c->a, sizeof(int) * (size_t)n);
+    int *cs = cg_arena_alloc(c->a, sizeof(int) * (size_t)n), *ce = cg_arena_alloc(c->a, sizeof(int) * (size_t)n);
+    int *comp = cg_arena_alloc(c->a, sizeof(int) * (size_t)n), *csize = cg_arena_alloc(c->a, sizeof(int) * (size_t)n);
+    for (int i = 0; i < n; i++) {
+        idx[i] = -1;
+        onst[i] = 0;
+        comp[i] = -1;
+        csize[i] = 0;
+    }
+    int counter = 0, sp = 0, ncomp = 0;
+    for (int s0 = 0; s0 < n; s0++) {
+        if (idx[s0] >= 0 || !g.node[s0] || !node_has_rules(g.node[s0]))
+            continue;
+        int csp = 0;
+        cs[csp] = s0;
+        ce[csp++] = 0;
+        idx[s0] = low[s0] = counter++;
+        st[sp++] = s0;
+        onst[s0] = 1;
+        while (csp) {
+            int v = cs[csp - 1];
+            if (ce[csp - 1] < g.nadj[v]) {
+                int w = g.adj[v][ce[csp - 1]++];
+                if (idx[w] < 0) {
+                    idx[w] = low[w] = counter++;
+                    st[sp++] = w;
+                    onst[w] = 1;
+                    cs[csp] = w;
+                    ce[csp++] = 0;
+                } else if (onst[w] && idx[w] < low[v])
+                    low[v] = idx[w];
+                continue;
+            }
+            if (low[v] == idx[v]) {
+                int w;
+                do {
+                    w = st[--sp];
+                    onst[w] = 0;
+                    comp[w] = ncomp;
+                    csize[ncomp]++;
+                } while (w != v);
+                ncomp++;
+            }
+            csp--;
+            if (csp) {
+                int u = cs[csp - 1];
+                if (low[v] < low[u])
+                    low[u] = low[v];
+            }
+        }
+    }
+    /* the recursive node whose first rule comes first in the source */
+    int pick = -1;
+    const rule *pr = NULL;
+    for (int i = 0; i < n; i++) {
+        if (comp[i] < 0)
+            continue;
+        int rec = csize[comp[i]] > 1;
+        for (int k = 0; !rec && k < g.nadj[i]; k++)
+            rec = g.adj[i][k] == i;
+        if (!rec)
+            continue;
+        const rule *r = node_first_rule(g.node[i]);
+        if (!pr || strcmp(r->file, pr->file) < 0 ||
+            (!strcmp(r->file, pr->file) && (r->row < pr->row || (r->row == pr->row && r->col < pr->col)))) {
+            pr = r;
+            pick = i;
+        }
+    }
+    if (pick < 0)
+        return 0;
+    /* shortest cycle through pick (BFS within its component) */
+    int *prev = idx, *queue = st;
+    for (int i = 0; i < n; i++)
+        prev[i] = -2;
+    int qh = 0, qt = 0, found = -1;
+    for (int k = 0; k < g.nadj[pick] && found < 0; k++) {
+        int w = g.adj[pick][k];
+        if (w == pick)
+            found = pick;
+        else if (comp[w] == comp[pick] && prev[w] == -2) {
+            prev[w] = pick;
+            queue[qt++] = w;
+        }
+    }
+    while (qh < qt && found < 0) {
+        int v = queue[qh++];
+        for (int k = 0; k < g.nadj[v]; k++) {
+            int w = g.adj[v][k];
+            if (w == pick) {
+                found = v;
+                break;
+            }
+            if (comp[w] == comp[pick] && prev[w] == -2) {
+                prev[w] = v;
+                queue[qt++] = w;
+            }
+        }
+    }
+    int len = 0;
+    for (int v = found; v != pick && v >= 0 && len < n; v = prev[v])
+        cs[len++] = v;
+    cg_buf b = CG_BUF_INIT;
+    cg_buf_puts(&b, "rule ");
+    node_path(&b, g.node[pick]);
+    cg_buf_puts(&b, " is recursive: ");
+    node_path(&b, g.node[pick]);
+    while (len--) {
+        cg_buf_puts(&b, " -> ");
+        node_path(&b, g.node[cs[len]]);
+    }
+    cg_buf_puts(&b, " -> ");
+    node_path(&b, g.node[pick]);
+    cerr(c, "rego_recursion_error", pr->file, pr->row, pr->col, "%s", cg_buf_str(&b));
+    cg_buf_free(&b);
+    return -1;
+}
+
 int rg_compile(rg_engine *eng, rg_err *e)
 {
     cc c = {0};
@@ -1129,6 +1444,8 @@ int rg_compile(rg_engine *eng, rg_err *e)
                 return -1;
         }
     }
+    if (check_recursion(&c))
+        return -1;
     for (size_t i = 0; i < eng->nmods; i++) {
         c.m = eng->mods[i];
         for (size_t j = 0; j < c.m->nrules; j++)

@@ -21,6 +21,7 @@ typedef struct ps {
     rg_err *e;
     int v0;
     int nowild; /* counter for `_` names */
+    int no_in;  /* v0 module without future.keywords(.in) or rego.v1: `in` is a name */
 } ps;
 
 static rtok *cur(ps *p) { return &p->t[p->i]; }
@@ -168,6 +169,73 @@ static term *fold_const(ps *p, term *t)
     return t;
 }
 
+/* The one comma-separated list shape of the grammar (array, set and object
+ * items, call arguments, `some` declarations): `item` reads one item (and
+ * keeps it in ud); items are separated by ','.  With `close` the list ends
+ * at that token, which is consumed ("unexpected X token: expected CLOSE"
+ * otherwise), an empty list is allowed when no item was read yet, and with
+ * `trailing` a ',' may come last.  first_done: the caller read the first
+ * item.  0 ok, -1 error (set). */
+typedef int (*list_item_fn)(ps *p, void *ud);
+static int parse_list(ps *p, int first_done, const char *close, int trailing, list_item_fn item, void *ud)
+{
+    if (!first_done && !(close && is_op(cur(p), close)) && item(p, ud))
+        return -1;
+    while (is_op(cur(p), ",")) {
+        p->i++;
+        if (trailing && close && is_op(cur(p), close))
+            break;
+        if (item(p, ud))
+            return -1;
+    }
+    if (!close)
+        return 0;
+    if (!is_op(cur(p), close)) {
+        perr(p, cur(p), "unexpected %.*s token: expected %s", (int)cur(p)->n, cur(p)->s, close);
+        return -1;
+    }
+    p->i++;
+    return 0;
+}
+
+static term *parse_elem(ps *p);
+static term *parse_term(ps *p);
+
+static int push_or_fail(ps *p, tv *x, term *t)
+{
+    if (!t)
+        return -1;
+    if (tv_push(p, x, t)) {
+        perr(p, cur(p), "out of memory");
+        return -1;
+    }
+    return 0;
+}
+static int item_elem(ps *p, void *ud) { return push_or_fail(p, ud, parse_elem(p)); }
+static int item_term(ps *p, void *ud) { return push_or_fail(p, ud, parse_term(p)); }
+
+typedef struct kvlist {
+    tv ks, vs;
+} kvlist;
+static int item_pair(ps *p, void *ud)
+{
+    kvlist *kv = ud;
+    term *k = parse_elem(p);
+    if (!k)
+        return -1;
+    if (!is_op(cur(p), ":")) {
+        perr(p, cur(p), "expected :");
+        return -1;
+    }
+    p->i++;
+    term *x = parse_elem(p);
+    if (!x)
+        return -1;
+    if (push_or_fail(p, &kv->ks, k) || push_or_fail(p, &kv->vs, x))
+        return -1;
+    return 0;
+}
+
 /* [ ... ] after '[' consumed */
 static term *parse_array(ps *p, rtok *open)
 {
@@ -196,18 +264,8 @@ static term *parse_array(ps *p, rtok *open)
         return t;
     }
     tv_push(p, &items, first);
-    while (is_op(cur(p), ",")) {
-        p->i++;
-        if (is_op(cur(p), "]"))
-            break;
-        term *x = parse_elem(p);
-        if (!x)
-            return NULL;
-        tv_push(p, &items, x);
-    }
-    if (!is_op(cur(p), "]"))
-        return perr(p, cur(p), "unexpected %.*s token: expected ]", (int)cur(p)->n, cur(p)->s);
-    p->i++;
+    if (parse_list(p, 1, "]", 1, item_elem, &items))
+        return NULL;
     term *t = nt(p, T_ARR, open);
     if (t) {
         t->e = tdup(p, tv_items(&items), items.n);
@@ -246,28 +304,12 @@ static term *parse_brace(ps *p, rtok *open)
             }
             return t;
         }
-        tv ks = {0}, vs = {0};
-        tv_push(p, &ks, first);
-        tv_push(p, &vs, v);
-        while (is_op(cur(p), ",")) {
-            p->i++;
-            if (is_op(cur(p), "}"))
-                break;
-            term *k = parse_elem(p);
-            if (!k)
-                return NULL;
-            if (!is_op(cur(p), ":"))
-                return perr(p, cur(p), "expected :");
-            p->i++;
-            term *x = parse_elem(p);
-            if (!x)
-                return NULL;
-            tv_push(p, &ks, k);
-            tv_push(p, &vs, x);
-        }
-        if (!is_op(cur(p), "}"))
-            return perr(p, cur(p), "unexpected %.*s token: expected }", (int)cur(p)->n, cur(p)->s);
-        p->i++;
+        kvlist kv = {0};
+        tv_push(p, &kv.ks, first);
+        tv_push(p, &kv.vs, v);
+        if (parse_list(p, 1, "}", 1, item_pair, &kv))
+            return NULL;
+        tv ks = kv.ks, vs = kv.vs;
         term *t = nt(p, T_OBJ, open);
         if (!t)
             return NULL;
@@ -296,18 +338,8 @@ static term *parse_brace(ps *p, rtok *open)
     }
     tv items = {0};
     tv_push(p, &items, first);
-    while (is_op(cur(p), ",")) {
-        p->i++;
-        if (is_op(cur(p), "}"))
-            break;
-        term *x = parse_elem(p);
-        if (!x)
-            return NULL;
-        tv_push(p, &items, x);
-    }
-    if (!is_op(cur(p), "}"))
-        return perr(p, cur(p), "unexpected %.*s token: expected }", (int)cur(p)->n, cur(p)->s);
-    p->i++;
+    if (parse_list(p, 1, "}", 1, item_elem, &items))
+        return NULL;
     term *t = nt(p, T_SET, open);
     if (t) {
         t->e = tdup(p, tv_items(&items), items.n);
@@ -462,22 +494,8 @@ static term *parse_primary(ps *p)
             const char *name = ref_name(p, t);
             p->i++;
             tv args = {0};
-            if (!is_op(cur(p), ")")) {
-                for (;;) {
-                    term *x = parse_term(p);
-                    if (!x)
-                        return NULL;
-                    tv_push(p, &args, x);
-                    if (is_op(cur(p), ",")) {
-                        p->i++;
-                        continue;
-                    }
-                    break;
-                }
-            }
-            if (!is_op(cur(p), ")"))
-                return perr(p, cur(p), "unexpected %.*s token: expected )", (int)cur(p)->n, cur(p)->s);
-            p->i++;
+            if (parse_list(p, 0, ")", 0, item_term, &args))
+                return NULL;
             term *c = nt(p, T_CALL, tk);
             if (!c)
                 return NULL;
@@ -565,13 +583,13 @@ static term *parse_relation(ps *p)
     return l;
 }
 
-static int in_kw_enabled(ps *p) { (void)p; return 1; }
+static int in_kw_enabled(ps *p) { return !p->no_in; }
 
 /* collection element: a relation, with `in` binding tighter than `,` */
 static term *parse_elem(ps *p)
 {
     term *l = parse_relation(p);
-    while (l && is_kw(cur(p), "in")) {
+    while (l && in_kw_enabled(p) && is_kw(cur(p), "in")) {
         rtok *o = cur(p);
         p->i++;
         term *r = parse_relation(p);
@@ -689,17 +707,8 @@ static expr *parse_expr(ps *p)
     if (is_kw(st, "some") && peekn(p, 1)->t != TK_EOF && !is_op(peekn(p, 1), ".") && !is_op(peekn(p, 1), "[")) {
         p->i++;
         tv vars = {0};
-        for (;;) {
-            term *t = parse_term(p);
-            if (!t)
-                return NULL;
-            tv_push(p, &vars, t);
-            if (is_op(cur(p), ",")) {
-                p->i++;
-                continue;
-            }
-            break;
-        }
+        if (parse_list(p, 0, NULL, 0, item_term, &vars))
+            return NULL;
         term **vs = tv_items(&vars);
         term *last = vs[vars.n - 1];
         if (last->k == T_CALL && !strcmp(last->name, "internal.member_2")) {
@@ -722,13 +731,18 @@ static expr *parse_expr(ps *p)
         }
     } else if (is_kw(st, "every") && !is_op(peekn(p, 1), ".")) {
         p->i++;
+        int no_in = p->no_in;
+        p->no_in = 0; /* `every x in xs`: part of the every keyword's syntax */
         term *a = parse_term(p);
+        p->no_in = no_in;
         if (!a)
             return NULL;
         term *k = NULL, *v = NULL, *dom = NULL;
         if (is_op(cur(p), ",")) {
             p->i++;
+            p->no_in = 0;
             term *b = parse_term(p);
+            p->no_in = no_in;
             if (!b)
                 return NULL;
             if (b->k != T_CALL || strcmp(b->name, "internal.member_2"))
@@ -1032,11 +1046,14 @@ static int parse_rule(ps *p, rmodule *m, size_t *cap)
         r->val = parse_term(p);
         if (!r->val)
             return -1;
-    } else if (r->kind == R_POBJ && (p->v0 || m->v0) && r->npath == r->nconst + 1) {
-        /* v0 partial set p[x] { } */
+    } else if ((p->v0 || m->v0) && ((r->kind == R_POBJ && r->npath == r->nconst + 1) ||
+                                    (r->kind == R_COMPLETE && r->npath == m->npkg + 2))) {
+        /* v0 partial set p[x] { }, also with a constant key: p["x"] */
         r->kind = R_PSET;
         r->key = r->path[r->npath - 1];
         r->npath--;
+        if (r->nconst > r->npath)
+            r->nconst = r->npath;
     }
     if (r->kind == R_POBJ && r->nconst + 1 == r->npath && r->val == NULL && !p->v0 && !m->v0) {
         /* v1 `p[x] if` : object with value true (multi-value refs need contains) */
@@ -1116,6 +1133,7 @@ rmodule *rg_parse_module(rg_engine *eng, const char *file, const char *src, size
     rmodule *m = cg_arena_alloc(p.a, sizeof *m);
     m->file = file;
     m->v0 = v0;
+    p.no_in = v0; /* until an import makes `in` a keyword */
     if (!is_kw(cur(&p), "package"))
         return perr(&p, cur(&p), "package expected");
     p.i++;
@@ -1169,6 +1187,9 @@ rmodule *rg_parse_module(rg_engine *eng, const char *file, const char *src, size
                 const char *nm = ref_name(&p, ref);
                 if (nm && !strcmp(nm, "rego.v1"))
                     m->v0 = 0;
+                if (nm && (!strcmp(nm, "rego.v1") || !strcmp(nm, "future.keywords") ||
+                           !strcmp(nm, "future.keywords.in") || !strcmp(nm, "future.keywords.every")))
+                    p.no_in = 0;
                 continue;
             }
             if (m->nimports == icap) {

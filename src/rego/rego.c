@@ -15,6 +15,7 @@
 struct cg_rego {
     rg_engine eng; /* first: tester.c reads it through rg_engine_of */
     rg_err perr; /* first parse error */
+    rg_err cerr; /* compile error (code, message, location as OPA writes them) */
 };
 
 cg_rego *cg_rego_new(int v0)
@@ -123,8 +124,10 @@ cg_status cg_rego_compile(cg_rego *r, cg_error *err)
         return CG_OK;
     rg_err e = {0};
     cg_buf_reset(&r->eng.warnings);
-    if (rg_compile(&r->eng, &e))
+    if (rg_compile(&r->eng, &e)) {
+        r->cerr = e;
         return seterr(err, &e);
+    }
     return CG_OK;
 }
 
@@ -327,12 +330,14 @@ cg_status cg_rego_eval(cg_rego *r, const cg_rego_query *q, cg_buf *out, int pret
     memset(oc, 0, sizeof *oc);
     rg_err e = {0};
     if (cg_rego_compile(r, err)) {
-        /* compile error: JSON form too */
-        rg_err ce = {0};
-        ce.code = "rego_compile_error";
-        snprintf(ce.msg, sizeof ce.msg, "%.700s", err->msg);
+        /* compile error: JSON form too, with its own code and location (opa eval's) */
+        rg_err ce = r->cerr;
+        if (!ce.code) {
+            ce.code = "rego_compile_error";
+            snprintf(ce.msg, sizeof ce.msg, "%.700s", err->msg);
+        }
         err_json(out, &ce, pretty);
-        snprintf(oc->code, sizeof oc->code, "rego_compile_error");
+        snprintf(oc->code, sizeof oc->code, "%s", ce.code);
         return CG_ERR_INPUT;
     }
     size_t mark_used = r->eng.a.used_total;

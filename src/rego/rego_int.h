@@ -185,6 +185,8 @@ struct builtin {
     int relation;            /* returns an array of results to enumerate (walk) */
 };
 const builtin *rg_builtin_find(const char *name);
+/* also Rego v0's deprecated builtins (any, all, cast_*, set_diff, re_match, ...) when v0 */
+const builtin *rg_builtin_find_v(const char *name, int v0);
 /* Builtin errors: set c's error (eval_builtin_error / eval_type_error) and return NULL. */
 rv *bi_err(rctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 rv *bi_type_err(rctx *c, const char *fname, int pos, const rv *got, const char *want);
@@ -261,6 +263,7 @@ struct rctx {
     rg_err err;
     int halt_reason;
     uintptr_t stack_base; /* address near the bottom of the evaluation's stack */
+    struct rg_tz *tzcache; /* time zones read by time.* during this query (bi_time.c) */
 };
 
 #define RG_STACK_MAX ((uintptr_t)4 << 20)

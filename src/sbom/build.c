@@ -39,6 +39,7 @@ typedef struct build_state {
     cg_cat_ctx *ctx;
     cg_overlay ov;
     cg_buf content;
+    cg_arena nodes;  /* cataloger nodes handed to finish(): dropped with the overlay */
     size_t n_links;
     int warned_links;
     const cg_sbom_tap *tap; /* optional second consumer of the pass */
@@ -65,6 +66,13 @@ static uint64_t wanted_mask(const build_state *bs, const char *path, size_t len,
             m |= 1ull << c;
     }
     return m;
+}
+
+/* Index of cataloger c's result in a node's results array (which has one
+ * slot per bit of its wanted mask, in cataloger order). */
+static size_t result_slot(uint64_t mask, size_t c)
+{
+    return (size_t)__builtin_popcountll(mask & ((1ull << c) - 1));
 }
 
 /* Whether cataloger cat wants to see the first bytes of entry e. */
@@ -224,7 +232,11 @@ static cg_status on_file(build_state *bs, const cg_entry *e, cg_entry_data *d, c
                 cg_error_prefix(err, "entry %s", e->path);
         }
     }
-    void **results = st == CG_OK ? cg_arena_calloc(&bs->sbom->arena, cg_n_catalogers, sizeof *results) : NULL;
+    /* one slot per cataloger that wants the file (result_slot), not per cataloger:
+     * most files are wanted by one, and an image can hold 100,000s of them */
+    void **results = st == CG_OK ? cg_arena_calloc(&bs->sbom->arena, (size_t)__builtin_popcountll(mask),
+                                                   sizeof *results)
+                                 : NULL;
     if (st == CG_OK && !results)
         st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     for (size_t c = 0; st == CG_OK && c < cg_n_catalogers; c++) {
@@ -233,7 +245,7 @@ static cg_status on_file(build_state *bs, const cg_entry *e, cg_entry_data *d, c
         cg_cat_file f = {e->path, e->layer, NULL, (size_t)e->size, fd, e->mode};
         if (!wants[c].spill)
             f.data = (const uint8_t *)(bs->content.data ? bs->content.data : "");
-        st = cg_catalogers[c]->parse(bs->ctx, &f, &results[c], err);
+        st = cg_catalogers[c]->parse(bs->ctx, &f, &results[result_slot(mask, c)], err);
         if (st != CG_OK)
             cg_error_prefix(err, "entry %s", e->path);
     }
@@ -304,7 +316,7 @@ static const cg_cat_node *cat_chain(cg_arena *a, const cg_ov_node *n, const char
             return NULL;
         cn->path = path ? path : n->path;
         cn->layer = n->layer;
-        cn->result = n->results ? n->results[c] : NULL;
+        cn->result = n->results ? n->results[result_slot(n->wanted, c)] : NULL;
         *tail = cn;
         tail = (cg_cat_node **)&cn->lower;
         path = NULL;
@@ -392,7 +404,7 @@ static cg_status mark_declared(build_state *bs, size_t c, size_t from, cg_error 
 static cg_status run_finish(build_state *bs, size_t c, cg_error *err)
 {
     cg_overlay *ov = &bs->ov;
-    cg_arena *a = &bs->sbom->arena;
+    cg_arena *a = &bs->nodes;
     cg_vec list = {0}; /* const cg_cat_node * */
     cg_status st = CG_OK;
     for (size_t i = 0; i < ov->nodes.cap && st == CG_OK; i++) {
@@ -529,6 +541,7 @@ cg_status cg_sbom_build_tap(cg_image *img, const cg_sbom_opts *opts, const cg_sb
     bs.declared = opts && opts->declared;
     bs.include_dev = opts && opts->include_dev;
     cg_overlay_init(&bs.ov);
+    cg_arena_init(&bs.nodes);
     cg_buf_init(&bs.content, 0);
     bs.ctx = cg_cat_ctx_new(&s->arena);
     bs.tap = tap && tap->want && tap->entry ? tap : NULL;
@@ -543,6 +556,11 @@ cg_status cg_sbom_build_tap(cg_image *img, const cg_sbom_opts *opts, const cg_sb
         st = run_finish(&bs, c, err);
     if (st == CG_OK)
         cg_cat_resolve_owners(bs.ctx);
+    /* The flattened view and the nodes are done with (packages copy the paths
+     * they keep): release them before the package array is made. */
+    cg_overlay_free(&bs.ov);
+    cg_arena_free(&bs.nodes);
+    cg_buf_free(&bs.content);
     int nothing = st == CG_OK && !cg_cat_distro(bs.ctx) && cg_cat_n_packages(bs.ctx) == 0;
     if (nothing && !(opts && opts->allow_empty))
         st = cg_error_set(err, CG_ERR_INPUT,
@@ -559,6 +577,7 @@ cg_status cg_sbom_build_tap(cg_image *img, const cg_sbom_opts *opts, const cg_sb
         cg_error_prefix(err, "image %s", cg_image_get_info(img)->ref);
     cg_cat_ctx_free(bs.ctx);
     cg_overlay_free(&bs.ov);
+    cg_arena_free(&bs.nodes);
     cg_buf_free(&bs.content);
     if (st != CG_OK) {
         cg_sbom_free(s);

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "catalog/license.h"
 #include "core/vec.h"
 #include "sbom/writers.h"
@@ -19,55 +21,95 @@
 /* Whether id is in CycloneDX's spdx.schema.json enum (table at the end). */
 static int in_spdx_enum(const char *id);
 
-static void add_prop(cg_jctx *j, json_t *props, const char *name, const char *value)
+/* The "properties" of one component, collected first and written last (a
+ * component without any has no "properties" member).  Names and values live
+ * in the writer's scratch arena, which is emptied after each component. */
+typedef struct props {
+    cg_arena *a;
+    const char **nv; /* name, value, name, value, ... */
+    size_t n, cap;
+    int failed;
+} props;
+
+static void add_prop(props *ps, const char *name, const char *value)
 {
-    if (!value)
+    if (!value || !name) {
+        if (!name && value)
+            ps->failed = 1; /* a name that could not be allocated */
         return;
-    json_t *p = cg_j_obj(j);
-    cg_j_str(j, p, "name", name);
-    cg_j_str(j, p, "value", value);
-    cg_j_push(j, props, p);
+    }
+    if (ps->n + 2 > ps->cap) {
+        size_t ncap = ps->cap ? ps->cap * 2 : 32;
+        const char **nv = cg_arena_calloc(ps->a, ncap, sizeof *nv);
+        if (!nv) {
+            ps->failed = 1;
+            return;
+        }
+        if (ps->n)
+            memcpy(nv, ps->nv, ps->n * sizeof *nv);
+        ps->nv = nv;
+        ps->cap = ncap;
+    }
+    ps->nv[ps->n++] = name;
+    ps->nv[ps->n++] = value;
 }
 
-/* Add "properties" to obj unless the list is empty. */
-static void set_props(cg_jctx *j, json_t *obj, json_t *props)
+static void write_props(cg_jw *w, const props *ps)
 {
-    if (props && json_array_size(props) == 0)
-        json_decref(props);
-    else
-        cg_j_set(j, obj, "properties", props);
+    if (!ps->n)
+        return;
+    cg_jw_key(w, "properties");
+    cg_jw_open(w, "[");
+    for (size_t i = 0; i + 1 < ps->n; i += 2) {
+        cg_jw_elem(w);
+        cg_jw_open(w, "{");
+        cg_jw_kstr(w, "name", ps->nv[i]);
+        cg_jw_kstr(w, "value", ps->nv[i + 1]);
+        cg_jw_close(w, "}");
+    }
+    cg_jw_close(w, "]");
 }
 
-static json_t *image_component(cg_wmodel *m, cg_jctx *j)
+static void props_start(props *ps, cg_arena *scratch)
+{
+    memset(ps, 0, sizeof *ps);
+    ps->a = scratch;
+}
+
+static void image_component(cg_wmodel *m, cg_jw *w, int *failed)
 {
     const cg_image_info *im = &m->s->image;
-    cg_arena *a = &m->arena;
-    json_t *c = cg_j_obj(j), *props = cg_j_arr(j);
-    cg_j_str(j, c, "type", "container");
-    cg_j_str(j, c, "bom-ref", m->image_ref);
-    cg_j_str(j, c, "name", m->image_name);
-    cg_j_str(j, c, "version", m->image_version);
-    cg_j_str(j, c, "purl", m->s->image_purl);
-    add_prop(j, props, "cgate:image:manifest-digest", im->manifest_digest);
-    add_prop(j, props, "cgate:image:config-digest", im->config_digest);
-    add_prop(j, props, "cgate:image:transport", im->transport);
-    add_prop(j, props, "cgate:image:tag", im->tag);
-    add_prop(j, props, "cgate:image:os", im->os);
-    add_prop(j, props, "cgate:image:architecture", im->architecture);
+    cg_arena *a = &m->scratch;
+    props ps;
+    props_start(&ps, a);
+    cg_jw_open(w, "{");
+    cg_jw_kopt(w, "type", "container");
+    cg_jw_kopt(w, "bom-ref", m->image_ref);
+    cg_jw_kopt(w, "name", m->image_name);
+    cg_jw_kopt(w, "version", m->image_version);
+    cg_jw_kopt(w, "purl", m->s->image_purl);
+    add_prop(&ps, "cgate:image:manifest-digest", im->manifest_digest);
+    add_prop(&ps, "cgate:image:config-digest", im->config_digest);
+    add_prop(&ps, "cgate:image:transport", im->transport);
+    add_prop(&ps, "cgate:image:tag", im->tag);
+    add_prop(&ps, "cgate:image:os", im->os);
+    add_prop(&ps, "cgate:image:architecture", im->architecture);
     if (m->s->nothing_recognised) /* --allow-empty: say it, do not let it pass as a clean image */
-        add_prop(j, props, "cgate:inventory", "empty");
+        add_prop(&ps, "cgate:inventory", "empty");
     /* files the catalogers skipped or could not read, so a reader of the SBOM knows */
     for (size_t i = 0; i < m->s->n_warnings; i++)
-        add_prop(j, props, "cgate:warning", m->s->warnings[i]);
+        add_prop(&ps, "cgate:warning", m->s->warnings[i]);
     for (size_t i = 0; i < im->n_layers && im->layers; i++) {
         const cg_layer_info *l = &im->layers[i];
         if (l->digest)
-            add_prop(j, props, cg_arena_sprintf(a, "cgate:image:layer:%zu:digest", i), l->digest);
+            add_prop(&ps, cg_arena_sprintf(a, "cgate:image:layer:%zu:digest", i), l->digest);
         if (l->diff_id)
-            add_prop(j, props, cg_arena_sprintf(a, "cgate:image:layer:%zu:diff_id", i), l->diff_id);
+            add_prop(&ps, cg_arena_sprintf(a, "cgate:image:layer:%zu:diff_id", i), l->diff_id);
     }
-    set_props(j, c, props);
-    return c;
+    write_props(w, &ps);
+    cg_jw_close(w, "}");
+    if (ps.failed)
+        *failed = 1;
 }
 
 static const cg_layer_info *layer_at(const cg_sbom *s, int idx)
@@ -77,22 +119,26 @@ static const cg_layer_info *layer_at(const cg_sbom *s, int idx)
     return &s->image.layers[idx];
 }
 
-static json_t *os_component(cg_wmodel *m, cg_jctx *j)
+static void os_component(cg_wmodel *m, cg_jw *w, int *failed)
 {
     const cg_distro *d = m->s->distro;
-    json_t *c = cg_j_obj(j), *props = cg_j_arr(j);
     const cg_layer_info *l = layer_at(m->s, d->layer);
-    cg_j_str(j, c, "type", "operating-system");
-    cg_j_str(j, c, "bom-ref", m->os_ref);
-    cg_j_str(j, c, "name", d->id ? d->id : d->name ? d->name : "unknown");
-    cg_j_str(j, c, "version", d->version_id);
-    cg_j_str(j, c, "description", d->pretty_name);
-    add_prop(j, props, "cgate:distro:version_codename", d->version_codename);
-    add_prop(j, props, "cgate:distro:id_like", d->id_like);
-    add_prop(j, props, "cgate:location:0:path", d->source_path);
-    add_prop(j, props, "cgate:location:0:layer:digest", l ? l->digest : NULL);
-    set_props(j, c, props);
-    return c;
+    props ps;
+    props_start(&ps, &m->scratch);
+    cg_jw_open(w, "{");
+    cg_jw_kopt(w, "type", "operating-system");
+    cg_jw_kopt(w, "bom-ref", m->os_ref);
+    cg_jw_kopt(w, "name", d->id ? d->id : d->name ? d->name : "unknown");
+    cg_jw_kopt(w, "version", d->version_id);
+    cg_jw_kopt(w, "description", d->pretty_name);
+    add_prop(&ps, "cgate:distro:version_codename", d->version_codename);
+    add_prop(&ps, "cgate:distro:id_like", d->id_like);
+    add_prop(&ps, "cgate:location:0:path", d->source_path);
+    add_prop(&ps, "cgate:location:0:layer:digest", l ? l->digest : NULL);
+    write_props(w, &ps);
+    cg_jw_close(w, "}");
+    if (ps.failed)
+        *failed = 1;
 }
 
 /*
@@ -106,7 +152,7 @@ static json_t *os_component(cg_wmodel *m, cg_jctx *j)
  *    name, and keep each such name losslessly in a property
  *    "cgate:license:LicenseRef-<name>" = the text as written.
  */
-static void add_licenses(cg_wmodel *m, cg_jctx *j, json_t *c, json_t *props, const cg_package *p)
+static void add_licenses(cg_wmodel *m, cg_jw *w, props *ps, const cg_package *p)
 {
     const cg_license **ls;
     size_t n = cg_w_pkg_licenses(m, p, &ls);
@@ -117,13 +163,17 @@ static void add_licenses(cg_wmodel *m, cg_jctx *j, json_t *c, json_t *props, con
         if (cg_w_license_is_spdx(ls[i]) &&
             !(cg_w_license_is_single(ls[i]->value) && in_spdx_enum(ls[i]->value)))
             list_ok = 0;
-    json_t *arr = cg_j_arr(j);
+    cg_jw_key(w, "licenses");
+    cg_jw_open(w, "[");
     if (list_ok) {
         for (size_t i = 0; i < n; i++) {
-            json_t *e = cg_j_obj(j), *lic = cg_j_obj(j);
-            cg_j_str(j, lic, cg_w_license_is_spdx(ls[i]) ? "id" : "name", ls[i]->value);
-            cg_j_set(j, e, "license", lic);
-            cg_j_push(j, arr, e);
+            cg_jw_elem(w);
+            cg_jw_open(w, "{");
+            cg_jw_key(w, "license");
+            cg_jw_open(w, "{");
+            cg_jw_kopt(w, cg_w_license_is_spdx(ls[i]) ? "id" : "name", ls[i]->value);
+            cg_jw_close(w, "}");
+            cg_jw_close(w, "}");
         }
     } else {
         cg_buf expr = CG_BUF_INIT;
@@ -134,71 +184,71 @@ static void add_licenses(cg_wmodel *m, cg_jctx *j, json_t *c, json_t *props, con
             int paren = n > 1 && !cg_w_license_is_single(term);
             st = cg_buf_printf(&expr, "%s%s%s%s", i ? " AND " : "", paren ? "(" : "", term,
                                paren ? ")" : "");
-            if (!spdx) {
-                const char *pn = cg_arena_sprintf(&m->arena, "cgate:license:%s", term);
-                if (!pn)
-                    j->failed = 1;
-                else
-                    add_prop(j, props, pn, ls[i]->value);
-            }
+            if (!spdx)
+                add_prop(ps, cg_arena_sprintf(&m->scratch, "cgate:license:%s", term), ls[i]->value);
         }
         if (st != CG_OK)
-            j->failed = 1;
-        json_t *e = cg_j_obj(j);
-        cg_j_str(j, e, "expression", cg_buf_str(&expr));
-        cg_j_push(j, arr, e);
+            ps->failed = 1;
+        cg_jw_elem(w);
+        cg_jw_open(w, "{");
+        cg_jw_kopt(w, "expression", cg_buf_str(&expr));
+        cg_jw_close(w, "}");
         cg_buf_free(&expr);
     }
-    cg_j_set(j, c, "licenses", arr);
+    cg_jw_close(w, "]");
 }
 
-static json_t *pkg_component(cg_wmodel *m, cg_jctx *j, size_t idx)
+static void pkg_component(cg_wmodel *m, cg_jw *w, size_t idx, int *failed)
 {
     const cg_sbom *s = m->s;
     const cg_package *p = &s->pkgs[idx];
-    cg_arena *a = &m->arena;
-    json_t *c = cg_j_obj(j), *props = cg_j_arr(j);
-    cg_j_str(j, c, "type", "library");
-    cg_j_str(j, c, "bom-ref", m->refs[idx]);
+    cg_arena *a = &m->scratch;
+    props ps;
+    props_start(&ps, a);
+    cg_jw_open(w, "{");
+    cg_jw_kopt(w, "type", "library");
+    cg_jw_kopt(w, "bom-ref", m->refs[idx]);
     if (p->supplier) {
-        json_t *sup = cg_j_obj(j);
-        cg_j_str(j, sup, "name", p->supplier);
-        cg_j_set(j, c, "supplier", sup);
+        cg_jw_key(w, "supplier");
+        cg_jw_open(w, "{");
+        cg_jw_kopt(w, "name", p->supplier);
+        cg_jw_close(w, "}");
     }
     /* CycloneDX's group is the Maven groupId / npm scope / module path prefix;
      * an OS package's namespace is its distro, not a group */
     if (p->namespace_ && !cg_w_is_os_pkg(p))
-        cg_j_str(j, c, "group", p->namespace_);
-    cg_j_str(j, c, "name", p->name ? p->name : "");
-    cg_j_str(j, c, "version", p->version);
-    cg_j_str(j, c, "description", p->description);
+        cg_jw_kopt(w, "group", p->namespace_);
+    cg_jw_kopt(w, "name", p->name ? p->name : "");
+    cg_jw_kopt(w, "version", p->version);
+    cg_jw_kopt(w, "description", p->description);
     /* Properties first in the list, licence names appended by add_licenses. */
-    add_prop(j, props, "cgate:package:type", p->type);
-    add_prop(j, props, "cgate:cataloger", p->cataloger);
-    add_prop(j, props, "cgate:source:name", p->source_name);
-    add_prop(j, props, "cgate:source:version", p->source_version);
-    add_prop(j, props, "cgate:package:arch", p->arch);
-    add_prop(j, props, "cgate:owned-by", p->owned_by);
-    add_prop(j, props, "cgate:owned-by:type", p->owned_by_type);
+    add_prop(&ps, "cgate:package:type", p->type);
+    add_prop(&ps, "cgate:cataloger", p->cataloger);
+    add_prop(&ps, "cgate:source:name", p->source_name);
+    add_prop(&ps, "cgate:source:version", p->source_version);
+    add_prop(&ps, "cgate:package:arch", p->arch);
+    add_prop(&ps, "cgate:owned-by", p->owned_by);
+    add_prop(&ps, "cgate:owned-by:type", p->owned_by_type);
     for (size_t k = 0; k < p->n_props; k++)
-        add_prop(j, props, p->props[k].name, p->props[k].value);
+        add_prop(&ps, p->props[k].name, p->props[k].value);
     const cg_layer_info *l = layer_at(s, p->layer);
     if (l) {
-        add_prop(j, props, "cgate:layer:digest", l->digest);
-        add_prop(j, props, "cgate:layer:diff_id", l->diff_id);
+        add_prop(&ps, "cgate:layer:digest", l->digest);
+        add_prop(&ps, "cgate:layer:diff_id", l->diff_id);
     }
     for (size_t i = 0; i < p->n_locations && p->locations; i++) {
         const cg_layer_info *ll = layer_at(s, p->locations[i].layer);
         if (p->locations[i].path)
-            add_prop(j, props, cg_arena_sprintf(a, "cgate:location:%zu:path", i),
-                     p->locations[i].path);
+            add_prop(&ps, cg_arena_sprintf(a, "cgate:location:%zu:path", i), p->locations[i].path);
         if (ll && ll->digest)
-            add_prop(j, props, cg_arena_sprintf(a, "cgate:location:%zu:layer:digest", i), ll->digest);
+            add_prop(&ps, cg_arena_sprintf(a, "cgate:location:%zu:layer:digest", i), ll->digest);
     }
-    add_licenses(m, j, c, props, p);
-    cg_j_str(j, c, "purl", p->purl && p->purl[0] ? p->purl : NULL);
-    set_props(j, c, props);
-    return c;
+    add_licenses(m, w, &ps, p);
+    cg_jw_kopt(w, "purl", p->purl && p->purl[0] ? p->purl : NULL);
+    write_props(w, &ps);
+    cg_jw_close(w, "}");
+    if (ps.failed)
+        *failed = 1;
 }
 
 typedef struct dep_entry {
@@ -212,18 +262,25 @@ static int dep_entry_cmp(const void *a, const void *b)
     return strcmp(((const dep_entry *)a)->ref, ((const dep_entry *)b)->ref);
 }
 
-static json_t *dependencies(cg_wmodel *m, cg_jctx *j)
+/* The dependency graph, sorted by ref, each dependsOn sorted: made once
+ * (arena a), written by both passes. */
+typedef struct deps_model {
+    dep_entry *e;
+    size_t n;
+} deps_model;
+
+static int deps_build(cg_wmodel *m, cg_arena *a, deps_model *dm)
 {
     const cg_sbom *s = m->s;
-    cg_arena *a = &m->arena;
-    size_t n = 0, cap = s->n_pkgs + 2;
+    size_t n = 0, cap = s->n_pkgs + 2, total = 0;
+    for (size_t i = 0; i < s->n_pkgs; i++)
+        total += m->n_deps[i];
     dep_entry *e = cg_arena_calloc(a, cap, sizeof *e);
     const char **img = cg_arena_calloc(a, s->n_pkgs + 1, sizeof *img);
     const char **os = cg_arena_calloc(a, s->n_pkgs + 1, sizeof *os);
-    if (!e || !img || !os) {
-        j->failed = 1;
-        return NULL;
-    }
+    const char **on = cg_arena_calloc(a, total + 1, sizeof *on);
+    if (!e || !img || !os || !on)
+        return -1;
     size_t n_img = 0, n_os = 0;
     if (m->os_ref)
         img[n_img++] = m->os_ref;
@@ -237,94 +294,180 @@ static json_t *dependencies(cg_wmodel *m, cg_jctx *j)
     if (m->os_ref)
         e[n++] = (dep_entry){m->os_ref, os, n_os};
     for (size_t i = 0; i < s->n_pkgs; i++) {
-        const char **on = cg_arena_calloc(a, m->n_deps[i] + 1, sizeof *on);
-        if (!on) {
-            j->failed = 1;
-            return NULL;
-        }
         for (size_t k = 0; k < m->n_deps[i]; k++)
             on[k] = m->refs[m->deps[i][k]];
         e[n++] = (dep_entry){m->refs[i], on, m->n_deps[i]};
+        on += m->n_deps[i];
     }
     qsort(e, n, sizeof *e, dep_entry_cmp);
-    json_t *arr = cg_j_arr(j);
-    for (size_t i = 0; i < n; i++) {
-        json_t *d = cg_j_obj(j), *on = cg_j_arr(j);
+    for (size_t i = 0; i < n; i++)
         if (e[i].n_on)
             qsort(e[i].on, e[i].n_on, sizeof *e[i].on, cg_strptr_cmp);
-        for (size_t k = 0; k < e[i].n_on; k++)
-            cg_j_pushstr(j, on, e[i].on[k]);
-        cg_j_str(j, d, "ref", e[i].ref);
-        cg_j_set(j, d, "dependsOn", on);
-        cg_j_push(j, arr, d);
-    }
-    return arr;
+    dm->e = e;
+    dm->n = n;
+    return 0;
 }
 
-/* The document with or without serialNumber; parts are shared (incref'd). */
-static json_t *assemble(cg_jctx *j, const char *serial, json_t *meta, json_t *comps, json_t *deps,
-                        json_t *vulns)
+static void dependencies(cg_jw *w, const deps_model *dm)
 {
-    json_t *doc = cg_j_obj(j);
-    cg_j_str(j, doc, "$schema", "http://cyclonedx.org/schema/bom-1.6.schema.json");
-    cg_j_str(j, doc, "bomFormat", "CycloneDX");
-    cg_j_str(j, doc, "specVersion", "1.6");
-    cg_j_str(j, doc, "serialNumber", serial);
-    cg_j_set(j, doc, "version", json_integer(1));
-    cg_j_set(j, doc, "metadata", json_incref(meta));
-    cg_j_set(j, doc, "components", json_incref(comps));
-    cg_j_set(j, doc, "dependencies", json_incref(deps));
-    if (vulns)
-        cg_j_set(j, doc, "vulnerabilities", json_incref(vulns));
-    return doc;
+    cg_jw_open(w, "[");
+    for (size_t i = 0; i < dm->n; i++) {
+        cg_jw_elem(w);
+        cg_jw_open(w, "{");
+        cg_jw_kopt(w, "ref", dm->e[i].ref);
+        cg_jw_key(w, "dependsOn");
+        cg_jw_open(w, "[");
+        for (size_t k = 0; k < dm->e[i].n_on; k++) {
+            cg_jw_elem(w);
+            cg_jw_str(w, dm->e[i].on[k]);
+        }
+        cg_jw_close(w, "]");
+        cg_jw_close(w, "}");
+    }
+    cg_jw_close(w, "]");
 }
 
-cg_status cg_write_cyclonedx(cg_wmodel *m, cg_buf *out, cg_error *err)
+/* The whole document, streamed to w, with or without serialNumber. */
+static void document(cg_wmodel *m, cg_jw *w, const char *serial, const deps_model *dm, json_t *vulns,
+                     int *failed)
+{
+    cg_jw_open(w, "{");
+    cg_jw_kstr(w, "$schema", "http://cyclonedx.org/schema/bom-1.6.schema.json");
+    cg_jw_kstr(w, "bomFormat", "CycloneDX");
+    cg_jw_kstr(w, "specVersion", "1.6");
+    cg_jw_kopt(w, "serialNumber", serial);
+    cg_jw_kint(w, "version", 1);
+    cg_jw_key(w, "metadata");
+    cg_jw_open(w, "{");
+    cg_jw_kopt(w, "timestamp", m->timestamp);
+    cg_jw_key(w, "tools");
+    cg_jw_open(w, "{");
+    cg_jw_key(w, "components");
+    cg_jw_open(w, "[");
+    cg_jw_elem(w);
+    cg_jw_open(w, "{");
+    cg_jw_kstr(w, "type", "application");
+    cg_jw_kstr(w, "name", "cgate");
+    cg_jw_kstr(w, "version", CGATE_VERSION);
+    cg_jw_close(w, "}");
+    cg_jw_close(w, "]");
+    cg_jw_close(w, "}");
+    cg_jw_key(w, "component");
+    image_component(m, w, failed);
+    cg_jw_close(w, "}");
+    cg_arena_free(&m->scratch);
+
+    cg_jw_key(w, "components");
+    cg_jw_open(w, "[");
+    if (m->s->distro) {
+        cg_jw_elem(w);
+        os_component(m, w, failed);
+    }
+    for (size_t i = 0; i < m->s->n_pkgs && w->st == CG_OK && !*failed; i++) {
+        cg_jw_elem(w);
+        pkg_component(m, w, i, failed);
+        cg_arena_free(&m->scratch); /* per-component strings: memory stays flat */
+    }
+    cg_jw_close(w, "]");
+    cg_jw_key(w, "dependencies");
+    dependencies(w, dm);
+    if (vulns) {
+        cg_jw_key(w, "vulnerabilities");
+        cg_j_write(w, vulns);
+    }
+    cg_jw_close(w, "}");
+}
+
+static cg_status hash_sink(void *ud, const void *data, size_t len, cg_error *err)
+{
+    if (EVP_DigestUpdate((EVP_MD_CTX *)ud, data, len) != 1)
+        return cg_error_set(err, CG_ERR_INTERNAL, "sha256 of the SBOM failed (OpenSSL)");
+    return CG_OK;
+}
+
+cg_status cg_w_uuid_stream(void (*doc)(void *ud, cg_jw *w), void *ud, char out[37], cg_error *err)
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    unsigned char h[32];
+    unsigned int hn = 0;
+    if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+        EVP_MD_CTX_free(md);
+        return cg_error_set(err, CG_ERR_INTERNAL, "sha256 of the SBOM failed (OpenSSL)");
+    }
+    cg_buf b = CG_BUF_INIT;
+    cg_jw w;
+    cg_jw_init_sink(&w, &b, hash_sink, md, err);
+    doc(ud, &w);
+    cg_jw_flush(&w);
+    cg_status st = w.st;
+    cg_buf_free(&b);
+    if (st == CG_ERR_NOMEM) /* the window could not grow (the sink sets err itself) */
+        st = cg_error_set(err, CG_ERR_NOMEM, "writing SBOM: out of memory");
+    if (st == CG_OK && (EVP_DigestFinal_ex(md, h, &hn) != 1 || hn != 32))
+        st = cg_error_set(err, CG_ERR_INTERNAL, "sha256 of the SBOM failed (OpenSSL)");
+    EVP_MD_CTX_free(md);
+    if (st != CG_OK)
+        return st;
+    cg_w_uuid_from_digest(h, out);
+    return CG_OK;
+}
+
+typedef struct cdx_pass {
+    cg_wmodel *m;
+    const char *serial;
+    const deps_model *dm;
+    json_t *vulns;
+    int failed;
+} cdx_pass;
+
+static void cdx_doc(void *ud, cg_jw *w)
+{
+    cdx_pass *p = ud;
+    document(p->m, w, p->serial, p->dm, p->vulns, &p->failed);
+}
+
+cg_status cg_write_cyclonedx(cg_wmodel *m, cg_buf *out, cg_sink_fn sink, void *sink_ud, cg_error *err)
 {
     cg_jctx j = {0};
-    json_t *meta = cg_j_obj(&j), *tools = cg_j_obj(&j), *tcomps = cg_j_arr(&j), *tool = cg_j_obj(&j);
-    cg_j_str(&j, meta, "timestamp", m->timestamp);
-    cg_j_str(&j, tool, "type", "application");
-    cg_j_str(&j, tool, "name", "cgate");
-    cg_j_str(&j, tool, "version", CGATE_VERSION);
-    cg_j_push(&j, tcomps, tool);
-    cg_j_set(&j, tools, "components", tcomps);
-    cg_j_set(&j, meta, "tools", tools);
-    cg_j_set(&j, meta, "component", image_component(m, &j));
-
-    json_t *comps = cg_j_arr(&j);
-    if (m->s->distro)
-        cg_j_push(&j, comps, os_component(m, &j));
-    for (size_t i = 0; i < m->s->n_pkgs; i++)
-        cg_j_push(&j, comps, pkg_component(m, &j, i));
-    json_t *deps = dependencies(m, &j);
-    json_t *vulns = m->cdx_vulns ? m->cdx_vulns(m->cdx_vulns_ud, m->refs, &j) : NULL;
-
+    cg_arena da;
+    cg_arena_init(&da);
+    deps_model dm = {0};
+    if (deps_build(m, &da, &dm) < 0)
+        j.failed = 1;
+    json_t *vulns = m->cdx_vulns && !j.failed ? m->cdx_vulns(m->cdx_vulns_ud, m->refs, &j) : NULL;
+    cdx_pass pass = {m, NULL, &dm, vulns, j.failed};
     cg_status st = CG_OK;
-    json_t *doc = NULL;
-    if (!j.failed) {
-        json_t *draft = assemble(&j, NULL, meta, comps, deps, vulns);
-        char *text = NULL, uuid[37];
-        size_t len = 0;
-        if (!j.failed && (st = cg_j_dump(draft, &text, &len, err)) == CG_OK &&
-            (st = cg_w_uuid(text, len, uuid, err)) == CG_OK) {
-            char serial[64];
-            memcpy(serial, "urn:uuid:", 9);
-            memcpy(serial + 9, uuid, 37);
-            doc = assemble(&j, serial, meta, comps, deps, vulns);
+    char uuid[37], serial[64];
+    /* The serial names the content: hash the document written without it
+     * (streamed through sha256, never held), then write it with it. */
+    if (!pass.failed)
+        st = cg_w_uuid_stream(cdx_doc, &pass, uuid, err);
+    if (st == CG_OK && !pass.failed) {
+        memcpy(serial, "urn:uuid:", 9);
+        memcpy(serial + 9, uuid, 37);
+        pass.serial = serial;
+        cg_jw w;
+        size_t start = out->len;
+        if (sink)
+            cg_jw_init_sink(&w, out, sink, sink_ud, err);
+        else
+            cg_jw_init(&w, out);
+        cdx_doc(&pass, &w);
+        cg_jw_raw(&w, "\n");
+        cg_jw_flush(&w);
+        st = w.st;
+        if (st == CG_ERR_NOMEM)
+            pass.failed = 1;
+        if (st != CG_OK && !sink && out->data) {
+            out->len = start;
+            out->data[start] = 0;
         }
-        free(text);
-        json_decref(draft);
     }
-    if (st == CG_OK && j.failed)
+    if ((st == CG_OK || st == CG_ERR_NOMEM) && pass.failed)
         st = cg_error_set(err, CG_ERR_NOMEM, "writing CycloneDX: out of memory");
-    if (st == CG_OK)
-        st = cg_j_emit(doc, out, err);
-    json_decref(doc);
-    json_decref(meta);
-    json_decref(comps);
-    json_decref(deps);
     json_decref(vulns);
+    cg_arena_free(&da);
+    cg_arena_free(&m->scratch);
     return st;
 }
 

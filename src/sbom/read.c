@@ -25,6 +25,8 @@
 #include "core/purl.h"
 #include "cgate/sbom.h"
 #include "core/json.h"
+#include "core/jsplit.h"
+#include "core/oom.h"
 #include "core/rfc3339.h"
 #include "sbom/read_int.h"
 
@@ -499,41 +501,17 @@ static void distro_from_qualifier(rd *r)
     r->s->distro = d;
 }
 
-cg_status cg_sbom_read(const uint8_t *buf, size_t len, const char *what, cg_sbom **out, cg_error *err)
+/* The records of a parsed document (or of its skeleton, with el giving the
+ * big arrays' elements). */
+static cg_status read_doc(const json_t *doc, bool cdx, const rd_elems *el, const char *what, cg_sbom **out,
+                          cg_error *err)
 {
-    *out = NULL;
-    if (!what)
-        what = "SBOM";
-    if (len > CG_SBOM_READ_MAX_BYTES)
-        return cg_error_set(err, CG_ERR_LIMIT, "%s: %zu bytes, over the %u-byte SBOM cap", what, len,
-                            CG_SBOM_READ_MAX_BYTES);
-    json_t *doc = NULL;
-    cg_status st = cg_json_parse(buf, len, what, &doc, err);
-    if (st != CG_OK)
-        return st;
-    bool cdx = json_is_object(doc) && cg_json_str(doc, "bomFormat") && !strcmp(cg_json_str(doc, "bomFormat"), "CycloneDX");
-    const char *sv = json_is_object(doc) ? cg_json_str(doc, "spdxVersion") : NULL;
-    bool spdx = sv && (!strcmp(sv, "SPDX-2.3") || !strcmp(sv, "SPDX-2.2"));
-    if (!cdx && !spdx) {
-        if (sv) /* sv lives in doc: format the message before releasing it */
-            cg_error_set(err, CG_ERR_INPUT, "%s: SPDX version \"%.20s\" is not supported (SPDX-2.2, SPDX-2.3)", what,
-                         sv);
-        else
-            cg_error_set(err, CG_ERR_INPUT,
-                         "%s: not a CycloneDX or SPDX JSON SBOM (no \"bomFormat\": \"CycloneDX\" or \"spdxVersion\")",
-                         what);
-        json_decref(doc);
-        return CG_ERR_INPUT;
-    }
     cg_sbom *s = calloc(1, sizeof *s);
-    if (!s) {
-        json_decref(doc);
+    if (!s)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    }
     cg_arena_init(&s->arena);
     rd r = {.s = s, .a = &s->arena, .what = what};
-    st = cdx ? rd_read_cdx(&r, doc, err) : rd_read_spdx(&r, doc, err);
-    json_decref(doc);
+    cg_status st = cdx ? rd_read_cdx(&r, doc, el, err) : rd_read_spdx(&r, doc, err);
     if (st == CG_OK && !r.oom)
         distro_from_qualifier(&r);
     if (st == CG_OK && !r.oom && (r.no_purl || r.bad_purl)) {
@@ -575,4 +553,211 @@ cg_status cg_sbom_read(const uint8_t *buf, size_t len, const char *what, cg_sbom
     }
     *out = s;
     return CG_OK;
+}
+
+static cg_status read_whole(const uint8_t *buf, size_t len, const char *what, cg_sbom **out, cg_error *err)
+{
+    *out = NULL;
+    if (!what)
+        what = "SBOM";
+    if (len > CG_SBOM_READ_MAX_BYTES)
+        return cg_error_set(err, CG_ERR_LIMIT, "%s: %zu bytes, over the %u-byte SBOM cap", what, len,
+                            CG_SBOM_READ_MAX_BYTES);
+    json_t *doc = NULL;
+    cg_status st = cg_json_parse(buf, len, what, &doc, err);
+    if (st != CG_OK)
+        return st;
+    bool cdx = json_is_object(doc) && cg_json_str(doc, "bomFormat") && !strcmp(cg_json_str(doc, "bomFormat"), "CycloneDX");
+    const char *sv = json_is_object(doc) ? cg_json_str(doc, "spdxVersion") : NULL;
+    bool spdx = sv && (!strcmp(sv, "SPDX-2.3") || !strcmp(sv, "SPDX-2.2"));
+    if (!cdx && !spdx) {
+        if (sv) /* sv lives in doc: format the message before releasing it */
+            cg_error_set(err, CG_ERR_INPUT, "%s: SPDX version \"%.20s\" is not supported (SPDX-2.2, SPDX-2.3)", what,
+                         sv);
+        else
+            cg_error_set(err, CG_ERR_INPUT,
+                         "%s: not a CycloneDX or SPDX JSON SBOM (no \"bomFormat\": \"CycloneDX\" or \"spdxVersion\")",
+                         what);
+        json_decref(doc);
+        return CG_ERR_INPUT;
+    }
+    st = read_doc(doc, cdx, NULL, what, out, err);
+    json_decref(doc);
+    return st;
+}
+
+/* ---------- piece by piece ----------
+ * A CycloneDX SBOM of 100,000 packages is ~150 MB of text and several times
+ * that as one jansson tree.  Its "components" and "dependencies" arrays are
+ * cut out of the text (core/jsplit.h); the rest (metadata) is parsed as a
+ * tree and each element is parsed alone, read and dropped.  At anything
+ * unexpected (not CycloneDX, a structural or parse error, an escaped key, too
+ * many components) the whole text is read as before instead, so records and
+ * error messages stay the same bytes. */
+
+typedef struct pieces {
+    cg_jsplit j;
+    size_t val[2];
+    bool has[2];
+    int cur;
+    size_t pos, n;
+    int first;
+    bool failed;
+    const char *what;
+    void (*release)(void *ud, size_t upto);
+    void *release_ud;
+} pieces;
+
+static json_t *pieces_next(void *ud, int which)
+{
+    pieces *p = ud;
+    if (p->failed || !p->has[which])
+        return NULL;
+    if (p->cur != which) {
+        p->cur = which;
+        p->pos = p->val[which];
+        p->first = 1;
+    }
+    cg_jrange el;
+    int r = cg_jsplit_next(&p->j, &p->pos, &p->first, 0, &el);
+    if (r <= 0) {
+        p->failed = r < 0;
+        p->has[which] = false;
+        return NULL;
+    }
+    json_t *v = NULL;
+    cg_error e;
+    cg_error_clear(&e);
+    if (cg_json_parse(p->j.buf + el.val, el.val_end - el.val, p->what, &v, &e) != CG_OK) {
+        p->failed = true;
+        return NULL;
+    }
+    if (p->release && (++p->n & 255) == 0)
+        p->release(p->release_ud, p->pos);
+    return v;
+}
+
+/* 1: read (st says how); 0: take the whole-text path. */
+static int read_pieces(const uint8_t *buf, size_t len, const char *what, cg_sbom **out, pieces *p, cg_error *err,
+                       cg_status *st)
+{
+    static const char *const names[2] = {"components", "dependencies"};
+    p->j = (cg_jsplit){buf, len};
+    p->cur = -1;
+    size_t pos = cg_jsplit_ws(&p->j, 0), copied = 0;
+    int first = 1, r;
+    cg_jrange m;
+    cg_buf sk = CG_BUF_INIT;
+    if (pos >= len || buf[pos] != '{')
+        return 0;
+    while ((r = cg_jsplit_next_lazy(&p->j, &pos, &first, 1, &m)) == 1) {
+        if (memchr(buf + m.key, '\\', m.key_len)) {
+            r = -1;
+            break;
+        }
+        int w = -1;
+        for (int k = 0; k < 2; k++)
+            if (m.key_len == strlen(names[k]) && !memcmp(buf + m.key, names[k], m.key_len) && buf[m.val] == '[')
+                w = k;
+        if (w < 0) { /* anything else: scanned whole (it stays in the skeleton) */
+            if (!m.val_end && !(pos = m.val_end = cg_jsplit_value_end(&p->j, m.val))) {
+                r = -1;
+                break;
+            }
+            continue;
+        }
+        if (p->has[w]) { /* a duplicate: jansson's error */
+            r = -1;
+            break;
+        }
+        /* step over the elements, dropping the pages passed */
+        int af = 1, ar;
+        size_t an = 0;
+        cg_jrange el;
+        while ((ar = cg_jsplit_next(&p->j, &pos, &af, 0, &el)) == 1)
+            if (p->release && (++an & 1023) == 0)
+                p->release(p->release_ud, pos);
+        if (ar < 0) {
+            r = -1;
+            break;
+        }
+        m.val_end = pos;
+        p->has[w] = true;
+        p->val[w] = m.val;
+        if (cg_buf_append(&sk, buf + copied, m.val + 1 - copied) != CG_OK) {
+            r = -1;
+            break;
+        }
+        copied = m.val_end - 1;
+    }
+    if (r < 0 || cg_jsplit_ws(&p->j, pos) != len || cg_buf_append(&sk, buf + copied, len - copied) != CG_OK) {
+        cg_buf_free(&sk);
+        return 0;
+    }
+    /* the count cap, before anything is read */
+    size_t n = 0;
+    if (p->has[0]) {
+        size_t cp = p->val[0];
+        int cf = 1, cr;
+        cg_jrange el;
+        while ((cr = cg_jsplit_next(&p->j, &cp, &cf, 0, &el)) == 1)
+            if (++n > CG_SBOM_READ_MAX_COMPONENTS)
+                break;
+        if (cr < 0 || n > CG_SBOM_READ_MAX_COMPONENTS) {
+            cg_buf_free(&sk);
+            return 0;
+        }
+    }
+    json_t *doc = NULL;
+    cg_error e;
+    cg_error_clear(&e);
+    int ok = cg_json_parse(sk.data ? sk.data : "", sk.len, what, &doc, &e) == CG_OK;
+    cg_buf_free(&sk);
+    ok = ok && json_is_object(doc) && cg_json_str(doc, "bomFormat") && !strcmp(cg_json_str(doc, "bomFormat"), "CycloneDX");
+    if (!ok) {
+        json_decref(doc);
+        return 0;
+    }
+    rd_elems el = {pieces_next, p};
+    unsigned long oom_before = cg_oom_count();
+    cg_sbom *s = NULL;
+    cg_status rs = read_doc(doc, true, &el, what, &s, &e);
+    json_decref(doc);
+    if (p->failed || cg_oom_count() != oom_before || (rs != CG_OK && rs != CG_ERR_INPUT && rs != CG_ERR_LIMIT)) {
+        cg_sbom_free(s);
+        return 0;
+    }
+    if (rs != CG_OK) { /* an input error of the reader itself: the whole path says it the same way */
+        cg_sbom_free(s);
+        return 0;
+    }
+    *out = s;
+    *st = CG_OK;
+    (void)err;
+    return 1;
+}
+
+cg_status cg_sbom_read_ex(const uint8_t *buf, size_t len, const char *what, void (*release)(void *ud, size_t upto),
+                          void *release_ud, cg_sbom **out, cg_error *err)
+{
+    *out = NULL;
+    if (!what)
+        what = "SBOM";
+    if (len > CG_SBOM_READ_MAX_BYTES)
+        return cg_error_set(err, CG_ERR_LIMIT, "%s: %zu bytes, over the %u-byte SBOM cap", what, len,
+                            CG_SBOM_READ_MAX_BYTES);
+    pieces p;
+    memset(&p, 0, sizeof p);
+    p.what = what;
+    p.release = release;
+    p.release_ud = release_ud;
+    cg_status st = CG_OK;
+    if (read_pieces(buf, len, what, out, &p, err, &st))
+        return st;
+    return read_whole(buf, len, what, out, err);
+}
+
+cg_status cg_sbom_read(const uint8_t *buf, size_t len, const char *what, cg_sbom **out, cg_error *err)
+{
+    return cg_sbom_read_ex(buf, len, what, NULL, NULL, out, err);
 }

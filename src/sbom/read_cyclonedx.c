@@ -137,7 +137,17 @@ static void cdx_component(rd *r, const json_t *c, int depth)
 }
 
 
-cg_status rd_read_cdx(rd *r, const json_t *doc, cg_error *err)
+/* The next element of doc's array `which` (0 components, 1 dependencies):
+ * from the tree, or from the piecewise reader; a new reference. */
+static json_t *next_elem(const json_t *arr, const rd_elems *el, int which, size_t *i)
+{
+    if (el)
+        return el->next(el->ud, which);
+    json_t *e = json_array_get(arr, (*i)++);
+    return e ? json_incref(e) : NULL;
+}
+
+cg_status rd_read_cdx(rd *r, const json_t *doc, const rd_elems *el, cg_error *err)
 {
     const char *sv = cg_json_str(doc, "specVersion");
     static const char *const ok[] = {"1.2", "1.3", "1.4", "1.5", "1.6", "1.7"};
@@ -159,15 +169,20 @@ cg_status rd_read_cdx(rd *r, const json_t *doc, cg_error *err)
     const char *ts = cg_json_str(meta, "timestamp");
     if (ts && cg_rfc3339_parse(ts, &r->s->timestamp) != 0)
         r->s->timestamp = 0;
-    size_t i;
+    size_t i = 0;
     json_t *c;
-    json_array_foreach(comps, i, c) cdx_component(r, c, 0);
+    while ((c = next_elem(comps, el, 0, &i)) != NULL) {
+        cdx_component(r, c, 0);
+        json_decref(c);
+    }
     evec e = {0};
-    json_array_foreach(deps, i, c) {
+    i = 0;
+    while ((c = next_elem(deps, el, 1, &i)) != NULL) {
         const char *from = rd_jget(r, c, "ref");
         size_t k;
         json_t *t;
         json_array_foreach(json_object_get(c, "dependsOn"), k, t) rd_edge_push(r, &e, from, rd_jstr(r, t));
+        json_decref(c);
     }
     if (!r->oom && e.n)
         rd_set_edges(r, e.from, e.to, e.n);

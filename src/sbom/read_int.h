@@ -73,7 +73,15 @@ void rd_pkg_finish(rd *r, cg_package *p, pbuild *b, cg_license *ls, size_t n_ls)
 cg_status rd_bad(rd *r, cg_error *err, const char *why);
 void rd_set_edges(rd *r, const char **from, const char **to, size_t n_edges);
 void rd_edge_push(rd *r, evec *e, const char *from, const char *to);
-cg_status rd_read_cdx(rd *r, const json_t *doc, cg_error *err);
+/* Where the elements of a document's big arrays come from when the document
+ * is read a piece at a time (read.c): next() returns a new reference to the
+ * next element of "components" (which 0) or "dependencies" (which 1), NULL
+ * at the end.  NULL elems: the arrays of doc itself. */
+typedef struct rd_elems {
+    json_t *(*next)(void *ud, int which);
+    void *ud;
+} rd_elems;
+cg_status rd_read_cdx(rd *r, const json_t *doc, const rd_elems *el, cg_error *err);
 cg_status rd_read_spdx(rd *r, const json_t *doc, cg_error *err);
 
 #endif

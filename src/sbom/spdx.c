@@ -37,7 +37,7 @@ static int licref_id_cmp(const void *x, const void *y)
 
 /* Append s to dst mapping everything outside [A-Za-z0-9.-] (or also '_'
  * when allow_us) to '-', at most max bytes of output. */
-static void sanitise(cg_buf *dst, const char *s, size_t max, int allow_us, cg_jctx *j)
+static void sanitise(cg_buf *dst, const char *s, size_t max, int allow_us, int *failed)
 {
     size_t o = 0;
     for (; s && *s && o < max; s++, o++) {
@@ -45,30 +45,30 @@ static void sanitise(cg_buf *dst, const char *s, size_t max, int allow_us, cg_jc
         int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                  c == '.' || c == '-' || (allow_us && c == '_');
         if (cg_buf_putc(dst, ok ? (char)c : '-') != CG_OK)
-            j->failed = 1;
+            *failed = 1;
     }
 }
 
-static const char *spdxid(cg_wmodel *m, cg_jctx *j, cg_strset *ids, const char *prefix,
+static const char *spdxid(cg_wmodel *m, int *failed, cg_strset *ids, const char *prefix,
                           const char *type, const char *name, const char *identity, cg_error *err)
 {
     cg_buf b = CG_BUF_INIT;
     char hex[17] = "";
     if (cg_buf_puts(&b, prefix) != CG_OK)
-        j->failed = 1;
+        *failed = 1;
     if (type) {
-        sanitise(&b, type, 32, 0, j);
+        sanitise(&b, type, 32, 0, failed);
         if (cg_buf_putc(&b, '-') != CG_OK)
-            j->failed = 1;
+            *failed = 1;
     }
-    sanitise(&b, name && name[0] ? name : "unnamed", 96, 0, j);
+    sanitise(&b, name && name[0] ? name : "unnamed", 96, 0, failed);
     if (identity) {
         if (cg_sha256_hex_prefix(identity, 8, hex) != CG_OK) {
             cg_error_set(err, CG_ERR_INTERNAL, "sha256 of the SBOM failed (OpenSSL)");
-            j->failed = 1;
+            *failed = 1;
         }
         if (cg_buf_printf(&b, "-%s", hex) != CG_OK)
-            j->failed = 1;
+            *failed = 1;
     }
     const char *base = cg_arena_strdup(&m->arena, cg_buf_str(&b)), *id = base;
     cg_buf_free(&b);
@@ -81,7 +81,7 @@ static const char *spdxid(cg_wmodel *m, cg_jctx *j, cg_strset *ids, const char *
         id = cg_arena_sprintf(&m->arena, "%s-%u", base, k);
     }
     if (!id)
-        j->failed = 1;
+        *failed = 1;
     return id ? id : "SPDXRef-oom";
 }
 
@@ -93,12 +93,12 @@ static const char *supplier(cg_wmodel *m, const char *s)
     size_t n = strlen(s);
     const char *lt = strrchr(s, '<');
     if (lt && lt > s && s[n - 1] == '>' && lt[-1] == ' ')
-        return cg_arena_sprintf(&m->arena, "Organization: %.*s(%.*s)", (int)(lt - s), s,
+        return cg_arena_sprintf(&m->scratch, "Organization: %.*s(%.*s)", (int)(lt - s), s,
                                 (int)(n - (size_t)(lt - s) - 2), lt + 1);
-    return cg_arena_sprintf(&m->arena, "Organization: %s", s);
+    return cg_arena_sprintf(&m->scratch, "Organization: %s", s);
 }
 
-static const char *license_declared(cg_wmodel *m, const cg_package *p, cg_jctx *j)
+static const char *license_declared(cg_wmodel *m, const cg_package *p, int *failed)
 {
     const cg_license **ls;
     size_t n = cg_w_pkg_licenses(m, p, &ls);
@@ -110,40 +110,42 @@ static const char *license_declared(cg_wmodel *m, const cg_package *p, cg_jctx *
         int paren = n > 1 && !cg_w_license_is_single(term);
         if (cg_buf_printf(&b, "%s%s%s%s", i ? " AND " : "", paren ? "(" : "", term,
                           paren ? ")" : "") != CG_OK)
-            j->failed = 1;
+            *failed = 1;
     }
-    const char *r = cg_arena_strdup(&m->arena, cg_buf_str(&b));
+    const char *r = cg_arena_strdup(&m->scratch, cg_buf_str(&b));
     cg_buf_free(&b);
     return r ? r : "NOASSERTION";
 }
 
-static void purl_ref(cg_jctx *j, json_t *pkg, const char *purl)
+static void purl_ref(cg_jw *w, const char *purl)
 {
     if (!purl || !purl[0])
         return;
-    json_t *refs = cg_j_arr(j), *r = cg_j_obj(j);
-    cg_j_str(j, r, "referenceCategory", "PACKAGE-MANAGER");
-    cg_j_str(j, r, "referenceType", "purl");
-    cg_j_str(j, r, "referenceLocator", purl);
-    cg_j_push(j, refs, r);
-    cg_j_set(j, pkg, "externalRefs", refs);
+    cg_jw_key(w, "externalRefs");
+    cg_jw_open(w, "[");
+    cg_jw_elem(w);
+    cg_jw_open(w, "{");
+    cg_jw_kstr(w, "referenceCategory", "PACKAGE-MANAGER");
+    cg_jw_kstr(w, "referenceType", "purl");
+    cg_jw_kopt(w, "referenceLocator", purl);
+    cg_jw_close(w, "}");
+    cg_jw_close(w, "]");
 }
 
-/* The fields every package gets, in the order SPDX's own examples use. */
-static json_t *package(cg_jctx *j, const char *name, const char *id, const char *version,
-                       const char *sup)
+/* The fields every package gets, in the order SPDX's own examples use (the
+ * object is left open). */
+static void package(cg_jw *w, const char *name, const char *id, const char *version, const char *sup)
 {
-    json_t *o = cg_j_obj(j);
-    cg_j_str(j, o, "name", name);
-    cg_j_str(j, o, "SPDXID", id);
-    cg_j_str(j, o, "versionInfo", version);
-    cg_j_str(j, o, "supplier", sup);
-    cg_j_str(j, o, "downloadLocation", "NOASSERTION");
-    cg_j_set(j, o, "filesAnalyzed", json_false());
-    return o;
+    cg_jw_open(w, "{");
+    cg_jw_kopt(w, "name", name);
+    cg_jw_kopt(w, "SPDXID", id);
+    cg_jw_kopt(w, "versionInfo", version);
+    cg_jw_kopt(w, "supplier", sup);
+    cg_jw_kstr(w, "downloadLocation", "NOASSERTION");
+    cg_jw_kbool(w, "filesAnalyzed", 0);
 }
 
-static const char *source_info(cg_wmodel *m, const cg_package *p, cg_jctx *j)
+static const char *source_info(cg_wmodel *m, const cg_package *p, int *failed)
 {
     cg_buf b = CG_BUF_INIT;
     cg_status st = cg_buf_printf(&b, "acquired package info from %s%s", p->cataloger ? p->cataloger : "the",
@@ -155,158 +157,219 @@ static const char *source_info(cg_wmodel *m, const cg_package *p, cg_jctx *j)
         st = cg_buf_printf(&b, "; installed by the %s package %s", p->owned_by_type ? p->owned_by_type : "OS",
                            p->owned_by);
     if (st != CG_OK)
-        j->failed = 1;
-    const char *r = cg_arena_strdup(&m->arena, cg_buf_str(&b));
+        *failed = 1;
+    const char *r = cg_arena_strdup(&m->scratch, cg_buf_str(&b));
     cg_buf_free(&b);
     return r;
 }
 
-static json_t *build(cg_wmodel *m, cg_jctx *j, const char *ns, cg_error *err)
+/* What both passes share: SPDXIDs, the sorted relationships, the sorted
+ * LicenseRef declarations (made once, in m->arena). */
+typedef struct spdx_model {
+    cg_wmodel *m;
+    const char *img, *os;
+    const char **pid;
+    rel *rels;
+    size_t n_rels;
+    cg_licref *lr;
+    size_t n_lr;
+    const char *ns;
+    int failed;
+} spdx_model;
+
+static void prepare(spdx_model *x, cg_error *err)
 {
+    cg_wmodel *m = x->m;
     const cg_sbom *s = m->s;
     cg_arena *a = &m->arena;
     cg_strset ids = {0};
-    const char **pid = cg_arena_calloc(a, s->n_pkgs + 1, sizeof *pid);
-    size_t n_rels = 0, cap_rels = s->n_pkgs + 2;
+    size_t cap_rels = s->n_pkgs + 2;
     for (size_t i = 0; i < s->n_pkgs; i++)
         cap_rels += m->n_deps[i];
-    rel *rels = cg_arena_calloc(a, cap_rels, sizeof *rels);
-    if (!pid || !rels) {
-        j->failed = 1;
-        return NULL;
+    x->pid = cg_arena_calloc(a, s->n_pkgs + 1, sizeof *x->pid);
+    x->rels = cg_arena_calloc(a, cap_rels, sizeof *x->rels);
+    if (!x->pid || !x->rels) {
+        x->failed = 1;
+        return;
     }
-
-    json_t *doc = cg_j_obj(j), *ci = cg_j_obj(j), *creators = cg_j_arr(j), *pkgs = cg_j_arr(j);
-    cg_j_str(j, doc, "spdxVersion", "SPDX-2.3");
-    cg_j_str(j, doc, "dataLicense", "CC0-1.0");
-    cg_j_str(j, doc, "SPDXID", "SPDXRef-DOCUMENT");
-    cg_j_str(j, doc, "name", m->image_name);
-    cg_j_str(j, doc, "documentNamespace", ns);
-    cg_j_str(j, ci, "created", m->timestamp);
-    cg_j_pushstr(j, creators, "Tool: cgate-" CGATE_VERSION);
-    cg_j_set(j, ci, "creators", creators);
-    if (m->s->n_warnings) { /* files the catalogers skipped, so a reader of the SBOM knows */
-        cg_buf w = CG_BUF_INIT;
-        for (size_t i = 0; i < m->s->n_warnings; i++)
-            if (cg_buf_printf(&w, "%scgate warning: %s", i ? "\n" : "", m->s->warnings[i]) != CG_OK)
-                j->failed = 1;
-        cg_j_str(j, ci, "comment", cg_arena_strdup(&m->arena, cg_buf_str(&w)));
-        cg_buf_free(&w);
-    }
-    cg_j_set(j, doc, "creationInfo", ci);
-
-    const char *img = spdxid(m, j, &ids, "SPDXRef-Image-", NULL, m->image_name, NULL, err);
-    json_t *o = package(j, m->image_name, img, m->image_version, "NOASSERTION");
-    cg_j_str(j, o, "licenseConcluded", "NOASSERTION");
-    cg_j_str(j, o, "licenseDeclared", "NOASSERTION");
-    cg_j_str(j, o, "copyrightText", "NOASSERTION");
-    purl_ref(j, o, s->image_purl);
-    cg_j_str(j, o, "primaryPackagePurpose", "CONTAINER");
-    cg_j_push(j, pkgs, o);
-    rels[n_rels++] = (rel){"SPDXRef-DOCUMENT", "DESCRIBES", img};
-
-    const char *os = NULL;
+    x->img = spdxid(m, &x->failed, &ids, "SPDXRef-Image-", NULL, m->image_name, NULL, err);
+    x->rels[x->n_rels++] = (rel){"SPDXRef-DOCUMENT", "DESCRIBES", x->img};
     if (s->distro) {
         const cg_distro *d = s->distro;
         const char *dn = d->id ? d->id : d->name ? d->name : "unknown";
-        os = spdxid(m, j, &ids, "SPDXRef-OperatingSystem-", NULL, dn, NULL, err);
-        o = package(j, dn, os, d->version_id, "NOASSERTION");
-        cg_j_str(j, o, "licenseConcluded", "NOASSERTION");
-        cg_j_str(j, o, "licenseDeclared", "NOASSERTION");
-        cg_j_str(j, o, "copyrightText", "NOASSERTION");
-        cg_j_str(j, o, "description", d->pretty_name);
-        cg_j_str(j, o, "primaryPackagePurpose", "OPERATING_SYSTEM");
-        cg_j_push(j, pkgs, o);
-        rels[n_rels++] = (rel){img, "CONTAINS", os};
+        x->os = spdxid(m, &x->failed, &ids, "SPDXRef-OperatingSystem-", NULL, dn, NULL, err);
+        x->rels[x->n_rels++] = (rel){x->img, "CONTAINS", x->os};
     }
-
     for (size_t i = 0; i < s->n_pkgs; i++) {
         const cg_package *p = &s->pkgs[i];
-        pid[i] = spdxid(m, j, &ids, "SPDXRef-Package-", p->type ? p->type : "unknown", p->name,
-                        m->refs[i], err);
-        o = package(j, p->name ? p->name : "", pid[i], p->version, supplier(m, p->supplier));
-        cg_j_str(j, o, "sourceInfo", source_info(m, p, j));
-        cg_j_str(j, o, "licenseConcluded", "NOASSERTION");
-        cg_j_str(j, o, "licenseDeclared", license_declared(m, p, j));
-        cg_j_str(j, o, "copyrightText", "NOASSERTION");
-        cg_j_str(j, o, "description", p->description);
-        purl_ref(j, o, p->purl);
-        cg_j_str(j, o, "primaryPackagePurpose", "LIBRARY");
-        cg_j_push(j, pkgs, o);
-        rels[n_rels++] = (rel){os && cg_w_is_os_pkg(p) ? os : img, "CONTAINS", pid[i]};
+        x->pid[i] = spdxid(m, &x->failed, &ids, "SPDXRef-Package-", p->type ? p->type : "unknown", p->name,
+                           m->refs[i], err);
+        x->rels[x->n_rels++] = (rel){x->os && cg_w_is_os_pkg(p) ? x->os : x->img, "CONTAINS", x->pid[i]};
     }
     for (size_t i = 0; i < s->n_pkgs; i++)
         for (size_t k = 0; k < m->n_deps[i]; k++)
-            rels[n_rels++] = (rel){pid[i], "DEPENDS_ON", pid[m->deps[i][k]]};
-    cg_j_set(j, doc, "packages", pkgs);
+            x->rels[x->n_rels++] = (rel){x->pid[i], "DEPENDS_ON", x->pid[m->deps[i][k]]};
+    qsort(x->rels, x->n_rels, sizeof *x->rels, rel_cmp);
 
     /* Every LicenseRef the document uses is declared: the ones made for
      * free-text names (text known) and the ones packages' own SPDX
      * expressions name (text unknown: NOASSERTION), together, by id. */
-    size_t n_lr = m->n_licrefs + m->n_ext_licrefs;
-    if (n_lr) {
-        cg_licref *lr = cg_arena_calloc(a, n_lr, sizeof *lr);
-        if (!lr) {
-            j->failed = 1;
-            n_lr = 0;
+    x->n_lr = m->n_licrefs + m->n_ext_licrefs;
+    if (x->n_lr) {
+        x->lr = cg_arena_calloc(a, x->n_lr, sizeof *x->lr);
+        if (!x->lr) {
+            x->failed = 1;
+            x->n_lr = 0;
         } else {
-            memcpy(lr, m->licrefs, m->n_licrefs * sizeof *lr);
+            memcpy(x->lr, m->licrefs, m->n_licrefs * sizeof *x->lr);
             for (size_t i = 0; i < m->n_ext_licrefs; i++)
-                lr[m->n_licrefs + i] = (cg_licref){NULL, m->ext_licrefs[i]};
-            qsort(lr, n_lr, sizeof *lr, licref_id_cmp);
+                x->lr[m->n_licrefs + i] = (cg_licref){NULL, m->ext_licrefs[i]};
+            qsort(x->lr, x->n_lr, sizeof *x->lr, licref_id_cmp);
         }
-        json_t *ex = cg_j_arr(j);
-        for (size_t i = 0; i < n_lr; i++) {
-            json_t *e = cg_j_obj(j);
-            cg_j_str(j, e, "licenseId", lr[i].id);
-            cg_j_str(j, e, "extractedText", lr[i].text ? lr[i].text : "NOASSERTION");
-            cg_j_str(j, e, "name", lr[i].text);
-            if (!lr[i].text)
-                cg_j_str(j, e, "comment", "named by the package's own licence expression; "
-                                          "its text was not available to cgate");
-            cg_j_push(j, ex, e);
-        }
-        cg_j_set(j, doc, "hasExtractedLicensingInfos", ex);
     }
-
-    qsort(rels, n_rels, sizeof *rels, rel_cmp);
-    json_t *ra = cg_j_arr(j);
-    for (size_t i = 0; i < n_rels; i++) {
-        json_t *r = cg_j_obj(j);
-        cg_j_str(j, r, "spdxElementId", rels[i].a);
-        cg_j_str(j, r, "relationshipType", rels[i].type);
-        cg_j_str(j, r, "relatedSpdxElement", rels[i].b);
-        cg_j_push(j, ra, r);
-    }
-    cg_j_set(j, doc, "relationships", ra);
-    return doc;
 }
 
-cg_status cg_write_spdx(cg_wmodel *m, cg_buf *out, cg_error *err)
+/* The whole document (namespace x->ns, none in the hashing pass) to w. */
+static void document(void *ud, cg_jw *w)
 {
-    cg_jctx j = {0};
-    cg_status st = CG_OK;
-    /* The namespace names the content: hash the document written without it. */
-    json_t *draft = build(m, &j, NULL, err), *doc = NULL;
-    char *text = NULL, uuid[37];
-    size_t len = 0;
-    if (!j.failed && (st = cg_j_dump(draft, &text, &len, err)) == CG_OK &&
-        (st = cg_w_uuid(text, len, uuid, err)) == CG_OK) {
-        cg_buf ns = CG_BUF_INIT;
-        if (cg_buf_puts(&ns, "https://spdx.org/spdxdocs/cgate-") != CG_OK)
-            j.failed = 1;
-        sanitise(&ns, m->image_name, 128, 1, &j);
-        if (cg_buf_printf(&ns, "-%s", uuid) != CG_OK)
-            j.failed = 1;
-        doc = build(m, &j, cg_buf_str(&ns), err);
-        cg_buf_free(&ns);
+    spdx_model *x = ud;
+    cg_wmodel *m = x->m;
+    const cg_sbom *s = m->s;
+    cg_jw_open(w, "{");
+    cg_jw_kstr(w, "spdxVersion", "SPDX-2.3");
+    cg_jw_kstr(w, "dataLicense", "CC0-1.0");
+    cg_jw_kstr(w, "SPDXID", "SPDXRef-DOCUMENT");
+    cg_jw_kopt(w, "name", m->image_name);
+    cg_jw_kopt(w, "documentNamespace", x->ns);
+    cg_jw_key(w, "creationInfo");
+    cg_jw_open(w, "{");
+    cg_jw_kopt(w, "created", m->timestamp);
+    cg_jw_key(w, "creators");
+    cg_jw_open(w, "[");
+    cg_jw_elem(w);
+    cg_jw_str(w, "Tool: cgate-" CGATE_VERSION);
+    cg_jw_close(w, "]");
+    if (s->n_warnings) { /* files the catalogers skipped, so a reader of the SBOM knows */
+        cg_buf wb = CG_BUF_INIT;
+        for (size_t i = 0; i < s->n_warnings; i++)
+            if (cg_buf_printf(&wb, "%scgate warning: %s", i ? "\n" : "", s->warnings[i]) != CG_OK)
+                x->failed = 1;
+        cg_jw_kstr(w, "comment", cg_buf_str(&wb));
+        cg_buf_free(&wb);
     }
-    free(text);
-    json_decref(draft);
-    if (st == CG_OK && j.failed)
+    cg_jw_close(w, "}");
+
+    cg_jw_key(w, "packages");
+    cg_jw_open(w, "[");
+    cg_jw_elem(w);
+    package(w, m->image_name, x->img, m->image_version, "NOASSERTION");
+    cg_jw_kstr(w, "licenseConcluded", "NOASSERTION");
+    cg_jw_kstr(w, "licenseDeclared", "NOASSERTION");
+    cg_jw_kstr(w, "copyrightText", "NOASSERTION");
+    purl_ref(w, s->image_purl);
+    cg_jw_kstr(w, "primaryPackagePurpose", "CONTAINER");
+    cg_jw_close(w, "}");
+    if (s->distro) {
+        const cg_distro *d = s->distro;
+        const char *dn = d->id ? d->id : d->name ? d->name : "unknown";
+        cg_jw_elem(w);
+        package(w, dn, x->os, d->version_id, "NOASSERTION");
+        cg_jw_kstr(w, "licenseConcluded", "NOASSERTION");
+        cg_jw_kstr(w, "licenseDeclared", "NOASSERTION");
+        cg_jw_kstr(w, "copyrightText", "NOASSERTION");
+        cg_jw_kopt(w, "description", d->pretty_name);
+        cg_jw_kstr(w, "primaryPackagePurpose", "OPERATING_SYSTEM");
+        cg_jw_close(w, "}");
+    }
+    for (size_t i = 0; i < s->n_pkgs && w->st == CG_OK && !x->failed; i++) {
+        const cg_package *p = &s->pkgs[i];
+        cg_jw_elem(w);
+        package(w, p->name ? p->name : "", x->pid[i], p->version, supplier(m, p->supplier));
+        cg_jw_kopt(w, "sourceInfo", source_info(m, p, &x->failed));
+        cg_jw_kstr(w, "licenseConcluded", "NOASSERTION");
+        cg_jw_kopt(w, "licenseDeclared", license_declared(m, p, &x->failed));
+        cg_jw_kstr(w, "copyrightText", "NOASSERTION");
+        cg_jw_kopt(w, "description", p->description);
+        purl_ref(w, p->purl);
+        cg_jw_kstr(w, "primaryPackagePurpose", "LIBRARY");
+        cg_jw_close(w, "}");
+        cg_arena_free(&m->scratch); /* per-package strings: memory stays flat */
+    }
+    cg_jw_close(w, "]");
+
+    if (x->n_lr) {
+        cg_jw_key(w, "hasExtractedLicensingInfos");
+        cg_jw_open(w, "[");
+        for (size_t i = 0; i < x->n_lr; i++) {
+            cg_jw_elem(w);
+            cg_jw_open(w, "{");
+            cg_jw_kopt(w, "licenseId", x->lr[i].id);
+            cg_jw_kstr(w, "extractedText", x->lr[i].text ? x->lr[i].text : "NOASSERTION");
+            cg_jw_kopt(w, "name", x->lr[i].text);
+            if (!x->lr[i].text)
+                cg_jw_kstr(w, "comment", "named by the package's own licence expression; "
+                                         "its text was not available to cgate");
+            cg_jw_close(w, "}");
+        }
+        cg_jw_close(w, "]");
+    }
+
+    cg_jw_key(w, "relationships");
+    cg_jw_open(w, "[");
+    for (size_t i = 0; i < x->n_rels; i++) {
+        cg_jw_elem(w);
+        cg_jw_open(w, "{");
+        cg_jw_kopt(w, "spdxElementId", x->rels[i].a);
+        cg_jw_kopt(w, "relationshipType", x->rels[i].type);
+        cg_jw_kopt(w, "relatedSpdxElement", x->rels[i].b);
+        cg_jw_close(w, "}");
+    }
+    cg_jw_close(w, "]");
+    cg_jw_close(w, "}");
+}
+
+cg_status cg_write_spdx(cg_wmodel *m, cg_buf *out, cg_sink_fn sink, void *sink_ud, cg_error *err)
+{
+    spdx_model x;
+    memset(&x, 0, sizeof x);
+    x.m = m;
+    prepare(&x, err);
+    cg_status st = CG_OK;
+    char uuid[37];
+    /* The namespace names the content: hash the document written without it
+     * (streamed through sha256), then write it with it. */
+    if (!x.failed)
+        st = cg_w_uuid_stream(document, &x, uuid, err);
+    cg_buf ns = CG_BUF_INIT;
+    if (st == CG_OK && !x.failed) {
+        if (cg_buf_puts(&ns, "https://spdx.org/spdxdocs/cgate-") != CG_OK)
+            x.failed = 1;
+        sanitise(&ns, m->image_name, 128, 1, &x.failed);
+        if (cg_buf_printf(&ns, "-%s", uuid) != CG_OK)
+            x.failed = 1;
+        x.ns = cg_buf_str(&ns);
+    }
+    if (st == CG_OK && !x.failed) {
+        cg_jw w;
+        size_t start = out->len;
+        if (sink)
+            cg_jw_init_sink(&w, out, sink, sink_ud, err);
+        else
+            cg_jw_init(&w, out);
+        document(&x, &w);
+        cg_jw_raw(&w, "\n");
+        cg_jw_flush(&w);
+        st = w.st;
+        if (st == CG_ERR_NOMEM)
+            x.failed = 1;
+        if (st != CG_OK && !sink && out->data) {
+            out->len = start;
+            out->data[start] = 0;
+        }
+    }
+    cg_buf_free(&ns);
+    cg_arena_free(&m->scratch);
+    if ((st == CG_OK || st == CG_ERR_NOMEM) && x.failed)
         st = cg_error_set(err, CG_ERR_NOMEM, "writing SPDX: out of memory");
-    if (st == CG_OK)
-        st = cg_j_emit(doc, out, err);
-    json_decref(doc);
     return st;
 }

@@ -138,7 +138,7 @@ const char *cg_w_licref(const cg_wmodel *m, const char *text)
 
 size_t cg_w_pkg_licenses(cg_wmodel *m, const cg_package *p, const cg_license ***out)
 {
-    const cg_license **v = cg_arena_calloc(&m->arena, p->n_licenses + 1, sizeof *v);
+    const cg_license **v = cg_arena_calloc(&m->scratch, p->n_licenses + 1, sizeof *v);
     size_t n = 0;
     *out = v;
     if (!v)
@@ -172,13 +172,18 @@ cg_status cg_w_uuid(const void *data, size_t len, char out[37], cg_error *err)
     cg_status st = sha256(data, len, md, err);
     if (st != CG_OK)
         return st;
+    cg_w_uuid_from_digest(md, out);
+    return CG_OK;
+}
+
+void cg_w_uuid_from_digest(unsigned char md[32], char out[37])
+{
     md[6] = (unsigned char)((md[6] & 0x0f) | 0x50); /* version 5 (name-based, SHA) */
     md[8] = (unsigned char)((md[8] & 0x3f) | 0x80); /* RFC 4122 variant */
     snprintf(out, 37,
              "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
              md[0], md[1], md[2], md[3], md[4], md[5], md[6], md[7], md[8], md[9], md[10],
              md[11], md[12], md[13], md[14], md[15]);
-    return CG_OK;
 }
 
 /* ---- the model ---------------------------------------------------------- */
@@ -459,37 +464,75 @@ static cg_status model_build(cg_wmodel *m, const cg_sbom *s, cg_error *err)
     return CG_OK;
 }
 
-static cg_status sbom_write(const cg_sbom *s, cg_sbom_format fmt, size_t width, cg_buf *out, cg_error *err)
+static cg_status write_any(const cg_sbom *s, cg_sbom_format fmt, size_t width, cg_buf *out, cg_sink_fn sink,
+                           void *ud, cg_error *err)
 {
-    if (!s || !out)
-        return cg_error_set(err, CG_ERR_USAGE, "cg_sbom_write: no SBOM or no output buffer");
     if (s->n_pkgs && !s->pkgs)
         return cg_error_set(err, CG_ERR_USAGE, "cg_sbom_write: %zu packages but no array", s->n_pkgs);
     cg_wmodel m;
     memset(&m, 0, sizeof m);
     cg_arena_init(&m.arena);
+    cg_arena_init(&m.scratch);
     m.table_width = width;
     cg_status st = model_build(&m, s, err);
     if (st == CG_OK) {
         switch (fmt) {
-        case CG_SBOM_CYCLONEDX_JSON: st = cg_write_cyclonedx(&m, out, err); break;
-        case CG_SBOM_SPDX_JSON: st = cg_write_spdx(&m, out, err); break;
-        case CG_SBOM_TABLE: st = cg_write_table(&m, out, err); break;
+        case CG_SBOM_CYCLONEDX_JSON: st = cg_write_cyclonedx(&m, out, sink, ud, err); break;
+        case CG_SBOM_SPDX_JSON: st = cg_write_spdx(&m, out, sink, ud, err); break;
+        case CG_SBOM_TABLE: {
+            size_t start = out->len;
+            st = cg_write_table(&m, out, err);
+            if (st == CG_OK && sink && out->len > start)
+                st = sink(ud, out->data + start, out->len - start, err);
+            break;
+        }
         default: st = cg_error_set(err, CG_ERR_USAGE, "unknown SBOM format %d", (int)fmt); break;
         }
     }
+    cg_arena_free(&m.scratch);
     cg_arena_free(&m.arena);
     return st;
 }
 
 cg_status cg_sbom_write(const cg_sbom *s, cg_sbom_format fmt, cg_buf *out, cg_error *err)
 {
-    return sbom_write(s, fmt, 0, out, err);
+    if (!s || !out)
+        return cg_error_set(err, CG_ERR_USAGE, "cg_sbom_write: no SBOM or no output buffer");
+    return write_any(s, fmt, 0, out, NULL, NULL, err);
+}
+
+cg_status cg_sbom_write_stream(const cg_sbom *s, cg_sbom_format fmt, cg_sink_fn sink, void *ud, cg_error *err)
+{
+    if (!s || !sink)
+        return cg_error_set(err, CG_ERR_USAGE, "cg_sbom_write_stream: no SBOM or no sink");
+    cg_buf win = CG_BUF_INIT;
+    cg_status st = write_any(s, fmt, 0, &win, sink, ud, err);
+    cg_buf_free(&win);
+    return st;
+}
+
+static cg_status write_cdx_ext(const cg_sbom *s, json_t *(*fn)(void *ud, const char *const *refs, cg_jctx *j),
+                               void *ud, cg_buf *out, cg_sink_fn sink, void *sink_ud, cg_error *err)
+{
+    cg_wmodel m;
+    memset(&m, 0, sizeof m);
+    cg_arena_init(&m.arena);
+    cg_arena_init(&m.scratch);
+    m.cdx_vulns = fn;
+    m.cdx_vulns_ud = ud;
+    cg_status st = model_build(&m, s, err);
+    if (st == CG_OK)
+        st = cg_write_cyclonedx(&m, out, sink, sink_ud, err);
+    cg_arena_free(&m.scratch);
+    cg_arena_free(&m.arena);
+    return st;
 }
 
 cg_status cg_sbom_write_table(const cg_sbom *s, size_t width, cg_buf *out, cg_error *err)
 {
-    return sbom_write(s, CG_SBOM_TABLE, width, out, err);
+    if (!s || !out)
+        return cg_error_set(err, CG_ERR_USAGE, "cg_sbom_write_table: no SBOM or no output buffer");
+    return write_any(s, CG_SBOM_TABLE, width, out, NULL, NULL, err);
 }
 
 cg_status cg_sbom_write_cyclonedx_ext(const cg_sbom *s,
@@ -498,14 +541,17 @@ cg_status cg_sbom_write_cyclonedx_ext(const cg_sbom *s,
 {
     if (!s || !out)
         return cg_error_set(err, CG_ERR_USAGE, "cg_sbom_write_cyclonedx_ext: no SBOM or no output buffer");
-    cg_wmodel m;
-    memset(&m, 0, sizeof m);
-    cg_arena_init(&m.arena);
-    m.cdx_vulns = fn;
-    m.cdx_vulns_ud = ud;
-    cg_status st = model_build(&m, s, err);
-    if (st == CG_OK)
-        st = cg_write_cyclonedx(&m, out, err);
-    cg_arena_free(&m.arena);
+    return write_cdx_ext(s, fn, ud, out, NULL, NULL, err);
+}
+
+cg_status cg_sbom_write_cyclonedx_ext_stream(const cg_sbom *s,
+                                             json_t *(*fn)(void *ud, const char *const *refs, cg_jctx *j),
+                                             void *ud, cg_sink_fn sink, void *sink_ud, cg_error *err)
+{
+    if (!s || !sink)
+        return cg_error_set(err, CG_ERR_USAGE, "cg_sbom_write_cyclonedx_ext_stream: no SBOM or no sink");
+    cg_buf win = CG_BUF_INIT;
+    cg_status st = write_cdx_ext(s, fn, ud, &win, sink, sink_ud, err);
+    cg_buf_free(&win);
     return st;
 }

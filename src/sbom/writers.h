@@ -42,6 +42,9 @@ typedef struct cg_wmodel {
     const cg_sbom *s;
     cg_arena arena;         /* everything below lives here */
     size_t table_width;     /* table: fit to this many columns (0: unbounded) */
+    cg_arena scratch;       /* per-package temporaries (licence lists, property
+                               names): the streaming writers empty it after
+                               each package so memory does not grow with them */
     const char *timestamp;  /* RFC 3339 UTC, "2025-01-01T00:00:00Z" */
     const char *image_name; /* image.name, else image.ref, else "image" */
     const char *image_version; /* manifest digest, else config digest, else NULL */
@@ -73,7 +76,7 @@ int cg_w_license_is_single(const char *v);
 const char *cg_w_licref(const cg_wmodel *m, const char *text);
 
 /* The distinct licences of a package in their original order (NULL or empty
- * values dropped).  Returns the count; *out is arena memory. */
+ * values dropped).  Returns the count; *out is in m->scratch. */
 size_t cg_w_pkg_licenses(cg_wmodel *m, const cg_package *p, const cg_license ***out);
 
 /* CycloneDX with a "vulnerabilities" array made by fn (the scanner's report):
@@ -83,14 +86,24 @@ size_t cg_w_pkg_licenses(cg_wmodel *m, const cg_package *p, const cg_license ***
 cg_status cg_sbom_write_cyclonedx_ext(const cg_sbom *s,
                                       json_t *(*fn)(void *ud, const char *const *refs, cg_jctx *j),
                                       void *ud, cg_buf *out, cg_error *err);
+/* The same, streamed: out is only a window, each chunk goes to sink. */
+cg_status cg_sbom_write_cyclonedx_ext_stream(const cg_sbom *s,
+                                             json_t *(*fn)(void *ud, const char *const *refs, cg_jctx *j),
+                                             void *ud, cg_sink_fn sink, void *sink_ud, cg_error *err);
 
 /* A version-5-style UUID from the sha256 of data: "xxxxxxxx-xxxx-5xxx-yxxx-xxxxxxxxxxxx". */
 cg_status cg_w_uuid(const void *data, size_t len, char out[37], cg_error *err);
+void cg_w_uuid_from_digest(unsigned char md[32], char out[37]);
+/* The same UUID from the sha256 of the document doc() writes (streamed
+ * through the hash, never held in memory). */
+cg_status cg_w_uuid_stream(void (*doc)(void *ud, cg_jw *w), void *ud, char out[37], cg_error *err);
 
 /* strcmp for qsort over arrays of const char *. */
 
-cg_status cg_write_cyclonedx(cg_wmodel *m, cg_buf *out, cg_error *err);
-cg_status cg_write_spdx(cg_wmodel *m, cg_buf *out, cg_error *err);
+/* The JSON writers append to out, or with a sink (not NULL) stream through
+ * out as a window. */
+cg_status cg_write_cyclonedx(cg_wmodel *m, cg_buf *out, cg_sink_fn sink, void *sink_ud, cg_error *err);
+cg_status cg_write_spdx(cg_wmodel *m, cg_buf *out, cg_sink_fn sink, void *sink_ud, cg_error *err);
 cg_status cg_write_table(cg_wmodel *m, cg_buf *out, cg_error *err);
 
 #endif

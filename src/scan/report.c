@@ -653,6 +653,26 @@ cg_status cg_report_write(const cg_report *r, cg_report_format fmt, const cg_rep
     return cg_error_set(err, CG_ERR_USAGE, "unknown report format %d", (int)fmt);
 }
 
+cg_status cg_report_write_stream(const cg_report *r, cg_report_format fmt, const cg_report_write_opts *o,
+                                 cg_sink_fn sink, void *ud, cg_error *err)
+{
+    if (!r || !sink)
+        return cg_error_set(err, CG_ERR_USAGE, "cg_report_write_stream: no report or no sink");
+    cg_buf b = CG_BUF_INIT;
+    cg_status st;
+    switch (fmt) {
+    case CG_REPORT_JSON: st = cg_report_write_json_sink(r, &b, sink, ud, err); break;
+    case CG_REPORT_CYCLONEDX: st = cg_report_write_cdx_stream(r, sink, ud, err); break;
+    default: /* SARIF and the table are built whole, then handed over */
+        st = cg_report_write(r, fmt, o, &b, err);
+        if (st == CG_OK && b.len)
+            st = sink(ud, b.data, b.len, err);
+        break;
+    }
+    cg_buf_free(&b);
+    return st;
+}
+
 /* The public entry point: a result built through a failed allocation (which deep
  * code may have taken for "absent") is never returned (core/oom.h). */
 cg_status cg_scan(const cg_sbom *sbom, const cg_scan_source *src, const cg_scan_opts *opts, cg_report **out,

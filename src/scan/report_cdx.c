@@ -232,3 +232,12 @@ cg_status cg_report_write_cdx(const cg_report *r, cg_buf *out, cg_error *err)
     cg_arena_free(&c.a);
     return st;
 }
+
+cg_status cg_report_write_cdx_stream(const cg_report *r, cg_sink_fn sink, void *sink_ud, cg_error *err)
+{
+    cdx_ctx c = {r, {0}};
+    cg_arena_init(&c.a);
+    cg_status st = cg_sbom_write_cyclonedx_ext_stream(r->sbom, vulns, &c, sink, sink_ud, err);
+    cg_arena_free(&c.a);
+    return st;
+}

@@ -230,11 +230,19 @@ static void report_extras(const cg_report *r, cg_jw *w)
 
 cg_status cg_report_write_json(const cg_report *r, cg_buf *out, cg_error *err)
 {
+    return cg_report_write_json_sink(r, out, NULL, NULL, err);
+}
+
+cg_status cg_report_write_json_sink(const cg_report *r, cg_buf *out, cg_sink_fn sink, void *sink_ud, cg_error *err)
+{
     cg_arena a;
     cg_arena_init(&a);
     const cg_image_info *im = &r->sbom->image;
     cg_jw w;
-    cg_jw_init(&w, out);
+    if (sink) /* streamed: out is a window, memory does not grow with the findings */
+        cg_jw_init_sink(&w, out, sink, sink_ud, err);
+    else
+        cg_jw_init(&w, out);
     char ts[21];
     cg_jw_open(&w, "{");
     cg_jw_kint(&w, "SchemaVersion", 2);
@@ -269,7 +277,10 @@ cg_status cg_report_write_json(const cg_report *r, cg_buf *out, cg_error *err)
     report_extras(r, &w);
     cg_jw_close(&w, "}");
     cg_jw_raw(&w, "\n");
+    cg_jw_flush(&w);
     cg_arena_free(&a);
+    if (w.st != CG_OK && sink && w.st != CG_ERR_NOMEM)
+        return w.st; /* the sink said why */
     if (w.st != CG_OK)
         return cg_error_set(err, w.st, "writing report: %s", cg_status_name(w.st));
     return CG_OK;

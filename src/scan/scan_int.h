@@ -48,8 +48,11 @@ int cg_match_eval(const cg_vdb_advisory *adv, const char *eco, const char *v, cg
 
 /* Writers (report_*.c). */
 cg_status cg_report_write_json(const cg_report *r, cg_buf *out, cg_error *err);
+/* The same with a sink (NULL: append to out): out is then only a window. */
+cg_status cg_report_write_json_sink(const cg_report *r, cg_buf *out, cg_sink_fn sink, void *sink_ud, cg_error *err);
 cg_status cg_report_write_sarif(const cg_report *r, cg_buf *out, cg_error *err);
 cg_status cg_report_write_cdx(const cg_report *r, cg_buf *out, cg_error *err);
+cg_status cg_report_write_cdx_stream(const cg_report *r, cg_sink_fn sink, void *sink_ud, cg_error *err);
 cg_status cg_report_write_table(const cg_report *r, int color, size_t width, cg_buf *out, cg_error *err);
 
 /* Shared by the writers. */

@@ -5,8 +5,8 @@
  * and `disable-allow-rules`.  Trivy's regexes are Go RE2; the subset that
  * maps onto POSIX ERE is translated here ((?i) -> case-insensitive,
  * (?P<name>...) -> a numbered group, \d \s \w -> classes, (?: -> ( ); a
- * regex outside it is refused with the rule's id and line.  Per-rule
- * allow-rules are read and applied globally (docs/secrets.md).
+ * regex outside it is refused with the rule's id and line.  A rule's own
+ * allow-rules apply to that rule only, as Trivy reads them (docs/secrets.md).
  */
 #include <stdio.h>
 #include <string.h>
@@ -181,7 +181,8 @@ cg_status cg_secret_config_parse(const uint8_t *buf, size_t len, const char *wha
         }
     size_t n_allow_max = (allow && allow->kind == CG_YAML_SEQ ? allow->n : 0) + n_inner;
     out->allow = cg_arena_calloc(a, n_allow_max + 1, sizeof *out->allow);
-    if (!out->allow)
+    out->allow_rule = cg_arena_calloc(a, n_allow_max + 1, sizeof *out->allow_rule);
+    if (!out->allow || !out->allow_rule)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     if (allow && !cg_yaml_is_null(allow)) {
         if (allow->kind != CG_YAML_SEQ)
@@ -234,9 +235,14 @@ cg_status cg_secret_config_parse(const uint8_t *buf, size_t len, const char *wha
                 cg_buf_free(&kb);
             }
             const cg_yaml_node *ar = cg_yaml_get(r, "allow-rules");
-            for (size_t k = 0; ar && ar->kind == CG_YAML_SEQ && k < ar->n; k++)
+            if (ar && !cg_yaml_is_null(ar) && ar->kind != CG_YAML_SEQ)
+                return cg_error_set(err, CG_ERR_INPUT, "%s:%d: rule %s: allow-rules must be a list", what, ar->line,
+                                    d->id);
+            for (size_t k = 0; ar && ar->kind == CG_YAML_SEQ && k < ar->n; k++) {
+                out->allow_rule[out->n_allow] = d->id;
                 if ((st = allow_rule(ar->vals[k], what, a, &out->allow[out->n_allow++], err)) != CG_OK)
                     return st;
+            }
         }
     }
     const cg_yaml_node *eb = cg_yaml_get(root, "enable-builtin-rules");

@@ -38,6 +38,7 @@ typedef struct rule_rt {
 
 typedef struct allow_rt {
     const char *id;
+    const char *rule; /* a rule's own allow rule: applies to that rule only; NULL = global */
     regex_t re, path_re;
     int has_re, has_path;
 } allow_rt;
@@ -108,11 +109,13 @@ static cg_status add_rule(cg_secret_scanner *s, const cg_secret_rule_def *d, cg_
     return CG_OK;
 }
 
-static cg_status add_allow(cg_secret_scanner *s, const cg_secret_allow *a, cg_vec *v, cg_error *err)
+static cg_status add_allow(cg_secret_scanner *s, const cg_secret_allow *a, const char *rule, cg_vec *v,
+                           cg_error *err)
 {
     allow_rt r;
     memset(&r, 0, sizeof r);
     r.id = a->id;
+    r.rule = rule;
     (void)s;
     if (a->regex) {
         if (regcomp(&r.re, a->regex, REG_EXTENDED | REG_NOSUB))
@@ -209,9 +212,9 @@ cg_status cg_secret_scanner_new(const cg_secret_opts *o, cg_secret_scanner **out
     const cg_secret_allow *ba = cg_secret_builtin_allow(&na);
     for (size_t i = 0; i < na && st == CG_OK; i++)
         if (!c || !listed(ba[i].id, c->disable_allow, c->n_disable_allow))
-            st = add_allow(s, &ba[i], &av, err);
+            st = add_allow(s, &ba[i], NULL, &av, err);
     for (size_t i = 0; c && i < c->n_allow && st == CG_OK; i++)
-        st = add_allow(s, &c->allow[i], &av, err);
+        st = add_allow(s, &c->allow[i], c->allow_rule ? c->allow_rule[i] : NULL, &av, err);
     s->placeholders = !c || !listed("placeholders", c->disable_allow, c->n_disable_allow);
     s->rules = rv.v;
     s->n = rv.n;
@@ -301,7 +304,17 @@ int cg_secret_path_allowed(const cg_secret_scanner *s, const char *path)
     while (*path == '/')
         path++;
     for (size_t i = 0; i < s->n_allow; i++)
-        if (s->allow[i].has_path && !s->allow[i].has_re && regexec(&s->allow[i].path_re, path, 0, NULL, 0) == 0)
+        if (!s->allow[i].rule && s->allow[i].has_path && regexec(&s->allow[i].path_re, path, 0, NULL, 0) == 0)
+            return 1;
+    return 0;
+}
+
+/* A rule's own allow rules skip it on this path (rel: no leading '/'). */
+static int rule_path_allowed(const cg_secret_scanner *s, const char *rule, const char *rel)
+{
+    for (size_t i = 0; i < s->n_allow; i++)
+        if (s->allow[i].rule && !strcmp(s->allow[i].rule, rule) && s->allow[i].has_path &&
+            regexec(&s->allow[i].path_re, rel, 0, NULL, 0) == 0)
             return 1;
     return 0;
 }
@@ -323,12 +336,15 @@ static int low_variety(const char *v)
     return len >= 12 && n <= 4;
 }
 
-static int value_allowed(const cg_secret_scanner *s, const char *v)
+/* Trivy's reading: an allow rule's regex allows a match and its path allows
+ * a file, each on its own; a rule's own allow rules only for that rule. */
+static int value_allowed(const cg_secret_scanner *s, const char *rule, const char *v)
 {
     if (s->placeholders && low_variety(v))
         return 1;
     for (size_t i = 0; i < s->n_allow; i++)
-        if (s->allow[i].has_re && !s->allow[i].has_path && regexec(&s->allow[i].re, v, 0, NULL, 0) == 0)
+        if (s->allow[i].has_re && (!s->allow[i].rule || !strcmp(s->allow[i].rule, rule)) &&
+            regexec(&s->allow[i].re, v, 0, NULL, 0) == 0)
             return 1;
     return 0;
 }
@@ -461,7 +477,8 @@ cg_status cg_secret_scan_buf(cg_secret_scanner *s, const char *path, const uint8
     unsigned char pathok[256];
     size_t nr = s->n < 256 ? s->n : 256;
     for (size_t i = 0; i < nr; i++)
-        pathok[i] = !s->rules[i].has_path || regexec(&s->rules[i].path_re, rel, 0, NULL, 0) == 0;
+        pathok[i] = (!s->rules[i].has_path || regexec(&s->rules[i].path_re, rel, 0, NULL, 0) == 0) &&
+                    !rule_path_allowed(s, s->rules[i].d.id, rel);
     cg_vec cv = {0};
     hitctx h = {&cv, buf, len};
     if (s->db) {
@@ -527,9 +544,13 @@ cg_status cg_secret_scan_buf(cg_secret_scanner *s, const char *path, const uint8
         cg_buf_reset(&line);
         if (cg_buf_append(&line, buf + ws, we - ws) != CG_OK)
             break;
+        /* regexec needs a C string: a NUL byte becomes \x01, which every
+         * POSIX class treats as Hyperscan treats NUL (both are [:cntrl:], in
+         * every negated list, in no other class).  So a NUL is a token
+         * boundary for both engines and they agree on binary input too. */
         for (size_t k = 0; k < line.len; k++)
             if (!line.data[k])
-                line.data[k] = ' ';
+                line.data[k] = '\x01';
         while (counted < ls) { /* line numbers, counted once in order */
             const uint8_t *nl = memchr(buf + counted, '\n', ls - counted);
             if (!nl)
@@ -558,12 +579,12 @@ cg_status cg_secret_scan_buf(cg_secret_scanner *s, const char *path, const uint8
                 next = se + 1;
             }
             char *val = cg_arena_strndup(&out->arena, line.data + ss, se - ss);
-            int allowed = val && se > ss && value_allowed(s, val);
+            int allowed = val && se > ss && value_allowed(s, rt->d.id, val);
             if (!allowed && val && se > ss && strcmp(rt->d.id, "private-key") != 0) {
                 /* whole match checked too: an example line stays an example */
                 char *whole = cg_arena_strndup(&out->arena, line.data + off + rm[0].rm_so,
                                                (size_t)(rm[0].rm_eo - rm[0].rm_so));
-                allowed = whole && value_allowed(s, whole);
+                allowed = whole && value_allowed(s, rt->d.id, whole);
             }
             if (val)
                 memset(val, 0, se - ss); /* do not keep the secret around */

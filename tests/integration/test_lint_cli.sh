@@ -125,4 +125,17 @@ for want in "CG-IMG-001:" "CG-IMG-002:" "CG-IMG-003:Port 22/tcp" "CG-IMG-004:Env
 done
 grep -q "usr/bin/gone\|/tmp " <<<"$got" && cg_fail "deleted file or sticky /tmp reported" || cg_ok
 grep -q "hunter2hunter2\|abcdef123456" i.json && cg_fail "a value was printed" || cg_ok
+# `# syntax=`: recorded in the document; a frontend other than docker/dockerfile:1.x
+# is named with file and line on stderr (not for 1.x, not with -q)
+printf '# syntax=docker/dockerfile:1.7\nFROM alpine:3.19\nUSER 1000\n' >Dockerfile.v1
+printf '# check=skip=all\n# syntax = docker/dockerfile-upstream:master-labs\nFROM alpine:3.19\nRUN --security=insecure true\nUSER 1000\n' >Dockerfile.labs
+"$CGATE" lint --exit-code 0 Dockerfile.v1 >o.json 2>err && [ ! -s err ] && cg_ok || cg_fail "syntax 1.7 warned: $(cat err)"
+"$CGATE" lint --exit-code 0 Dockerfile.labs >o.json 2>err || cg_fail "lint of a labs Dockerfile failed: $(cat err)"
+grep -q "warning: Dockerfile.labs:2: # syntax=docker/dockerfile-upstream:master-labs is not docker/dockerfile:1.x; the Dockerfile may use syntax cgate does not implement" err &&
+  cg_ok || cg_fail "no syntax warning naming file and line: $(cat err)"
+"$CGATE" lint -q --exit-code 0 Dockerfile.labs >o.json 2>err && [ ! -s err ] && cg_ok || cg_fail "-q still warns: $(cat err)"
+"$CGATE" lint -f conftest Dockerfile.labs >c.json 2>err && grep -q "Dockerfile.labs:2: # syntax" err && cg_ok ||
+  cg_fail "-f conftest: no warning: $(cat err)"
+cg_expect_eq "docker/dockerfile-upstream:master-labs 3" "$(jq -r '"\(.[0].Syntax) \([.[] | select(.Syntax)] | length)"' c.json)" \
+  "Syntax in the document"
 cg_finish

@@ -4,7 +4,7 @@
 # `not deny` trap (warned at compile time), the seed policy deciding a report
 # (alone and combined with a typed policy), the Conftest-style suites under
 # tests/data/rego, refused network builtins, and runaway policies stopped by
-# the limits with exit 3 and one line on stderr.
+# the limits with exit 3 and one line on stderr; recursion is a compile error.
 . "$(dirname "$0")/lib.sh"
 cg_setup rego_cli
 # lib.sh's cg_is_asan pipes nm into grep -q, which pipefail can turn false
@@ -37,6 +37,31 @@ cg_run "$T/o" "$T/e" eval --fail 'x := input.nope'
 cg_expect_rc 1 "--fail on undefined" "$T/e"
 cg_run "$T/o" "$T/e" eval --fail-defined 'x := 1'
 cg_expect_rc 1 "--fail-defined on defined" "$T/e"
+# exit codes as opa eval (cmd/eval.go): 0 ok, 1 --fail/--fail-defined, 2 any error
+cg_run "$T/o" "$T/e" eval --fail 'x := 1'
+cg_expect_rc 0 "--fail on defined" "$T/e"
+cg_run "$T/o" "$T/e" eval --fail-defined 'x := input.nope'
+cg_expect_rc 0 "--fail-defined on undefined" "$T/e"
+cg_run "$T/o" "$T/e" eval 'false'
+cg_expect_rc 0 "undefined without --fail" "$T/e"
+[ "$(cat "$T/o")" = '{}' ] && cg_ok || cg_fail "undefined is {}: $(cat "$T/o")"
+cg_run "$T/o" "$T/e" eval --fail --fail-defined 'x := 1'
+cg_expect_rc 2 "--fail with --fail-defined refused" "$T/e"
+cg_run "$T/o" "$T/e" eval 'x := to_number("a")'
+cg_expect_rc 0 "a builtin error is undefined without --strict-builtin-errors" "$T/e"
+cg_run "$T/o" "$T/e" eval --fail-defined --strict-builtin-errors 'x := to_number("a")'
+cg_expect_rc 2 "--strict-builtin-errors: an error is exit 2, also with --fail-defined" "$T/e"
+[ "$(jq -r '.errors[0].code' "$T/o")" = eval_builtin_error ] && cg_ok || cg_fail "strict error JSON: $(cat "$T/o")"
+one_line "$T/e" "strict builtin error"
+printf 'package c\nimport rego.v1\np := 1\np := 2 if true\n' >"$T/conflict.rego"
+cg_run "$T/o" "$T/e" eval --fail -d "$T/conflict.rego" 'data.c.p'
+cg_expect_rc 2 "eval_conflict_error" "$T/e"
+[ "$(jq -r '.errors[0].code' "$T/o")" = eval_conflict_error ] && cg_ok || cg_fail "conflict JSON: $(cat "$T/o")"
+cg_run "$T/o" "$T/e" eval -i "$T/does-not-exist.json" 'input'
+cg_expect_rc 2 "unreadable input" "$T/e"
+one_line "$T/e" "unreadable input"
+cg_run "$T/o" "$T/e" eval -d "$T/does-not-exist.rego" 'data'
+cg_expect_rc 2 "unreadable -d" "$T/e"
 
 # --- the seed's Quick start on a raw (Trivy) report: what OPA gives -------------
 cg_run "$T/o" "$T/e" eval -i "$TRIVY" -d "$SEED" "data.container.security.allow"
@@ -82,6 +107,26 @@ EOF
 cg_run "$T/d.json" "$T/e" policy "$T/high.json" --policy "$T/in.rego" --now 2026-01-01
 grep -q "HIGH|8.5|ghsa|a" "$T/d.json" && cg_ok || cg_fail "input document: $(jq -c .denyReasons "$T/d.json")"
 grep -q "warning: data.probe.warn: 2026-01-01" "$T/e" && cg_ok || cg_fail "warn goes to stderr: $(cat "$T/e")"
+# warn messages and compile-time warnings are carried in the decision's `warnings`
+[ "$(jq -c .warnings "$T/d.json")" = '["data.probe.warn: 2026-01-01"]' ] && cg_ok \
+  || cg_fail "decision warnings: $(jq -c .warnings "$T/d.json")"
+cat >"$T/warn.rego" <<'EOF'
+package w
+import rego.v1
+deny contains "never" if false
+warn contains "look at this" if true
+allow if { not deny }
+EOF
+cg_run "$T/d.json" "$T/e" policy "$T/empty.json" --policy "$T/warn.rego" --now 2026-01-01
+cg_expect_rc 0 "warn never blocks" "$T/e"
+[ "$(jq -c '[.pass, .warnings, .denyReasons]' "$T/d.json")" = "[true,[\"$T/warn.rego:5: \`not deny\` is never true: deny is a partial set rule, and an empty set is defined (use \`count(deny) == 0\`)\",\"data.w.warn: look at this\"],[]]" ] \
+  && cg_ok || cg_fail "warnings member: $(jq -c '[.pass, .warnings, .denyReasons]' "$T/d.json")"
+cg_run "$T/d.json" "$T/e" policy "$T/empty.json" --policy "$T/warn.rego" --now 2026-01-01 --strict
+cg_expect_rc 1 "--strict: any warning denies, Rego ones too" "$T/e"
+[ "$(jq -c '.denyReasons' "$T/d.json")" = '["2 warnings and --strict"]' ] && cg_ok \
+  || cg_fail "strict: $(jq -c .denyReasons "$T/d.json")"
+cg_run "$T/d.json" "$T/e" policy "$T/empty.json" --policy "$T/warn.rego" --now 2026-01-01 --format table
+grep -q "^WARNING: data.w.warn: look at this" "$T/d.json" && cg_ok || cg_fail "table warnings: $(cat "$T/d.json")"
 
 # the whole input document validates against docs/rego-input.schema.json
 cat >"$T/dump.rego" <<'EOF'
@@ -121,29 +166,50 @@ grep -q '^FAIL: 1/2$' "$T/o" && cg_ok || cg_fail "twice: $(cat "$T/o")"
 
 # --- refused builtins, parse errors --------------------------------------------
 cg_run "$T/o" "$T/e" eval 'x := http.send({"method": "get", "url": "http://127.0.0.1/"})'
-cg_expect_rc 3 "http.send refused" "$T/e"
+cg_expect_rc 2 "http.send refused (a compile error: exit 2 as opa eval)" "$T/e"
 grep -q 'not available in cgate' "$T/o" && cg_ok || cg_fail "http.send message: $(cat "$T/o")"
 cg_run "$T/o" "$T/e" eval 'x := [1,'
-cg_expect_rc 3 "parse error" "$T/e"
+cg_expect_rc 2 "parse error" "$T/e"
 [ "$(jq -r '.errors[0].code' "$T/o")" = rego_parse_error ] && cg_ok || cg_fail "parse error JSON: $(cat "$T/o")"
 
 # --- runaway policies ------------------------------------------------------------
 cat >"$T/run.rego" <<'EOF'
 package run
 import rego.v1
-f(x) := y if { y := f(x + 1) }
-loop := f(0)
 big := count([x | some i in numbers.range(1, 10000); some j in numbers.range(1, 10000); x := i * j])
 s := concat("", [t | some j in numbers.range(1, 1000); t := "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"])
 huge := count(concat("", [s | some i in numbers.range(1, 10000)]))
 spin := count({1 | some i in numbers.range(1, 100000); some j in numbers.range(1, 100000)})
 EOF
-for q in loop big huge; do
+for q in big huge; do
   cg_run "$T/o" "$T/e" eval --max-memory 256M -d "$T/run.rego" "data.run.$q"
   cg_expect_rc 3 "runaway $q" "$T/e"
   one_line "$T/e" "runaway $q"
   grep -q 'eval_limit_error' "$T/e" && cg_ok || cg_fail "$q: $(cat "$T/e")"
 done
+# infinite recursion is a compile-time error, as in OPA (rego_recursion_error, exit 2)
+cat >"$T/rec.rego" <<'EOF'
+package rec
+import rego.v1
+f(x) := y if { y := f(x + 1) }
+loop := f(0)
+p if q
+q if { some x in [1]; r[x] }
+r contains 1 if p
+EOF
+cg_run "$T/o" "$T/e" eval -d "$T/rec.rego" "data.rec.loop"
+cg_expect_rc 2 "infinite recursion: compile error" "$T/e"
+one_line "$T/e" "recursion"
+[ "$(jq -c '.errors[0] | [.code, .message, .location.row, .location.col]' "$T/o")" = \
+  '["rego_recursion_error","rule data.rec.f is recursive: data.rec.f -> data.rec.f",3,1]' ] \
+  && cg_ok || cg_fail "recursion error: $(cat "$T/o")"
+sed -i '/^f(x)/d; /^loop/d' "$T/rec.rego"
+cg_run "$T/o" "$T/e" eval -d "$T/rec.rego" "data.rec.p"
+cg_expect_rc 2 "mutual recursion" "$T/e"
+grep -q "rec.rego:3: rego_recursion_error: rule data.rec.p is recursive: data.rec.p -> data.rec.q -> data.rec.r -> data.rec.p" "$T/e" \
+  && cg_ok || cg_fail "mutual recursion: $(cat "$T/e")"
+cg_run "$T/o" "$T/e" test "$T/rec.rego"
+[ "$RC" != 0 ] && grep -q rego_recursion_error "$T/e" && cg_ok || cg_fail "cgate test on a recursive module: exit $RC $(cat "$T/e")"
 cg_run "$T/o" "$T/e" eval --timeout 1 -d "$T/run.rego" "data.run.spin"
 cg_expect_rc 3 "--timeout" "$T/e"
 one_line "$T/e" "timeout"

@@ -78,6 +78,8 @@ static void test_parse_errors(void **state)
     const char *bad = "FROM x\nBOGUS y\n";
     assert_int_equal(cg_dockerfile_parse((const uint8_t *)bad, strlen(bad), "D", &df, &err), CG_ERR_INPUT);
     assert_non_null(strstr(err.msg, "D:2"));
+    /* the message quotes the word as written (it was read after its buffer was freed) */
+    assert_non_null(strstr(err.msg, "unknown instruction \"BOGUS\""));
     const char *esc = "# escape=x\nFROM a\n";
     assert_int_equal(cg_dockerfile_parse((const uint8_t *)esc, strlen(esc), "D", &df, &err), CG_ERR_INPUT);
     const uint8_t nul[] = {'F', 'R', 'O', 'M', ' ', 0, 'x', '\n'};
@@ -210,12 +212,159 @@ static void test_secret_config(void **state)
     cg_arena_free(&a);
 }
 
+/* Count findings of rule id. */
+static size_t count_rule(const cg_findings *f, const char *id)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < f->n_sec; i++)
+        n += !strcmp(f->sec[i].rule_id, id);
+    return n;
+}
+
+static size_t scan_n(cg_secret_scanner *s, const char *path, const char *t, cg_findings *f)
+{
+    cg_error err;
+    size_t n = 0;
+    cg_findings_free(f);
+    cg_findings_init(f);
+    assert_int_equal(cg_secret_scan_buf(s, path, (const uint8_t *)t, strlen(t), NULL, f, &n, &err), CG_OK);
+    return n;
+}
+
+/* Trivy's trivy-secret.yaml: a rule's own allow-rules apply to that rule only
+ * (its regex to the rule's matches, its path to the files the rule reads);
+ * global allow-rules apply to every rule; an allow rule with both regex and
+ * path allows by either. */
+static void test_secret_rule_allow(void **state)
+{
+    (void)state;
+    const char *y = "rules:\n"
+                    "  - id: r1\n    category: T\n    title: r1\n    severity: HIGH\n"
+                    "    regex: (?P<secret>tok_[a-z0-9]{12})\n    secret-group-name: secret\n    keywords: [tok_]\n"
+                    "    allow-rules:\n"
+                    "      - id: r1-known\n        description: known test token\n        regex: ^tok_0known0000\n"
+                    "      - id: r1-conf\n        path: .*\\.conf$\n"
+                    "      - id: r1-both\n        regex: ^tok_bothboth00\n        path: ^srv/.*\n"
+                    "  - id: r2\n    category: T\n    title: r2\n    severity: HIGH\n"
+                    "    regex: (?P<secret>tok_[a-z0-9]{12})\n    secret-group-name: secret\n    keywords: [tok_]\n"
+                    "allow-rules:\n  - id: global-path\n    path: ^skip/\n";
+    cg_arena a;
+    cg_arena_init(&a);
+    cg_secret_config c;
+    cg_error err;
+    assert_int_equal(cg_secret_config_parse((const uint8_t *)y, strlen(y), "t.yaml", &a, &c, &err), CG_OK);
+    assert_int_equal(c.n_allow, 4);
+    assert_null(c.allow_rule[0]);
+    assert_string_equal(c.allow_rule[1], "r1");
+    assert_string_equal(c.allow_rule[3], "r1");
+    for (int eng = 0; eng < 2; eng++) {
+        cg_secret_opts o = {&c, eng, 0, 0, NULL};
+        cg_secret_scanner *s = NULL;
+        assert_int_equal(cg_secret_scanner_new(&o, &s, &err), CG_OK);
+        cg_findings f;
+        cg_findings_init(&f);
+        /* a token no allow rule covers: both rules report it */
+        assert_int_equal(scan_n(s, "/app/x.env", "t=tok_a1b2c3d4e5f6\n", &f), 2);
+        /* r1's regex allow rule: r1 is quiet, r2 still reports */
+        assert_int_equal(scan_n(s, "/app/x.env", "t=tok_0known000000\n", &f), 1);
+        assert_int_equal(count_rule(&f, "r2"), 1);
+        /* r1's path allow rule: r1 skips .conf files, r2 reads them */
+        assert_int_equal(scan_n(s, "/etc/a.conf", "t=tok_a1b2c3d4e5f6\n", &f), 1);
+        assert_int_equal(count_rule(&f, "r2"), 1);
+        /* regex and path in one allow rule: either allows */
+        assert_int_equal(scan_n(s, "/app/x.env", "t=tok_bothboth0000\n", &f), 1);
+        assert_int_equal(scan_n(s, "/srv/x.env", "t=tok_a1b2c3d4e5f6\n", &f), 1);
+        assert_int_equal(count_rule(&f, "r1"), 0);
+        /* a global path allow rule skips the file for every rule */
+        assert_int_equal(scan_n(s, "/skip/x.env", "t=tok_a1b2c3d4e5f6\n", &f), 0);
+        assert_int_equal(cg_secret_path_allowed(s, "/skip/x.env"), 1);
+        /* a rule's own path allow rule does not make the file skipped as a whole */
+        assert_int_equal(cg_secret_path_allowed(s, "/etc/a.conf"), 0);
+        cg_findings_free(&f);
+        cg_secret_scanner_free(s);
+    }
+    const char *bad = "rules:\n  - id: b\n    regex: x\n    allow-rules: {id: y}\n";
+    assert_int_equal(cg_secret_config_parse((const uint8_t *)bad, strlen(bad), "b.yaml", &a, &c, &err), CG_ERR_INPUT);
+    assert_non_null(strstr(err.msg, "allow-rules must be a list"));
+    cg_arena_free(&a);
+}
+
+/* With binary files asked for, NUL bytes are token boundaries for both
+ * engines: a token split by a NUL is found by neither, a token next to a
+ * NUL by both. */
+static void test_secret_nul(void **state)
+{
+    (void)state;
+    static const char t1[] = "x\n-----BEGIN RSA\0PRIVATE KEY-----\nAAAA\n";
+    static const char t2[] = "bin\0AKIAQ3EGRWZV7MPL2XNB\0more\nghp_aB3dE5fG7hJ9kL1m\0N3pQ5rS7tU9vW1xY3zA5\n";
+    cg_error err;
+    cg_secret_scanner *hs = NULL, *px = NULL;
+    cg_secret_opts o = {NULL, 0, 1, 0, NULL};
+    assert_int_equal(cg_secret_scanner_new(&o, &hs, &err), CG_OK);
+    o.no_hyperscan = 1;
+    assert_int_equal(cg_secret_scanner_new(&o, &px, &err), CG_OK);
+    cg_findings f;
+    cg_findings_init(&f);
+    size_t n1 = 9, n2 = 9;
+    assert_int_equal(cg_secret_scan_buf(hs, "/b", (const uint8_t *)t1, sizeof t1 - 1, NULL, &f, &n1, &err), CG_OK);
+    assert_int_equal(cg_secret_scan_buf(px, "/b", (const uint8_t *)t1, sizeof t1 - 1, NULL, &f, &n2, &err), CG_OK);
+    assert_int_equal(n1, n2);
+    assert_int_equal(n1, 0);
+    assert_int_equal(cg_secret_scan_buf(hs, "/b", (const uint8_t *)t2, sizeof t2 - 1, NULL, &f, &n1, &err), CG_OK);
+    assert_int_equal(cg_secret_scan_buf(px, "/b", (const uint8_t *)t2, sizeof t2 - 1, NULL, &f, &n2, &err), CG_OK);
+    assert_int_equal(n1, 1); /* the AWS key between NULs; the GitHub token cut by a NUL is not one */
+    assert_int_equal(n2, 1);
+    assert_string_equal(f.sec[0].rule_id, "aws-access-key-id");
+    assert_string_equal(f.sec[1].rule_id, "aws-access-key-id");
+    cg_findings_free(&f);
+    cg_secret_scanner_free(hs);
+    cg_secret_scanner_free(px);
+}
+
+/* `# syntax=`: recorded (first one, with its line), in the JSON document on
+ * every command; which frontends cgate implements. */
+static void test_syntax_directive(void **state)
+{
+    (void)state;
+    cg_dockerfile *df = parse("# syntax=docker/dockerfile:1.7-labs\n# syntax=docker/dockerfile:1\nFROM a\nRUN x\n");
+    assert_string_equal(df->syntax, "docker/dockerfile:1.7-labs");
+    assert_int_equal(df->syntax_line, 1);
+    cg_buf b = CG_BUF_INIT;
+    cg_error err;
+    assert_int_equal(cg_dockerfile_to_json(df, &b, &err), CG_OK);
+    const char *j = cg_buf_str(&b), *first = strstr(j, "\"Syntax\": \"docker/dockerfile:1.7-labs\"");
+    assert_non_null(first);
+    assert_non_null(strstr(first + 1, "\"Syntax\": \"docker/dockerfile:1.7-labs\"")); /* both commands */
+    cg_buf_free(&b);
+    cg_dockerfile_free(df);
+    df = parse("FROM a\n# syntax=x\n");
+    assert_null(df->syntax); /* after the first instruction it is a comment */
+    assert_int_equal(df->syntax_line, 0);
+    assert_int_equal(cg_dockerfile_to_json(df, &b, &err), CG_OK);
+    assert_null(strstr(cg_buf_str(&b), "Syntax"));
+    cg_buf_free(&b);
+    cg_dockerfile_free(df);
+    static const char *const known[] = {"docker/dockerfile", "docker/dockerfile:1", "docker/dockerfile:1.7",
+                                        "docker/dockerfile:1.4.3", "docker.io/docker/dockerfile:1",
+                                        "docker/dockerfile:1.6@sha256:ac85f380a63b13dfcefa89046420e1781752bab202122f8f50032edf31be0021"};
+    static const char *const other[] = {"docker/dockerfile:1.7-labs", "docker/dockerfile:1-labs",
+                                        "docker/dockerfile-upstream:master", "docker/dockerfile:2",
+                                        "docker/dockerfile:10", "docker/dockerfile:1.x",
+                                        "docker/dockerfile@sha256:ac85f380a63b13dfcefa89046420e1781752bab202122f8f50032edf31be0021",
+                                        "tonistiigi/dockerfile:runmount", "ghcr.io/x/frontend:1", "docker/dockerfile:1.7.0.1", ""};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        assert_true(cg_dockerfile_syntax_known(known[i]));
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+        assert_false(cg_dockerfile_syntax_known(other[i]));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_basics), cmocka_unit_test(test_parse_heredoc), cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_shell),        cmocka_unit_test(test_checks),        cmocka_unit_test(test_secret_engines),
-        cmocka_unit_test(test_secret_config),
+        cmocka_unit_test(test_secret_config), cmocka_unit_test(test_secret_rule_allow),
+        cmocka_unit_test(test_secret_nul), cmocka_unit_test(test_syntax_directive),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
