@@ -177,6 +177,7 @@ CG_EXPORT cg_status cg_report_format_parse(const char *s, cg_report_format *out)
 
 typedef struct cg_report_write_opts {
     int color; /* table: ANSI colours (the caller decides: terminal, NO_COLOR) */
+    size_t width; /* table: fit lines to this many columns (0: unbounded) */
 } cg_report_write_opts;
 
 /* Append the report in fmt to out (o may be NULL). */

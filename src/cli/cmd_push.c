@@ -209,6 +209,11 @@ int cmd_push(int argc, char **argv)
     int quiet = 0, c, recursive = -1; /* -1: not given (true for an index) */
     opterr = 0;
     optind = 1;
+    {
+        int pre = cli_args("push", ":a:qh", longopts, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
     while ((c = getopt_long(argc, argv, ":a:qh", longopts, NULL)) != -1) {
         int v;
         switch (c) {
@@ -241,7 +246,7 @@ int cmd_push(int argc, char **argv)
         case 'q': quiet = 1; break;
         case 'h': fputs(push_usage, stdout); return 0;
         case ':': return cli_usage_error("push", "option %s needs a value", argv[optind - 1]);
-        case '?': return cli_usage_error("push", "unknown option %s", argv[optind - 1]);
+        case '?': return cli_unknown_option("push", argv[optind - 1]);
         default:
             if ((v = cli_parse_registry_opt("push", c, optarg, &ro)) != 0)
                 return v;
@@ -306,12 +311,17 @@ int cmd_push(int argc, char **argv)
             return cli_fail(&err);
         }
     }
+    cli_xfer xfer;
+    cli_xfer_init(&xfer, "pushing", quiet);
+    ro.progress = cli_xfer_cb;
+    ro.progress_ud = &xfer;
     st = cg_registry_new(&ro, &r, &err);
     cg_push_result res;
     memset(&res, 0, sizeof res);
     cg_push_opts po = {sign_key ? sign_before_tag : NULL, &ps};
     if (st == CG_OK)
         st = idx ? cg_copy_push_index(r, idx, &dest, &po, &res, &err) : cg_copy_push_image(r, img, &dest, &po, &res, &err);
+    cli_xfer_done(&xfer);
     if (st != CG_OK) {
         char rb[700];
         if (!strstr(err.msg, dest.repository))

@@ -144,6 +144,11 @@ int cmd_run(int argc, char **argv)
     int c;
     opterr = 0;
     optind = 1;
+    {
+        int pre = cli_args("run", ":p:qh", longopts, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
     while ((c = getopt_long(argc, argv, ":p:qh", longopts, NULL)) != -1) {
         int v;
         switch (c) {
@@ -202,7 +207,7 @@ int cmd_run(int argc, char **argv)
             fputs(run_usage_tail, stdout);
             return 0;
         case ':': return cli_usage_error("run", "option %s needs a value", argv[optind - 1]);
-        case '?': return cli_usage_error("run", "unknown option %s", argv[optind - 1]);
+        case '?': return cli_unknown_option("run", argv[optind - 1]);
         default:
             if ((v = cli_parse_registry_opt("run", c, optarg, &ro)) != 0)
                 return v;

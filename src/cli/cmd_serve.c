@@ -72,6 +72,7 @@ static const char serve_usage[] =
     "      --db-poll MS          how often the DB file is checked (default 1000)\n"
     "      --worker-id ID        name in logs and leases (default HOST:PID)\n";
 static const char serve_usage_tail[] =
+    "  -q, --quiet               log warnings and errors only (no info lines)\n"
     "  -h, --help                this help\n"
     "\n"
     "Logs are JSON lines on stderr.  SIGTERM or SIGINT stops cleanly: the API\n"
@@ -80,9 +81,13 @@ static const char serve_usage_tail[] =
     "Exit codes: 0 stopped cleanly, 2 usage error, 3 bad token file, policy or\n"
     "TLS files, 4 store unreachable, 5 internal error.\n";
 
+static int serve_quiet;
+
 static void log_line(void *ud, const char *line)
 {
-    (void)ud;
+    /* --quiet: warnings and errors only (the JSON lines' "level") */
+    if (ud && *(const int *)ud && strstr(line, "\"level\":\"info\""))
+        return;
     fputs(line, stderr);
     fputc('\n', stderr);
 }
@@ -153,13 +158,18 @@ static int hash_token(int argc, char **argv)
     int c;
     opterr = 0;
     optind = 1;
+    {
+        int pre = cli_args("serve", ":h", lo, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
     while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
         switch (c) {
         case 's': scope = optarg; break;
         case 'n': name = optarg; break;
         case 'h': fputs(serve_usage, stdout); return 0;
         case ':': return cli_usage_error("serve hash-token", "option %s needs a value", argv[optind - 1]);
-        default: return cli_usage_error("serve hash-token", "unknown option %s", argv[optind - 1]);
+        default: return cli_unknown_option("serve hash-token", argv[optind - 1]);
         }
     }
     if (!scope || (strcmp(scope, "read") && strcmp(scope, "write") && strcmp(scope, "admin")))
@@ -320,6 +330,7 @@ int cmd_serve(int argc, char **argv)
         {"policy-for", required_argument, NULL, O_POLFOR}, {"config", required_argument, NULL, O_CONFIG},
         {"webhook-format", required_argument, NULL, O_HOOKFMT},
         {"help", no_argument, NULL, 'h'},                  CLI_REGISTRY_LONGOPTS,
+        {"quiet", no_argument, NULL, 'q'},
         {NULL, 0, NULL, 0},
     };
     cg_serve_config cfg;
@@ -339,7 +350,12 @@ int cmd_serve(int argc, char **argv)
     unsigned long v;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+    {
+        int pre = cli_args("serve", ":qh", lo, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
+    while ((c = getopt_long(argc, argv, ":qh", lo, NULL)) != -1) {
         switch (c) {
         case O_STORE: cfg.store = optarg; break;
         case O_LISTEN: cfg.listen = optarg; break;
@@ -485,6 +501,7 @@ int cmd_serve(int argc, char **argv)
             cfg.db_poll_ms = (unsigned)v;
             break;
         case O_WID: cfg.worker_id = optarg; break;
+        case 'q': serve_quiet = 1; break;
         case 'h':
             fputs(serve_usage, stdout);
             fputs(cli_registry_help, stdout);
@@ -495,7 +512,7 @@ int cmd_serve(int argc, char **argv)
                 goto done;
             }
         case '?': {
-                rc = cli_usage_error("serve", "unknown option %s", argv[optind - 1]);
+                rc = cli_unknown_option("serve", argv[optind - 1]);
                 goto done;
             }
         default: {
@@ -538,6 +555,7 @@ int cmd_serve(int argc, char **argv)
     cfg.update = do_update;
     cfg.update_ud = &u;
     cfg.log = log_line;
+    cfg.log_ud = &serve_quiet;
     cfg.stop = &stop_flag;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

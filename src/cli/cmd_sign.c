@@ -139,6 +139,18 @@ static int parse(int argc, char **argv, sign_args *a)
     int c, rc;
     opterr = 0;
     optind = 1;
+    {
+        /* environment and configuration only for the options this command takes */
+        static struct option mine[4][sizeof longopts / sizeof longopts[0]];
+        size_t k = 0;
+        for (const struct option *o = longopts; o->name; o++)
+            if (!(o->val && strchr("kapto", o->val) && !strchr(allowed[a->mode], o->val)))
+                mine[a->mode][k++] = *o;
+        memset(&mine[a->mode][k], 0, sizeof mine[a->mode][k]);
+        int pre = cli_args(a->cmd, ":k:a:p:t:o:qh", mine[a->mode], &argc, &argv);
+        if (pre >= 0)
+            return pre ? pre : -1;
+    }
     while ((c = getopt_long(argc, argv, ":k:a:p:t:o:qh", longopts, NULL)) != -1) {
         if (c && strchr("kapto", c) && !strchr(allowed[a->mode], c)) {
             const char *name = "?";
@@ -163,7 +175,7 @@ static int parse(int argc, char **argv, sign_args *a)
             break;
         case 'h': print_usage(a->mode); return -1;
         case ':': return cli_usage_error(a->cmd, "option %s needs a value", argv[optind - 1]);
-        case '?': return cli_usage_error(a->cmd, "unknown option %s", argv[optind - 1]);
+        case '?': return cli_unknown_option(a->cmd, argv[optind - 1]);
         default:
             if ((rc = cli_parse_registry_opt(a->cmd, c, optarg, &a->ro)) != 0)
                 return rc;

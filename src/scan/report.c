@@ -649,7 +649,7 @@ cg_status cg_report_write(const cg_report *r, cg_report_format fmt, const cg_rep
     case CG_REPORT_JSON: return cg_report_write_json(r, out, err);
     case CG_REPORT_SARIF: return cg_report_write_sarif(r, out, err);
     case CG_REPORT_CYCLONEDX: return cg_report_write_cdx(r, out, err);
-    case CG_REPORT_TABLE: return cg_report_write_table(r, o && o->color, out, err);
+    case CG_REPORT_TABLE: return cg_report_write_table(r, o && o->color, o ? o->width : 0, out, err);
     case CG_REPORT_HTML: return cg_report_write_html(r, out, err);
     }
     return cg_error_set(err, CG_ERR_USAGE, "unknown report format %d", (int)fmt);

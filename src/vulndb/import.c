@@ -578,8 +578,13 @@ cg_status vdb_import_locked(const char *db_path, const char *const *paths, size_
         s = cg_error_set(err, CG_ERR_INTERNAL, "%s: BEGIN failed: %s", tmp, sqlite3_errmsg(im.db));
     if (s == CG_OK)
         s = vdb_prepare_import(&im, err);
-    for (size_t i = 0; s == CG_OK && i < n_paths; i++)
+    for (size_t i = 0; s == CG_OK && i < n_paths; i++) {
+        if (opts && opts->progress)
+            opts->progress(opts->progress_ud, paths[i], i, n_paths, rep->imported);
         s = import_path(&im, paths[i], 0, 1, &buf, err);
+    }
+    if (opts && opts->progress)
+        opts->progress(opts->progress_ud, NULL, n_paths, n_paths, rep->imported);
     if (s == CG_OK && n_rows)
         s = put_fetch_rows(&im, rows, n_rows, err);
     if (s == CG_OK)
