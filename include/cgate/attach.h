@@ -70,6 +70,22 @@ CG_EXPORT cg_status cg_attach_verify_attestation(cg_registry *r, const cg_ref *r
                                                  const char *predicate_type, const cg_sign_key *pub,
                                                  cg_verify_result *result, cg_error *err);
 
+/* --recursive: the manifests a signature covers.  digest[0] is the digest
+ * asked for; when the registry serves it as an image index (or Docker
+ * manifest list), every manifest it lists follows in document order
+ * (platform images, attestation manifests, nested indexes and their
+ * entries down to depth 4), each once.  what[i] is "os/arch[/variant]" from
+ * the index entry, "unknown" without a platform, "" for digest[0]. */
+#define CG_ATTACH_MAX_MANIFESTS 256
+typedef struct cg_attach_set {
+    size_t n;
+    char digest[CG_ATTACH_MAX_MANIFESTS][CG_REF_DIGEST_MAX];
+    char what[CG_ATTACH_MAX_MANIFESTS][48];
+} cg_attach_set;
+
+CG_EXPORT cg_status cg_attach_manifests(cg_registry *r, const cg_ref *repo, const char *digest, cg_attach_set *set,
+                                        cg_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -34,6 +34,7 @@ extern "C" {
 #define CG_ART_SBOM_SPDX "sbom.spdx.json"
 #define CG_ART_REPORT "report.json"
 #define CG_ART_SARIF "report.sarif"
+#define CG_ART_REPORT_HTML "report.html" /* the decision and the report as one web page */
 #define CG_ART_DECISION "decision.json"
 #define CG_ART_AUDIT "audit.jsonl"
 #define CG_ART_BUILD_LOG "build.log"
@@ -123,6 +124,12 @@ CG_EXPORT void cg_pipeline_result_free(cg_pipeline_result *r);
  * failure returns its status with err naming the stage ("stage scan: ..."),
  * and res->stage set. */
 CG_EXPORT cg_status cg_pipeline_run(const cg_pipeline_opts *o, cg_pipeline_result *res, cg_error *err);
+
+/* Hand a run's artifacts (dir: its SBOM, report and decision) to a `cgate
+ * serve` at url: POST url/v1/images {"sbom", "name", "report", "decision"},
+ * with the bearer token in token_file's first line (NULL = none). */
+CG_EXPORT cg_status cg_pipeline_report_to(const char *url, const char *token_file, const char *dir, const char *name,
+                                          cg_error *err);
 
 /* The Pod Security Standards checks on the manifests of the workloads that
  * run the report's image (wl: from cg_policy_context_load): each finding on

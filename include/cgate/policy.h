@@ -9,7 +9,7 @@
  *   - cg_policy_evaluate() takes those plus already-evaluated context (the
  *     workloads of policy_context.h and a VEX lookup callback) and a date, and
  *     returns a cg_decision;
- *   - cg_decision_write_json() / _table() render it, byte-for-byte stable.
+ *   - cg_decision_write_json() / _table() / _html() render it, byte-for-byte stable.
  * Everything returned lives in the caller's arena.  The library never prints.
  */
 #ifndef CGATE_POLICY_H
@@ -89,6 +89,9 @@ typedef struct cg_pfinding {
     int runtime; /* cgate.runtime.loaded: 1 loaded, 0 never loaded, -1 no evidence */
     const char *runtime_json; /* cgate.runtime as compact JSON (sorted keys; Rego's
                                  input.vulnerabilities[].runtime), NULL when absent */
+    const char *layer; /* vulnerabilities: Layer.DiffID (else Layer.Digest); NULL when absent */
+    const char *url;   /* PrimaryURL, NULL when absent */
+    const char *status; /* Status as written ("fixed", "affected", "unknown"), NULL when absent */
 } cg_pfinding;
 
 enum { CG_PCONF_MISCONFIG = 1, CG_PCONF_SECRET = 2, CG_PCONF_PSS = 3 /* Pod Security Standards on --context */ };
@@ -108,6 +111,9 @@ typedef struct cg_preport {
                             Results and without Metadata.OS.  0 = it covers some */
     const char *runtime_evidence; /* cgate.runtime: "sha256:..." of each evidence file, ", "-joined */
     const char *runtime_window;   /* "FROM..TO, N events" */
+    const char **diff_ids;        /* Metadata.DiffIDs, in layer order */
+    size_t n_diff_ids;
+    const char *os;               /* "Family Name" from Metadata.OS, or NULL */
 } cg_preport;
 
 /* Read a report: a JSON object with SchemaVersion 2 and a Results array
@@ -333,6 +339,19 @@ CG_EXPORT cg_status cg_decision_write_json(const cg_decision *d, cg_buf *out, cg
 CG_EXPORT cg_status cg_decision_write_json_stream(const cg_decision *d, cg_buf *out, cg_sink_fn sink, void *ud,
                                                   cg_error *err);
 CG_EXPORT cg_status cg_decision_write_table(const cg_decision *d, cg_buf *out, cg_error *err);
+/* One self-contained web page (inline CSS and SVG, a script that only sorts
+ * and filters; fetches nothing): the verdict, blocked findings, remediation,
+ * exceptions and their expiry, VEX, runtime evidence, exposure, and - when
+ * report (the one d was evaluated from) is not NULL - charts and every finding
+ * of the report marked blocked / excepted / vex / allowed / pass.  Every value
+ * is HTML-escaped; the same inputs give the same bytes. */
+CG_EXPORT cg_status cg_decision_write_html(const cg_decision *d, const cg_preport *report, cg_buf *out,
+                                           cg_error *err);
+/* The table fitted to width columns (0: unbounded), severities coloured when
+ * color (the caller decides: terminal, NO_COLOR); blocked findings are listed
+ * most severe first. */
+CG_EXPORT cg_status cg_decision_write_table_fit(const cg_decision *d, size_t width, int color, cg_buf *out,
+                                                cg_error *err);
 
 /* ---- context adapter (policy_context.h -> evaluation input) ------------ */
 

@@ -70,6 +70,8 @@ CG_EXPORT int cg_host_is_loopback(const char *host);
 
 typedef struct cg_registry cg_registry;
 
+typedef struct cg_registry_stats cg_registry_stats; /* below */
+
 typedef struct cg_registry_opts {
     /* Allow plain HTTP and unverified TLS for the registry host named in each
      * request (never for other hosts a redirect points to).  Without it,
@@ -91,6 +93,10 @@ typedef struct cg_registry_opts {
     int max_retries;             /* on 429, 5xx and connection failures; 0 = 3; -1 = none */
     long retry_base_ms;          /* first backoff (doubles, honours Retry-After up to 10 s); 0 = 250 ms */
     int max_redirects;           /* 0 = 5 */
+    /* Called as blob bytes stream in either direction (often: rate-limit it
+     * yourself), with the counters so far; may be NULL. */
+    void (*progress)(void *ud, const struct cg_registry_stats *st);
+    void *progress_ud;
 } cg_registry_opts;
 
 /* opts may be NULL (all defaults).  Free with cg_registry_free(). */
@@ -98,7 +104,7 @@ CG_EXPORT cg_status cg_registry_new(const cg_registry_opts *opts, cg_registry **
 CG_EXPORT void cg_registry_free(cg_registry *r);
 
 /* Counters of what the client did (for `push` output, tests and benchmarks). */
-typedef struct cg_registry_stats {
+struct cg_registry_stats {
     uint64_t requests;        /* HTTP requests sent, retries included */
     uint64_t retries;
     uint64_t blobs_uploaded;
@@ -106,7 +112,7 @@ typedef struct cg_registry_stats {
     uint64_t blobs_mounted;
     uint64_t bytes_uploaded;
     uint64_t bytes_downloaded;
-} cg_registry_stats;
+};
 CG_EXPORT const cg_registry_stats *cg_registry_get_stats(const cg_registry *r);
 
 /* ---- manifests -------------------------------------------------------- */

@@ -78,6 +78,9 @@ CG_EXPORT cg_status cg_sbom_format_parse(const char *s, cg_sbom_format *out);
 /* Append the SBOM in the given format to out.  Deterministic: the same SBOM
  * gives the same bytes. */
 CG_EXPORT cg_status cg_sbom_write(const cg_sbom *s, cg_sbom_format fmt, cg_buf *out, cg_error *err);
+/* The table fitted to width columns (cells wrap at spaces, over-long words
+ * are elided; 0: unbounded, as cg_sbom_write). */
+CG_EXPORT cg_status cg_sbom_write_table(const cg_sbom *s, size_t width, cg_buf *out, cg_error *err);
 /* The same bytes, streamed: each chunk (at most ~64 KiB) goes to sink in order,
  * so memory does not grow with the document.  The JSON formats are written
  * twice internally (the first pass only hashes, for the serial number /

@@ -167,14 +167,17 @@ typedef enum cg_report_format {
     CG_REPORT_JSON,      /* Trivy's report schema, SchemaVersion 2 */
     CG_REPORT_SARIF,     /* SARIF 2.1.0 */
     CG_REPORT_CYCLONEDX, /* the CycloneDX 1.6 SBOM with "vulnerabilities" */
-    CG_REPORT_TABLE
+    CG_REPORT_TABLE,
+    CG_REPORT_HTML       /* one self-contained web page (inline CSS, SVG charts, a sortable
+                            and filterable findings table; fetches nothing) */
 } cg_report_format;
 
-/* "json", "sarif", "cyclonedx" (also "cdx", "cyclonedx-json"), "table". */
+/* "json", "sarif", "cyclonedx" (also "cdx", "cyclonedx-json"), "table", "html". */
 CG_EXPORT cg_status cg_report_format_parse(const char *s, cg_report_format *out);
 
 typedef struct cg_report_write_opts {
     int color; /* table: ANSI colours (the caller decides: terminal, NO_COLOR) */
+    size_t width; /* table: fit lines to this many columns (0: unbounded) */
 } cg_report_write_opts;
 
 /* Append the report in fmt to out (o may be NULL). */

@@ -25,10 +25,24 @@ extern "C" {
 
 struct cg_registry_opts;
 
+typedef enum cg_serve_hook_format {
+    CG_SERVE_HOOK_JSON = 0, /* the alert document, HMAC-signed when a secret is set */
+    CG_SERVE_HOOK_SLACK     /* Slack-compatible: {"text", "blocks"} (signed the same way) */
+} cg_serve_hook_format;
+
 typedef struct cg_serve_webhook {
     const char *url;
     const char *secret; /* HMAC-SHA256 key for X-Cgate-Signature; NULL = unsigned */
+    cg_serve_hook_format format;
 } cg_serve_webhook;
+
+/* A repository's policy: the first entry whose pattern (fnmatch, on the
+ * repository path without the registry host, or on the whole name) matches
+ * the image's name decides; an image no pattern matches gets policy_path. */
+typedef struct cg_serve_policy {
+    const char *pattern; /* e.g. "lab/app", "prod-*", or "*" */
+    const char *path;    /* a cgate/v1 policy file */
+} cg_serve_policy;
 
 /* One log record: a JSON object on one line, without the newline. */
 typedef void (*cg_serve_log_fn)(void *ud, const char *line);
@@ -46,7 +60,9 @@ typedef struct cg_serve_config {
     const cg_serve_webhook *webhooks;
     size_t n_webhooks;
     const char *alert_log;   /* JSON lines appended; NULL = none */
-    const char *policy_path; /* policy evaluated on every image; NULL = record "no policy" */
+    const char *policy_path; /* policy for images no `policies` entry matches; NULL = "no policy" */
+    const cg_serve_policy *policies; /* per-repository policies, first match wins */
+    size_t n_policies;
     const struct cg_registry_opts *registry; /* pulling pushed images; NULL = defaults */
     unsigned workers;        /* worker threads; 0 = 1 */
     int once;                /* process the runnable queue (and a DB change) and return */
@@ -64,6 +80,8 @@ typedef struct cg_serve_config {
     cg_serve_log_fn log;
     void *log_ud;
     volatile sig_atomic_t *stop; /* set (by a signal handler) to stop cleanly */
+    int64_t today; /* > 0: the time (seconds) exceptions expire against (SOURCE_DATE_EPOCH);
+                      0 = the clock.  The server re-evaluates every image when that day changes */
 } cg_serve_config;
 
 /* Run until *cfg->stop is set (or, with cfg->once, until nothing is runnable).

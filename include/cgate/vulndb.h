@@ -80,6 +80,10 @@ typedef struct cg_vdb_import_opts {
      * another writer (ms); 0 = 5 minutes, < 0 = do not wait.  Giving up is
      * CG_ERR_NETWORK (exit 4) naming the holder's pid. */
     int64_t lock_timeout_ms;
+    /* Called before each path given is read (index < n) and once more at the
+     * end (index == n), with the records imported so far; may be NULL. */
+    void (*progress)(void *ud, const char *path, size_t index, size_t n, int64_t imported);
+    void *progress_ud;
 } cg_vdb_import_opts;
 
 typedef struct cg_vdb_import_report {

@@ -94,7 +94,8 @@ char *cg_purl_build(cg_arena *a, const char *type, const char *ns, const char *n
         if (st == CG_OK)
             st = put_enc(&b, version, strlen(version));
     }
-    qsort(q, nq, sizeof *q, qual_cmp);
+    if (nq > 1) /* qsort(NULL, 0, ...) is undefined (found by fuzz_purl) */
+        qsort(q, nq, sizeof *q, qual_cmp);
     bool first = true;
     for (size_t i = 0; st == CG_OK && i < nq; i++) {
         if (!q[i].value || !*q[i].value)

@@ -145,6 +145,15 @@ int cli_parse_duration(const char *s, int64_t *out)
     return 0;
 }
 
+int cli_parse_bool_opt(const char *s)
+{
+    if (!s || !strcmp(s, "true") || !strcmp(s, "1") || !strcmp(s, "yes"))
+        return 1;
+    if (!strcmp(s, "false") || !strcmp(s, "0") || !strcmp(s, "no"))
+        return 0;
+    return -1;
+}
+
 int cli_parse_size(const char *s, uint64_t *out)
 {
     if (!s || !*s)
@@ -224,6 +233,34 @@ void cli_progress_cb(void *ud, const cg_progress *pr)
     p->printed = 1;
 }
 
+void cli_xfer_init(cli_xfer *x, const char *verb, int quiet)
+{
+    cli_progress_init(&x->p, quiet);
+    x->verb = verb;
+}
+
+void cli_xfer_cb(void *ud, const cg_registry_stats *st)
+{
+    cli_xfer *x = ud;
+    if (!x->p.enabled)
+        return;
+    double t = now_s();
+    if (x->p.printed && t - x->p.last < 0.1)
+        return; /* the first line at once, then at most ten a second */
+    x->p.last = t;
+    double mb = (double)(st->bytes_uploaded + st->bytes_downloaded) / 1e6, el = t - x->p.start;
+    fprintf(stderr, "\r\033[K%s %.1f MB  %.1f MB/s  %llu blobs", x->verb, mb, el > 0 ? mb / el : 0.0,
+            (unsigned long long)(st->blobs_uploaded + st->blobs_skipped + st->blobs_mounted));
+    x->p.printed = 1;
+}
+
+void cli_xfer_done(cli_xfer *x)
+{
+    if (x->p.enabled && x->p.printed)
+        fputs("\r\033[K", stderr);
+    x->p.printed = 0;
+}
+
 /* ---- options shared by the commands that talk to a registry or sign ---- */
 
 const char cli_registry_help[] =
@@ -233,8 +270,8 @@ const char cli_registry_help[] =
     "      --insecure          allow plain HTTP and unverified TLS for the registry\n"
     "                          named (never for hosts it redirects to; loopback\n"
     "                          hosts use plain HTTP anyway)\n"
-    "      --timeout SECONDS   cap on each token, manifest and HEAD request, and on\n"
-    "                          a stalled transfer (default 60)\n"
+    "      --timeout DUR       cap on each token, manifest and HEAD request, and on\n"
+    "                          a stalled transfer: 90, 90s, 5m (default 60s)\n"
     "      --retries N         retries on 429, 5xx and connection faults (default 3)\n";
 
 int cli_parse_registry_opt(const char *cmd, int c, const char *arg, cg_registry_opts *ro)
@@ -249,10 +286,12 @@ int cli_parse_registry_opt(const char *cmd, int c, const char *arg, cg_registry_
         return 0;
     case CLI_OPT_AUTHFILE: ro->auth_file = arg; return 0;
     case CLI_OPT_INSECURE: ro->insecure = 1; return 0;
-    case CLI_OPT_TIMEOUT:
-        v = strtol(arg, &end, 10);
-        if (*end || v < 1 || v > 3600)
-            return cli_usage_error(cmd, "--timeout: seconds from 1 to 3600, not \"%s\"", arg);
+    case CLI_OPT_TIMEOUT: {
+        int64_t d;
+        if (cli_parse_duration(arg, &d) || d < 1 || d > 3600)
+            return cli_usage_error(cmd, "--timeout: 1s to 1h (90, 90s, 5m, 1h), not \"%s\"", arg);
+        v = (long)d;
+    }
         ro->small_timeout_ms = v * 1000;
         ro->low_speed_time_s = v;
         return 0;

@@ -38,6 +38,9 @@ void cli_warn_format_as_path(const char *path);
 
 /* "123", "4K", "64M", "2G", "1T" (binary units) into *out. */
 int cli_parse_size(const char *s, uint64_t *out);
+/* The value of an optional boolean flag (--flag, --flag=true, --flag=false):
+ * 1 for NULL, "true", "1", "yes"; 0 for "false", "0", "no"; -1 otherwise. */
+int cli_parse_bool_opt(const char *s);
 
 /* "90" or "90s", "5m", "2h", "7d", "1w" into seconds (*out). */
 int cli_parse_duration(const char *s, int64_t *out);
@@ -53,6 +56,16 @@ typedef struct cli_progress {
 } cli_progress;
 void cli_progress_init(cli_progress *p, int quiet);
 void cli_progress_cb(void *ud, const cg_progress *p);
+/* Registry transfers (cg_registry_opts.progress): "VERB 12.3 MB, 4.5 MB/s",
+ * one redrawn line on stderr when it is a terminal; cli_xfer_done clears it. */
+struct cg_registry_stats;
+typedef struct cli_xfer {
+    cli_progress p;
+    const char *verb;
+} cli_xfer;
+void cli_xfer_init(cli_xfer *x, const char *verb, int quiet);
+void cli_xfer_cb(void *ud, const struct cg_registry_stats *st);
+void cli_xfer_done(cli_xfer *x);
 
 /* Scan options shared by `scan` and `run` (cli_scanopts.c); 0 or -1.
  * Durations: 90m, 36h, 7d, 2w, 30s.  Times: RFC 3339 (Z) or epoch seconds.
@@ -61,6 +74,42 @@ void cli_progress_cb(void *ud, const cg_progress *p);
 int cli_parse_time(const char *s, int64_t *out);
 int cli_parse_severities(const char *s, unsigned *mask);
 int cli_parse_pkg_types(const char *s, unsigned *mask);
+
+/* ---- before getopt (cli_config.c) ---- */
+struct option;
+/* Strip the global --config FILE and --no-color, then give each long option of
+ * lo not named on the command line its value from CGATE_<FLAG>, else from the
+ * configuration file (inserted as --flag=value after argv[0]).  Returns -1 to
+ * go on with the new argc and argv, else an exit code (0 under introspection). */
+int cli_args(const char *cmd, const char *shortopts, const struct option *lo, int *argc, char ***argv);
+/* "unknown option X (did you mean --Y?)" against the last cli_args table. */
+int cli_unknown_option(const char *cmd, const char *arg);
+/* "unknown format X (did you mean Y? formats: ...)" from main.c's command table; 2. */
+int cli_bad_format(const char *cmd, const char *given);
+/* Levenshtein distance (words up to 64 bytes) and the nearest candidate
+ * within a small distance, or NULL. */
+size_t cli_edit_distance(const char *a, const char *b);
+const char *cli_did_you_mean(const char *word, const char *const *cands, size_t n);
+/* Introspection: while set, cli_args reports the table and returns 0. */
+typedef void (*cli_introspect_fn)(void *ud, const char *cmd, const char *shortopts, const struct option *lo);
+extern cli_introspect_fn cli_introspect;
+extern void *cli_introspect_ud;
+/* A command's getopt table (main.c, through the introspection hook). */
+const struct option *cli_command_options(const char *cmd, const char **shortopts);
+/* --no-color was given. */
+extern int cli_no_color;
+/* Set by `cgate man` and `cgate completion`: cli_args reads no environment
+ * and no configuration file. */
+extern int cli_no_config;
+/* stdout (output NULL or "-") is a terminal. */
+int cli_stdout_tty(const char *output);
+/* Colour: stdout a terminal, no NO_COLOR, no --no-color. */
+int cli_color(const char *output);
+/* COLUMNS, else the terminal's width, else 80. */
+size_t cli_term_width(void);
+/* The width a table is fitted to: cli_term_width() when stdout is a terminal
+ * or COLUMNS is set, else 0 (unbounded). */
+size_t cli_table_width(const char *output);
 
 int cmd_sbom(int argc, char **argv);
 int cmd_db(int argc, char **argv);

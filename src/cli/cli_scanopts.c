@@ -24,7 +24,17 @@ int cli_parse_time(const char *s, int64_t *out)
         return 0;
     }
     int64_t t;
+    char ts[32];
+    if (strlen(s) == 10 && s[4] == '-' && s[7] == '-') { /* a date: its midnight UTC */
+        snprintf(ts, sizeof ts, "%sT00:00:00Z", s);
+        s = ts;
+    }
     if (cg_rfc3339_parse(s, &t) != 0 || t < 0)
+        return -1;
+    /* no normalised dates: 2026-02-30 is not March 2nd */
+    char back[CG_RFC3339_SIZE];
+    if (strlen(s) >= 20 && s[10] == 'T' && s[strlen(s) - 1] == 'Z' && cg_rfc3339_format(t, back) == 0 &&
+        strncmp(back, s, 10) != 0)
         return -1;
     *out = t;
     return 0;

@@ -37,11 +37,16 @@ int cmd_audit(int argc, char **argv)
     int quiet = 0, c;
     opterr = 0;
     optind = 1;
+    {
+        int pre = cli_args("audit", "+qh", longopts, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
     while ((c = getopt_long(argc, argv, "+qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'q': quiet = 1; break;
         case 'h': fputs(audit_usage, stdout); return 0;
-        default: return cli_usage_error("audit", "unknown option %s", argv[optind - 1]);
+        default: return cli_unknown_option("audit", argv[optind - 1]);
         }
     }
     if (optind >= argc)

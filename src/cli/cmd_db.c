@@ -18,6 +18,7 @@
 #include "cgate/arena.h"
 #include "cgate/vulndb.h"
 #include "cli/cli.h"
+#include "core/table.h"
 #include "vulndb/vdb_int.h"
 
 static const char db_usage[] =
@@ -50,7 +51,7 @@ static const char db_usage[] =
     "Options:\n"
     "      --db FILE           the DB file\n"
     "  -q, --quiet             import/update: print only errors\n"
-    "      --format F          status, sources: text (default) or json\n"
+    "  -f, --format F          status, sources: text (default) or json\n"
     "      --source URL        update: a URL to fetch (repeatable)\n"
     "      --sources FILE      update: a file of URLs\n"
     "      --mirror URL        update: take the built-in sources from a mirror laid out as\n"
@@ -211,6 +212,28 @@ static void upd_progress_cb(void *ud, const cg_vdb_fetch_event *ev)
                 ev->source->name, (double)ev->bytes / 1048576.0, ev->seconds);
 }
 
+/* `db import`: one redrawn line per path given, cleared at the end. */
+static void imp_progress_cb(void *ud, const char *path, size_t index, size_t n, int64_t imported)
+{
+    cli_progress *p = ud;
+    if (!p->enabled)
+        return;
+    if (index >= n) {
+        if (p->printed)
+            fputs("\r\033[K", stderr);
+        p->printed = 0;
+        return;
+    }
+    char shown[60];
+    size_t len = strlen(path);
+    snprintf(shown, sizeof shown, "%s%s", len > 50 ? "..." : "", len > 50 ? path + len - 47 : path);
+    for (char *c = shown; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = '?';
+    fprintf(stderr, "\r\033[Kimporting [%zu/%zu] %s  %lld records so far", index + 1, n, shown, (long long)imported);
+    p->printed = 1;
+}
+
 static int db_status(const char *path, const char *format)
 {
     cg_error err;
@@ -257,9 +280,26 @@ static int db_status(const char *path, const char *format)
             printf("age: %lldd %lldh (newest import %s)\n", (long long)(age / 86400),
                    (long long)(age % 86400 / 3600), when);
         }
-        printf("%-40s %10s  %s\n", "SOURCE", "RECORDS", "IMPORTED");
-        for (size_t i = 0; i < n; i++)
-            printf("%-40s %10lld  %s\n", st[i].source, (long long)st[i].records, st[i].imported);
+        size_t width = cli_table_width(NULL);
+        if (width) { /* a terminal: the same fitted table as scan's */
+            static const char *const head[3] = {"SOURCE", "RECORDS", "IMPORTED"};
+            cg_table tb;
+            cg_table_init(&tb, &a, 3, head, 2, -1);
+            for (size_t i = 0; i < n; i++) {
+                char rec[32];
+                snprintf(rec, sizeof rec, "%lld", (long long)st[i].records);
+                const char *row[3] = {st[i].source, rec, st[i].imported};
+                cg_table_add(&tb, row, NULL);
+            }
+            cg_buf tbuf = CG_BUF_INIT;
+            if (cg_table_render(&tb, width, 0, &tbuf) == CG_OK && tbuf.data)
+                fwrite(tbuf.data, 1, tbuf.len, stdout);
+            cg_buf_free(&tbuf);
+        } else {
+            printf("%-40s %10s  %s\n", "SOURCE", "RECORDS", "IMPORTED");
+            for (size_t i = 0; i < n; i++)
+                printf("%-40s %10lld  %s\n", st[i].source, (long long)st[i].records, st[i].imported);
+        }
         if (age > 7 * 86400)
             cli_warn("the DB is %lld days old; run 'cgate db update' or import fresh data", (long long)(age / 86400));
     }
@@ -300,12 +340,19 @@ int cmd_db(int argc, char **argv)
     int quiet = 0, c, rc = 0;
     cg_vdb_update_opts uo;
     memset(&uo, 0, sizeof uo);
-    cg_vdb_import_opts io = {-1, 0, 0};
+    cg_vdb_import_opts io;
+    memset(&io, 0, sizeof io);
+    io.now = -1;
     opterr = 0;
     optind = 1;
     argc--;
     argv++;
-    while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
+    {
+        int pre = cli_args("db", ":f:qh", longopts, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
+    while ((c = getopt_long(argc, argv, ":f:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'd': dbpath = optarg; break;
         case 'q': quiet = 1; break;
@@ -360,7 +407,7 @@ int cmd_db(int argc, char **argv)
         }
         case 'h': fputs(db_usage, stdout); goto out;
         case ':': rc = cli_usage_error("db", "option %s needs a value", argv[optind - 1]); goto out;
-        default: rc = cli_usage_error("db", "unknown option %s", argv[optind - 1]); goto out;
+        default: rc = cli_unknown_option("db", argv[optind - 1]); goto out;
         }
     }
     if (!dbpath)
@@ -371,7 +418,7 @@ int cmd_db(int argc, char **argv)
             goto out;
         }
         if (strcmp(format, "text") && strcmp(format, "json")) {
-            rc = cli_usage_error("db", "unknown format \"%s\" (text, json)", format);
+            rc = cli_bad_format("db", format);
             goto out;
         }
         if (!strcmp(sub, "status")) {
@@ -394,7 +441,13 @@ int cmd_db(int argc, char **argv)
             rc = cli_usage_error("db", "import needs at least one PATH");
             goto out;
         }
+        cli_progress ip;
+        cli_progress_init(&ip, quiet);
+        io.progress = imp_progress_cb;
+        io.progress_ud = &ip;
         s = cg_vdb_import(dbpath, (const char *const *)(argv + optind), (size_t)(argc - optind), &io, &a, &rep, &err);
+        if (s != CG_OK && ip.printed)
+            fputs("\r\033[K", stderr);
         if (s != CG_OK) {
             rc = cli_fail(&err);
             goto out;

@@ -44,6 +44,7 @@ static const char eval_usage[] =
     "      --max-steps N          evaluation step cap (default 500000000)\n"
     "      --max-memory BYTES     memory cap per query (default 512M)\n"
     "      --max-depth N          rule/function nesting cap (default 2000)\n"
+    "  -q, --quiet                no compiler warnings on stderr\n"
     "  -h, --help                 this help\n"
     "\n"
     "Exit codes (as opa eval): 0 ok, 1 undefined with --fail or defined with\n"
@@ -225,17 +226,23 @@ int cmd_eval(int argc, char **argv)
         {"max-steps", required_argument, NULL, O_STEPS},
         {"max-memory", required_argument, NULL, O_MEM},
         {"max-depth", required_argument, NULL, O_DEPTH},
+        {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *data[256];
     size_t nd = 0;
     const char *input = NULL, *format = "json";
-    int fail = 0, faildef = 0, v0 = 0;
+    int fail = 0, faildef = 0, v0 = 0, quiet = 0;
     cg_rego_query q = {0};
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":d:i:f:h", longopts, NULL)) != -1) {
+    {
+        int pre = cli_args("eval", ":d:i:f:qh", longopts, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
+    while ((c = getopt_long(argc, argv, ":d:i:f:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
             if (nd >= 256)
@@ -279,8 +286,9 @@ int cmd_eval(int argc, char **argv)
             break;
         }
         case 'h': fputs(eval_usage, stdout); return 0;
+        case 'q': quiet = 1; break;
         case ':': return cli_usage_error("eval", "option %s needs a value", argv[optind - 1]);
-        default: return cli_usage_error("eval", "unknown option %s", argv[optind - 1]);
+        default: return cli_unknown_option("eval", argv[optind - 1]);
         }
     }
     if (optind != argc - 1)
@@ -320,7 +328,7 @@ int cmd_eval(int argc, char **argv)
         q.input_json = cg_buf_str(&in);
         q.input_len = in.len;
     }
-    if (cg_rego_compile(r, &err) == CG_OK && *cg_rego_warnings(r))
+    if (cg_rego_compile(r, &err) == CG_OK && *cg_rego_warnings(r) && !quiet)
         fputs(cg_rego_warnings(r), stderr);
     cg_error_clear(&err);
     cg_rego_outcome oc;

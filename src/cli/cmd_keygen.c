@@ -33,6 +33,7 @@ static const char keygen_usage[] =
     "Options:\n"
     "      --output-key-prefix P  file name prefix (default \"cosign\")\n"
     "      --force                replace existing PREFIX.key / PREFIX.pub\n"
+    "  -q, --quiet                no messages on stderr\n"
     "  -h, --help                 this help\n"
     "\n"
     "Exit codes: 0 written, 2 usage error (no password source, passwords differ),\n"
@@ -183,20 +184,27 @@ int cmd_keygen(int argc, char **argv)
     static const struct option longopts[] = {
         {"output-key-prefix", required_argument, NULL, 'p'},
         {"force", no_argument, NULL, 'f'},
+        {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *prefix = "cosign";
-    int force = 0, c;
+    int force = 0, quiet = 0, c;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    {
+        int pre = cli_args("keygen", ":qh", longopts, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
+    while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'p': prefix = optarg; break;
         case 'f': force = 1; break;
+        case 'q': quiet = 1; break;
         case 'h': fputs(keygen_usage, stdout); return 0;
         case ':': return cli_usage_error("keygen", "option %s needs a value", argv[optind - 1]);
-        default: return cli_usage_error("keygen", "unknown option %s", argv[optind - 1]);
+        default: return cli_unknown_option("keygen", argv[optind - 1]);
         }
     }
     if (optind != argc)
@@ -240,7 +248,8 @@ int cmd_keygen(int argc, char **argv)
             unlink(keypath); /* ours, made a moment ago: leave no half pair */
         goto done;
     }
-    fprintf(stderr, "Private key written to %s\nPublic key written to %s\n", keypath, pubpath);
+    if (!quiet)
+        fprintf(stderr, "Private key written to %s\nPublic key written to %s\n", keypath, pubpath);
 done:
     cg_key_free(key);
     cg_key_buf_wipe(&pw);

@@ -33,7 +33,8 @@ static const char lint_usage[] =
     "Kubernetes *.yaml / *.yml files.  Any other argument is opened as an image.\n"
     "\n"
     "Options:\n"
-    "  -f, --format FMT          json (Trivy's schema, default), sarif, table, or\n"
+    "  -f, --format FMT          table (default on a terminal), json (Trivy's schema,\n"
+    "                            default otherwise), sarif, or\n"
     "                            conftest (the parsed Dockerfile, one file only)\n"
     "  -o, --output FILE         write to FILE (whole or not at all); default stdout\n"
     "  -c, --config FILE         hadolint configuration (default: .hadolint.yaml in\n"
@@ -203,7 +204,7 @@ int cmd_lint(int argc, char **argv)
         {"list-checks", no_argument, NULL, 'L'},
         {NULL, 0, NULL, 0},
     };
-    const char *format = "json", *output = NULL, *config = NULL, *threshold = NULL;
+    const char *format = NULL, *output = NULL, *config = NULL, *threshold = NULL;
     const char *ignores[256], *trusted[64];
     size_t n_ign = 0, n_tr = 0;
     int exit_code = 1, c;
@@ -211,6 +212,11 @@ int cmd_lint(int argc, char **argv)
     memset(&r, 0, sizeof r);
     opterr = 0;
     optind = 1;
+    {
+        int pre = cli_args("lint", ":f:o:c:t:qh", longopts, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
     while ((c = getopt_long(argc, argv, ":f:o:c:t:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'f': format = optarg; break;
@@ -249,15 +255,17 @@ int cmd_lint(int argc, char **argv)
             return 0;
         }
         case ':': return cli_usage_error("lint", "option %s needs a value", argv[optind - 1]);
-        default: return cli_usage_error("lint", "unknown option %s", argv[optind - 1]);
+        default: return cli_unknown_option("lint", argv[optind - 1]);
         }
     }
     if (optind >= argc)
         return cli_usage_error("lint", "no Dockerfile, directory or image given");
+    if (!format) /* a table for people, JSON for pipes and files */
+        format = cli_stdout_tty(output) ? "table" : "json";
     int conftest = !strcmp(format, "conftest");
     cg_report_format fmt = CG_REPORT_JSON;
-    if (!conftest && (cg_report_format_parse(format, &fmt) != CG_OK || fmt == CG_REPORT_CYCLONEDX))
-        return cli_usage_error("lint", "unknown format \"%s\" (json, sarif, table, conftest)", format);
+    if (!conftest && (cg_report_format_parse(format, &fmt) != CG_OK || fmt == CG_REPORT_CYCLONEDX || fmt == CG_REPORT_HTML))
+        return cli_bad_format("lint", format);
     if (conftest && optind + 1 != argc)
         return cli_usage_error("lint", "-f conftest takes exactly one Dockerfile");
     int thr_cli = -1;
@@ -327,9 +335,7 @@ int cmd_lint(int argc, char **argv)
         st = lint_one(&r, argv[i], &err);
     if (st == CG_OK) {
         cg_findings_sort(&r.f);
-        const char *nc = getenv("NO_COLOR");
-        cg_report_write_opts wo = {fmt == CG_REPORT_TABLE && (!output || !strcmp(output, "-")) &&
-                                   isatty(STDOUT_FILENO) && !(nc && *nc)};
+        cg_report_write_opts wo = {fmt == CG_REPORT_TABLE && cli_color(output), cli_table_width(output)};
         st = cg_findings_write(&r.f, optind + 1 == argc ? argv[optind] : ".", "filesystem", fmt, &wo, &out, &err);
     }
     if (st == CG_OK)

@@ -39,14 +39,19 @@ static const char policy_usage[] =
     "      --exceptions FILE   more exceptions (a document with an exceptions: list)\n"
     "      --vex FILE          an OpenVEX or CycloneDX VEX document (repeatable)\n"
     "      --context PATH      Kubernetes manifests: a file or a folder (repeatable)\n"
-    "      --now DATE          the date exceptions expire against (YYYY-MM-DD);\n"
+    "      --now TIME          the date exceptions expire against (YYYY-MM-DD, or\n"
+    "                          an RFC 3339 time or epoch seconds: its date);\n"
     "                          default SOURCE_DATE_EPOCH's date, else today (UTC)\n"
     "      --db-max-age DUR    warn when the report's vulnerability DB was older\n"
     "                          than DUR (90m, 36h, 7d, 2w) at the time of --now\n"
     "      --strict            any warning denies (missing scores read as 0,\n"
     "                          undecided versions, an old DB, another cgate)\n"
-    "  -f, --format FMT        json (default) or table\n"
+    "  -f, --format FMT        table (default on a terminal), json (default\n"
+    "                          otherwise) or html (one self-contained page: verdict,\n"
+    "                          blocked findings, exceptions, exposure, charts)\n"
     "  -o, --output FILE       write to FILE (whole or not at all); default stdout\n"
+    "  -q, --quiet             no warnings on stderr\n"
+    "      --no-color          no colours in the table (also NO_COLOR)\n"
     "  -h, --help              this help\n"
     "\n"
     "See docs/policy.md for the policy file, the exposure model and the decision.\n"
@@ -215,7 +220,8 @@ typedef struct run {
     size_t n_rego;
     const char *ctx[MAX_MULTI], *vex[MAX_MULTI];
     size_t n_ctx, n_vex;
-    int table, strict;
+    int table, strict, quiet, color; /* table: 1 table, 2 html */
+    size_t width;
     int64_t db_max_age, now_epoch;
 } run;
 
@@ -343,16 +349,19 @@ static int evaluate(const run *r)
             st = cg_policy_rego_decide(rg, cg_buf_str(&inp), inp.len, r->query, NULL, &a, &v, &err);
         if (st == CG_OK) {
             for (size_t i = 0; i < v.n_warn; i++)
-                cli_warn("%s", v.warn[i]);
-            if (!v.n_packages)
+                if (!r->quiet)
+                    cli_warn("%s", v.warn[i]);
+            if (!v.n_packages && !r->quiet)
                 cli_warn("the Rego policies define no deny, violation, warn or allow rule");
             st = cg_policy_rego_apply(d, &v, &a, &err);
         }
         cg_buf_free(&inp);
     }
     cg_rego_free(rg);
-    if (st == CG_OK && r->table)
-        st = cg_decision_write_table(d, &out, &err);
+    if (st == CG_OK && r->table == 2)
+        st = cg_decision_write_html(d, &report, &out, &err);
+    else if (st == CG_OK && r->table)
+        st = cg_decision_write_table_fit(d, r->width, r->color, &out, &err);
     if (st == CG_OK && r->table)
         st = cli_write_artifact(r->output, &out, &err);
     else if (st == CG_OK) /* streamed: one line per finding, never held whole */
@@ -384,15 +393,21 @@ int cmd_policy(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {"db-max-age", required_argument, NULL, 'A'},
         {"strict", no_argument, NULL, 'S'},
+        {"quiet", no_argument, NULL, 'q'},
         {NULL, 0, NULL, 0},
     };
     run r;
     memset(&r, 0, sizeof r);
-    const char *format = "json";
+    const char *format = NULL;
     int c;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":p:f:o:h", longopts, NULL)) != -1) {
+    {
+        int pre = cli_args("policy", ":p:f:o:qh", longopts, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
+    while ((c = getopt_long(argc, argv, ":p:f:o:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'p':
             if (is_rego_path(optarg)) {
@@ -422,6 +437,7 @@ int cmd_policy(int argc, char **argv)
             r.ctx[r.n_ctx++] = optarg;
             break;
         case 'N': r.now = optarg; break;
+        case 'q': r.quiet = 1; break;
         case 'S': r.strict = 1; break;
         case 'A':
             if (cli_parse_duration(optarg, &r.db_max_age) || r.db_max_age <= 0)
@@ -431,7 +447,7 @@ int cmd_policy(int argc, char **argv)
         case 'o': r.output = optarg; break;
         case 'h': fputs(policy_usage, stdout); return 0;
         case ':': return cli_usage_error("policy", "option %s needs a value", argv[optind - 1]);
-        default: return cli_usage_error("policy", "unknown option %s", argv[optind - 1]);
+        default: return cli_unknown_option("policy", argv[optind - 1]);
         }
     }
     if (optind >= argc)
@@ -444,13 +460,26 @@ int cmd_policy(int argc, char **argv)
         return cli_usage_error("policy", "--policy FILE is required");
     if (r.query && !r.n_rego)
         return cli_usage_error("policy", "--query needs a Rego --policy");
+    if (!format) /* a table for people, JSON for pipes and files */
+        format = cli_stdout_tty(r.output) ? "table" : "json";
     if (!strcmp(format, "table"))
         r.table = 1;
+    else if (!strcmp(format, "html"))
+        r.table = 2;
     else if (strcmp(format, "json"))
-        return cli_usage_error("policy", "unknown format \"%s\" (json, table)", format);
-    char now[40];
-    if (r.now && !cg_policy_date_valid(r.now))
-        return cli_usage_error("policy", "--now: \"%s\" is not a date YYYY-MM-DD", r.now);
+        return cli_bad_format("policy", format);
+    char now[40], given_day[16];
+    int64_t given_t = -1;
+    if (r.now && !cg_policy_date_valid(r.now)) { /* RFC 3339 or epoch seconds, as scan takes: its date */
+        if (cli_parse_time(r.now, &given_t))
+            return cli_usage_error("policy", "--now: \"%s\" is not a date YYYY-MM-DD or RFC 3339 time", r.now);
+        char full[CG_RFC3339_SIZE];
+        cg_rfc3339_format(given_t, full);
+        snprintf(given_day, sizeof given_day, "%.10s", full);
+        r.now = given_day;
+    }
+    r.color = cli_color(r.output);
+    r.width = cli_table_width(r.output);
     if (!r.now) {
         if (today(now))
             return cli_usage_error("policy", "SOURCE_DATE_EPOCH must be a non-negative integer of seconds");
@@ -463,7 +492,9 @@ int cmd_policy(int argc, char **argv)
         char ts[40];
         int64_t t;
         snprintf(ts, sizeof ts, "%.10sT23:59:59Z", r.now);
-        if (cg_rfc3339_parse(ts, &t) == 0)
+        if (given_t >= 0)
+            r.now_epoch = given_t;
+        else if (cg_rfc3339_parse(ts, &t) == 0)
             r.now_epoch = t;
     }
     return evaluate(&r);

@@ -58,6 +58,11 @@ int cmd_pull(int argc, char **argv)
     int quiet = 0, oci = 0, c, rc;
     opterr = 0;
     optind = 1;
+    {
+        int pre = cli_args("pull", ":qh", longopts, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
     while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'P': io.platform = optarg; break;
@@ -69,7 +74,7 @@ int cmd_pull(int argc, char **argv)
             fputs(pull_tail, stdout);
             return 0;
         case ':': return cli_usage_error("pull", "option %s needs a value", argv[optind - 1]);
-        case '?': return cli_usage_error("pull", "unknown option %s", argv[optind - 1]);
+        case '?': return cli_unknown_option("pull", argv[optind - 1]);
         default:
             if ((rc = cli_parse_registry_opt("pull", c, optarg, &ro)) != 0)
                 return rc;
@@ -96,6 +101,10 @@ int cmd_pull(int argc, char **argv)
     }
     cg_image *img = NULL;
     cg_image_index *idx = NULL;
+    cli_xfer xfer;
+    cli_xfer_init(&xfer, "pulling", quiet);
+    ro.progress = cli_xfer_cb;
+    ro.progress_ud = &xfer;
     /* without --platform a multi-platform IMAGE is copied whole */
     cg_status st = io.platform ? cg_image_open(src, &io, &img, &err) : cg_image_open_index(src, &io, &idx, &img, &err);
     if (st == CG_OK && !tag && img && cg_image_get_info(img)->tag)
@@ -111,6 +120,7 @@ int cmd_pull(int argc, char **argv)
     if (st == CG_OK)
         st = idx ? cg_copy_index_to_layout(idx, dir, tag, &res, &err)
                  : cg_copy_to_layout(img, dir, tag, oci ? CG_LAYOUT_OCI_MEDIA_TYPES : 0, &res, &err);
+    cli_xfer_done(&xfer);
     if (st != CG_OK) {
         if (!strstr(err.msg, dir))
             cg_error_prefix(&err, "pull into %s", dir);

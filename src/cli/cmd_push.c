@@ -34,7 +34,8 @@ static const char push_usage[] =
     "pushed whole unless --platform is given: every platform's image and every\n"
     "attestation manifest in it, then the index itself with its own bytes (so\n"
     "its digest is the source's), then the tag.  Prints the index digest, and\n"
-    "--sign-key signs the index.  An index that contains another index is refused.\n"
+    "--sign-key signs the index and every manifest it lists (--recursive=false:\n"
+    "the index only).  An index that contains another index is refused.\n"
     "\n"
     "IMAGE: docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH[:TAG],\n"
     "docker://HOST/REPO[:TAG|@DIGEST], or a path (detected).\n"
@@ -52,6 +53,9 @@ static const char push_usage[] =
     "      --attest FILE       with --sign-key: also attach FILE (an SBOM) as a\n"
     "                          signed attestation (as `cgate attest`)\n"
     "      --attest-type TYPE  cyclonedx (default), spdxjson, or a URI\n"
+    "      --recursive[=BOOL]  with --sign-key and an index: also sign (and\n"
+    "                          attest) each manifest it lists, as `cgate sign\n"
+    "                          --recursive` (default true; false: the index only)\n"
     "      --creds USER:PASS   registry credentials (else REGISTRY_AUTH_FILE,\n"
     "                          then ~/.docker/config.json and its helpers)\n"
     "      --authfile FILE     read credentials from this auth file\n"
@@ -83,22 +87,45 @@ typedef struct push_signing {
     const char *attest_type; /* a URI */
     cg_buf predicate;
     int attest, quiet;
+    int recursive;
 } push_signing;
 
-static cg_status sign_before_tag(void *ud, cg_registry *r, const cg_ref *dest, const char *digest, cg_error *err)
+static cg_status sign_one(push_signing *ps, cg_registry *r, const cg_ref *dest, const char *digest, const char *what,
+                          cg_error *err)
 {
-    push_signing *ps = ud;
     cg_attach_result res;
+    char where[120] = "";
+    if (what && *what)
+        snprintf(where, sizeof where, " (%s)", what);
     cg_status st = cg_attach_sign(r, dest, digest, ps->key, ps->ann, ps->n_ann, &res, err);
     if (st == CG_OK && !ps->quiet)
-        fprintf(stderr, "signed %s/%s@%s (%s:%s)\n", dest->registry, dest->repository, digest, res.tag,
+        fprintf(stderr, "signed %s/%s@%s%s (%s:%s)\n", dest->registry, dest->repository, digest, where, res.tag,
                 res.added ? "added" : "already signed by this key");
     if (st == CG_OK && ps->attest) {
         st = cg_attach_attest(r, dest, digest, ps->key, ps->attest_type, (const uint8_t *)cg_buf_str(&ps->predicate),
                               ps->predicate.len, &res, err);
         if (st == CG_OK && !ps->quiet)
-            fprintf(stderr, "attested %s/%s@%s (%s:%s)\n", dest->registry, dest->repository, digest, res.tag,
+            fprintf(stderr, "attested %s/%s@%s%s (%s:%s)\n", dest->registry, dest->repository, digest, where, res.tag,
                     res.added ? "added" : "already attested by this key");
+    }
+    if (st != CG_OK && what && *what)
+        cg_error_prefix(err, "%s@%s%s", dest->repository, digest, where);
+    return st;
+}
+
+static cg_status sign_before_tag(void *ud, cg_registry *r, const cg_ref *dest, const char *digest, cg_error *err)
+{
+    push_signing *ps = ud;
+    cg_status st;
+    if (!ps->recursive) {
+        st = sign_one(ps, r, dest, digest, NULL, err);
+    } else {
+        /* the index first, then each manifest it lists, as the registry now serves them */
+        cg_attach_set *set = calloc(1, sizeof *set);
+        st = set ? cg_attach_manifests(r, dest, digest, set, err) : cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; st == CG_OK && i < set->n; i++)
+            st = sign_one(ps, r, dest, set->digest[i], set->what[i], err);
+        free(set);
     }
     return st == CG_OK ? CG_OK : cg_error_prefix(err, "%s, the tag was not set", ps->attest ? "signing or attesting" : "signing");
 }
@@ -160,6 +187,7 @@ int cmd_push(int argc, char **argv)
         {"annotation", required_argument, NULL, 'a'},
         {"attest", required_argument, NULL, 'E'},
         {"attest-type", required_argument, NULL, 'y'},
+        {"recursive", optional_argument, NULL, 'R'},
         {"platform", required_argument, NULL, 'P'},
         {"chunk-size", required_argument, NULL, 'K'},
         CLI_REGISTRY_LONGOPTS,
@@ -178,9 +206,14 @@ int cmd_push(int argc, char **argv)
     memset(&ro, 0, sizeof ro);
     cg_image_opts io;
     memset(&io, 0, sizeof io);
-    int quiet = 0, c;
+    int quiet = 0, c, recursive = -1; /* -1: not given (true for an index) */
     opterr = 0;
     optind = 1;
+    {
+        int pre = cli_args("push", ":a:qh", longopts, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
     while ((c = getopt_long(argc, argv, ":a:qh", longopts, NULL)) != -1) {
         int v;
         switch (c) {
@@ -196,6 +229,10 @@ int cmd_push(int argc, char **argv)
             break;
         case 'E': attest = optarg; break;
         case 'y': attest_type = optarg; break;
+        case 'R':
+            if ((recursive = cli_parse_bool_opt(optarg)) < 0)
+                return cli_usage_error("push", "--recursive takes true or false, not \"%s\"", optarg);
+            break;
         case 'P': io.platform = optarg; break;
         case 'U':
             if (!strchr(optarg, ':'))
@@ -209,7 +246,7 @@ int cmd_push(int argc, char **argv)
         case 'q': quiet = 1; break;
         case 'h': fputs(push_usage, stdout); return 0;
         case ':': return cli_usage_error("push", "option %s needs a value", argv[optind - 1]);
-        case '?': return cli_usage_error("push", "unknown option %s", argv[optind - 1]);
+        case '?': return cli_unknown_option("push", argv[optind - 1]);
         default:
             if ((v = cli_parse_registry_opt("push", c, optarg, &ro)) != 0)
                 return v;
@@ -217,8 +254,8 @@ int cmd_push(int argc, char **argv)
     }
     if (argc - optind != 2)
         return cli_usage_error("push", "need IMAGE and REF (got %d argument%s)", argc - optind, argc - optind == 1 ? "" : "s");
-    if (!sign_key && (attest || attest_type || ps.n_ann))
-        return cli_usage_error("push", "--attest, --attest-type and --annotation need --sign-key");
+    if (!sign_key && (attest || attest_type || ps.n_ann || recursive >= 0))
+        return cli_usage_error("push", "--attest, --attest-type, --annotation and --recursive need --sign-key");
     if (attest_type && !attest)
         return cli_usage_error("push", "--attest-type needs --attest FILE");
     ps.attest_type = cg_predicate_type_uri(attest_type ? attest_type : "cyclonedx");
@@ -262,6 +299,7 @@ int cmd_push(int argc, char **argv)
     if (sign_key) {
         ps.quiet = quiet;
         ps.attest = attest != NULL;
+        ps.recursive = idx != NULL && recursive != 0; /* a single image lists nothing */
         st = attest ? cg_read_file(attest, (CG_ATTEST_MAX_ENVELOPE / 4u) * 3u - 65536u, "predicate", &ps.predicate, &err)
                     : CG_OK;
         if (st == CG_OK)
@@ -273,12 +311,17 @@ int cmd_push(int argc, char **argv)
             return cli_fail(&err);
         }
     }
+    cli_xfer xfer;
+    cli_xfer_init(&xfer, "pushing", quiet);
+    ro.progress = cli_xfer_cb;
+    ro.progress_ud = &xfer;
     st = cg_registry_new(&ro, &r, &err);
     cg_push_result res;
     memset(&res, 0, sizeof res);
     cg_push_opts po = {sign_key ? sign_before_tag : NULL, &ps};
     if (st == CG_OK)
         st = idx ? cg_copy_push_index(r, idx, &dest, &po, &res, &err) : cg_copy_push_image(r, img, &dest, &po, &res, &err);
+    cli_xfer_done(&xfer);
     if (st != CG_OK) {
         char rb[700];
         if (!strstr(err.msg, dest.repository))

@@ -62,7 +62,11 @@ static const char run_usage[] =
     "  policy (as `cgate policy`):\n"
     "      --exceptions FILE   more exceptions\n"
     "      --vex FILE          an OpenVEX or CycloneDX VEX document (repeatable)\n"
-    "      --context PATH      Kubernetes manifests, a file or folder (repeatable)\n";
+    "      --context PATH      Kubernetes manifests, a file or folder (repeatable)\n"
+    "  monitoring:\n"
+    "      --report-to URL     then POST the SBOM, report and decision to a `cgate serve`\n"
+    "                          at URL (it watches the image from then on)\n"
+    "      --report-token-file F  the bearer token for --report-to (first line of F)\n";
 static const char run_usage_tail[] =
     "  -q, --quiet             only the result on stdout, errors on stderr\n"
     "  -h, --help              this help\n"
@@ -100,7 +104,7 @@ static int date_of(int64_t t, char out[40])
 int cmd_run(int argc, char **argv)
 {
     enum { O_TO = 0x2000, O_KEY, O_ART, O_DRY, O_SPDX, O_DF, O_BCTX, O_BARG, O_DB, O_MAXAGE, O_SEV, O_UNFIXED, O_PKG,
-           O_NOW, O_PLAT, O_EXC, O_VEX, O_CTX, O_RT, O_VEXOUT };
+           O_NOW, O_PLAT, O_EXC, O_VEX, O_CTX, O_RT, O_VEXOUT, O_REPTO, O_REPTOK };
     static const struct option longopts[] = {
         {"to", required_argument, NULL, O_TO},
         {"policy", required_argument, NULL, 'p'},
@@ -123,6 +127,8 @@ int cmd_run(int argc, char **argv)
         {"context", required_argument, NULL, O_CTX},
         {"runtime-evidence", required_argument, NULL, O_RT},
         {"vex-out", no_argument, NULL, O_VEXOUT},
+        {"report-to", required_argument, NULL, O_REPTO},
+        {"report-token-file", required_argument, NULL, O_REPTOK},
         CLI_REGISTRY_LONGOPTS,
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -141,9 +147,15 @@ int cmd_run(int argc, char **argv)
     o.image = &io;
     static const char *vex[MAX_MULTI], *ctx[MAX_MULTI], *bargs[MAX_MULTI], *rtf[CG_RT_MAX_FILES];
     run_cli rcli = {0};
+    const char *report_to = NULL, *report_token = NULL;
     int c;
     opterr = 0;
     optind = 1;
+    {
+        int pre = cli_args("run", ":p:qh", longopts, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
     while ((c = getopt_long(argc, argv, ":p:qh", longopts, NULL)) != -1) {
         int v;
         switch (c) {
@@ -199,6 +211,8 @@ int cmd_run(int argc, char **argv)
             rtf[o.n_runtime_evidence++] = optarg;
             break;
         case O_VEXOUT: o.vex_out = 1; break;
+        case O_REPTO: report_to = optarg; break;
+        case O_REPTOK: report_token = optarg; break;
         case 'q': rcli.quiet = 1; break;
         case 'h':
             fputs(run_usage, stdout);
@@ -206,7 +220,7 @@ int cmd_run(int argc, char **argv)
             fputs(run_usage_tail, stdout);
             return 0;
         case ':': return cli_usage_error("run", "option %s needs a value", argv[optind - 1]);
-        case '?': return cli_usage_error("run", "unknown option %s", argv[optind - 1]);
+        case '?': return cli_unknown_option("run", argv[optind - 1]);
         default:
             if ((v = cli_parse_registry_opt("run", c, optarg, &ro)) != 0)
                 return v;
@@ -229,6 +243,10 @@ int cmd_run(int argc, char **argv)
         return cli_usage_error("run", "--build-context and --build-arg need --dockerfile");
     if (!o.policy)
         return cli_usage_error("run", "--policy FILE is required");
+    if (report_token && !report_to)
+        return cli_usage_error("run", "--report-token-file needs --report-to URL");
+    if (report_to && strncmp(report_to, "http://", 7) && strncmp(report_to, "https://", 8))
+        return cli_usage_error("run", "--report-to: an http:// or https:// URL of a cgate serve");
     if (!o.dry_run && !o.to)
         return cli_usage_error("run", "--to REF is required (or --dry-run)");
     if (!o.dry_run && !o.key)
@@ -273,6 +291,15 @@ int cmd_run(int argc, char **argv)
         if (!rcli.quiet)
             fprintf(stderr, "run: pushed, signed and attested %s; artifacts: %s\n", res.pushed, res.dir);
         rc = 0;
+    }
+    if (report_to && st == CG_OK && res.decided && res.dir[0]) { /* the server watches it from now on */
+        cg_error_clear(&err);
+        if (cg_pipeline_report_to(report_to, report_token, res.dir, o.to ? o.to : o.source, &err) != CG_OK) {
+            int r2 = cli_fail(&err);
+            rc = rc ? rc : r2;
+        } else if (!rcli.quiet) {
+            fprintf(stderr, "run: reported to %s\n", report_to);
+        }
     }
     cg_pipeline_result_free(&res);
     return rc;

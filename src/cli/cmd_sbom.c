@@ -40,7 +40,8 @@ static const char sbom_usage[] =
     "                                  usr/ or var/lib/; anything else is refused)\n"
     "\n"
     "Options:\n"
-    "  -f, --format FMT        cyclonedx-json (default), spdx-json or table\n"
+    "  -f, --format FMT        table (default on a terminal), cyclonedx-json\n"
+    "                          (default otherwise) or spdx-json\n"
     "  -o, --output FILE       write to FILE (whole or not at all); default stdout\n"
     "      --from FILE         read this SBOM instead of an image (at most 256M)\n"
     "      --platform P        OS/ARCH[/VARIANT] in a multi-platform index\n"
@@ -68,11 +69,20 @@ static const char sbom_usage_tail[] =
 typedef struct sbom_out {
     const cg_sbom *sbom;
     cg_sbom_format fmt;
+    size_t width; /* table: fitted to this width (0: unbounded) */
 } sbom_out;
 
 static cg_status write_sbom(void *ud, cg_sink_fn sink, void *sink_ud, cg_error *err)
 {
     const sbom_out *o = ud;
+    if (o->fmt == CG_SBOM_TABLE && o->width) { /* a terminal's table: small, built whole */
+        cg_buf b = CG_BUF_INIT;
+        cg_status st = cg_sbom_write_table(o->sbom, o->width, &b, err);
+        if (st == CG_OK && b.len)
+            st = sink(sink_ud, b.data, b.len, err);
+        cg_buf_free(&b);
+        return st;
+    }
     return cg_sbom_write_stream(o->sbom, o->fmt, sink, sink_ud, err);
 }
 
@@ -93,7 +103,7 @@ int cmd_sbom(int argc, char **argv)
         CLI_REGISTRY_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
-    const char *format = "cyclonedx-json", *output = NULL, *from = NULL;
+    const char *format = NULL, *output = NULL, *from = NULL;
     cg_image_opts io;
     memset(&io, 0, sizeof io);
     cg_registry_opts ro; /* docker:// images */
@@ -102,6 +112,11 @@ int cmd_sbom(int argc, char **argv)
     int quiet = 0, c, declared = 0, include_dev = 0, allow_empty = 0;
     opterr = 0;
     optind = 1;
+    {
+        int pre = cli_args("sbom", ":f:o:qh", longopts, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
     while ((c = getopt_long(argc, argv, ":f:o:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'f': format = optarg; break;
@@ -126,7 +141,7 @@ int cmd_sbom(int argc, char **argv)
             fputs(sbom_usage_tail, stdout);
             return 0;
         case ':': return cli_usage_error("sbom", "option %s needs a value", argv[optind - 1]);
-        case '?': return cli_usage_error("sbom", "unknown option %s", argv[optind - 1]);
+        case '?': return cli_unknown_option("sbom", argv[optind - 1]);
         default: {
             int rc = cli_parse_registry_opt("sbom", c, optarg, &ro);
             if (rc)
@@ -145,9 +160,11 @@ int cmd_sbom(int argc, char **argv)
     if (optind + 1 < argc)
         return cli_usage_error("sbom", "one image at a time (got \"%s\" and \"%s\")", argv[optind], argv[optind + 1]);
     const char *ref = from ? NULL : argv[optind];
+    if (!format) /* a table for people, CycloneDX for pipes and files */
+        format = cli_stdout_tty(output) ? "table" : "cyclonedx-json";
     cg_sbom_format fmt;
     if (cg_sbom_format_parse(format, &fmt) != CG_OK)
-        return cli_usage_error("sbom", "unknown format \"%s\" (cyclonedx-json, spdx-json, table)", format);
+        return cli_bad_format("sbom", format);
     if (from) {
         cg_error err;
         cg_error_clear(&err);
@@ -157,7 +174,7 @@ int cmd_sbom(int argc, char **argv)
         if (st == CG_OK)
             st = cg_sbom_read_ex(in.data, in.len, from, cg_mapfile_release, &in, &sbom, &err);
         cg_mapfile_close(&in);
-        sbom_out so_ = {sbom, fmt};
+        sbom_out so_ = {sbom, fmt, cli_table_width(output)};
         if (st == CG_OK)
             st = cli_stream_artifact(output, write_sbom, &so_, &err);
         int rc = st == CG_OK ? 0 : cli_fail(&err);
@@ -188,7 +205,7 @@ int cmd_sbom(int argc, char **argv)
     if (st == CG_OK && !quiet && sbom->n_warnings > 20)
         cli_warn("%zu more warnings not shown", sbom->n_warnings - 20);
     /* streamed: the document is never held whole (100k packages: ~150 MB) */
-    sbom_out sout = {sbom, fmt};
+    sbom_out sout = {sbom, fmt, cli_table_width(output)};
     if (st == CG_OK)
         st = cli_stream_artifact(output, write_sbom, &sout, &err);
     int rc = st == CG_OK ? 0 : cli_fail(&err);

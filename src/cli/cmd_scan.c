@@ -42,7 +42,9 @@ static const char scan_usage[] =
     "      --sbom FILE         scan an SBOM instead of an image\n"
     "      --db FILE           the vulnerability DB (default $CGATE_DB, else\n"
     "                          $XDG_CACHE_HOME/cgate/db.sqlite)\n"
-    "  -f, --format FMT        json (Trivy's schema, default), sarif, cyclonedx, table\n"
+    "  -f, --format FMT        table (default on a terminal), json (Trivy's schema;\n"
+    "                          default otherwise), sarif, cyclonedx, html (one\n"
+    "                          self-contained page: charts, sortable table)\n"
     "  -o, --output FILE       write to FILE (whole or not at all); default stdout\n"
     "      --severity LIST     keep only these severities (UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL)\n"
     "      --ignore-unfixed    drop findings without a fixed version (\"unknown\"\n"
@@ -73,11 +75,13 @@ static const char scan_usage[] =
     ;
 static const char scan_usage_tail[] =
     "  -q, --quiet             no progress, notes or warnings on stderr\n"
+    "      --no-color          no colours in the table (also NO_COLOR)\n"
     "  -h, --help              this help\n"
     "\n"
     "The report's CreatedAt is written only with --now or SOURCE_DATE_EPOCH, so the\n"
     "same inputs give the same bytes.  Table output is coloured when stdout is a\n"
-    "terminal and NO_COLOR is not set.\n"
+    "terminal and NO_COLOR is not set, and fitted to the terminal's width\n"
+    "(COLUMNS, else the terminal, else 80): findings most severe first.\n"
     "\n"
     "Exit codes: 0 success (or findings without --exit-code), N with --exit-code N\n"
     "when findings remain, 2 usage error, 3 bad input (image, SBOM, DB missing\n"
@@ -103,6 +107,21 @@ static void match_progress(void *ud, const cg_scan_progress *p)
     pr->last = t;
     fprintf(stderr, "\r\033[Kmatching packages %zu/%zu", p->done, p->total);
     pr->printed = 1;
+}
+
+/* A duration for people: "7.0 days" from a day up, else hours or minutes
+ * ("--db-max-age 1h" used to read "0.0 days"). */
+static const char *human_span(int64_t s, char *buf, size_t cap)
+{
+    if (s >= 86400)
+        snprintf(buf, cap, "%.1f days", (double)s / 86400.0);
+    else if (s >= 3600)
+        snprintf(buf, cap, "%.1f hours", (double)s / 3600.0);
+    else if (s >= 60)
+        snprintf(buf, cap, "%lld min", (long long)(s / 60));
+    else
+        snprintf(buf, cap, "%lld s", (long long)s);
+    return buf;
 }
 
 /* The DB's age against --db-max-age and the 7-day warning.  Returns an exit
@@ -139,8 +158,12 @@ static int check_db_age(cg_vdb *db, const char *db_path, int64_t now, int64_t ma
     if (max_age >= 0 && age > max_age) {
         *stale = 1;
         if (!quiet)
-            cli_warn("vulnerability DB %s is %.1f days old, older than --db-max-age (%.1f days); run 'cgate db "
-                     "update' or import newer data", db_path, (double)age / 86400.0, (double)max_age / 86400.0);
+        {
+            char h1[40], h2[40];
+            cli_warn("vulnerability DB %s is %s old, older than --db-max-age (%s); run 'cgate db "
+                     "update' or import newer data", db_path, human_span(age, h1, sizeof h1),
+                     human_span(max_age, h2, sizeof h2));
+        }
         return 0;
     }
     if (age > STALE_WARN_SECONDS && !quiet)
@@ -153,8 +176,8 @@ static int check_db_age(cg_vdb *db, const char *db_path, int64_t now, int64_t ma
 static int scan_without_vuln(const char *ref, const cg_image_opts *io, cg_report_format fmt, const char *output,
                              unsigned scanners, const char *secret_config, int exit_code)
 {
-    if (fmt == CG_REPORT_CYCLONEDX)
-        return cli_usage_error("scan", "-f cyclonedx needs the vuln scanner");
+    if (fmt == CG_REPORT_CYCLONEDX || fmt == CG_REPORT_HTML)
+        return cli_usage_error("scan", "-f %s needs the vuln scanner", fmt == CG_REPORT_HTML ? "html" : "cyclonedx");
     cg_error err;
     cg_error_clear(&err);
     cg_image *img = NULL;
@@ -166,9 +189,7 @@ static int scan_without_vuln(const char *ref, const cg_image_opts *io, cg_report
     if (st == CG_OK)
         st = cli_scan_extras(img, scanners, secret_config, &f, &err);
     if (st == CG_OK) {
-        const char *nc = getenv("NO_COLOR");
-        cg_report_write_opts wo = {fmt == CG_REPORT_TABLE && (!output || !strcmp(output, "-")) &&
-                                   isatty(STDOUT_FILENO) && !(nc && *nc)};
+        cg_report_write_opts wo = {fmt == CG_REPORT_TABLE && cli_color(output), cli_table_width(output)};
         st = cg_findings_write(&f, ref, "container_image", fmt, &wo, &out, &err);
     }
     if (st == CG_OK)
@@ -211,7 +232,7 @@ int cmd_scan(int argc, char **argv)
         CLI_REGISTRY_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
-    const char *format = "json", *output = NULL, *sbom_path = NULL, *db_path = NULL;
+    const char *format = NULL, *output = NULL, *sbom_path = NULL, *db_path = NULL;
     cg_scan_opts so = {0, 0, 0, -1, -1, NULL, NULL, 0, 0};
     cg_image_opts io;
     memset(&io, 0, sizeof io);
@@ -228,6 +249,11 @@ int cmd_scan(int argc, char **argv)
     cg_runtime *rt = NULL;
     opterr = 0;
     optind = 1;
+    {
+        int pre = cli_args("scan", ":f:o:qh", longopts, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
     while ((c = getopt_long(argc, argv, ":f:o:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'S': sbom_path = optarg; break;
@@ -281,7 +307,7 @@ int cmd_scan(int argc, char **argv)
             fputs(scan_usage_tail, stdout);
             return 0;
         case ':': return cli_usage_error("scan", "option %s needs a value", argv[optind - 1]);
-        case '?': return cli_usage_error("scan", "unknown option %s", argv[optind - 1]);
+        case '?': return cli_unknown_option("scan", argv[optind - 1]);
         default: {
             int rc = cli_parse_registry_opt("scan", c, optarg, &ro);
             if (rc)
@@ -302,9 +328,11 @@ int cmd_scan(int argc, char **argv)
         return cli_usage_error("scan", "--runtime-evidence needs an image (its files and symlinks), not --sbom");
     if (vex_out && !n_rt)
         return cli_usage_error("scan", "--vex-out needs --runtime-evidence");
+    if (!format) /* a table for people, JSON for pipes and files */
+        format = cli_stdout_tty(output) ? "table" : "json";
     cg_report_format fmt;
     if (cg_report_format_parse(format, &fmt) != CG_OK)
-        return cli_usage_error("scan", "unknown format \"%s\" (json, sarif, cyclonedx, table)", format);
+        return cli_bad_format("scan", format);
     int64_t sde = cli_source_date_epoch();
     if (sde == -2)
         return cli_usage_error("scan", "SOURCE_DATE_EPOCH must be a non-negative integer of seconds");
@@ -396,9 +424,8 @@ int cmd_scan(int argc, char **argv)
     cg_buf_free(&vex);
     cg_report_write_opts wo = {0};
     if (st == CG_OK) {
-        const char *nc = getenv("NO_COLOR");
-        wo.color = fmt == CG_REPORT_TABLE && (!output || !strcmp(output, "-")) && isatty(STDOUT_FILENO) &&
-                   !(nc && *nc);
+        wo.color = fmt == CG_REPORT_TABLE && cli_color(output);
+        wo.width = cli_table_width(output);
     }
     if (st == CG_OK && !quiet) {
         for (size_t i = 0; i < rep->n_notes && i < 10; i++)

@@ -18,10 +18,13 @@
 #include "cgate/serve.h"
 #include "cgate/vulndb.h"
 #include "cli/cli.h"
+#include "core/readfile.h"
+#include "core/yaml.h"
 #include "vulndb/vdb_int.h"
 
 #define MAX_HOOKS 16
 #define MAX_SOURCES 64
+#define MAX_POLICIES 256
 
 static volatile sig_atomic_t stop_flag;
 
@@ -48,9 +51,14 @@ static const char serve_usage[] =
     "      --no-auth             accept requests without a token (trusted loopback only)\n"
     "      --tls-cert FILE       PEM certificate (with --tls-key): serve HTTPS\n"
     "      --tls-key FILE        PEM private key\n"
-    "      --policy FILE         policy evaluated on every image (cgate policy's format)\n"
+    "      --policy FILE         policy for images no --policy-for matches (cgate policy's format)\n"
+    "      --policy-for PATTERN=FILE  the policy of the repositories matching PATTERN\n"
+    "                            (fnmatch on REPO or HOST/REPO; repeatable; first match wins)\n"
+    "      --config FILE         YAML: policies (repository, policy) and webhooks (url,\n"
+    "                            secretFile, format: json|slack); see docs/serve.md\n"
     "      --webhook URL         POST alerts here (repeatable)\n"
     "      --webhook-secret-file FILE  HMAC-SHA256 key for the webhook given just before\n"
+    "      --webhook-format json|slack  body of the webhook given just before (default json)\n"
     "      --alert-log FILE      append alerts as JSON lines\n"
     "      --workers N           worker threads (default 1)\n"
     "      --once                process the runnable queue (and a DB change), then exit\n"
@@ -64,6 +72,7 @@ static const char serve_usage[] =
     "      --db-poll MS          how often the DB file is checked (default 1000)\n"
     "      --worker-id ID        name in logs and leases (default HOST:PID)\n";
 static const char serve_usage_tail[] =
+    "  -q, --quiet               log warnings and errors only (no info lines)\n"
     "  -h, --help                this help\n"
     "\n"
     "Logs are JSON lines on stderr.  SIGTERM or SIGINT stops cleanly: the API\n"
@@ -72,9 +81,13 @@ static const char serve_usage_tail[] =
     "Exit codes: 0 stopped cleanly, 2 usage error, 3 bad token file, policy or\n"
     "TLS files, 4 store unreachable, 5 internal error.\n";
 
+static int serve_quiet;
+
 static void log_line(void *ud, const char *line)
 {
-    (void)ud;
+    /* --quiet: warnings and errors only (the JSON lines' "level") */
+    if (ud && *(const int *)ud && strstr(line, "\"level\":\"info\""))
+        return;
     fputs(line, stderr);
     fputc('\n', stderr);
 }
@@ -145,13 +158,18 @@ static int hash_token(int argc, char **argv)
     int c;
     opterr = 0;
     optind = 1;
+    {
+        int pre = cli_args("serve", ":h", lo, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
     while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
         switch (c) {
         case 's': scope = optarg; break;
         case 'n': name = optarg; break;
         case 'h': fputs(serve_usage, stdout); return 0;
         case ':': return cli_usage_error("serve hash-token", "option %s needs a value", argv[optind - 1]);
-        default: return cli_usage_error("serve hash-token", "unknown option %s", argv[optind - 1]);
+        default: return cli_unknown_option("serve hash-token", argv[optind - 1]);
         }
     }
     if (!scope || (strcmp(scope, "read") && strcmp(scope, "write") && strcmp(scope, "admin")))
@@ -171,6 +189,123 @@ static int hash_token(int argc, char **argv)
     return 0;
 }
 
+typedef struct conf {
+    cg_serve_webhook *hooks;
+    char **secrets;
+    size_t *n_hooks;
+    cg_serve_policy *pols;
+    size_t *n_pols;
+    cg_arena *a;
+} conf;
+
+static int read_secret(const char *path, char **out)
+{
+    FILE *f = fopen(path, "r");
+    char buf[1024];
+    if (!f || !fgets(buf, sizeof buf, f)) {
+        if (f)
+            fclose(f);
+        cli_error("webhook secret %s: cannot read it", path);
+        return 3;
+    }
+    fclose(f);
+    buf[strcspn(buf, "\r\n")] = 0;
+    if (!*buf) {
+        cli_error("webhook secret %s: empty", path);
+        return 3;
+    }
+    free(*out);
+    *out = strdup(buf);
+    return 0;
+}
+
+/* A path in the config file, relative to the file's folder. */
+static const char *conf_path(cg_arena *a, const char *file, const char *p)
+{
+    const char *slash = strrchr(file, '/');
+    if (p[0] == '/' || !slash)
+        return cg_arena_strdup(a, p);
+    return cg_arena_sprintf(a, "%.*s/%s", (int)(slash - file), file, p);
+}
+
+static int conf_fail(const char *file, const cg_yaml_node *n, const char *what)
+{
+    cli_error("%s:%d: %s", file, n ? n->line : 0, what);
+    return 3;
+}
+
+/* --config FILE: {apiVersion: cgate/v1, kind: ServeConfig, policies: [{repository, policy}],
+ * webhooks: [{url, secretFile, format}]} */
+static int load_config(const char *file, conf *c)
+{
+    cg_buf b = CG_BUF_INIT;
+    cg_error err;
+    cg_error_clear(&err);
+    cg_yaml_doc *docs = NULL;
+    size_t nd = 0;
+    cg_yaml_limits lim;
+    memset(&lim, 0, sizeof lim);
+    lim.strict = 1;
+    lim.max_docs = 1;
+    if (cg_read_file(file, 1u << 20, "serve config", &b, &err) != CG_OK ||
+        cg_yaml_parse((const uint8_t *)b.data, b.len, file, &lim, c->a, &docs, &nd, &err) != CG_OK) {
+        cg_buf_free(&b);
+        return cli_fail(&err);
+    }
+    cg_buf_free(&b);
+    const cg_yaml_node *root = nd ? docs[0].root : NULL;
+    if (!root || root->kind != CG_YAML_MAP)
+        return conf_fail(file, root, "expected a mapping with apiVersion: cgate/v1, kind: ServeConfig");
+    for (size_t i = 0; i < root->n; i++) {
+        const char *k = root->keys[i];
+        if (strcmp(k, "apiVersion") && strcmp(k, "kind") && strcmp(k, "policies") && strcmp(k, "webhooks"))
+            return conf_fail(file, root->vals[i], "unknown key (apiVersion, kind, policies, webhooks)");
+    }
+    const char *av = cg_yaml_str(root, "apiVersion"), *kind = cg_yaml_str(root, "kind");
+    if (!av || strcmp(av, "cgate/v1") || !kind || strcmp(kind, "ServeConfig"))
+        return conf_fail(file, root, "apiVersion: cgate/v1 and kind: ServeConfig are required");
+    const cg_yaml_node *ps = cg_yaml_get(root, "policies"), *hs = cg_yaml_get(root, "webhooks");
+    if (ps && !cg_yaml_is_null(ps) && ps->kind != CG_YAML_SEQ)
+        return conf_fail(file, ps, "policies: a list of {repository, policy}");
+    if (hs && !cg_yaml_is_null(hs) && hs->kind != CG_YAML_SEQ)
+        return conf_fail(file, hs, "webhooks: a list of {url, secretFile, format}");
+    for (size_t i = 0; ps && ps->kind == CG_YAML_SEQ && i < ps->n; i++) {
+        const cg_yaml_node *e = ps->vals[i];
+        const char *rp = cg_yaml_str(e, "repository"), *pf = cg_yaml_str(e, "policy");
+        if (!e || e->kind != CG_YAML_MAP || !rp || !*rp || !pf || !*pf || e->n != 2)
+            return conf_fail(file, e, "a policy entry is {repository: PATTERN, policy: FILE}");
+        if (*c->n_pols == MAX_POLICIES)
+            return conf_fail(file, e, "too many policies");
+        c->pols[*c->n_pols].pattern = cg_arena_strdup(c->a, rp);
+        c->pols[(*c->n_pols)++].path = conf_path(c->a, file, pf);
+    }
+    for (size_t i = 0; hs && hs->kind == CG_YAML_SEQ && i < hs->n; i++) {
+        const cg_yaml_node *e = hs->vals[i];
+        const char *url = cg_yaml_str(e, "url"), *sf = cg_yaml_str(e, "secretFile"), *fm = cg_yaml_str(e, "format");
+        size_t known = (url != NULL) + (sf != NULL) + (fm != NULL);
+        if (!e || e->kind != CG_YAML_MAP || !url || e->n != known)
+            return conf_fail(file, e, "a webhook is {url: URL, secretFile: FILE, format: json|slack}");
+        if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))
+            return conf_fail(file, e, "webhook url: an http:// or https:// URL");
+        if (fm && strcmp(fm, "json") && strcmp(fm, "slack"))
+            return conf_fail(file, e, "webhook format: json or slack");
+        if (*c->n_hooks == MAX_HOOKS)
+            return conf_fail(file, e, "too many webhooks");
+        cg_serve_webhook *h = &c->hooks[*c->n_hooks];
+        h->url = cg_arena_strdup(c->a, url);
+        h->format = fm && !strcmp(fm, "slack") ? CG_SERVE_HOOK_SLACK : CG_SERVE_HOOK_JSON;
+        h->secret = NULL;
+        if (sf) {
+            int r = read_secret(conf_path(c->a, file, sf), &c->secrets[*c->n_hooks]);
+            if (r)
+                return r;
+            h->secret = c->secrets[*c->n_hooks];
+        }
+        (*c->n_hooks)++;
+    }
+    return 0;
+}
+
 int cmd_serve(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "hash-token"))
@@ -178,7 +313,7 @@ int cmd_serve(int argc, char **argv)
     enum {
         O_STORE = 0x2000, O_LISTEN, O_DB, O_TOKENS, O_NOAUTH, O_CERT, O_KEY, O_POLICY, O_HOOK, O_HOOKSECRET,
         O_ALERTLOG, O_WORKERS, O_ONCE, O_UPEVERY, O_UPSRC, O_MAXBODY, O_RATE, O_LEASE, O_ATTEMPTS, O_RETRY,
-        O_POLL, O_WID
+        O_POLL, O_WID, O_POLFOR, O_CONFIG, O_HOOKFMT
     };
     static const struct option lo[] = {
         {"store", required_argument, NULL, O_STORE},       {"listen", required_argument, NULL, O_LISTEN},
@@ -192,7 +327,10 @@ int cmd_serve(int argc, char **argv)
         {"rate", required_argument, NULL, O_RATE},         {"lease", required_argument, NULL, O_LEASE},
         {"max-attempts", required_argument, NULL, O_ATTEMPTS}, {"retry-delay", required_argument, NULL, O_RETRY},
         {"db-poll", required_argument, NULL, O_POLL},      {"worker-id", required_argument, NULL, O_WID},
+        {"policy-for", required_argument, NULL, O_POLFOR}, {"config", required_argument, NULL, O_CONFIG},
+        {"webhook-format", required_argument, NULL, O_HOOKFMT},
         {"help", no_argument, NULL, 'h'},                  CLI_REGISTRY_LONGOPTS,
+        {"quiet", no_argument, NULL, 'q'},
         {NULL, 0, NULL, 0},
     };
     cg_serve_config cfg;
@@ -202,13 +340,22 @@ int cmd_serve(int argc, char **argv)
     cg_serve_webhook hooks[MAX_HOOKS];
     char *secrets[MAX_HOOKS] = {NULL};
     size_t n_hooks = 0;
+    cg_serve_policy pols[MAX_POLICIES];
+    size_t n_pols = 0;
+    cg_arena ca; /* config strings */
+    cg_arena_init(&ca);
     const char *srcs[MAX_SOURCES];
     upd u = {srcs, 0};
     int c, rc = 0;
     unsigned long v;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+    {
+        int pre = cli_args("serve", ":qh", lo, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
+    while ((c = getopt_long(argc, argv, ":qh", lo, NULL)) != -1) {
         switch (c) {
         case O_STORE: cfg.store = optarg; break;
         case O_LISTEN: cfg.listen = optarg; break;
@@ -220,96 +367,160 @@ int cmd_serve(int argc, char **argv)
         case O_POLICY: cfg.policy_path = optarg; break;
         case O_HOOK:
             if (n_hooks == MAX_HOOKS)
-                return cli_usage_error("serve", "at most %d --webhook", MAX_HOOKS);
+                {
+                rc = cli_usage_error("serve", "at most %d --webhook", MAX_HOOKS);
+                goto done;
+            }
             if (strncmp(optarg, "http://", 7) && strncmp(optarg, "https://", 8))
-                return cli_usage_error("serve", "--webhook: an http:// or https:// URL");
+                {
+                rc = cli_usage_error("serve", "--webhook: an http:// or https:// URL");
+                goto done;
+            }
             hooks[n_hooks].url = optarg;
+            hooks[n_hooks].format = CG_SERVE_HOOK_JSON;
             hooks[n_hooks++].secret = NULL;
             break;
-        case O_HOOKSECRET: {
+        case O_HOOKSECRET:
             if (!n_hooks)
-                return cli_usage_error("serve", "--webhook-secret-file follows the --webhook it belongs to");
-            FILE *f = fopen(optarg, "r");
-            char buf[1024];
-            if (!f || !fgets(buf, sizeof buf, f)) {
-                if (f)
-                    fclose(f);
-                cli_error("webhook secret %s: cannot read it", optarg);
-                rc = 3;
+                {
+                rc = cli_usage_error("serve", "--webhook-secret-file follows the --webhook it belongs to");
                 goto done;
             }
-            fclose(f);
-            buf[strcspn(buf, "\r\n")] = 0;
-            if (!*buf) {
-                cli_error("webhook secret %s: empty", optarg);
-                rc = 3;
+            if ((rc = read_secret(optarg, &secrets[n_hooks - 1])) != 0)
                 goto done;
-            }
-            free(secrets[n_hooks - 1]);
-            secrets[n_hooks - 1] = strdup(buf);
             hooks[n_hooks - 1].secret = secrets[n_hooks - 1];
+            break;
+        case O_HOOKFMT:
+            if (!n_hooks)
+                {
+                rc = cli_usage_error("serve", "--webhook-format follows the --webhook it belongs to");
+                goto done;
+            }
+            if (strcmp(optarg, "json") && strcmp(optarg, "slack"))
+                {
+                rc = cli_usage_error("serve", "--webhook-format: json or slack");
+                goto done;
+            }
+            hooks[n_hooks - 1].format = !strcmp(optarg, "slack") ? CG_SERVE_HOOK_SLACK : CG_SERVE_HOOK_JSON;
+            break;
+        case O_POLFOR: {
+            const char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg || !eq[1])
+                {
+                rc = cli_usage_error("serve", "--policy-for: PATTERN=FILE");
+                goto done;
+            }
+            if (n_pols == MAX_POLICIES)
+                {
+                rc = cli_usage_error("serve", "at most %d policies", MAX_POLICIES);
+                goto done;
+            }
+            pols[n_pols].pattern = cg_arena_sprintf(&ca, "%.*s", (int)(eq - optarg), optarg);
+            pols[n_pols++].path = eq + 1;
+            break;
+        }
+        case O_CONFIG: {
+            conf cf = {hooks, secrets, &n_hooks, pols, &n_pols, &ca};
+            if ((rc = load_config(optarg, &cf)) != 0)
+                goto done;
             break;
         }
         case O_ALERTLOG: cfg.alert_log = optarg; break;
         case O_WORKERS:
             if (parse_uint(optarg, 64, &v) || !v)
-                return cli_usage_error("serve", "--workers: 1 to 64");
+                {
+                rc = cli_usage_error("serve", "--workers: 1 to 64");
+                goto done;
+            }
             cfg.workers = (unsigned)v;
             break;
         case O_ONCE: cfg.once = 1; break;
         case O_UPEVERY:
             if (cli_parse_duration(optarg, &cfg.update_every) || cfg.update_every <= 0)
-                return cli_usage_error("serve", "--update-every: a duration (90m, 6h, 1d)");
+                {
+                rc = cli_usage_error("serve", "--update-every: a duration (90m, 6h, 1d)");
+                goto done;
+            }
             break;
         case O_UPSRC:
             if (u.n == MAX_SOURCES)
-                return cli_usage_error("serve", "at most %d --update-source", MAX_SOURCES);
+                {
+                rc = cli_usage_error("serve", "at most %d --update-source", MAX_SOURCES);
+                goto done;
+            }
             srcs[u.n++] = optarg;
             break;
         case O_MAXBODY: {
             uint64_t sz;
             if (cli_parse_size(optarg, &sz) || sz < 1024)
-                return cli_usage_error("serve", "--max-body: a size of at least 1K (4M, 64K)");
+                {
+                rc = cli_usage_error("serve", "--max-body: a size of at least 1K (4M, 64K)");
+                goto done;
+            }
             cfg.max_body = sz;
             break;
         }
         case O_RATE:
             if (parse_uint(optarg, 1000000, &v) || !v)
-                return cli_usage_error("serve", "--rate: 1 to 1000000 requests per second");
+                {
+                rc = cli_usage_error("serve", "--rate: 1 to 1000000 requests per second");
+                goto done;
+            }
             cfg.rate = (double)v;
             break;
         case O_LEASE:
             if (parse_uint(optarg, 86400, &v) || !v)
-                return cli_usage_error("serve", "--lease: 1 to 86400 seconds");
+                {
+                rc = cli_usage_error("serve", "--lease: 1 to 86400 seconds");
+                goto done;
+            }
             cfg.lease_seconds = (unsigned)v;
             break;
         case O_ATTEMPTS:
             if (parse_uint(optarg, 100, &v) || !v)
-                return cli_usage_error("serve", "--max-attempts: 1 to 100");
+                {
+                rc = cli_usage_error("serve", "--max-attempts: 1 to 100");
+                goto done;
+            }
             cfg.max_attempts = (unsigned)v;
             break;
         case O_RETRY:
             if (parse_uint(optarg, 3600000, &v) || !v)
-                return cli_usage_error("serve", "--retry-delay: 1 to 3600000 ms");
+                {
+                rc = cli_usage_error("serve", "--retry-delay: 1 to 3600000 ms");
+                goto done;
+            }
             cfg.retry_base_ms = (unsigned)v;
             break;
         case O_POLL:
             if (parse_uint(optarg, 3600000, &v) || v < 50)
-                return cli_usage_error("serve", "--db-poll: 50 to 3600000 ms");
+                {
+                rc = cli_usage_error("serve", "--db-poll: 50 to 3600000 ms");
+                goto done;
+            }
             cfg.db_poll_ms = (unsigned)v;
             break;
         case O_WID: cfg.worker_id = optarg; break;
+        case 'q': serve_quiet = 1; break;
         case 'h':
             fputs(serve_usage, stdout);
             fputs(cli_registry_help, stdout);
             fputs(serve_usage_tail, stdout);
             return 0;
-        case ':': return cli_usage_error("serve", "option %s needs a value", argv[optind - 1]);
-        case '?': return cli_usage_error("serve", "unknown option %s", argv[optind - 1]);
+        case ':': {
+                rc = cli_usage_error("serve", "option %s needs a value", argv[optind - 1]);
+                goto done;
+            }
+        case '?': {
+                rc = cli_unknown_option("serve", argv[optind - 1]);
+                goto done;
+            }
         default: {
             int r = cli_parse_registry_opt("serve", c, optarg, &ro);
-            if (r)
-                return r;
+            if (r) {
+                rc = r;
+                goto done;
+            }
         }
         }
     }
@@ -331,10 +542,20 @@ int cmd_serve(int argc, char **argv)
         cfg.db_path = cg_vdb_default_path(&a);
     cfg.webhooks = hooks;
     cfg.n_webhooks = n_hooks;
+    cfg.policies = pols;
+    cfg.n_policies = n_pols;
+    int64_t sde = cli_source_date_epoch();
+    if (sde == -2) {
+        cg_arena_free(&a);
+        rc = cli_usage_error("serve", "SOURCE_DATE_EPOCH: not a number of seconds");
+        goto done;
+    }
+    cfg.today = sde > 0 ? sde : 0;
     cfg.registry = &ro;
     cfg.update = do_update;
     cfg.update_ud = &u;
     cfg.log = log_line;
+    cfg.log_ud = &serve_quiet;
     cfg.stop = &stop_flag;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -351,5 +572,6 @@ int cmd_serve(int argc, char **argv)
 done:
     for (size_t i = 0; i < MAX_HOOKS; i++)
         free(secrets[i]);
+    cg_arena_free(&ca);
     return rc;
 }

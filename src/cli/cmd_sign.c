@@ -20,6 +20,10 @@
 #define MAX_PREDICATE ((CG_ATTEST_MAX_ENVELOPE / 4u) * 3u - 64u * 1024u)
 
 static const char common_options[] =
+    "      --recursive[=BOOL]  when REF is a multi-platform index: also every\n"
+    "                          manifest it lists (each platform's image,\n"
+    "                          attestation manifests, nested indexes), each\n"
+    "                          under its own digest, as cosign's --recursive\n"
     "  -q, --quiet             nothing on stderr but errors\n"
     "  -h, --help              this help\n";
 
@@ -103,6 +107,7 @@ typedef struct sign_args {
     size_t n_ann;
     cg_registry_opts ro;
     int quiet;
+    int recursive;
     const char *ref;
 } sign_args;
 
@@ -123,6 +128,7 @@ static int parse(int argc, char **argv, sign_args *a)
         {"predicate", required_argument, NULL, 'p'},
         {"type", required_argument, NULL, 't'},
         {"output", required_argument, NULL, 'o'},
+        {"recursive", optional_argument, NULL, 'R'},
         CLI_REGISTRY_LONGOPTS,
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -133,6 +139,18 @@ static int parse(int argc, char **argv, sign_args *a)
     int c, rc;
     opterr = 0;
     optind = 1;
+    {
+        /* environment and configuration only for the options this command takes */
+        static struct option mine[4][sizeof longopts / sizeof longopts[0]];
+        size_t k = 0;
+        for (const struct option *o = longopts; o->name; o++)
+            if (!(o->val && strchr("kapto", o->val) && !strchr(allowed[a->mode], o->val)))
+                mine[a->mode][k++] = *o;
+        memset(&mine[a->mode][k], 0, sizeof mine[a->mode][k]);
+        int pre = cli_args(a->cmd, ":k:a:p:t:o:qh", mine[a->mode], &argc, &argv);
+        if (pre >= 0)
+            return pre ? pre : -1;
+    }
     while ((c = getopt_long(argc, argv, ":k:a:p:t:o:qh", longopts, NULL)) != -1) {
         if (c && strchr("kapto", c) && !strchr(allowed[a->mode], c)) {
             const char *name = "?";
@@ -151,9 +169,13 @@ static int parse(int argc, char **argv, sign_args *a)
         case 't': a->type = optarg; break;
         case 'o': a->output = optarg; break;
         case 'q': a->quiet = 1; break;
+        case 'R':
+            if ((a->recursive = cli_parse_bool_opt(optarg)) < 0)
+                return cli_usage_error(a->cmd, "--recursive takes true or false, not \"%s\"", optarg);
+            break;
         case 'h': print_usage(a->mode); return -1;
         case ':': return cli_usage_error(a->cmd, "option %s needs a value", argv[optind - 1]);
-        case '?': return cli_usage_error(a->cmd, "unknown option %s", argv[optind - 1]);
+        case '?': return cli_unknown_option(a->cmd, argv[optind - 1]);
         default:
             if ((rc = cli_parse_registry_opt(a->cmd, c, optarg, &a->ro)) != 0)
                 return rc;
@@ -205,6 +227,47 @@ static void job_close(sign_job *j)
     cg_registry_free(j->reg);
 }
 
+/* The manifests to sign or verify: the resolved digest, and with --recursive
+ * everything an index lists.  NULL (err set) on failure. */
+static cg_attach_set *targets(const sign_args *a, sign_job *j, cg_error *err)
+{
+    cg_attach_set *set = calloc(1, sizeof *set);
+    if (!set) {
+        cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    cg_status st = CG_OK;
+    if (a->recursive) {
+        st = cg_attach_manifests(j->reg, &j->ref, j->digest, set, err);
+    } else {
+        set->n = 1;
+        snprintf(set->digest[0], sizeof set->digest[0], "%s", j->digest);
+    }
+    if (st != CG_OK) {
+        cg_error_prefix(err, "%s@%s", j->refstr, j->digest);
+        free(set);
+        return NULL;
+    }
+    return set;
+}
+
+/* " and the N manifests it lists" (static storage: one message at a time). */
+static const char *lists_text(size_t n)
+{
+    static char b[64];
+    snprintf(b, sizeof b, " and the %zu manifest%s it lists", n, n == 1 ? "" : "s");
+    return b;
+}
+
+/* " (linux/arm64 in the index)" for messages about a manifest under an index. */
+static const char *under_index(const cg_attach_set *set, size_t i, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    if (i > 0)
+        snprintf(buf, n, " (%s in index %s)", set->what[i], set->digest[0]);
+    return buf;
+}
+
 static int run_attach(const sign_args *a)
 {
     cg_error err;
@@ -214,6 +277,7 @@ static int run_attach(const sign_args *a)
     cg_attach_result res;
     memset(&res, 0, sizeof res);
     cg_status st = CG_OK;
+    cg_attach_set *set = NULL;
     /* the predicate is read before anything else: bad input fails first */
     if (a->mode == ATTEST)
         st = cg_read_file(a->predicate, MAX_PREDICATE, "predicate", &pred, &err);
@@ -221,29 +285,59 @@ static int run_attach(const sign_args *a)
         st = job_open(a, &j, &err);
     else
         memset(&j, 0, sizeof j);
-    if (st == CG_OK && a->mode == SIGN)
-        st = cg_attach_sign(j.reg, &j.ref, j.digest, j.key, a->ann, a->n_ann, &res, &err);
-    else if (st == CG_OK)
-        st = cg_attach_attest(j.reg, &j.ref, j.digest, j.key, cg_predicate_type_uri(a->type),
-                              (const uint8_t *)(pred.data ? pred.data : ""), pred.len, &res, &err);
+    if (st == CG_OK && !(set = targets(a, &j, &err)))
+        st = err.status;
     int rc = 0;
-    if (st != CG_OK) {
-        if (st == CG_ERR_INPUT && a->mode == ATTEST && !strstr(err.msg, a->predicate))
-            cg_error_prefix(&err, "%s", a->predicate);
-        rc = cli_fail(&err);
-    } else {
+    for (size_t i = 0; st == CG_OK && i < set->n; i++) {
+        const char *d = set->digest[i];
+        if (a->mode == SIGN)
+            st = cg_attach_sign(j.reg, &j.ref, d, j.key, a->ann, a->n_ann, &res, &err);
+        else
+            st = cg_attach_attest(j.reg, &j.ref, d, j.key, cg_predicate_type_uri(a->type),
+                                  (const uint8_t *)(pred.data ? pred.data : ""), pred.len, &res, &err);
+        if (st != CG_OK) {
+            char where[160];
+            if (i > 0)
+                cg_error_prefix(&err, "%s@%s%s", j.refstr, d, under_index(set, i, where, sizeof where));
+            break;
+        }
         printf("%s/%s:%s@%s\n", j.ref.registry, j.ref.repository, res.tag, res.manifest_digest);
-        if (!a->quiet)
-            fprintf(stderr, "%s %s/%s@%s: %s (%zu layer%s in %s)\n", a->mode == SIGN ? "signed" : "attested",
-                    j.ref.registry, j.ref.repository, j.digest,
+        if (!a->quiet) {
+            char where[160];
+            fprintf(stderr, "%s %s/%s@%s%s: %s (%zu layer%s in %s)\n", a->mode == SIGN ? "signed" : "attested",
+                    j.ref.registry, j.ref.repository, d, under_index(set, i, where, sizeof where),
                     res.added                ? "added"
                     : a->mode == SIGN ? "this key had already signed the same payload, nothing added"
                                       : "this key had already attested the same statement, nothing added", res.layers,
                     res.layers == 1 ? "" : "s", res.tag);
+        }
     }
+    if (st != CG_OK) {
+        if (st == CG_ERR_INPUT && a->mode == ATTEST && !strstr(err.msg, a->predicate))
+            cg_error_prefix(&err, "%s", a->predicate);
+        rc = cli_fail(&err);
+    }
+    free(set);
     cg_buf_free(&pred);
     job_close(&j);
     return rc;
+}
+
+/* Append the elements of the JSON array text arr to out (an array being built). */
+static void append_elements(cg_buf *out, const cg_buf *arr)
+{
+    const char *s = arr->data ? arr->data : "";
+    const char *open = strchr(s, '['), *close = strrchr(s, ']');
+    if (!open || !close || close <= open)
+        return;
+    const char *b = open + 1;
+    while (b < close && strchr(" \t\r\n", *b))
+        b++;
+    if (b == close)
+        return;
+    if (out->len > 1)
+        cg_buf_putc(out, ',');
+    cg_buf_append(out, b, (size_t)(close - b));
 }
 
 static int run_verify(const sign_args *a)
@@ -253,33 +347,58 @@ static int run_verify(const sign_args *a)
     sign_job j;
     cg_verify_result vr;
     cg_verify_result_init(&vr);
+    cg_buf all = CG_BUF_INIT;
     const char *pt = a->mode == VERIFY_ATT ? cg_predicate_type_uri(a->type) : NULL;
+    cg_attach_set *set = NULL;
     cg_status st = job_open(a, &j, &err);
-    if (st == CG_OK)
-        st = a->mode == VERIFY ? cg_attach_verify(j.reg, &j.ref, j.digest, j.key, a->ann, a->n_ann, &vr, &err)
-                               : cg_attach_verify_attestation(j.reg, &j.ref, j.digest, pt, j.key, &vr, &err);
+    if (st == CG_OK && !(set = targets(a, &j, &err)))
+        st = err.status;
     int rc = 0;
+    size_t verified = 0, checked = 0;
+    if (st == CG_OK)
+        cg_buf_putc(&all, '[');
+    /* every manifest must verify on its own: one that does not fails the whole */
+    for (size_t i = 0; st == CG_OK && rc == 0 && i < set->n; i++) {
+        const char *d = set->digest[i];
+        cg_verify_result_free(&vr);
+        cg_verify_result_init(&vr);
+        st = a->mode == VERIFY ? cg_attach_verify(j.reg, &j.ref, d, j.key, a->ann, a->n_ann, &vr, &err)
+                               : cg_attach_verify_attestation(j.reg, &j.ref, d, pt, j.key, &vr, &err);
+        if (st != CG_OK)
+            break;
+        if (!vr.verified) {
+            /* one line: what failed, then why for each layer looked at */
+            char why[600], where[160];
+            if (vr.checked)
+                snprintf(why, sizeof why, " (checked %zu layer%s: %s)", vr.checked, vr.checked == 1 ? "" : "s",
+                         vr.reason);
+            else
+                snprintf(why, sizeof why, "%s%s", vr.reason[0] ? ": " : "", vr.reason);
+            cli_error("verification failed: %s/%s@%s%s: %s%s%s", j.ref.registry, j.ref.repository, d,
+                      under_index(set, i, where, sizeof where),
+                      pt ? "no attestation of type " : "no signature verifies under the key", pt ? pt : "", why);
+            rc = 1;
+            break;
+        }
+        verified += vr.verified;
+        checked += vr.checked;
+        append_elements(&all, &vr.json);
+    }
     if (st != CG_OK) {
         rc = cli_fail(&err);
-    } else if (!vr.verified) {
-        /* one line: what failed, then why for each layer looked at */
-        char why[600];
-        if (vr.checked)
-            snprintf(why, sizeof why, " (checked %zu layer%s: %s)", vr.checked, vr.checked == 1 ? "" : "s", vr.reason);
-        else
-            snprintf(why, sizeof why, "%s%s", vr.reason[0] ? ": " : "", vr.reason);
-        cli_error("verification failed: %s/%s@%s: %s%s%s", j.ref.registry, j.ref.repository, j.digest,
-                  pt ? "no attestation of type " : "no signature verifies under the key", pt ? pt : "", why);
-        rc = 1;
-    } else {
-        cg_buf_putc(&vr.json, '\n');
-        st = cli_write_artifact(a->output, &vr.json, &err);
+    } else if (rc == 0) {
+        cg_buf_puts(&all, "]\n");
+        st = cli_write_artifact(a->output, &all, &err);
         if (st != CG_OK)
             rc = cli_fail(&err);
         else if (!a->quiet)
-            fprintf(stderr, "verified %s/%s@%s: %zu of %zu %s verified under %s\n", j.ref.registry,
-                    j.ref.repository, j.digest, vr.verified, vr.checked, pt ? "attestations" : "signatures", a->key);
+            fprintf(stderr, "verified %s/%s@%s%s: %zu of %zu %s verified under %s\n", j.ref.registry,
+                    j.ref.repository, j.digest,
+                    set->n > 1 ? lists_text(set->n - 1) : "", verified, checked,
+                    pt ? "attestations" : "signatures", a->key);
     }
+    free(set);
+    cg_buf_free(&all);
     cg_verify_result_free(&vr);
     job_close(&j);
     return rc;

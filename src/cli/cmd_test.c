@@ -29,6 +29,7 @@ static const char test_usage[] =
     "  -f, --format FMT       pretty (default) or json\n"
     "      --v0-compatible    Rego v0 syntax\n"
     "      --timeout SECONDS  per test\n"
+    "  -q, --quiet            no compiler warnings on stderr\n"
     "  -h, --help             this help\n"
     "\n"
     "Exit codes: 0 all tests pass, 2 a test failed or errored (or usage error),\n"
@@ -49,13 +50,19 @@ int cmd_test(int argc, char **argv)
         {"verbose", no_argument, NULL, 'v'},     {"run", required_argument, NULL, 'r'},
         {"format", required_argument, NULL, 'f'}, {"v0-compatible", no_argument, NULL, O_V0},
         {"timeout", required_argument, NULL, O_TIMEOUT}, {"help", no_argument, NULL, 'h'},
+        {"quiet", no_argument, NULL, 'q'},
         {NULL, 0, NULL, 0},
     };
-    int verbose = 0, v0 = 0, c;
+    int verbose = 0, v0 = 0, quiet = 0, c;
     const char *run = NULL, *format = "pretty";
     cg_rego_limits lim = {0};
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":vr:f:h", longopts, NULL)) != -1) {
+    {
+        int pre = cli_args("test", ":vr:f:qh", longopts, &argc, &argv);
+        if (pre >= 0)
+            return pre;
+    }
+    while ((c = getopt_long(argc, argv, ":vr:f:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'v': verbose = 1; break;
         case 'r': run = optarg; break;
@@ -70,8 +77,9 @@ int cmd_test(int argc, char **argv)
             break;
         }
         case 'h': fputs(test_usage, stdout); return 0;
+        case 'q': quiet = 1; break;
         case ':': return cli_usage_error("test", "option %s needs a value", argv[optind - 1]);
-        default: return cli_usage_error("test", "unknown option %s", argv[optind - 1]);
+        default: return cli_unknown_option("test", argv[optind - 1]);
         }
     }
     if (optind >= argc)
@@ -93,7 +101,7 @@ int cmd_test(int argc, char **argv)
         cg_rego_free(r);
         return cli_fail(&err);
     }
-    if (*cg_rego_warnings(r))
+    if (*cg_rego_warnings(r) && !quiet)
         fputs(cg_rego_warnings(r), stderr);
     cg_rego_test *t = NULL;
     size_t n = 0;

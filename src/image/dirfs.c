@@ -174,7 +174,7 @@ static void dir_close(cg_image *img)
     img->impl = NULL;
 }
 
-static const cg_transport dir_tp = {"dir", dir_open_layer, dir_walk, dir_close, NULL, NULL, NULL};
+static const cg_transport dir_tp = {"dir", dir_open_layer, dir_walk, dir_close, NULL, NULL, NULL, 0};
 
 cg_status cg_dirfs_open(cg_image *img, const char *dir, cg_error *err)
 {

@@ -146,7 +146,7 @@ static void da_close(cg_image *img)
     img->impl = NULL;
 }
 
-static const cg_transport docker_archive_tp = {"docker-archive", da_open_layer, NULL, da_close, NULL, NULL, NULL};
+static const cg_transport docker_archive_tp = {"docker-archive", da_open_layer, NULL, da_close, NULL, NULL, NULL, 1};
 
 /* Whether rel is a regular file of the archive (or extracted directory), and its size. */
 static bool store_size(cg_store *st, const char *rel, uint64_t *size)

@@ -20,53 +20,93 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #include "core/digest.h"
 #include "image/transport.h"
 #include "image/walk.h"
 
-#define IN_CHUNK (256u * 1024u)
-#define OUT_CHUNK (256u * 1024u)
+#define CHUNK (256u * 1024u)
+#define IN_CHUNK CHUNK
+#define OUT_CHUNK CHUNK
 #define PROGRESS_STEP (8u * 1024u * 1024u)
-#define RING_SLOTS 6
-#define IN_SLOTS 4
+#define RING_SLOTS 6   /* decoded chunks queued for the current layer */
+#define IN_SLOTS 4     /* compressed chunks queued for the reader to hash */
+/* Read-ahead: while the current layer is parsed, the next gzip layers are
+ * inflated and hashed on another thread into at most AHEAD_BUDGET chunks
+ * (12 MiB), at most AHEAD_LAYERS layers past the current one, AHEAD_THREADS
+ * of them decoding at a time. */
+#define AHEAD_BUDGET 48
+#define AHEAD_LAYERS 4
+#define AHEAD_THREADS 1
 
 enum codec { CODEC_PLAIN, CODEC_GZIP, CODEC_ZSTD };
+
+typedef struct chunk {
+    struct chunk *next;
+    size_t len;
+    int hashed; /* the decoder already fed it to the diff_id hash */
+    uint8_t data[CHUNK];
+} chunk;
+
+typedef struct chunk_q {
+    chunk *head, *tail;
+    size_t count;
+} chunk_q;
+
+struct layer_stream;
+
+/* Shared by every layer of one walk: one lock, one condition, the chunk pool. */
+typedef struct pipeline {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    chunk *free_list;
+    size_t n_out;        /* chunks outside the free list */
+    size_t n_alloc;
+    struct layer_stream *streams;
+    size_t n_streams;
+    size_t current;      /* layer the consumer is in */
+    size_t next_ahead;   /* next layer to prepare ahead */
+    int ahead_ok;        /* the transport's blobs may be read concurrently */
+} pipeline;
 
 typedef struct walk_state {
     cg_image *img;
     uint64_t total_out;   /* uncompressed bytes, all layers */
-    _Atomic uint64_t total_in; /* blob bytes, all layers (written by the decoder thread) */
+    _Atomic uint64_t total_in; /* blob bytes, all layers (written by decoder threads) */
     uint64_t next_progress;
     uint64_t entries;
     uint64_t bytes_total; /* sum of known blob sizes */
     size_t layer;
+    pipeline *pipe;
 } walk_state;
 
-/* Compressed layers are decoded on a second thread (read + blob sha256 +
- * inflate) while this one hashes the uncompressed stream and parses the tar:
- * the two halves cost about the same, so the pass takes about as long as the
- * decompression alone.  Slots are handed over through a small ring. */
-typedef struct ring {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    uint8_t *buf[RING_SLOTS];
-    ssize_t len[RING_SLOTS]; /* > 0 bytes, 0 end of stream, -1 error (see err) */
-    size_t head, count;
-    /* compressed chunks, copied by the decoder for the reader to hash: the
-     * blob's sha256 moves off the decoder thread, which is the critical path */
-    uint8_t *ibuf[IN_SLOTS];
-    size_t ilen[IN_SLOTS];
-    size_t ihead, icount;
-    int held;                /* the consumer still uses slot head */
-    int cancel;
-    int started;
-    pthread_t th;
-} ring;
-
+/* One layer.  Compressed layers are decoded on their own thread (read +
+ * inflate) while the consumer hashes and parses: the current layer's decoder
+ * hands compressed copies (iq) and decoded chunks (q) to the consumer, which
+ * hashes both (the decoder is the critical path).  A layer decoded ahead
+ * hashes its own bytes (ahead = 1) until it becomes current; then hashing
+ * moves to the consumer.  The hand-over happens once, at a chunk boundary, so
+ * each hash sees its bytes in order: a prefix from the decoder, the rest from
+ * the consumer, ordered by the pipeline's mutex. */
 typedef struct layer_stream {
     walk_state *ws;
-    ring *ring;          /* NULL: decode inline (plain tar) */
+    pipeline *pipe;
+    size_t index;
+    int prepared;        /* opened, codec known (or prep_status set) */
+    cg_status prep_status;
+    cg_error prep_err;
+    int threaded;        /* a decoder thread was started */
+    int joined;
+    pthread_t th;
+    /* under pipe->mu */
+    int ahead;           /* decoded ahead of the consumer */
+    int cancel;
+    int end;             /* 1 end of stream, -1 error (err), after q drains */
+    chunk_q q, iq;
+    chunk *held;         /* the consumer still uses this chunk */
+    /* decoder side */
+    int dec_ahead;       /* the decoder's copy of ahead for the chunk it makes */
     cg_blob blob;
     enum codec codec;
     cg_sha256 blob_hash, diff_hash;
@@ -79,7 +119,7 @@ typedef struct layer_stream {
     int z_frame_done;    /* zstd: the last call ended a frame */
     uint8_t *out;
     uint64_t blob_bytes, diff_bytes;
-    cg_error err;        /* decoder-side failure (decoder thread when there is one) */
+    cg_error err;        /* decoder-side failure */
     cg_error rerr;       /* reader-side failure seen by the tar reader: a copy of err, or a cap */
 } layer_stream;
 
@@ -114,39 +154,86 @@ int cg_path_normalize(const char *in, size_t len, char *out, size_t cap, size_t 
     return 0;
 }
 
-/* Refill the compressed input buffer; hashes what it reads. */
-/* Decoder side: queue a copy of a compressed chunk for hashing; -1 when cancelled. */
-static int push_input(ring *r, const uint8_t *p, size_t n)
+static void q_push(chunk_q *q, chunk *c)
 {
-    pthread_mutex_lock(&r->mu);
-    while (r->icount == IN_SLOTS && !r->cancel)
-        pthread_cond_wait(&r->cv, &r->mu);
-    if (r->cancel) {
-        pthread_mutex_unlock(&r->mu);
+    c->next = NULL;
+    if (q->tail)
+        q->tail->next = c;
+    else
+        q->head = c;
+    q->tail = c;
+    q->count++;
+}
+
+static chunk *q_pop(chunk_q *q)
+{
+    chunk *c = q->head;
+    if (c) {
+        q->head = c->next;
+        if (!q->head)
+            q->tail = NULL;
+        q->count--;
+    }
+    return c;
+}
+
+/* With p->mu held: a chunk from the pool (malloc when it is empty), NULL when out of memory. */
+static chunk *chunk_get_locked(pipeline *p)
+{
+    chunk *c = p->free_list;
+    if (c)
+        p->free_list = c->next;
+    else if ((c = malloc(sizeof *c)) != NULL)
+        p->n_alloc++;
+    if (c)
+        p->n_out++;
+    return c;
+}
+
+static void chunk_put_locked(pipeline *p, chunk *c)
+{
+    c->next = p->free_list;
+    p->free_list = c;
+    p->n_out--;
+}
+
+/* Decoder side, current layer: queue a copy of a compressed chunk for the
+ * consumer to hash; -1 when cancelled or out of memory. */
+static int push_input(layer_stream *ls, const uint8_t *buf, size_t n)
+{
+    pipeline *p = ls->pipe;
+    pthread_mutex_lock(&p->mu);
+    while (ls->iq.count >= IN_SLOTS && !ls->cancel)
+        pthread_cond_wait(&p->cv, &p->mu);
+    chunk *c = ls->cancel ? NULL : chunk_get_locked(p);
+    int cancelled = ls->cancel;
+    pthread_mutex_unlock(&p->mu);
+    if (!c) {
+        if (!cancelled)
+            cg_error_set(&ls->err, CG_ERR_NOMEM, "out of memory");
         return -1;
     }
-    size_t slot = (r->ihead + r->icount) % IN_SLOTS;
-    pthread_mutex_unlock(&r->mu);
-    memcpy(r->ibuf[slot], p, n); /* the slot is ours until icount is raised */
-    pthread_mutex_lock(&r->mu);
-    r->ilen[slot] = n;
-    r->icount++;
-    pthread_cond_broadcast(&r->cv);
-    pthread_mutex_unlock(&r->mu);
+    memcpy(c->data, buf, n);
+    c->len = n;
+    pthread_mutex_lock(&p->mu);
+    q_push(&ls->iq, c);
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
     return 0;
 }
 
-/* Reader side, called with r->mu held: hash every queued compressed chunk. */
-static void hash_input_locked(ring *r, cg_sha256 *h)
+/* Consumer side, called with p->mu held: hash every queued compressed chunk. */
+static void hash_input_locked(layer_stream *ls)
 {
-    while (r->icount) {
-        size_t slot = r->ihead;
-        pthread_mutex_unlock(&r->mu);
-        cg_sha256_update(h, r->ibuf[slot], r->ilen[slot]);
-        pthread_mutex_lock(&r->mu);
-        r->ihead = (r->ihead + 1) % IN_SLOTS;
-        r->icount--;
-        pthread_cond_broadcast(&r->cv);
+    pipeline *p = ls->pipe;
+    while (ls->iq.count) {
+        chunk *c = ls->iq.head; /* stays queued (and ours) while it is hashed */
+        pthread_mutex_unlock(&p->mu);
+        cg_sha256_update(&ls->blob_hash, c->data, c->len);
+        pthread_mutex_lock(&p->mu);
+        q_pop(&ls->iq);
+        chunk_put_locked(p, c);
+        pthread_cond_broadcast(&p->cv);
     }
 }
 
@@ -166,8 +253,8 @@ static int refill(layer_stream *ls)
     ls->in_pos = 0;
     ls->blob_bytes += (uint64_t)n;
     ls->ws->total_in += (uint64_t)n;
-    if (ls->ring)
-        return push_input(ls->ring, ls->in, (size_t)n);
+    if (ls->threaded && !ls->dec_ahead)
+        return push_input(ls, ls->in, (size_t)n);
     cg_sha256_update(&ls->blob_hash, ls->in, (size_t)n);
     return 0;
 }
@@ -250,7 +337,10 @@ static ssize_t produce(layer_stream *ls, const void **out)
         size_t r = ZSTD_decompressStream(ls->zs, &ob, &ib);
         ls->in_pos += ib.pos;
         if (ZSTD_isError(r)) {
-            cg_error_set(&ls->err, CG_ERR_INPUT, "zstd stream corrupt: %s", ZSTD_getErrorName(r));
+            if (ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation)
+                cg_error_set(&ls->err, CG_ERR_NOMEM, "out of memory (zstd decoder)");
+            else
+                cg_error_set(&ls->err, CG_ERR_INPUT, "zstd stream corrupt: %s", ZSTD_getErrorName(r));
             return -1;
         }
         ls->z_frame_done = r == 0;
@@ -266,90 +356,117 @@ static ssize_t produce(layer_stream *ls, const void **out)
     }
 }
 
+/* May the decoder of ls make another chunk?  The current layer keeps at most
+ * RING_SLOTS queued; layers ahead share AHEAD_BUDGET chunks.  The current
+ * layer never waits for the budget, so the consumer always progresses. */
+static int may_produce_locked(const layer_stream *ls)
+{
+    return ls->ahead ? ls->pipe->n_out < AHEAD_BUDGET : ls->q.count < RING_SLOTS;
+}
+
 static void *decoder_main(void *arg)
 {
     layer_stream *ls = arg;
-    ring *r = ls->ring;
+    pipeline *p = ls->pipe;
     for (;;) {
-        pthread_mutex_lock(&r->mu);
-        while (r->count == RING_SLOTS && !r->cancel)
-            pthread_cond_wait(&r->cv, &r->mu);
-        if (r->cancel) {
-            pthread_mutex_unlock(&r->mu);
+        pthread_mutex_lock(&p->mu);
+        while (!ls->cancel && !may_produce_locked(ls))
+            pthread_cond_wait(&p->cv, &p->mu);
+        if (ls->cancel) {
+            pthread_mutex_unlock(&p->mu);
             return NULL;
         }
-        size_t slot = (r->head + r->count) % RING_SLOTS;
-        pthread_mutex_unlock(&r->mu);
-        ls->out = r->buf[slot];
-        const void *o;
-        ssize_t n = produce(ls, &o);
-        pthread_mutex_lock(&r->mu);
-        r->len[slot] = n;
-        r->count++;
-        pthread_cond_broadcast(&r->cv);
-        pthread_mutex_unlock(&r->mu);
+        chunk *c = chunk_get_locked(p);
+        ls->dec_ahead = ls->ahead;
+        pthread_mutex_unlock(&p->mu);
+        ssize_t n;
+        const void *o = NULL;
+        if (!c) {
+            cg_error_set(&ls->err, CG_ERR_NOMEM, "out of memory");
+            n = -1;
+        } else {
+            ls->out = c->data;
+            n = produce(ls, &o);
+            if (n > 0 && ls->dec_ahead)
+                cg_sha256_update(&ls->diff_hash, o, (size_t)n);
+        }
+        pthread_mutex_lock(&p->mu);
+        if (n > 0) {
+            c->len = (size_t)n;
+            c->hashed = ls->dec_ahead;
+            q_push(&ls->q, c);
+        } else {
+            if (c)
+                chunk_put_locked(p, c);
+            ls->end = n == 0 ? 1 : -1;
+        }
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
         if (n <= 0)
             return NULL;
     }
 }
 
-static int ring_start(layer_stream *ls, ring *r)
+/* 0, or pthread_create's error (EAGAIN: no memory or thread limit). */
+static int decoder_start(layer_stream *ls, int ahead)
 {
-    r->head = r->count = 0;
-    r->ihead = r->icount = 0;
-    r->held = r->cancel = 0;
-    ls->ring = r;
-    if (pthread_create(&r->th, NULL, decoder_main, ls) != 0) {
-        ls->ring = NULL;
-        return -1;
-    }
-    r->started = 1;
-    return 0;
+    ls->ahead = ahead;
+    ls->dec_ahead = ahead;
+    ls->threaded = 1;
+    int e = pthread_create(&ls->th, NULL, decoder_main, ls);
+    if (e != 0)
+        ls->threaded = 0;
+    return e;
 }
 
-static void ring_stop(layer_stream *ls)
+static void decoder_stop(layer_stream *ls)
 {
-    ring *r = ls->ring;
-    if (!r || !r->started)
+    if (!ls->threaded || ls->joined)
         return;
-    pthread_mutex_lock(&r->mu);
-    r->cancel = 1;
-    pthread_cond_broadcast(&r->cv);
-    pthread_mutex_unlock(&r->mu);
-    pthread_join(r->th, NULL);
-    r->started = 0;
-    ls->ring = NULL;
+    pipeline *p = ls->pipe;
+    pthread_mutex_lock(&p->mu);
+    ls->cancel = 1;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    pthread_join(ls->th, NULL);
+    ls->joined = 1;
 }
 
-/* The next uncompressed chunk, from the decoder thread or decoded inline. */
+/* The next uncompressed chunk, from the decoder thread or decoded inline;
+ * bytes the decoder did not hash go into the diff_id hash here. */
 static ssize_t next_chunk(layer_stream *ls, const void **out)
 {
-    ring *r = ls->ring;
-    if (!r)
+    if (!ls->threaded)
         return produce(ls, out);
-    pthread_mutex_lock(&r->mu);
-    if (r->held) { /* libarchive is done with the previous chunk */
-        r->head = (r->head + 1) % RING_SLOTS;
-        r->count--;
-        r->held = 0;
-        pthread_cond_broadcast(&r->cv);
+    pipeline *p = ls->pipe;
+    pthread_mutex_lock(&p->mu);
+    if (ls->held) { /* libarchive is done with the previous chunk */
+        chunk_put_locked(p, ls->held);
+        ls->held = NULL;
+        pthread_cond_broadcast(&p->cv);
     }
     for (;;) {
-        hash_input_locked(r, &ls->blob_hash);
-        if (r->count)
+        hash_input_locked(ls);
+        if (ls->q.count || ls->end)
             break;
-        pthread_cond_wait(&r->cv, &r->mu);
+        pthread_cond_wait(&p->cv, &p->mu);
     }
-    ssize_t n = r->len[r->head];
-    if (n > 0) {
-        *out = r->buf[r->head];
-        r->held = 1;
+    chunk *c = q_pop(&ls->q);
+    ssize_t n;
+    if (c) {
+        ls->held = c;
+        *out = c->data;
+        n = (ssize_t)c->len;
+        pthread_cond_broadcast(&p->cv);
     } else {
         /* end or error stays in place, so later calls see it again; every
          * chunk the decoder read was queued before it, so hash them all */
-        hash_input_locked(r, &ls->blob_hash);
+        hash_input_locked(ls);
+        n = ls->end > 0 ? 0 : -1;
     }
-    pthread_mutex_unlock(&r->mu);
+    pthread_mutex_unlock(&p->mu);
+    if (c && !c->hashed)
+        cg_sha256_update(&ls->diff_hash, c->data, c->len);
     return n;
 }
 
@@ -365,12 +482,14 @@ static void report_progress(walk_state *ws, int done)
     img->opts.progress(img->opts.progress_ud, &p);
 }
 
+static void maybe_start_ahead(walk_state *ws);
+
 static la_ssize_t la_read(struct archive *a, void *ud, const void **buf)
 {
     layer_stream *ls = ud;
     ssize_t n = next_chunk(ls, buf);
     if (n < 0) {
-        ls->rerr = ls->err; /* published by the ring's mutex */
+        ls->rerr = ls->err; /* published by the pipeline's mutex */
         archive_set_error(a, EINVAL, "%s", ls->rerr.msg);
         return -1;
     }
@@ -384,8 +503,7 @@ static la_ssize_t la_read(struct archive *a, void *ud, const void **buf)
         archive_set_error(a, EINVAL, "%s", ls->rerr.msg);
         return -1;
     }
-    if (ls->codec != CODEC_PLAIN)
-        cg_sha256_update(&ls->diff_hash, *buf, (size_t)n);
+    maybe_start_ahead(ls->ws);
     report_progress(ls->ws, 0);
     return n;
 }
@@ -510,52 +628,179 @@ static cg_status visit_header(walk_state *ws, struct archive *a, struct archive_
     return v->entry(v->ud, &e, NULL, err);
 }
 
-static cg_status walk_layer(walk_state *ws, size_t i, const cg_walk_visitor *v, layer_stream *ls, ring *rg,
-                            cg_error *err)
+/* Open layer i's blob, start both hashes and detect the codec from the first
+ * bytes, whatever the media type claims.  On the consumer thread (transports
+ * are not thread-safe to open); a failure is kept for when the layer's turn comes. */
+static void layer_prepare(walk_state *ws, layer_stream *ls)
 {
     cg_image *img = ws->img;
-    cg_layer_info *li = &img->info.layers[i];
-    cg_status st = img->tp->open_layer(img, i, &ls->blob, err);
-    if (st != CG_OK)
-        return st;
-    if (cg_sha256_init(&ls->blob_hash) != CG_OK || cg_sha256_init(&ls->diff_hash) != CG_OK)
-        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    /* detect the codec from the first bytes, whatever the media type claims */
-    if (refill(ls))
-        return cg_error_set(err, ls->err.status, "%s", ls->err.msg);
+    cg_error *err = &ls->prep_err;
+    ls->prepared = 1;
+    ls->prep_status = CG_OK;
+    if (!ls->in && !(ls->in = malloc(IN_CHUNK))) {
+        ls->prep_status = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        return;
+    }
+    cg_status st = img->tp->open_layer(img, ls->index, &ls->blob, err);
+    if (st != CG_OK) {
+        ls->blob.close = NULL;
+        ls->prep_status = st;
+        return;
+    }
+    if (cg_sha256_init(&ls->blob_hash) != CG_OK || cg_sha256_init(&ls->diff_hash) != CG_OK) {
+        ls->prep_status = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        return;
+    }
+    if (refill(ls)) {
+        ls->prep_status = cg_error_set(err, ls->err.status, "%s", ls->err.msg);
+        return;
+    }
     const uint8_t *p = ls->in;
     if (ls->in_len >= 2 && p[0] == 0x1f && p[1] == 0x8b) {
         ls->codec = CODEC_GZIP;
         if (init_gzip(ls))
-            return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+            ls->prep_status = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     } else if (ls->in_len >= 4 && p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd) {
         ls->codec = CODEC_ZSTD;
         if (!(ls->zs = ZSTD_createDStream()))
-            return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-        ZSTD_initDStream(ls->zs);
+            ls->prep_status = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        else
+            ZSTD_initDStream(ls->zs);
     } else {
         ls->codec = CODEC_PLAIN;
     }
+}
+
+static void layer_stream_release(layer_stream *ls)
+{
+    decoder_stop(ls);
+    pipeline *p = ls->pipe;
+    pthread_mutex_lock(&p->mu);
+    chunk *c;
+    while ((c = q_pop(&ls->q)))
+        chunk_put_locked(p, c);
+    while ((c = q_pop(&ls->iq)))
+        chunk_put_locked(p, c);
+    if (ls->held)
+        chunk_put_locked(p, ls->held);
+    ls->held = NULL;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    if (ls->blob.close)
+        ls->blob.close(&ls->blob);
+    ls->blob.close = NULL;
+    cg_sha256_dispose(&ls->blob_hash);
+    cg_sha256_dispose(&ls->diff_hash);
+    if (ls->zs)
+        ZSTD_freeDStream(ls->zs);
+    ls->zs = NULL;
+    free(ls->isal);
+    ls->isal = NULL;
+    free(ls->in);
+    ls->in = NULL;
+}
+
+/* Start decoding the next gzip layer ahead of the consumer when the pool has
+ * room and no other layer is decoding ahead.  Called by the consumer between
+ * chunks; cheap when there is nothing to do. */
+static void maybe_start_ahead(walk_state *ws)
+{
+    pipeline *p = ws->pipe;
+    if (!p->ahead_ok)
+        return;
+    while (p->next_ahead < p->n_streams && p->next_ahead <= p->current + AHEAD_LAYERS) {
+        if (p->next_ahead <= p->current) {
+            p->next_ahead = p->current + 1;
+            continue;
+        }
+        int running = 0;
+        pthread_mutex_lock(&p->mu);
+        for (size_t j = p->current + 1; j < p->next_ahead; j++)
+            running += p->streams[j].threaded && p->streams[j].ahead && !p->streams[j].end;
+        int room = p->n_out < AHEAD_BUDGET;
+        pthread_mutex_unlock(&p->mu);
+        if (running >= AHEAD_THREADS || !room)
+            return;
+        layer_stream *ls = &p->streams[p->next_ahead++];
+        layer_prepare(ws, ls);
+        if (ls->prep_status != CG_OK) {
+            p->next_ahead = p->n_streams; /* this layer's error comes in its turn; stop here */
+            return;
+        }
+        if (ls->codec == CODEC_GZIP) {
+            if (decoder_start(ls, 1) != 0)
+                p->next_ahead = p->n_streams; /* decoded in its turn instead */
+            return;
+        }
+        /* plain or zstd: opened ahead, decoded in its turn (zstd windows may be large) */
+    }
+}
+
+static cg_status walk_layer(walk_state *ws, size_t i, const cg_walk_visitor *v, layer_stream *ls, cg_error *err)
+{
+    cg_image *img = ws->img;
+    cg_layer_info *li = &img->info.layers[i];
+    pipeline *pp = ws->pipe;
+    pthread_mutex_lock(&pp->mu);
+    pp->current = i;
+    ls->ahead = 0; /* from now on the consumer hashes what the decoder makes */
+    pthread_cond_broadcast(&pp->cv);
+    pthread_mutex_unlock(&pp->mu);
+    if (!ls->prepared)
+        layer_prepare(ws, ls);
+    if (ls->prep_status != CG_OK)
+        return cg_error_set(err, ls->prep_status, "%s", ls->prep_err.msg);
+    cg_status st;
     if (v->layer_begin && (st = v->layer_begin(v->ud, (int)i, err)) != CG_OK)
         return st;
-    if (ls->codec != CODEC_PLAIN && ring_start(ls, rg) != 0)
-        return cg_error_set(err, CG_ERR_INTERNAL, "cannot start the decoder thread");
+    int te = ls->codec != CODEC_PLAIN && !ls->threaded ? decoder_start(ls, 0) : 0;
+    if (te == EAGAIN || te == ENOMEM) /* a thread's stack and TLS are memory */
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory: cannot start the decoder thread");
+    if (te != 0)
+        return cg_error_set(err, CG_ERR_INTERNAL, "cannot start the decoder thread: %s", strerror(te));
+    maybe_start_ahead(ws);
     struct archive *a = archive_read_new();
     if (!a)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    archive_read_support_format_tar(a);
-    archive_read_support_format_empty(a); /* a layer may be an empty stream */
-    if (archive_read_open(a, ls, NULL, la_read, NULL) != ARCHIVE_OK) {
+    /* libarchive 3.6's archive_read_new does not check its own entry's
+     * allocation (next_header would then write through NULL): read into an
+     * entry of ours, checked, with next_header2 */
+    struct archive_entry *ae = archive_entry_new();
+    if (!ae) {
+        archive_read_free(a);
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    }
+    /* a layer may be an empty stream; registering a format allocates, and
+     * libarchive crashes in open if one was not registered */
+    if (archive_read_support_format_tar(a) != ARCHIVE_OK || archive_read_support_format_empty(a) != ARCHIVE_OK) {
+        archive_read_free(a);
+        archive_entry_free(ae);
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    }
+    errno = 0;
+    /* archive_read_open() ignores a failed allocation of the callback data
+     * and then crashes in open1: set the callbacks one by one, checked */
+    if (archive_read_set_read_callback(a, la_read) != ARCHIVE_OK ||
+        archive_read_set_callback_data(a, ls) != ARCHIVE_OK) {
+        archive_read_free(a);
+        archive_entry_free(ae);
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    }
+    if (archive_read_open1(a) != ARCHIVE_OK) {
+        /* a failed allocation while libarchive bids on the format reads as
+         * "unrecognized format"; errno (ENOMEM from malloc) tells them apart */
+        int oom = archive_errno(a) == ENOMEM || errno == ENOMEM;
         st = ls->rerr.status ? cg_error_set(err, ls->rerr.status, "%s", ls->rerr.msg)
+             : oom           ? cg_error_set(err, CG_ERR_NOMEM, "out of memory while opening the tar stream")
                              : cg_error_set(err, CG_ERR_INPUT, "not a tar stream: %s", archive_error_string(a));
         archive_read_free(a);
+        archive_entry_free(ae);
         return st;
     }
-    struct archive_entry *ae;
     const char *last = NULL;
     char lastbuf[512];
     for (;;) {
-        int r = archive_read_next_header(a, &ae);
+        int r = archive_read_next_header2(a, ae);
         if (r == ARCHIVE_EOF)
             break;
         if (r < ARCHIVE_WARN) {
@@ -579,16 +824,14 @@ static cg_status walk_layer(walk_state *ws, size_t i, const cg_walk_visitor *v, 
     if (st != CG_OK && last && !strstr(err->msg, "entry "))
         cg_error_prefix(err, "entry %.200s", last);
     archive_read_free(a);
+    archive_entry_free(ae);
     if (st != CG_OK)
         return st;
     /* drain what follows the end-of-archive blocks: every byte counts for the digests */
     const void *junk;
     ssize_t n;
-    while ((n = next_chunk(ls, &junk)) > 0) {
+    while ((n = next_chunk(ls, &junk)) > 0)
         ls->diff_bytes += (uint64_t)n;
-        if (ls->codec != CODEC_PLAIN)
-            cg_sha256_update(&ls->diff_hash, junk, (size_t)n);
-    }
     if (n < 0)
         return cg_error_set(err, ls->err.status, "%s", ls->err.msg);
     char blob_d[CG_DIGEST_STR_LEN + 1], diff_d[CG_DIGEST_STR_LEN + 1];
@@ -614,21 +857,6 @@ static cg_status walk_layer(walk_state *ws, size_t i, const cg_walk_visitor *v, 
     return CG_OK;
 }
 
-static void layer_stream_release(layer_stream *ls)
-{
-    ring_stop(ls);
-    if (ls->blob.close)
-        ls->blob.close(&ls->blob);
-    ls->blob.close = NULL;
-    cg_sha256_dispose(&ls->blob_hash);
-    cg_sha256_dispose(&ls->diff_hash);
-    if (ls->zs)
-        ZSTD_freeDStream(ls->zs);
-    ls->zs = NULL;
-    free(ls->isal);
-    ls->isal = NULL;
-}
-
 cg_status cg_image_walk(cg_image *img, const cg_walk_visitor *v, cg_error *err)
 {
     if (img->tp->walk)
@@ -638,40 +866,47 @@ cg_status cg_image_walk(cg_image *img, const cg_walk_visitor *v, cg_error *err)
     for (size_t i = 0; i < img->info.n_layers; i++)
         if (img->info.layers[i].size > 0)
             ws.bytes_total += (uint64_t)img->info.layers[i].size;
-    uint8_t *in = malloc(IN_CHUNK), *out = malloc(OUT_CHUNK);
-    ring rg;
-    memset(&rg, 0, sizeof rg);
-    pthread_mutex_init(&rg.mu, NULL);
-    pthread_cond_init(&rg.cv, NULL);
-    int bufs_ok = 1;
-    for (size_t k = 0; k < RING_SLOTS; k++)
-        bufs_ok &= (rg.buf[k] = malloc(OUT_CHUNK)) != NULL;
-    for (size_t k = 0; k < IN_SLOTS; k++)
-        bufs_ok &= (rg.ibuf[k] = malloc(IN_CHUNK)) != NULL;
-    cg_status st = in && out && bufs_ok ? CG_OK : cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; st == CG_OK && i < img->info.n_layers; i++) {
-        layer_stream ls;
-        memset(&ls, 0, sizeof ls);
-        ls.ws = &ws;
-        ls.in = in;
-        ls.out = out;
+    pipeline p;
+    memset(&p, 0, sizeof p);
+    ws.pipe = &p;
+    p.n_streams = img->info.n_layers;
+    /* local files (oci, oci-archive, docker-archive) can be read by several
+     * threads at once; a registry connection cannot */
+    p.ahead_ok = img->tp->concurrent_blobs && p.n_streams > 1;
+    p.streams = calloc(p.n_streams ? p.n_streams : 1, sizeof *p.streams);
+    if (!p.streams)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    for (size_t i = 0; i < p.n_streams; i++) {
+        p.streams[i].ws = &ws;
+        p.streams[i].pipe = &p;
+        p.streams[i].index = i;
+    }
+    cg_status st = CG_OK;
+    size_t i = 0;
+    for (; st == CG_OK && i < p.n_streams; i++) {
         ws.layer = i;
-        st = walk_layer(&ws, i, v, &ls, &rg, err);
-        layer_stream_release(&ls);
+        st = walk_layer(&ws, i, v, &p.streams[i], err);
+        layer_stream_release(&p.streams[i]);
         if (st != CG_OK) {
             const char *d = img->info.layers[i].digest;
             cg_error_prefix(err, "layer %zu/%zu %s", i + 1, img->info.n_layers, d ? d : "(digest unknown)");
         }
     }
+    /* after an error: layers opened or decoding ahead are stopped and closed */
+    for (; i < p.n_streams; i++)
+        if (p.streams[i].prepared)
+            layer_stream_release(&p.streams[i]);
     if (st == CG_OK)
         report_progress(&ws, 1);
-    free(in);
-    free(out);
-    for (size_t k = 0; k < RING_SLOTS; k++)
-        free(rg.buf[k]);
-    for (size_t k = 0; k < IN_SLOTS; k++)
-        free(rg.ibuf[k]);
-    pthread_mutex_destroy(&rg.mu);
-    pthread_cond_destroy(&rg.cv);
+    while (p.free_list) {
+        chunk *c = p.free_list;
+        p.free_list = c->next;
+        free(c);
+    }
+    free(p.streams);
+    pthread_mutex_destroy(&p.mu);
+    pthread_cond_destroy(&p.cv);
     return st;
 }

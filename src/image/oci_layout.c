@@ -393,11 +393,11 @@ static void oci_close(cg_image *img)
 }
 
 static const cg_transport oci_dir_tp = {"oci", oci_open_layer, NULL, oci_close,
-                                        oci_open_blob, oci_read_manifest, oci_open_child};
+                                        oci_open_blob, oci_read_manifest, oci_open_child, 1};
 static const cg_transport oci_archive_tp = {"oci-archive", oci_open_layer, NULL, oci_close,
-                                            oci_open_blob, oci_read_manifest, oci_open_child};
+                                            oci_open_blob, oci_read_manifest, oci_open_child, 1};
 /* a child of an index borrows its parent's layout: nothing to close */
-static const cg_transport oci_child_tp = {"oci", oci_open_layer, NULL, NULL, oci_open_blob, oci_read_manifest, NULL};
+static const cg_transport oci_child_tp = {"oci", oci_open_layer, NULL, NULL, oci_open_blob, oci_read_manifest, NULL, 1};
 
 static cg_status oci_open_child(cg_image *parent, cg_image *child, const char *digest, int64_t size,
                                 const char *media_type, cg_error *err)

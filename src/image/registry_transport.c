@@ -110,7 +110,7 @@ static cg_status reg_open_child(cg_image *parent, cg_image *child, const char *d
                                 const char *media_type, cg_error *err);
 
 static const cg_transport registry_tp = {"docker", reg_open_layer, NULL, reg_close,
-                                         reg_open_blob, reg_read_manifest, reg_open_child};
+                                         reg_open_blob, reg_read_manifest, reg_open_child, 0};
 
 static cg_status load_manifest(cg_image *img, reg_img *ri, const json_t *doc, const char *what, cg_error *err)
 {

@@ -54,6 +54,9 @@ typedef struct cg_transport {
     cg_status (*read_manifest)(cg_image *img, const char *digest, int64_t size, cg_buf *out, cg_error *err);
     cg_status (*open_child)(cg_image *parent, cg_image *child, const char *digest, int64_t size,
                             const char *media_type, cg_error *err);
+    /* Blobs opened with open_layer may be read by different threads at the
+     * same time (local files): the walk then inflates later layers ahead. */
+    int concurrent_blobs;
 } cg_transport;
 
 typedef struct cg_platform {

@@ -150,6 +150,8 @@ cg_status pl_decide(const pl_decide_in *pi, json_t *rec, cg_buf *json_out, cg_bu
         st = cg_decision_write_json(d, json_out, err);
     if (st == CG_OK)
         st = cg_decision_write_table(d, table_out, err);
+    if (st == CG_OK && pi->html_out)
+        st = cg_decision_write_html(d, &report, pi->html_out, err);
     if (st == CG_OK) {
         out->pass = d->pass;
         out->n_blocked = d->n_blocked;

@@ -413,11 +413,16 @@ static cg_status do_policy(pl_run *r, cg_error *err)
         .n_context = r->o->n_context,
         .now = r->o->policy_now,
     };
+    cg_buf html = CG_BUF_INIT;
+    in.html_out = &html;
     pl_decide_out out;
     memset(&out, 0, sizeof out);
     st = pl_decide(&in, r->rec, &r->decision, &r->res->decision_table, &out, err);
     if (st == CG_OK)
         st = write_art(r, CG_ART_DECISION, &r->decision, err);
+    if (st == CG_OK)
+        st = write_art(r, CG_ART_REPORT_HTML, &html, err);
+    cg_buf_free(&html);
     if (st != CG_OK)
         return stage_fail(r, err);
     cg_sha256_str(r->decision.data, r->decision.len, r->res->decision_sha256);

@@ -20,6 +20,7 @@ typedef struct pl_decide_in {
     const char *const *context;
     size_t n_context;
     const char *now; /* YYYY-MM-DD */
+    cg_buf *html_out; /* when not NULL: the decision and the report as one web page */
 } pl_decide_in;
 
 typedef struct pl_decide_out {

@@ -7,12 +7,14 @@
  * every member.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cgate/policy.h"
 #include "core/jwrite.h"
+#include "core/table.h"
 
 static const char *reach_name(cg_reach r)
 {
@@ -393,29 +395,85 @@ static void conf_row(cg_buf *b, const cg_pblocked *x)
     cg_buf_printf(b, "  rule %s\n", x->rule);
 }
 
+static const char *const SEV_COLOR[CG_SEV_COUNT] = {"", "\033[34m", "\033[33m", "\033[31m", "\033[1;31m"};
+
+/* Blocked findings most severe first, then by id and package. */
+static int blocked_rank(const void *pa, const void *pb)
+{
+    const cg_pblocked *x = *(const cg_pblocked *const *)pa, *y = *(const cg_pblocked *const *)pb;
+    if (x->f->severity != y->f->severity)
+        return (int)y->f->severity - (int)x->f->severity;
+    int c = strcmp(x->f->id ? x->f->id : "", y->f->id ? y->f->id : "");
+    if (c)
+        return c;
+    c = strcmp(x->f->pkg ? x->f->pkg : "", y->f->pkg ? y->f->pkg : "");
+    return c ? c : (x < y ? -1 : x > y);
+}
+
+/* A line of free text, wrapped to width (continuations indented). */
+static void wline(cg_buf *b, size_t width, size_t indent, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void wline(cg_buf *b, size_t width, size_t indent, const char *fmt, ...)
+{
+    cg_buf t = CG_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    cg_buf_vprintf(&t, fmt, ap);
+    va_end(ap);
+    cg_text_wrap(b, t.data ? cg_buf_str(&t) : "", width, indent);
+    cg_buf_free(&t);
+}
+
 cg_status cg_decision_write_table(const cg_decision *d, cg_buf *b, cg_error *err)
+{
+    return cg_decision_write_table_fit(d, 0, 0, b, err);
+}
+
+cg_status cg_decision_write_table_fit(const cg_decision *d, size_t width, int color, cg_buf *b, cg_error *err)
 {
     char n1[40], n2[40];
     snprintf(n1, sizeof n1, "%.2f", d->risk);
     snprintf(n2, sizeof n2, "%.2f", d->ctx_risk);
     for (size_t i = 0; i < d->n_warnings; i++) /* first: what the decision may not see right */
-        cg_buf_printf(b, "WARNING: %s\n", d->warnings[i]);
-    cg_buf_printf(b, "Decision: %s (%s)\n", d->pass ? "PASS" : "DENY", d->now);
+        wline(b, width, 2, "WARNING: %s", d->warnings[i]);
+    if (color)
+        cg_buf_printf(b, "Decision: %s%s\033[0m (%s)\n", d->pass ? "\033[1;32mPASS" : "\033[1;31mDENY", "", d->now);
+    else
+        cg_buf_printf(b, "Decision: %s (%s)\n", d->pass ? "PASS" : "DENY", d->now);
     for (size_t i = 0; i < d->n_deny_reasons; i++)
-        cg_buf_printf(b, "  - %s\n", d->deny_reasons[i]);
+        wline(b, width, 4, "  - %s", d->deny_reasons[i]);
     /* the digest push --require-decision binds on first: a manifest digest */
-    cg_buf_puts(b, "Image: ");
-    tput(b, d->image.name);
-    cg_buf_printf(b, " %s\n", d->image.n_manifest_digests ? d->image.manifest_digests[0]
-                              : d->image.config_digest       ? d->image.config_digest
-                                                             : "-");
-    cg_buf_printf(b, "Risk score: %s   Contextual risk score: %s\n", n1, n2);
-    cg_buf_printf(b, "Findings: %zu total, %zu filtered, %zu VEX-suppressed, %zu excepted, %zu blocked\n", d->n_total,
-                  d->n_filtered, d->n_vexed, d->n_excepted, d->n_blocked);
+    wline(b, width, 2, "Image: %s %s", d->image.name ? d->image.name : "-",
+          d->image.n_manifest_digests ? d->image.manifest_digests[0]
+          : d->image.config_digest    ? d->image.config_digest
+                                      : "-");
+    wline(b, width, 2, "Risk score: %s   Contextual risk score: %s", n1, n2);
+    wline(b, width, 2, "Findings: %zu total, %zu filtered, %zu VEX-suppressed, %zu excepted, %zu blocked", d->n_total,
+          d->n_filtered, d->n_vexed, d->n_excepted, d->n_blocked);
+    if (d->n_blocked) { /* the blocked ones at a glance: by severity, fixable, KEV */
+        size_t cnt[CG_SEV_COUNT] = {0}, fixable = 0, kev = 0;
+        for (size_t i = 0; i < d->n_blocked; i++) {
+            const cg_pfinding *f = d->blocked[i].f;
+            if ((unsigned)f->severity < CG_SEV_COUNT)
+                cnt[f->severity]++;
+            fixable += f->fixed && *f->fixed;
+            kev += f->kev != 0;
+        }
+        wline(b, width, 2,
+              "Blocked: %zu (UNKNOWN: %zu, LOW: %zu, MEDIUM: %zu, HIGH: %zu, CRITICAL: %zu), fixable: %zu, no fix: "
+              "%zu, KEV: %zu",
+              d->n_blocked, cnt[0], cnt[1], cnt[2], cnt[3], cnt[4], fixable, d->n_blocked - fixable, kev);
+    }
     for (size_t i = 0; i < d->n_conf_blocked; i++) {
         const cg_pblocked *x = &d->conf_blocked[i];
         cg_buf_puts(b, i ? "" : "\nBlocked secrets and misconfigurations:\n");
-        conf_row(b, x);
+        if (width) {
+            cg_buf t = CG_BUF_INIT;
+            conf_row(&t, x);
+            cg_text_wrap(b, t.data ? cg_buf_str(&t) : "", width, 4);
+            cg_buf_free(&t);
+        } else {
+            conf_row(b, x);
+        }
     }
     for (size_t i = 0; i < d->n_pss; i++) {
         const cg_pblocked *x = &d->pss[i];
@@ -433,49 +491,51 @@ cg_status cg_decision_write_table(const cg_decision *d, cg_buf *b, cg_error *err
         cg_buf_printf(b, "  [%s]\n", !x->rule ? "reported" : x->rule);
     }
     if (d->n_blocked) {
-        cg_buf_printf(b, "\n%-20s %-24s %-22s %-22s %-9s %5s  %s\n", "ID", "PACKAGE", "INSTALLED", "FIXED", "SEVERITY",
-                      "CVSS", "RULE");
-        for (size_t i = 0; i < d->n_blocked; i++) {
-            const cg_pblocked *x = &d->blocked[i];
-            cg_buf t = CG_BUF_INIT;
-            tput(&t, x->f->id);
-            cg_buf_printf(b, "%-20s ", cg_buf_str(&t));
-            cg_buf_reset(&t);
-            tput(&t, x->f->pkg);
-            cg_buf_printf(b, "%-24s ", cg_buf_str(&t));
-            cg_buf_reset(&t);
-            tput(&t, x->f->installed);
-            cg_buf_printf(b, "%-22s ", cg_buf_str(&t));
-            cg_buf_reset(&t);
-            tput(&t, x->f->fixed && *x->f->fixed ? x->f->fixed : "-");
-            cg_buf_printf(b, "%-22s ", cg_buf_str(&t));
-            cg_buf_free(&t);
-            if (x->has_cvss)
-                cg_buf_printf(b, "%-9s %5.1f  %s\n", cg_severity_lname(x->f->severity), x->cvss, x->rule);
-            else
-                cg_buf_printf(b, "%-9s %5s  %s\n", cg_severity_lname(x->f->severity), "-", x->rule);
+        cg_arena a;
+        cg_arena_init(&a);
+        const cg_pblocked **ord = cg_arena_calloc(&a, d->n_blocked, sizeof *ord);
+        if (!ord) {
+            cg_arena_free(&a);
+            return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
         }
+        for (size_t i = 0; i < d->n_blocked; i++)
+            ord[i] = &d->blocked[i];
+        qsort(ord, d->n_blocked, sizeof *ord, blocked_rank);
+        static const char *const head[7] = {"ID", "PACKAGE", "INSTALLED", "FIXED", "SEVERITY", "CVSS", "RULE"};
+        cg_table tb;
+        cg_table_init(&tb, &a, 7, head, 2, 4);
+        for (size_t i = 0; i < d->n_blocked; i++) {
+            const cg_pblocked *x = ord[i];
+            char cv[32] = "-";
+            if (x->has_cvss)
+                snprintf(cv, sizeof cv, "%.1f", x->cvss);
+            const char *row[7] = {x->f->id ? x->f->id : "-", x->f->pkg ? x->f->pkg : "-",
+                                  x->f->installed ? x->f->installed : "-",
+                                  x->f->fixed && *x->f->fixed ? x->f->fixed : "-",
+                                  cg_severity_lname(x->f->severity), cv, x->rule};
+            cg_table_add(&tb, row,
+                         color && (unsigned)x->f->severity < CG_SEV_COUNT ? SEV_COLOR[x->f->severity] : NULL);
+        }
+        cg_buf_putc(b, '\n');
+        cg_status st = cg_table_render(&tb, width, color, b);
+        cg_arena_free(&a);
+        if (st != CG_OK)
+            return cg_error_set(err, st, "writing decision: %s", cg_status_name(st));
     }
     if (d->n_remedies) {
         cg_buf_puts(b, "\nRemediation:\n");
-        for (size_t i = 0; i < d->n_remedies; i++) {
-            cg_buf_puts(b, "  * ");
-            tput(b, d->remedies[i].text);
-            cg_buf_putc(b, '\n');
-        }
+        for (size_t i = 0; i < d->n_remedies; i++)
+            wline(b, width, 4, "  * %s", d->remedies[i].text ? d->remedies[i].text : "-");
     }
     if (d->n_applied || d->n_expired) {
         cg_buf_puts(b, "\nExceptions:\n");
-        for (size_t i = 0; i < d->n_applied; i++) {
-            cg_buf_printf(b, "  applied  %s until %s (%zu finding%s) - ", d->applied[i].e->id,
-                          d->applied[i].e->expires ? d->applied[i].e->expires : "never", d->applied[i].n_suppressed,
-                          d->applied[i].n_suppressed == 1 ? "" : "s");
-            tput(b, d->applied[i].e->reason);
-            cg_buf_putc(b, '\n');
-        }
+        for (size_t i = 0; i < d->n_applied; i++)
+            wline(b, width, 4, "  applied  %s until %s (%zu finding%s) - %s", d->applied[i].e->id,
+                  d->applied[i].e->expires ? d->applied[i].e->expires : "never", d->applied[i].n_suppressed,
+                  d->applied[i].n_suppressed == 1 ? "" : "s", d->applied[i].e->reason ? d->applied[i].e->reason : "-");
         for (size_t i = 0; i < d->n_expired; i++)
-            cg_buf_printf(b, "  EXPIRED  %s on %s (%s)\n", d->expired[i].e->id, d->expired[i].e->expires,
-                          d->expired[i].e->source);
+            wline(b, width, 4, "  EXPIRED  %s on %s (%s)", d->expired[i].e->id, d->expired[i].e->expires,
+                  d->expired[i].e->source);
     }
     if (d->n_vexed)
         cg_buf_printf(b, "\nVEX: %zu finding%s not affected or fixed\n", d->n_vexed, d->n_vexed == 1 ? "" : "s");
@@ -483,7 +543,7 @@ cg_status cg_decision_write_table(const cg_decision *d, cg_buf *b, cg_error *err
         cg_buf_puts(b, "\nExposure:\n");
         for (size_t i = 0; i < d->n_exposure; i++) {
             const cg_pwexposure *x = &d->exposure[i];
-            cg_buf_printf(b, "  %s %s/%s: %s, privilege x%.4g\n", x->w->kind, x->w->namespace_ ? x->w->namespace_ : "-",
+            wline(b, width, 4, "  %s %s/%s: %s, privilege x%.4g", x->w->kind, x->w->namespace_ ? x->w->namespace_ : "-",
                           x->w->name, reach_name(x->w->reach), x->multiplier);
         }
     } else {

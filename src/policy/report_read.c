@@ -142,6 +142,12 @@ static cg_status read_vuln(const json_t *v, const char *target, const rsrc *name
     f->fixed = idup(a, im, v, "FixedVersion");
     f->pkg_path = idup(a, im, v, "PkgPath");
     f->title = idup(a, im, v, "Title");
+    f->url = idup(a, im, v, "PrimaryURL");
+    f->status = idup(a, im, v, "Status");
+    json_t *ly = json_object_get(v, "Layer");
+    f->layer = idup(a, im, ly, "DiffID");
+    if (!f->layer)
+        f->layer = idup(a, im, ly, "Digest");
     f->target = target;
     json_t *pid = json_object_get(v, "PkgIdentifier");
     f->purl = idup(a, im, pid, "PURL");
@@ -302,6 +308,15 @@ static cg_status read_tail(const json_t *doc, const json_t *res, cg_arena *a, cg
         add_strs(a, digs, out->repo_digests, &out->n_repo_digests, nd))
         st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     out->image_id = dup(a, md, "ImageID");
+    json_t *dids = json_object_get(md, "DiffIDs");
+    size_t ndi = json_is_array(dids) ? json_array_size(dids) : 0;
+    out->diff_ids = cg_arena_calloc(a, ndi + 1, sizeof *out->diff_ids);
+    if (!out->diff_ids || add_strs(a, dids, out->diff_ids, &out->n_diff_ids, ndi))
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    json_t *osj = json_object_get(md, "OS");
+    const char *fam = cg_json_str(osj, "Family"), *osn = cg_json_str(osj, "Name");
+    if (fam)
+        out->os = cg_arena_sprintf(a, "%s %s", fam, osn ? osn : "");
     json_t *cg = json_object_get(doc, "cgate");
     out->from_cgate = json_is_object(cg);
     out->cgate_version = dup(a, cg, "version");

@@ -584,6 +584,29 @@ static int token_chars_ok(const char *t)
     return 1;
 }
 
+cg_status reg_token_parse(const char *body, size_t len, const char *what, json_t **doc, const char **token,
+                          int64_t *expires_in, cg_error *err)
+{
+    *doc = NULL;
+    *token = NULL;
+    cg_status s = cg_json_parse(body, len, what, doc, err);
+    if (s != CG_OK)
+        return s;
+    const char *tok = cg_json_str(*doc, "token");
+    if (!tok || !*tok)
+        tok = cg_json_str(*doc, "access_token");
+    int64_t exp = cg_json_int(*doc, "expires_in", 60);
+    if (exp < 60)
+        exp = 60;
+    if (exp > 86400)
+        exp = 86400;
+    if (!tok || !token_chars_ok(tok))
+        return cg_error_set(err, CG_ERR_NETWORK, "%s: the response has no usable token", what);
+    *token = tok;
+    *expires_in = exp;
+    return CG_OK;
+}
+
 static cg_status fetch_token(cg_registry *r, reg_host_auth *h, const char *scope, const char *key, cg_error *err)
 {
     const cg_challenge *c = &h->chal;
@@ -652,36 +675,26 @@ static cg_status fetch_token(cg_registry *r, reg_host_auth *h, const char *scope
             s = reg_status_error(&q, &resp, err);
     }
     json_t *doc = NULL;
+    const char *tok = NULL;
+    int64_t exp = 0;
     if (s == CG_OK)
-        s = cg_json_parse(resp.body.data ? resp.body.data : "", resp.body.len, what, &doc, err);
+        s = reg_token_parse(resp.body.data ? resp.body.data : "", resp.body.len, what, &doc, &tok, &exp, err);
     if (s == CG_OK) {
-        const char *tok = cg_json_str(doc, "token");
-        if (!tok || !*tok)
-            tok = cg_json_str(doc, "access_token");
-        int64_t exp = cg_json_int(doc, "expires_in", 60);
-        if (exp < 60)
-            exp = 60;
-        if (exp > 86400)
-            exp = 86400;
-        if (!tok || !token_chars_ok(tok))
-            s = cg_error_set(err, CG_ERR_NETWORK, "%s: the response has no usable token", what);
-        else {
-            token_drop(r, key);
-            while (r->n_tokens >= MAX_TOKENS && r->tokens)
-                token_evict_oldest(r);
-            reg_token *t = calloc(1, sizeof *t);
-            if (t && (t->key = strdup(key)) && (t->token = strdup(tok))) {
-                t->expires = reg_now() + (double)exp - 10;
-                t->next = r->tokens;
-                r->tokens = t;
-                r->n_tokens++;
-            } else {
-                if (t) {
-                    free(t->key);
-                    free(t);
-                }
-                s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        token_drop(r, key);
+        while (r->n_tokens >= MAX_TOKENS && r->tokens)
+            token_evict_oldest(r);
+        reg_token *t = calloc(1, sizeof *t);
+        if (t && (t->key = strdup(key)) && (t->token = strdup(tok))) {
+            t->expires = reg_now() + (double)exp - 10;
+            t->next = r->tokens;
+            r->tokens = t;
+            r->n_tokens++;
+        } else {
+            if (t) {
+                free(t->key);
+                free(t);
             }
+            s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
         }
     }
     json_decref(doc);

@@ -372,6 +372,8 @@ static size_t on_read(char *buf, size_t sz, size_t nm, void *ud)
         cg_sha256_update(q->src_hash, buf, (size_t)got);
     x->src_sent += (uint64_t)got;
     x->r->stats.bytes_uploaded += (uint64_t)got;
+    if (x->r->o.progress)
+        x->r->o.progress(x->r->o.progress_ud, &x->r->stats);
     return (size_t)got;
 }
 
@@ -946,5 +948,7 @@ ssize_t reg_stream_read(reg_stream *x, void *buf, size_t n, cg_error *err)
     memcpy(buf, x->pend + x->pend_off, k);
     x->pend_off += k;
     x->r->stats.bytes_downloaded += k;
+    if (x->r->o.progress)
+        x->r->o.progress(x->r->o.progress_ud, &x->r->stats);
     return (ssize_t)k;
 }

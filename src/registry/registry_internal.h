@@ -7,6 +7,7 @@
 #define CG_REGISTRY_INTERNAL_H
 
 #include <curl/curl.h>
+#include <jansson.h>
 #include <stdint.h>
 
 #include "cgate/buf.h"
@@ -132,6 +133,12 @@ void reg_resp_free(reg_resp *resp);
 cg_status reg_url(cg_registry *r, const char *host, const char *repo, const char *suffix, cg_buf *out, cg_error *err);
 
 /* A one-line error for an unexpected status: "HOST: PUT manifest ...: 400 MANIFEST_BLOB_UNKNOWN: ..." */
+/* A token server's answer (body of len bytes): *doc is the parsed document
+ * (caller json_decrefs it, also on error), *token its "token" (or
+ * "access_token") inside *doc, printable ASCII only, *expires_in clamped to
+ * 60..86400 s.  CG_ERR_NETWORK when there is no usable token. */
+cg_status reg_token_parse(const char *body, size_t len, const char *what, json_t **doc, const char **token,
+                          int64_t *expires_in, cg_error *err);
 cg_status reg_status_error(const reg_req *req, const reg_resp *resp, cg_error *err);
 
 /* auth.c: the Authorization header for (host, scope), fetching a token when

@@ -1,7 +1,8 @@
 /*
  * table.c - the SBOM as a human-readable table, in the spirit of
  * `syft -o table`: one header line (image, digest, distro), then NAME,
- * VERSION, TYPE, SOURCE, LAYER columns padded to their widest cell.  Text from
+ * VERSION, TYPE, SOURCE, LAYER columns padded to their widest cell, or
+ * fitted to the width the caller gives (core/table.c).  Text from
  * the image goes to a terminal, so control bytes are shown as '?' (an image
  * must not be able to move the cursor or recolour the screen).  Widths count
  * UTF-8 code points; wide (East Asian) characters can still misalign.
@@ -9,48 +10,21 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/table.h"
 #include "sbom/writers.h"
 
 enum { NCOLS = 5 };
 
-static size_t display_width(const char *s)
-{
-    size_t w = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xc0) != 0x80)
-            w++;
-    return w;
-}
-
 static cg_status put_safe(cg_buf *out, const char *s)
 {
-    cg_status st = CG_OK;
-    for (; *s && st == CG_OK; s++) {
-        unsigned char c = (unsigned char)*s;
-        st = cg_buf_putc(out, c < 0x20 || c == 0x7f ? '?' : (char)c);
-    }
-    return st;
-}
-
-static cg_status put_row(cg_buf *out, const char *const *cells, const size_t *width)
-{
-    cg_status st = CG_OK;
-    /* The last non-empty cell ends the line: no trailing blanks. */
-    int last = NCOLS - 1;
-    while (last > 0 && !cells[last][0])
-        last--;
-    for (int c = 0; c <= last && st == CG_OK; c++) {
-        st = put_safe(out, cells[c]);
-        for (size_t w = display_width(cells[c]); c < last && w < width[c] + 3 && st == CG_OK; w++)
-            st = cg_buf_putc(out, ' ');
-    }
-    return st == CG_OK ? cg_buf_putc(out, '\n') : st;
+    return cg_text_put_safe(out, s);
 }
 
 cg_status cg_write_table(cg_wmodel *m, cg_buf *out, cg_error *err)
 {
     const cg_sbom *s = m->s;
     const cg_distro *d = s->distro;
+    size_t start = out->len;
     cg_status st = cg_buf_puts(out, "Image: ");
     if (st == CG_OK)
         st = put_safe(out, m->image_name);
@@ -66,20 +40,25 @@ cg_status cg_write_table(cg_wmodel *m, cg_buf *out, cg_error *err)
         if (st == CG_OK && d && d->version_id && (st = cg_buf_putc(out, ' ')) == CG_OK)
             st = put_safe(out, d->version_id);
     }
-    if (st == CG_OK)
+    if (st == CG_OK && m->table_width) { /* fitted: the header line wraps too */
+        cg_buf line = CG_BUF_INIT;
+        st = cg_buf_append(&line, out->data + start, out->len - start);
+        if (st == CG_OK) {
+            out->len = start;
+            st = cg_text_wrap(out, cg_buf_str(&line), m->table_width, 2);
+        }
+        cg_buf_free(&line);
+    } else if (st == CG_OK) {
         st = cg_buf_putc(out, '\n');
+    }
     if (st == CG_OK && s->n_pkgs == 0)
         st = cg_buf_puts(out, "No packages found\n");
     if (st != CG_OK || s->n_pkgs == 0)
         goto done;
 
     static const char *const head[NCOLS] = {"NAME", "VERSION", "TYPE", "SOURCE", "LAYER"};
-    const char *(*rows)[NCOLS] = cg_arena_calloc(&m->arena, s->n_pkgs, sizeof *rows);
-    if (!rows)
-        return cg_error_set(err, CG_ERR_NOMEM, "writing table: out of memory");
-    size_t width[NCOLS];
-    for (int c = 0; c < NCOLS; c++)
-        width[c] = strlen(head[c]);
+    cg_table tb;
+    cg_table_init(&tb, &m->arena, NCOLS, head, 3, -1);
     for (size_t i = 0; i < s->n_pkgs; i++) {
         const cg_package *p = &s->pkgs[i];
         const char *src = p->source_name && (!p->name || strcmp(p->source_name, p->name) != 0)
@@ -87,22 +66,11 @@ cg_status cg_write_table(cg_wmodel *m, cg_buf *out, cg_error *err)
         char layer[24] = "";
         if (p->layer >= 0)
             snprintf(layer, sizeof layer, "%d", p->layer);
-        rows[i][0] = p->name ? p->name : "";
-        rows[i][1] = p->version ? p->version : "";
-        rows[i][2] = p->type ? p->type : "";
-        rows[i][3] = src;
-        rows[i][4] = cg_arena_strdup(&m->arena, layer);
-        if (!rows[i][4])
-            return cg_error_set(err, CG_ERR_NOMEM, "writing table: out of memory");
-        for (int c = 0; c < NCOLS; c++) {
-            size_t w = display_width(rows[i][c]);
-            if (w > width[c])
-                width[c] = w;
-        }
+        const char *row[NCOLS] = {p->name ? p->name : "", p->version ? p->version : "", p->type ? p->type : "", src,
+                                  layer};
+        cg_table_add(&tb, row, NULL);
     }
-    st = put_row(out, head, width);
-    for (size_t i = 0; i < s->n_pkgs && st == CG_OK; i++)
-        st = put_row(out, rows[i], width);
+    st = cg_table_render(&tb, m->table_width, 0, out);
 done:
     if (st != CG_OK)
         return cg_error_set(err, st, "writing table: %s", cg_status_name(st));

@@ -464,8 +464,8 @@ static cg_status model_build(cg_wmodel *m, const cg_sbom *s, cg_error *err)
     return CG_OK;
 }
 
-static cg_status write_any(const cg_sbom *s, cg_sbom_format fmt, cg_buf *out, cg_sink_fn sink, void *ud,
-                           cg_error *err)
+static cg_status write_any(const cg_sbom *s, cg_sbom_format fmt, size_t width, cg_buf *out, cg_sink_fn sink,
+                           void *ud, cg_error *err)
 {
     if (s->n_pkgs && !s->pkgs)
         return cg_error_set(err, CG_ERR_USAGE, "cg_sbom_write: %zu packages but no array", s->n_pkgs);
@@ -473,6 +473,7 @@ static cg_status write_any(const cg_sbom *s, cg_sbom_format fmt, cg_buf *out, cg
     memset(&m, 0, sizeof m);
     cg_arena_init(&m.arena);
     cg_arena_init(&m.scratch);
+    m.table_width = width;
     cg_status st = model_build(&m, s, err);
     if (st == CG_OK) {
         switch (fmt) {
@@ -497,7 +498,7 @@ cg_status cg_sbom_write(const cg_sbom *s, cg_sbom_format fmt, cg_buf *out, cg_er
 {
     if (!s || !out)
         return cg_error_set(err, CG_ERR_USAGE, "cg_sbom_write: no SBOM or no output buffer");
-    return write_any(s, fmt, out, NULL, NULL, err);
+    return write_any(s, fmt, 0, out, NULL, NULL, err);
 }
 
 cg_status cg_sbom_write_stream(const cg_sbom *s, cg_sbom_format fmt, cg_sink_fn sink, void *ud, cg_error *err)
@@ -505,7 +506,7 @@ cg_status cg_sbom_write_stream(const cg_sbom *s, cg_sbom_format fmt, cg_sink_fn 
     if (!s || !sink)
         return cg_error_set(err, CG_ERR_USAGE, "cg_sbom_write_stream: no SBOM or no sink");
     cg_buf win = CG_BUF_INIT;
-    cg_status st = write_any(s, fmt, &win, sink, ud, err);
+    cg_status st = write_any(s, fmt, 0, &win, sink, ud, err);
     cg_buf_free(&win);
     return st;
 }
@@ -525,6 +526,13 @@ static cg_status write_cdx_ext(const cg_sbom *s, json_t *(*fn)(void *ud, const c
     cg_arena_free(&m.scratch);
     cg_arena_free(&m.arena);
     return st;
+}
+
+cg_status cg_sbom_write_table(const cg_sbom *s, size_t width, cg_buf *out, cg_error *err)
+{
+    if (!s || !out)
+        return cg_error_set(err, CG_ERR_USAGE, "cg_sbom_write_table: no SBOM or no output buffer");
+    return write_any(s, CG_SBOM_TABLE, width, out, NULL, NULL, err);
 }
 
 cg_status cg_sbom_write_cyclonedx_ext(const cg_sbom *s,

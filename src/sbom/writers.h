@@ -41,6 +41,7 @@ typedef struct cg_licref {
 typedef struct cg_wmodel {
     const cg_sbom *s;
     cg_arena arena;         /* everything below lives here */
+    size_t table_width;     /* table: fit to this many columns (0: unbounded) */
     cg_arena scratch;       /* per-package temporaries (licence lists, property
                                names): the streaming writers empty it after
                                each package so memory does not grow with them */

@@ -628,6 +628,7 @@ cg_status cg_report_format_parse(const char *s, cg_report_format *out)
         {"json", CG_REPORT_JSON},           {"sarif", CG_REPORT_SARIF},
         {"cyclonedx", CG_REPORT_CYCLONEDX}, {"cyclonedx-json", CG_REPORT_CYCLONEDX},
         {"cdx", CG_REPORT_CYCLONEDX},       {"table", CG_REPORT_TABLE},
+        {"html", CG_REPORT_HTML},
     };
     if (!s || !out)
         return CG_ERR_USAGE;
@@ -648,7 +649,8 @@ cg_status cg_report_write(const cg_report *r, cg_report_format fmt, const cg_rep
     case CG_REPORT_JSON: return cg_report_write_json(r, out, err);
     case CG_REPORT_SARIF: return cg_report_write_sarif(r, out, err);
     case CG_REPORT_CYCLONEDX: return cg_report_write_cdx(r, out, err);
-    case CG_REPORT_TABLE: return cg_report_write_table(r, o && o->color, out, err);
+    case CG_REPORT_TABLE: return cg_report_write_table(r, o && o->color, o ? o->width : 0, out, err);
+    case CG_REPORT_HTML: return cg_report_write_html(r, out, err);
     }
     return cg_error_set(err, CG_ERR_USAGE, "unknown report format %d", (int)fmt);
 }

@@ -14,6 +14,7 @@
 
 #include "cgate/findings.h"
 #include "core/jwrite.h"
+#include "core/table.h"
 #include "core/vec.h"
 #include "scan/scan_int.h"
 
@@ -372,83 +373,136 @@ size_t cg_findings_sarif_nrules(const cg_findings *f)
     return n;
 }
 
-static void put_safe(cg_buf *out, const char *s)
-{
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        cg_buf_putc(out, c < 0x20 || c == 0x7f ? '?' : (char)c);
-    }
-}
-
 static const char *const SEV_COLOR[CG_SEV_COUNT] = {"", "\033[34m", "\033[33m", "\033[31m", "\033[1;31m"};
 
-static void put_sev(cg_buf *out, int s, int color)
+/* Wrap line (built without colour) to width; then paint the first
+ * occurrence of the severity word when asked. */
+static void put_wrapped(cg_buf *out, const char *line, size_t width, size_t indent, int s, int color)
 {
-    if (color && s > 0 && s < CG_SEV_COUNT)
+    cg_buf tmp = CG_BUF_INIT;
+    cg_text_wrap(&tmp, line, width, indent);
+    const char *name = sev_name(s);
+    const char *hit = color && s > 0 && s < CG_SEV_COUNT && tmp.data ? strstr(cg_buf_str(&tmp), name) : NULL;
+    if (hit) {
+        size_t at = (size_t)(hit - tmp.data), nl = strlen(name);
+        cg_buf_append(out, tmp.data, at);
         cg_buf_puts(out, SEV_COLOR[s]);
-    cg_buf_puts(out, sev_name(s));
-    if (color && s > 0 && s < CG_SEV_COUNT)
+        cg_buf_append(out, hit, nl);
         cg_buf_puts(out, "\033[0m");
+        cg_buf_append(out, hit + nl, tmp.len - at - nl);
+    } else if (tmp.data) {
+        cg_buf_append(out, tmp.data, tmp.len);
+    }
+    cg_buf_free(&tmp);
 }
 
-cg_status cg_findings_write_table(const cg_findings *f, int color, cg_buf *out)
+/* Misconfigurations by target, then secrets; most severe first within each
+ * target (the arrays are sorted by target, then id). */
+static int misconf_rank(const void *pa, const void *pb)
 {
+    const cg_misconfig *a = *(const cg_misconfig *const *)pa, *b = *(const cg_misconfig *const *)pb;
+    int c = strcmp(a->target, b->target);
+    if (c)
+        return c;
+    if (a->severity != b->severity)
+        return b->severity - a->severity;
+    c = strcmp(a->id, b->id);
+    return c ? c : (a < b ? -1 : a > b);
+}
+
+static int secret_rank(const void *pa, const void *pb)
+{
+    const cg_secret *a = *(const cg_secret *const *)pa, *b = *(const cg_secret *const *)pb;
+    int c = strcmp(a->target, b->target);
+    if (c)
+        return c;
+    if (a->severity != b->severity)
+        return b->severity - a->severity;
+    c = strcmp(a->rule_id, b->rule_id);
+    return c ? c : (a < b ? -1 : a > b);
+}
+
+cg_status cg_findings_write_table(const cg_findings *f, int color, size_t width, cg_buf *out)
+{
+    const cg_misconfig **mis = f->n_mis ? calloc(f->n_mis, sizeof *mis) : NULL;
+    const cg_secret **sec = f->n_sec ? calloc(f->n_sec, sizeof *sec) : NULL;
+    if ((f->n_mis && !mis) || (f->n_sec && !sec)) {
+        free(mis);
+        free(sec);
+        return CG_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < f->n_mis; i++)
+        mis[i] = &f->mis[i];
+    for (size_t i = 0; i < f->n_sec; i++)
+        sec[i] = &f->sec[i];
+    if (f->n_mis)
+        qsort(mis, f->n_mis, sizeof *mis, misconf_rank);
+    if (f->n_sec)
+        qsort(sec, f->n_sec, sizeof *sec, secret_rank);
+    cg_buf line = CG_BUF_INIT;
     for (size_t t = 0; t < f->n_targets; t++) {
         const cg_config_target *tg = &f->targets[t];
         size_t fails = cg_findings_failures(f, tg->target);
         cg_buf_putc(out, '\n');
-        put_safe(out, tg->target);
-        cg_buf_printf(out, " (%s)\n", tg->target_type);
+        cg_buf_reset(&line);
+        cg_buf_printf(&line, "%s (%s)", tg->target, tg->target_type);
+        put_wrapped(out, cg_buf_str(&line), width, 2, 0, 0);
         cg_buf_printf(out, "Tests: %zu (SUCCESSES: %zu, FAILURES: %zu)\n", tg->n_checks,
                       tg->n_checks > fails ? tg->n_checks - fails : 0, fails);
         for (size_t i = 0; i < f->n_mis; i++) {
-            const cg_misconfig *m = &f->mis[i];
+            const cg_misconfig *m = mis[i];
             if (strcmp(m->target, tg->target))
                 continue;
-            cg_buf_puts(out, m->id);
+            cg_buf_reset(&line);
+            cg_buf_puts(&line, m->id);
             if (m->trivy_id || m->hadolint_id) {
-                cg_buf_puts(out, " [");
+                cg_buf_puts(&line, " [");
                 if (m->trivy_id)
-                    cg_buf_puts(out, m->trivy_id);
+                    cg_buf_puts(&line, m->trivy_id);
                 if (m->trivy_id && m->hadolint_id)
-                    cg_buf_putc(out, ' ');
+                    cg_buf_putc(&line, ' ');
                 if (m->hadolint_id)
-                    cg_buf_puts(out, m->hadolint_id);
-                cg_buf_putc(out, ']');
+                    cg_buf_puts(&line, m->hadolint_id);
+                cg_buf_putc(&line, ']');
             }
-            cg_buf_puts(out, " (");
-            put_sev(out, m->severity, color);
-            cg_buf_puts(out, "): ");
-            put_safe(out, m->message);
-            cg_buf_putc(out, '\n');
-            if (m->start_line > 0)
-                cg_buf_printf(out, "  %s:%d-%d\n", m->target, m->start_line, m->end_line);
+            cg_buf_printf(&line, " (%s): %s", sev_name(m->severity), m->message);
+            put_wrapped(out, cg_buf_str(&line), width, 2, m->severity, color);
+            if (m->start_line > 0) {
+                cg_buf_reset(&line);
+                cg_buf_printf(&line, "  %s:%d-%d", m->target, m->start_line, m->end_line);
+                put_wrapped(out, cg_buf_str(&line), width, 4, 0, 0);
+            }
         }
     }
     for (size_t i = 0; i < f->n_sec; i++) {
-        const cg_secret *s = &f->sec[i];
-        if (i == 0 || strcmp(s->target, f->sec[i - 1].target)) {
+        const cg_secret *s = sec[i];
+        if (i == 0 || strcmp(s->target, sec[i - 1]->target)) {
             cg_buf_putc(out, '\n');
-            put_safe(out, s->target[0] ? s->target : "image config");
-            cg_buf_puts(out, " (secrets)\n");
+            cg_buf_reset(&line);
+            cg_buf_printf(&line, "%s (secrets)", s->target[0] ? s->target : "image config");
+            put_wrapped(out, cg_buf_str(&line), width, 2, 0, 0);
         }
-        put_sev(out, s->severity, color);
-        cg_buf_puts(out, ": ");
-        put_safe(out, s->category);
-        cg_buf_puts(out, " (");
-        put_safe(out, s->rule_id);
-        cg_buf_puts(out, ")\n  ");
-        put_safe(out, s->title);
+        cg_buf_reset(&line);
+        cg_buf_printf(&line, "%s: %s (%s)", sev_name(s->severity), s->category, s->rule_id);
+        put_wrapped(out, cg_buf_str(&line), width, 2, s->severity, color);
+        cg_buf_reset(&line);
+        cg_buf_puts(&line, "  ");
+        cg_buf_puts(&line, s->title);
         if (s->start_line > 0)
-            cg_buf_printf(out, " at line %d", s->start_line);
+            cg_buf_printf(&line, " at line %d", s->start_line);
         if (s->layer >= 0)
-            cg_buf_printf(out, ", added in layer %d", s->layer);
+            cg_buf_printf(&line, ", added in layer %d", s->layer);
         if (s->deleted_in >= 0)
-            cg_buf_printf(out, ", deleted in layer %d (still in the image)", s->deleted_in);
-        cg_buf_puts(out, "\n  ");
-        put_safe(out, s->match);
-        cg_buf_putc(out, '\n');
+            cg_buf_printf(&line, ", deleted in layer %d (still in the image)", s->deleted_in);
+        put_wrapped(out, cg_buf_str(&line), width, 2, 0, 0);
+        cg_buf_reset(&line);
+        cg_buf_puts(&line, "  ");
+        cg_buf_puts(&line, s->match);
+        put_wrapped(out, cg_buf_str(&line), width, 2, 0, 0);
     }
+    cg_buf_free(&line);
+    free(mis);
+    free(sec);
     return out->data || !(f->n_targets + f->n_sec) ? CG_OK : CG_ERR_NOMEM;
 }
 
@@ -513,7 +567,7 @@ cg_status cg_findings_write(const cg_findings *f, const char *artifact_name, con
         cg_jw_raw(&w, "\n");
         break;
     case CG_REPORT_TABLE:
-        w.st = cg_findings_write_table(f, o && o->color, out);
+        w.st = cg_findings_write_table(f, o && o->color, o ? o->width : 0, out);
         break;
     default:
         return cg_error_set(err, CG_ERR_USAGE, "misconfigurations and secrets are written as json, sarif or table");

@@ -1,29 +1,23 @@
 /*
  * report_table.c - the report for people: per target a header, a count per
  * severity, and one row per finding (LIBRARY, VULNERABILITY, SEVERITY, KEV,
- * STATUS, INSTALLED, FIXED, TITLE) padded to the widest cell.  Colour (the
+ * STATUS, INSTALLED, FIXED, TITLE), most severe first, laid out by
+ * core/table.c: padded to the widest cell, or fitted to the width asked for.  Colour (the
  * severity word) only when the caller asks: the CLI decides from the terminal
  * and NO_COLOR.  Text from images and advisories can reach a terminal, so
  * control bytes print as '?'; titles are cut at 60 characters.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cgate/runtime.h"
+#include "core/table.h"
 #include "scan/scan_int.h"
 
 enum { NCOLS = 8, TITLE_MAX = 60 };
 
 static const char *const SEV_COLOR[CG_SEV_COUNT] = {"", "\033[34m", "\033[33m", "\033[31m", "\033[1;31m"};
-
-static size_t display_width(const char *s)
-{
-    size_t w = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xc0) != 0x80)
-            w++;
-    return w;
-}
 
 /* At most max code points of s (UTF-8 aware), "..." appended when cut. */
 static const char *clip(cg_arena *a, const char *s, size_t max)
@@ -41,36 +35,6 @@ static const char *clip(cg_arena *a, const char *s, size_t max)
     return cg_arena_sprintf(a, "%.*s...", (int)i, s);
 }
 
-static cg_status put_safe(cg_buf *out, const char *s)
-{
-    cg_status st = CG_OK;
-    for (; *s && st == CG_OK; s++) {
-        unsigned char c = (unsigned char)*s;
-        st = cg_buf_putc(out, c < 0x20 || c == 0x7f ? '?' : (char)c);
-    }
-    return st;
-}
-
-static cg_status put_row(cg_buf *out, const char *const *cells, const size_t *width, const char *sev_color)
-{
-    cg_status st = CG_OK;
-    int last = NCOLS - 1;
-    while (last > 0 && !cells[last][0])
-        last--;
-    for (int c = 0; c <= last && st == CG_OK; c++) {
-        int col = c == 2 && sev_color && *sev_color;
-        if (col)
-            st = cg_buf_puts(out, sev_color);
-        if (st == CG_OK)
-            st = put_safe(out, cells[c]);
-        if (col && st == CG_OK)
-            st = cg_buf_puts(out, "\033[0m");
-        for (size_t w = display_width(cells[c]); c < last && w < width[c] + 2 && st == CG_OK; w++)
-            st = cg_buf_putc(out, ' ');
-    }
-    return st == CG_OK ? cg_buf_putc(out, '\n') : st;
-}
-
 /* 1 loaded, 0 not, -1 no evidence. */
 static int runtime_loaded(const cg_report *r, const cg_finding *f)
 {
@@ -79,30 +43,68 @@ static int runtime_loaded(const cg_report *r, const cg_finding *f)
     return r->runtime->loaded[f->pkg_index] ? 1 : 0;
 }
 
-static cg_status write_target(const cg_report *r, size_t t, size_t b, size_t e, int color, cg_arena *a, cg_buf *out)
+/* Row order: (with runtime evidence) loaded first, then severity from
+ * CRITICAL down, then vulnerability id, then package. */
+typedef struct row_key {
+    const cg_finding *f;
+    int loaded;
+    size_t idx;
+} row_key;
+
+static int by_severity(const void *pa, const void *pb)
+{
+    const row_key *x = pa, *y = pb;
+    if (x->loaded != y->loaded)
+        return y->loaded - x->loaded;
+    if (x->f->severity != y->f->severity)
+        return (int)y->f->severity - (int)x->f->severity;
+    int c = strcmp(x->f->vuln_id, y->f->vuln_id);
+    if (c)
+        return c;
+    c = strcmp(cg_finding_pkg_name(x->f), cg_finding_pkg_name(y->f));
+    if (c)
+        return c;
+    return x->idx < y->idx ? -1 : 1;
+}
+
+static cg_status write_target(const cg_report *r, size_t t, size_t b, size_t e, int color, size_t width, cg_arena *a,
+                              cg_buf *out)
 {
     const cg_report_target *tg = &r->targets[t];
-    size_t count[CG_SEV_COUNT] = {0};
-    for (size_t i = b; i < e; i++)
+    size_t count[CG_SEV_COUNT] = {0}, fixable = 0, kev = 0;
+    for (size_t i = b; i < e; i++) {
         count[r->findings[i].severity]++;
-    cg_status st = put_safe(out, tg->name);
+        fixable += r->findings[i].fixed != NULL;
+        kev += r->findings[i].kev != 0;
+    }
+    const char *head_line = cg_arena_sprintf(a, "%s (%s, %s)", tg->name, cg_report_target_class_name(tg->class_),
+                                             tg->type);
+    const char *sum = cg_arena_sprintf(a,
+                                       "Total: %zu (UNKNOWN: %zu, LOW: %zu, MEDIUM: %zu, HIGH: %zu, CRITICAL: %zu), "
+                                       "fixable: %zu, no fix: %zu, KEV: %zu",
+                                       e - b, count[0], count[1], count[2], count[3], count[4], fixable,
+                                       e - b - fixable, kev);
+    if (!head_line || !sum)
+        return CG_ERR_NOMEM;
+    cg_status st = cg_text_wrap(out, head_line, width, 2);
     if (st == CG_OK)
-        st = cg_buf_printf(out, " (%s, %s)\nTotal: %zu (UNKNOWN: %zu, LOW: %zu, MEDIUM: %zu, HIGH: %zu, CRITICAL: %zu)\n",
-                           cg_report_target_class_name(tg->class_), tg->type, e - b, count[0], count[1], count[2],
-                           count[3], count[4]);
+        st = cg_text_wrap(out, sum, width, 2);
     if (st != CG_OK || b == e)
         return st == CG_OK ? cg_buf_putc(out, '\n') : st;
     static const char *const head[NCOLS] = {"LIBRARY", "VULNERABILITY", "SEVERITY", "KEV",
                                             "STATUS",  "INSTALLED",     "FIXED",    "TITLE"};
-    const char *(*rows)[NCOLS] = cg_arena_calloc(a, e - b, sizeof *rows);
-    if (!rows)
+    row_key *order = cg_arena_calloc(a, e - b, sizeof *order);
+    if (!order)
         return CG_ERR_NOMEM;
-    size_t width[NCOLS];
-    for (int c = 0; c < NCOLS; c++)
-        width[c] = strlen(head[c]);
-    for (size_t i = b; i < e; i++) {
-        const cg_finding *f = &r->findings[i];
-        const char **row = rows[i - b];
+    for (size_t i = b; i < e; i++)
+        order[i - b] = (row_key){&r->findings[i], runtime_loaded(r, &r->findings[i]) > 0, i};
+    qsort(order, e - b, sizeof *order, by_severity);
+    cg_table tb;
+    cg_table_init(&tb, a, NCOLS, head, 2, 2);
+    tb.detail_col = 7; /* narrow terminals: the title under its row */
+    for (size_t k = 0; k < e - b; k++) {
+        const cg_finding *f = order[k].f;
+        const char *row[NCOLS];
         row[0] = cg_finding_pkg_name(f);
         if (runtime_loaded(r, f) > 0 && !(row[0] = cg_arena_sprintf(a, "%s (loaded)", row[0])))
             return CG_ERR_NOMEM;
@@ -115,23 +117,15 @@ static cg_status write_target(const cg_report *r, size_t t, size_t b, size_t e, 
         row[7] = f->adv->summary ? clip(a, f->adv->summary, TITLE_MAX) : "";
         if (!row[7])
             return CG_ERR_NOMEM;
-        for (int c = 0; c < NCOLS; c++) {
-            size_t w = display_width(row[c]);
-            if (w > width[c])
-                width[c] = w;
-        }
+        cg_table_add(&tb, row, color ? SEV_COLOR[f->severity] : NULL);
     }
     st = cg_buf_putc(out, '\n');
     if (st == CG_OK)
-        st = put_row(out, head, width, NULL);
-    for (int pass = r->runtime ? 0 : 1; pass < 2; pass++) /* with runtime evidence: loaded first */
-        for (size_t i = b; i < e && st == CG_OK; i++)
-            if (pass == 1 ? runtime_loaded(r, &r->findings[i]) <= 0 : runtime_loaded(r, &r->findings[i]) > 0)
-                st = put_row(out, rows[i - b], width, color ? SEV_COLOR[r->findings[i].severity] : NULL);
+        st = cg_table_render(&tb, width, color, out);
     return st == CG_OK ? cg_buf_putc(out, '\n') : st;
 }
 
-cg_status cg_report_write_table(const cg_report *r, int color, cg_buf *out, cg_error *err)
+cg_status cg_report_write_table(const cg_report *r, int color, size_t width, cg_buf *out, cg_error *err)
 {
     cg_arena a;
     cg_arena_init(&a);
@@ -143,10 +137,10 @@ cg_status cg_report_write_table(const cg_report *r, int color, cg_buf *out, cg_e
         size_t b = k;
         while (k < r->n_findings && r->findings[k].target == t)
             k++;
-        st = write_target(r, t, b, k, color, &a, out);
+        st = write_target(r, t, b, k, color, width, &a, out);
     }
     if (st == CG_OK && r->extra)
-        st = cg_findings_write_table(r->extra, color, out);
+        st = cg_findings_write_table(r->extra, color, width, out);
     cg_arena_free(&a);
     if (st != CG_OK)
         return cg_error_set(err, st, "writing table: %s", cg_status_name(st));

@@ -53,7 +53,8 @@ cg_status cg_report_write_json_sink(const cg_report *r, cg_buf *out, cg_sink_fn 
 cg_status cg_report_write_sarif(const cg_report *r, cg_buf *out, cg_error *err);
 cg_status cg_report_write_cdx(const cg_report *r, cg_buf *out, cg_error *err);
 cg_status cg_report_write_cdx_stream(const cg_report *r, cg_sink_fn sink, void *sink_ud, cg_error *err);
-cg_status cg_report_write_table(const cg_report *r, int color, cg_buf *out, cg_error *err);
+cg_status cg_report_write_table(const cg_report *r, int color, size_t width, cg_buf *out, cg_error *err);
+cg_status cg_report_write_html(const cg_report *r, cg_buf *out, cg_error *err);
 
 /* Shared by the writers. */
 const char *cg_report_target_class_name(cg_target_class c); /* "os-pkgs", "lang-pkgs" */
@@ -77,6 +78,6 @@ void cg_findings_json_results(const cg_findings *f, struct cg_jw *w);
 void cg_findings_sarif_rules(const cg_findings *f, struct cg_jw *w);
 size_t cg_findings_sarif_nrules(const cg_findings *f);
 void cg_findings_sarif_results(const cg_findings *f, size_t base, struct cg_jw *w);
-cg_status cg_findings_write_table(const cg_findings *f, int color, cg_buf *out);
+cg_status cg_findings_write_table(const cg_findings *f, int color, size_t width, cg_buf *out);
 
 #endif

@@ -50,7 +50,7 @@ cg_status sv_alert_add(sv_server *srv, sv_store *st, const char *digest, const c
     return s;
 }
 
-void sv_alert_log(sv_server *srv, const char *body)
+void sv_alert_log(sv_server *srv, const char *body, const char *digest, const char *finding)
 {
     pthread_mutex_lock(&srv->log_mu);
     if (srv->alert_log) {
@@ -59,13 +59,12 @@ void sv_alert_log(sv_server *srv, const char *body)
         fflush(srv->alert_log);
     }
     pthread_mutex_unlock(&srv->log_mu);
-    json_error_t je;
-    json_t *doc = json_loads(body, 0, &je);
-    json_t *f = json_pack("{s:O?, s:O?, s:O?}", "alert", json_object_get(doc, "id"), "image",
-                          json_object_get(json_object_get(doc, "image"), "digest"), "finding",
-                          json_object_get(json_object_get(doc, "finding"), "id"));
-    sv_log(srv, "warning", "alert", f);
-    json_decref(doc);
+    /* the alert's own id: the only "id" member whose value is a sha256 digest (no reparse) */
+    const char *p = strstr(body, "\"id\":\"sha256:");
+    char id[80] = "";
+    if (p)
+        snprintf(id, sizeof id, "%.71s", p + 6);
+    sv_log(srv, "warning", "alert", json_pack("{s:s, s:s, s:s}", "alert", id, "image", digest, "finding", finding));
 }
 
 /* A webhook URL for logs and errors: scheme and host only (Slack-style URLs
@@ -94,6 +93,32 @@ static const cg_serve_webhook *find_hook(const sv_server *srv, const char *url)
         if (!strcmp(srv->cfg->webhooks[i].url, url))
             return &srv->cfg->webhooks[i];
     return NULL;
+}
+
+/* The Slack-compatible message of an alert: "text" (the fallback and what
+ * simple receivers show) and blocks: the text as a section, then a context
+ * line naming the image, the decision and the alert id. */
+static char *slack_body(json_t *doc)
+{
+    const char *text = json_string_value(json_object_get(doc, "text"));
+    json_t *img = json_object_get(doc, "image"), *dec = json_object_get(doc, "decision");
+    const char *kind = json_string_value(json_object_get(doc, "kind"));
+    const char *id = json_string_value(json_object_get(doc, "id"));
+    cg_buf ctx = CG_BUF_INIT;
+    cg_buf_printf(&ctx, "%s | image `%s` | decision %s (%s) | alert %.19s", kind ? kind : "alert",
+                  json_string_value(json_object_get(img, "digest")) ? json_string_value(json_object_get(img, "digest"))
+                                                                    : "?",
+                  json_is_object(dec) ? (json_is_true(json_object_get(dec, "pass")) ? "pass" : "deny") : "none",
+                  json_string_value(json_object_get(dec, "trigger")) ? json_string_value(json_object_get(dec, "trigger"))
+                                                                     : "-",
+                  id ? id : "?");
+    json_t *m = json_pack("{s:s, s:[{s:s, s:{s:s, s:s}}, {s:s, s:[{s:s, s:s}]}]}", "text", text ? text : "cgate alert",
+                          "blocks", "type", "section", "text", "type", "mrkdwn", "text", text ? text : "cgate alert",
+                          "type", "context", "elements", "type", "mrkdwn", "text", cg_buf_str(&ctx));
+    cg_buf_free(&ctx);
+    char *s = m ? json_dumps(m, JSON_COMPACT) : NULL;
+    json_decref(m);
+    return s;
 }
 
 cg_status sv_job_deliver(sv_server *srv, sv_store *st, json_t *payload, cg_error *err)
@@ -127,6 +152,17 @@ cg_status sv_job_deliver(sv_server *srv, sv_store *st, json_t *payload, cg_error
     const char *body = sv_cell(&r, 0, 0);
     json_error_t je;
     json_t *doc = json_loads(body, 0, &je);
+    char *slack = NULL;
+    if (hook->format == CG_SERVE_HOOK_SLACK) {
+        slack = slack_body(doc);
+        if (!slack) {
+            json_decref(doc);
+            sv_rows_free(&r);
+            sv_rows_free(&d);
+            return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        }
+        body = slack;
+    }
     const char *alert_id = json_string_value(json_object_get(doc, "id"));
     struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
     char hdr[256];
@@ -162,6 +198,7 @@ cg_status sv_job_deliver(sv_server *srv, sv_store *st, json_t *payload, cg_error
     curl_easy_cleanup(c);
     curl_slist_free_all(h);
     json_decref(doc);
+    free(slack);
     char origin[256];
     url_origin(url, origin);
     if (cr != CURLE_OK)

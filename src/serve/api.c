@@ -139,6 +139,56 @@ enum MHD_Result sv_h_notifications(sv_http *h, struct MHD_Connection *c, req *rq
                                         (json_int_t)queued, "ignored", (json_int_t)ignored));
 }
 
+/* A decision document of `cgate run` / `cgate policy`: pass and denyReasons. */
+static int valid_decision(json_t *d)
+{
+    json_t *dr = json_object_get(d, "denyReasons");
+    if (!json_is_object(d) || !json_is_boolean(json_object_get(d, "pass")) || (dr && !json_is_array(dr)))
+        return 0;
+    for (size_t i = 0; i < json_array_size(dr); i++)
+        if (!json_is_string(json_array_get(dr, i)))
+            return 0;
+    return 1;
+}
+
+/* Record the decision `cgate run --report-to` posted (trigger "run"), naming
+ * the policy file the run used (its path on the runner and sha256). */
+static cg_status run_decision(sv_store *st, const char *digest, json_t *d, cg_error *err)
+{
+    sv_policy pol;
+    memset(&pol, 0, sizeof pol);
+    json_t *in = json_object_get(d, "inputs");
+    for (size_t i = 0; i < json_array_size(in); i++) {
+        json_t *e = json_array_get(in, i);
+        const char *role = json_string_value(json_object_get(e, "role"));
+        const char *sha = json_string_value(json_object_get(e, "sha256"));
+        if (role && !strcmp(role, "policy") && sha && cg_digest_valid(sha)) {
+            pol.sha = sha;
+            pol.path = json_string_value(json_object_get(e, "path"));
+        }
+    }
+    sv_verdict v;
+    memset(&v, 0, sizeof v);
+    v.pass = json_is_true(json_object_get(d, "pass"));
+    v.reasons = json_object_get(d, "denyReasons");
+    if (!v.reasons)
+        v.reasons = json_array();
+    else
+        json_incref(v.reasons);
+    v.excepted = json_array(); /* what its exceptions let through, so their expiry is noticed */
+    json_t *ap = json_object_get(json_object_get(d, "exceptions"), "applied");
+    for (size_t i = 0; i < json_array_size(ap); i++) {
+        json_t *sup = json_object_get(json_array_get(ap, i), "suppressed");
+        for (size_t j = 0; j < json_array_size(sup); j++)
+            if (json_is_string(json_array_get(sup, j)))
+                json_array_append(v.excepted, json_array_get(sup, j));
+    }
+    cg_status s = sv_insert_decision(st, digest, pol.sha ? &pol : NULL, &v, "run", err);
+    json_decref(v.reasons);
+    json_decref(v.excepted);
+    return s;
+}
+
 enum MHD_Result sv_h_post_image(sv_http *h, struct MHD_Connection *c, req *rq)
 {
     json_error_t je;
@@ -152,6 +202,7 @@ enum MHD_Result sv_h_post_image(sv_http *h, struct MHD_Connection *c, req *rq)
     const char *image = json_string_value(json_object_get(doc, "image"));
     json_t *sb = json_object_get(doc, "sbom");
     const char *name = json_string_value(json_object_get(doc, "name"));
+    json_t *dec = json_object_get(doc, "decision");
     enum MHD_Result ret;
     if (image) {
         const char *at = strrchr(image, '@');
@@ -173,6 +224,9 @@ enum MHD_Result sv_h_post_image(sv_http *h, struct MHD_Connection *c, req *rq)
             sv_kick(h->srv);
         ret = s == CG_OK ? sv_send_json(c, 202, json_pack("{s:s, s:b}", "digest", at + 1, "queued", id != 0))
                          : sv_send_err(c, 503, "the store refused the job; retry", "Retry-After", "5");
+    } else if (json_is_object(sb) && dec && !valid_decision(dec)) {
+        ret = sv_send_err(c, 400, "\"decision\" must be a cgate decision (decision.json of cgate run or policy)",
+                          NULL, NULL);
     } else if (json_is_object(sb)) {
         char *text = json_dumps(sb, JSON_COMPACT | JSON_PRESERVE_ORDER);
         cg_sbom *parsed = NULL;
@@ -191,6 +245,8 @@ enum MHD_Result sv_h_post_image(sv_http *h, struct MHD_Connection *c, req *rq)
         s = sv_store_sbom(h->srv, h->st, digest, nm, NULL, (const uint8_t *)text, strlen(text), &err);
         cg_sbom_free(parsed);
         free(text);
+        if (s == CG_OK && json_is_object(dec))
+            s = run_decision(h->st, digest, dec, &err);
         char dd[128], pl[128];
         snprintf(dd, sizeof dd, "scan:%s", digest);
         snprintf(pl, sizeof pl, "{\"digest\":\"%s\"}", digest);
@@ -266,6 +322,14 @@ static json_t *finding_json(const sv_rows *r, size_t i, int with_digest)
                           "firstSeen", (json_int_t)strtoll(sv_cell(r, i, 9), NULL, 10));
     if (sv_cell(r, i, 7))
         json_object_set_new(o, "score", json_real(strtod(sv_cell(r, i, 7), NULL)));
+    if (r->ncols > 11) { /* epss, runtime */
+        if (sv_cell(r, i, 10))
+            json_object_set_new(o, "epss", json_real(strtod(sv_cell(r, i, 10), NULL)));
+        json_error_t je;
+        json_t *rt = sv_cell(r, i, 11) ? json_loads(sv_cell(r, i, 11), 0, &je) : NULL;
+        if (rt)
+            json_object_set_new(o, "cgate", json_pack("{s:o}", "runtime", rt));
+    }
     if (with_digest)
         json_object_set_new(o, "image", json_string(sv_cell(r, i, 0)));
     return o;
@@ -276,23 +340,27 @@ enum MHD_Result sv_h_get_image(sv_http *h, struct MHD_Connection *c, const char 
     if (!cg_digest_valid(digest))
         return sv_send_err(c, 400, "not a digest (sha256:<64 hex>)", NULL, NULL);
     const char *p[] = {digest};
-    sv_rows img, fr, dr;
+    sv_rows img, fr, dr, rr;
     memset(&fr, 0, sizeof fr);
     memset(&dr, 0, sizeof dr);
+    memset(&rr, 0, sizeof rr);
     cg_error err;
     cg_error_clear(&err);
     cg_status s = sv_exec(h->st, "SELECT name, ref, sbom, n_pkgs, created, scanned FROM images WHERE digest = $1", 1,
                           p, &img, &err);
     if (s == CG_OK)
         s = sv_exec(h->st,
-                    "SELECT digest, vuln, advs, pkg, installed, fixed, severity, score, kev, first_seen FROM findings"
-                    " WHERE digest = $1 ORDER BY vuln, pkg, fkey",
+                    "SELECT digest, vuln, advs, pkg, installed, fixed, severity, score, kev, first_seen, epss, runtime"
+                    " FROM findings WHERE digest = $1 ORDER BY vuln, pkg, fkey",
                     1, p, &fr, &err);
     if (s == CG_OK)
         s = sv_exec(h->st,
-                    "SELECT at, pass, reasons, policy, trigger FROM decisions WHERE digest = $1 ORDER BY id DESC"
-                    " LIMIT 50",
+                    "SELECT at, pass, reasons, policy, trigger, policy_path FROM decisions WHERE digest = $1"
+                    " ORDER BY id DESC LIMIT 50",
                     1, p, &dr, &err);
+    if (s == CG_OK)
+        s = sv_exec(h->st, "SELECT sha256, format, summary, created FROM runtime WHERE digest = $1 ORDER BY created, sha256",
+                    1, p, &rr, &err);
     enum MHD_Result ret;
     if (s != CG_OK) {
         ret = sv_send_err(c, 503, "the store is unavailable", "Retry-After", "5");
@@ -306,19 +374,30 @@ enum MHD_Result sv_h_get_image(sv_http *h, struct MHD_Connection *c, const char 
             json_array_append_new(fa, finding_json(&fr, i, 0));
         for (size_t i = 0; i < dr.n; i++) {
             json_t *reasons = json_loads(sv_cell(&dr, i, 2), 0, &je);
-            json_array_append_new(da, json_pack("{s:I, s:b, s:o, s:s?, s:s}", "at",
+            json_array_append_new(da, json_pack("{s:I, s:b, s:o, s:s?, s:s?, s:s}", "at",
                                                 (json_int_t)strtoll(sv_cell(&dr, i, 0), NULL, 10), "pass",
                                                 !strcmp(sv_cell(&dr, i, 1), "1"), "reasons",
                                                 reasons ? reasons : json_array(), "policy", sv_cell(&dr, i, 3),
-                                                "trigger", sv_cell(&dr, i, 4)));
+                                                "policyPath", sv_cell(&dr, i, 5), "trigger", sv_cell(&dr, i, 4)));
+        }
+        json_t *ra = json_array();
+        for (size_t i = 0; i < rr.n; i++) {
+            json_t *sum = sv_cell(&rr, i, 2) ? json_loads(sv_cell(&rr, i, 2), 0, &je) : NULL;
+            json_t *o = json_pack("{s:s, s:s?, s:I}", "sha256", sv_cell(&rr, i, 0), "format", sv_cell(&rr, i, 1),
+                                  "received", (json_int_t)strtoll(sv_cell(&rr, i, 3), NULL, 10));
+            if (o && json_is_object(sum))
+                json_object_update_missing(o, sum);
+            json_decref(sum);
+            json_array_append_new(ra, o);
         }
         ret = sv_send_json(c, 200,
-                        json_pack("{s:s, s:s, s:s?, s:I, s:I, s:o, s:o, s:o}", "digest", digest, "name",
+                        json_pack("{s:s, s:s, s:s?, s:I, s:I, s:o, s:o, s:o, s:o}", "digest", digest, "name",
                                   sv_cell(&img, 0, 0), "ref", sv_cell(&img, 0, 1), "packages",
                                   (json_int_t)strtoll(sv_cell(&img, 0, 3), NULL, 10), "created",
                                   (json_int_t)strtoll(sv_cell(&img, 0, 4), NULL, 10), "sbom",
-                                  sbom ? sbom : json_null(), "findings", fa, "decisions", da));
+                                  sbom ? sbom : json_null(), "findings", fa, "decisions", da, "runtime", ra));
     }
+    sv_rows_free(&rr);
     sv_rows_free(&img);
     sv_rows_free(&fr);
     sv_rows_free(&dr);

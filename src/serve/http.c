@@ -127,6 +127,13 @@ static int rate_ok(sv_http *h, const char *addr)
 
 /* ---- dispatch ------------------------------------------------------------- */
 
+/* "/v1/images/{digest}/runtime" */
+static int is_runtime(const char *path)
+{
+    size_t n = strlen(path);
+    return !strncmp(path, "/v1/images/", 11) && n > 11 + 8 && !strcmp(path + n - 8, "/runtime");
+}
+
 static enum MHD_Result route(sv_http *h, struct MHD_Connection *c, const char *url, const char *method, req *rq,
                              const sv_token *tok, unsigned *code_hint)
 {
@@ -137,7 +144,7 @@ static enum MHD_Result route(sv_http *h, struct MHD_Connection *c, const char *u
         return get ? sv_h_healthz(h, c) : sv_send_err(c, 405, "use GET", "Allow", "GET");
     if (!strcmp(path, "/metrics") || !strcmp(path, "/v1/images") || !strncmp(path, "/v1/images/", 11) ||
         !strcmp(path, "/v1/findings"))
-        need = post && !strcmp(path, "/v1/images") ? SV_SCOPE_WRITE : SV_SCOPE_READ;
+        need = post && (!strcmp(path, "/v1/images") || is_runtime(path)) ? SV_SCOPE_WRITE : SV_SCOPE_READ;
     else if (!strcmp(path, "/v1/notifications"))
         need = SV_SCOPE_WRITE;
     else if (!strcmp(path, "/v1/rematch"))
@@ -167,6 +174,15 @@ static enum MHD_Result route(sv_http *h, struct MHD_Connection *c, const char *u
     if (!strcmp(path, "/v1/images"))
         return post ? sv_h_post_image(h, c, rq) : get ? sv_h_list_images(h, c)
                                                    : sv_send_err(c, 405, "use GET or POST", "Allow", "GET, POST");
+    if (is_runtime(path)) {
+        char dg[80];
+        size_t n = strlen(path + 11) - 8;
+        if (n >= sizeof dg)
+            return sv_send_err(c, 400, "not a digest (sha256:<64 hex>)", NULL, NULL);
+        memcpy(dg, path + 11, n);
+        dg[n] = 0;
+        return post ? sv_h_runtime(h, c, rq, dg) : sv_send_err(c, 405, "use POST", "Allow", "POST");
+    }
     return get ? sv_h_get_image(h, c, path + 11) : sv_send_err(c, 405, "use GET", "Allow", "GET");
 }
 

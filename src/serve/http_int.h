@@ -45,6 +45,7 @@ enum MHD_Result sv_send_err(struct MHD_Connection *c, unsigned code, const char 
 enum MHD_Result sv_h_notifications(sv_http *h, struct MHD_Connection *c, req *rq);
 enum MHD_Result sv_h_post_image(sv_http *h, struct MHD_Connection *c, req *rq);
 enum MHD_Result sv_h_list_images(sv_http *h, struct MHD_Connection *c);
+enum MHD_Result sv_h_runtime(sv_http *h, struct MHD_Connection *c, req *rq, const char *digest);
 enum MHD_Result sv_h_get_image(sv_http *h, struct MHD_Connection *c, const char *digest);
 enum MHD_Result sv_h_findings(sv_http *h, struct MHD_Connection *c);
 enum MHD_Result sv_h_rematch(sv_http *h, struct MHD_Connection *c);

@@ -14,6 +14,7 @@
 
 #include "cgate/image.h"
 #include "cgate/registry.h"
+#include "cgate/runtime.h"
 #include "cgate/sbom.h"
 #include "cgate/scan.h"
 #include "cgate/vulndb.h"
@@ -129,6 +130,10 @@ cg_status sv_work_one(sv_server *srv, sv_store *st, int *ran, cg_error *err)
         js = sv_job_scan(srv, st, pl, &jerr);
     else if (!strcmp(kind, "rematch"))
         js = sv_job_rematch(srv, st, pl, &jerr);
+    else if (!strcmp(kind, "evaluate"))
+        js = sv_job_evaluate(srv, st, pl, &jerr);
+    else if (!strcmp(kind, "runtime"))
+        js = sv_job_runtime(srv, st, pl, &jerr);
     else if (!strcmp(kind, "deliver"))
         js = sv_job_deliver(srv, st, pl, &jerr);
     else
@@ -153,7 +158,14 @@ cg_status sv_work_one(sv_server *srv, sv_store *st, int *ran, cg_error *err)
         json_object_set_new(f, "error", json_string(jerr.msg));
         json_object_set_new(f, "outcome", json_string(dead ? "dead-letter" : "retry"));
     }
-    sv_log(srv, js == CG_OK ? "info" : "error", js == CG_OK ? "job done" : "job failed", f);
+    if (s == CG_OK) {
+        sv_log(srv, js == CG_OK ? "info" : "error", js == CG_OK ? "job done" : "job failed", f);
+    } else { /* the store could not record the outcome: the caller logs one line; the lease expires and
+              * the job runs again (every job is idempotent) */
+        json_decref(f);
+        cg_error_prefix(err, "job %s (%s)%s%s, its outcome not recorded", id, kind, js == CG_OK ? "" : " failed: ",
+                        js == CG_OK ? "" : jerr.msg);
+    }
     sv_rows_free(&r);
     return s;
 }
@@ -223,13 +235,28 @@ static cg_status insert_keys(sv_store *st, const char *digest, const cg_strmap *
     return s;
 }
 
-/* Insert rows of findings (idempotent); first_seen = now. */
-cg_status sv_insert_findings(sv_store *st, const char *digest, const cg_report *rep, const cg_strmap *only,
-                             cg_arena *a, cg_error *err);
+char *sv_finding_runtime(const cg_report *rep, const cg_finding *f)
+{
+    const cg_runtime *rt = rep->runtime;
+    if (!rt || f->pkg_index >= rt->n_pkgs)
+        return NULL;
+    size_t k = f->pkg_index;
+    json_t *ev = json_array();
+    for (size_t i = 0; i < rt->n_evidence[k] && i < CG_RT_MAX_EVIDENCE; i++)
+        json_array_append_new(ev, json_string(rt->evidence[k][i]));
+    json_t *o = json_pack("{s:b, s:o, s:{s:s?, s:s?, s:I}}", "loaded", rt->loaded[k], "evidence", ev, "window",
+                          "from", rt->from, "to", rt->to, "events", (json_int_t)rt->events);
+    if (o && !rt->known[k])
+        json_object_set_new(o, "filesKnown", json_false());
+    char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    return s;
+}
+
 cg_status sv_insert_findings(sv_store *st, const char *digest, const cg_report *rep, const cg_strmap *only,
                              cg_arena *a, cg_error *err)
 {
-    enum { COLS = 10, CHUNK = 40 };
+    enum { COLS = 12, CHUNK = 40 };
     const char *p[CHUNK * COLS];
     char now[24];
     sv_itoa(now, sv_now());
@@ -241,8 +268,10 @@ cg_status sv_insert_findings(sv_store *st, const char *digest, const cg_report *
         if (!last) {
             const cg_finding *f = &rep->findings[i];
             const char *fk = sv_finding_key(a, f);
-            if (!fk)
-                return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+            if (!fk) {
+                s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+                break;
+            }
             if (only && !cg_strmap_get(only, fk, strlen(fk)))
                 continue;
             const char **r = &p[n * COLS];
@@ -256,12 +285,16 @@ cg_status sv_insert_findings(sv_store *st, const char *digest, const cg_report *
             r[7] = cg_severity_name(f->severity);
             r[8] = f->score >= 0 ? cg_arena_sprintf(a, "%.1f", f->score) : NULL;
             r[9] = f->kev ? "1" : "0";
+            r[10] = f->epss >= 0 ? cg_arena_sprintf(a, "%.5f", f->epss) : NULL;
+            char *rt = sv_finding_runtime(rep, f);
+            r[11] = rt ? cg_arena_strdup(a, rt) : NULL;
+            free(rt);
             n++;
         }
         if (n == CHUNK || (last && n)) {
             cg_buf_reset(&sql);
             cg_buf_puts(&sql, "INSERT INTO findings(digest, fkey, vuln, advs, pkg, installed, fixed, severity,"
-                              " score, kev, first_seen) VALUES");
+                              " score, kev, epss, runtime, first_seen) VALUES");
             for (size_t j = 0; j < n; j++) {
                 cg_buf_puts(&sql, j ? ", (" : "(");
                 for (size_t c = 0; c < COLS; c++)
@@ -277,25 +310,23 @@ cg_status sv_insert_findings(sv_store *st, const char *digest, const cg_report *
     return s;
 }
 
-/* Record a decision row for digest. */
-cg_status sv_insert_decision(sv_server *srv, sv_store *st, const char *digest, int pass, json_t *reasons,
-                             const char *trigger, cg_error *err);
-cg_status sv_insert_decision(sv_server *srv, sv_store *st, const char *digest, int pass, json_t *reasons,
+cg_status sv_insert_decision(sv_store *st, const char *digest, const sv_policy *pol, const sv_verdict *v,
                              const char *trigger, cg_error *err)
 {
     char now[24];
-    char *rs = json_dumps(reasons, JSON_COMPACT);
-    const char *p[] = {digest, sv_itoa(now, sv_now()), pass ? "1" : "0", rs ? rs : "[]",
-                       srv->have_policy ? srv->policy_sha : NULL, trigger};
+    char *rs = json_dumps(v->reasons, JSON_COMPACT);
+    char *ex = json_dumps(v->excepted, JSON_COMPACT);
+    const char *p[] = {digest, sv_itoa(now, sv_now()), v->pass ? "1" : "0", rs ? rs : "[]",
+                       pol ? pol->sha : NULL, trigger, pol ? pol->path : NULL, ex ? ex : "[]"};
     cg_status s = sv_exec(st,
-                          "INSERT INTO decisions(digest, at, pass, reasons, policy, trigger)"
-                          " VALUES($1, $2, $3, $4, $5, $6)",
-                          6, p, NULL, err);
+                          "INSERT INTO decisions(digest, at, pass, reasons, policy, trigger, policy_path, excepted)"
+                          " VALUES($1, $2, $3, $4, $5, $6, $7, $8)",
+                          8, p, NULL, err);
     free(rs);
+    free(ex);
     return s;
 }
 
-cg_status sv_open_vdb(sv_server *srv, cg_vdb **db, cg_error *err);
 cg_status sv_open_vdb(sv_server *srv, cg_vdb **db, cg_error *err)
 {
     *db = NULL;
@@ -331,17 +362,20 @@ cg_status sv_job_scan(sv_server *srv, sv_store *st, json_t *payload, cg_error *e
     cg_sbom *sbom = NULL;
     cg_vdb *db = NULL;
     cg_report *rep = NULL;
-    json_t *reasons = NULL;
-    int pass = 1;
+    sv_verdict v;
+    memset(&v, 0, sizeof v);
+    const sv_policy *pol = sv_policy_for(srv, sv_cell(&r, 0, 1));
+    char day[16];
+    sv_today(srv, day);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     s = cg_sbom_read((const uint8_t *)text, strlen(text), digest, &sbom, err);
     if (s == CG_OK)
         s = sv_open_vdb(srv, &db, err);
     if (s == CG_OK)
-        s = sv_scan(db, sbom, NULL, NULL, &keys, &a, &rep, err);
+        s = sv_scan(db, sbom, NULL, NULL, &keys, &a, NULL, &rep, err);
     if (s == CG_OK)
-        s = sv_decide(srv->have_policy ? &srv->policy : NULL, rep, &a, &pass, &reasons, err);
+        s = sv_decide(pol ? &pol->policy : NULL, rep, day, &a, &v, err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     char now[24];
     const char *p2[] = {digest, sv_itoa(now, sv_now())};
@@ -358,7 +392,7 @@ cg_status sv_job_scan(sv_server *srv, sv_store *st, json_t *payload, cg_error *e
         if (s == CG_OK)
             s = sv_insert_findings(st, digest, rep, NULL, &a, err);
         if (s == CG_OK)
-            s = sv_insert_decision(srv, st, digest, pass, reasons, "ingest", err);
+            s = sv_insert_decision(st, digest, pol, &v, "ingest", err);
     }
     if (began) {
         if (s == CG_OK)
@@ -373,11 +407,12 @@ cg_status sv_job_scan(sv_server *srv, sv_store *st, json_t *payload, cg_error *e
         srv->scan_count++;
         pthread_mutex_unlock(&srv->mu);
         sv_log(srv, "info", "image scanned",
-               json_pack("{s:s, s:s, s:I, s:I, s:b}", "digest", digest, "name", sv_cell(&r, 0, 1), "packages",
-                         (json_int_t)sbom->n_pkgs, "findings", (json_int_t)rep->n_findings, "pass", pass));
+               json_pack("{s:s, s:s, s:I, s:I, s:b, s:s?}", "digest", digest, "name", sv_cell(&r, 0, 1), "packages",
+                         (json_int_t)sbom->n_pkgs, "findings", (json_int_t)rep->n_findings, "pass", v.pass, "policy",
+                         pol ? pol->path : NULL));
     }
     sv_rows_free(&claim);
-    json_decref(reasons);
+    sv_verdict_free(&v);
     cg_report_free(rep);
     cg_vdb_close(db);
     cg_sbom_free(sbom);

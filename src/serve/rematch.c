@@ -22,11 +22,6 @@
 #include "serve/analyse.h"
 #include "serve/serve_int.h"
 
-cg_status sv_open_vdb(sv_server *srv, cg_vdb **db, cg_error *err);
-cg_status sv_insert_findings(sv_store *st, const char *digest, const cg_report *rep, const cg_strmap *only,
-                             cg_arena *a, cg_error *err);
-cg_status sv_insert_decision(sv_server *srv, sv_store *st, const char *digest, int pass, json_t *reasons,
-                             const char *trigger, cg_error *err);
 
 void sv_db_signature(const char *path, char out[128])
 {
@@ -136,15 +131,9 @@ static char *rfc3339(char buf[32], int64_t t)
     return buf;
 }
 
-/* The alert document. */
-static char *alert_body(const char *digest, const char *name, const char *fkey, const char *kind,
-                        const cg_finding *f, const sv_rows *dec, int now_pass, json_t *now_reasons)
+/* The finding member of an alert. */
+static json_t *finding_doc(const cg_finding *f)
 {
-    char id[CG_DIGEST_STR_LEN + 1], t[32];
-    cg_buf k = CG_BUF_INIT;
-    cg_buf_printf(&k, "%s\n%s\n%s", digest, fkey, kind);
-    cg_sha256_str(k.data, k.len, id);
-    cg_buf_free(&k);
     json_t *advs = json_array();
     json_array_append_new(advs, json_string(f->advisory_id ? f->advisory_id : ""));
     for (size_t i = 0; i < f->n_merged; i++)
@@ -153,48 +142,143 @@ static char *alert_body(const char *digest, const char *name, const char *fkey, 
                             "advisories", advs, "package", f->pkg && f->pkg->name ? f->pkg->name : "", "purl",
                             f->pkg ? f->pkg->purl : NULL, "installed", f->installed, "fixed", f->fixed, "severity",
                             cg_severity_name(f->severity), "kev", f->kev);
-    if (f->score >= 0)
+    if (fin && f->score >= 0)
         json_object_set_new(fin, "score", json_real(f->score));
+    if (fin && f->epss >= 0)
+        json_object_set_new(fin, "epss", json_real(cg_policy_round2(f->epss * 100) / 100));
+    return fin;
+}
+
+static const char *kind_word(const char *kind)
+{
+    return !strcmp(kind, "new-finding") ? "new" : !strcmp(kind, "severity-rose") ? "severity rose for"
+           : !strcmp(kind, "kev-added")  ? "known exploited now:"
+           : !strcmp(kind, "epss-rose")  ? "EPSS rose for"
+           : !strcmp(kind, "exception-expired") ? "exception expired for" : kind;
+}
+
+char *sv_alert_body(const char *digest, const char *name, const char *akey, const char *kind, json_t *fin,
+                    const char *detail, const sv_rows *dec, const sv_policy *pol, const sv_verdict *now)
+{
+    char id[CG_DIGEST_STR_LEN + 1], t[32];
+    cg_buf k = CG_BUF_INIT;
+    cg_buf_printf(&k, "%s\n%s\n%s", digest, akey, kind);
+    cg_sha256_str(k.data, k.len, id);
+    cg_buf_free(&k);
     json_t *decision = json_null();
     const char *dtext = "no recorded decision";
-    char dbuf[160];
+    char dbuf[320];
     if (dec && dec->n) {
         json_error_t je;
         json_t *reasons = json_loads(sv_cell(dec, 0, 2) ? sv_cell(dec, 0, 2) : "[]", 0, &je);
         int pass = !strcmp(sv_cell(dec, 0, 1), "1");
-        decision = json_pack("{s:s, s:b, s:s?, s:s, s:o}", "at", rfc3339(t, strtoll(sv_cell(dec, 0, 0), NULL, 10)),
-                             "pass", pass, "policy", sv_cell(dec, 0, 3), "trigger", sv_cell(dec, 0, 4), "reasons",
-                             reasons ? reasons : json_array());
-        snprintf(dbuf, sizeof dbuf, "%s by the decision of %s (%s, policy %.19s)", pass ? "let through" : "denied",
-                 t, sv_cell(dec, 0, 4), sv_cell(dec, 0, 3) ? sv_cell(dec, 0, 3) : "none");
+        decision = json_pack("{s:s, s:b, s:s?, s:s?, s:s, s:o}", "at",
+                             rfc3339(t, strtoll(sv_cell(dec, 0, 0), NULL, 10)), "pass", pass, "policy",
+                             sv_cell(dec, 0, 3), "policyPath", sv_cell(dec, 0, 5), "trigger", sv_cell(dec, 0, 4),
+                             "reasons", reasons ? reasons : json_array());
+        snprintf(dbuf, sizeof dbuf, "%s by the decision of %s (%s, policy %.120s %.19s)",
+                 pass ? "let through" : "denied", t, sv_cell(dec, 0, 4),
+                 sv_cell(dec, 0, 5) ? sv_cell(dec, 0, 5) : "", sv_cell(dec, 0, 3) ? sv_cell(dec, 0, 3) : "none");
         dtext = dbuf;
     }
+    const char *vid = json_string_value(json_object_get(fin, "id"));
+    const char *sev = json_string_value(json_object_get(fin, "severity"));
+    const char *pkg = json_string_value(json_object_get(fin, "package"));
+    const char *ver = json_string_value(json_object_get(fin, "installed"));
     cg_buf text = CG_BUF_INIT;
-    cg_buf_printf(&text, "cgate: %s %s (%s%s) in %s %s of %s@%s; %s", !strcmp(kind, "new-finding") ? "new" : kind,
-                  f->vuln_id ? f->vuln_id : "?", cg_severity_name(f->severity), f->kev ? ", known exploited" : "",
-                  f->pkg && f->pkg->name ? f->pkg->name : "?", f->installed ? f->installed : "?", name, digest, dtext);
-    if (!now_pass) {
+    cg_buf_printf(&text, "cgate: %s %s (%s%s) in %s %s of %s@%s", kind_word(kind), vid ? vid : "?",
+                  sev ? sev : "?", json_is_true(json_object_get(fin, "kev")) ? ", known exploited" : "",
+                  pkg ? pkg : "?", ver ? ver : "?", name, digest);
+    if (detail)
+        cg_buf_printf(&text, " (%s)", detail);
+    cg_buf_printf(&text, "; %s", dtext);
+    if (!now->pass) {
         cg_buf_puts(&text, "; the policy would now deny it: ");
-        for (size_t i = 0; i < json_array_size(now_reasons) && i < 3; i++)
-            cg_buf_printf(&text, "%s%s", i ? "; " : "", json_string_value(json_array_get(now_reasons, i)));
+        for (size_t i = 0; i < json_array_size(now->reasons) && i < 3; i++)
+            cg_buf_printf(&text, "%s%s", i ? "; " : "", json_string_value(json_array_get(now->reasons, i)));
     }
-    json_t *doc = json_pack("{s:s, s:s, s:s, s:{s:s, s:s}, s:o, s:o, s:{s:b, s:O}, s:s}", "id", id, "kind", kind,
-                            "created", rfc3339(t, sv_now()), "image", "digest", digest, "name", name, "finding", fin,
-                            "decision", decision, "now", "pass", now_pass, "denyReasons", now_reasons, "text",
-                            cg_buf_str(&text));
+    json_t *doc = json_pack("{s:s, s:s, s:s, s:{s:s, s:s}, s:O, s:o, s:{s:b, s:O, s:s?, s:s?}, s:s}", "id", id,
+                            "kind", kind, "created", rfc3339(t, sv_now()), "image", "digest", digest, "name", name,
+                            "finding", fin, "decision", decision, "now", "pass", now->pass, "denyReasons",
+                            now->reasons, "policy", pol ? pol->sha : NULL, "policyPath", pol ? pol->path : NULL,
+                            "text", cg_buf_str(&text));
+    if (doc && detail)
+        json_object_set_new(doc, "detail", json_string(detail));
     cg_buf_free(&text);
     char *s = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
     json_decref(doc);
     return s;
 }
 
+/* Alerts recorded in the open transaction, logged once it commits. */
+typedef struct logq {
+    char **body, **digest, **finding;
+    size_t n, cap;
+} logq;
+
+static int logq_push(logq *q, char *body, const char *digest, const char *finding)
+{
+    if (q->n == q->cap) {
+        size_t nc = q->cap ? q->cap * 2 : 64;
+        char **b = realloc(q->body, nc * sizeof *b);
+        if (b)
+            q->body = b;
+        char **d = b ? realloc(q->digest, nc * sizeof *d) : NULL;
+        if (d)
+            q->digest = d;
+        char **f = d ? realloc(q->finding, nc * sizeof *f) : NULL;
+        if (f)
+            q->finding = f;
+        if (!f)
+            return -1;
+        q->cap = nc;
+    }
+    char *dd = strdup(digest), *ff = strdup(finding);
+    if (!dd || !ff) {
+        free(dd);
+        free(ff);
+        return -1;
+    }
+    q->body[q->n] = body;
+    q->digest[q->n] = dd;
+    q->finding[q->n++] = ff;
+    return 0;
+}
+
+/* After the commit: log each alert (commit = 1) or drop them (rollback). */
+static void logq_flush(sv_server *srv, logq *q, int commit, size_t *n_alerts)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        if (commit) {
+            sv_alert_log(srv, q->body[i], q->digest[i], q->finding[i]);
+            (*n_alerts)++;
+        }
+        free(q->body[i]);
+        free(q->digest[i]);
+        free(q->finding[i]);
+    }
+    q->n = 0;
+}
+
+static void logq_free(logq *q)
+{
+    free(q->body);
+    free(q->digest);
+    free(q->finding);
+}
+
 typedef struct pending {
     const cg_finding *f;
-    const char *fkey, *kind;
+    const char *fkey, *kind, *akey, *detail;
 } pending;
 
+/* EPSS at two decimals (as the advisory hash sees it); -1 unknown. */
+static long epss_cent(double e) { return e < 0 ? -1 : (long)(e * 100 + 0.5); }
+
+/* Re-match one image inside the caller's transaction; the alerts it records
+ * go to q (logged once the caller commits). */
 static cg_status rematch_image(sv_server *srv, sv_store *st, cg_vdb *db, const char *digest, const change *c,
-                               size_t *n_alerts, cg_error *err)
+                               sv_lookup_cache *cache, logq *q, cg_error *err)
 {
     const char *p1[] = {digest};
     sv_rows img, fr, dec;
@@ -209,7 +293,8 @@ static cg_status rematch_image(sv_server *srv, sv_store *st, cg_vdb *db, const c
     cg_arena_init(&a);
     cg_sbom *sbom = NULL;
     cg_report *part = NULL, *full = NULL;
-    json_t *reasons = NULL;
+    sv_verdict now;
+    memset(&now, 0, sizeof now);
     cg_strmap stored, add;
     cg_strmap_init(&stored);
     cg_strmap_init(&add);
@@ -217,18 +302,20 @@ static cg_status rematch_image(sv_server *srv, sv_store *st, cg_vdb *db, const c
     size_t n_pend = 0;
     char **bodies = NULL;
     const char *text = sv_cell(&img, 0, 0), *name = sv_cell(&img, 0, 1);
+    const sv_policy *pol = sv_policy_for(srv, name);
     s = cg_sbom_read((const uint8_t *)text, strlen(text), digest, &sbom, err);
     if (s == CG_OK)
-        s = sv_scan(db, sbom, &c->keys, &c->ids, NULL, NULL, &part, err);
+        s = sv_scan(db, sbom, &c->keys, &c->ids, NULL, NULL, cache, &part, err);
     if (s == CG_OK)
-        s = sv_exec(st, "SELECT fkey, advs, severity, kev FROM findings WHERE digest = $1", 1, p1, &fr, err);
+        s = sv_exec(st, "SELECT fkey, advs, severity, kev, epss FROM findings WHERE digest = $1", 1, p1, &fr, err);
     for (size_t i = 0; s == CG_OK && i < fr.n; i++)
         s = cg_strmap_put(&stored, sv_cell(&fr, i, 0), strlen(sv_cell(&fr, i, 0)), (void *)(uintptr_t)(i + 1));
     if (s == CG_OK && part->n_findings) {
-        pend = cg_arena_calloc(&a, part->n_findings, sizeof *pend);
+        pend = cg_arena_calloc(&a, 3 * part->n_findings, sizeof *pend); /* up to three reasons per finding */
         if (!pend)
             s = CG_ERR_NOMEM;
     }
+    size_t n_changed = 0;
     for (size_t i = 0; s == CG_OK && i < part->n_findings; i++) {
         const cg_finding *f = &part->findings[i];
         const char *fk = sv_finding_key(&a, f);
@@ -241,15 +328,32 @@ static cg_status rematch_image(sv_server *srv, sv_store *st, cg_vdb *db, const c
             continue;
         size_t idx = (size_t)(uintptr_t)cg_strmap_get(&stored, fk, fl);
         if (!idx) {
-            pend[n_pend++] = (pending){f, fk, "new-finding"};
+            pend[n_pend++] = (pending){f, fk, "new-finding", fk, NULL};
             s = cg_strmap_put(&add, fk, fl, (void *)1);
             continue;
         }
         cg_strmap_put(&add, fk, fl, (void *)2); /* still there */
-        if ((int)f->severity > sev_rank(sv_cell(&fr, idx - 1, 2)))
-            pend[n_pend++] = (pending){f, fk, "severity-rose"};
-        else if (f->kev && strcmp(sv_cell(&fr, idx - 1, 3), "1"))
-            pend[n_pend++] = (pending){f, fk, "kev-added"};
+        size_t before = n_pend;
+        const char *old_sev = sv_cell(&fr, idx - 1, 2), *old_epss = sv_cell(&fr, idx - 1, 4);
+        if ((int)f->severity > sev_rank(old_sev))
+            pend[n_pend++] = (pending){f, fk, "severity-rose",
+                                       cg_arena_sprintf(&a, "%s#severity-rose#%s", fk, cg_severity_name(f->severity)),
+                                       cg_arena_sprintf(&a, "severity %s -> %s", old_sev ? old_sev : "?",
+                                                        cg_severity_name(f->severity))};
+        if (f->kev && strcmp(sv_cell(&fr, idx - 1, 3), "1"))
+            pend[n_pend++] = (pending){f, fk, "kev-added", cg_arena_sprintf(&a, "%s#kev-added", fk),
+                                       "added to CISA KEV"};
+        long was = old_epss ? epss_cent(strtod(old_epss, NULL)) : -1, is = epss_cent(f->epss);
+        if (is > was && was >= 0)
+            pend[n_pend++] = (pending){f, fk, "epss-rose", cg_arena_sprintf(&a, "%s#epss-rose", fk),
+                                       cg_arena_sprintf(&a, "EPSS %.2f -> %.2f", (double)was / 100, (double)is / 100)};
+        else if (is != was) /* first score, or a fall: stored, no alert */
+            cg_strmap_put(&add, fk, fl, (void *)3);
+        for (size_t k = before; k < n_pend; k++)
+            if (!pend[k].akey || !pend[k].detail)
+                s = CG_ERR_NOMEM;
+        if (n_pend > before || cg_strmap_get(&add, fk, fl) == (void *)3)
+            n_changed++;
     }
     if (s == CG_ERR_NOMEM)
         cg_error_set(err, s, "out of memory");
@@ -259,17 +363,18 @@ static cg_status rematch_image(sv_server *srv, sv_store *st, cg_vdb *db, const c
     for (size_t i = 0; s == CG_OK && gone && i < fr.n; i++)
         if (advs_in(sv_cell(&fr, i, 1), &c->ids) && !cg_strmap_get(&add, sv_cell(&fr, i, 0), strlen(sv_cell(&fr, i, 0))))
             gone[n_gone++] = sv_cell(&fr, i, 0);
-    if (s != CG_OK || (n_pend == 0 && n_gone == 0))
+    if (s != CG_OK || (n_pend == 0 && n_gone == 0 && n_changed == 0))
         goto out;
-    int now_pass = 1;
     if (n_pend) { /* what the policy says now, on the whole current report */
-        if (srv->have_policy)
-            s = sv_scan(db, sbom, NULL, NULL, NULL, NULL, &full, err);
+        char day[16];
+        sv_today(srv, day);
+        if (pol)
+            s = sv_scan(db, sbom, NULL, NULL, NULL, NULL, NULL, &full, err);
         if (s == CG_OK) /* without a policy the answer is "pass": no second scan */
-            s = sv_decide(srv->have_policy ? &srv->policy : NULL, full, &a, &now_pass, &reasons, err);
+            s = sv_decide(pol ? &pol->policy : NULL, full, day, &a, &now, err);
         if (s == CG_OK)
             s = sv_exec(st,
-                        "SELECT at, pass, reasons, policy, trigger FROM decisions WHERE digest = $1"
+                        "SELECT at, pass, reasons, policy, trigger, policy_path FROM decisions WHERE digest = $1"
                         " ORDER BY pass DESC, id DESC LIMIT 1",
                         1, p1, &dec, err);
         bodies = cg_arena_calloc(&a, n_pend, sizeof *bodies);
@@ -278,52 +383,52 @@ static cg_status rematch_image(sv_server *srv, sv_store *st, cg_vdb *db, const c
     }
     if (s != CG_OK)
         goto out;
-    for (size_t i = 0; i < n_pend; i++)
-        bodies[i] = alert_body(digest, name, pend[i].fkey, pend[i].kind, pend[i].f, &dec, now_pass, reasons);
-    s = sv_begin(st, err);
-    if (s == CG_OK && n_pend)
+    for (size_t i = 0; i < n_pend; i++) {
+        json_t *fin = finding_doc(pend[i].f);
+        bodies[i] = fin ? sv_alert_body(digest, name, pend[i].akey, pend[i].kind, fin, pend[i].detail, &dec, pol, &now)
+                        : NULL;
+        json_decref(fin);
+    }
+    if (n_pend)
         s = sv_insert_findings(st, digest, part, &add, &a, err);
-    for (size_t i = 0; s == CG_OK && i < n_pend; i++) {
-        if (!strcmp(pend[i].kind, "new-finding"))
+    for (size_t i = 0; s == CG_OK && i < part->n_findings; i++) { /* severity, KEV, EPSS of the ones still there */
+        const cg_finding *f = &part->findings[i];
+        const char *fk = sv_finding_key(&a, f);
+        if (!fk || cg_strmap_get(&add, fk, strlen(fk)) == (void *)1)
             continue;
-        const char *p[] = {digest, pend[i].fkey, cg_severity_name(pend[i].f->severity), pend[i].f->kev ? "1" : "0"};
-        s = sv_exec(st, "UPDATE findings SET severity = $3, kev = $4 WHERE digest = $1 AND fkey = $2", 4, p, NULL,
-                    err);
+        const char *p[] = {digest, fk, cg_severity_name(f->severity), f->kev ? "1" : "0",
+                           f->epss >= 0 ? cg_arena_sprintf(&a, "%.5f", f->epss) : NULL};
+        s = sv_exec(st, "UPDATE findings SET severity = $3, kev = $4, epss = $5 WHERE digest = $1 AND fkey = $2", 5,
+                    p, NULL, err);
     }
     for (size_t i = 0; s == CG_OK && i < n_gone; i++) {
         const char *p[] = {digest, gone[i]};
         s = sv_exec(st, "DELETE FROM findings WHERE digest = $1 AND fkey = $2", 2, p, NULL, err);
     }
     if (s == CG_OK && n_pend)
-        s = sv_insert_decision(srv, st, digest, now_pass, reasons, "rematch", err);
+        s = sv_insert_decision(st, digest, pol, &now, "rematch", err);
     unsigned char *fresh = n_pend ? cg_arena_calloc(&a, n_pend, 1) : NULL;
     for (size_t i = 0; s == CG_OK && i < n_pend; i++) {
         if (!bodies[i]) {
             s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
             break;
         }
-        const char *ak = strcmp(pend[i].kind, "new-finding")
-                             ? cg_arena_sprintf(&a, "%s#%s%s", pend[i].fkey, cg_severity_name(pend[i].f->severity),
-                                                pend[i].f->kev ? "#kev" : "")
-                             : pend[i].fkey;
         int64_t id = 0;
-        s = sv_alert_add(srv, st, digest, ak, bodies[i], &id, err);
+        s = sv_alert_add(srv, st, digest, pend[i].akey, bodies[i], &id, err);
         if (fresh)
             fresh[i] = id != 0;
     }
-    if (s == CG_OK)
-        s = sv_commit(st, err);
-    else
-        sv_rollback(st);
     for (size_t i = 0; s == CG_OK && i < n_pend; i++)
         if (fresh && fresh[i]) {
-            sv_alert_log(srv, bodies[i]);
-            (*n_alerts)++;
+            if (logq_push(q, bodies[i], digest, pend[i].f->vuln_id ? pend[i].f->vuln_id : "?") != 0)
+                s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+            else
+                bodies[i] = NULL; /* the queue owns it */
         }
 out:
     for (size_t i = 0; bodies && i < n_pend; i++)
         free(bodies[i]);
-    json_decref(reasons);
+    sv_verdict_free(&now);
     cg_report_free(full);
     cg_report_free(part);
     cg_sbom_free(sbom);
@@ -477,13 +582,35 @@ cg_status sv_job_rematch(sv_server *srv, sv_store *st, json_t *payload, cg_error
     if (s == CG_OK && c.ids.count)
         s = affected_images(st, &c, &a, &imgs, &n_imgs, err);
     int64_t renewed = sv_now();
+    sv_lookup_cache cache;
+    sv_cache_init(&cache);
+    logq q;
+    memset(&q, 0, sizeof q);
+    enum { BATCH = 64 }; /* images per transaction: one commit, not one per image */
+    int in_tx = 0;
+    size_t batch = 0;
     for (size_t i = 0; s == CG_OK && i < n_imgs; i++) {
-        s = rematch_image(srv, st, db, imgs[i], &c, &n_alerts, err);
-        if (s == CG_OK && sv_now() - renewed >= (int64_t)srv->lease / 3) {
+        if (!in_tx && (s = sv_begin(st, err)) == CG_OK)
+            in_tx = 1;
+        if (s == CG_OK)
+            s = rematch_image(srv, st, db, imgs[i], &c, &cache, &q, err);
+        int renew = sv_now() - renewed >= (int64_t)srv->lease / 3;
+        if (s == CG_OK && (++batch == BATCH || i + 1 == n_imgs || renew)) {
+            s = sv_commit(st, err);
+            in_tx = 0;
+            batch = 0;
+            logq_flush(srv, &q, s == CG_OK, &n_alerts);
+        }
+        if (s == CG_OK && renew) {
             s = sv_job_renew(srv, st, payload, err);
             renewed = sv_now();
         }
     }
+    if (in_tx)
+        sv_rollback(st);
+    logq_flush(srv, &q, 0, &n_alerts);
+    logq_free(&q);
+    sv_cache_free(&cache);
     if (s == CG_OK && c.ids.count)
         s = save_hashes(st, &c, removed, n_removed, err);
     clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -7,6 +7,7 @@
  * *cfg->stop is set: the API closes, each worker finishes its job and exits.
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,20 +121,71 @@ static cg_status load_tokens(sv_server *srv, const char *path, cg_error *err)
     return s;
 }
 
-static cg_status load_policy(sv_server *srv, const char *path, cg_error *err)
+static cg_status load_policy(sv_server *srv, sv_policy *p, const char *pattern, const char *path, cg_error *err)
 {
     cg_buf b = CG_BUF_INIT;
     cg_status s = cg_read_file(path, CG_POLICY_MAX_BYTES, "policy", &b, err);
     if (s == CG_OK)
-        s = cg_policy_parse((const uint8_t *)b.data, b.len, path, &srv->arena, &srv->policy, err);
+        s = cg_policy_parse((const uint8_t *)b.data, b.len, path, &srv->arena, &p->policy, err);
     char h[CG_DIGEST_STR_LEN + 1];
     if (s == CG_OK) {
         cg_sha256_str(b.data, b.len, h);
-        srv->policy_sha = cg_arena_strdup(&srv->arena, h);
-        srv->have_policy = 1;
+        p->sha = cg_arena_strdup(&srv->arena, h);
+        p->path = cg_arena_strdup(&srv->arena, path);
+        p->pattern = pattern ? cg_arena_strdup(&srv->arena, pattern) : NULL;
+        if (!p->sha || !p->path || (pattern && !p->pattern))
+            s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     }
     cg_buf_free(&b);
     return s;
+}
+
+static cg_status load_policies(sv_server *srv, cg_error *err)
+{
+    const cg_serve_config *cfg = srv->cfg;
+    srv->policies = cg_arena_calloc(&srv->arena, cfg->n_policies + 1, sizeof *srv->policies);
+    if (!srv->policies)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    cg_status s = CG_OK;
+    for (size_t i = 0; s == CG_OK && i < cfg->n_policies; i++) {
+        if (!cfg->policies[i].pattern || !*cfg->policies[i].pattern || !cfg->policies[i].path)
+            return cg_error_set(err, CG_ERR_USAGE, "policy %zu: a repository pattern and a policy file are needed",
+                                i + 1);
+        s = load_policy(srv, &srv->policies[srv->n_policies], cfg->policies[i].pattern, cfg->policies[i].path, err);
+        if (s == CG_OK)
+            srv->n_policies++;
+    }
+    if (s == CG_OK && cfg->policy_path) {
+        s = load_policy(srv, &srv->policies[srv->n_policies], NULL, cfg->policy_path, err);
+        if (s == CG_OK)
+            srv->n_policies++;
+    }
+    return s;
+}
+
+const sv_policy *sv_policy_for(const sv_server *srv, const char *name)
+{
+    const char *repo = name ? name : "";
+    const char *slash = strchr(repo, '/');
+    if (slash) { /* "HOST[:PORT]/REPO": the host has a dot or a colon, or is localhost */
+        size_t hl = (size_t)(slash - repo);
+        if (memchr(repo, '.', hl) || memchr(repo, ':', hl) || (hl == 9 && !strncmp(repo, "localhost", 9)))
+            repo = slash + 1;
+    }
+    for (size_t i = 0; i < srv->n_policies; i++) {
+        const sv_policy *p = &srv->policies[i];
+        if (!p->pattern || fnmatch(p->pattern, repo, 0) == 0 || (name && fnmatch(p->pattern, name, 0) == 0))
+            return p;
+    }
+    return NULL;
+}
+
+void sv_today(const sv_server *srv, char out[16])
+{
+    time_t t = srv->cfg->today > 0 ? (time_t)srv->cfg->today : time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 16, "%Y-%m-%d", &tm);
 }
 
 /* ---- workers -------------------------------------------------------------- */
@@ -168,19 +220,28 @@ static void *worker_main(void *ud)
     sv_server *srv = w->srv;
     sv_store *st = NULL;
     cg_error err;
+    int down = 0; /* the store is away: one line when it goes, one when it is back */
     while (!stopping(srv)) {
         cg_error_clear(&err);
         if (!st && sv_store_open(srv->cfg->store, &st, &err) != CG_OK) {
-            sv_log(srv, "error", "store unavailable", json_pack("{s:s}", "error", err.msg));
-            wait_for_work(srv, 2000);
+            if (!down++)
+                sv_log(srv, "error", "store unavailable", json_pack("{s:s}", "error", err.msg));
+            wait_for_work(srv, 1000);
             continue;
+        }
+        if (down) {
+            sv_log(srv, "info", "store reconnected", json_pack("{s:I}", "attempts", (json_int_t)down));
+            down = 0;
         }
         int ran = 0;
         if (sv_work_one(srv, st, &ran, &err) != CG_OK) {
-            sv_log(srv, "error", "queue error", json_pack("{s:s}", "error", err.msg));
-            if (err.status == CG_ERR_NETWORK) { /* the store went away: reconnect */
+            if (err.status == CG_ERR_NETWORK) { /* the store went away: reconnect (its job's lease expires) */
+                sv_log(srv, "error", "store unavailable", json_pack("{s:s}", "error", err.msg));
+                down = 1;
                 sv_store_close(st);
                 st = NULL;
+            } else {
+                sv_log(srv, "error", "queue error", json_pack("{s:s}", "error", err.msg));
             }
             wait_for_work(srv, 1000);
             continue;
@@ -213,6 +274,25 @@ static void queue_rematch(sv_server *srv, sv_store *st, const char *sig, const c
     free(pls);
 }
 
+/* Once per day the policies are evaluated again (exceptions expire). */
+static void queue_evaluate(sv_server *srv, sv_store *st, const char *day)
+{
+    if (!srv->n_policies)
+        return;
+    char dd[64], pl[64];
+    snprintf(dd, sizeof dd, "evaluate:%s", day);
+    snprintf(pl, sizeof pl, "{\"day\":\"%s\"}", day);
+    cg_error err;
+    cg_error_clear(&err);
+    int64_t id = 0;
+    if (sv_enqueue(st, "evaluate", dd, pl, &id, &err) != CG_OK)
+        sv_log(srv, "error", "cannot queue an evaluation", json_pack("{s:s}", "error", err.msg));
+    else if (id) {
+        sv_log(srv, "info", "evaluation queued", json_pack("{s:s, s:I}", "day", day, "job", (json_int_t)id));
+        sv_kick(srv);
+    }
+}
+
 cg_status cg_serve_run(const cg_serve_config *cfg, cg_error *err)
 {
     sv_server srv;
@@ -242,8 +322,8 @@ cg_status cg_serve_run(const cg_serve_config *cfg, cg_error *err)
         s = cg_error_set(err, CG_ERR_USAGE, "give --token-file (or --no-auth for a trusted loopback setup)");
     if (s == CG_OK && cfg->token_file)
         s = load_tokens(&srv, cfg->token_file, err);
-    if (s == CG_OK && cfg->policy_path)
-        s = load_policy(&srv, cfg->policy_path, err);
+    if (s == CG_OK)
+        s = load_policies(&srv, err);
     if (s == CG_OK && cfg->alert_log) {
         srv.alert_log = fopen(cfg->alert_log, "a");
         if (!srv.alert_log)
@@ -262,6 +342,10 @@ cg_status cg_serve_run(const cg_serve_config *cfg, cg_error *err)
     snprintf(last_sig, sizeof last_sig, "%s", sig);
     if (cfg->db_path)
         queue_rematch(&srv, st, sig, "start");
+    char day[16], last_day[16];
+    sv_today(&srv, day);
+    memcpy(last_day, day, sizeof day);
+    queue_evaluate(&srv, st, day);
     if (cfg->once) {
         sv_log(&srv, "info", "processing the queue once",
                json_pack("{s:s, s:s?}", "store", sv_store_kind(st), "db", cfg->db_path));
@@ -300,6 +384,11 @@ cg_status cg_serve_run(const cg_serve_config *cfg, cg_error *err)
         if (strcmp(sig, last_sig)) {
             snprintf(last_sig, sizeof last_sig, "%s", sig);
             queue_rematch(&srv, st, sig, "db changed");
+        }
+        sv_today(&srv, day);
+        if (strcmp(day, last_day)) {
+            memcpy(last_day, day, sizeof day);
+            queue_evaluate(&srv, st, day);
         }
         if (next_update && sv_now() >= next_update && cfg->update) {
             cg_error ue;

@@ -54,6 +54,14 @@ static const char *const migrations[] = {
     "CREATE TABLE dead_letters(id @ID@, job BIGINT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL,"
     " error TEXT, at BIGINT NOT NULL);"
     "CREATE TABLE adv_hash(id TEXT PRIMARY KEY, hash TEXT NOT NULL, keys TEXT NOT NULL);",
+    /* 2: per-repository policies (which file decided), the exceptions that let a
+     * finding through (to notice one expiring), EPSS per finding, runtime evidence */
+    "ALTER TABLE decisions ADD COLUMN policy_path TEXT;"
+    "ALTER TABLE decisions ADD COLUMN excepted TEXT;"
+    "ALTER TABLE findings ADD COLUMN epss TEXT;"
+    "ALTER TABLE findings ADD COLUMN runtime TEXT;"
+    "CREATE TABLE runtime(digest TEXT NOT NULL, sha256 TEXT NOT NULL, format TEXT, evidence TEXT NOT NULL,"
+    " summary TEXT, created BIGINT NOT NULL, PRIMARY KEY(digest, sha256));",
 };
 
 static char *expand(const char *tmpl, int pg)
@@ -194,6 +202,8 @@ void sv_store_close(sv_store *s)
 static cg_status pg_exec(sv_store *s, const char *sql, size_t np, const char *const *params, sv_rows *rows,
                          cg_error *err)
 {
+    if (PQstatus(s->conn) == CONNECTION_BAD) /* lost earlier: the server may be back */
+        PQreset(s->conn);
     PGresult *r = PQexecParams(s->conn, sql, (int)np, NULL, params, NULL, NULL, 0);
     ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {

@@ -329,3 +329,78 @@ cg_status cg_attach_verify_attestation(cg_registry *r, const cg_ref *repo, const
     verify_req v = {.suffix = "att", .digest = digest, .pub = pub, .predicate_type = predicate_type};
     return verify_tag(r, repo, &v, result, err);
 }
+
+static int is_index_type(const char *mt)
+{
+    return mt && (!strcmp(mt, CG_MT_OCI_INDEX) || !strcmp(mt, CG_MT_DOCKER_LIST));
+}
+
+/* *dup = 1 when digest is in the set already. */
+static cg_status set_add(cg_attach_set *set, const char *digest, const char *what, int *dup, cg_error *err)
+{
+    *dup = 0;
+    for (size_t i = 0; i < set->n; i++)
+        if (!strcmp(set->digest[i], digest)) {
+            *dup = 1;
+            return CG_OK;
+        }
+    if (set->n == CG_ATTACH_MAX_MANIFESTS)
+        return cg_error_set(err, CG_ERR_LIMIT, "more than %d manifests under one index", CG_ATTACH_MAX_MANIFESTS);
+    snprintf(set->digest[set->n], sizeof set->digest[set->n], "%s", digest);
+    snprintf(set->what[set->n], sizeof set->what[set->n], "%s", what);
+    set->n++;
+    return CG_OK;
+}
+
+/* Add digest; when the registry serves it as an index, its entries too
+ * (nested indexes followed down to depth 4). */
+static cg_status collect(cg_registry *r, const cg_ref *repo, const char *digest, const char *what, int depth,
+                         cg_attach_set *set, cg_error *err)
+{
+    int dup;
+    cg_status st = set_add(set, digest, what, &dup, err);
+    if (st != CG_OK || dup)
+        return st;
+    cg_manifest m;
+    memset(&m, 0, sizeof m);
+    st = cg_registry_get_manifest(r, repo, digest, 0, &m, err);
+    if (st != CG_OK)
+        return st;
+    json_t *doc = NULL;
+    st = cg_json_parse(m.data, m.len, "manifest", &doc, err);
+    const char *mt = m.media_type[0] ? m.media_type : cg_json_str(doc, "mediaType");
+    const json_t *ms = json_object_get(doc, "manifests");
+    if (st == CG_OK && (is_index_type(mt) || (!(mt && *mt) && json_is_array(ms)))) {
+        if (depth >= 4)
+            st = cg_error_set(err, CG_ERR_INPUT, "index %s: indexes nested deeper than 4", digest);
+        for (size_t i = 0; st == CG_OK && i < json_array_size(ms); i++) {
+            const json_t *d = json_array_get(ms, i);
+            const char *cd = cg_json_str(d, "digest");
+            if (!cg_digest_valid(cd)) {
+                st = cg_error_set(err, CG_ERR_INPUT, "index %s: manifests[%zu] has no valid sha256 digest", digest, i);
+                break;
+            }
+            const json_t *p = json_object_get(d, "platform");
+            const char *os = cg_json_str(p, "os"), *arch = cg_json_str(p, "architecture"),
+                       *var = cg_json_str(p, "variant");
+            char pw[48];
+            if (os && arch)
+                snprintf(pw, sizeof pw, "%.15s/%.15s%s%.10s", os, arch, var ? "/" : "", var ? var : "");
+            else
+                snprintf(pw, sizeof pw, "%s", is_index_type(cg_json_str(d, "mediaType")) ? "index" : "unknown");
+            st = collect(r, repo, cd, pw, depth + 1, set, err);
+        }
+    }
+    json_decref(doc);
+    cg_manifest_free(&m);
+    return st;
+}
+
+cg_status cg_attach_manifests(cg_registry *r, const cg_ref *repo, const char *digest, cg_attach_set *set,
+                              cg_error *err)
+{
+    set->n = 0;
+    if (!cg_digest_valid(digest))
+        return cg_error_set(err, CG_ERR_USAGE, "not a sha256 digest: \"%.100s\"", digest ? digest : "");
+    return collect(r, repo, digest, "", 0, set, err);
+}

@@ -270,17 +270,30 @@ static cg_status import_zip(vdb_imp *im, const char *path, cg_buf *buf, cg_error
     struct archive *ar = archive_read_new();
     if (!ar)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    archive_read_support_format_zip(ar);
-    cg_status s = CG_OK;
-    if (archive_read_open_filename(ar, path, 1 << 16) != ARCHIVE_OK) {
-        s = cg_error_set(err, CG_ERR_INPUT, "%s: not a readable zip: %s", path, archive_error_string(ar));
+    /* an entry of ours, checked (libarchive 3.6 does not check its own) */
+    struct archive_entry *e = archive_entry_new();
+    if (!e) {
         archive_read_free(ar);
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    }
+    if (archive_read_support_format_zip(ar) != ARCHIVE_OK) {
+        archive_read_free(ar);
+        archive_entry_free(e);
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    }
+    cg_status s = CG_OK;
+    errno = 0;
+    if (archive_read_open_filename(ar, path, 1 << 16) != ARCHIVE_OK) {
+        s = archive_errno(ar) == ENOMEM || errno == ENOMEM
+                ? cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory while opening the zip", path)
+                : cg_error_set(err, CG_ERR_INPUT, "%s: not a readable zip: %s", path, archive_error_string(ar));
+        archive_read_free(ar);
+        archive_entry_free(e);
         return s;
     }
-    struct archive_entry *e;
     uint64_t total = 0, entries = 0;
     int rc;
-    while (s == CG_OK && (rc = archive_read_next_header(ar, &e)) == ARCHIVE_OK) {
+    while (s == CG_OK && (rc = archive_read_next_header2(ar, e)) == ARCHIVE_OK) {
         const char *name = archive_entry_pathname(e);
         if (++entries > ZIP_MAX_ENTRIES) {
             s = cg_error_set(err, CG_ERR_LIMIT, "%s: more than %d entries (cap)", path, ZIP_MAX_ENTRIES);
@@ -322,6 +335,7 @@ static cg_status import_zip(vdb_imp *im, const char *path, cg_buf *buf, cg_error
     if (s == CG_OK && rc != ARCHIVE_EOF)
         s = cg_error_set(err, CG_ERR_INPUT, "%s: corrupt zip: %s", path, archive_error_string(ar));
     archive_read_free(ar);
+    archive_entry_free(e);
     return s;
 }
 
@@ -414,6 +428,14 @@ static cg_status import_path(vdb_imp *im, const char *path, int depth, int expli
     if (s != CG_OK)
         return s;
     return vdb_import_buffer(im, (const uint8_t *)buf->data, buf->len, path, err);
+}
+
+cg_status vdb_import_path(vdb_imp *im, const char *path, cg_error *err)
+{
+    cg_buf buf = CG_BUF_INIT;
+    cg_status s = import_path(im, path, 0, 1, &buf, err);
+    cg_buf_free(&buf);
+    return s;
 }
 
 static cg_status fsync_path(const char *path, int dir, cg_error *err)
@@ -556,8 +578,13 @@ cg_status vdb_import_locked(const char *db_path, const char *const *paths, size_
         s = cg_error_set(err, CG_ERR_INTERNAL, "%s: BEGIN failed: %s", tmp, sqlite3_errmsg(im.db));
     if (s == CG_OK)
         s = vdb_prepare_import(&im, err);
-    for (size_t i = 0; s == CG_OK && i < n_paths; i++)
+    for (size_t i = 0; s == CG_OK && i < n_paths; i++) {
+        if (opts && opts->progress)
+            opts->progress(opts->progress_ud, paths[i], i, n_paths, rep->imported);
         s = import_path(&im, paths[i], 0, 1, &buf, err);
+    }
+    if (opts && opts->progress)
+        opts->progress(opts->progress_ud, NULL, n_paths, n_paths, rep->imported);
     if (s == CG_OK && n_rows)
         s = put_fetch_rows(&im, rows, n_rows, err);
     if (s == CG_OK)

@@ -31,7 +31,8 @@ cg_status vdb_import_epss(vdb_imp *im, const uint8_t *buf, size_t len, const cha
 {
     if (sqlite3_exec(im->db, "DELETE FROM epss", NULL, NULL, NULL) != SQLITE_OK)
         return cg_error_set(err, CG_ERR_INTERNAL, "vulnerability DB: clearing EPSS: %s", sqlite3_errmsg(im->db));
-    const char *p = (const char *)buf, *end = p + len;
+    /* an empty file (a .csv.gz inflating to nothing) comes as NULL, 0 (found by fuzz_vdb_wrap) */
+    const char *p = buf ? (const char *)buf : "", *end = p + (buf ? len : 0);
     size_t line = 0;
     int header = 0;
     while (p < end) {

@@ -66,6 +66,9 @@ double vdb_parse_time(const char *s);
 /* import.c: one input's bytes, by name (.csv/.yaml/.gz) and content: EPSS,
  * YAML or JSON (OSV, KEV, NVD, Alpine).  Used by imports and the fuzzer. */
 cg_status vdb_import_buffer(vdb_imp *im, const uint8_t *buf, size_t len, const char *file, cg_error *err);
+/* One path as `cgate db import` takes it (a directory, a zip such as osv.dev's
+ * all.zip, a .json.gz/.csv.gz, an NVD feed, a plain file).  Used by imports' fuzzer. */
+cg_status vdb_import_path(vdb_imp *im, const char *path, cg_error *err);
 
 /* import_osv.c: validate one OSV record (JSON, or YAML converted to JSON)
  * and store it.  source is "osv" or "alpine-secdb"; key the unique key

@@ -34,6 +34,7 @@ PUBLIC = {
     "policy_context.h": "policy", "policy_rego.h": "policy", "rego.h": "rego", "lint.h": "lint", "secrets.h": "secrets",
     "sign.h": "sign", "attach.h": "sign", "pipeline.h": "pipeline", "serve.h": "serve",
     "runtime.h": "scan",
+    "cgate.h": "cli",  # the umbrella header includes every public header; no stage may use it
 }
 closure = {}
 def reach(f, seen=None):

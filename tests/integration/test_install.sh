@@ -15,6 +15,16 @@ for f in bin/cgate include/cgate/sbom.h include/cgate/image.h include/cgate/erro
          include/cgate/arena.h include/cgate/package.h; do
   [ -e "$prefix/$f" ] && cg_ok || cg_fail "not installed: $f"
 done
+for f in share/man/man1/cgate.1 share/man/man1/cgate-scan.1 share/bash-completion/completions/cgate \
+         share/zsh/vendor-completions/_cgate share/fish/vendor_completions.d/cgate.fish; do
+  [ -s "$prefix/$f" ] && cg_ok || cg_fail "not installed: $f"
+done
+if command -v man >/dev/null; then
+  man -l "$prefix/share/man/man1/cgate-scan.1" 2>/dev/null | grep -q -- "--severity" && cg_ok ||
+    cg_fail "the installed cgate-scan.1 does not render"
+fi
+bash -c "source $prefix/share/bash-completion/completions/cgate && complete -p cgate" >/dev/null 2>&1 && cg_ok ||
+  cg_fail "the installed bash completion does not load"
 ls "$libdir"/libcgate.so* >/dev/null 2>&1 && cg_ok || cg_fail "libcgate.so not installed under $libdir"
 "$prefix/bin/cgate" --version | grep -q '^cgate [0-9]' && cg_ok || cg_fail "installed cgate --version"
 

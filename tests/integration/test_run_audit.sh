@@ -41,7 +41,7 @@ expect_bad() {
 # every artifact a record names, at three places (start, middle, end)
 mapfile -t ARTS < <(jq -r '[.inputs[]?, .outputs[]?] | .[] | .artifact // empty' "$A/audit.jsonl" | sort -u)
 [ "${#ARTS[@]}" -ge 6 ] && cg_ok || cg_fail "the audit log names only ${#ARTS[@]} artifacts"
-for f in sbom.cdx.json sbom.spdx.json report.json report.sarif decision.json pushed.json; do
+for f in sbom.cdx.json sbom.spdx.json report.json report.sarif decision.json report.html pushed.json; do
   printf '%s\n' "${ARTS[@]}" | grep -qx "$f" && cg_ok || cg_fail "$f is not named by any record"
 done
 for f in "${ARTS[@]}"; do
@@ -55,6 +55,11 @@ for f in "${ARTS[@]}"; do
 done
 cg_expect_eq 1 "$(jq -r 'select([.outputs[]?] | any(.artifact == "sbom.cdx.json")) | .seq' "$A/audit.jsonl")" \
   "sbom.cdx.json is record 1's output"
+# report.html: the policy stage's page (decision and report), whole
+cg_expect_eq policy "$(jq -r 'select([.outputs[]?] | any(.artifact == "report.html")) | .stage' "$A/audit.jsonl")" \
+  "report.html is the policy stage's output"
+grep -q '<h1>Policy decision: ' "$A/report.html" && tail -1 "$A/report.html" | grep -q '^</html>$' && cg_ok ||
+  cg_fail "report.html is not the decision page"
 
 # every line of the log, at its first byte, a middle byte, its last byte (the "}") and its newline
 n=$(wc -l <"$A/audit.jsonl")

@@ -4,13 +4,15 @@
 Each POST is appended to --out as one JSON line: the path, the X-Cgate-Alert
 header, whether X-Cgate-Signature is the HMAC-SHA256 of the body under the key
 in --secret, and the body.  --fail-first N answers 500 to the first N requests
-(to exercise retries).  Exits after --lifetime seconds.
+(to exercise retries); --delay S waits S seconds before each answer (a slow
+receiver, to hold a delivery job open).  Exits after --lifetime seconds.
 """
 import argparse
 import hashlib
 import hmac
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ap = argparse.ArgumentParser()
@@ -19,6 +21,7 @@ ap.add_argument("--out", required=True)
 ap.add_argument("--secret")
 ap.add_argument("--fail-first", type=int, default=0)
 ap.add_argument("--lifetime", type=int, default=600)
+ap.add_argument("--delay", type=float, default=0)
 args = ap.parse_args()
 key = open(args.secret, "rb").read().strip() if args.secret else None
 lock = threading.Lock()
@@ -35,6 +38,8 @@ class H(BaseHTTPRequestHandler):
         with lock:
             seen["n"] += 1
             fail = seen["n"] <= args.fail_first
+        if args.delay:
+            time.sleep(args.delay)
         sig = self.headers.get("X-Cgate-Signature", "")
         ok = None
         if key is not None:
