@@ -29,6 +29,7 @@
 #include "cgate/policy_rego.h"
 #include "cgate/registry.h"
 #include "cgate/rego.h"
+#include "cgate/rpmdb.h"
 #include "cgate/runtime.h"
 #include "cgate/sbom.h"
 #include "cgate/scan.h"
