@@ -13,7 +13,7 @@ pkgs=(
   umoci skopeo debootstrap
   docker-registry apache2-utils curl openssl
   g++ libmicrohttpd-dev libpq-dev postgresql-15 libre2-dev libhyperscan-dev
-  buildah strace chromium unzip zip tzdata
+  buildah strace chromium unzip zip tzdata man-db bsdutils dpkg-dev
 )
 missing=()
 for p in "${pkgs[@]}"; do
