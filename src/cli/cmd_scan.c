@@ -109,20 +109,6 @@ static void match_progress(void *ud, const cg_scan_progress *p)
     pr->printed = 1;
 }
 
-/* A duration for people: "7.0 days" from a day up, else hours or minutes
- * ("--db-max-age 1h" used to read "0.0 days"). */
-static const char *human_span(int64_t s, char *buf, size_t cap)
-{
-    if (s >= 86400)
-        snprintf(buf, cap, "%.1f days", (double)s / 86400.0);
-    else if (s >= 3600)
-        snprintf(buf, cap, "%.1f hours", (double)s / 3600.0);
-    else if (s >= 60)
-        snprintf(buf, cap, "%lld min", (long long)(s / 60));
-    else
-        snprintf(buf, cap, "%lld s", (long long)s);
-    return buf;
-}
 
 /* The DB's age against --db-max-age and the 7-day warning.  Returns an exit
  * code (0 = go on). */
@@ -161,8 +147,8 @@ static int check_db_age(cg_vdb *db, const char *db_path, int64_t now, int64_t ma
         {
             char h1[40], h2[40];
             cli_warn("vulnerability DB %s is %s old, older than --db-max-age (%s); run 'cgate db "
-                     "update' or import newer data", db_path, human_span(age, h1, sizeof h1),
-                     human_span(max_age, h2, sizeof h2));
+                     "update' or import newer data", db_path, cg_human_span(age, h1, sizeof h1),
+                     cg_human_span(max_age, h2, sizeof h2));
         }
         return 0;
     }

@@ -77,7 +77,7 @@ int cg_rfc3339_parse_ex(const char *s, unsigned flags, double *out)
     return 0;
 }
 
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+int64_t cg_days_from_civil(int64_t y, int64_t m, int64_t d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -85,6 +85,19 @@ static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
     int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
     int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * 146097 + doe - 719468;
+}
+
+const char *cg_human_span(int64_t s, char *buf, size_t cap)
+{
+    if (s >= 86400)
+        snprintf(buf, cap, "%.1f days", (double)s / 86400.0);
+    else if (s >= 3600)
+        snprintf(buf, cap, "%.1f hours", (double)s / 3600.0);
+    else if (s >= 60)
+        snprintf(buf, cap, "%lld min", (long long)(s / 60));
+    else
+        snprintf(buf, cap, "%lld s", (long long)s);
+    return buf;
 }
 
 static int digits(const char *s, int n, int *out)
@@ -138,7 +151,7 @@ int cg_rfc3339_parse_ns(const char *s, int64_t *secs, int32_t *nanos)
     }
     if (*p)
         return -1;
-    int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    int64_t t = cg_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
     t -= sign * (oh * 3600 + om * 60);
     *secs = t;
     *nanos = ns;

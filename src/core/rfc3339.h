@@ -33,4 +33,12 @@ int cg_rfc3339_parse_ns(const char *s, int64_t *secs, int32_t *nanos);
  * out is "". */
 int cg_rfc3339_format(int64_t t, char out[CG_RFC3339_SIZE]);
 
+/* Days from 1970-01-01 to the proleptic Gregorian date y-m-d (any year; m
+ * 1..12, d may run past the month: it counts on). */
+int64_t cg_days_from_civil(int64_t y, int64_t m, int64_t d);
+
+/* A duration for people: "7.0 days" from a day up, else "5.0 hours",
+ * "12 min" or "40 s" ("--db-max-age 1h" used to read "0.0 days"); buf. */
+const char *cg_human_span(int64_t s, char *buf, size_t cap);
+
 #endif

@@ -288,20 +288,6 @@ static cg_status report_image(const cg_preport *r, cg_arena *a, cg_pimage *im, c
     return CG_OK;
 }
 
-/* A duration for people: "7.0 days" from a day up, else hours or minutes
- * ("--db-max-age 1h" used to read "0.0 days"). */
-static const char *human_span(int64_t s, char *buf, size_t cap)
-{
-    if (s >= 86400)
-        snprintf(buf, cap, "%.1f days", (double)s / 86400.0);
-    else if (s >= 3600)
-        snprintf(buf, cap, "%.1f hours", (double)s / 3600.0);
-    else if (s >= 60)
-        snprintf(buf, cap, "%lld min", (long long)(s / 60));
-    else
-        snprintf(buf, cap, "%lld s", (long long)s);
-    return buf;
-}
 
 /* A DB older than --db-max-age when the report was read (or a report that
  * does not say how old its DB was). */
@@ -315,11 +301,11 @@ static cg_status db_age_warning(const cg_peval *in, cg_decision *d, cg_arena *a)
     char h1[40], h2[40];
     if (!built || cg_rfc3339_parse(built, &t) != 0)
         w = cg_arena_sprintf(a, "the report does not say when its vulnerability DB was built, so --db-max-age "
-                                "(%s) cannot be checked", human_span(in->db_max_age, h1, sizeof h1));
+                                "(%s) cannot be checked", cg_human_span(in->db_max_age, h1, sizeof h1));
     else if (in->now_epoch - t > in->db_max_age)
         w = cg_arena_sprintf(a, "the report's vulnerability DB was built %.40s, %s before now: older than "
-                                "--db-max-age (%s)", built, human_span(in->now_epoch - t, h1, sizeof h1),
-                             human_span(in->db_max_age, h2, sizeof h2));
+                                "--db-max-age (%s)", built, cg_human_span(in->now_epoch - t, h1, sizeof h1),
+                             cg_human_span(in->db_max_age, h2, sizeof h2));
     else
         return CG_OK;
     if (!w)

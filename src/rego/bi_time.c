@@ -18,17 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/rfc3339.h"
 #include "rego/builtins.h"
 
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
 
 static void civil_from_days(int64_t z, int64_t *y, int64_t *m, int64_t *d)
 {
@@ -111,7 +103,7 @@ static rv *b_parse_rfc3339(rctx *c, rv **a, size_t n)
     if (bad || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
         return bi_err(c, "time.parse_rfc3339_ns: parsing time \"%s\" as \"2006-01-02T15:04:05Z07:00\": cannot parse",
                       a[0]->u.s);
-    __int128 secs = (__int128)days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
+    __int128 secs = (__int128)cg_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
     int64_t ns;
     if (to_ns(c, "time.parse_rfc3339_ns", secs, frac, &ns))
         return NULL;
@@ -261,7 +253,7 @@ static rv *b_parse_ns(rctx *c, rv **a, size_t n)
         h = 0;
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 59)
         return bi_err(c, "time.parse_ns: parsing time \"%s\": value out of range", a[1]->u.s);
-    __int128 secs = (__int128)days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
+    __int128 secs = (__int128)cg_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
     int64_t ns;
     if (to_ns(c, "time.parse_ns", secs, frac, &ns))
         return NULL;
@@ -439,11 +431,11 @@ static int64_t tz_rule_local(const tz_rule *r, int64_t y)
 {
     int64_t day; /* days since the epoch */
     if (r->kind == 'J')
-        day = days_from_civil(y, 1, 1) + r->d - 1 + (is_leap(y) && r->d >= 60);
+        day = cg_days_from_civil(y, 1, 1) + r->d - 1 + (is_leap(y) && r->d >= 60);
     else if (r->kind == 'N')
-        day = days_from_civil(y, 1, 1) + r->d;
+        day = cg_days_from_civil(y, 1, 1) + r->d;
     else {
-        int64_t first = days_from_civil(y, r->m, 1);
+        int64_t first = cg_days_from_civil(y, r->m, 1);
         int64_t wd = ((first + 4) % 7 + 7) % 7; /* 1970-01-01 was a Thursday */
         int64_t dom = 1 + (r->d - wd + 7) % 7 + (r->w - 1) * 7;
         while (dom > days_in(y, r->m))
@@ -772,7 +764,7 @@ static rv *b_add_date(rctx *c, rv **a, size_t n)
     int64_t mm = m - 1 + dm;
     y += floor_div(mm, 12);
     mm -= floor_div(mm, 12) * 12;
-    int64_t nd = days_from_civil(y, mm + 1, 1) + d - 1 + dd; /* Go normalises day overflow the same way */
+    int64_t nd = cg_days_from_civil(y, mm + 1, 1) + d - 1 + dd; /* Go normalises day overflow the same way */
     int64_t utc = tz_local_to_utc(t.z, nd * 86400 + sod);
     int64_t out;
     if (to_ns(c, "time.add_date", (__int128)utc, t.frac, &out))
@@ -870,7 +862,7 @@ static void go_format(cg_buf *b, const char *l, const tztime *t)
     split_local(t->local, &days, &sod);
     civil_from_days(days, &y, &m, &d);
     int64_t h = sod / 3600, mi = sod / 60 % 60, se = sod % 60;
-    int64_t yday = days - days_from_civil(y, 1, 1) + 1;
+    int64_t yday = days - cg_days_from_civil(y, 1, 1) + 1;
 #define AT(s) (!strncmp(l, s, strlen(s)))
     while (*l) {
         if (AT("January")) {
