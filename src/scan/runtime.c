@@ -347,8 +347,9 @@ static void strace_line(rt_ctx *c, const char *l, size_t n)
         p += 4;
         while (p < e && *p == ' ')
             p++;
-        while (p < e && *p >= '0' && *p <= '9')
-            pid = pid * 10 + (*p++ - '0') % 1000000000;
+        for (; p < e && *p >= '0' && *p <= '9'; p++) /* digits past 9 are read, not counted: no overflow */
+            if (pid < 100000000)
+                pid = pid * 10 + (*p - '0');
         if (p < e && *p == ']')
             p++;
     } else {
