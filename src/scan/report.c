@@ -13,6 +13,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "cgate/buf.h"
+#include "core/digest.h"
 #include "core/ecosystem.h"
 #include "core/strmap.h"
 #include "scan/scan_int.h"
@@ -87,6 +89,11 @@ typedef struct builder {
     cg_arena *a;
     cg_strmap notes;
     cg_strmap cache;  /* "eco\nname" -> lookup */
+    /* SHA-256 of an advisory's package-independent fields -> the one copy of
+     * them in the report's arena: an advisory over 100 packages is looked up
+     * 100 times but stored once (only affected[] differs per lookup) */
+    cg_strmap advs;
+    cg_buf kb;        /* scratch: the fields serialised for that hash */
     cg_finding *f;    /* malloc'd, grown */
     size_t n, cap;
 } builder;
@@ -346,6 +353,149 @@ static int push_finding(builder *b, const cg_finding *f)
     return 0;
 }
 
+/* key_* serialise one field unambiguously (NULL and "" differ) */
+static void key_str(cg_buf *k, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    cg_buf_putc(k, s ? 1 : 0);
+    cg_buf_append(k, &n, sizeof n);
+    if (n)
+        cg_buf_append(k, s, n);
+}
+
+static void key_strs(cg_buf *k, const char *const *v, size_t n)
+{
+    cg_buf_append(k, &n, sizeof n);
+    for (size_t i = 0; i < n; i++)
+        key_str(k, v[i]);
+}
+
+static const char *sdup(cg_arena *a, const char *s, int *oom)
+{
+    char *d = s ? cg_arena_strdup(a, s) : NULL;
+    if (s && !d)
+        *oom = 1;
+    return d;
+}
+
+static const char **sdup_list(cg_arena *a, const char *const *v, size_t n, int *oom)
+{
+    const char **d = cg_arena_calloc(a, n ? n : 1, sizeof *d);
+    if (!d) {
+        *oom = 1;
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        d[i] = sdup(a, v[i], oom);
+    return d;
+}
+
+/* The report's one copy of everything of *v but affected[] (NULL there). */
+static const cg_vdb_advisory *shared_advisory(builder *b, const cg_vdb_advisory *v)
+{
+    cg_buf *k = &b->kb;
+    cg_buf_reset(k);
+    key_str(k, v->id);
+    key_strs(k, v->aliases, v->n_aliases);
+    key_str(k, v->summary);
+    key_str(k, v->details);
+    key_str(k, v->published);
+    key_str(k, v->modified);
+    key_strs(k, v->references, v->n_references);
+    cg_buf_append(k, &v->n_severity, sizeof v->n_severity);
+    for (size_t i = 0; i < v->n_severity; i++) {
+        key_str(k, v->severity[i].type);
+        key_str(k, v->severity[i].vector);
+        key_str(k, v->severity[i].source);
+    }
+    key_str(k, v->source_severity);
+    cg_buf_append(k, &v->kev, sizeof v->kev);
+    key_str(k, v->kev_date_added);
+    cg_buf_append(k, &v->epss, sizeof v->epss);
+    if (cg_buf_append(k, &v->epss_percentile, sizeof v->epss_percentile) != CG_OK)
+        return NULL;
+    cg_sha256 h;
+    uint8_t md[32];
+    if (cg_sha256_init(&h) != CG_OK)
+        return NULL;
+    cg_sha256_update(&h, k->data, k->len);
+    cg_sha256_final_raw(&h, md);
+    cg_vdb_advisory *c = cg_strmap_get(&b->advs, (const char *)md, sizeof md);
+    if (c)
+        return c;
+    int oom = 0;
+    c = cg_arena_calloc(b->a, 1, sizeof *c);
+    char *key = cg_arena_memdup(b->a, md, sizeof md);
+    if (!c || !key)
+        return NULL;
+    *c = *v;
+    c->affected = NULL;
+    c->n_affected = 0;
+    c->id = sdup(b->a, v->id, &oom);
+    c->aliases = sdup_list(b->a, v->aliases, v->n_aliases, &oom);
+    c->summary = sdup(b->a, v->summary, &oom);
+    c->details = sdup(b->a, v->details, &oom);
+    c->published = sdup(b->a, v->published, &oom);
+    c->modified = sdup(b->a, v->modified, &oom);
+    c->references = sdup_list(b->a, v->references, v->n_references, &oom);
+    cg_vdb_severity *sv = cg_arena_calloc(b->a, v->n_severity ? v->n_severity : 1, sizeof *sv);
+    if (!sv)
+        return NULL;
+    for (size_t i = 0; i < v->n_severity; i++) {
+        sv[i].type = sdup(b->a, v->severity[i].type, &oom);
+        sv[i].vector = sdup(b->a, v->severity[i].vector, &oom);
+        sv[i].source = sdup(b->a, v->severity[i].source, &oom);
+    }
+    c->severity = sv;
+    c->source_severity = sdup(b->a, v->source_severity, &oom);
+    c->kev_date_added = sdup(b->a, v->kev_date_added, &oom);
+    if (oom || cg_strmap_put(&b->advs, key, sizeof md, c) != CG_OK)
+        return NULL;
+    return c;
+}
+
+static cg_vdb_affected *copy_affected(cg_arena *a, const cg_vdb_affected *v, size_t n, int *oom)
+{
+    cg_vdb_affected *d = cg_arena_calloc(a, n ? n : 1, sizeof *d);
+    if (!d) {
+        *oom = 1;
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        d[i].ecosystem = sdup(a, v[i].ecosystem, oom);
+        d[i].name = sdup(a, v[i].name, oom);
+        d[i].n_ranges = v[i].n_ranges;
+        d[i].ranges = cg_arena_calloc(a, v[i].n_ranges ? v[i].n_ranges : 1, sizeof *d[i].ranges);
+        if (!d[i].ranges) {
+            *oom = 1;
+            return NULL;
+        }
+        for (size_t r = 0; r < v[i].n_ranges; r++) {
+            const cg_vdb_range *sr = &v[i].ranges[r];
+            cg_vdb_range *dr = &d[i].ranges[r];
+            dr->type = sdup(a, sr->type, oom);
+            dr->n_events = sr->n_events;
+            dr->events = cg_arena_calloc(a, sr->n_events ? sr->n_events : 1, sizeof *dr->events);
+            if (!dr->events) {
+                *oom = 1;
+                return NULL;
+            }
+            for (size_t e = 0; e < sr->n_events; e++) {
+                dr->events[e].introduced = sdup(a, sr->events[e].introduced, oom);
+                dr->events[e].fixed = sdup(a, sr->events[e].fixed, oom);
+                dr->events[e].last_affected = sdup(a, sr->events[e].last_affected, oom);
+                dr->events[e].limit = sdup(a, sr->events[e].limit, oom);
+            }
+        }
+        d[i].n_versions = v[i].n_versions;
+        d[i].versions = sdup_list(a, v[i].versions, v[i].n_versions, oom);
+    }
+    return d;
+}
+
+/* One lookup per (ecosystem, name).  The source answers into a scratch arena;
+ * the report keeps each advisory's shared fields once (shared_advisory) and
+ * per lookup only the advisory struct and its affected[] entries. */
 static int lookup_cached(builder *b, const cg_scan_source *src, const char *eco, const char *name, lookup **out,
                          cg_error *err)
 {
@@ -357,12 +507,34 @@ static int lookup_cached(builder *b, const cg_scan_source *src, const char *eco,
         l = cg_arena_calloc(b->a, 1, sizeof *l);
         if (!l)
             return -1;
-        cg_status st = src->lookup(src->ud, eco, name, b->a, &l->adv, &l->n, err);
+        cg_arena tmp;
+        cg_arena_init(&tmp);
+        cg_vdb_advisory *adv = NULL;
+        size_t n = 0;
+        cg_status st = src->lookup(src->ud, eco, name, &tmp, &adv, &n, err);
         if (st != CG_OK) {
+            cg_arena_free(&tmp);
             cg_error_prefix(err, "looking up %s package \"%s\"", eco, name);
             return -2;
         }
-        if (cg_strmap_put(&b->cache, key, strlen(key), l) != CG_OK)
+        int oom = 0;
+        if (n) {
+            l->adv = cg_arena_calloc(b->a, n, sizeof *l->adv);
+            oom = !l->adv;
+            for (size_t i = 0; !oom && i < n; i++) {
+                const cg_vdb_advisory *c = shared_advisory(b, &adv[i]);
+                if (!c) {
+                    oom = 1;
+                    break;
+                }
+                l->adv[i] = *c;
+                l->adv[i].affected = copy_affected(b->a, adv[i].affected, adv[i].n_affected, &oom);
+                l->adv[i].n_affected = adv[i].n_affected;
+            }
+            l->n = n;
+        }
+        cg_arena_free(&tmp);
+        if (oom || cg_strmap_put(&b->cache, key, strlen(key), l) != CG_OK)
             return -1;
     }
     *out = l;
@@ -600,10 +772,14 @@ static cg_status scan_run(const cg_sbom *sbom, const cg_scan_source *src, const 
     builder b = {.r = r, .a = &r->arena};
     cg_strmap_init(&b.notes);
     cg_strmap_init(&b.cache);
+    cg_strmap_init(&b.advs);
+    cg_buf_init(&b.kb, 0);
     int rc = build(&b, src, o, err);
     free(b.f);
     cg_strmap_free(&b.notes);
     cg_strmap_free(&b.cache);
+    cg_strmap_free(&b.advs);
+    cg_buf_free(&b.kb);
     if (rc) {
         cg_report_free(r);
         if (rc == -2)
