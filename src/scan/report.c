@@ -94,6 +94,9 @@ typedef struct builder {
      * 100 times but stored once (only affected[] differs per lookup) */
     cg_strmap advs;
     cg_buf kb;        /* scratch: the fields serialised for that hash */
+    cg_buf lk;        /* scratch: a lookup key */
+    cg_arena scratch; /* per-finding temporaries, emptied after each */
+    cg_strmap strs;   /* interned strings repeated across findings (URLs, range versions) */
     cg_finding *f;    /* malloc'd, grown */
     size_t n, cap;
 } builder;
@@ -102,6 +105,23 @@ typedef struct lookup {
     cg_vdb_advisory *adv;
     size_t n;
 } lookup;
+
+/* The report's one copy of s (NULL for NULL); *oom set on failure. */
+static const char *intern(builder *b, const char *s, int *oom)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s);
+    const char *c = cg_strmap_get(&b->strs, s, n);
+    if (c)
+        return c;
+    char *d = cg_arena_strndup(b->a, s, n);
+    if (!d || cg_strmap_put(&b->strs, d, n, d) != CG_OK) {
+        *oom = 1;
+        return NULL;
+    }
+    return d;
+}
 
 static int add_note(builder *b, const char *note)
 {
@@ -454,16 +474,29 @@ static const cg_vdb_advisory *shared_advisory(builder *b, const cg_vdb_advisory 
     return c;
 }
 
-static cg_vdb_affected *copy_affected(cg_arena *a, const cg_vdb_affected *v, size_t n, int *oom)
+static const char **intern_list(builder *b, const char *const *v, size_t n, int *oom)
 {
+    const char **d = cg_arena_calloc(b->a, n ? n : 1, sizeof *d);
+    if (!d) {
+        *oom = 1;
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        d[i] = intern(b, v[i], oom);
+    return d;
+}
+
+static cg_vdb_affected *copy_affected(builder *b, const cg_vdb_affected *v, size_t n, int *oom)
+{
+    cg_arena *a = b->a;
     cg_vdb_affected *d = cg_arena_calloc(a, n ? n : 1, sizeof *d);
     if (!d) {
         *oom = 1;
         return NULL;
     }
     for (size_t i = 0; i < n; i++) {
-        d[i].ecosystem = sdup(a, v[i].ecosystem, oom);
-        d[i].name = sdup(a, v[i].name, oom);
+        d[i].ecosystem = intern(b, v[i].ecosystem, oom);
+        d[i].name = intern(b, v[i].name, oom);
         d[i].n_ranges = v[i].n_ranges;
         d[i].ranges = cg_arena_calloc(a, v[i].n_ranges ? v[i].n_ranges : 1, sizeof *d[i].ranges);
         if (!d[i].ranges) {
@@ -473,7 +506,7 @@ static cg_vdb_affected *copy_affected(cg_arena *a, const cg_vdb_affected *v, siz
         for (size_t r = 0; r < v[i].n_ranges; r++) {
             const cg_vdb_range *sr = &v[i].ranges[r];
             cg_vdb_range *dr = &d[i].ranges[r];
-            dr->type = sdup(a, sr->type, oom);
+            dr->type = intern(b, sr->type, oom);
             dr->n_events = sr->n_events;
             dr->events = cg_arena_calloc(a, sr->n_events ? sr->n_events : 1, sizeof *dr->events);
             if (!dr->events) {
@@ -481,14 +514,14 @@ static cg_vdb_affected *copy_affected(cg_arena *a, const cg_vdb_affected *v, siz
                 return NULL;
             }
             for (size_t e = 0; e < sr->n_events; e++) {
-                dr->events[e].introduced = sdup(a, sr->events[e].introduced, oom);
-                dr->events[e].fixed = sdup(a, sr->events[e].fixed, oom);
-                dr->events[e].last_affected = sdup(a, sr->events[e].last_affected, oom);
-                dr->events[e].limit = sdup(a, sr->events[e].limit, oom);
+                dr->events[e].introduced = intern(b, sr->events[e].introduced, oom);
+                dr->events[e].fixed = intern(b, sr->events[e].fixed, oom);
+                dr->events[e].last_affected = intern(b, sr->events[e].last_affected, oom);
+                dr->events[e].limit = intern(b, sr->events[e].limit, oom);
             }
         }
         d[i].n_versions = v[i].n_versions;
-        d[i].versions = sdup_list(a, v[i].versions, v[i].n_versions, oom);
+        d[i].versions = intern_list(b, v[i].versions, v[i].n_versions, oom);
     }
     return d;
 }
@@ -499,13 +532,15 @@ static cg_vdb_affected *copy_affected(cg_arena *a, const cg_vdb_affected *v, siz
 static int lookup_cached(builder *b, const cg_scan_source *src, const char *eco, const char *name, lookup **out,
                          cg_error *err)
 {
-    char *key = cg_arena_sprintf(b->a, "%s\n%s", eco, name);
-    if (!key)
+    /* the key is built in scratch; only a new one is kept (arena) */
+    cg_buf_reset(&b->lk);
+    if (cg_buf_printf(&b->lk, "%s\n%s", eco, name) != CG_OK)
         return -1;
-    lookup *l = cg_strmap_get(&b->cache, key, strlen(key));
+    lookup *l = cg_strmap_get(&b->cache, b->lk.data, b->lk.len);
     if (!l) {
         l = cg_arena_calloc(b->a, 1, sizeof *l);
-        if (!l)
+        char *key = cg_arena_strndup(b->a, b->lk.data, b->lk.len);
+        if (!l || !key)
             return -1;
         cg_arena tmp;
         cg_arena_init(&tmp);
@@ -528,7 +563,7 @@ static int lookup_cached(builder *b, const cg_scan_source *src, const char *eco,
                     break;
                 }
                 l->adv[i] = *c;
-                l->adv[i].affected = copy_affected(b->a, adv[i].affected, adv[i].n_affected, &oom);
+                l->adv[i].affected = copy_affected(b, adv[i].affected, adv[i].n_affected, &oom);
                 l->adv[i].n_affected = adv[i].n_affected;
             }
             l->n = n;
@@ -627,6 +662,7 @@ static int match_package(builder *b, const cg_scan_source *src, size_t idx, size
             if (!m.affected)
                 continue;
             cg_finding f = {0};
+            int oom = 0;
             f.advisory_id = adv->id ? adv->id : "?";
             f.vuln_id = vuln_id_of(adv);
             if (!f.vuln_id)
@@ -648,9 +684,11 @@ static int match_package(builder *b, const cg_scan_source *src, size_t idx, size
             f.kev_date_added = adv->kev_date_added;
             f.epss = adv->epss;
             f.epss_percentile = adv->epss_percentile;
-            data_source(&f, key->ecos[e], b->a);
-            f.primary_url = primary_url(&f, b->a);
-            if ((m.fixed && !f.fixed) || !f.primary_url || !f.data_source_name || fill_severity(b, &f, adv) < 0 || push_finding(b, &f) < 0)
+            data_source(&f, key->ecos[e], &b->scratch);
+            f.data_source_name = intern(b, f.data_source_name, &oom);
+            f.primary_url = intern(b, primary_url(&f, &b->scratch), &oom);
+            cg_arena_free(&b->scratch);
+            if (oom || (m.fixed && !f.fixed) || !f.primary_url || !f.data_source_name || fill_severity(b, &f, adv) < 0 || push_finding(b, &f) < 0)
                 return -1;
         }
     }
@@ -774,12 +812,18 @@ static cg_status scan_run(const cg_sbom *sbom, const cg_scan_source *src, const 
     cg_strmap_init(&b.cache);
     cg_strmap_init(&b.advs);
     cg_buf_init(&b.kb, 0);
+    cg_buf_init(&b.lk, 0);
+    cg_strmap_init(&b.strs);
+    cg_arena_init(&b.scratch);
     int rc = build(&b, src, o, err);
     free(b.f);
     cg_strmap_free(&b.notes);
     cg_strmap_free(&b.cache);
     cg_strmap_free(&b.advs);
     cg_buf_free(&b.kb);
+    cg_buf_free(&b.lk);
+    cg_strmap_free(&b.strs);
+    cg_arena_free(&b.scratch);
     if (rc) {
         cg_report_free(r);
         if (rc == -2)
