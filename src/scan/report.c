@@ -101,8 +101,16 @@ typedef struct builder {
     size_t n, cap;
 } builder;
 
+/* One looked-up advisory: the report's shared copy (affected[] empty) and
+ * the affected[] entries this lookup found. */
+typedef struct lookup_adv {
+    const cg_vdb_advisory *shared;
+    cg_vdb_affected *affected;
+    size_t n_affected;
+} lookup_adv;
+
 typedef struct lookup {
-    cg_vdb_advisory *adv;
+    lookup_adv *adv;
     size_t n;
 } lookup;
 
@@ -562,7 +570,7 @@ static int lookup_cached(builder *b, const cg_scan_source *src, const char *eco,
                     oom = 1;
                     break;
                 }
-                l->adv[i] = *c;
+                l->adv[i].shared = c;
                 l->adv[i].affected = copy_affected(b, adv[i].affected, adv[i].n_affected, &oom);
                 l->adv[i].n_affected = adv[i].n_affected;
             }
@@ -653,9 +661,13 @@ static int match_package(builder *b, const cg_scan_source *src, size_t idx, size
         if (rc)
             return rc;
         for (size_t i = 0; i < l->n; i++) {
-            const cg_vdb_advisory *adv = &l->adv[i];
+            /* matched with its affected[]; findings point at the shared copy */
+            cg_vdb_advisory full = *l->adv[i].shared;
+            full.affected = l->adv[i].affected;
+            full.n_affected = l->adv[i].n_affected;
+            const cg_vdb_advisory *adv = l->adv[i].shared;
             cg_match_result m;
-            if (cg_match_eval(adv, key->ecos[e], key->version, b->a, &m) < 0)
+            if (cg_match_eval(&full, key->ecos[e], key->version, b->a, &m) < 0)
                 return -1;
             if (m.git_ignored && m.note && add_note(b, m.note) < 0)
                 return -1;
@@ -763,15 +775,21 @@ static int build(builder *b, const cg_scan_source *src, const cg_scan_opts *o, c
         qsort(b->f, b->n, sizeof *b->f, finding_cmp);
     if (merge_dups(b) < 0)
         return -1;
-    r->findings = cg_arena_calloc(b->a, b->n + 1, sizeof *r->findings);
-    if (!r->findings)
-        return -1;
+    /* filtered in place; the array becomes the report's (no second copy) */
+    size_t w = 0;
     for (size_t i = 0; i < b->n; i++) {
         if (keep(o, &b->f[i]))
-            r->findings[r->n_findings++] = b->f[i];
+            b->f[w++] = b->f[i];
         else
             r->n_filtered++;
     }
+    cg_finding *fa = realloc(b->f, (w + 1) * sizeof *fa); /* shrink; + 1: never NULL for 0 */
+    if (!fa)
+        return -1;
+    memset(&fa[w], 0, sizeof *fa);
+    b->f = NULL;
+    r->findings = r->findings_heap_ = fa;
+    r->n_findings = w;
     r->notes = cg_arena_calloc(b->a, b->notes.count + 1, sizeof *r->notes);
     if (!r->notes)
         return -1;
@@ -839,6 +857,7 @@ void cg_report_free(cg_report *r)
     if (!r)
         return;
     cg_arena_free(&r->arena);
+    free(r->findings_heap_);
     free(r);
 }
 
