@@ -111,8 +111,14 @@ static void cdx_component(rd *r, const json_t *c, int depth)
                 p->description = rd_jget(r, c, "description");
                 size_t i;
                 json_t *e;
-                json_array_foreach(json_object_get(c, "properties"), i, e)
-                    rd_pkg_prop(r, p, &b, rd_jget(r, e, "name"), rd_jget(r, e, "value"));
+                json_array_foreach(json_object_get(c, "properties"), i, e) {
+                    /* names and most values repeat on every package: kept once;
+                     * location paths are unique: plain copies */
+                    const char *pn = rd_jget_intern(r, e, "name");
+                    size_t pl = pn ? strlen(pn) : 0;
+                    int uniq = pl >= 5 && !strcmp(pn + pl - 5, ":path");
+                    rd_pkg_prop(r, p, &b, pn, uniq ? rd_jget(r, e, "value") : rd_jget_intern(r, e, "value"));
+                }
                 json_array_foreach(json_object_get(c, "licenses"), i, e) {
                     const json_t *l = json_object_get(e, "license");
                     const char *expr = rd_jget(r, e, "expression");
