@@ -96,6 +96,7 @@ typedef struct builder {
     cg_buf kb;        /* scratch: the fields serialised for that hash */
     cg_buf lk;        /* scratch: a lookup key */
     cg_arena scratch; /* per-finding temporaries, emptied after each */
+    cg_strmap sevs;   /* (advisory, data source) -> sev_memo */
     cg_strmap strs;   /* interned strings repeated across findings (URLs, range versions) */
     cg_finding *f;    /* malloc'd, grown */
     size_t n, cap;
@@ -307,7 +308,7 @@ static int cvss_cmp(const void *pa, const void *pb)
     return c ? c : (int)a->version - (int)b->version;
 }
 
-static int fill_severity(builder *b, cg_finding *f, const cg_vdb_advisory *adv)
+static int fill_severity_new(builder *b, cg_finding *f, const cg_vdb_advisory *adv)
 {
     cg_arena *a = b->a;
     f->cvss = cg_arena_calloc(a, adv->n_severity + 1, sizeof *f->cvss);
@@ -364,6 +365,39 @@ static int fill_severity(builder *b, cg_finding *f, const cg_vdb_advisory *adv)
     /* the primary entry keeps its identity after sorting through (source, score) */
     if (f->n_cvss > 1)
         qsort(f->cvss, f->n_cvss, sizeof *f->cvss, cvss_cmp);
+    return 0;
+}
+
+/* What fill_severity_new sets depends only on the advisory and the data
+ * source: findings of one advisory share the result (and its cvss array). */
+typedef struct sev_memo {
+    const cg_finding_cvss *cvss;
+    size_t n_cvss;
+    double score;
+    cg_severity severity;
+    const char *severity_source, *source_severity;
+} sev_memo;
+
+static int fill_severity(builder *b, cg_finding *f, const cg_vdb_advisory *adv)
+{
+    const void *kp[2] = {adv, f->data_source_id};
+    sev_memo *m = cg_strmap_get(&b->sevs, (const char *)kp, sizeof kp);
+    if (!m) {
+        if (fill_severity_new(b, f, adv) < 0)
+            return -1;
+        m = cg_arena_calloc(b->a, 1, sizeof *m);
+        char *key = cg_arena_memdup(b->a, kp, sizeof kp);
+        if (!m || !key)
+            return -1;
+        *m = (sev_memo){f->cvss, f->n_cvss, f->score, f->severity, f->severity_source, f->source_severity};
+        return cg_strmap_put(&b->sevs, key, sizeof kp, m) == CG_OK ? 0 : -1;
+    }
+    f->cvss = (cg_finding_cvss *)m->cvss;
+    f->n_cvss = m->n_cvss;
+    f->score = m->score;
+    f->severity = m->severity;
+    f->severity_source = m->severity_source;
+    f->source_severity = m->source_severity;
     return 0;
 }
 
@@ -832,6 +866,7 @@ static cg_status scan_run(const cg_sbom *sbom, const cg_scan_source *src, const 
     cg_buf_init(&b.kb, 0);
     cg_buf_init(&b.lk, 0);
     cg_strmap_init(&b.strs);
+    cg_strmap_init(&b.sevs);
     cg_arena_init(&b.scratch);
     int rc = build(&b, src, o, err);
     free(b.f);
@@ -841,6 +876,7 @@ static cg_status scan_run(const cg_sbom *sbom, const cg_scan_source *src, const 
     cg_buf_free(&b.kb);
     cg_buf_free(&b.lk);
     cg_strmap_free(&b.strs);
+    cg_strmap_free(&b.sevs);
     cg_arena_free(&b.scratch);
     if (rc) {
         cg_report_free(r);
