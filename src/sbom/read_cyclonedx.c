@@ -98,10 +98,11 @@ static void cdx_component(rd *r, const json_t *c, int depth)
     if (type && !strcmp(type, "operating-system")) {
         cdx_os(r, c);
     } else if (!type || strcmp(type, "file")) {
-        const char *purl = rd_jget(r, c, "purl");
+        /* interned: bom-ref is usually the purl, and dependencies name it again */
+        const char *purl = rd_jget_intern(r, c, "purl");
         /* application components without a purl are Trivy's lock files, not packages */
         if (purl || (type && strcmp(type, "application"))) {
-            cg_package *p = rd_pkg_from_purl(r, purl, rd_jget(r, c, "version"), rd_jget(r, c, "bom-ref"));
+            cg_package *p = rd_pkg_from_purl(r, purl, rd_jget(r, c, "version"), rd_jget_intern(r, c, "bom-ref"));
             if (p) {
                 pbuild b;
                 memset(&b, 0, sizeof b);
@@ -184,10 +185,10 @@ cg_status rd_read_cdx(rd *r, const json_t *doc, const rd_elems *el, cg_error *er
     evec e = {0};
     i = 0;
     while ((c = next_elem(deps, el, 1, &i)) != NULL) {
-        const char *from = rd_jget(r, c, "ref");
+        const char *from = rd_jget_intern(r, c, "ref");
         size_t k;
         json_t *t;
-        json_array_foreach(json_object_get(c, "dependsOn"), k, t) rd_edge_push(r, &e, from, rd_jstr(r, t));
+        json_array_foreach(json_object_get(c, "dependsOn"), k, t) rd_edge_push(r, &e, from, rd_jstr_intern(r, t));
         json_decref(c);
     }
     if (!r->oom && e.n)
