@@ -538,7 +538,7 @@ static cg_vdb_affected *copy_affected(builder *b, const cg_vdb_affected *v, size
     }
     for (size_t i = 0; i < n; i++) {
         d[i].ecosystem = intern(b, v[i].ecosystem, oom);
-        d[i].name = intern(b, v[i].name, oom);
+        d[i].name = sdup(a, v[i].name, oom); /* one per package name: not worth a map entry */
         d[i].n_ranges = v[i].n_ranges;
         d[i].ranges = cg_arena_calloc(a, v[i].n_ranges ? v[i].n_ranges : 1, sizeof *d[i].ranges);
         if (!d[i].ranges) {
