@@ -132,6 +132,8 @@ typedef struct cg_report {
     const cg_findings *extra;   /* misconfigurations and secrets written with the
                                    report (borrowed; NULL = none) */
     const struct cg_runtime *runtime; /* borrowed runtime evidence (cgate/runtime.h); NULL: none */
+    cg_finding *findings_heap_; /* internal: cg_scan's findings array (malloc'd, not in the
+                                   arena, so it is never copied); freed by cg_report_free */
 } cg_report;
 
 enum {

@@ -47,6 +47,30 @@ const char *rd_jstr(rd *r, const json_t *v)
     return c;
 }
 
+const char *rd_jstr_intern(rd *r, const json_t *v)
+{
+    if (!json_is_string(v))
+        return NULL;
+    size_t n = json_string_length(v);
+    const char *s = json_string_value(v);
+    if (!n || n > STR_MAX || memchr(s, '\0', n))
+        return NULL;
+    const char *c = cg_strmap_get(&r->interned, s, n);
+    if (c)
+        return c;
+    char *d = cg_arena_strndup(r->a, s, n);
+    if (!d || cg_strmap_put(&r->interned, d, n, d) != CG_OK) {
+        r->oom = true;
+        return NULL;
+    }
+    return d;
+}
+
+const char *rd_jget_intern(rd *r, const json_t *obj, const char *key)
+{
+    return json_is_object(obj) ? rd_jstr_intern(r, json_object_get(obj, key)) : NULL;
+}
+
 const char *rd_jget(rd *r, const json_t *obj, const char *key)
 {
     return json_is_object(obj) ? rd_jstr(r, json_object_get(obj, key)) : NULL;
@@ -511,6 +535,7 @@ static cg_status read_doc(const json_t *doc, bool cdx, const rd_elems *el, const
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     cg_arena_init(&s->arena);
     rd r = {.s = s, .a = &s->arena, .what = what};
+    cg_strmap_init(&r.interned);
     cg_status st = cdx ? rd_read_cdx(&r, doc, el, err) : rd_read_spdx(&r, doc, err);
     if (st == CG_OK && !r.oom)
         distro_from_qualifier(&r);
@@ -545,6 +570,7 @@ static cg_status read_doc(const json_t *doc, bool cdx, const rd_elems *el, const
     free(r.pkgs);
     free(r.refs);
     free(r.warns);
+    cg_strmap_free(&r.interned);
     if (st == CG_OK && r.oom)
         st = cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", what);
     if (st != CG_OK) {

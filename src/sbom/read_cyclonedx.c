@@ -98,10 +98,11 @@ static void cdx_component(rd *r, const json_t *c, int depth)
     if (type && !strcmp(type, "operating-system")) {
         cdx_os(r, c);
     } else if (!type || strcmp(type, "file")) {
-        const char *purl = rd_jget(r, c, "purl");
+        /* interned: bom-ref is usually the purl, and dependencies name it again */
+        const char *purl = rd_jget_intern(r, c, "purl");
         /* application components without a purl are Trivy's lock files, not packages */
         if (purl || (type && strcmp(type, "application"))) {
-            cg_package *p = rd_pkg_from_purl(r, purl, rd_jget(r, c, "version"), rd_jget(r, c, "bom-ref"));
+            cg_package *p = rd_pkg_from_purl(r, purl, rd_jget(r, c, "version"), rd_jget_intern(r, c, "bom-ref"));
             if (p) {
                 pbuild b;
                 memset(&b, 0, sizeof b);
@@ -111,8 +112,14 @@ static void cdx_component(rd *r, const json_t *c, int depth)
                 p->description = rd_jget(r, c, "description");
                 size_t i;
                 json_t *e;
-                json_array_foreach(json_object_get(c, "properties"), i, e)
-                    rd_pkg_prop(r, p, &b, rd_jget(r, e, "name"), rd_jget(r, e, "value"));
+                json_array_foreach(json_object_get(c, "properties"), i, e) {
+                    /* names and most values repeat on every package: kept once;
+                     * location paths are unique: plain copies */
+                    const char *pn = rd_jget_intern(r, e, "name");
+                    size_t pl = pn ? strlen(pn) : 0;
+                    int uniq = pl >= 5 && !strcmp(pn + pl - 5, ":path");
+                    rd_pkg_prop(r, p, &b, pn, uniq ? rd_jget(r, e, "value") : rd_jget_intern(r, e, "value"));
+                }
                 json_array_foreach(json_object_get(c, "licenses"), i, e) {
                     const json_t *l = json_object_get(e, "license");
                     const char *expr = rd_jget(r, e, "expression");
@@ -178,10 +185,10 @@ cg_status rd_read_cdx(rd *r, const json_t *doc, const rd_elems *el, cg_error *er
     evec e = {0};
     i = 0;
     while ((c = next_elem(deps, el, 1, &i)) != NULL) {
-        const char *from = rd_jget(r, c, "ref");
+        const char *from = rd_jget_intern(r, c, "ref");
         size_t k;
         json_t *t;
-        json_array_foreach(json_object_get(c, "dependsOn"), k, t) rd_edge_push(r, &e, from, rd_jstr(r, t));
+        json_array_foreach(json_object_get(c, "dependsOn"), k, t) rd_edge_push(r, &e, from, rd_jstr_intern(r, t));
         json_decref(c);
     }
     if (!r->oom && e.n)

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "cgate/sbom.h"
+#include "core/strmap.h"
 
 #define STR_MAX 65536u
 #define LOCS_MAX 64u
@@ -38,6 +39,7 @@ typedef struct rd {
     size_t n_warns;
     size_t no_purl, bad_purl;
     const char *distro_q; /* first distro= qualifier seen */
+    cg_strmap interned;   /* rd_jstr_intern: strings repeated across packages, kept once */
     bool oom;
 } rd;
 
@@ -59,6 +61,10 @@ typedef struct evec {
 } evec;
 
 const char *rd_jstr(rd *r, const json_t *v);
+/* rd_jstr, but a string read before is not copied again (property names,
+ * layer digests, cataloger names: the same few strings on every package) */
+const char *rd_jstr_intern(rd *r, const json_t *v);
+const char *rd_jget_intern(rd *r, const json_t *obj, const char *key);
 const char *rd_jget(rd *r, const json_t *obj, const char *key);
 bool rd_starts(const char *s, const char *pre);
 void rd_warn(rd *r, const char *msg);

@@ -241,7 +241,24 @@ static void offer_fixed(eval_state *st, cg_ver_scheme s, const char *raw, const 
     st->fixed_scheme = s;
 }
 
+static int eval_range_in(eval_state *st, const cg_vdb_range *r, cg_ver_scheme s, const char *v, ev *evs);
+
+/* The events' working array is temporary: on the stack for the usual few,
+ * malloc'd for long ranges, never in the report's arena. */
 static int eval_range(eval_state *st, const cg_vdb_range *r, cg_ver_scheme s, const char *v)
+{
+    ev small[16];
+    if (r->n_events > MAX_EVENTS || r->n_events + 1 <= sizeof small / sizeof small[0])
+        return eval_range_in(st, r, s, v, small);
+    ev *evs = calloc(r->n_events + 1, sizeof *evs);
+    if (!evs)
+        return -1;
+    int rc = eval_range_in(st, r, s, v, evs);
+    free(evs);
+    return rc;
+}
+
+static int eval_range_in(eval_state *st, const cg_vdb_range *r, cg_ver_scheme s, const char *v, ev *evs)
 {
     cg_arena *a = st->a;
     if (r->n_events > MAX_EVENTS) {
@@ -253,9 +270,6 @@ static int eval_range(eval_state *st, const cg_vdb_range *r, cg_ver_scheme s, co
                                        cg_ver_scheme_name(s)));
         return 0;
     }
-    ev *evs = cg_arena_calloc(a, r->n_events + 1, sizeof *evs);
-    if (!evs)
-        return -1;
     size_t n = 0;
     int has_intro = 0;
     for (size_t i = 0; i < r->n_events; i++) {

@@ -13,6 +13,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "cgate/buf.h"
+#include "core/digest.h"
 #include "core/ecosystem.h"
 #include "core/strmap.h"
 #include "scan/scan_int.h"
@@ -87,14 +89,48 @@ typedef struct builder {
     cg_arena *a;
     cg_strmap notes;
     cg_strmap cache;  /* "eco\nname" -> lookup */
+    /* SHA-256 of an advisory's package-independent fields -> the one copy of
+     * them in the report's arena: an advisory over 100 packages is looked up
+     * 100 times but stored once (only affected[] differs per lookup) */
+    cg_strmap advs;
+    cg_buf kb;        /* scratch: the fields serialised for that hash */
+    cg_buf lk;        /* scratch: a lookup key */
+    cg_arena scratch; /* per-finding temporaries, emptied after each */
+    cg_strmap sevs;   /* (advisory, data source) -> sev_memo */
+    cg_strmap strs;   /* interned strings repeated across findings (URLs, range versions) */
     cg_finding *f;    /* malloc'd, grown */
     size_t n, cap;
 } builder;
 
+/* One looked-up advisory: the report's shared copy (affected[] empty) and
+ * the affected[] entries this lookup found. */
+typedef struct lookup_adv {
+    const cg_vdb_advisory *shared;
+    cg_vdb_affected *affected;
+    size_t n_affected;
+} lookup_adv;
+
 typedef struct lookup {
-    cg_vdb_advisory *adv;
+    lookup_adv *adv;
     size_t n;
 } lookup;
+
+/* The report's one copy of s (NULL for NULL); *oom set on failure. */
+static const char *intern(builder *b, const char *s, int *oom)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s);
+    const char *c = cg_strmap_get(&b->strs, s, n);
+    if (c)
+        return c;
+    char *d = cg_arena_strndup(b->a, s, n);
+    if (!d || cg_strmap_put(&b->strs, d, n, d) != CG_OK) {
+        *oom = 1;
+        return NULL;
+    }
+    return d;
+}
 
 static int add_note(builder *b, const char *note)
 {
@@ -272,7 +308,7 @@ static int cvss_cmp(const void *pa, const void *pb)
     return c ? c : (int)a->version - (int)b->version;
 }
 
-static int fill_severity(builder *b, cg_finding *f, const cg_vdb_advisory *adv)
+static int fill_severity_new(builder *b, cg_finding *f, const cg_vdb_advisory *adv)
 {
     cg_arena *a = b->a;
     f->cvss = cg_arena_calloc(a, adv->n_severity + 1, sizeof *f->cvss);
@@ -332,6 +368,39 @@ static int fill_severity(builder *b, cg_finding *f, const cg_vdb_advisory *adv)
     return 0;
 }
 
+/* What fill_severity_new sets depends only on the advisory and the data
+ * source: findings of one advisory share the result (and its cvss array). */
+typedef struct sev_memo {
+    const cg_finding_cvss *cvss;
+    size_t n_cvss;
+    double score;
+    cg_severity severity;
+    const char *severity_source, *source_severity;
+} sev_memo;
+
+static int fill_severity(builder *b, cg_finding *f, const cg_vdb_advisory *adv)
+{
+    const void *kp[2] = {adv, f->data_source_id};
+    sev_memo *m = cg_strmap_get(&b->sevs, (const char *)kp, sizeof kp);
+    if (!m) {
+        if (fill_severity_new(b, f, adv) < 0)
+            return -1;
+        m = cg_arena_calloc(b->a, 1, sizeof *m);
+        char *key = cg_arena_memdup(b->a, kp, sizeof kp);
+        if (!m || !key)
+            return -1;
+        *m = (sev_memo){f->cvss, f->n_cvss, f->score, f->severity, f->severity_source, f->source_severity};
+        return cg_strmap_put(&b->sevs, key, sizeof kp, m) == CG_OK ? 0 : -1;
+    }
+    f->cvss = (cg_finding_cvss *)m->cvss;
+    f->n_cvss = m->n_cvss;
+    f->score = m->score;
+    f->severity = m->severity;
+    f->severity_source = m->severity_source;
+    f->source_severity = m->source_severity;
+    return 0;
+}
+
 static int push_finding(builder *b, const cg_finding *f)
 {
     if (b->n == b->cap) {
@@ -346,23 +415,203 @@ static int push_finding(builder *b, const cg_finding *f)
     return 0;
 }
 
+/* key_* serialise one field unambiguously (NULL and "" differ) */
+static void key_str(cg_buf *k, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    cg_buf_putc(k, s ? 1 : 0);
+    cg_buf_append(k, &n, sizeof n);
+    if (n)
+        cg_buf_append(k, s, n);
+}
+
+static void key_strs(cg_buf *k, const char *const *v, size_t n)
+{
+    cg_buf_append(k, &n, sizeof n);
+    for (size_t i = 0; i < n; i++)
+        key_str(k, v[i]);
+}
+
+static const char *sdup(cg_arena *a, const char *s, int *oom)
+{
+    char *d = s ? cg_arena_strdup(a, s) : NULL;
+    if (s && !d)
+        *oom = 1;
+    return d;
+}
+
+static const char **sdup_list(cg_arena *a, const char *const *v, size_t n, int *oom)
+{
+    const char **d = cg_arena_calloc(a, n ? n : 1, sizeof *d);
+    if (!d) {
+        *oom = 1;
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        d[i] = sdup(a, v[i], oom);
+    return d;
+}
+
+/* The report's one copy of everything of *v but affected[] (NULL there). */
+static const cg_vdb_advisory *shared_advisory(builder *b, const cg_vdb_advisory *v)
+{
+    cg_buf *k = &b->kb;
+    cg_buf_reset(k);
+    key_str(k, v->id);
+    key_strs(k, v->aliases, v->n_aliases);
+    key_str(k, v->summary);
+    key_str(k, v->details);
+    key_str(k, v->published);
+    key_str(k, v->modified);
+    key_strs(k, v->references, v->n_references);
+    cg_buf_append(k, &v->n_severity, sizeof v->n_severity);
+    for (size_t i = 0; i < v->n_severity; i++) {
+        key_str(k, v->severity[i].type);
+        key_str(k, v->severity[i].vector);
+        key_str(k, v->severity[i].source);
+    }
+    key_str(k, v->source_severity);
+    cg_buf_append(k, &v->kev, sizeof v->kev);
+    key_str(k, v->kev_date_added);
+    cg_buf_append(k, &v->epss, sizeof v->epss);
+    if (cg_buf_append(k, &v->epss_percentile, sizeof v->epss_percentile) != CG_OK)
+        return NULL;
+    cg_sha256 h;
+    uint8_t md[32];
+    if (cg_sha256_init(&h) != CG_OK)
+        return NULL;
+    cg_sha256_update(&h, k->data, k->len);
+    cg_sha256_final_raw(&h, md);
+    cg_vdb_advisory *c = cg_strmap_get(&b->advs, (const char *)md, sizeof md);
+    if (c)
+        return c;
+    int oom = 0;
+    c = cg_arena_calloc(b->a, 1, sizeof *c);
+    char *key = cg_arena_memdup(b->a, md, sizeof md);
+    if (!c || !key)
+        return NULL;
+    *c = *v;
+    c->affected = NULL;
+    c->n_affected = 0;
+    c->id = sdup(b->a, v->id, &oom);
+    c->aliases = sdup_list(b->a, v->aliases, v->n_aliases, &oom);
+    c->summary = sdup(b->a, v->summary, &oom);
+    c->details = sdup(b->a, v->details, &oom);
+    c->published = sdup(b->a, v->published, &oom);
+    c->modified = sdup(b->a, v->modified, &oom);
+    c->references = sdup_list(b->a, v->references, v->n_references, &oom);
+    cg_vdb_severity *sv = cg_arena_calloc(b->a, v->n_severity ? v->n_severity : 1, sizeof *sv);
+    if (!sv)
+        return NULL;
+    for (size_t i = 0; i < v->n_severity; i++) {
+        sv[i].type = sdup(b->a, v->severity[i].type, &oom);
+        sv[i].vector = sdup(b->a, v->severity[i].vector, &oom);
+        sv[i].source = sdup(b->a, v->severity[i].source, &oom);
+    }
+    c->severity = sv;
+    c->source_severity = sdup(b->a, v->source_severity, &oom);
+    c->kev_date_added = sdup(b->a, v->kev_date_added, &oom);
+    if (oom || cg_strmap_put(&b->advs, key, sizeof md, c) != CG_OK)
+        return NULL;
+    return c;
+}
+
+static const char **intern_list(builder *b, const char *const *v, size_t n, int *oom)
+{
+    const char **d = cg_arena_calloc(b->a, n ? n : 1, sizeof *d);
+    if (!d) {
+        *oom = 1;
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        d[i] = intern(b, v[i], oom);
+    return d;
+}
+
+static cg_vdb_affected *copy_affected(builder *b, const cg_vdb_affected *v, size_t n, int *oom)
+{
+    cg_arena *a = b->a;
+    cg_vdb_affected *d = cg_arena_calloc(a, n ? n : 1, sizeof *d);
+    if (!d) {
+        *oom = 1;
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        d[i].ecosystem = intern(b, v[i].ecosystem, oom);
+        d[i].name = sdup(a, v[i].name, oom); /* one per package name: not worth a map entry */
+        d[i].n_ranges = v[i].n_ranges;
+        d[i].ranges = cg_arena_calloc(a, v[i].n_ranges ? v[i].n_ranges : 1, sizeof *d[i].ranges);
+        if (!d[i].ranges) {
+            *oom = 1;
+            return NULL;
+        }
+        for (size_t r = 0; r < v[i].n_ranges; r++) {
+            const cg_vdb_range *sr = &v[i].ranges[r];
+            cg_vdb_range *dr = &d[i].ranges[r];
+            dr->type = intern(b, sr->type, oom);
+            dr->n_events = sr->n_events;
+            dr->events = cg_arena_calloc(a, sr->n_events ? sr->n_events : 1, sizeof *dr->events);
+            if (!dr->events) {
+                *oom = 1;
+                return NULL;
+            }
+            for (size_t e = 0; e < sr->n_events; e++) {
+                dr->events[e].introduced = intern(b, sr->events[e].introduced, oom);
+                dr->events[e].fixed = intern(b, sr->events[e].fixed, oom);
+                dr->events[e].last_affected = intern(b, sr->events[e].last_affected, oom);
+                dr->events[e].limit = intern(b, sr->events[e].limit, oom);
+            }
+        }
+        d[i].n_versions = v[i].n_versions;
+        d[i].versions = intern_list(b, v[i].versions, v[i].n_versions, oom);
+    }
+    return d;
+}
+
+/* One lookup per (ecosystem, name).  The source answers into a scratch arena;
+ * the report keeps each advisory's shared fields once (shared_advisory) and
+ * per lookup only the advisory struct and its affected[] entries. */
 static int lookup_cached(builder *b, const cg_scan_source *src, const char *eco, const char *name, lookup **out,
                          cg_error *err)
 {
-    char *key = cg_arena_sprintf(b->a, "%s\n%s", eco, name);
-    if (!key)
+    /* the key is built in scratch; only a new one is kept (arena) */
+    cg_buf_reset(&b->lk);
+    if (cg_buf_printf(&b->lk, "%s\n%s", eco, name) != CG_OK)
         return -1;
-    lookup *l = cg_strmap_get(&b->cache, key, strlen(key));
+    lookup *l = cg_strmap_get(&b->cache, b->lk.data, b->lk.len);
     if (!l) {
         l = cg_arena_calloc(b->a, 1, sizeof *l);
-        if (!l)
+        char *key = cg_arena_strndup(b->a, b->lk.data, b->lk.len);
+        if (!l || !key)
             return -1;
-        cg_status st = src->lookup(src->ud, eco, name, b->a, &l->adv, &l->n, err);
+        cg_arena tmp;
+        cg_arena_init(&tmp);
+        cg_vdb_advisory *adv = NULL;
+        size_t n = 0;
+        cg_status st = src->lookup(src->ud, eco, name, &tmp, &adv, &n, err);
         if (st != CG_OK) {
+            cg_arena_free(&tmp);
             cg_error_prefix(err, "looking up %s package \"%s\"", eco, name);
             return -2;
         }
-        if (cg_strmap_put(&b->cache, key, strlen(key), l) != CG_OK)
+        int oom = 0;
+        if (n) {
+            l->adv = cg_arena_calloc(b->a, n, sizeof *l->adv);
+            oom = !l->adv;
+            for (size_t i = 0; !oom && i < n; i++) {
+                const cg_vdb_advisory *c = shared_advisory(b, &adv[i]);
+                if (!c) {
+                    oom = 1;
+                    break;
+                }
+                l->adv[i].shared = c;
+                l->adv[i].affected = copy_affected(b, adv[i].affected, adv[i].n_affected, &oom);
+                l->adv[i].n_affected = adv[i].n_affected;
+            }
+            l->n = n;
+        }
+        cg_arena_free(&tmp);
+        if (oom || cg_strmap_put(&b->cache, key, strlen(key), l) != CG_OK)
             return -1;
     }
     *out = l;
@@ -446,15 +695,20 @@ static int match_package(builder *b, const cg_scan_source *src, size_t idx, size
         if (rc)
             return rc;
         for (size_t i = 0; i < l->n; i++) {
-            const cg_vdb_advisory *adv = &l->adv[i];
+            /* matched with its affected[]; findings point at the shared copy */
+            cg_vdb_advisory full = *l->adv[i].shared;
+            full.affected = l->adv[i].affected;
+            full.n_affected = l->adv[i].n_affected;
+            const cg_vdb_advisory *adv = l->adv[i].shared;
             cg_match_result m;
-            if (cg_match_eval(adv, key->ecos[e], key->version, b->a, &m) < 0)
+            if (cg_match_eval(&full, key->ecos[e], key->version, b->a, &m) < 0)
                 return -1;
             if (m.git_ignored && m.note && add_note(b, m.note) < 0)
                 return -1;
             if (!m.affected)
                 continue;
             cg_finding f = {0};
+            int oom = 0;
             f.advisory_id = adv->id ? adv->id : "?";
             f.vuln_id = vuln_id_of(adv);
             if (!f.vuln_id)
@@ -476,9 +730,11 @@ static int match_package(builder *b, const cg_scan_source *src, size_t idx, size
             f.kev_date_added = adv->kev_date_added;
             f.epss = adv->epss;
             f.epss_percentile = adv->epss_percentile;
-            data_source(&f, key->ecos[e], b->a);
-            f.primary_url = primary_url(&f, b->a);
-            if ((m.fixed && !f.fixed) || !f.primary_url || !f.data_source_name || fill_severity(b, &f, adv) < 0 || push_finding(b, &f) < 0)
+            data_source(&f, key->ecos[e], &b->scratch);
+            f.data_source_name = intern(b, f.data_source_name, &oom);
+            f.primary_url = intern(b, primary_url(&f, &b->scratch), &oom);
+            cg_arena_free(&b->scratch);
+            if (oom || (m.fixed && !f.fixed) || !f.primary_url || !f.data_source_name || fill_severity(b, &f, adv) < 0 || push_finding(b, &f) < 0)
                 return -1;
         }
     }
@@ -553,15 +809,21 @@ static int build(builder *b, const cg_scan_source *src, const cg_scan_opts *o, c
         qsort(b->f, b->n, sizeof *b->f, finding_cmp);
     if (merge_dups(b) < 0)
         return -1;
-    r->findings = cg_arena_calloc(b->a, b->n + 1, sizeof *r->findings);
-    if (!r->findings)
-        return -1;
+    /* filtered in place; the array becomes the report's (no second copy) */
+    size_t w = 0;
     for (size_t i = 0; i < b->n; i++) {
         if (keep(o, &b->f[i]))
-            r->findings[r->n_findings++] = b->f[i];
+            b->f[w++] = b->f[i];
         else
             r->n_filtered++;
     }
+    cg_finding *fa = realloc(b->f, (w + 1) * sizeof *fa); /* shrink; + 1: never NULL for 0 */
+    if (!fa)
+        return -1;
+    memset(&fa[w], 0, sizeof *fa);
+    b->f = NULL;
+    r->findings = r->findings_heap_ = fa;
+    r->n_findings = w;
     r->notes = cg_arena_calloc(b->a, b->notes.count + 1, sizeof *r->notes);
     if (!r->notes)
         return -1;
@@ -600,10 +862,22 @@ static cg_status scan_run(const cg_sbom *sbom, const cg_scan_source *src, const 
     builder b = {.r = r, .a = &r->arena};
     cg_strmap_init(&b.notes);
     cg_strmap_init(&b.cache);
+    cg_strmap_init(&b.advs);
+    cg_buf_init(&b.kb, 0);
+    cg_buf_init(&b.lk, 0);
+    cg_strmap_init(&b.strs);
+    cg_strmap_init(&b.sevs);
+    cg_arena_init(&b.scratch);
     int rc = build(&b, src, o, err);
     free(b.f);
     cg_strmap_free(&b.notes);
     cg_strmap_free(&b.cache);
+    cg_strmap_free(&b.advs);
+    cg_buf_free(&b.kb);
+    cg_buf_free(&b.lk);
+    cg_strmap_free(&b.strs);
+    cg_strmap_free(&b.sevs);
+    cg_arena_free(&b.scratch);
     if (rc) {
         cg_report_free(r);
         if (rc == -2)
@@ -619,6 +893,7 @@ void cg_report_free(cg_report *r)
     if (!r)
         return;
     cg_arena_free(&r->arena);
+    free(r->findings_heap_);
     free(r);
 }
 
