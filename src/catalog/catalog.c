@@ -260,8 +260,14 @@ cg_status cg_cat_add_location(cg_cat_ctx *ctx, cg_package *pkg, const char *path
         return CG_ERR_NOMEM;
     if (pkg->n_locations)
         memcpy(l, pkg->locations, pkg->n_locations * sizeof *l);
-    l[pkg->n_locations].path = path[0] == '/' ? cg_arena_strdup(ctx->work, path)
-                                              : cg_arena_sprintf(ctx->work, "/%s", path);
+    /* the path is kept as it is (compaction copies only the array) */
+    size_t n = strlen(path), slash = path[0] != '/';
+    char *d = pack_alloc(ctx, n + slash + 1, 1);
+    if (d) {
+        d[0] = '/';
+        memcpy(d + slash, path, n + 1);
+    }
+    l[pkg->n_locations].path = d;
     l[pkg->n_locations].layer = layer;
     if (!l[pkg->n_locations].path)
         return CG_ERR_NOMEM;
@@ -443,10 +449,8 @@ static void keep_package(cg_cat_ctx *ctx, cg_package *p)
             ctx->failed = 1;
             return;
         }
-        for (size_t i = 0; i < p->n_locations; i++) {
-            v[i].path = keep_copy(ctx, p->locations[i].path);
-            v[i].layer = p->locations[i].layer;
-        }
+        /* the paths are in the store already (cg_cat_add_location) */
+        memcpy(v, p->locations, p->n_locations * sizeof *v);
         p->locations = v;
     } else {
         p->locations = NULL;

@@ -119,55 +119,113 @@ static const char *dup_text(cg_arena *a, const char *s)
     return n ? cg_arena_strndup(a, s, n) : NULL;
 }
 
-static cg_status parse_pkg_json(cg_cat_ctx *ctx, const cg_cat_file *f, npm_result *res, cg_error *err)
+/* The record of a package.json as one tight block of the work arena: the
+ * result, the record, its arrays and strings together (an image can hold
+ * 100,000s of them, all kept until finish()). */
+static size_t blob_str(const char *s) { return s ? strlen(s) + 1 : 0; }
+
+static char *blob_put(char **at, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *d = memcpy(*at, s, n);
+    *at += n;
+    return d;
+}
+
+static npm_result *pack_pkg_json(cg_arena *a, int kind, const npm_rec *r)
+{
+    size_t head = sizeof(npm_result) + sizeof(npm_rec) + r->n_deps * sizeof(char *) + r->n_lics * sizeof(cg_license);
+    size_t strs = blob_str(r->name) + blob_str(r->version) + blob_str(r->desc) + blob_str(r->author);
+    for (size_t i = 0; i < r->n_deps; i++)
+        strs += blob_str(r->deps[i]);
+    for (size_t i = 0; i < r->n_lics; i++)
+        strs += blob_str(r->lics[i].value);
+    unsigned char *b = cg_arena_alloc(a, head + strs);
+    if (!b)
+        return NULL;
+    npm_result *res = (npm_result *)b;
+    npm_rec *rec = (npm_rec *)(b + sizeof *res);
+    const char **deps = (const char **)(b + sizeof *res + sizeof *rec);
+    cg_license *lics = (cg_license *)(b + sizeof *res + sizeof *rec + r->n_deps * sizeof(char *));
+    char *at = (char *)b + head;
+    res->kind = kind;
+    res->recs = rec;
+    res->n_recs = 1;
+    *rec = *r;
+    rec->name = blob_put(&at, r->name);
+    rec->version = blob_put(&at, r->version);
+    rec->desc = blob_put(&at, r->desc);
+    rec->author = blob_put(&at, r->author);
+    for (size_t i = 0; i < r->n_deps; i++)
+        deps[i] = blob_put(&at, r->deps[i]);
+    for (size_t i = 0; i < r->n_lics; i++) {
+        lics[i].value = blob_put(&at, r->lics[i].value);
+        lics[i].is_spdx = r->lics[i].is_spdx;
+    }
+    rec->deps = r->n_deps ? deps : NULL;
+    rec->lics = r->n_lics ? lics : NULL;
+    return res;
+}
+
+static cg_status parse_pkg_json(cg_cat_ctx *ctx, const cg_cat_file *f, int kind, npm_result **out, cg_error *err)
 {
     static const char *const dep_keys[] = {"dependencies", NULL};
-    cg_arena *a = cg_cat_arena(ctx);
+    cg_arena tmp; /* the record as parsed, before it is packed */
     cg_error jerr;
     json_t *j = NULL;
     if (cg_json_parse(f->data, f->len, f->path, &j, &jerr) != CG_OK) {
         cg_cat_warn(ctx, "/%s: not a valid package.json: %s", f->path, jerr.msg);
         return CG_OK;
     }
+    cg_arena_init(&tmp);
     const char *name = cg_json_str(j, "name"), *ver = cg_json_str(j, "version");
     bool ok = true;
     /* no name: not a package (a "type": "module" marker, a stub); an
      * installed package without a version cannot be matched, skip it too */
     if (name && npm_valid_name(name, strlen(name)) &&
-        (res->kind == NPM_APP ? (!ver || npm_valid_version(ver, strlen(ver)))
-                              : (ver && npm_valid_version(ver, strlen(ver))))) {
-        npm_rec *r = cg_arena_calloc(a, 1, sizeof *r);
-        ok = r != NULL;
-        if (ok) {
-            r->name = cg_arena_strdup(a, name);
-            r->version = ver ? cg_arena_strdup(a, ver) : NULL;
-            r->desc = dup_text(a, cg_json_str(j, "description"));
-            json_t *au = json_object_get(j, "author");
-            r->author = dup_text(a, json_is_string(au) ? json_string_value(au) : cg_json_str(au, "name"));
-            ok = r->name && (!ver || r->version) && npm_json_dep_names(a, j, dep_keys, &r->deps, &r->n_deps) &&
-                 npm_json_licenses(a, j, &r->lics, &r->n_lics);
-            res->recs = r;
-            res->n_recs = 1;
-        }
-    } else if (res->kind == NPM_INSTALLED && name) {
+        (kind == NPM_APP ? (!ver || npm_valid_version(ver, strlen(ver)))
+                         : (ver && npm_valid_version(ver, strlen(ver))))) {
+        npm_rec r = {0};
+        r.name = name;
+        r.version = ver;
+        r.desc = dup_text(&tmp, cg_json_str(j, "description"));
+        json_t *au = json_object_get(j, "author");
+        r.author = dup_text(&tmp, json_is_string(au) ? json_string_value(au) : cg_json_str(au, "name"));
+        ok = npm_json_dep_names(&tmp, j, dep_keys, &r.deps, &r.n_deps) &&
+             npm_json_licenses(&tmp, j, &r.lics, &r.n_lics) &&
+             (*out = pack_pkg_json(cg_cat_arena(ctx), kind, &r)) != NULL;
+    } else if (kind == NPM_INSTALLED && name) {
         cg_cat_warn(ctx, "/%s: package.json without a valid name and version ignored", f->path);
     }
     json_decref(j);
+    cg_arena_free(&tmp);
     return ok ? CG_OK : cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", f->path);
 }
 
 static cg_status npm_parse(cg_cat_ctx *ctx, const cg_cat_file *f, void **result, cg_error *err)
 {
+    int kind = file_kind(f->path, strlen(f->path));
+    if (kind == NPM_INSTALLED || kind == NPM_APP) {
+        npm_result *res = NULL;
+        cg_status st = parse_pkg_json(ctx, f, kind, &res, err);
+        if (st == CG_OK && !res) { /* not a package: the kind is still known */
+            res = cg_arena_calloc(cg_cat_arena(ctx), 1, sizeof *res);
+            if (!res)
+                return cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", f->path);
+            res->kind = kind;
+        }
+        if (st == CG_OK)
+            *result = res;
+        return st;
+    }
     npm_result *res = cg_arena_calloc(cg_cat_arena(ctx), 1, sizeof *res);
     if (!res)
         return cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", f->path);
-    res->kind = file_kind(f->path, strlen(f->path));
+    res->kind = kind;
     cg_status st = CG_OK;
     switch (res->kind) {
-    case NPM_INSTALLED:
-    case NPM_APP:
-        st = parse_pkg_json(ctx, f, res, err);
-        break;
     case NPM_PKG_LOCK:
         st = npm_parse_package_lock(ctx, f, res, err);
         break;

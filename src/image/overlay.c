@@ -17,6 +17,12 @@ void cg_overlay_init(cg_overlay *ov)
     cg_strmap_init(&ov->dirs);
 }
 
+void cg_overlay_end_walk(cg_overlay *ov)
+{
+    cg_strmap_free(&ov->dirs);
+    cg_strmap_init(&ov->dirs);
+}
+
 void cg_overlay_free(cg_overlay *ov)
 {
     cg_strmap_free(&ov->nodes);

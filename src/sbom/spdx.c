@@ -9,24 +9,37 @@
  * documentNamespace are derived from content, never from a clock or counter
  * that could change between runs.  Identities come from write.c's model.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/digest.h"
 #include "sbom/writers.h"
 
+/* A relationship between two SPDX ids, by number: 0 the document, 1 the
+ * image, 2 the OS, 3 + i package i.  The type follows from `a`: the
+ * document DESCRIBES, the image and the OS CONTAIN, a package DEPENDS_ON. */
 typedef struct rel {
-    const char *a, *type, *b;
+    uint32_t a, b;
 } rel;
 
-static int rel_cmp(const void *x, const void *y)
+struct spdx_model;
+static const char *id_str(const struct spdx_model *x, uint32_t id);
+
+static const char *rel_type(uint32_t a)
 {
-    const rel *p = x, *q = y;
-    int c = strcmp(p->a, q->a);
+    return a == 0 ? "DESCRIBES" : a <= 2 ? "CONTAINS" : "DEPENDS_ON";
+}
+
+static int rel_cmp(const void *p_, const void *q_, void *ud)
+{
+    const rel *p = p_, *q = q_;
+    const struct spdx_model *x = ud;
+    int c = p->a == q->a ? 0 : strcmp(id_str(x, p->a), id_str(x, q->a));
     if (!c)
-        c = strcmp(p->type, q->type);
+        c = strcmp(rel_type(p->a), rel_type(q->a));
     if (!c)
-        c = strcmp(p->b, q->b);
+        c = p->b == q->b ? 0 : strcmp(id_str(x, p->b), id_str(x, q->b));
     return c;
 }
 
@@ -49,7 +62,7 @@ static void sanitise(cg_buf *dst, const char *s, size_t max, int allow_us, int *
     }
 }
 
-static const char *spdxid(cg_wmodel *m, int *failed, cg_strset *ids, const char *prefix,
+static const char *spdxid(cg_wmodel *m, cg_arena *sa, int *failed, cg_strset *ids, const char *prefix,
                           const char *type, const char *name, const char *identity, cg_error *err)
 {
     cg_buf b = CG_BUF_INIT;
@@ -73,7 +86,7 @@ static const char *spdxid(cg_wmodel *m, int *failed, cg_strset *ids, const char 
     const char *base = cg_arena_strdup(&m->arena, cg_buf_str(&b)), *id = base;
     cg_buf_free(&b);
     for (unsigned k = 2; id; k++) {
-        int r = cg_strset_add(&m->arena, ids, id);
+        int r = cg_strset_add(sa, ids, id);
         if (r < 0)
             id = NULL;
         if (r != 0)
@@ -177,39 +190,46 @@ typedef struct spdx_model {
     int failed;
 } spdx_model;
 
+static const char *id_str(const spdx_model *x, uint32_t id)
+{
+    return id == 0 ? "SPDXRef-DOCUMENT" : id == 1 ? x->img : id == 2 ? x->os : x->pid[id - 3];
+}
+
 static void prepare(spdx_model *x, cg_error *err)
 {
     cg_wmodel *m = x->m;
     const cg_sbom *s = m->s;
     cg_arena *a = &m->arena;
     cg_strset ids = {0};
-    size_t cap_rels = s->n_pkgs + 2;
-    for (size_t i = 0; i < s->n_pkgs; i++)
-        cap_rels += m->n_deps[i];
+    cg_arena sa; /* the id set: only needed while ids are chosen */
+    cg_arena_init(&sa);
+    size_t cap_rels = s->n_pkgs + 2 + m->dep_off[s->n_pkgs];
     x->pid = cg_arena_calloc(a, s->n_pkgs + 1, sizeof *x->pid);
     x->rels = cg_arena_calloc(a, cap_rels, sizeof *x->rels);
-    if (!x->pid || !x->rels) {
+    if (!x->pid || !x->rels || s->n_pkgs > UINT32_MAX - 3) {
         x->failed = 1;
+        cg_arena_free(&sa);
         return;
     }
-    x->img = spdxid(m, &x->failed, &ids, "SPDXRef-Image-", NULL, m->image_name, NULL, err);
-    x->rels[x->n_rels++] = (rel){"SPDXRef-DOCUMENT", "DESCRIBES", x->img};
+    x->img = spdxid(m, &sa, &x->failed, &ids, "SPDXRef-Image-", NULL, m->image_name, NULL, err);
+    x->rels[x->n_rels++] = (rel){0, 1};
     if (s->distro) {
         const cg_distro *d = s->distro;
         const char *dn = d->id ? d->id : d->name ? d->name : "unknown";
-        x->os = spdxid(m, &x->failed, &ids, "SPDXRef-OperatingSystem-", NULL, dn, NULL, err);
-        x->rels[x->n_rels++] = (rel){x->img, "CONTAINS", x->os};
+        x->os = spdxid(m, &sa, &x->failed, &ids, "SPDXRef-OperatingSystem-", NULL, dn, NULL, err);
+        x->rels[x->n_rels++] = (rel){1, 2};
     }
     for (size_t i = 0; i < s->n_pkgs; i++) {
         const cg_package *p = &s->pkgs[i];
-        x->pid[i] = spdxid(m, &x->failed, &ids, "SPDXRef-Package-", p->type ? p->type : "unknown", p->name,
+        x->pid[i] = spdxid(m, &sa, &x->failed, &ids, "SPDXRef-Package-", p->type ? p->type : "unknown", p->name,
                            m->refs[i], err);
-        x->rels[x->n_rels++] = (rel){x->os && cg_w_is_os_pkg(p) ? x->os : x->img, "CONTAINS", x->pid[i]};
+        x->rels[x->n_rels++] = (rel){x->os && cg_w_is_os_pkg(p) ? 2u : 1u, (uint32_t)i + 3};
     }
+    cg_arena_free(&sa);
     for (size_t i = 0; i < s->n_pkgs; i++)
-        for (size_t k = 0; k < m->n_deps[i]; k++)
-            x->rels[x->n_rels++] = (rel){x->pid[i], "DEPENDS_ON", x->pid[m->deps[i][k]]};
-    qsort(x->rels, x->n_rels, sizeof *x->rels, rel_cmp);
+        for (uint32_t k = m->dep_off[i]; k < m->dep_off[i + 1]; k++)
+            x->rels[x->n_rels++] = (rel){(uint32_t)i + 3, m->dep_to[k] + 3};
+    qsort_r(x->rels, x->n_rels, sizeof *x->rels, rel_cmp, x);
 
     /* Every LicenseRef the document uses is declared: the ones made for
      * free-text names (text known) and the ones packages' own SPDX
@@ -319,9 +339,9 @@ static void document(void *ud, cg_jw *w)
     for (size_t i = 0; i < x->n_rels; i++) {
         cg_jw_elem(w);
         cg_jw_open(w, "{");
-        cg_jw_kopt(w, "spdxElementId", x->rels[i].a);
-        cg_jw_kopt(w, "relationshipType", x->rels[i].type);
-        cg_jw_kopt(w, "relatedSpdxElement", x->rels[i].b);
+        cg_jw_kopt(w, "spdxElementId", id_str(x, x->rels[i].a));
+        cg_jw_kopt(w, "relationshipType", rel_type(x->rels[i].a));
+        cg_jw_kopt(w, "relatedSpdxElement", id_str(x, x->rels[i].b));
         cg_jw_close(w, "}");
     }
     cg_jw_close(w, "]");

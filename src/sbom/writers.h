@@ -51,8 +51,10 @@ typedef struct cg_wmodel {
     const char *image_ref;  /* bom-ref of the image (its purl when known) */
     const char *os_ref;     /* bom-ref of the distro, NULL without one */
     const char **refs;      /* [n_pkgs] unique bom-ref of each package */
-    size_t **deps;          /* [n_pkgs] resolved depends as package indices, ascending, unique */
-    size_t *n_deps;
+    /* resolved depends of package i: dep_to[dep_off[i] .. dep_off[i+1]),
+     * package indices, ascending, unique */
+    const uint32_t *dep_off;
+    const uint32_t *dep_to;
     cg_licref *licrefs;     /* sorted by text */
     size_t n_licrefs;
     const char **ext_licrefs; /* LicenseRef-* used inside packages' SPDX expressions, sorted */
