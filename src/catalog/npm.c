@@ -9,6 +9,8 @@
  * installed copy: nested and hoisted copies are separate packages.
  */
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,57 +121,113 @@ static const char *dup_text(cg_arena *a, const char *s)
     return n ? cg_arena_strndup(a, s, n) : NULL;
 }
 
-/* The record of a package.json as one tight block of the work arena: the
- * result, the record, its arrays and strings together (an image can hold
- * 100,000s of them, all kept until finish()). */
+/* The record of a package.json, packed into one block of the work arena (an
+ * image can hold 100,000s of them, all kept until finish()): its strings one
+ * after another, each NUL-terminated, in this order: name, version, desc,
+ * author (those present, as `has` says), the dependency names, then each
+ * licence as '0' or '1' (is_spdx) followed by its value.  `kind` comes first,
+ * as in npm_result, so a result's kind is read the same way for both. */
+enum { PJ_REC = 1, PJ_VERSION = 2, PJ_DESC = 4, PJ_AUTHOR = 8 };
+typedef struct npm_pj {
+    int kind;        /* NPM_INSTALLED or NPM_APP */
+    uint32_t n_deps; /* at most MAX_DEPS */
+    uint8_t has;     /* PJ_* */
+    uint8_t n_lics;  /* at most 64 */
+    char data[];
+} npm_pj;
+
+static int result_kind(const void *result) { return *(const int *)result; }
+
+static bool is_pj_kind(int kind) { return kind == NPM_INSTALLED || kind == NPM_APP; }
+
 static size_t blob_str(const char *s) { return s ? strlen(s) + 1 : 0; }
 
-static char *blob_put(char **at, const char *s)
+static void blob_put(char **at, const char *s)
 {
     if (!s)
-        return NULL;
+        return;
     size_t n = strlen(s) + 1;
-    char *d = memcpy(*at, s, n);
+    memcpy(*at, s, n);
     *at += n;
-    return d;
 }
 
-static npm_result *pack_pkg_json(cg_arena *a, int kind, const npm_rec *r)
+static npm_pj *pack_pkg_json(cg_arena *a, int kind, const npm_rec *r)
 {
-    size_t head = sizeof(npm_result) + sizeof(npm_rec) + r->n_deps * sizeof(char *) + r->n_lics * sizeof(cg_license);
-    size_t strs = blob_str(r->name) + blob_str(r->version) + blob_str(r->desc) + blob_str(r->author);
-    for (size_t i = 0; i < r->n_deps; i++)
-        strs += blob_str(r->deps[i]);
-    for (size_t i = 0; i < r->n_lics; i++)
-        strs += blob_str(r->lics[i].value);
-    unsigned char *b = cg_arena_alloc(a, head + strs);
-    if (!b)
-        return NULL;
-    npm_result *res = (npm_result *)b;
-    npm_rec *rec = (npm_rec *)(b + sizeof *res);
-    const char **deps = (const char **)(b + sizeof *res + sizeof *rec);
-    cg_license *lics = (cg_license *)(b + sizeof *res + sizeof *rec + r->n_deps * sizeof(char *));
-    char *at = (char *)b + head;
-    res->kind = kind;
-    res->recs = rec;
-    res->n_recs = 1;
-    *rec = *r;
-    rec->name = blob_put(&at, r->name);
-    rec->version = blob_put(&at, r->version);
-    rec->desc = blob_put(&at, r->desc);
-    rec->author = blob_put(&at, r->author);
-    for (size_t i = 0; i < r->n_deps; i++)
-        deps[i] = blob_put(&at, r->deps[i]);
-    for (size_t i = 0; i < r->n_lics; i++) {
-        lics[i].value = blob_put(&at, r->lics[i].value);
-        lics[i].is_spdx = r->lics[i].is_spdx;
+    size_t n = offsetof(npm_pj, data);
+    if (r) {
+        n += blob_str(r->name) + blob_str(r->version) + blob_str(r->desc) + blob_str(r->author);
+        for (size_t i = 0; i < r->n_deps; i++)
+            n += blob_str(r->deps[i]);
+        for (size_t i = 0; i < r->n_lics; i++)
+            n += 1 + blob_str(r->lics[i].value);
     }
-    rec->deps = r->n_deps ? deps : NULL;
-    rec->lics = r->n_lics ? lics : NULL;
-    return res;
+    npm_pj *pj = cg_arena_alloc(a, n);
+    if (!pj)
+        return NULL;
+    pj->kind = kind;
+    if (!r)
+        return pj;
+    pj->has = (uint8_t)(PJ_REC | (r->version ? PJ_VERSION : 0) | (r->desc ? PJ_DESC : 0) |
+                        (r->author ? PJ_AUTHOR : 0));
+    pj->n_deps = (uint32_t)r->n_deps;
+    pj->n_lics = (uint8_t)r->n_lics;
+    char *at = pj->data;
+    blob_put(&at, r->name);
+    blob_put(&at, r->version);
+    blob_put(&at, r->desc);
+    blob_put(&at, r->author);
+    for (size_t i = 0; i < r->n_deps; i++)
+        blob_put(&at, r->deps[i]);
+    for (size_t i = 0; i < r->n_lics; i++) {
+        *at++ = r->lics[i].is_spdx ? '1' : '0';
+        blob_put(&at, r->lics[i].value ? r->lics[i].value : "");
+    }
+    return pj;
 }
 
-static cg_status parse_pkg_json(cg_cat_ctx *ctx, const cg_cat_file *f, int kind, npm_result **out, cg_error *err)
+static const char *pj_next(const char **at, int present)
+{
+    if (!present)
+        return NULL;
+    const char *s = *at;
+    *at += strlen(s) + 1;
+    return s;
+}
+
+/* The record's name and version (and, with a, its arrays in a); false when
+ * the package.json held no package. */
+static bool pj_decode(const npm_pj *pj, npm_rec *r, cg_arena *a, bool *oom)
+{
+    memset(r, 0, sizeof *r);
+    if (!pj || !(pj->has & PJ_REC))
+        return false;
+    const char *at = pj->data;
+    r->name = pj_next(&at, 1);
+    r->version = pj_next(&at, pj->has & PJ_VERSION);
+    if (!a)
+        return true;
+    r->desc = pj_next(&at, pj->has & PJ_DESC);
+    r->author = pj_next(&at, pj->has & PJ_AUTHOR);
+    const char **deps = pj->n_deps ? cg_arena_calloc(a, pj->n_deps, sizeof *deps) : NULL;
+    cg_license *lics = pj->n_lics ? cg_arena_calloc(a, pj->n_lics, sizeof *lics) : NULL;
+    if ((pj->n_deps && !deps) || (pj->n_lics && !lics)) {
+        *oom = true;
+        return false;
+    }
+    for (size_t i = 0; i < pj->n_deps; i++)
+        deps[i] = pj_next(&at, 1);
+    for (size_t i = 0; i < pj->n_lics; i++) {
+        lics[i].is_spdx = *at++ == '1';
+        lics[i].value = pj_next(&at, 1);
+    }
+    r->deps = deps;
+    r->n_deps = pj->n_deps;
+    r->lics = lics;
+    r->n_lics = pj->n_lics;
+    return true;
+}
+
+static cg_status parse_pkg_json(cg_cat_ctx *ctx, const cg_cat_file *f, int kind, npm_pj **out, cg_error *err)
 {
     static const char *const dep_keys[] = {"dependencies", NULL};
     cg_arena tmp; /* the record as parsed, before it is packed */
@@ -207,14 +265,13 @@ static cg_status parse_pkg_json(cg_cat_ctx *ctx, const cg_cat_file *f, int kind,
 static cg_status npm_parse(cg_cat_ctx *ctx, const cg_cat_file *f, void **result, cg_error *err)
 {
     int kind = file_kind(f->path, strlen(f->path));
-    if (kind == NPM_INSTALLED || kind == NPM_APP) {
-        npm_result *res = NULL;
+    if (is_pj_kind(kind)) {
+        npm_pj *res = NULL;
         cg_status st = parse_pkg_json(ctx, f, kind, &res, err);
         if (st == CG_OK && !res) { /* not a package: the kind is still known */
-            res = cg_arena_calloc(cg_cat_arena(ctx), 1, sizeof *res);
+            res = pack_pkg_json(cg_cat_arena(ctx), kind, NULL);
             if (!res)
                 return cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", f->path);
-            res->kind = kind;
         }
         if (st == CG_OK)
             *result = res;
@@ -271,6 +328,12 @@ static const npm_rec *find_rec(const npm_result *r, const npm_rec *key)
 /* For cg_cat_intro_layer: does a lower version of the file hold the same record? */
 static bool same_rec(const void *result, const void *rec)
 {
+    if (!result)
+        return false;
+    if (is_pj_kind(result_kind(result))) {
+        npm_rec r;
+        return pj_decode(result, &r, NULL, NULL) && !rec_cmp(&r, rec);
+    }
     return find_rec(result, rec) != NULL;
 }
 
@@ -294,8 +357,7 @@ static bool has_node_modules(const cg_cat_node *const *nodes, size_t n, const ch
             hi = mid;
     }
     for (; lo < n && !strncmp(nodes[lo]->path, prefix, pl); lo++) {
-        const npm_result *r = nodes[lo]->result;
-        if (r && r->kind == NPM_INSTALLED)
+        if (nodes[lo]->result && result_kind(nodes[lo]->result) == NPM_INSTALLED)
             return true;
     }
     return false;
@@ -354,10 +416,21 @@ static cg_status npm_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, si
 {
     cg_status st = CG_OK;
     for (size_t i = 0; i < n && st == CG_OK; i++) {
-        const npm_result *r = nodes[i]->result;
-        if (!r)
+        const void *res = nodes[i]->result;
+        if (!res)
             continue;
-        if (r->kind != NPM_INSTALLED && r->kind != NPM_APP && has_node_modules(nodes, n, nodes[i]->path))
+        int kind = result_kind(res);
+        if (is_pj_kind(kind)) {
+            npm_rec rec;
+            bool oom = false;
+            if (pj_decode(res, &rec, cg_cat_arena(ctx), &oom))
+                st = emit(ctx, nodes[i], kind, &rec);
+            else if (oom)
+                st = CG_ERR_NOMEM;
+            continue;
+        }
+        const npm_result *r = res;
+        if (has_node_modules(nodes, n, nodes[i]->path))
             continue; /* what is installed next to the lockfile was reported instead */
         for (size_t k = 0; k < r->n_recs && st == CG_OK; k++)
             st = emit(ctx, nodes[i], r->kind, &r->recs[k]);

@@ -398,8 +398,11 @@ static int build_licrefs(cg_wmodel *m)
     cg_strset ids = {0};
     if (collect_ext_licrefs(m, &ids) < 0)
         return -1;
-    for (size_t i = 0; i < s->n_pkgs; i++)
-        total += s->pkgs[i].n_licenses;
+    for (size_t i = 0; i < s->n_pkgs; i++) /* the free-text names only */
+        for (size_t k = 0; k < s->pkgs[i].n_licenses; k++) {
+            const cg_license *l = &s->pkgs[i].licenses[k];
+            total += l->value && l->value[0] && !cg_w_license_is_spdx(l);
+        }
     m->licrefs = cg_arena_calloc(&m->arena, total + 1, sizeof *m->licrefs);
     if (!m->licrefs)
         return -1;
