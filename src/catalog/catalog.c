@@ -42,6 +42,8 @@ struct cg_cat_ctx {
     cg_strmap memo;     /* cg_cat_memo_get/put */
     char *pk_cur;       /* the packed string store: bump pointer into a block of ctx->arena */
     size_t pk_left;
+    struct pk_block { const char *at; size_t len; } *pk_blocks; /* sorted by address */
+    size_t n_pk_blocks, cap_pk_blocks;
     cg_package **chunks; /* pending records (not yet compacted) */
     size_t n_chunks, n_pending;
     cg_package *final;  /* compacted records, an anonymous mapping grown with mremap */
@@ -86,6 +88,7 @@ void cg_cat_ctx_free(cg_cat_ctx *ctx)
     if (ctx->final)
         munmap(ctx->final, ctx->final_bytes);
     free(ctx->warns.v);
+    free(ctx->pk_blocks);
     cg_strmap_free(&ctx->owned);
     cg_strmap_free(&ctx->interned);
     cg_strmap_free(&ctx->blobs);
@@ -107,14 +110,53 @@ cg_arena *cg_cat_arena(cg_cat_ctx *ctx) { return ctx->work; }
 
 /* ---- the packed store ---------------------------------------------------- */
 
+/* A block of the store, remembered so in_pack() can tell its strings apart. */
+static char *pack_block(cg_cat_ctx *ctx, size_t n)
+{
+    if (ctx->n_pk_blocks == ctx->cap_pk_blocks) {
+        size_t nc = ctx->cap_pk_blocks ? ctx->cap_pk_blocks * 2 : 64;
+        struct pk_block *v = realloc(ctx->pk_blocks, nc * sizeof *v);
+        if (!v)
+            return NULL;
+        ctx->pk_blocks = v;
+        ctx->cap_pk_blocks = nc;
+    }
+    char *b = cg_arena_alloc(ctx->arena, n);
+    if (!b)
+        return NULL;
+    size_t i = ctx->n_pk_blocks;
+    while (i > 0 && (uintptr_t)ctx->pk_blocks[i - 1].at > (uintptr_t)b) {
+        ctx->pk_blocks[i] = ctx->pk_blocks[i - 1];
+        i--;
+    }
+    ctx->pk_blocks[i] = (struct pk_block){b, n};
+    ctx->n_pk_blocks++;
+    return b;
+}
+
+/* Whether s lies in the packed store (kept already). */
+static bool in_pack(const cg_cat_ctx *ctx, const void *s)
+{
+    uintptr_t p = (uintptr_t)s;
+    size_t lo = 0, hi = ctx->n_pk_blocks;
+    while (lo < hi) { /* the last block starting at or before p */
+        size_t mid = lo + (hi - lo) / 2;
+        if ((uintptr_t)ctx->pk_blocks[mid].at <= p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && p - (uintptr_t)ctx->pk_blocks[lo - 1].at < ctx->pk_blocks[lo - 1].len;
+}
+
 /* n bytes aligned to align (a power of two, at most 16) in the packed store. */
 static void *pack_alloc(cg_cat_ctx *ctx, size_t n, size_t align)
 {
     size_t pad = (size_t)(-(uintptr_t)ctx->pk_cur & (align - 1));
     if (!ctx->pk_cur || ctx->pk_left < n + pad) {
         if (n > PACK_BLOCK / 4) /* big: a block of its own, the current one stays */
-            return cg_arena_alloc(ctx->arena, n);
-        char *b = cg_arena_alloc(ctx->arena, PACK_BLOCK);
+            return pack_block(ctx, n ? n : 1);
+        char *b = pack_block(ctx, PACK_BLOCK);
         if (!b)
             return NULL;
         ctx->pk_cur = b;
@@ -151,11 +193,12 @@ static const char *intern(cg_cat_ctx *ctx, const char *s)
     return copy;
 }
 
-/* Copies for the compaction: NULL stays NULL, a failed copy marks ctx. */
+/* Copies for the compaction: NULL stays NULL, a string kept already stays
+ * where it is, a failed copy marks ctx. */
 static const char *keep_copy(cg_cat_ctx *ctx, const char *s)
 {
-    if (!s)
-        return NULL;
+    if (!s || in_pack(ctx, s))
+        return s;
     const char *r = pack_strn(ctx, s, strlen(s));
     if (!r)
         ctx->failed = 1;
@@ -200,6 +243,8 @@ static void *keep_array(cg_cat_ctx *ctx, const void *v, size_t n, int share)
         ctx->failed = 1;
     return d;
 }
+
+void *cg_cat_keep_alloc(cg_cat_ctx *ctx, size_t n) { return pack_alloc(ctx, n ? n : 1, 1); }
 
 const char *cg_cat_keep(cg_cat_ctx *ctx, const char *s)
 {

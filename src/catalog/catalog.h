@@ -138,6 +138,11 @@ cg_status cg_cat_own(cg_cat_ctx *ctx, const char *path, const char *owner, const
  * record once, keep one copy.  Keys should start with the cataloger's name. */
 void *cg_cat_memo_get(cg_cat_ctx *ctx, const void *key, size_t klen);
 cg_status cg_cat_memo_put(cg_cat_ctx *ctx, const void *key, size_t klen, void *val);
+/* n bytes (unaligned) in the SBOM's packed string store, for strings a
+ * package will keep as they are: the compaction does not copy them again.
+ * They stay as long as the SBOM, used or not: for records that are mostly
+ * emitted (NULL on OOM). */
+void *cg_cat_keep_alloc(cg_cat_ctx *ctx, size_t n);
 /* Add a location (path gets a leading "/") to pkg. */
 cg_status cg_cat_add_location(cg_cat_ctx *ctx, cg_package *pkg, const char *path, int layer);
 

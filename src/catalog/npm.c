@@ -129,11 +129,12 @@ static const char *dup_text(cg_arena *a, const char *s)
  * as in npm_result, so a result's kind is read the same way for both. */
 enum { PJ_REC = 1, PJ_VERSION = 2, PJ_DESC = 4, PJ_AUTHOR = 8 };
 typedef struct npm_pj {
-    int kind;        /* NPM_INSTALLED or NPM_APP */
-    uint32_t n_deps; /* at most MAX_DEPS */
-    uint8_t has;     /* PJ_* */
-    uint8_t n_lics;  /* at most 64 */
-    char data[];
+    int kind;         /* NPM_INSTALLED or NPM_APP */
+    uint32_t n_deps;  /* at most MAX_DEPS */
+    uint8_t has;      /* PJ_* */
+    uint8_t n_lics;   /* at most 64 */
+    const char *data; /* in the SBOM's string store (cg_cat_keep_alloc): the
+                         package's strings are kept from here, not copied */
 } npm_pj;
 
 static int result_kind(const void *result) { return *(const int *)result; }
@@ -151,9 +152,9 @@ static void blob_put(char **at, const char *s)
     *at += n;
 }
 
-static npm_pj *pack_pkg_json(cg_arena *a, int kind, const npm_rec *r)
+static npm_pj *pack_pkg_json(cg_cat_ctx *ctx, int kind, const npm_rec *r)
 {
-    size_t n = offsetof(npm_pj, data);
+    size_t n = 0;
     if (r) {
         n += blob_str(r->name) + blob_str(r->version) + blob_str(r->desc) + blob_str(r->author);
         for (size_t i = 0; i < r->n_deps; i++)
@@ -161,17 +162,20 @@ static npm_pj *pack_pkg_json(cg_arena *a, int kind, const npm_rec *r)
         for (size_t i = 0; i < r->n_lics; i++)
             n += 1 + blob_str(r->lics[i].value);
     }
-    npm_pj *pj = cg_arena_alloc(a, n);
+    npm_pj *pj = cg_arena_alloc(cg_cat_arena(ctx), sizeof *pj);
     if (!pj)
         return NULL;
     pj->kind = kind;
     if (!r)
         return pj;
+    char *at = cg_cat_keep_alloc(ctx, n);
+    if (!at)
+        return NULL;
+    pj->data = at;
     pj->has = (uint8_t)(PJ_REC | (r->version ? PJ_VERSION : 0) | (r->desc ? PJ_DESC : 0) |
                         (r->author ? PJ_AUTHOR : 0));
     pj->n_deps = (uint32_t)r->n_deps;
     pj->n_lics = (uint8_t)r->n_lics;
-    char *at = pj->data;
     blob_put(&at, r->name);
     blob_put(&at, r->version);
     blob_put(&at, r->desc);
@@ -253,7 +257,7 @@ static cg_status parse_pkg_json(cg_cat_ctx *ctx, const cg_cat_file *f, int kind,
         r.author = dup_text(&tmp, json_is_string(au) ? json_string_value(au) : cg_json_str(au, "name"));
         ok = npm_json_dep_names(&tmp, j, dep_keys, &r.deps, &r.n_deps) &&
              npm_json_licenses(&tmp, j, &r.lics, &r.n_lics) &&
-             (*out = pack_pkg_json(cg_cat_arena(ctx), kind, &r)) != NULL;
+             (*out = pack_pkg_json(ctx, kind, &r)) != NULL;
     } else if (kind == NPM_INSTALLED && name) {
         cg_cat_warn(ctx, "/%s: package.json without a valid name and version ignored", f->path);
     }
@@ -269,7 +273,7 @@ static cg_status npm_parse(cg_cat_ctx *ctx, const cg_cat_file *f, void **result,
         npm_pj *res = NULL;
         cg_status st = parse_pkg_json(ctx, f, kind, &res, err);
         if (st == CG_OK && !res) { /* not a package: the kind is still known */
-            res = pack_pkg_json(cg_cat_arena(ctx), kind, NULL);
+            res = pack_pkg_json(ctx, kind, NULL);
             if (!res)
                 return cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", f->path);
         }

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -463,7 +464,10 @@ static cg_status run_finish(build_state *bs, size_t c, cg_error *err)
         st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     /* nothing points into the cataloger's parse results any more */
     cg_cat_set_arena(bs->ctx, NULL);
-    cg_arena_free(&bs->work[c]);
+    if (bs->work[c].used_total) {
+        cg_arena_free(&bs->work[c]);
+        malloc_trim(0); /* its pages back to the system, not only to malloc */
+    }
     return st;
 }
 
@@ -608,6 +612,7 @@ cg_status cg_sbom_build_tap(cg_image *img, const cg_sbom_opts *opts, const cg_sb
     cg_overlay_free(&bs.ov);
     cg_arena_free(&bs.nodes);
     cg_buf_free(&bs.content);
+    malloc_trim(0); /* give the view's pages back before the records are made */
     for (size_t c = 0; st == CG_OK && c < cg_n_catalogers; c++)
         st = run_finish(&bs, c, err);
     if (st == CG_OK)
