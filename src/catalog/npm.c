@@ -121,23 +121,28 @@ static const char *dup_text(cg_arena *a, const char *s)
     return n ? cg_arena_strndup(a, s, n) : NULL;
 }
 
-/* The record of a package.json, packed into one block of the work arena (an
- * image can hold 100,000s of them, all kept until finish()): its strings one
- * after another, each NUL-terminated, in this order: name, version, desc,
- * author (those present, as `has` says), the dependency names, then each
- * licence as '0' or '1' (is_spdx) followed by its value.  `kind` comes first,
- * as in npm_result, so a result's kind is read the same way for both. */
+/* The record of a package.json (an image can hold 100,000s of them, all
+ * kept until finish()) is one block of the SBOM's string store
+ * (cg_cat_keep_alloc), so the package keeps its strings where they are: a
+ * pj_head (copied in and out: the block is not aligned), then the strings
+ * one after another, each NUL-terminated: name, version, desc, author (those
+ * present, as `has` says), the dependency names, then each licence as '0' or
+ * '1' (is_spdx) followed by its value.  The head starts with the kind, as
+ * npm_result does, so a result's kind is read the same way for both. */
 enum { PJ_REC = 1, PJ_VERSION = 2, PJ_DESC = 4, PJ_AUTHOR = 8 };
-typedef struct npm_pj {
-    int kind;         /* NPM_INSTALLED or NPM_APP */
-    uint32_t n_deps;  /* at most MAX_DEPS */
-    uint8_t has;      /* PJ_* */
-    uint8_t n_lics;   /* at most 64 */
-    const char *data; /* in the SBOM's string store (cg_cat_keep_alloc): the
-                         package's strings are kept from here, not copied */
-} npm_pj;
+typedef struct pj_head {
+    int kind;        /* NPM_INSTALLED or NPM_APP */
+    uint8_t has;     /* PJ_* */
+    uint8_t n_lics;  /* at most 64 */
+    uint16_t n_deps; /* at most MAX_DEPS (4096) */
+} pj_head;
 
-static int result_kind(const void *result) { return *(const int *)result; }
+static int result_kind(const void *result)
+{
+    int k;
+    memcpy(&k, result, sizeof k);
+    return k;
+}
 
 static bool is_pj_kind(int kind) { return kind == NPM_INSTALLED || kind == NPM_APP; }
 
@@ -152,30 +157,28 @@ static void blob_put(char **at, const char *s)
     *at += n;
 }
 
-static npm_pj *pack_pkg_json(cg_cat_ctx *ctx, int kind, const npm_rec *r)
+static void *pack_pkg_json(cg_cat_ctx *ctx, int kind, const npm_rec *r)
 {
-    size_t n = 0;
+    pj_head h = {kind, 0, 0, 0};
+    size_t n = sizeof h;
     if (r) {
         n += blob_str(r->name) + blob_str(r->version) + blob_str(r->desc) + blob_str(r->author);
         for (size_t i = 0; i < r->n_deps; i++)
             n += blob_str(r->deps[i]);
         for (size_t i = 0; i < r->n_lics; i++)
             n += 1 + blob_str(r->lics[i].value);
+        h.has = (uint8_t)(PJ_REC | (r->version ? PJ_VERSION : 0) | (r->desc ? PJ_DESC : 0) |
+                          (r->author ? PJ_AUTHOR : 0));
+        h.n_deps = (uint16_t)r->n_deps;
+        h.n_lics = (uint8_t)r->n_lics;
     }
-    npm_pj *pj = cg_arena_alloc(cg_cat_arena(ctx), sizeof *pj);
-    if (!pj)
+    char *b = cg_cat_keep_alloc(ctx, n);
+    if (!b)
         return NULL;
-    pj->kind = kind;
+    memcpy(b, &h, sizeof h);
     if (!r)
-        return pj;
-    char *at = cg_cat_keep_alloc(ctx, n);
-    if (!at)
-        return NULL;
-    pj->data = at;
-    pj->has = (uint8_t)(PJ_REC | (r->version ? PJ_VERSION : 0) | (r->desc ? PJ_DESC : 0) |
-                        (r->author ? PJ_AUTHOR : 0));
-    pj->n_deps = (uint32_t)r->n_deps;
-    pj->n_lics = (uint8_t)r->n_lics;
+        return b;
+    char *at = b + sizeof h;
     blob_put(&at, r->name);
     blob_put(&at, r->version);
     blob_put(&at, r->desc);
@@ -186,7 +189,7 @@ static npm_pj *pack_pkg_json(cg_cat_ctx *ctx, int kind, const npm_rec *r)
         *at++ = r->lics[i].is_spdx ? '1' : '0';
         blob_put(&at, r->lics[i].value ? r->lics[i].value : "");
     }
-    return pj;
+    return b;
 }
 
 static const char *pj_next(const char **at, int present)
@@ -200,38 +203,42 @@ static const char *pj_next(const char **at, int present)
 
 /* The record's name and version (and, with a, its arrays in a); false when
  * the package.json held no package. */
-static bool pj_decode(const npm_pj *pj, npm_rec *r, cg_arena *a, bool *oom)
+static bool pj_decode(const void *blob, npm_rec *r, cg_arena *a, bool *oom)
 {
     memset(r, 0, sizeof *r);
-    if (!pj || !(pj->has & PJ_REC))
+    pj_head h;
+    if (!blob)
         return false;
-    const char *at = pj->data;
+    memcpy(&h, blob, sizeof h);
+    if (!(h.has & PJ_REC))
+        return false;
+    const char *at = (const char *)blob + sizeof h;
     r->name = pj_next(&at, 1);
-    r->version = pj_next(&at, pj->has & PJ_VERSION);
+    r->version = pj_next(&at, h.has & PJ_VERSION);
     if (!a)
         return true;
-    r->desc = pj_next(&at, pj->has & PJ_DESC);
-    r->author = pj_next(&at, pj->has & PJ_AUTHOR);
-    const char **deps = pj->n_deps ? cg_arena_calloc(a, pj->n_deps, sizeof *deps) : NULL;
-    cg_license *lics = pj->n_lics ? cg_arena_calloc(a, pj->n_lics, sizeof *lics) : NULL;
-    if ((pj->n_deps && !deps) || (pj->n_lics && !lics)) {
+    r->desc = pj_next(&at, h.has & PJ_DESC);
+    r->author = pj_next(&at, h.has & PJ_AUTHOR);
+    const char **deps = h.n_deps ? cg_arena_calloc(a, h.n_deps, sizeof *deps) : NULL;
+    cg_license *lics = h.n_lics ? cg_arena_calloc(a, h.n_lics, sizeof *lics) : NULL;
+    if ((h.n_deps && !deps) || (h.n_lics && !lics)) {
         *oom = true;
         return false;
     }
-    for (size_t i = 0; i < pj->n_deps; i++)
+    for (size_t i = 0; i < h.n_deps; i++)
         deps[i] = pj_next(&at, 1);
-    for (size_t i = 0; i < pj->n_lics; i++) {
+    for (size_t i = 0; i < h.n_lics; i++) {
         lics[i].is_spdx = *at++ == '1';
         lics[i].value = pj_next(&at, 1);
     }
     r->deps = deps;
-    r->n_deps = pj->n_deps;
+    r->n_deps = h.n_deps;
     r->lics = lics;
-    r->n_lics = pj->n_lics;
+    r->n_lics = h.n_lics;
     return true;
 }
 
-static cg_status parse_pkg_json(cg_cat_ctx *ctx, const cg_cat_file *f, int kind, npm_pj **out, cg_error *err)
+static cg_status parse_pkg_json(cg_cat_ctx *ctx, const cg_cat_file *f, int kind, void **out, cg_error *err)
 {
     static const char *const dep_keys[] = {"dependencies", NULL};
     cg_arena tmp; /* the record as parsed, before it is packed */
@@ -270,7 +277,7 @@ static cg_status npm_parse(cg_cat_ctx *ctx, const cg_cat_file *f, void **result,
 {
     int kind = file_kind(f->path, strlen(f->path));
     if (is_pj_kind(kind)) {
-        npm_pj *res = NULL;
+        void *res = NULL;
         cg_status st = parse_pkg_json(ctx, f, kind, &res, err);
         if (st == CG_OK && !res) { /* not a package: the kind is still known */
             res = pack_pkg_json(ctx, kind, NULL);

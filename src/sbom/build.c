@@ -45,6 +45,8 @@ typedef struct build_state {
                         slots: dropped with the overlay */
     cg_arena work[64]; /* each cataloger's parse results and finish() temporaries,
                           freed once its packages are compacted */
+    void **slots;         /* result slots handed out from a block of bs->nodes */
+    size_t n_slots;
     cg_vec lists[64];     /* each cataloger's surviving nodes (const cg_cat_node *) */
     cg_arena list_mem[64]; /* their nodes and paths, freed after its finish() */
     size_t n_links;
@@ -177,6 +179,22 @@ static cg_status spill(build_state *bs, const cg_entry *e, cg_entry_data *d, int
     return CG_OK;
 }
 
+/* n zeroed result slots, packed (8 bytes each, not an arena's 16). */
+static void **result_slots(build_state *bs, size_t n)
+{
+    if (bs->n_slots < n) {
+        size_t cap = n > 4096 ? n : 4096;
+        bs->slots = cg_arena_calloc(&bs->nodes, cap, sizeof *bs->slots);
+        bs->n_slots = bs->slots ? cap : 0;
+        if (!bs->slots)
+            return NULL;
+    }
+    void **r = bs->slots;
+    bs->slots += n;
+    bs->n_slots -= n;
+    return r;
+}
+
 static cg_status on_file(build_state *bs, const cg_entry *e, cg_entry_data *d, cg_error *err)
 {
     cg_cat_want wants[64];
@@ -241,8 +259,7 @@ static cg_status on_file(build_state *bs, const cg_entry *e, cg_entry_data *d, c
     }
     /* one slot per cataloger that wants the file (result_slot), not per cataloger:
      * most files are wanted by one, and an image can hold 100,000s of them */
-    void **results = st == CG_OK ? cg_arena_calloc(&bs->nodes, (size_t)__builtin_popcountll(mask), sizeof *results)
-                                 : NULL;
+    void **results = st == CG_OK ? result_slots(bs, (size_t)__builtin_popcountll(mask)) : NULL;
     if (st == CG_OK && !results)
         st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     for (size_t c = 0; st == CG_OK && c < cg_n_catalogers; c++) {

@@ -83,7 +83,7 @@ static const char *spdxid(cg_wmodel *m, cg_arena *sa, int *failed, cg_strset *id
         if (cg_buf_printf(&b, "-%s", hex) != CG_OK)
             *failed = 1;
     }
-    const char *base = cg_arena_strdup(&m->arena, cg_buf_str(&b)), *id = base;
+    const char *base = cg_w_pack(m, cg_buf_str(&b)), *id = base;
     cg_buf_free(&b);
     for (unsigned k = 2; id; k++) {
         int r = cg_strset_add(sa, ids, id);
@@ -205,27 +205,33 @@ static void prepare(spdx_model *x, cg_error *err)
     cg_arena_init(&sa);
     size_t cap_rels = s->n_pkgs + 2 + m->dep_off[s->n_pkgs];
     x->pid = cg_arena_calloc(a, s->n_pkgs + 1, sizeof *x->pid);
-    x->rels = cg_arena_calloc(a, cap_rels, sizeof *x->rels);
-    if (!x->pid || !x->rels || s->n_pkgs > UINT32_MAX - 3) {
+    if (!x->pid || s->n_pkgs > UINT32_MAX - 3 || cg_strset_reserve(&sa, &ids, s->n_pkgs + 2) < 0) {
         x->failed = 1;
         cg_arena_free(&sa);
         return;
     }
     x->img = spdxid(m, &sa, &x->failed, &ids, "SPDXRef-Image-", NULL, m->image_name, NULL, err);
-    x->rels[x->n_rels++] = (rel){0, 1};
     if (s->distro) {
         const cg_distro *d = s->distro;
         const char *dn = d->id ? d->id : d->name ? d->name : "unknown";
         x->os = spdxid(m, &sa, &x->failed, &ids, "SPDXRef-OperatingSystem-", NULL, dn, NULL, err);
-        x->rels[x->n_rels++] = (rel){1, 2};
     }
     for (size_t i = 0; i < s->n_pkgs; i++) {
         const cg_package *p = &s->pkgs[i];
         x->pid[i] = spdxid(m, &sa, &x->failed, &ids, "SPDXRef-Package-", p->type ? p->type : "unknown", p->name,
                            m->refs[i], err);
-        x->rels[x->n_rels++] = (rel){x->os && cg_w_is_os_pkg(p) ? 2u : 1u, (uint32_t)i + 3};
     }
-    cg_arena_free(&sa);
+    cg_arena_free(&sa); /* before the relationships: the two are never held together */
+    x->rels = cg_arena_calloc(a, cap_rels, sizeof *x->rels);
+    if (!x->rels) {
+        x->failed = 1;
+        return;
+    }
+    x->rels[x->n_rels++] = (rel){0, 1};
+    if (x->os)
+        x->rels[x->n_rels++] = (rel){1, 2};
+    for (size_t i = 0; i < s->n_pkgs; i++)
+        x->rels[x->n_rels++] = (rel){x->os && cg_w_is_os_pkg(&s->pkgs[i]) ? 2u : 1u, (uint32_t)i + 3};
     for (size_t i = 0; i < s->n_pkgs; i++)
         for (uint32_t k = m->dep_off[i]; k < m->dep_off[i + 1]; k++)
             x->rels[x->n_rels++] = (rel){(uint32_t)i + 3, m->dep_to[k] + 3};

@@ -69,6 +69,30 @@ static int strset_grow(cg_arena *a, cg_strset *set)
     return 0;
 }
 
+int cg_strset_reserve(cg_arena *a, cg_strset *set, size_t n)
+{
+    while ((n + 1) * 2 > set->cap) /* no slot arrays left behind as it fills */
+        if (strset_grow(a, set) < 0)
+            return -1;
+    return 0;
+}
+
+const char *cg_w_pack(cg_wmodel *m, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    if (n > m->pk_left) {
+        size_t cap = n > 16384 ? n : 65536 - 64;
+        m->pk_cur = cg_arena_alloc(&m->arena, cap);
+        m->pk_left = m->pk_cur ? cap : 0;
+        if (!m->pk_cur)
+            return NULL;
+    }
+    char *d = memcpy(m->pk_cur, s, n);
+    m->pk_cur += n;
+    m->pk_left -= n;
+    return d;
+}
+
 int cg_strset_has(const cg_strset *set, const char *s)
 {
     if (!set->cap)
@@ -360,8 +384,9 @@ static int collect_ext_licrefs(cg_wmodel *m, cg_strset *ids)
     size_t cap = 1;
     for (size_t i = 0; i < s->n_pkgs; i++)
         for (size_t k = 0; k < s->pkgs[i].n_licenses; k++)
-            if (cg_w_license_is_spdx(&s->pkgs[i].licenses[k]))
-                cap += strlen(s->pkgs[i].licenses[k].value) / 11 + 1;
+            if (cg_w_license_is_spdx(&s->pkgs[i].licenses[k])) /* each id found below starts one of these */
+                for (const char *c = s->pkgs[i].licenses[k].value; (c = strstr(c, "LicenseRef-")); c += 11)
+                    cap++;
     m->ext_licrefs = cg_arena_calloc(&m->arena, cap, sizeof *m->ext_licrefs);
     if (!m->ext_licrefs)
         return -1;
@@ -458,7 +483,8 @@ static cg_status model_build(cg_wmodel *m, const cg_sbom *s, cg_error *err)
     cg_arena sa; /* the set's slots: only needed while refs are chosen */
     cg_arena_init(&sa);
     m->refs = cg_arena_calloc(a, s->n_pkgs + 1, sizeof *m->refs);
-    if (!m->timestamp || !m->image_ref || !m->refs || cg_strset_add(&sa, &refs, m->image_ref) < 0) {
+    if (!m->timestamp || !m->image_ref || !m->refs || cg_strset_reserve(&sa, &refs, s->n_pkgs + 2) < 0 ||
+        cg_strset_add(&sa, &refs, m->image_ref) < 0) {
         cg_arena_free(&sa);
         return cg_error_set(err, CG_ERR_NOMEM, "writing SBOM: out of memory");
     }
