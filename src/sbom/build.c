@@ -620,7 +620,8 @@ cg_status cg_sbom_build_tap(cg_image *img, const cg_sbom_opts *opts, const cg_sb
     }
     if (st == CG_OK) /* after the walk: layer digests may only be known now */
         copy_info(&s->arena, &s->image, cg_image_get_info(img));
-    cg_cat_end_parse(bs.ctx);
+    if (bs.ctx)
+        cg_cat_end_parse(bs.ctx);
     cg_overlay_end_walk(&bs.ov);
     /* what finish() needs of the flattened view, then the view goes before
      * any package is made: it is as large as the parse results */

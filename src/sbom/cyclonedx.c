@@ -406,7 +406,9 @@ cg_status cg_w_uuid_stream(void (*doc)(void *ud, cg_jw *w), void *ud, char out[3
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     unsigned char h[32];
     unsigned int hn = 0;
-    if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+    if (!md) /* its one allocation */
+        return cg_error_set(err, CG_ERR_NOMEM, "writing SBOM: out of memory");
+    if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
         EVP_MD_CTX_free(md);
         return cg_error_set(err, CG_ERR_INTERNAL, "sha256 of the SBOM failed (OpenSSL)");
     }
