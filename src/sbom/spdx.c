@@ -16,33 +16,6 @@
 #include "core/digest.h"
 #include "sbom/writers.h"
 
-/* A relationship between two SPDX ids, by number: 0 the document, 1 the
- * image, 2 the OS, 3 + i package i.  The type follows from `a`: the
- * document DESCRIBES, the image and the OS CONTAIN, a package DEPENDS_ON. */
-typedef struct rel {
-    uint32_t a, b;
-} rel;
-
-struct spdx_model;
-static const char *id_str(const struct spdx_model *x, uint32_t id);
-
-static const char *rel_type(uint32_t a)
-{
-    return a == 0 ? "DESCRIBES" : a <= 2 ? "CONTAINS" : "DEPENDS_ON";
-}
-
-static int rel_cmp(const void *p_, const void *q_, void *ud)
-{
-    const rel *p = p_, *q = q_;
-    const struct spdx_model *x = ud;
-    int c = p->a == q->a ? 0 : strcmp(id_str(x, p->a), id_str(x, q->a));
-    if (!c)
-        c = strcmp(rel_type(p->a), rel_type(q->a));
-    if (!c)
-        c = p->b == q->b ? 0 : strcmp(id_str(x, p->b), id_str(x, q->b));
-    return c;
-}
-
 static int licref_id_cmp(const void *x, const void *y)
 {
     return strcmp(((const cg_licref *)x)->id, ((const cg_licref *)y)->id);
@@ -182,17 +155,68 @@ typedef struct spdx_model {
     cg_wmodel *m;
     const char *img, *os;
     const char **pid;
-    rel *rels;
-    size_t n_rels;
+    uint32_t *order; /* packages sorted by SPDX id: the relationships are written in this order */
+    uint32_t *rank;  /* rank[i]: package i's place in order */
     cg_licref *lr;
     size_t n_lr;
     const char *ns;
     int failed;
 } spdx_model;
 
-static const char *id_str(const spdx_model *x, uint32_t id)
+static int pid_cmp(const void *a, const void *b, void *ud)
 {
-    return id == 0 ? "SPDXRef-DOCUMENT" : id == 1 ? x->img : id == 2 ? x->os : x->pid[id - 3];
+    const spdx_model *x = ud;
+    return strcmp(x->pid[*(const uint32_t *)a], x->pid[*(const uint32_t *)b]);
+}
+
+static int rank_cmp(const void *a, const void *b, void *ud)
+{
+    const spdx_model *x = ud;
+    uint32_t p = x->rank[*(const uint32_t *)a], q = x->rank[*(const uint32_t *)b];
+    return (p > q) - (p < q);
+}
+
+static void relationship(cg_jw *w, const char *a, const char *type, const char *b)
+{
+    cg_jw_elem(w);
+    cg_jw_open(w, "{");
+    cg_jw_kopt(w, "spdxElementId", a);
+    cg_jw_kopt(w, "relationshipType", type);
+    cg_jw_kopt(w, "relatedSpdxElement", b);
+    cg_jw_close(w, "}");
+}
+
+static void relationships(spdx_model *x, cg_jw *w)
+{
+    cg_wmodel *m = x->m;
+    const cg_sbom *s = m->s;
+    size_t n = s->n_pkgs;
+    relationship(w, "SPDXRef-DOCUMENT", "DESCRIBES", x->img);
+    if (x->os)
+        relationship(w, x->img, "CONTAINS", x->os);
+    for (size_t k = 0; k < n; k++)
+        if (!(x->os && cg_w_is_os_pkg(&s->pkgs[x->order[k]])))
+            relationship(w, x->img, "CONTAINS", x->pid[x->order[k]]);
+    for (size_t k = 0; x->os && k < n; k++)
+        if (cg_w_is_os_pkg(&s->pkgs[x->order[k]]))
+            relationship(w, x->os, "CONTAINS", x->pid[x->order[k]]);
+    for (size_t k = 0; k < n && w->st == CG_OK; k++) {
+        uint32_t i = x->order[k], nd = m->dep_off[i + 1] - m->dep_off[i];
+        if (!nd)
+            continue;
+        uint32_t *d = cg_arena_memdup(&m->scratch, m->dep_to + m->dep_off[i], nd * sizeof *d);
+        if (!d) {
+            x->failed = 1;
+            return;
+        }
+        if (nd > 1)
+            qsort_r(d, nd, sizeof *d, rank_cmp, x);
+        for (uint32_t j = 0; j < nd; j++)
+            relationship(w, x->pid[i], "DEPENDS_ON", x->pid[d[j]]);
+        if (k % 256 == 255)
+            cg_arena_free(&m->scratch);
+    }
+    cg_arena_free(&m->scratch);
 }
 
 static void prepare(spdx_model *x, cg_error *err)
@@ -203,7 +227,6 @@ static void prepare(spdx_model *x, cg_error *err)
     cg_strset ids = {0};
     cg_arena sa; /* the id set: only needed while ids are chosen */
     cg_arena_init(&sa);
-    size_t cap_rels = s->n_pkgs + 2 + m->dep_off[s->n_pkgs];
     x->pid = cg_arena_calloc(a, s->n_pkgs + 1, sizeof *x->pid);
     if (!x->pid || s->n_pkgs > UINT32_MAX - 3 || cg_strset_reserve(&sa, &ids, s->n_pkgs + 2) < 0) {
         x->failed = 1;
@@ -221,21 +244,22 @@ static void prepare(spdx_model *x, cg_error *err)
         x->pid[i] = spdxid(m, &sa, &x->failed, &ids, "SPDXRef-Package-", p->type ? p->type : "unknown", p->name,
                            m->refs[i], err);
     }
-    cg_arena_free(&sa); /* before the relationships: the two are never held together */
-    x->rels = cg_arena_calloc(a, cap_rels, sizeof *x->rels);
-    if (!x->rels) {
+    cg_arena_free(&sa);
+    /* The relationships, sorted by (element, type, related element), follow
+     * from the packages sorted by id: the document's, the image's ("SPDXRef-I"),
+     * the OS's ("SPDXRef-O"), then each package's ("SPDXRef-P") in id order.
+     * Only that order is kept, not the relationships. */
+    x->order = cg_arena_calloc(a, s->n_pkgs + 1, sizeof *x->order);
+    x->rank = cg_arena_calloc(a, s->n_pkgs + 1, sizeof *x->rank);
+    if (!x->order || !x->rank) {
         x->failed = 1;
         return;
     }
-    x->rels[x->n_rels++] = (rel){0, 1};
-    if (x->os)
-        x->rels[x->n_rels++] = (rel){1, 2};
     for (size_t i = 0; i < s->n_pkgs; i++)
-        x->rels[x->n_rels++] = (rel){x->os && cg_w_is_os_pkg(&s->pkgs[i]) ? 2u : 1u, (uint32_t)i + 3};
-    for (size_t i = 0; i < s->n_pkgs; i++)
-        for (uint32_t k = m->dep_off[i]; k < m->dep_off[i + 1]; k++)
-            x->rels[x->n_rels++] = (rel){(uint32_t)i + 3, m->dep_to[k] + 3};
-    qsort_r(x->rels, x->n_rels, sizeof *x->rels, rel_cmp, x);
+        x->order[i] = (uint32_t)i;
+    qsort_r(x->order, s->n_pkgs, sizeof *x->order, pid_cmp, x);
+    for (size_t k = 0; k < s->n_pkgs; k++)
+        x->rank[x->order[k]] = (uint32_t)k;
 
     /* Every LicenseRef the document uses is declared: the ones made for
      * free-text names (text known) and the ones packages' own SPDX
@@ -342,14 +366,7 @@ static void document(void *ud, cg_jw *w)
 
     cg_jw_key(w, "relationships");
     cg_jw_open(w, "[");
-    for (size_t i = 0; i < x->n_rels; i++) {
-        cg_jw_elem(w);
-        cg_jw_open(w, "{");
-        cg_jw_kopt(w, "spdxElementId", id_str(x, x->rels[i].a));
-        cg_jw_kopt(w, "relationshipType", rel_type(x->rels[i].a));
-        cg_jw_kopt(w, "relatedSpdxElement", id_str(x, x->rels[i].b));
-        cg_jw_close(w, "}");
-    }
+    relationships(x, w);
     cg_jw_close(w, "]");
     cg_jw_close(w, "}");
 }
