@@ -244,15 +244,21 @@ typedef struct cg_pblocked {
     int has_cvss;
     const char *cvss_source;
     double ctx_risk;
-    const char *step; /* the seed's remediation step */
 } cg_pblocked;
+
+/* The seed's remediation step for a blocked finding ("Patch ID (TITLE) to
+ * FIXED"), appended to out: made when written, not kept per finding. */
+CG_EXPORT cg_status cg_pblocked_step(const cg_pblocked *b, cg_buf *out);
 
 typedef struct cg_premedy {
     const char *package, *installed, *fixed; /* fixed NULL: no fix */
-    const char **ids;
+    const char **ids; /* sorted, unique */
     size_t n_ids;
-    const char *text;
 } cg_premedy;
+
+/* A remedy as a sentence ("upgrade PKG INSTALLED -> FIXED fixes IDS" or
+ * "PKG INSTALLED has no fix for IDS: ..."), appended to out. */
+CG_EXPORT cg_status cg_premedy_text(const cg_premedy *r, cg_buf *out);
 
 typedef struct cg_papplied {
     const cg_pexception *e;

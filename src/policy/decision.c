@@ -208,9 +208,13 @@ cg_status cg_decision_write_json_stream(const cg_decision *d, cg_buf *out, cg_si
     cg_jw_close(&w, "]");
     cg_jw_key(&w, "remediationSteps");
     cg_jw_open(&w, "[");
+    cg_buf t = CG_BUF_INIT; /* one derived string at a time */
     for (size_t i = 0; i < d->n_blocked; i++) {
         cg_jw_elem(&w);
-        cg_jw_str(&w, d->blocked[i].step);
+        cg_buf_reset(&t);
+        if (cg_pblocked_step(&d->blocked[i], &t) != CG_OK && w.st == CG_OK)
+            w.st = CG_ERR_NOMEM;
+        cg_jw_str(&w, cg_buf_str(&t));
     }
     cg_jw_close(&w, "]");
     cg_jw_knum(&w, "riskScore", d->risk);
@@ -306,7 +310,10 @@ cg_status cg_decision_write_json_stream(const cg_decision *d, cg_buf *out, cg_si
         cg_jw_kstr(&w, "installed", r->installed);
         cg_jw_kstr(&w, "fixed", r->fixed);
         cg_jw_kstrs(&w, "ids", r->ids, r->n_ids, 0);
-        cg_jw_kstr(&w, "text", r->text);
+        cg_buf_reset(&t);
+        if (cg_premedy_text(r, &t) != CG_OK && w.st == CG_OK)
+            w.st = CG_ERR_NOMEM;
+        cg_jw_kstr(&w, "text", cg_buf_str(&t));
         cg_jw_close(&w, "}");
     }
     cg_jw_close(&w, "]");
@@ -367,6 +374,7 @@ cg_status cg_decision_write_json_stream(const cg_decision *d, cg_buf *out, cg_si
     cg_jw_close(&w, "}");
     cg_jw_raw(&w, "\n");
     cg_jw_flush(&w);
+    cg_buf_free(&t);
     if (w.st != CG_OK && sink && w.st != CG_ERR_NOMEM)
         return w.st; /* the sink said why */
     if (w.st != CG_OK)
@@ -524,8 +532,13 @@ cg_status cg_decision_write_table_fit(const cg_decision *d, size_t width, int co
     }
     if (d->n_remedies) {
         cg_buf_puts(b, "\nRemediation:\n");
-        for (size_t i = 0; i < d->n_remedies; i++)
-            wline(b, width, 4, "  * %s", d->remedies[i].text ? d->remedies[i].text : "-");
+        cg_buf t = CG_BUF_INIT;
+        for (size_t i = 0; i < d->n_remedies; i++) {
+            cg_buf_reset(&t);
+            cg_premedy_text(&d->remedies[i], &t);
+            wline(b, width, 4, "  * %s", t.data ? cg_buf_str(&t) : "-");
+        }
+        cg_buf_free(&t);
     }
     if (d->n_applied || d->n_expired) {
         cg_buf_puts(b, "\nExceptions:\n");

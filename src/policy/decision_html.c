@@ -67,6 +67,7 @@ static void blocked_table(cg_buf *b, const cg_decision *d)
                    "<th>Vulnerability</th><th>Package</th><th>Installed</th><th>Fixed</th><th data-num>CVSS</th>"
                    "<th>Rule</th><th data-num>Contextual risk</th><th>KEV</th><th class=\"opt\">Remediation</th>"
                    "</tr></thead><tbody>\n");
+    cg_buf t = CG_BUF_INIT;
     for (size_t i = 0; i < d->n_blocked; i++) {
         const cg_pblocked *x = &d->blocked[i];
         cg_buf_printf(b, "<tr data-i=\"%zu\">", i);
@@ -96,9 +97,12 @@ static void blocked_table(cg_buf *b, const cg_decision *d)
         cg_buf_printf(b, "<td class=\"num\" data-v=\"%.2f\">%.2f</td>", cr, cr);
         cell(b, x->f->kev ? "yes" : "");
         cg_buf_puts(b, "<td class=\"opt\">");
-        cg_html_esc(b, x->step);
+        cg_buf_reset(&t);
+        cg_pblocked_step(x, &t);
+        cg_html_esc(b, cg_buf_str(&t));
         cg_buf_puts(b, "</td></tr>\n");
     }
+    cg_buf_free(&t);
     cg_buf_puts(b, "</tbody></table></div>\n");
 }
 
@@ -406,7 +410,10 @@ cg_status cg_decision_write_html(const cg_decision *d, const cg_preport *r, cg_b
         cg_buf_printf(out, "<h2>Remediation (%zu)</h2>\n<ul class=\"plain\">", d->n_remedies);
         for (size_t i = 0; i < d->n_remedies; i++) {
             cg_buf_puts(out, "<li>");
-            cg_html_esc(out, d->remedies[i].text);
+            cg_buf t = CG_BUF_INIT;
+            cg_premedy_text(&d->remedies[i], &t);
+            cg_html_esc(out, t.data ? cg_buf_str(&t) : NULL);
+            cg_buf_free(&t);
             cg_buf_puts(out, "</li>");
         }
         cg_buf_puts(out, "</ul>\n");
