@@ -353,11 +353,19 @@ CG_EXPORT cg_status cg_decision_write_table(const cg_decision *d, cg_buf *out, c
  * is HTML-escaped; the same inputs give the same bytes. */
 CG_EXPORT cg_status cg_decision_write_html(const cg_decision *d, const cg_preport *report, cg_buf *out,
                                            cg_error *err);
+/* The same bytes streamed: with a sink (not NULL) out is only a window whose
+ * contents go to sink in chunks. */
+CG_EXPORT cg_status cg_decision_write_html_stream(const cg_decision *d, const cg_preport *report, cg_buf *out,
+                                                  cg_sink_fn sink, void *ud, cg_error *err);
 /* The table fitted to width columns (0: unbounded), severities coloured when
  * color (the caller decides: terminal, NO_COLOR); blocked findings are listed
  * most severe first. */
 CG_EXPORT cg_status cg_decision_write_table_fit(const cg_decision *d, size_t width, int color, cg_buf *out,
                                                 cg_error *err);
+/* The same bytes streamed: with a sink (not NULL) out is only a window whose
+ * contents go to sink in chunks; no row of the blocked table is kept. */
+CG_EXPORT cg_status cg_decision_write_table_stream(const cg_decision *d, size_t width, int color, cg_buf *out,
+                                                   cg_sink_fn sink, void *ud, cg_error *err);
 
 /* ---- context adapter (policy_context.h -> evaluation input) ------------ */
 
