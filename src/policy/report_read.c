@@ -58,7 +58,10 @@ static const char *dup(cg_arena *a, const json_t *o, const char *key)
  * them (8 bytes a slot, no copy of the key), freed after reading.  Arrays
  * that repeat whole (an advisory's aliases, its CVSS entries) are kept once
  * too, keyed by an unambiguous text of their content. */
-enum { POOL_CHUNK = 65536, POOL_BIG = 1024 };
+/* A chunk is not the arena's standard block size, so the arena keeps it
+ * aside as a block of its own instead of making it the block that small
+ * allocations come from (which would strand a fresh block per chunk). */
+enum { POOL_CHUNK = 60 << 10, POOL_BIG = 1024 };
 
 typedef struct itab {
     const char **key; /* NULL = empty */
@@ -343,7 +346,7 @@ static cg_status read_vuln(const json_t *v, const char *target, const rsrc *name
                 }
             }
             f->cvss = k ? iarr(a, im, c, k, sizeof *c) : NULL;
-            f->n_cvss = k;
+            f->n_cvss = (uint32_t)k; /* members of a report under CG_REPORT_MAX_BYTES */
             if (k && !f->cvss)
                 cst = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
         }
@@ -370,7 +373,7 @@ static cg_status read_vuln(const json_t *v, const char *target, const rsrc *name
         }
         if (!bad && na) /* shared: never written through */
             bad = !(f->aliases = (const char **)(uintptr_t)iarr(a, im, av, na, sizeof *av));
-        f->n_aliases = bad ? 0 : na;
+        f->n_aliases = bad ? 0 : (uint32_t)na; /* array members of a report under CG_REPORT_MAX_BYTES */
         if (av != as)
             free(av);
         if (bad)
@@ -419,7 +422,7 @@ static cg_status read_conf(const json_t *v, const char *target, const char *type
 {
     if (!json_is_object(v))
         return rfail(err, src, where, "not an object");
-    f->conf = kind;
+    f->conf = (int8_t)kind;
     f->id = idup(a, im, v, kind == CG_PCONF_SECRET ? "RuleID" : "ID");
     if (!f->id)
         return rfail(err, src, cg_arena_sprintf(a, "%s.%s", where, kind == CG_PCONF_SECRET ? "RuleID" : "ID"),
