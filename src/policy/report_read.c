@@ -65,6 +65,7 @@ enum { POOL_CHUNK = 60 << 10, POOL_BIG = 1024 };
 
 typedef struct itab {
     const char **key; /* NULL = empty */
+    uint32_t *hash;   /* of each key: most probes end here, without reading the key */
     const void **val; /* arrays: what the key stands for; NULL for strings */
     size_t cap, n;
 } itab;
@@ -78,23 +79,23 @@ typedef struct strtab {
     int oom;
 } strtab;
 
-static size_t fnv(const char *s, size_t n)
+static uint32_t fnv(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < n; i++) {
         h ^= (unsigned char)s[i];
         h *= 1099511628211ull;
     }
-    return (size_t)(h ^ (h >> 29));
+    return (uint32_t)(h ^ (h >> 32));
 }
 
-/* The slot of s (n bytes, no NUL inside) or the empty one where it goes. */
-static size_t itab_slot(const itab *t, const char *s, size_t n)
+/* The slot of s (n bytes, no NUL inside, hash h) or the empty one where it goes. */
+static size_t itab_slot(const itab *t, const char *s, size_t n, size_t h)
 {
     size_t mask = t->cap - 1;
-    for (size_t i = fnv(s, n) & mask;; i = (i + 1) & mask) {
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
         const char *k = t->key[i];
-        if (!k || (!strncmp(k, s, n) && !k[n]))
+        if (!k || (t->hash[i] == (uint32_t)h && !strncmp(k, s, n) && !k[n]))
             return i;
     }
 }
@@ -105,20 +106,26 @@ static int itab_room(itab *t, int with_val)
     if ((t->n + 1) * 8 <= t->cap * 5)
         return 0;
     size_t ncap = t->cap ? t->cap * 2 : 1024;
-    itab nt = {calloc(ncap, sizeof *nt.key), with_val ? calloc(ncap, sizeof *nt.val) : NULL, ncap, t->n};
-    if (!nt.key || (with_val && !nt.val)) {
+    itab nt = {calloc(ncap, sizeof *nt.key), malloc(ncap * sizeof *nt.hash),
+               with_val ? calloc(ncap, sizeof *nt.val) : NULL, ncap, t->n};
+    if (!nt.key || !nt.hash || (with_val && !nt.val)) {
         free(nt.key);
+        free(nt.hash);
         free(nt.val);
         return -1;
     }
     for (size_t i = 0; i < t->cap; i++)
-        if (t->key[i]) {
-            size_t j = itab_slot(&nt, t->key[i], strlen(t->key[i]));
+        if (t->key[i]) { /* keys are unique: the first empty slot */
+            size_t mask = ncap - 1, j = t->hash[i] & mask;
+            while (nt.key[j])
+                j = (j + 1) & mask;
             nt.key[j] = t->key[i];
+            nt.hash[j] = t->hash[i];
             if (with_val)
                 nt.val[j] = t->val[i];
         }
     free(t->key);
+    free(t->hash);
     free(t->val);
     *t = nt;
     return 0;
@@ -133,7 +140,9 @@ static void strtab_init(strtab *t, cg_arena *a)
 static void strtab_free(strtab *t)
 {
     free(t->s.key);
+    free(t->s.hash);
     free(t->arr.key);
+    free(t->arr.hash);
     free(t->arr.val);
     cg_buf_free(&t->kb);
 }
@@ -166,8 +175,10 @@ static const char *istr(cg_arena *a, strtab *im, const char *s)
         im->oom = 1;
         return NULL;
     }
-    size_t i = itab_slot(&im->s, s, n);
+    uint32_t h = fnv(s, n);
+    size_t i = itab_slot(&im->s, s, n, h);
     if (!im->s.key[i]) {
+        im->s.hash[i] = h;
         const char *c = pool_put(im, s, n);
         if (!c) {
             im->oom = 1;
@@ -192,8 +203,10 @@ static const void *iarr(cg_arena *a, strtab *im, const void *v, size_t n, size_t
         return cg_arena_memdup(a, v, n * sz);
     if (!im->kb.data || itab_room(&im->arr, 1) != 0)
         return NULL;
-    size_t i = itab_slot(&im->arr, im->kb.data, im->kb.len);
+    uint32_t h = fnv(im->kb.data, im->kb.len);
+    size_t i = itab_slot(&im->arr, im->kb.data, im->kb.len, h);
     if (!im->arr.key[i]) {
+        im->arr.hash[i] = h;
         const char *k = pool_put(im, im->kb.data, im->kb.len);
         const void *c = k ? cg_arena_memdup(a, v, n * sz) : NULL;
         if (!c)
