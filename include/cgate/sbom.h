@@ -31,6 +31,10 @@ typedef struct cg_sbom {
     size_t n_warnings;
     int64_t timestamp;       /* seconds since the epoch used in outputs */
     int nothing_recognised;  /* no OS and no package (built with allow_empty) */
+    /* internal: the mapping that holds pkgs when cg_sbom_build made them
+     * (cg_sbom_free releases it); NULL otherwise */
+    void *pkgs_map_;
+    size_t pkgs_map_len_;
 } cg_sbom;
 
 /* A second consumer of the SBOM's one pass over the layers (the secret

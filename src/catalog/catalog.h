@@ -109,8 +109,13 @@ extern const cg_cataloger *const cg_catalogers[];
 extern const size_t cg_n_catalogers;
 
 /* --- services for catalogers (catalog.c) --- */
+/* The running cataloger's work arena: parse results and finish() temporaries.
+ * It is freed once the cataloger's finish() is over and its packages are
+ * compacted (every string and array they point to is copied then), so
+ * nothing a cataloger keeps may point into it after that. */
 cg_arena *cg_cat_arena(cg_cat_ctx *ctx);
-/* A new zeroed package appended to the SBOM (layer = -1); NULL on OOM. */
+/* A new zeroed package appended to the SBOM (layer = -1); NULL on OOM.  The
+ * pointer stays valid until the cataloger's packages are compacted. */
 cg_package *cg_cat_add_package(cg_cat_ctx *ctx);
 /* A non-fatal note that ends up in the SBOM's warnings. */
 void cg_cat_warn(cg_cat_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -133,20 +138,39 @@ cg_status cg_cat_own(cg_cat_ctx *ctx, const char *path, const char *owner, const
  * record once, keep one copy.  Keys should start with the cataloger's name. */
 void *cg_cat_memo_get(cg_cat_ctx *ctx, const void *key, size_t klen);
 cg_status cg_cat_memo_put(cg_cat_ctx *ctx, const void *key, size_t klen, void *val);
+/* n bytes (unaligned) in the SBOM's packed string store, for strings a
+ * package will keep as they are: the compaction does not copy them again.
+ * They stay as long as the SBOM, used or not: for records that are mostly
+ * emitted (NULL on OOM). */
+void *cg_cat_keep_alloc(cg_cat_ctx *ctx, size_t n);
 /* Add a location (path gets a leading "/") to pkg. */
 cg_status cg_cat_add_location(cg_cat_ctx *ctx, cg_package *pkg, const char *path, int layer);
 
 
 /* --- for the SBOM builder and unit tests --- */
-/* A context whose records and strings go into arena a. */
+/* A context whose kept strings go into arena a (the SBOM's). */
 cg_cat_ctx *cg_cat_ctx_new(cg_arena *a);
 void cg_cat_ctx_free(cg_cat_ctx *ctx);
+/* The arena cg_cat_arena() returns from now on (NULL: the context's own). */
+void cg_cat_set_arena(cg_cat_ctx *ctx, cg_arena *work);
+/* Every parse() is over: the memo is dropped. */
+void cg_cat_end_parse(cg_cat_ctx *ctx);
+/* After a cataloger's finish(): copy everything its packages point to into
+ * the packed store (short and repeated strings and arrays once) and move the
+ * records into the final array; the work arena may then be freed. */
+cg_status cg_cat_compact(cg_cat_ctx *ctx);
+/* A copy of s in the packed store (NULL on OOM or for NULL). */
+const char *cg_cat_keep(cg_cat_ctx *ctx, const char *s);
+/* Hand over the compacted records: an anonymous mapping of *bytes bytes
+ * (munmap it) holding *n packages; NULL when there are none. */
+cg_package *cg_cat_take_packages(cg_cat_ctx *ctx, size_t *n, size_t *bytes);
 /* Set owned_by on packages whose primary location an OS package owns (after all finish()). */
 void cg_cat_resolve_owners(cg_cat_ctx *ctx);
 /* The distro set by the os-release cataloger (arena memory), or NULL. */
 cg_distro *cg_cat_take_distro(cg_cat_ctx *ctx);
 size_t cg_cat_n_packages(const cg_cat_ctx *ctx);
-/* Keep only the packages from index `from` on for which keep() is true (order kept). */
+/* Keep only the packages from index `from` on (not yet compacted) for which
+ * keep() is true (order kept; records move down). */
 void cg_cat_filter(cg_cat_ctx *ctx, size_t from, bool (*keep)(void *ud, cg_package *p), void *ud);
 cg_package *cg_cat_package(cg_cat_ctx *ctx, size_t i);
 size_t cg_cat_n_warnings(const cg_cat_ctx *ctx);

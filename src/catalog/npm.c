@@ -9,6 +9,8 @@
  * installed copy: nested and hoisted copies are separate packages.
  */
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,55 +121,179 @@ static const char *dup_text(cg_arena *a, const char *s)
     return n ? cg_arena_strndup(a, s, n) : NULL;
 }
 
-static cg_status parse_pkg_json(cg_cat_ctx *ctx, const cg_cat_file *f, npm_result *res, cg_error *err)
+/* The record of a package.json (an image can hold 100,000s of them, all
+ * kept until finish()) is one block of the SBOM's string store
+ * (cg_cat_keep_alloc), so the package keeps its strings where they are: a
+ * pj_head (copied in and out: the block is not aligned), then the strings
+ * one after another, each NUL-terminated: name, version, desc, author (those
+ * present, as `has` says), the dependency names, then each licence as '0' or
+ * '1' (is_spdx) followed by its value.  The head starts with the kind, as
+ * npm_result does, so a result's kind is read the same way for both. */
+enum { PJ_REC = 1, PJ_VERSION = 2, PJ_DESC = 4, PJ_AUTHOR = 8 };
+typedef struct pj_head {
+    int kind;        /* NPM_INSTALLED or NPM_APP */
+    uint8_t has;     /* PJ_* */
+    uint8_t n_lics;  /* at most 64 */
+    uint16_t n_deps; /* at most MAX_DEPS (4096) */
+} pj_head;
+
+static int result_kind(const void *result)
+{
+    int k;
+    memcpy(&k, result, sizeof k);
+    return k;
+}
+
+static bool is_pj_kind(int kind) { return kind == NPM_INSTALLED || kind == NPM_APP; }
+
+static size_t blob_str(const char *s) { return s ? strlen(s) + 1 : 0; }
+
+static void blob_put(char **at, const char *s)
+{
+    if (!s)
+        return;
+    size_t n = strlen(s) + 1;
+    memcpy(*at, s, n);
+    *at += n;
+}
+
+static void *pack_pkg_json(cg_cat_ctx *ctx, int kind, const npm_rec *r)
+{
+    pj_head h = {kind, 0, 0, 0};
+    size_t n = sizeof h;
+    if (r) {
+        n += blob_str(r->name) + blob_str(r->version) + blob_str(r->desc) + blob_str(r->author);
+        for (size_t i = 0; i < r->n_deps; i++)
+            n += blob_str(r->deps[i]);
+        for (size_t i = 0; i < r->n_lics; i++)
+            n += 1 + blob_str(r->lics[i].value);
+        h.has = (uint8_t)(PJ_REC | (r->version ? PJ_VERSION : 0) | (r->desc ? PJ_DESC : 0) |
+                          (r->author ? PJ_AUTHOR : 0));
+        h.n_deps = (uint16_t)r->n_deps;
+        h.n_lics = (uint8_t)r->n_lics;
+    }
+    char *b = cg_cat_keep_alloc(ctx, n);
+    if (!b)
+        return NULL;
+    memcpy(b, &h, sizeof h);
+    if (!r)
+        return b;
+    char *at = b + sizeof h;
+    blob_put(&at, r->name);
+    blob_put(&at, r->version);
+    blob_put(&at, r->desc);
+    blob_put(&at, r->author);
+    for (size_t i = 0; i < r->n_deps; i++)
+        blob_put(&at, r->deps[i]);
+    for (size_t i = 0; i < r->n_lics; i++) {
+        *at++ = r->lics[i].is_spdx ? '1' : '0';
+        blob_put(&at, r->lics[i].value ? r->lics[i].value : "");
+    }
+    return b;
+}
+
+static const char *pj_next(const char **at, int present)
+{
+    if (!present)
+        return NULL;
+    const char *s = *at;
+    *at += strlen(s) + 1;
+    return s;
+}
+
+/* The record's name and version (and, with a, its arrays in a); false when
+ * the package.json held no package. */
+static bool pj_decode(const void *blob, npm_rec *r, cg_arena *a, bool *oom)
+{
+    memset(r, 0, sizeof *r);
+    pj_head h;
+    if (!blob)
+        return false;
+    memcpy(&h, blob, sizeof h);
+    if (!(h.has & PJ_REC))
+        return false;
+    const char *at = (const char *)blob + sizeof h;
+    r->name = pj_next(&at, 1);
+    r->version = pj_next(&at, h.has & PJ_VERSION);
+    if (!a)
+        return true;
+    r->desc = pj_next(&at, h.has & PJ_DESC);
+    r->author = pj_next(&at, h.has & PJ_AUTHOR);
+    const char **deps = h.n_deps ? cg_arena_calloc(a, h.n_deps, sizeof *deps) : NULL;
+    cg_license *lics = h.n_lics ? cg_arena_calloc(a, h.n_lics, sizeof *lics) : NULL;
+    if ((h.n_deps && !deps) || (h.n_lics && !lics)) {
+        *oom = true;
+        return false;
+    }
+    for (size_t i = 0; i < h.n_deps; i++)
+        deps[i] = pj_next(&at, 1);
+    for (size_t i = 0; i < h.n_lics; i++) {
+        lics[i].is_spdx = *at++ == '1';
+        lics[i].value = pj_next(&at, 1);
+    }
+    r->deps = deps;
+    r->n_deps = h.n_deps;
+    r->lics = lics;
+    r->n_lics = h.n_lics;
+    return true;
+}
+
+static cg_status parse_pkg_json(cg_cat_ctx *ctx, const cg_cat_file *f, int kind, void **out, cg_error *err)
 {
     static const char *const dep_keys[] = {"dependencies", NULL};
-    cg_arena *a = cg_cat_arena(ctx);
+    cg_arena tmp; /* the record as parsed, before it is packed */
     cg_error jerr;
     json_t *j = NULL;
     if (cg_json_parse(f->data, f->len, f->path, &j, &jerr) != CG_OK) {
         cg_cat_warn(ctx, "/%s: not a valid package.json: %s", f->path, jerr.msg);
         return CG_OK;
     }
+    cg_arena_init(&tmp);
     const char *name = cg_json_str(j, "name"), *ver = cg_json_str(j, "version");
     bool ok = true;
     /* no name: not a package (a "type": "module" marker, a stub); an
      * installed package without a version cannot be matched, skip it too */
     if (name && npm_valid_name(name, strlen(name)) &&
-        (res->kind == NPM_APP ? (!ver || npm_valid_version(ver, strlen(ver)))
-                              : (ver && npm_valid_version(ver, strlen(ver))))) {
-        npm_rec *r = cg_arena_calloc(a, 1, sizeof *r);
-        ok = r != NULL;
-        if (ok) {
-            r->name = cg_arena_strdup(a, name);
-            r->version = ver ? cg_arena_strdup(a, ver) : NULL;
-            r->desc = dup_text(a, cg_json_str(j, "description"));
-            json_t *au = json_object_get(j, "author");
-            r->author = dup_text(a, json_is_string(au) ? json_string_value(au) : cg_json_str(au, "name"));
-            ok = r->name && (!ver || r->version) && npm_json_dep_names(a, j, dep_keys, &r->deps, &r->n_deps) &&
-                 npm_json_licenses(a, j, &r->lics, &r->n_lics);
-            res->recs = r;
-            res->n_recs = 1;
-        }
-    } else if (res->kind == NPM_INSTALLED && name) {
+        (kind == NPM_APP ? (!ver || npm_valid_version(ver, strlen(ver)))
+                         : (ver && npm_valid_version(ver, strlen(ver))))) {
+        npm_rec r = {0};
+        r.name = name;
+        r.version = ver;
+        r.desc = dup_text(&tmp, cg_json_str(j, "description"));
+        json_t *au = json_object_get(j, "author");
+        r.author = dup_text(&tmp, json_is_string(au) ? json_string_value(au) : cg_json_str(au, "name"));
+        ok = npm_json_dep_names(&tmp, j, dep_keys, &r.deps, &r.n_deps) &&
+             npm_json_licenses(&tmp, j, &r.lics, &r.n_lics) &&
+             (*out = pack_pkg_json(ctx, kind, &r)) != NULL;
+    } else if (kind == NPM_INSTALLED && name) {
         cg_cat_warn(ctx, "/%s: package.json without a valid name and version ignored", f->path);
     }
     json_decref(j);
+    cg_arena_free(&tmp);
     return ok ? CG_OK : cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", f->path);
 }
 
 static cg_status npm_parse(cg_cat_ctx *ctx, const cg_cat_file *f, void **result, cg_error *err)
 {
+    int kind = file_kind(f->path, strlen(f->path));
+    if (is_pj_kind(kind)) {
+        void *res = NULL;
+        cg_status st = parse_pkg_json(ctx, f, kind, &res, err);
+        if (st == CG_OK && !res) { /* not a package: the kind is still known */
+            res = pack_pkg_json(ctx, kind, NULL);
+            if (!res)
+                return cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", f->path);
+        }
+        if (st == CG_OK)
+            *result = res;
+        return st;
+    }
     npm_result *res = cg_arena_calloc(cg_cat_arena(ctx), 1, sizeof *res);
     if (!res)
         return cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", f->path);
-    res->kind = file_kind(f->path, strlen(f->path));
+    res->kind = kind;
     cg_status st = CG_OK;
     switch (res->kind) {
-    case NPM_INSTALLED:
-    case NPM_APP:
-        st = parse_pkg_json(ctx, f, res, err);
-        break;
     case NPM_PKG_LOCK:
         st = npm_parse_package_lock(ctx, f, res, err);
         break;
@@ -213,6 +339,12 @@ static const npm_rec *find_rec(const npm_result *r, const npm_rec *key)
 /* For cg_cat_intro_layer: does a lower version of the file hold the same record? */
 static bool same_rec(const void *result, const void *rec)
 {
+    if (!result)
+        return false;
+    if (is_pj_kind(result_kind(result))) {
+        npm_rec r;
+        return pj_decode(result, &r, NULL, NULL) && !rec_cmp(&r, rec);
+    }
     return find_rec(result, rec) != NULL;
 }
 
@@ -236,8 +368,7 @@ static bool has_node_modules(const cg_cat_node *const *nodes, size_t n, const ch
             hi = mid;
     }
     for (; lo < n && !strncmp(nodes[lo]->path, prefix, pl); lo++) {
-        const npm_result *r = nodes[lo]->result;
-        if (r && r->kind == NPM_INSTALLED)
+        if (nodes[lo]->result && result_kind(nodes[lo]->result) == NPM_INSTALLED)
             return true;
     }
     return false;
@@ -296,10 +427,21 @@ static cg_status npm_finish(cg_cat_ctx *ctx, const cg_cat_node *const *nodes, si
 {
     cg_status st = CG_OK;
     for (size_t i = 0; i < n && st == CG_OK; i++) {
-        const npm_result *r = nodes[i]->result;
-        if (!r)
+        const void *res = nodes[i]->result;
+        if (!res)
             continue;
-        if (r->kind != NPM_INSTALLED && r->kind != NPM_APP && has_node_modules(nodes, n, nodes[i]->path))
+        int kind = result_kind(res);
+        if (is_pj_kind(kind)) {
+            npm_rec rec;
+            bool oom = false;
+            if (pj_decode(res, &rec, cg_cat_arena(ctx), &oom))
+                st = emit(ctx, nodes[i], kind, &rec);
+            else if (oom)
+                st = CG_ERR_NOMEM;
+            continue;
+        }
+        const npm_result *r = res;
+        if (has_node_modules(nodes, n, nodes[i]->path))
             continue; /* what is installed next to the lockfile was reported instead */
         for (size_t k = 0; k < r->n_recs && st == CG_OK; k++)
             st = emit(ctx, nodes[i], r->kind, &r->recs[k]);

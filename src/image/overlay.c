@@ -17,6 +17,12 @@ void cg_overlay_init(cg_overlay *ov)
     cg_strmap_init(&ov->dirs);
 }
 
+void cg_overlay_end_walk(cg_overlay *ov)
+{
+    cg_strmap_free(&ov->dirs);
+    cg_strmap_init(&ov->dirs);
+}
+
 void cg_overlay_free(cg_overlay *ov)
 {
     cg_strmap_free(&ov->nodes);
@@ -29,7 +35,8 @@ cg_ov_node *cg_overlay_get(const cg_overlay *ov, const char *path, size_t len)
     return cg_strmap_get(&ov->nodes, path, len);
 }
 
-/* Add delta to the counter of every ancestor directory of path. */
+/* Add delta to the counter of every ancestor directory of path (for delta > 0
+ * path must live as long as the overlay: a node's own path). */
 static cg_status count_ancestors(cg_overlay *ov, const char *path, size_t len, int delta)
 {
     for (size_t i = len; i-- > 0;) {
@@ -38,9 +45,9 @@ static cg_status count_ancestors(cg_overlay *ov, const char *path, size_t len, i
         uintptr_t c = (uintptr_t)cg_strmap_get(&ov->dirs, path, i);
         if (delta > 0) {
             if (c == 0) {
-                /* keys must outlive the map: intern them */
-                char *k = cg_arena_strndup(&ov->arena, path, i);
-                if (!k || cg_strmap_put(&ov->dirs, k, i, (void *)(uintptr_t)1) != CG_OK)
+                /* keys must outlive the map: path is a node's path in the
+                 * overlay's arena (cg_overlay_add), so its prefix is the key */
+                if (cg_strmap_put(&ov->dirs, path, i, (void *)(uintptr_t)1) != CG_OK)
                     return CG_ERR_NOMEM;
             } else {
                 cg_strmap_put(&ov->dirs, path, i, (void *)(c + 1));

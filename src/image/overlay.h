@@ -38,6 +38,9 @@ typedef struct cg_overlay {
 
 void cg_overlay_init(cg_overlay *ov);
 void cg_overlay_free(cg_overlay *ov);
+/* No entry will be applied any more: drop what only cg_overlay_apply needs
+ * (the directory counters); lookups and cg_overlay_resolve keep working. */
+void cg_overlay_end_walk(cg_overlay *ov);
 
 /* Apply what entry e hides in lower layers.  keep_same_path: the caller will
  * add a node for e's path, so a lower node at that exact path is kept (to be

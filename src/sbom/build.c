@@ -12,10 +12,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "catalog/catalog.h"
@@ -39,7 +41,14 @@ typedef struct build_state {
     cg_cat_ctx *ctx;
     cg_overlay ov;
     cg_buf content;
-    cg_arena nodes;  /* cataloger nodes handed to finish(): dropped with the overlay */
+    cg_arena nodes;  /* cataloger nodes handed to finish() and the nodes' result
+                        slots: dropped with the overlay */
+    cg_arena work[64]; /* each cataloger's parse results and finish() temporaries,
+                          freed once its packages are compacted */
+    void **slots;         /* result slots handed out from a block of bs->nodes */
+    size_t n_slots;
+    cg_vec lists[64];     /* each cataloger's surviving nodes (const cg_cat_node *) */
+    cg_arena list_mem[64]; /* their nodes and paths, freed after its finish() */
     size_t n_links;
     int warned_links;
     const cg_sbom_tap *tap; /* optional second consumer of the pass */
@@ -170,6 +179,22 @@ static cg_status spill(build_state *bs, const cg_entry *e, cg_entry_data *d, int
     return CG_OK;
 }
 
+/* n zeroed result slots, packed (8 bytes each, not an arena's 16). */
+static void **result_slots(build_state *bs, size_t n)
+{
+    if (bs->n_slots < n) {
+        size_t cap = n > 4096 ? n : 4096;
+        bs->slots = cg_arena_calloc(&bs->nodes, cap, sizeof *bs->slots);
+        bs->n_slots = bs->slots ? cap : 0;
+        if (!bs->slots)
+            return NULL;
+    }
+    void **r = bs->slots;
+    bs->slots += n;
+    bs->n_slots -= n;
+    return r;
+}
+
 static cg_status on_file(build_state *bs, const cg_entry *e, cg_entry_data *d, cg_error *err)
 {
     cg_cat_want wants[64];
@@ -234,9 +259,7 @@ static cg_status on_file(build_state *bs, const cg_entry *e, cg_entry_data *d, c
     }
     /* one slot per cataloger that wants the file (result_slot), not per cataloger:
      * most files are wanted by one, and an image can hold 100,000s of them */
-    void **results = st == CG_OK ? cg_arena_calloc(&bs->sbom->arena, (size_t)__builtin_popcountll(mask),
-                                                   sizeof *results)
-                                 : NULL;
+    void **results = st == CG_OK ? result_slots(bs, (size_t)__builtin_popcountll(mask)) : NULL;
     if (st == CG_OK && !results)
         st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     for (size_t c = 0; st == CG_OK && c < cg_n_catalogers; c++) {
@@ -245,6 +268,7 @@ static cg_status on_file(build_state *bs, const cg_entry *e, cg_entry_data *d, c
         cg_cat_file f = {e->path, e->layer, NULL, (size_t)e->size, fd, e->mode};
         if (!wants[c].spill)
             f.data = (const uint8_t *)(bs->content.data ? bs->content.data : "");
+        cg_cat_set_arena(bs->ctx, &bs->work[c]);
         st = cg_catalogers[c]->parse(bs->ctx, &f, &results[result_slot(mask, c)], err);
         if (st != CG_OK)
             cg_error_prefix(err, "entry %s", e->path);
@@ -310,11 +334,19 @@ static cg_status on_entry(void *ud, const cg_entry *e, cg_entry_data *d, cg_erro
 static const cg_cat_node *cat_chain(cg_arena *a, const cg_ov_node *n, const char *path, size_t c)
 {
     cg_cat_node *head = NULL, **tail = &head;
+    const char *lower_path = NULL; /* every lower version has the target's path: one copy */
     for (; n && n->kind == CG_OV_FILE && (n->wanted & (1ull << c)); n = n->lower) {
         cg_cat_node *cn = cg_arena_alloc(a, sizeof *cn);
         if (!cn)
             return NULL;
-        cn->path = path ? path : n->path;
+        if (path) /* the top node: the path asked for; copied, the overlay goes first */
+            cn->path = cg_arena_strdup(a, path);
+        else
+            cn->path = lower_path ? lower_path : (lower_path = cg_arena_strdup(a, n->path));
+        if (!cn->path)
+            return NULL;
+        if (path && !strcmp(path, n->path))
+            lower_path = cn->path;
         cn->layer = n->layer;
         cn->result = n->results ? n->results[result_slot(n->wanted, c)] : NULL;
         *tail = cn;
@@ -401,11 +433,12 @@ static cg_status mark_declared(build_state *bs, size_t c, size_t from, cg_error 
     return k.st == CG_OK ? CG_OK : cg_error_set(err, k.st, "out of memory");
 }
 
-static cg_status run_finish(build_state *bs, size_t c, cg_error *err)
+/* The surviving nodes of cataloger c, links resolved, into bs->lists[c]
+ * (nodes and their paths in bs->list_mem[c]: they outlive the overlay). */
+static cg_status build_list(build_state *bs, size_t c, cg_error *err)
 {
     cg_overlay *ov = &bs->ov;
-    cg_arena *a = &bs->nodes;
-    cg_vec list = {0}; /* const cg_cat_node * */
+    cg_arena *a = &bs->list_mem[c];
     cg_status st = CG_OK;
     for (size_t i = 0; i < ov->nodes.cap && st == CG_OK; i++) {
         if (!cg_strmap_live(&ov->nodes.slots[i]))
@@ -423,20 +456,35 @@ static cg_status run_finish(build_state *bs, size_t c, cg_error *err)
             }
         }
         const cg_cat_node *cn = cat_chain(a, target, on->path, c);
-        if (!cn || !cg_vec_push(&list, &cn, sizeof cn))
+        if (!cn || !cg_vec_push(&bs->lists[c], &cn, sizeof cn))
             st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     }
+    if (st == CG_OK && bs->lists[c].n > 1)
+        qsort(bs->lists[c].v, bs->lists[c].n, sizeof(const cg_cat_node *), node_cmp);
+    return st;
+}
+
+static cg_status run_finish(build_state *bs, size_t c, cg_error *err)
+{
+    cg_vec *list = &bs->lists[c];
     size_t before = cg_cat_n_packages(bs->ctx);
-    if (st == CG_OK) {
-        if (list.n > 1)
-            qsort(list.v, list.n, sizeof(const cg_cat_node *), node_cmp);
-        st = cg_catalogers[c]->finish(bs->ctx, (const cg_cat_node *const *)list.v, list.n, err);
-        if (st != CG_OK)
-            cg_error_prefix(err, "%s cataloger", cg_catalogers[c]->name);
-    }
-    free(list.v);
+    cg_cat_set_arena(bs->ctx, &bs->work[c]);
+    cg_status st = cg_catalogers[c]->finish(bs->ctx, (const cg_cat_node *const *)list->v, list->n, err);
+    if (st != CG_OK)
+        cg_error_prefix(err, "%s cataloger", cg_catalogers[c]->name);
+    free(list->v);
+    *list = (cg_vec){0};
+    cg_arena_free(&bs->list_mem[c]);
     if (st == CG_OK)
         st = mark_declared(bs, c, before, err);
+    if (st == CG_OK && cg_cat_compact(bs->ctx) != CG_OK)
+        st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    /* nothing points into the cataloger's parse results any more */
+    cg_cat_set_arena(bs->ctx, NULL);
+    if (bs->work[c].used_total) {
+        cg_arena_free(&bs->work[c]);
+        malloc_trim(0); /* its pages back to the system, not only to malloc */
+    }
     return st;
 }
 
@@ -487,14 +535,30 @@ static cg_status collect(build_state *bs, const cg_sbom_opts *opts, cg_error *er
     cg_sbom *s = bs->sbom;
     cg_arena *a = &s->arena;
     s->distro = cg_cat_take_distro(bs->ctx);
-    size_t n = cg_cat_n_packages(bs->ctx);
-    s->pkgs = cg_arena_calloc(a, n ? n : 1, sizeof *s->pkgs);
+    size_t n = 0, bytes = 0;
+    /* the compacted records become the array: sorted in place, never copied */
+    s->pkgs = cg_cat_take_packages(bs->ctx, &n, &bytes);
+    s->pkgs_map_ = s->pkgs;
+    s->pkgs_map_len_ = bytes;
+    if (!s->pkgs)
+        s->pkgs = cg_arena_calloc(a, 1, sizeof *s->pkgs);
     if (!s->pkgs)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    cg_arena scratch; /* each purl is made here, then kept packed */
+    cg_arena_init(&scratch);
     for (size_t i = 0; i < n; i++) {
-        s->pkgs[i] = *cg_cat_package(bs->ctx, i);
-        s->pkgs[i].purl = cg_purl_for_package(a, &s->pkgs[i], s->distro);
+        const char *purl = cg_purl_for_package(&scratch, &s->pkgs[i], s->distro);
+        s->pkgs[i].purl = purl ? cg_cat_keep(bs->ctx, purl) : NULL;
+        if (purl && !s->pkgs[i].purl) {
+            cg_arena_free(&scratch);
+            return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        }
+        if (i % 256 == 255) {
+            cg_arena_free(&scratch);
+            cg_arena_init(&scratch);
+        }
     }
+    cg_arena_free(&scratch);
     s->n_pkgs = n;
     qsort(s->pkgs, n, sizeof *s->pkgs, pkg_cmp);
     s->image_purl = cg_purl_for_image(a, &s->image);
@@ -542,6 +606,10 @@ cg_status cg_sbom_build_tap(cg_image *img, const cg_sbom_opts *opts, const cg_sb
     bs.include_dev = opts && opts->include_dev;
     cg_overlay_init(&bs.ov);
     cg_arena_init(&bs.nodes);
+    for (size_t c = 0; c < 64; c++) {
+        cg_arena_init(&bs.work[c]);
+        cg_arena_init(&bs.list_mem[c]);
+    }
     cg_buf_init(&bs.content, 0);
     bs.ctx = cg_cat_ctx_new(&s->arena);
     bs.tap = tap && tap->want && tap->entry ? tap : NULL;
@@ -552,15 +620,21 @@ cg_status cg_sbom_build_tap(cg_image *img, const cg_sbom_opts *opts, const cg_sb
     }
     if (st == CG_OK) /* after the walk: layer digests may only be known now */
         copy_info(&s->arena, &s->image, cg_image_get_info(img));
+    if (bs.ctx)
+        cg_cat_end_parse(bs.ctx);
+    cg_overlay_end_walk(&bs.ov);
+    /* what finish() needs of the flattened view, then the view goes before
+     * any package is made: it is as large as the parse results */
+    for (size_t c = 0; st == CG_OK && c < cg_n_catalogers; c++)
+        st = build_list(&bs, c, err);
+    cg_overlay_free(&bs.ov);
+    cg_arena_free(&bs.nodes);
+    cg_buf_free(&bs.content);
+    malloc_trim(0); /* give the view's pages back before the records are made */
     for (size_t c = 0; st == CG_OK && c < cg_n_catalogers; c++)
         st = run_finish(&bs, c, err);
     if (st == CG_OK)
         cg_cat_resolve_owners(bs.ctx);
-    /* The flattened view and the nodes are done with (packages copy the paths
-     * they keep): release them before the package array is made. */
-    cg_overlay_free(&bs.ov);
-    cg_arena_free(&bs.nodes);
-    cg_buf_free(&bs.content);
     int nothing = st == CG_OK && !cg_cat_distro(bs.ctx) && cg_cat_n_packages(bs.ctx) == 0;
     if (nothing && !(opts && opts->allow_empty))
         st = cg_error_set(err, CG_ERR_INPUT,
@@ -578,6 +652,11 @@ cg_status cg_sbom_build_tap(cg_image *img, const cg_sbom_opts *opts, const cg_sb
     cg_cat_ctx_free(bs.ctx);
     cg_overlay_free(&bs.ov);
     cg_arena_free(&bs.nodes);
+    for (size_t c = 0; c < 64; c++) {
+        cg_arena_free(&bs.work[c]);
+        cg_arena_free(&bs.list_mem[c]);
+        free(bs.lists[c].v);
+    }
     cg_buf_free(&bs.content);
     if (st != CG_OK) {
         cg_sbom_free(s);
@@ -591,6 +670,8 @@ void cg_sbom_free(cg_sbom *s)
 {
     if (!s)
         return;
+    if (s->pkgs_map_)
+        munmap(s->pkgs_map_, s->pkgs_map_len_);
     cg_arena_free(&s->arena);
     free(s);
 }

@@ -9,6 +9,7 @@
  * Identities (bom-refs, LicenseRefs, edges) come from the shared model in
  * write.c; this file only lays them out.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -251,79 +252,94 @@ static void pkg_component(cg_wmodel *m, cg_jw *w, size_t idx, int *failed)
         *failed = 1;
 }
 
-typedef struct dep_entry {
-    const char *ref;
-    const char **on;
-    size_t n_on;
-} dep_entry;
-
-static int dep_entry_cmp(const void *a, const void *b)
-{
-    return strcmp(((const dep_entry *)a)->ref, ((const dep_entry *)b)->ref);
-}
-
-/* The dependency graph, sorted by ref, each dependsOn sorted: made once
- * (arena a), written by both passes. */
+/* The dependency graph: one entry per bom-ref (the image, the OS, every
+ * package), sorted by ref, each dependsOn sorted.  Only the order of the
+ * entries is kept (made once, for both passes); each list is made when it is
+ * written, in the scratch arena. */
 typedef struct deps_model {
-    dep_entry *e;
+    uint32_t *order; /* entry ids sorted by ref: i < n_pkgs a package, n_pkgs the image, n_pkgs + 1 the OS */
     size_t n;
 } deps_model;
 
+static const char *entry_ref(const cg_wmodel *m, uint32_t id)
+{
+    size_t n = m->s->n_pkgs;
+    return id < n ? m->refs[id] : id == n ? m->image_ref : m->os_ref;
+}
+
+static int entry_cmp(const void *a, const void *b, void *ud)
+{
+    const cg_wmodel *m = ud;
+    return strcmp(entry_ref(m, *(const uint32_t *)a), entry_ref(m, *(const uint32_t *)b));
+}
+
 static int deps_build(cg_wmodel *m, cg_arena *a, deps_model *dm)
 {
-    const cg_sbom *s = m->s;
-    size_t n = 0, cap = s->n_pkgs + 2, total = 0;
-    for (size_t i = 0; i < s->n_pkgs; i++)
-        total += m->n_deps[i];
-    dep_entry *e = cg_arena_calloc(a, cap, sizeof *e);
-    const char **img = cg_arena_calloc(a, s->n_pkgs + 1, sizeof *img);
-    const char **os = cg_arena_calloc(a, s->n_pkgs + 1, sizeof *os);
-    const char **on = cg_arena_calloc(a, total + 1, sizeof *on);
-    if (!e || !img || !os || !on)
+    size_t n = m->s->n_pkgs, k = 0;
+    uint32_t *o = cg_arena_calloc(a, n + 2, sizeof *o);
+    if (!o)
         return -1;
-    size_t n_img = 0, n_os = 0;
-    if (m->os_ref)
-        img[n_img++] = m->os_ref;
-    for (size_t i = 0; i < s->n_pkgs; i++) {
-        if (m->os_ref && cg_w_is_os_pkg(&s->pkgs[i]))
-            os[n_os++] = m->refs[i];
-        else
-            img[n_img++] = m->refs[i];
-    }
-    e[n++] = (dep_entry){m->image_ref, img, n_img};
-    if (m->os_ref)
-        e[n++] = (dep_entry){m->os_ref, os, n_os};
-    for (size_t i = 0; i < s->n_pkgs; i++) {
-        for (size_t k = 0; k < m->n_deps[i]; k++)
-            on[k] = m->refs[m->deps[i][k]];
-        e[n++] = (dep_entry){m->refs[i], on, m->n_deps[i]};
-        on += m->n_deps[i];
-    }
-    qsort(e, n, sizeof *e, dep_entry_cmp);
     for (size_t i = 0; i < n; i++)
-        if (e[i].n_on)
-            qsort(e[i].on, e[i].n_on, sizeof *e[i].on, cg_strptr_cmp);
-    dm->e = e;
-    dm->n = n;
+        o[k++] = (uint32_t)i;
+    o[k++] = (uint32_t)n;
+    if (m->os_ref)
+        o[k++] = (uint32_t)n + 1;
+    qsort_r(o, k, sizeof *o, entry_cmp, m);
+    dm->order = o;
+    dm->n = k;
     return 0;
 }
 
-static void dependencies(cg_jw *w, const deps_model *dm)
+static void depends_on(cg_jw *w, const char *ref)
 {
+    cg_jw_elem(w);
+    cg_jw_str(w, ref);
+}
+
+static void dependencies(cg_wmodel *m, cg_jw *w, const deps_model *dm, int *failed)
+{
+    const cg_sbom *s = m->s;
+    size_t n = s->n_pkgs;
     cg_jw_open(w, "[");
-    for (size_t i = 0; i < dm->n; i++) {
+    for (size_t i = 0; i < dm->n && w->st == CG_OK; i++) {
+        uint32_t id = dm->order[i];
         cg_jw_elem(w);
         cg_jw_open(w, "{");
-        cg_jw_kopt(w, "ref", dm->e[i].ref);
+        cg_jw_kopt(w, "ref", entry_ref(m, id));
         cg_jw_key(w, "dependsOn");
         cg_jw_open(w, "[");
-        for (size_t k = 0; k < dm->e[i].n_on; k++) {
-            cg_jw_elem(w);
-            cg_jw_str(w, dm->e[i].on[k]);
+        if (id == n) {
+            /* the OS and every package the OS package manager did not
+             * install (all of them without an OS), in ref order */
+            for (size_t k = 0; k < dm->n; k++) {
+                uint32_t e = dm->order[k];
+                if (e == n + 1 || (e < n && !(m->os_ref && cg_w_is_os_pkg(&s->pkgs[e]))))
+                    depends_on(w, entry_ref(m, e));
+            }
+        } else if (id == n + 1) {
+            for (size_t k = 0; k < dm->n; k++) {
+                uint32_t e = dm->order[k];
+                if (e < n && cg_w_is_os_pkg(&s->pkgs[e]))
+                    depends_on(w, entry_ref(m, e));
+            }
+        } else {
+            size_t nd = m->dep_off[id + 1] - m->dep_off[id];
+            const char **on = nd ? cg_arena_calloc(&m->scratch, nd, sizeof *on) : NULL;
+            if (nd && !on)
+                *failed = 1;
+            for (size_t k = 0; on && k < nd; k++)
+                on[k] = m->refs[m->dep_to[m->dep_off[id] + k]];
+            if (on && nd > 1)
+                qsort(on, nd, sizeof *on, cg_strptr_cmp);
+            for (size_t k = 0; on && k < nd; k++)
+                depends_on(w, on[k]);
+            if (i % 256 == 255)
+                cg_arena_free(&m->scratch);
         }
         cg_jw_close(w, "]");
         cg_jw_close(w, "}");
     }
+    cg_arena_free(&m->scratch);
     cg_jw_close(w, "]");
 }
 
@@ -370,7 +386,7 @@ static void document(cg_wmodel *m, cg_jw *w, const char *serial, const deps_mode
     }
     cg_jw_close(w, "]");
     cg_jw_key(w, "dependencies");
-    dependencies(w, dm);
+    dependencies(m, w, dm, failed);
     if (vulns) {
         cg_jw_key(w, "vulnerabilities");
         cg_j_write(w, vulns);
@@ -390,7 +406,9 @@ cg_status cg_w_uuid_stream(void (*doc)(void *ud, cg_jw *w), void *ud, char out[3
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     unsigned char h[32];
     unsigned int hn = 0;
-    if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+    if (!md) /* its one allocation */
+        return cg_error_set(err, CG_ERR_NOMEM, "writing SBOM: out of memory");
+    if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
         EVP_MD_CTX_free(md);
         return cg_error_set(err, CG_ERR_INTERNAL, "sha256 of the SBOM failed (OpenSSL)");
     }

@@ -9,26 +9,12 @@
  * documentNamespace are derived from content, never from a clock or counter
  * that could change between runs.  Identities come from write.c's model.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/digest.h"
 #include "sbom/writers.h"
-
-typedef struct rel {
-    const char *a, *type, *b;
-} rel;
-
-static int rel_cmp(const void *x, const void *y)
-{
-    const rel *p = x, *q = y;
-    int c = strcmp(p->a, q->a);
-    if (!c)
-        c = strcmp(p->type, q->type);
-    if (!c)
-        c = strcmp(p->b, q->b);
-    return c;
-}
 
 static int licref_id_cmp(const void *x, const void *y)
 {
@@ -49,7 +35,7 @@ static void sanitise(cg_buf *dst, const char *s, size_t max, int allow_us, int *
     }
 }
 
-static const char *spdxid(cg_wmodel *m, int *failed, cg_strset *ids, const char *prefix,
+static const char *spdxid(cg_wmodel *m, cg_arena *sa, int *failed, cg_strset *ids, const char *prefix,
                           const char *type, const char *name, const char *identity, cg_error *err)
 {
     cg_buf b = CG_BUF_INIT;
@@ -70,10 +56,10 @@ static const char *spdxid(cg_wmodel *m, int *failed, cg_strset *ids, const char 
         if (cg_buf_printf(&b, "-%s", hex) != CG_OK)
             *failed = 1;
     }
-    const char *base = cg_arena_strdup(&m->arena, cg_buf_str(&b)), *id = base;
+    const char *base = cg_w_pack(m, cg_buf_str(&b)), *id = base;
     cg_buf_free(&b);
     for (unsigned k = 2; id; k++) {
-        int r = cg_strset_add(&m->arena, ids, id);
+        int r = cg_strset_add(sa, ids, id);
         if (r < 0)
             id = NULL;
         if (r != 0)
@@ -169,13 +155,69 @@ typedef struct spdx_model {
     cg_wmodel *m;
     const char *img, *os;
     const char **pid;
-    rel *rels;
-    size_t n_rels;
+    uint32_t *order; /* packages sorted by SPDX id: the relationships are written in this order */
+    uint32_t *rank;  /* rank[i]: package i's place in order */
     cg_licref *lr;
     size_t n_lr;
     const char *ns;
     int failed;
 } spdx_model;
+
+static int pid_cmp(const void *a, const void *b, void *ud)
+{
+    const spdx_model *x = ud;
+    return strcmp(x->pid[*(const uint32_t *)a], x->pid[*(const uint32_t *)b]);
+}
+
+static int rank_cmp(const void *a, const void *b, void *ud)
+{
+    const spdx_model *x = ud;
+    uint32_t p = x->rank[*(const uint32_t *)a], q = x->rank[*(const uint32_t *)b];
+    return (p > q) - (p < q);
+}
+
+static void relationship(cg_jw *w, const char *a, const char *type, const char *b)
+{
+    cg_jw_elem(w);
+    cg_jw_open(w, "{");
+    cg_jw_kopt(w, "spdxElementId", a);
+    cg_jw_kopt(w, "relationshipType", type);
+    cg_jw_kopt(w, "relatedSpdxElement", b);
+    cg_jw_close(w, "}");
+}
+
+static void relationships(spdx_model *x, cg_jw *w)
+{
+    cg_wmodel *m = x->m;
+    const cg_sbom *s = m->s;
+    size_t n = s->n_pkgs;
+    relationship(w, "SPDXRef-DOCUMENT", "DESCRIBES", x->img);
+    if (x->os)
+        relationship(w, x->img, "CONTAINS", x->os);
+    for (size_t k = 0; k < n; k++)
+        if (!(x->os && cg_w_is_os_pkg(&s->pkgs[x->order[k]])))
+            relationship(w, x->img, "CONTAINS", x->pid[x->order[k]]);
+    for (size_t k = 0; x->os && k < n; k++)
+        if (cg_w_is_os_pkg(&s->pkgs[x->order[k]]))
+            relationship(w, x->os, "CONTAINS", x->pid[x->order[k]]);
+    for (size_t k = 0; k < n && w->st == CG_OK; k++) {
+        uint32_t i = x->order[k], nd = m->dep_off[i + 1] - m->dep_off[i];
+        if (!nd)
+            continue;
+        uint32_t *d = cg_arena_memdup(&m->scratch, m->dep_to + m->dep_off[i], nd * sizeof *d);
+        if (!d) {
+            x->failed = 1;
+            return;
+        }
+        if (nd > 1)
+            qsort_r(d, nd, sizeof *d, rank_cmp, x);
+        for (uint32_t j = 0; j < nd; j++)
+            relationship(w, x->pid[i], "DEPENDS_ON", x->pid[d[j]]);
+        if (k % 256 == 255)
+            cg_arena_free(&m->scratch);
+    }
+    cg_arena_free(&m->scratch);
+}
 
 static void prepare(spdx_model *x, cg_error *err)
 {
@@ -183,33 +225,41 @@ static void prepare(spdx_model *x, cg_error *err)
     const cg_sbom *s = m->s;
     cg_arena *a = &m->arena;
     cg_strset ids = {0};
-    size_t cap_rels = s->n_pkgs + 2;
-    for (size_t i = 0; i < s->n_pkgs; i++)
-        cap_rels += m->n_deps[i];
+    cg_arena sa; /* the id set: only needed while ids are chosen */
+    cg_arena_init(&sa);
     x->pid = cg_arena_calloc(a, s->n_pkgs + 1, sizeof *x->pid);
-    x->rels = cg_arena_calloc(a, cap_rels, sizeof *x->rels);
-    if (!x->pid || !x->rels) {
+    if (!x->pid || s->n_pkgs > UINT32_MAX - 3 || cg_strset_reserve(&sa, &ids, s->n_pkgs + 2) < 0) {
         x->failed = 1;
+        cg_arena_free(&sa);
         return;
     }
-    x->img = spdxid(m, &x->failed, &ids, "SPDXRef-Image-", NULL, m->image_name, NULL, err);
-    x->rels[x->n_rels++] = (rel){"SPDXRef-DOCUMENT", "DESCRIBES", x->img};
+    x->img = spdxid(m, &sa, &x->failed, &ids, "SPDXRef-Image-", NULL, m->image_name, NULL, err);
     if (s->distro) {
         const cg_distro *d = s->distro;
         const char *dn = d->id ? d->id : d->name ? d->name : "unknown";
-        x->os = spdxid(m, &x->failed, &ids, "SPDXRef-OperatingSystem-", NULL, dn, NULL, err);
-        x->rels[x->n_rels++] = (rel){x->img, "CONTAINS", x->os};
+        x->os = spdxid(m, &sa, &x->failed, &ids, "SPDXRef-OperatingSystem-", NULL, dn, NULL, err);
     }
     for (size_t i = 0; i < s->n_pkgs; i++) {
         const cg_package *p = &s->pkgs[i];
-        x->pid[i] = spdxid(m, &x->failed, &ids, "SPDXRef-Package-", p->type ? p->type : "unknown", p->name,
+        x->pid[i] = spdxid(m, &sa, &x->failed, &ids, "SPDXRef-Package-", p->type ? p->type : "unknown", p->name,
                            m->refs[i], err);
-        x->rels[x->n_rels++] = (rel){x->os && cg_w_is_os_pkg(p) ? x->os : x->img, "CONTAINS", x->pid[i]};
+    }
+    cg_arena_free(&sa);
+    /* The relationships, sorted by (element, type, related element), follow
+     * from the packages sorted by id: the document's, the image's ("SPDXRef-I"),
+     * the OS's ("SPDXRef-O"), then each package's ("SPDXRef-P") in id order.
+     * Only that order is kept, not the relationships. */
+    x->order = cg_arena_calloc(a, s->n_pkgs + 1, sizeof *x->order);
+    x->rank = cg_arena_calloc(a, s->n_pkgs + 1, sizeof *x->rank);
+    if (!x->order || !x->rank) {
+        x->failed = 1;
+        return;
     }
     for (size_t i = 0; i < s->n_pkgs; i++)
-        for (size_t k = 0; k < m->n_deps[i]; k++)
-            x->rels[x->n_rels++] = (rel){x->pid[i], "DEPENDS_ON", x->pid[m->deps[i][k]]};
-    qsort(x->rels, x->n_rels, sizeof *x->rels, rel_cmp);
+        x->order[i] = (uint32_t)i;
+    qsort_r(x->order, s->n_pkgs, sizeof *x->order, pid_cmp, x);
+    for (size_t k = 0; k < s->n_pkgs; k++)
+        x->rank[x->order[k]] = (uint32_t)k;
 
     /* Every LicenseRef the document uses is declared: the ones made for
      * free-text names (text known) and the ones packages' own SPDX
@@ -316,14 +366,7 @@ static void document(void *ud, cg_jw *w)
 
     cg_jw_key(w, "relationships");
     cg_jw_open(w, "[");
-    for (size_t i = 0; i < x->n_rels; i++) {
-        cg_jw_elem(w);
-        cg_jw_open(w, "{");
-        cg_jw_kopt(w, "spdxElementId", x->rels[i].a);
-        cg_jw_kopt(w, "relationshipType", x->rels[i].type);
-        cg_jw_kopt(w, "relatedSpdxElement", x->rels[i].b);
-        cg_jw_close(w, "}");
-    }
+    relationships(x, w);
     cg_jw_close(w, "]");
     cg_jw_close(w, "}");
 }

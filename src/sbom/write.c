@@ -7,6 +7,7 @@
  * same cg_sbom always gives the same bytes (no clock, no randomness, no
  * dependence on pointer values).  It never touches the cg_sbom it is given.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,30 @@ static int strset_grow(cg_arena *a, cg_strset *set)
     set->slots = slots;
     set->cap = ncap;
     return 0;
+}
+
+int cg_strset_reserve(cg_arena *a, cg_strset *set, size_t n)
+{
+    while ((n + 1) * 2 > set->cap) /* no slot arrays left behind as it fills */
+        if (strset_grow(a, set) < 0)
+            return -1;
+    return 0;
+}
+
+const char *cg_w_pack(cg_wmodel *m, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    if (n > m->pk_left) {
+        size_t cap = n > 16384 ? n : 65536 - 64;
+        m->pk_cur = cg_arena_alloc(&m->arena, cap);
+        m->pk_left = m->pk_cur ? cap : 0;
+        if (!m->pk_cur)
+            return NULL;
+    }
+    char *d = memcpy(m->pk_cur, s, n);
+    m->pk_cur += n;
+    m->pk_left -= n;
+    return d;
 }
 
 int cg_strset_has(const cg_strset *set, const char *s)
@@ -209,14 +234,15 @@ static const char *fallback_ref(cg_arena *a, const cg_package *p)
 
 /* Insert base, or base#K, base#K+1, ... whichever is free first, starting at
  * K = *next (1 = base itself); *next is left one past the suffix used, so a
- * run of packages sharing one purl costs one probe each, not a scan. */
-static const char *unique_ref(cg_arena *a, cg_strset *set, const char *base, unsigned *next)
+ * run of packages sharing one purl costs one probe each, not a scan.  Made
+ * strings go to a, the set's slots to sa. */
+static const char *unique_ref(cg_arena *a, cg_arena *sa, cg_strset *set, const char *base, unsigned *next)
 {
     for (unsigned k = *next ? *next : 1; k != 0; k++) {
         const char *cand = k == 1 ? base : cg_arena_sprintf(a, "%s#%u", base, k);
         if (!cand)
             return NULL;
-        int r = cg_strset_add(a, set, cand);
+        int r = cg_strset_add(sa, set, cand);
         if (r < 0)
             return NULL;
         if (r > 0) {
@@ -253,32 +279,44 @@ static int name_key_cmp(const void *a, const void *b)
     return c;
 }
 
-static int size_cmp(const void *a, const void *b)
+static int u32_cmp(const void *a, const void *b)
 {
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return (x > y) - (x < y);
 }
 
 /* Each depends name resolves to the first package (in sort order) of the same
- * type with that name (dep_name); unknown names and self edges are dropped. */
+ * type with that name (dep_name); unknown names and self edges are dropped.
+ * The edges are one compact array (dep_off/dep_to); the name index is a
+ * temporary. */
 static int resolve_deps(cg_wmodel *m)
 {
     const cg_sbom *s = m->s;
-    name_key *keys = cg_arena_calloc(&m->arena, s->n_pkgs + 1, sizeof *keys);
-    m->deps = cg_arena_calloc(&m->arena, s->n_pkgs + 1, sizeof *m->deps);
-    m->n_deps = cg_arena_calloc(&m->arena, s->n_pkgs + 1, sizeof *m->n_deps);
-    if (!keys || !m->deps || !m->n_deps)
-        return -1;
+    size_t total = 0;
     for (size_t i = 0; i < s->n_pkgs; i++)
-        keys[i] = (name_key){nz(s->pkgs[i].type), dep_name(&m->arena, &s->pkgs[i]), i};
+        total += s->pkgs[i].n_depends;
+    if (s->n_pkgs >= UINT32_MAX || total >= UINT32_MAX)
+        return -1;
+    cg_arena tmp; /* the index and npm/Go full names */
+    cg_arena_init(&tmp);
+    name_key *keys = malloc((s->n_pkgs + 1) * sizeof *keys);
+    uint32_t *off = cg_arena_calloc(&m->arena, s->n_pkgs + 1, sizeof *off);
+    uint32_t *to = cg_arena_calloc(&m->arena, total + 1, sizeof *to);
+    if (!keys || !off || !to) {
+        free(keys);
+        cg_arena_free(&tmp);
+        return -1;
+    }
+    for (size_t i = 0; i < s->n_pkgs; i++)
+        keys[i] = (name_key){nz(s->pkgs[i].type), dep_name(&tmp, &s->pkgs[i]), i};
     if (s->n_pkgs)
         qsort(keys, s->n_pkgs, sizeof *keys, name_key_cmp);
+    size_t at = 0;
     for (size_t i = 0; i < s->n_pkgs; i++) {
         const cg_package *p = &s->pkgs[i];
-        size_t *d = cg_arena_calloc(&m->arena, p->n_depends + 1, sizeof *d);
+        uint32_t *d = to + at;
         size_t n = 0;
-        if (!d)
-            return -1;
+        off[i] = (uint32_t)at;
         for (size_t k = 0; k < p->n_depends; k++) {
             if (!p->depends[k])
                 continue;
@@ -293,17 +331,21 @@ static int resolve_deps(cg_wmodel *m)
             }
             if (lo < s->n_pkgs && strcmp(keys[lo].type, want.type) == 0 &&
                 strcmp(keys[lo].name, want.name) == 0 && keys[lo].idx != i)
-                d[n++] = keys[lo].idx;
+                d[n++] = (uint32_t)keys[lo].idx;
         }
         if (n)
-            qsort(d, n, sizeof *d, size_cmp);
+            qsort(d, n, sizeof *d, u32_cmp);
         size_t u = 0;
         for (size_t k = 0; k < n; k++)
             if (u == 0 || d[u - 1] != d[k])
                 d[u++] = d[k];
-        m->deps[i] = d;
-        m->n_deps[i] = u;
+        at += u;
     }
+    off[s->n_pkgs] = (uint32_t)at;
+    free(keys);
+    cg_arena_free(&tmp);
+    m->dep_off = off;
+    m->dep_to = to;
     return 0;
 }
 
@@ -342,8 +384,9 @@ static int collect_ext_licrefs(cg_wmodel *m, cg_strset *ids)
     size_t cap = 1;
     for (size_t i = 0; i < s->n_pkgs; i++)
         for (size_t k = 0; k < s->pkgs[i].n_licenses; k++)
-            if (cg_w_license_is_spdx(&s->pkgs[i].licenses[k]))
-                cap += strlen(s->pkgs[i].licenses[k].value) / 11 + 1;
+            if (cg_w_license_is_spdx(&s->pkgs[i].licenses[k])) /* each id found below starts one of these */
+                for (const char *c = s->pkgs[i].licenses[k].value; (c = strstr(c, "LicenseRef-")); c += 11)
+                    cap++;
     m->ext_licrefs = cg_arena_calloc(&m->arena, cap, sizeof *m->ext_licrefs);
     if (!m->ext_licrefs)
         return -1;
@@ -380,8 +423,11 @@ static int build_licrefs(cg_wmodel *m)
     cg_strset ids = {0};
     if (collect_ext_licrefs(m, &ids) < 0)
         return -1;
-    for (size_t i = 0; i < s->n_pkgs; i++)
-        total += s->pkgs[i].n_licenses;
+    for (size_t i = 0; i < s->n_pkgs; i++) /* the free-text names only */
+        for (size_t k = 0; k < s->pkgs[i].n_licenses; k++) {
+            const cg_license *l = &s->pkgs[i].licenses[k];
+            total += l->value && l->value[0] && !cg_w_license_is_spdx(l);
+        }
     m->licrefs = cg_arena_calloc(&m->arena, total + 1, sizeof *m->licrefs);
     if (!m->licrefs)
         return -1;
@@ -434,18 +480,25 @@ static cg_status model_build(cg_wmodel *m, const cg_sbom *s, cg_error *err)
         m->image_ref = cg_arena_sprintf(a, "cgate-image:%s%s%s", m->image_name,
                                         m->image_version ? "@" : "", nz(m->image_version));
     cg_strset refs = {0};
+    cg_arena sa; /* the set's slots: only needed while refs are chosen */
+    cg_arena_init(&sa);
     m->refs = cg_arena_calloc(a, s->n_pkgs + 1, sizeof *m->refs);
-    if (!m->timestamp || !m->image_ref || !m->refs || cg_strset_add(a, &refs, m->image_ref) < 0)
+    if (!m->timestamp || !m->image_ref || !m->refs || cg_strset_reserve(&sa, &refs, s->n_pkgs + 2) < 0 ||
+        cg_strset_add(&sa, &refs, m->image_ref) < 0) {
+        cg_arena_free(&sa);
         return cg_error_set(err, CG_ERR_NOMEM, "writing SBOM: out of memory");
+    }
     if (s->distro) {
         const cg_distro *d = s->distro;
         const char *id = d->id ? d->id : d->name ? d->name : "unknown";
         const char *base = cg_arena_sprintf(a, "os:%s%s%s", id, d->version_id ? "@" : "",
                                             nz(d->version_id));
         unsigned one = 1;
-        m->os_ref = base ? unique_ref(a, &refs, base, &one) : NULL;
-        if (!m->os_ref)
+        m->os_ref = base ? unique_ref(a, &sa, &refs, base, &one) : NULL;
+        if (!m->os_ref) {
+            cg_arena_free(&sa);
             return cg_error_set(err, CG_ERR_NOMEM, "writing SBOM: out of memory");
+        }
     }
     const char *prev_base = NULL;
     unsigned next = 1;
@@ -455,10 +508,13 @@ static cg_status model_build(cg_wmodel *m, const cg_sbom *s, cg_error *err)
         if (!prev_base || !base || strcmp(prev_base, base))
             next = 1; /* packages are sorted: equal purls are mostly adjacent */
         prev_base = base;
-        m->refs[i] = base ? unique_ref(a, &refs, base, &next) : NULL;
-        if (!m->refs[i])
+        m->refs[i] = base ? unique_ref(a, &sa, &refs, base, &next) : NULL;
+        if (!m->refs[i]) {
+            cg_arena_free(&sa);
             return cg_error_set(err, CG_ERR_NOMEM, "writing SBOM: out of memory");
+        }
     }
+    cg_arena_free(&sa);
     if (resolve_deps(m) < 0 || build_licrefs(m) < 0)
         return cg_error_set(err, CG_ERR_NOMEM, "writing SBOM: out of memory");
     return CG_OK;

@@ -29,6 +29,8 @@ typedef struct cg_strset {
 
 /* 1 = inserted, 0 = already present, -1 = out of memory. */
 int cg_strset_add(cg_arena *a, cg_strset *set, const char *s);
+/* Room for n strings without growing (0, or -1 = out of memory). */
+int cg_strset_reserve(cg_arena *a, cg_strset *set, size_t n);
 int cg_strset_has(const cg_strset *set, const char *s);
 
 struct cg_jctx;
@@ -51,16 +53,23 @@ typedef struct cg_wmodel {
     const char *image_ref;  /* bom-ref of the image (its purl when known) */
     const char *os_ref;     /* bom-ref of the distro, NULL without one */
     const char **refs;      /* [n_pkgs] unique bom-ref of each package */
-    size_t **deps;          /* [n_pkgs] resolved depends as package indices, ascending, unique */
-    size_t *n_deps;
+    /* resolved depends of package i: dep_to[dep_off[i] .. dep_off[i+1]),
+     * package indices, ascending, unique */
+    const uint32_t *dep_off;
+    const uint32_t *dep_to;
     cg_licref *licrefs;     /* sorted by text */
     size_t n_licrefs;
     const char **ext_licrefs; /* LicenseRef-* used inside packages' SPDX expressions, sorted */
     size_t n_ext_licrefs;
+    char *pk_cur;           /* cg_w_pack: strings back to back in blocks of arena */
+    size_t pk_left;
     /* optional (cg_sbom_write_cyclonedx_ext): builds the "vulnerabilities" array */
     json_t *(*cdx_vulns)(void *ud, const char *const *refs, struct cg_jctx *j);
     void *cdx_vulns_ud;
 } cg_wmodel;
+
+/* A copy of s in m->arena, packed (not aligned); NULL on OOM. */
+const char *cg_w_pack(cg_wmodel *m, const char *s);
 
 /* Packages the distro's own package manager installed (deb, apk, rpm): in the
  * graph they hang off the OS component rather than the image. */
