@@ -134,6 +134,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!base[0]) {
         snprintf(base, sizeof base, "%s/cgate-fuzz-dir-%d", fuzz_tmpdir(), (int)getpid());
         snprintf(root, sizeof root, "%s/root", base);
+        fuzz_remove_at_exit(base);
     }
     nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
     if (mkdir(base, 0700) != 0 || mkdir(root, 0755) != 0)

@@ -79,6 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!dir[0]) {
         snprintf(dir, sizeof dir, "%s/cgate-fuzz-%d", fuzz_tmpdir(), (int)getpid());
         mkdir(dir, 0700);
+        fuzz_remove_at_exit(dir);
     }
     char path[256], blobs[256];
     snprintf(path, sizeof path, "%s/input.tar", dir);

@@ -27,6 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!dir[0]) {
         snprintf(dir, sizeof dir, "%s/cgate-fuzz-vdb-%d", fuzz_tmpdir(), (int)getpid());
         mkdir(dir, 0700);
+        fuzz_remove_at_exit(dir);
     }
     static const char *const names[] = {"all.zip", "osv.json.gz", "epss.csv.gz", "nvdcve-2.0-2024.json.gz"};
     char path[128];
