@@ -59,6 +59,23 @@ static char *decode(cg_arena *a, const char *s, size_t n, bool lower, bool *bad)
     return out;
 }
 
+/* A qualifier key as the purl-spec allows it: ASCII letters, digits, '.',
+ * '-', '_', not starting with a digit, never percent-encoded.  Keys are
+ * written back verbatim, so a key with '?', '&', '=' or '%' in it would read
+ * back as a different purl (found by fuzz_purl: "pkg:b/d?%3F=x"). */
+static bool valid_key(const char *s, size_t n)
+{
+    if (!n || (s[0] >= '0' && s[0] <= '9'))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+              c == '_'))
+            return false;
+    }
+    return true;
+}
+
 static const char *rfind(const char *s, size_t n, char c)
 {
     for (size_t i = n; i > 0; i--)
@@ -98,7 +115,7 @@ int cg_purl_parse(cg_arena *a, const char *s, size_t len, cg_purl *out)
             const char *e = amp ? amp : end;
             const char *eq = memchr(p, '=', (size_t)(e - p));
             if (eq && eq > p && eq + 1 < e) {
-                if (nq >= QUALS_MAX)
+                if (nq >= QUALS_MAX || !valid_key(p, (size_t)(eq - p)))
                     return -1;
                 quals[nq].key = decode(a, p, (size_t)(eq - p), true, &bad);
                 quals[nq].value = quals[nq].key ? decode(a, eq + 1, (size_t)(e - eq - 1), false, &bad) : NULL;

@@ -22,6 +22,7 @@ typedef struct ps {
     int v0;
     int nowild; /* counter for `_` names */
     int no_in;  /* v0 module without future.keywords(.in) or rego.v1: `in` is a name */
+    int depth;  /* parse_primary / parse_expr calls open (RG_MAX_NEST at most) */
 } ps;
 
 static rtok *cur(ps *p) { return &p->t[p->i]; }
@@ -111,6 +112,72 @@ static int tv_push(ps *p, tv *x, term *t)
 }
 static term **tv_items(tv *x) { return x->big ? x->big : x->v; }
 
+/* ---- nesting bounds (RG_MAX_NEST) ----
+ * Every term that gets children passes through set_height (operator chains
+ * through call2, everything bracketed through parse_primary); bodies and
+ * expressions nest only through parse_primary and parse_expr, whose open
+ * calls are counted. */
+static unsigned body_height(const body *b);
+
+static unsigned term_height(const term *t)
+{
+    return t ? t->h : 0;
+}
+
+static unsigned expr_height(const expr *x)
+{
+    unsigned h = term_height(x->t);
+    if (term_height(x->l) > h) h = term_height(x->l);
+    if (term_height(x->r) > h) h = term_height(x->r);
+    if (body_height(x->b) > h) h = body_height(x->b);
+    for (size_t i = 0; i < x->nw; i++) {
+        if (term_height(x->w[i].target) > h) h = term_height(x->w[i].target);
+        if (term_height(x->w[i].val) > h) h = term_height(x->w[i].val);
+    }
+    for (size_t i = 0; i < x->nvars; i++)
+        if (term_height(x->vars[i]) > h) h = term_height(x->vars[i]);
+    return h + 1;
+}
+
+/* Recurses only into bodies of nested expressions (`not { }`, `every`),
+ * which parse_expr's counted recursion bounds. */
+static unsigned body_height(const body *b)
+{
+    unsigned h = 0;
+    for (size_t i = 0; b && i < b->n; i++)
+        if (b->x[i] && expr_height(b->x[i]) > h)
+            h = expr_height(b->x[i]);
+    return b ? h + 1 : 0;
+}
+
+/* t->h from its direct children; NULL (error set) past RG_MAX_NEST. */
+static term *set_height(ps *p, term *t, rtok *at)
+{
+    if (!t)
+        return NULL;
+    unsigned h = term_height(t->key);
+    if (term_height(t->val) > h) h = term_height(t->val);
+    if (body_height(t->b) > h) h = body_height(t->b);
+    for (size_t i = 0; t->e && i < t->n; i++)
+        if (term_height(t->e[i]) > h) h = term_height(t->e[i]);
+    h = t->e || t->key || t->val || t->b ? h + 1 : 0;
+    if (h > RG_MAX_NEST)
+        return perr(p, at, "expression nested deeper than %d levels", RG_MAX_NEST);
+    t->h = (uint16_t)h;
+    return t;
+}
+
+/* Entering a parse_primary or parse_expr: 0, or -1 (error set) past RG_MAX_NEST. */
+static int nest_in(ps *p)
+{
+    if (p->depth >= RG_MAX_NEST) {
+        perr(p, cur(p), "expression nested deeper than %d levels", RG_MAX_NEST);
+        return -1;
+    }
+    p->depth++;
+    return 0;
+}
+
 static term *call2(ps *p, const char *name, term *a, term *b, rtok *at)
 {
     term *t = nt(p, T_CALL, at);
@@ -125,7 +192,7 @@ static term *call2(ps *p, const char *name, term *a, term *b, rtok *at)
     t->n = 2;
     t->row = a->row;
     t->col = a->col;
-    return t;
+    return set_height(p, t, at);
 }
 
 static body *parse_body(ps *p, int until_brace);
@@ -370,7 +437,64 @@ static const char *ref_name(ps *p, term *t)
     return r;
 }
 
+/* The ref being extended by a postfix chain (a.b[c].d...): its e[] grows
+ * geometrically, so a long chain costs linear time and memory. */
+typedef struct ref_grow {
+    term *t;
+    size_t cap;
+} ref_grow;
+
+/* t with path element k appended (t wrapped in a new ref unless it is one);
+ * NULL with the error set on allocation failure or past RG_MAX_NEST. */
+static term *ref_append(ps *p, term *t, term *k, rtok *tk, ref_grow *g)
+{
+    if (t->k != T_REF) {
+        term *r = nt(p, T_REF, tk);
+        if (!r || !(r->e = cg_arena_alloc(p->a, sizeof(term *) * 4)))
+            return perr(p, tk, "out of memory");
+        r->e[0] = t;
+        r->n = 1;
+        r->row = t->row;
+        r->col = t->col;
+        r->h = (uint16_t)(t->h + 1);
+        g->t = r;
+        g->cap = 4;
+        t = r;
+    } else if (g->t != t) { /* a ref made elsewhere: its e[] holds exactly n */
+        g->t = t;
+        g->cap = t->n;
+    }
+    if (t->n == g->cap) {
+        size_t nc = g->cap ? g->cap * 2 : 4;
+        term **ne = cg_arena_calloc(p->a, nc, sizeof(term *));
+        if (!ne)
+            return perr(p, tk, "out of memory");
+        if (t->n)
+            RG_MEMCPY(ne, t->e, t->n * sizeof(term *));
+        t->e = ne;
+        g->cap = nc;
+    }
+    t->e[t->n++] = k;
+    unsigned h = t->h;
+    if (k->h + 1u > h)
+        h = k->h + 1u;
+    if (h > RG_MAX_NEST)
+        return perr(p, tk, "expression nested deeper than %d levels", RG_MAX_NEST);
+    t->h = (uint16_t)h;
+    return t;
+}
+
+static term *parse_primary_in(ps *p);
 static term *parse_primary(ps *p)
+{
+    if (nest_in(p))
+        return NULL;
+    term *t = parse_primary_in(p);
+    p->depth--;
+    return t;
+}
+
+static term *parse_primary_in(ps *p)
 {
     rtok *tk = cur(p);
     term *t = NULL;
@@ -442,30 +566,18 @@ static term *parse_primary(ps *p)
             return perr(p, tk, "unexpected eof token");
         return perr(p, tk, "unexpected %.*s token", (int)tk->n, tk->s);
     }
-    if (!t)
+    if (!set_height(p, t, tk))
         return NULL;
     /* postfix: .name [term] (args) */
+    ref_grow ref = {NULL, 0};
     for (;;) {
         rtok *o = cur(p);
         if (is_op(o, ".") && peekn(p, 1)->t == TK_IDENT && peekn(p, 1)->pos == o->end) {
             rtok *id = peekn(p, 1);
             p->i += 2;
             term *k = str_term(p, id->s, id->n, id);
-            if (t->k != T_REF) {
-                term *r = nt(p, T_REF, tk);
-                if (!r)
-                    return NULL;
-                r->e = cg_arena_alloc(p->a, sizeof(term *) * 2);
-                r->e[0] = t;
-                r->n = 1;
-                r->row = t->row;
-                r->col = t->col;
-                t = r;
-            }
-            term **ne = cg_arena_alloc(p->a, sizeof(term *) * (t->n + 1));
-            RG_MEMCPY(ne, t->e, t->n * sizeof(term *));
-            ne[t->n++] = k;
-            t->e = ne;
+            if (!k || !(t = ref_append(p, t, k, tk, &ref)))
+                return NULL;
         } else if (is_op(o, "[") && o->pos == peekn(p, -1 + 0)->pos && 0) {
         } else if (is_op(o, "[") && p->i > 0 && p->t[p->i - 1].end == o->pos) {
             p->i++;
@@ -475,21 +587,8 @@ static term *parse_primary(ps *p)
             if (!is_op(cur(p), "]"))
                 return perr(p, cur(p), "unexpected %.*s token: expected ]", (int)cur(p)->n, cur(p)->s);
             p->i++;
-            if (t->k != T_REF) {
-                term *r = nt(p, T_REF, tk);
-                if (!r)
-                    return NULL;
-                r->e = cg_arena_alloc(p->a, sizeof(term *) * 2);
-                r->e[0] = t;
-                r->n = 1;
-                r->row = t->row;
-                r->col = t->col;
-                t = r;
-            }
-            term **ne = cg_arena_alloc(p->a, sizeof(term *) * (t->n + 1));
-            RG_MEMCPY(ne, t->e, t->n * sizeof(term *));
-            ne[t->n++] = k;
-            t->e = ne;
+            if (!(t = ref_append(p, t, k, tk, &ref)))
+                return NULL;
         } else if (is_op(o, "(") && p->i > 0 && p->t[p->i - 1].end == o->pos && ref_name(p, t)) {
             const char *name = ref_name(p, t);
             p->i++;
@@ -505,7 +604,9 @@ static term *parse_primary(ps *p)
             c->n = args.n;
             c->row = t->row;
             c->col = t->col;
-            t = c;
+            t = set_height(p, c, o);
+            if (!t)
+                return NULL;
         } else
             break;
     }
@@ -671,7 +772,17 @@ static int parse_with(ps *p, expr *x)
     return 0;
 }
 
+static expr *parse_expr_in(ps *p);
 static expr *parse_expr(ps *p)
+{
+    if (nest_in(p))
+        return NULL;
+    expr *x = parse_expr_in(p);
+    p->depth--;
+    return x;
+}
+
+static expr *parse_expr_in(ps *p)
 {
     rtok *st = cur(p);
     expr *x = NULL;

@@ -101,9 +101,15 @@ typedef struct rnode rnode;
 typedef struct rule rule;
 typedef struct builtin builtin;
 
+/* Deepest syntax tree the parser builds: an operand chain (1+1+...) nests as
+ * deep as brackets do, and the compiler and evaluator walk terms recursively,
+ * so height is bounded where the tree is made, not where it is walked. */
+#define RG_MAX_NEST 512
+
 struct term {
     uint8_t k;
-    bool wild; /* `_` */
+    bool wild;  /* `_` */
+    uint16_t h; /* parser: height of the tree below (a leaf 0), at most RG_MAX_NEST */
     int row, col;
     const char *file;
     rv *v;            /* T_VAL */

@@ -106,6 +106,25 @@ cg_status vdb_check_db(sqlite3 *db, const char *path, cg_error *err)
         return cg_error_set(err, CG_ERR_INPUT,
                             "%s: schema version %ld is newer than this cgate understands (%d); upgrade cgate or "
                             "re-import into a new file", path, v, VDB_SCHEMA_VERSION);
+    /* cgate writes tables and indexes only.  A view, trigger, virtual table or
+     * generated column runs SQL of the file's author on every read (a
+     * recursive view never ends), so a file with one is not a cgate DB. */
+    rc = sqlite3_prepare_v2(db,
+                            "SELECT s.type, s.name FROM sqlite_schema s WHERE s.type NOT IN ('table','index')"
+                            " OR (s.type = 'table' AND (s.sql LIKE 'CREATE VIRTUAL%' OR EXISTS"
+                            " (SELECT 1 FROM pragma_table_xinfo(s.name) x WHERE x.hidden IN (2, 3)))) LIMIT 1",
+                            -1, &st, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0), *nm = (const char *)sqlite3_column_text(st, 1);
+        cg_status s = cg_error_set(err, CG_ERR_INPUT, "%s: not a cgate vulnerability DB (%s \"%.64s\" runs SQL on read)",
+                                   path, t && strcmp(t, "table") ? t : "computed table", nm ? nm : "");
+        sqlite3_finalize(st);
+        return s;
+    }
+    ec = sqlite3_errcode(db);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return cg_error_set(err, CG_ERR_INPUT, "%s: corrupt vulnerability DB (%s)", path, sqlite3_errstr(ec));
     /* a file cut short: the header's page count says more than the file holds */
     struct stat sb;
     sqlite3_int64 pages = 0, psize = 0;

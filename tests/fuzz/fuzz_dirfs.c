@@ -20,6 +20,7 @@
 
 #include "cgate/image.h"
 #include "cgate/sbom.h"
+#include "fuzz_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -131,8 +132,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size > (1u << 20))
         return 0;
     if (!base[0]) {
-        snprintf(base, sizeof base, "/tmp/cgate-fuzz-dir-%d", (int)getpid());
+        snprintf(base, sizeof base, "%s/cgate-fuzz-dir-%d", fuzz_tmpdir(), (int)getpid());
         snprintf(root, sizeof root, "%s/root", base);
+        fuzz_remove_at_exit(base);
     }
     nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
     if (mkdir(base, 0700) != 0 || mkdir(root, 0755) != 0)

@@ -17,6 +17,7 @@
 #include "cgate/image.h"
 #include "cgate/sbom.h"
 #include "core/digest.h"
+#include "fuzz_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -76,8 +77,9 @@ static void run(const char *ref)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!dir[0]) {
-        snprintf(dir, sizeof dir, "/tmp/cgate-fuzz-%d", (int)getpid());
+        snprintf(dir, sizeof dir, "%s/cgate-fuzz-%d", fuzz_tmpdir(), (int)getpid());
         mkdir(dir, 0700);
+        fuzz_remove_at_exit(dir);
     }
     char path[256], blobs[256];
     snprintf(path, sizeof path, "%s/input.tar", dir);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "vulndb/vdb_int.h"
+#include "fuzz_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,8 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     if (!dir[0]) {
-        snprintf(dir, sizeof dir, "/tmp/cgate-fuzz-vdb-%d", (int)getpid());
+        snprintf(dir, sizeof dir, "%s/cgate-fuzz-vdb-%d", fuzz_tmpdir(), (int)getpid());
         mkdir(dir, 0700);
+        fuzz_remove_at_exit(dir);
     }
     static const char *const names[] = {"all.zip", "osv.json.gz", "epss.csv.gz", "nvdcve-2.0-2024.json.gz"};
     char path[128];

@@ -42,6 +42,18 @@ printf 'hello' >"$T/junk.sqlite"
 cg_run "$T/o" "$T/e" db status --db "$T/junk.sqlite"
 cg_expect_rc 3 "status of a junk file" "$T/e"
 cg_expect_one_error "$T/e" "junk DB" "junk.sqlite"
+# a DB whose table is a recursive view (SQL that never ends on read): refused, not run
+cp "$DB" "$T/view.sqlite"
+python3 - "$T/view.sqlite" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.executescript("DROP TABLE sources; CREATE VIEW sources(source, records, imported) AS WITH RECURSIVE "
+                "n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT 'osv:npm', x, 0 FROM n;")
+c.close()
+PY
+CG_TIMEOUT=20 cg_run "$T/o" "$T/e" db status --db "$T/view.sqlite"
+cg_expect_rc 3 "status of a DB with a recursive view" "$T/e"
+cg_expect_one_error "$T/e" "recursive view DB" "view.sqlite" "view \"sources\""
 
 # bad records: skipped, listed with file and id, the rest imported
 mkdir -p "$T/bad"

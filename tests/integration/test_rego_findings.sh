@@ -120,4 +120,17 @@ PY
 else
   cg_info "python3-jsonschema missing: schema check skipped"
 fi
+
+# a policy nested 100,000 deep (brackets; an operand chain): exit 3 naming the file, not a stack overflow
+python3 - "$T" <<'PY'
+import sys
+d = sys.argv[1]
+open(d + "/deep.rego", "w").write("package gate\nimport rego.v1\ndeny contains m if { m := " + "[" * 100000 + "1" + "]" * 100000 + " }\n")
+open(d + "/chain.rego", "w").write("package gate\nimport rego.v1\ndeny contains m if { m := 1" + " + 1" * 100000 + " }\n")
+PY
+for f in deep chain; do
+  cg_run "$T/x.json" "$T/x.err" policy "$T/rep.json" --policy "$T/$f.rego" --now 2026-12-06
+  cg_expect_rc 3 "$f.rego nested 100,000 deep" "$T/x.err"
+  cg_expect_one_error "$T/x.err" "$f.rego nested" "$f.rego" "nested deeper than 512 levels"
+done
 cg_finish

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "cgate/rego.h"
+#include "rego/rego_int.h"
 
 /* raw value of the query's first expression ("" when undefined); on an
  * error "ERR code: message" */
@@ -224,6 +225,52 @@ static void test_recursion(void **state)
     assert_string_equal(compile_msg(fine, 2), "");
 }
 
+/* "package x\np := " + pre*n + mid + post*n */
+static const char *nested(char *buf, size_t cap, const char *pre, const char *mid, const char *post, size_t n)
+{
+    size_t l = (size_t)snprintf(buf, cap, "package x\np := ");
+    for (size_t i = 0; i < n; i++)
+        l += (size_t)snprintf(buf + l, cap - l, "%s", pre);
+    l += (size_t)snprintf(buf + l, cap - l, "%s", mid);
+    for (size_t i = 0; i < n; i++)
+        l += (size_t)snprintf(buf + l, cap - l, "%s", post);
+    assert_true(l < cap - 1);
+    return buf;
+}
+
+/* Syntax nested past RG_MAX_NEST is a parse error, not a stack overflow of
+ * the parser (brackets, `not`) or of the compiler (an operand chain, which
+ * the parser builds without recursing); found by fuzz_rego. */
+static void test_nesting_bounded(void **state)
+{
+    (void)state;
+    size_t cap = 64u << 10;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    const char *mods[1];
+    static const struct {
+        const char *pre, *mid, *post;
+    } deep[] = {{"[", "1", "]"}, {"(", "1", ")"}, {"{\"a\": ", "1", "}"}, {"", "1", " + 1"},
+                {"- ", "1", ""}, {"", "1", " | x"}, {"[x | x := ", "1", "]"}};
+    for (size_t i = 0; i < sizeof deep / sizeof deep[0]; i++) {
+        mods[0] = nested(buf, cap, deep[i].pre, deep[i].mid, deep[i].post, 150);
+        if (strstr(compile_msg(mods, 1), "nested deeper"))
+            fail_msg("%s%s%s at %d levels: refused", deep[i].pre, deep[i].mid, deep[i].post, 150);
+        mods[0] = nested(buf, cap, deep[i].pre, deep[i].mid, deep[i].post, 4000);
+        const char *m = compile_msg(mods, 1);
+        if (!strstr(m, "parse: m0.rego:") || !strstr(m, "rego_parse_error: expression nested deeper than 512 levels"))
+            fail_msg("%s%s%s at 4000 levels: \"%s\"", deep[i].pre, deep[i].mid, deep[i].post, m);
+    }
+    /* `not not ...` recurses in the expression parser */
+    size_t l = (size_t)snprintf(buf, cap, "package x\np if { ");
+    for (int i = 0; i < 4000; i++)
+        l += (size_t)snprintf(buf + l, cap - l, "not ");
+    snprintf(buf + l, cap - l, "true }\n");
+    mods[0] = buf;
+    assert_non_null(strstr(compile_msg(mods, 1), "nested deeper than 512 levels"));
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -232,6 +279,7 @@ int main(void)
         cmocka_unit_test(test_render_template),
         cmocka_unit_test(test_time_zones),
         cmocka_unit_test(test_recursion),
+        cmocka_unit_test(test_nesting_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -455,7 +455,10 @@ static void test_purl_spec_examples(void **state)
     assert_string_equal(p.version, "sha256:244fd47e07d10");
     assert_string_equal(cg_purl_qualifier(&p, "repository_url"), "docker.io/library/debian");
     const char *badp[] = {"pkg:", "npm/foo@1", "pkg:/foo", "pkg:npm/", "pkg:npm/foo%2", "pkg:npm/foo%00x",
-                          "pkg:np m/foo", "pkg:npm/foo?novalue", "xyz"};
+                          "pkg:np m/foo", "pkg:npm/foo?novalue", "xyz",
+                          /* qualifier keys outside the spec's [A-Za-z0-9.-_] (or led by a digit) would be
+                           * written back verbatim and read as another purl */
+                          "pkg:b/d?%3F=x", "pkg:npm/foo?a%26b=1", "pkg:npm/foo?1a=x", "pkg:npm/foo?a b=x"};
     for (size_t i = 0; i < sizeof badp / sizeof badp[0]; i++)
         if (cg_purl_parse(&a, badp[i], strlen(badp[i]), &p) != -1)
             fail_msg("accepted %s", badp[i]);

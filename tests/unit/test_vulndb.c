@@ -502,6 +502,24 @@ static void test_open_refuses(void **state)
                      SQLITE_OK);
     sqlite3_close(s);
     expect_open_error(tpath("newer.db"), "schema version 99 is newer");
+    /* SQL of the file's author that would run on read (a recursive view hung
+     * every lookup; found by fuzz_vulndb_file): refused at open */
+    static const char *const hostile[] = {
+        "DROP TABLE affected; CREATE VIEW affected(eco,name,adv,ord,ecosystem,entry) AS WITH RECURSIVE c(x) AS "
+        "(SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT 'npm','minimist',1,x,'npm','{}' FROM c;",
+        "CREATE TRIGGER t AFTER INSERT ON kev BEGIN DELETE FROM adv; END;",
+        "DROP TABLE nvd; CREATE TABLE nvd(cve TEXT PRIMARY KEY, sev TEXT AS (printf('%.*c', 1000000, 'x')));",
+    };
+    static const char *const want[] = {"view \"affected\" runs SQL on read", "trigger \"t\"",
+                                       "computed table \"nvd\""};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, "cp '%s' '%s'", good, tpath("hostile.db"));
+        assert_int_equal(system(cmd), 0);
+        assert_int_equal(sqlite3_open(tpath("hostile.db"), &s), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(s, hostile[i], NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(s);
+        expect_open_error(tpath("hostile.db"), want[i]);
+    }
     /* import refuses to merge into any of them, and leaves them as they were */
     const char *p = dpath("go");
     cg_vdb_import_report rep;
