@@ -47,8 +47,8 @@ const cg_layer_info *cg_report_layer(const cg_report *r, const cg_package *p)
 const char *cg_finding_pkg_name(const cg_finding *f)
 {
     const cg_package *p = f->pkg;
-    if (p->namespace_ && p->namespace_[0] && f->lookup_name && f->lookup_name[0] && f->ecosystem &&
-        strchr(f->ecosystem, ':') == NULL) /* distro ecosystems ("Debian:12") look up the source */
+    if (p->namespace_ && p->namespace_[0] && f->lookup_name && f->lookup_name[0] && f->v->ecosystem &&
+        strchr(f->v->ecosystem, ':') == NULL) /* distro ecosystems ("Debian:12") look up the source */
         return f->lookup_name;
     return p->name ? p->name : "";
 }
@@ -74,8 +74,9 @@ double cg_report_severity_number(cg_severity s)
     }
 }
 
-const cg_finding_cvss *cg_report_primary_cvss(const cg_finding *f)
+const cg_finding_cvss *cg_report_primary_cvss(const cg_finding *fi)
 {
+    const cg_finding_vuln *f = fi->v;
     for (size_t i = 0; i < f->n_cvss; i++)
         if (f->severity_source && !strcmp(f->cvss[i].source, f->severity_source) && f->cvss[i].score == f->score)
             return &f->cvss[i];
@@ -97,6 +98,7 @@ typedef struct builder {
     cg_buf lk;        /* scratch: a lookup key */
     cg_arena scratch; /* per-finding temporaries, emptied after each */
     cg_strmap sevs;   /* (advisory, data source) -> sev_memo */
+    cg_strmap vulns;  /* (advisory, ecosystem) -> cg_finding_vuln */
     cg_strmap strs;   /* interned strings repeated across findings (URLs, range versions) */
     cg_finding *f;    /* malloc'd, grown */
     size_t n, cap;
@@ -236,7 +238,7 @@ static int has_prefix(const char *s, const char *p)
     return s && !strncmp(s, p, strlen(p));
 }
 
-static void data_source(cg_finding *f, const char *eco, cg_arena *a)
+static void data_source(cg_finding_vuln *f, const char *eco, cg_arena *a)
 {
     const char *id = f->advisory_id;
     if (has_prefix(id, "GHSA-")) {
@@ -276,7 +278,7 @@ static void data_source(cg_finding *f, const char *eco, cg_arena *a)
         f->data_source_name = "GitHub Security Advisory";
 }
 
-static const char *primary_url(const cg_finding *f, cg_arena *a)
+static const char *primary_url(const cg_finding_vuln *f, cg_arena *a)
 {
     if (has_prefix(f->vuln_id, "CVE-"))
         return cg_arena_sprintf(a, "https://nvd.nist.gov/vuln/detail/%s", f->vuln_id);
@@ -319,12 +321,13 @@ static int cvss_cmp(const void *pa, const void *pb)
     return c ? c : (int)a->version - (int)b->version;
 }
 
-static int fill_severity_new(builder *b, cg_finding *f, const cg_vdb_advisory *adv)
+static int fill_severity_new(builder *b, cg_finding_vuln *f, const cg_vdb_advisory *adv)
 {
     cg_arena *a = b->a;
-    f->cvss = cg_arena_calloc(a, adv->n_severity + 1, sizeof *f->cvss);
-    if (!f->cvss)
+    cg_finding_cvss *cv = cg_arena_calloc(a, adv->n_severity + 1, sizeof *cv);
+    if (!cv)
         return -1;
+    f->cvss = cv;
     f->score = -1;
     const cg_finding_cvss *best = NULL;
     int best_rank = 0;
@@ -347,7 +350,7 @@ static int fill_severity_new(builder *b, cg_finding *f, const cg_vdb_advisory *a
                 dup = 1;
         if (dup)
             continue;
-        cg_finding_cvss *fc = &f->cvss[f->n_cvss++];
+        cg_finding_cvss *fc = &cv[f->n_cvss++];
         /* v4.0: the whole vector's score (threat/environmental metrics
          * count, docs/scan.md); v2/v3: the base score as their feeds give it */
         int v4 = c.version == CG_CVSS_V40;
@@ -375,7 +378,7 @@ static int fill_severity_new(builder *b, cg_finding *f, const cg_vdb_advisory *a
     f->source_severity = adv->source_severity;
     /* the primary entry keeps its identity after sorting through (source, score) */
     if (f->n_cvss > 1)
-        qsort(f->cvss, f->n_cvss, sizeof *f->cvss, cvss_cmp);
+        qsort(cv, f->n_cvss, sizeof *cv, cvss_cmp);
     return 0;
 }
 
@@ -389,7 +392,7 @@ typedef struct sev_memo {
     const char *severity_source, *source_severity;
 } sev_memo;
 
-static int fill_severity(builder *b, cg_finding *f, const cg_vdb_advisory *adv)
+static int fill_severity(builder *b, cg_finding_vuln *f, const cg_vdb_advisory *adv)
 {
     const void *kp[2] = {adv, f->data_source_id};
     sev_memo *m = cg_strmap_get(&b->sevs, (const char *)kp, sizeof kp);
@@ -403,7 +406,7 @@ static int fill_severity(builder *b, cg_finding *f, const cg_vdb_advisory *adv)
         *m = (sev_memo){f->cvss, f->n_cvss, f->score, f->severity, f->severity_source, f->source_severity};
         return cg_strmap_put(&b->sevs, key, sizeof kp, m) == CG_OK ? 0 : -1;
     }
-    f->cvss = (cg_finding_cvss *)m->cvss;
+    f->cvss = m->cvss;
     f->n_cvss = m->n_cvss;
     f->score = m->score;
     f->severity = m->severity;
@@ -668,11 +671,11 @@ static int finding_cmp(const void *pa, const void *pb)
         return c;
     if (a->pkg_index != b->pkg_index)
         return a->pkg_index < b->pkg_index ? -1 : 1;
-    if ((c = strcmp0(a->vuln_id, b->vuln_id)))
+    if ((c = strcmp0(a->v->vuln_id, b->v->vuln_id)))
         return c;
     if ((c = status_rank(a->status) - status_rank(b->status)))
         return c;
-    return strcmp0(a->advisory_id, b->advisory_id);
+    return strcmp0(a->v->advisory_id, b->v->advisory_id);
 }
 
 static int note_ptr_cmp(const void *a, const void *b)
@@ -687,13 +690,13 @@ static int merge_dups(builder *b)
     for (size_t i = 0; i < b->n; i++) {
         cg_finding *k = w ? &b->f[w - 1] : NULL;
         cg_finding *f = &b->f[i];
-        if (k && k->pkg_index == f->pkg_index && !strcmp(k->vuln_id, f->vuln_id)) {
+        if (k && k->pkg_index == f->pkg_index && !strcmp(k->v->vuln_id, f->v->vuln_id)) {
             const char **ids = cg_arena_calloc(b->a, k->n_merged + 1, sizeof *ids);
             if (!ids)
                 return -1;
             if (k->n_merged)
                 memcpy(ids, k->merged_ids, k->n_merged * sizeof *ids);
-            ids[k->n_merged] = f->advisory_id;
+            ids[k->n_merged] = f->v->advisory_id;
             k->merged_ids = ids;
             if (++k->n_merged > 1)
                 qsort(ids, k->n_merged, sizeof *ids, note_ptr_cmp);
@@ -707,11 +710,46 @@ static int merge_dups(builder *b)
 
 static int keep(const cg_scan_opts *o, const cg_finding *f)
 {
-    if (o->severities && !(o->severities & (1u << f->severity)))
+    if (o->severities && !(o->severities & (1u << f->v->severity)))
         return 0;
     if (o->ignore_unfixed && f->status == CG_FIND_AFFECTED)
         return 0;
     return 1;
+}
+
+/* The findings' shared side of advisory adv looked up in ecosystem eco
+ * (made once per pair: identity, data source, severity, KEV/EPSS). */
+static const cg_finding_vuln *vuln_of(builder *b, const cg_vdb_advisory *adv, const char *eco)
+{
+    int oom = 0;
+    eco = intern(b, eco, &oom);
+    if (!eco)
+        return NULL;
+    const void *kp[2] = {adv, eco};
+    cg_finding_vuln *v = cg_strmap_get(&b->vulns, (const char *)kp, sizeof kp);
+    if (v)
+        return v;
+    v = cg_arena_calloc(b->a, 1, sizeof *v);
+    char *key = cg_arena_memdup(b->a, kp, sizeof kp);
+    if (!v || !key)
+        return NULL;
+    v->advisory_id = adv->id ? adv->id : "?";
+    v->vuln_id = vuln_id_of(adv);
+    if (!v->vuln_id)
+        v->vuln_id = v->advisory_id;
+    v->ecosystem = eco;
+    v->adv = adv;
+    v->kev = adv->kev;
+    v->kev_date_added = adv->kev_date_added;
+    v->epss = adv->epss;
+    v->epss_percentile = adv->epss_percentile;
+    data_source(v, eco, &b->scratch);
+    v->data_source_name = intern(b, v->data_source_name, &oom);
+    v->primary_url = intern(b, primary_url(v, &b->scratch), &oom);
+    if (oom || !v->primary_url || !v->data_source_name || fill_severity(b, v, adv) < 0 ||
+        cg_strmap_put(&b->vulns, key, sizeof kp, v) != CG_OK)
+        return NULL;
+    return v;
 }
 
 /* One advisory evaluated for one package: a finding when it applies.  full
@@ -734,14 +772,11 @@ static int match_one(builder *b, const cg_vdb_advisory *full, const cg_vdb_advis
     if (!adv && !(adv = shared_advisory(b, full)))
         return -1;
     cg_finding f = {0};
-    f.advisory_id = adv->id ? adv->id : "?";
-    f.vuln_id = vuln_id_of(adv);
-    if (!f.vuln_id)
-        f.vuln_id = f.advisory_id;
+    if (!(f.v = vuln_of(b, adv, eco)))
+        return -1;
     f.pkg = p;
-    f.pkg_index = idx;
-    f.target = target;
-    f.ecosystem = intern(b, eco, &oom);
+    f.pkg_index = (uint32_t)idx;
+    f.target = (uint32_t)target;
     /* the package's own strings need no copy; a composed name ("@scope/x") does */
     f.lookup_name = key->name == p->name || key->name == p->source_name ? key->name : intern(b, key->name, &oom);
     f.installed = p->version ? p->version : "";
@@ -752,16 +787,7 @@ static int match_one(builder *b, const cg_vdb_advisory *full, const cg_vdb_advis
     f.fixed = intern(b, f.fixed, &oom);
     f.status = m.status;
     f.note = m.status == CG_FIND_UNKNOWN ? intern(b, m.note, &oom) : NULL;
-    f.adv = adv;
-    f.kev = adv->kev;
-    f.kev_date_added = adv->kev_date_added;
-    f.epss = adv->epss;
-    f.epss_percentile = adv->epss_percentile;
-    data_source(&f, eco, &b->scratch);
-    f.data_source_name = intern(b, f.data_source_name, &oom);
-    f.primary_url = intern(b, primary_url(&f, &b->scratch), &oom);
-    if (oom || (m.fixed && !f.fixed) || (m.status == CG_FIND_UNKNOWN && m.note && !f.note) || !f.primary_url ||
-        !f.data_source_name || !f.ecosystem || !f.lookup_name || fill_severity(b, &f, adv) < 0 ||
+    if (oom || (m.fixed && !f.fixed) || (m.status == CG_FIND_UNKNOWN && m.note && !f.note) || !f.lookup_name ||
         push_finding(b, &f) < 0)
         return -1;
     return 0;
@@ -994,6 +1020,8 @@ static cg_status scan_run(const cg_sbom *sbom, const cg_scan_source *src, const 
         return cg_error_set(err, CG_ERR_USAGE, "cg_scan: no SBOM, source or output");
     if (sbom->n_pkgs && !sbom->pkgs)
         return cg_error_set(err, CG_ERR_USAGE, "cg_scan: %zu packages but no array", sbom->n_pkgs);
+    if (sbom->n_pkgs > UINT32_MAX) /* findings keep 32-bit package indices */
+        return cg_error_set(err, CG_ERR_LIMIT, "cg_scan: %zu packages, over the scan's limit", sbom->n_pkgs);
     cg_scan_opts dflt = {0, 0, 0, -1, -1, NULL, NULL, 0, 0};
     const cg_scan_opts *o = opts ? opts : &dflt;
     *out = NULL;
@@ -1019,6 +1047,7 @@ static cg_status scan_run(const cg_sbom *sbom, const cg_scan_source *src, const 
     cg_buf_init(&b.lk, 0);
     cg_strmap_init(&b.strs);
     cg_strmap_init(&b.sevs);
+    cg_strmap_init(&b.vulns);
     cg_arena_init(&b.scratch);
     int rc = build(&b, src, o, err);
     free(b.f);
@@ -1030,6 +1059,7 @@ static cg_status scan_run(const cg_sbom *sbom, const cg_scan_source *src, const 
     cg_buf_free(&b.lk);
     cg_strmap_free(&b.strs);
     cg_strmap_free(&b.sevs);
+    cg_strmap_free(&b.vulns);
     cg_arena_free(&b.scratch);
     if (rc) {
         cg_report_free(r);
