@@ -192,8 +192,8 @@ typedef struct cg_report_write_opts {
 CG_EXPORT cg_status cg_report_write(const cg_report *r, cg_report_format fmt, const cg_report_write_opts *o,
                                     cg_buf *out, cg_error *err);
 
-/* The same bytes, streamed to sink in chunks (JSON and CycloneDX are never
- * held whole; SARIF and the table are).  On an error part of the document
+/* The same bytes, streamed to sink in chunks (JSON, SARIF and CycloneDX are
+ * never held whole; the table and HTML are).  On an error part of the document
  * may already have gone to sink. */
 CG_EXPORT cg_status cg_report_write_stream(const cg_report *r, cg_report_format fmt, const cg_report_write_opts *o,
                                            cg_sink_fn sink, void *ud, cg_error *err);

@@ -1122,8 +1122,9 @@ cg_status cg_report_write_stream(const cg_report *r, cg_report_format fmt, const
     cg_status st;
     switch (fmt) {
     case CG_REPORT_JSON: st = cg_report_write_json_sink(r, &b, sink, ud, err); break;
+    case CG_REPORT_SARIF: st = cg_report_write_sarif_sink(r, &b, sink, ud, err); break;
     case CG_REPORT_CYCLONEDX: st = cg_report_write_cdx_stream(r, sink, ud, err); break;
-    default: /* SARIF and the table are built whole, then handed over */
+    default: /* the table and HTML are built whole, then handed over */
         st = cg_report_write(r, fmt, o, &b, err);
         if (st == CG_OK && b.len)
             st = sink(ud, b.data, b.len, err);

@@ -265,8 +265,11 @@ cg_status cg_report_write_json_sink(const cg_report *r, cg_buf *out, cg_sink_fn 
         if (k < r->n_findings && r->findings[k].target == t) {
             cg_jw_key(&w, "Vulnerabilities");
             cg_jw_open(&w, "[");
-            for (; k < r->n_findings && r->findings[k].target == t; k++)
+            for (; k < r->n_findings && r->findings[k].target == t; k++) {
+                if (a.used_total > 32768) /* per-finding strings: memory does not grow with them */
+                    cg_arena_free(&a);
                 vuln(r, &r->findings[k], &w, &a);
+            }
             cg_jw_close(&w, "]");
         }
         cg_jw_close(&w, "}");

@@ -170,8 +170,24 @@ static int ptr_cmp(const void *a, const void *b)
 
 cg_status cg_report_write_sarif(const cg_report *r, cg_buf *out, cg_error *err)
 {
-    cg_arena a;
+    return cg_report_write_sarif_sink(r, out, NULL, NULL, err);
+}
+
+/* Per-item strings go to a scratch arena emptied now and then, so memory
+ * does not grow with the findings (streamed: out is only a window). */
+static cg_arena *item_arena(cg_arena *a)
+{
+    if (a->used_total > 32768)
+        cg_arena_free(a);
+    return a;
+}
+
+cg_status cg_report_write_sarif_sink(const cg_report *r, cg_buf *out, cg_sink_fn sink, void *sink_ud,
+                                     cg_error *err)
+{
+    cg_arena a, item;
     cg_arena_init(&a);
+    cg_arena_init(&item);
     cg_strmap idx;
     cg_strmap_init(&idx);
     cg_status st = CG_OK;
@@ -198,49 +214,26 @@ cg_status cg_report_write_sarif(const cg_report *r, cg_buf *out, cg_error *err)
         st = cg_strmap_put(&idx, firsts[i]->v->vuln_id, strlen(firsts[i]->v->vuln_id), &ord[i]);
     }
     cg_jw w;
-    cg_jw_init(&w, out);
-    w.st = st;
-    cg_jw_open(&w, "{");
-    cg_jw_kstr(&w, "version", "2.1.0");
-    cg_jw_kstr(&w, "$schema", "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/main/sarif-2.1/schema/sarif-schema-2.1.0.json");
-    cg_jw_key(&w, "runs");
-    cg_jw_open(&w, "[");
-    cg_jw_elem(&w);
-    cg_jw_open(&w, "{");
-    cg_jw_key(&w, "tool");
-    cg_jw_open(&w, "{");
-    cg_jw_key(&w, "driver");
-    cg_jw_open(&w, "{");
-    cg_jw_kstr(&w, "name", "cgate");
-    cg_jw_kstr(&w, "fullName", "cgate container-image supply-chain gate");
-    cg_jw_kstr(&w, "version", CGATE_VERSION);
-    cg_jw_key(&w, "rules");
-    cg_jw_open(&w, "[");
+    if (sink)
+        cg_jw_init_sink(&w, out, sink, sink_ud, err);
+    else
+        cg_jw_init(&w, out);
+    if (w.st == CG_OK)
+        w.st = st;
+    cg_sarif_begin(&w);
     for (size_t i = 0; w.st == CG_OK && i < nr; i++)
-        rule(r, firsts[i], &w, &a);
+        rule(r, firsts[i], &w, item_arena(&item));
     if (r->extra)
         cg_findings_sarif_rules(r->extra, &w);
-    cg_jw_close(&w, "]");
-    cg_jw_close(&w, "}");
-    cg_jw_close(&w, "}");
-    cg_jw_key(&w, "results");
-    cg_jw_open(&w, "[");
+    cg_sarif_rules_end(&w);
     for (size_t i = 0; w.st == CG_OK && i < r->n_findings; i++) {
         const cg_finding *f = &r->findings[i];
         size_t *ri = cg_strmap_get(&idx, f->v->vuln_id, strlen(f->v->vuln_id));
-        result(r, f, ri ? *ri : 0, &w, &a);
+        result(r, f, ri ? *ri : 0, &w, item_arena(&item));
     }
     if (r->extra)
         cg_findings_sarif_results(r->extra, nr, &w);
-    cg_jw_close(&w, "]");
-    cg_jw_kstr(&w, "columnKind", "utf16CodeUnits");
-    cg_jw_key(&w, "originalUriBaseIds");
-    cg_jw_open(&w, "{");
-    cg_jw_key(&w, "ROOTPATH");
-    cg_jw_open(&w, "{");
-    cg_jw_kstr(&w, "uri", "file:///");
-    cg_jw_close(&w, "}");
-    cg_jw_close(&w, "}");
+    cg_sarif_results_end(&w);
     const cg_image_info *im = &r->sbom->image;
     cg_jw_key(&w, "properties");
     cg_jw_open(&w, "{");
@@ -248,12 +241,13 @@ cg_status cg_report_write_sarif(const cg_report *r, cg_buf *out, cg_error *err)
     cg_jw_kopt(&w, "imageID", im->config_digest);
     cg_jw_kopt(&w, "manifestDigest", im->manifest_digest);
     cg_jw_close(&w, "}");
-    cg_jw_close(&w, "}");
-    cg_jw_close(&w, "]");
-    cg_jw_close(&w, "}");
-    cg_jw_raw(&w, "\n");
+    cg_sarif_end(&w);
+    cg_jw_flush(&w);
     cg_strmap_free(&idx);
     cg_arena_free(&a);
+    cg_arena_free(&item);
+    if (w.st != CG_OK && sink && w.st != CG_ERR_NOMEM)
+        return w.st; /* the sink said why */
     if (w.st != CG_OK)
         return cg_error_set(err, w.st, "writing SARIF: %s", cg_status_name(w.st));
     return CG_OK;
