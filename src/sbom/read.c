@@ -32,6 +32,27 @@
 
 /* ---------- small helpers ---------- */
 
+/* A copy of s[0..n) packed back to back with the other strings of the
+ * records (the arena rounds every allocation to 16 bytes: a third of a
+ * package's strings was padding); long ones get their own allocation. */
+static char *rd_strndup(rd *r, const char *s, size_t n)
+{
+    enum { PACK = 16384, PACK_MAX = 512 };
+    if (n >= PACK_MAX)
+        return cg_arena_strndup(r->a, s, n);
+    if (r->pack_left < n + 1) {
+        if (!(r->pack = cg_arena_alloc(r->a, PACK)))
+            return NULL;
+        r->pack_left = PACK;
+    }
+    char *d = r->pack;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    r->pack += n + 1;
+    r->pack_left -= n + 1;
+    return d;
+}
+
 /* A JSON string without NUL, at most STR_MAX bytes, copied to the arena. */
 const char *rd_jstr(rd *r, const json_t *v)
 {
@@ -41,7 +62,7 @@ const char *rd_jstr(rd *r, const json_t *v)
     const char *s = json_string_value(v);
     if (!n || n > STR_MAX || memchr(s, '\0', n))
         return NULL;
-    const char *c = cg_arena_strndup(r->a, s, n);
+    const char *c = rd_strndup(r, s, n);
     if (!c)
         r->oom = true;
     return c;
@@ -58,7 +79,7 @@ const char *rd_jstr_intern(rd *r, const json_t *v)
     const char *c = cg_strmap_get(&r->interned, s, n);
     if (c)
         return c;
-    char *d = cg_arena_strndup(r->a, s, n);
+    char *d = rd_strndup(r, s, n);
     if (!d || cg_strmap_put(&r->interned, d, n, d) != CG_OK) {
         r->oom = true;
         return NULL;
@@ -98,7 +119,7 @@ static const char *rd_intern(rd *r, const char *s)
     const char *c = cg_strmap_get(&r->interned, s, n);
     if (c)
         return c;
-    char *d = cg_arena_strndup(r->a, s, n);
+    char *d = rd_strndup(r, s, n);
     if (!d || cg_strmap_put(&r->interned, d, n, d) != CG_OK) {
         r->oom = true;
         return NULL;
@@ -108,7 +129,7 @@ static const char *rd_intern(rd *r, const char *s)
 
 static const char *rd_copy(rd *r, const char *s)
 {
-    const char *c = s ? cg_arena_strdup(r->a, s) : NULL;
+    const char *c = s ? rd_strndup(r, s, strlen(s)) : NULL;
     if (s && !c)
         r->oom = true;
     return c;

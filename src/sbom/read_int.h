@@ -41,6 +41,8 @@ typedef struct rd {
     const char *distro_q; /* first distro= qualifier seen */
     cg_strmap interned;   /* rd_jstr_intern: strings repeated across packages, kept once */
     cg_arena scratch;     /* per component: the purl's parse (what is kept is copied out) */
+    char *pack;           /* rd_strndup: strings back to back in arena chunks */
+    size_t pack_left;
     bool pkgs_in_arena;   /* pkgs is the sbom's array (sized from the component count) */
     bool lean;            /* cg_sbom_read_for_scan: no descriptions, suppliers, licences,
                              properties or dependency edges (read and checked, not kept) */
