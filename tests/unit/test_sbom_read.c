@@ -520,18 +520,27 @@ static void test_purl_spec_examples(void **state)
 
 /* ---- refusals ---- */
 
+/* Refused by both readers (the whole one and the scan's) with the same message. */
 static void expect_refused(const char *doc, size_t len, cg_status want, const char *mention)
 {
-    cg_sbom *s = (cg_sbom *)1;
-    cg_error err;
-    cg_status st = cg_sbom_read((const uint8_t *)doc, len, "input.json", &s, &err);
-    if (st != want)
-        fail_msg("status %d for %.60s, want %d", st, doc, want);
-    assert_null(s);
-    assert_non_null(strstr(err.msg, "input.json"));
-    assert_null(strchr(err.msg, '\n'));
-    if (mention && !strstr(err.msg, mention))
-        fail_msg("'%s' does not mention '%s'", err.msg, mention);
+    char first[512] = "";
+    for (int lean = 0; lean < 2; lean++) {
+        cg_sbom *s = (cg_sbom *)1;
+        cg_error err;
+        cg_status st = lean ? cg_sbom_read_for_scan((const uint8_t *)doc, len, "input.json", NULL, NULL, &s, &err)
+                            : cg_sbom_read((const uint8_t *)doc, len, "input.json", &s, &err);
+        if (st != want)
+            fail_msg("status %d for %.60s, want %d (%s reader)", st, doc, want, lean ? "scan" : "whole");
+        assert_null(s);
+        assert_non_null(strstr(err.msg, "input.json"));
+        assert_null(strchr(err.msg, '\n'));
+        if (mention && !strstr(err.msg, mention))
+            fail_msg("'%s' does not mention '%s'", err.msg, mention);
+        if (lean)
+            assert_string_equal(err.msg, first);
+        else
+            snprintf(first, sizeof first, "%s", err.msg);
+    }
 }
 
 static void test_refusals(void **state)
@@ -547,6 +556,15 @@ static void test_refusals(void **state)
         {"{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\", \"components\": {}}", "wrong JSON type"},
         {"{\"spdxVersion\": \"SPDX-2.3\", \"packages\": \"x\"}", "wrong JSON type"},
         {"{\"spdxVersion\": \"SPDX-3.0\"}", "SPDX version"},
+        /* broken dependencies: the scan's reader checks them without reading them */
+        {"{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\", \"components\": [], \"dependencies\": "
+         "[{\"ref\": \"a\", \"dependsOn\": [\"b\", 01]}]}", "invalid JSON"},
+        {"{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\", \"components\": [], \"dependencies\": "
+         "[{\"ref\": \"a\", \"dependsOn\": [\"\\x\"]}]}", "invalid JSON"},
+        {"{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\", \"components\": [], \"dependencies\": "
+         "[{\"ref\": \"a\", \"ref\": \"b\", \"dependsOn\": []}]}", "invalid JSON"},
+        {"{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\", \"components\": [], \"dependencies\": "
+         "[{\"ref\": tru, \"dependsOn\": [\"x\"]}]}", "invalid JSON"},
     };
     for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++)
         expect_refused(docs[i][0], strlen(docs[i][0]), CG_ERR_INPUT, docs[i][1]);
