@@ -768,7 +768,7 @@ static int check_dep(pieces *p, size_t val, size_t end)
         return parse_drop(buf + val, end - val);
     cg_buf sk = CG_BUF_INIT;
     size_t pos = val, copied = val;
-    int first = 1, r, ok = 1;
+    int first = 1, r = 0, ok = 1;
     cg_jrange m;
     while (ok && (r = cg_jsplit_next_lazy(&p->j, &pos, &first, 1, &m)) == 1) {
         if (buf[m.val] != '[') {

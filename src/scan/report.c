@@ -883,8 +883,8 @@ static int build(builder *b, const cg_scan_source *src, const cg_scan_opts *o, c
     uint64_t *hs = NULL;
     int rc = 0;
     for (size_t i = 0; !rc && i < s->n_pkgs; i++) {
-        cg_match_key k;
-        cg_report_target t;
+        cg_match_key k = {0};
+        cg_report_target t = {0};
         int m = package_key(b, types, i, &k, &t);
         if (m < 0) {
             rc = -1;
@@ -963,8 +963,8 @@ static int build(builder *b, const cg_scan_source *src, const cg_scan_opts *o, c
 
     cg_scan_progress pr = {0, s->n_pkgs};
     for (size_t i = 0; i < s->n_pkgs; i++) {
-        cg_match_key k;
-        cg_report_target t;
+        cg_match_key k = {0};
+        cg_report_target t = {0};
         int m = package_key(b, types, i, &k, &t);
         if (m < 0)
             return -1;
