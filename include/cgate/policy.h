@@ -67,31 +67,28 @@ typedef struct cg_pconf {
     const char *workload;    /* ... and the workload "Kind/name" they are on */
 } cg_pconf;
 
-typedef struct cg_pfinding {
+typedef struct cg_pfinding { /* 160 bytes: 100,000 findings are held at once */
     const char *id;
-    const char **aliases; /* cgate.aliases, cgate.mergedIds, VendorIDs */
-    size_t n_aliases;
+    const char **aliases; /* cgate.aliases, cgate.mergedIds, VendorIDs (may be shared between findings) */
     const char *pkg, *installed, *fixed; /* fixed NULL or "" = no fix */
     const char *purl, *target, *pkg_path, *title;
-    cg_severity severity;
-    const cg_pcvss *cvss; /* sorted by source name */
-    size_t n_cvss;
+    const cg_pcvss *cvss; /* sorted by source name (may be shared between findings) */
     double cgate_score; /* cgate.score (the scanner's computed score) */
-    int has_cgate_score;
-    int kev;
     double epss;
-    int has_epss;
-    int status_unknown; /* Status "unknown": the scanner could not decide the version */
-    int conf;            /* 0 a vulnerability; CG_PCONF_MISCONFIG or CG_PCONF_SECRET:
-                            id is the check / rule id, target the file, pkg = target */
-    int line;            /* misconfigurations and secrets: StartLine (0 = whole file) */
     const cg_pconf *cx;  /* misconfigurations and secrets: the rest of the record; NULL otherwise */
-    int runtime; /* cgate.runtime.loaded: 1 loaded, 0 never loaded, -1 no evidence */
     const char *runtime_json; /* cgate.runtime as compact JSON (sorted keys; Rego's
                                  input.vulnerabilities[].runtime), NULL when absent */
     const char *layer; /* vulnerabilities: Layer.DiffID (else Layer.Digest); NULL when absent */
     const char *url;   /* PrimaryURL, NULL when absent */
     const char *status; /* Status as written ("fixed", "affected", "unknown"), NULL when absent */
+    uint32_t n_aliases, n_cvss;
+    cg_severity severity;
+    int line;            /* misconfigurations and secrets: StartLine (0 = whole file) */
+    int8_t conf;         /* 0 a vulnerability; CG_PCONF_MISCONFIG or CG_PCONF_SECRET:
+                            id is the check / rule id, target the file, pkg = target */
+    int8_t runtime;      /* cgate.runtime.loaded: 1 loaded, 0 never loaded, -1 no evidence */
+    uint8_t has_cgate_score, kev, has_epss;
+    uint8_t status_unknown; /* Status "unknown": the scanner could not decide the version */
 } cg_pfinding;
 
 enum { CG_PCONF_MISCONFIG = 1, CG_PCONF_SECRET = 2, CG_PCONF_PSS = 3 /* Pod Security Standards on --context */ };
@@ -244,15 +241,21 @@ typedef struct cg_pblocked {
     int has_cvss;
     const char *cvss_source;
     double ctx_risk;
-    const char *step; /* the seed's remediation step */
 } cg_pblocked;
+
+/* The seed's remediation step for a blocked finding ("Patch ID (TITLE) to
+ * FIXED"), appended to out: made when written, not kept per finding. */
+CG_EXPORT cg_status cg_pblocked_step(const cg_pblocked *b, cg_buf *out);
 
 typedef struct cg_premedy {
     const char *package, *installed, *fixed; /* fixed NULL: no fix */
-    const char **ids;
+    const char **ids; /* sorted, unique */
     size_t n_ids;
-    const char *text;
 } cg_premedy;
+
+/* A remedy as a sentence ("upgrade PKG INSTALLED -> FIXED fixes IDS" or
+ * "PKG INSTALLED has no fix for IDS: ..."), appended to out. */
+CG_EXPORT cg_status cg_premedy_text(const cg_premedy *r, cg_buf *out);
 
 typedef struct cg_papplied {
     const cg_pexception *e;
@@ -347,11 +350,19 @@ CG_EXPORT cg_status cg_decision_write_table(const cg_decision *d, cg_buf *out, c
  * is HTML-escaped; the same inputs give the same bytes. */
 CG_EXPORT cg_status cg_decision_write_html(const cg_decision *d, const cg_preport *report, cg_buf *out,
                                            cg_error *err);
+/* The same bytes streamed: with a sink (not NULL) out is only a window whose
+ * contents go to sink in chunks. */
+CG_EXPORT cg_status cg_decision_write_html_stream(const cg_decision *d, const cg_preport *report, cg_buf *out,
+                                                  cg_sink_fn sink, void *ud, cg_error *err);
 /* The table fitted to width columns (0: unbounded), severities coloured when
  * color (the caller decides: terminal, NO_COLOR); blocked findings are listed
  * most severe first. */
 CG_EXPORT cg_status cg_decision_write_table_fit(const cg_decision *d, size_t width, int color, cg_buf *out,
                                                 cg_error *err);
+/* The same bytes streamed: with a sink (not NULL) out is only a window whose
+ * contents go to sink in chunks; no row of the blocked table is kept. */
+CG_EXPORT cg_status cg_decision_write_table_stream(const cg_decision *d, size_t width, int color, cg_buf *out,
+                                                   cg_sink_fn sink, void *ud, cg_error *err);
 
 /* ---- context adapter (policy_context.h -> evaluation input) ------------ */
 

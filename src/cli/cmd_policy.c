@@ -114,6 +114,23 @@ static cg_status write_decision(void *ud, cg_sink_fn sink, void *sink_ud, cg_err
     return st;
 }
 
+typedef struct table_job {
+    const cg_decision *d;
+    const cg_preport *report; /* html: the page of this report; NULL: the table */
+    size_t width;
+    int color;
+} table_job;
+
+static cg_status write_table(void *ud, cg_sink_fn sink, void *sink_ud, cg_error *err)
+{
+    const table_job *j = ud;
+    cg_buf win = CG_BUF_INIT;
+    cg_status st = j->report ? cg_decision_write_html_stream(j->d, j->report, &win, sink, sink_ud, err)
+                             : cg_decision_write_table_stream(j->d, j->width, j->color, &win, sink, sink_ud, err);
+    cg_buf_free(&win);
+    return st;
+}
+
 static int name_cmp(const struct dirent **x, const struct dirent **y)
 {
     return strcmp((*x)->d_name, (*y)->d_name);
@@ -358,12 +375,9 @@ static int evaluate(const run *r)
         cg_buf_free(&inp);
     }
     cg_rego_free(rg);
-    if (st == CG_OK && r->table == 2)
-        st = cg_decision_write_html(d, &report, &out, &err);
-    else if (st == CG_OK && r->table)
-        st = cg_decision_write_table_fit(d, r->width, r->color, &out, &err);
-    if (st == CG_OK && r->table)
-        st = cli_write_artifact(r->output, &out, &err);
+    table_job tj = {d, r->table == 2 ? &report : NULL, r->width, r->color};
+    if (st == CG_OK && r->table) /* streamed too: the page or table is never held whole */
+        st = cli_stream_artifact(r->output, write_table, &tj, &err);
     else if (st == CG_OK) /* streamed: one line per finding, never held whole */
         st = cli_stream_artifact(r->output, write_decision, d, &err);
     int rc = st == CG_OK ? (d->pass ? 0 : 1) : cli_fail(&err);

@@ -406,6 +406,13 @@ static void td(cg_buf *b, const char *cls, const char *s)
 void cg_html_findings(cg_buf *b, const char *table_id, const char *heading, const cg_html_row *rows, size_t n,
                       int with_mark)
 {
+    cg_html_findings_to(b, table_id, heading, rows, n, with_mark, NULL, NULL, NULL);
+}
+
+cg_status cg_html_findings_to(cg_buf *b, const char *table_id, const char *heading, const cg_html_row *rows,
+                              size_t n, int with_mark, cg_sink_fn sink, void *ud, cg_error *err)
+{
+    cg_status st = CG_OK;
     int any_rt = 0, any_layer = 0;
     for (size_t i = 0; i < n; i++) {
         any_rt |= rows[i].loaded >= 0;
@@ -495,8 +502,14 @@ void cg_html_findings(cg_buf *b, const char *table_id, const char *heading, cons
         td(b, "opt", r->target);
         td(b, "opt", r->title);
         cg_buf_puts(b, "</tr>\n");
+        if (sink && b->len >= 65536) {
+            if ((st = sink(ud, b->data, b->len, err)) != CG_OK)
+                return st;
+            cg_buf_reset(b);
+        }
     }
     cg_buf_puts(b, "</tbody></table></div>\n");
+    return st;
 }
 
 void cg_html_facts(cg_buf *b, const char *const *kv, size_t n_pairs)

@@ -46,6 +46,10 @@ cg_status cg_html_charts(cg_buf *b, const cg_html_row *rows, size_t n);
  * column.  table_id must be a fixed identifier ([a-z-]). */
 void cg_html_findings(cg_buf *b, const char *table_id, const char *heading, const cg_html_row *rows, size_t n,
                       int with_mark);
+/* The same, handing b to sink whenever it holds 64 KiB (a page of 100,000
+ * findings is not held whole); a sink's failure stops it (err set by it). */
+cg_status cg_html_findings_to(cg_buf *b, const char *table_id, const char *heading, const cg_html_row *rows,
+                              size_t n, int with_mark, cg_sink_fn sink, void *ud, cg_error *err);
 /* A definition list of label/value pairs (values escaped); NULL values skipped. */
 void cg_html_facts(cg_buf *b, const char *const *kv, size_t n_pairs);
 /* The script and </body></html>.  Writes do not stop at a failed append:

@@ -253,7 +253,56 @@ static cg_status render_detail(const char *text, size_t width, cg_buf *out)
     return st;
 }
 
+void cg_table_source(cg_table *t, size_t n, void (*fn)(void *ud, size_t i, const char **cells, const char **color),
+                     void *ud)
+{
+    t->row_fn = fn;
+    t->row_ud = ud;
+    t->n = n;
+}
+
+/* Row r's cells (sanitized) and colour: stored, or asked for and sanitized
+ * into scratch. */
+static cg_status row_at(const cg_table *t, size_t r, const char **cells, const char **color, cg_buf *scratch)
+{
+    if (!t->row_fn) {
+        memcpy(cells, t->rows[r].cells, t->ncols * sizeof *cells);
+        *color = t->rows[r].color;
+        return CG_OK;
+    }
+    const char *raw[16] = {0};
+    size_t off[16];
+    *color = NULL;
+    t->row_fn(t->row_ud, r, raw, color);
+    cg_buf_reset(scratch);
+    cg_status st = CG_OK;
+    for (size_t c = 0; c < t->ncols && st == CG_OK; c++) {
+        off[c] = scratch->len;
+        st = cg_text_put_safe(scratch, raw[c] ? raw[c] : "");
+        if (st == CG_OK)
+            st = cg_buf_putc(scratch, '\0');
+    }
+    for (size_t c = 0; c < t->ncols && st == CG_OK; c++)
+        cells[c] = scratch->data + off[c];
+    return st;
+}
+
+static cg_status flush_to(cg_buf *out, cg_sink_fn sink, void *ud, cg_error *err)
+{
+    if (!sink || out->len < 65536)
+        return CG_OK;
+    cg_status st = sink(ud, out->data, out->len, err);
+    cg_buf_reset(out);
+    return st;
+}
+
 cg_status cg_table_render(const cg_table *t, size_t width, int color, cg_buf *out)
+{
+    return cg_table_render_to(t, width, color, out, NULL, NULL, NULL);
+}
+
+cg_status cg_table_render_to(const cg_table *t, size_t width, int color, cg_buf *out, cg_sink_fn sink, void *ud,
+                             cg_error *err)
 {
     if (t->st != CG_OK)
         return t->st;
@@ -262,24 +311,34 @@ cg_status cg_table_render(const cg_table *t, size_t width, int color, cg_buf *ou
         return CG_ERR_INTERNAL;
     size_t nat[16], minw[16], cw[16], vis[16], nv = 0;
     int empty[16];
+    cg_buf scratch = CG_BUF_INIT;
+    const char *cells[16], *rcolor;
     for (size_t c = 0; c < nc; c++) {
         nat[c] = cg_text_width(t->head[c]);
         minw[c] = nat[c];
         empty[c] = 1;
-        for (size_t r = 0; r < t->n; r++) {
-            size_t w = cg_text_width(t->rows[r].cells[c]);
+    }
+    for (size_t r = 0; r < t->n; r++) {
+        cg_status rs = row_at(t, r, cells, &rcolor, &scratch);
+        if (rs != CG_OK) {
+            cg_buf_free(&scratch);
+            return rs;
+        }
+        for (size_t c = 0; c < nc; c++) {
+            size_t w = cg_text_width(cells[c]);
             if (w)
                 empty[c] = 0;
             if (w > nat[c])
                 nat[c] = w;
-            size_t lw = longest_word(t->rows[r].cells[c]);
+            size_t lw = longest_word(cells[c]);
             if (lw > WORD_CAP)
                 lw = WORD_CAP;
             if (lw > minw[c])
                 minw[c] = lw;
         }
-        cw[c] = nat[c];
     }
+    for (size_t c = 0; c < nc; c++)
+        cw[c] = nat[c];
     size_t total = 0;
     for (size_t c = 0; c < nc; c++)
         total += nat[c] + (c ? t->gap : 0);
@@ -331,10 +390,15 @@ cg_status cg_table_render(const cg_table *t, size_t width, int color, cg_buf *ou
     }
     cg_status st = render_row(t, t->head, NULL, vis, nv, cw, fit, gap, out);
     for (size_t r = 0; r < t->n && st == CG_OK; r++) {
-        st = render_row(t, t->rows[r].cells, color ? t->rows[r].color : NULL, vis, nv, cw, fit, gap, out);
+        st = row_at(t, r, cells, &rcolor, &scratch);
+        if (st == CG_OK)
+            st = render_row(t, cells, color ? rcolor : NULL, vis, nv, cw, fit, gap, out);
         if (st == CG_OK && detail)
-            st = render_detail(t->rows[r].cells[t->detail_col], width, out);
+            st = render_detail(cells[t->detail_col], width, out);
+        if (st == CG_OK)
+            st = flush_to(out, sink, ud, err);
     }
+    cg_buf_free(&scratch);
     return st;
 }
 cg_status cg_text_wrap(cg_buf *out, const char *s, size_t width, size_t indent)

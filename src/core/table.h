@@ -32,6 +32,10 @@ typedef struct cg_table {
     cg_table_row *rows;
     size_t n, cap;
     cg_status st; /* first failure of cg_table_add */
+    /* rows not stored (cg_table_source): asked for again each time they are
+     * measured or drawn */
+    void (*row_fn)(void *ud, size_t i, const char **cells, const char **color);
+    void *row_ud;
 } cg_table;
 
 void cg_table_init(cg_table *t, cg_arena *a, size_t ncols, const char *const *head, size_t gap, int color_col);
@@ -39,6 +43,15 @@ void cg_table_init(cg_table *t, cg_arena *a, size_t ncols, const char *const *he
 void cg_table_add(cg_table *t, const char *const *cells, const char *color);
 /* Render header and rows into out.  width 0: unbounded; color: paint. */
 cg_status cg_table_render(const cg_table *t, size_t width, int color, cg_buf *out);
+/* Rows 0..n-1 come from fn instead of cg_table_add (nothing kept per row):
+ * fn fills cells[ncols] (NULL = "", valid until the next call) and *color.
+ * For tables too long to hold (100,000 findings). */
+void cg_table_source(cg_table *t, size_t n, void (*fn)(void *ud, size_t i, const char **cells, const char **color),
+                     void *ud);
+/* cg_table_render handing out to sink whenever it holds 64 KiB (sink NULL:
+ * as cg_table_render); what is left in out is the caller's to flush. */
+cg_status cg_table_render_to(const cg_table *t, size_t width, int color, cg_buf *out, cg_sink_fn sink, void *ud,
+                             cg_error *err);
 
 /* Code points in s. */
 size_t cg_text_width(const char *s);

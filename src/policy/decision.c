@@ -208,9 +208,13 @@ cg_status cg_decision_write_json_stream(const cg_decision *d, cg_buf *out, cg_si
     cg_jw_close(&w, "]");
     cg_jw_key(&w, "remediationSteps");
     cg_jw_open(&w, "[");
+    cg_buf t = CG_BUF_INIT; /* one derived string at a time */
     for (size_t i = 0; i < d->n_blocked; i++) {
         cg_jw_elem(&w);
-        cg_jw_str(&w, d->blocked[i].step);
+        cg_buf_reset(&t);
+        if (cg_pblocked_step(&d->blocked[i], &t) != CG_OK && w.st == CG_OK)
+            w.st = CG_ERR_NOMEM;
+        cg_jw_str(&w, cg_buf_str(&t));
     }
     cg_jw_close(&w, "]");
     cg_jw_knum(&w, "riskScore", d->risk);
@@ -306,7 +310,10 @@ cg_status cg_decision_write_json_stream(const cg_decision *d, cg_buf *out, cg_si
         cg_jw_kstr(&w, "installed", r->installed);
         cg_jw_kstr(&w, "fixed", r->fixed);
         cg_jw_kstrs(&w, "ids", r->ids, r->n_ids, 0);
-        cg_jw_kstr(&w, "text", r->text);
+        cg_buf_reset(&t);
+        if (cg_premedy_text(r, &t) != CG_OK && w.st == CG_OK)
+            w.st = CG_ERR_NOMEM;
+        cg_jw_kstr(&w, "text", cg_buf_str(&t));
         cg_jw_close(&w, "}");
     }
     cg_jw_close(&w, "]");
@@ -367,6 +374,7 @@ cg_status cg_decision_write_json_stream(const cg_decision *d, cg_buf *out, cg_si
     cg_jw_close(&w, "}");
     cg_jw_raw(&w, "\n");
     cg_jw_flush(&w);
+    cg_buf_free(&t);
     if (w.st != CG_OK && sink && w.st != CG_ERR_NOMEM)
         return w.st; /* the sink said why */
     if (w.st != CG_OK)
@@ -430,6 +438,47 @@ cg_status cg_decision_write_table(const cg_decision *d, cg_buf *b, cg_error *err
 
 cg_status cg_decision_write_table_fit(const cg_decision *d, size_t width, int color, cg_buf *b, cg_error *err)
 {
+    return cg_decision_write_table_stream(d, width, color, b, NULL, NULL, err);
+}
+
+/* The blocked findings' table rows, made when drawn (nothing kept per row). */
+typedef struct brows {
+    const cg_pblocked **ord;
+    int color;
+    char cv[32];
+} brows;
+
+static void brow(void *ud, size_t i, const char **row, const char **color)
+{
+    brows *br = ud;
+    const cg_pblocked *x = br->ord[i];
+    snprintf(br->cv, sizeof br->cv, "-");
+    if (x->has_cvss)
+        snprintf(br->cv, sizeof br->cv, "%.1f", x->cvss);
+    row[0] = x->f->id ? x->f->id : "-";
+    row[1] = x->f->pkg ? x->f->pkg : "-";
+    row[2] = x->f->installed ? x->f->installed : "-";
+    row[3] = x->f->fixed && *x->f->fixed ? x->f->fixed : "-";
+    row[4] = cg_severity_lname(x->f->severity);
+    row[5] = br->cv;
+    row[6] = x->rule;
+    *color = br->color && (unsigned)x->f->severity < CG_SEV_COUNT ? SEV_COLOR[x->f->severity] : NULL;
+}
+
+/* Hand b to the sink once it holds 64 KiB (no sink: keep it all). */
+static cg_status tflush(cg_buf *b, cg_sink_fn sink, void *ud, cg_error *err, cg_status st)
+{
+    if (st != CG_OK || !sink || b->len < 65536)
+        return st;
+    st = sink(ud, b->data, b->len, err);
+    cg_buf_reset(b);
+    return st;
+}
+
+cg_status cg_decision_write_table_stream(const cg_decision *d, size_t width, int color, cg_buf *b, cg_sink_fn sink,
+                                         void *ud, cg_error *err)
+{
+    cg_status fst = CG_OK; /* a sink's failure (err set by it) */
     char n1[40], n2[40];
     snprintf(n1, sizeof n1, "%.2f", d->risk);
     snprintf(n2, sizeof n2, "%.2f", d->ctx_risk);
@@ -463,8 +512,9 @@ cg_status cg_decision_write_table_fit(const cg_decision *d, size_t width, int co
               "%zu, KEV: %zu",
               d->n_blocked, cnt[0], cnt[1], cnt[2], cnt[3], cnt[4], fixable, d->n_blocked - fixable, kev);
     }
-    for (size_t i = 0; i < d->n_conf_blocked; i++) {
+    for (size_t i = 0; fst == CG_OK && i < d->n_conf_blocked; i++) {
         const cg_pblocked *x = &d->conf_blocked[i];
+        fst = tflush(b, sink, ud, err, fst);
         cg_buf_puts(b, i ? "" : "\nBlocked secrets and misconfigurations:\n");
         if (width) {
             cg_buf t = CG_BUF_INIT;
@@ -475,8 +525,9 @@ cg_status cg_decision_write_table_fit(const cg_decision *d, size_t width, int co
             conf_row(b, x);
         }
     }
-    for (size_t i = 0; i < d->n_pss; i++) {
+    for (size_t i = 0; fst == CG_OK && i < d->n_pss; i++) {
         const cg_pblocked *x = &d->pss[i];
+        fst = tflush(b, sink, ud, err, fst);
         cg_buf_puts(b, i ? "" : "\nPod Security Standards (--context):\n  ");
         if (i)
             cg_buf_puts(b, "  ");
@@ -490,42 +541,41 @@ cg_status cg_decision_write_table_fit(const cg_decision *d, size_t width, int co
         tput(b, x->f->cx ? x->f->cx->message : NULL);
         cg_buf_printf(b, "  [%s]\n", !x->rule ? "reported" : x->rule);
     }
+    if (fst != CG_OK)
+        return fst;
     if (d->n_blocked) {
-        cg_arena a;
-        cg_arena_init(&a);
-        const cg_pblocked **ord = cg_arena_calloc(&a, d->n_blocked, sizeof *ord);
-        if (!ord) {
-            cg_arena_free(&a);
+        brows br = {malloc(d->n_blocked * sizeof *br.ord), color, ""};
+        if (!br.ord)
             return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-        }
         for (size_t i = 0; i < d->n_blocked; i++)
-            ord[i] = &d->blocked[i];
-        qsort(ord, d->n_blocked, sizeof *ord, blocked_rank);
+            br.ord[i] = &d->blocked[i];
+        qsort(br.ord, d->n_blocked, sizeof *br.ord, blocked_rank);
         static const char *const head[7] = {"ID", "PACKAGE", "INSTALLED", "FIXED", "SEVERITY", "CVSS", "RULE"};
         cg_table tb;
-        cg_table_init(&tb, &a, 7, head, 2, 4);
-        for (size_t i = 0; i < d->n_blocked; i++) {
-            const cg_pblocked *x = ord[i];
-            char cv[32] = "-";
-            if (x->has_cvss)
-                snprintf(cv, sizeof cv, "%.1f", x->cvss);
-            const char *row[7] = {x->f->id ? x->f->id : "-", x->f->pkg ? x->f->pkg : "-",
-                                  x->f->installed ? x->f->installed : "-",
-                                  x->f->fixed && *x->f->fixed ? x->f->fixed : "-",
-                                  cg_severity_lname(x->f->severity), cv, x->rule};
-            cg_table_add(&tb, row,
-                         color && (unsigned)x->f->severity < CG_SEV_COUNT ? SEV_COLOR[x->f->severity] : NULL);
-        }
+        cg_table_init(&tb, NULL, 7, head, 2, 4);
+        cg_table_source(&tb, d->n_blocked, brow, &br);
         cg_buf_putc(b, '\n');
-        cg_status st = cg_table_render(&tb, width, color, b);
-        cg_arena_free(&a);
+        cg_error e2;
+        cg_error_clear(&e2);
+        cg_status st = cg_table_render_to(&tb, width, color, b, sink, ud, err ? err : &e2);
+        free(br.ord);
+        if (st != CG_OK && sink && st != CG_ERR_NOMEM)
+            return st; /* the sink said why */
         if (st != CG_OK)
             return cg_error_set(err, st, "writing decision: %s", cg_status_name(st));
     }
     if (d->n_remedies) {
         cg_buf_puts(b, "\nRemediation:\n");
-        for (size_t i = 0; i < d->n_remedies; i++)
-            wline(b, width, 4, "  * %s", d->remedies[i].text ? d->remedies[i].text : "-");
+        cg_buf t = CG_BUF_INIT;
+        for (size_t i = 0; fst == CG_OK && i < d->n_remedies; i++) {
+            cg_buf_reset(&t);
+            cg_premedy_text(&d->remedies[i], &t);
+            wline(b, width, 4, "  * %s", t.data ? cg_buf_str(&t) : "-");
+            fst = tflush(b, sink, ud, err, fst);
+        }
+        cg_buf_free(&t);
+        if (fst != CG_OK)
+            return fst;
     }
     if (d->n_applied || d->n_expired) {
         cg_buf_puts(b, "\nExceptions:\n");
@@ -551,5 +601,12 @@ cg_status cg_decision_write_table_fit(const cg_decision *d, size_t width, int co
     }
     if (!b->data)
         cg_buf_puts(b, "");
-    return b->data ? CG_OK : cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    if (!b->data)
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    if (sink && b->len) {
+        cg_status st = sink(ud, b->data, b->len, err);
+        cg_buf_reset(b);
+        return st;
+    }
+    return CG_OK;
 }

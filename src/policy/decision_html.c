@@ -6,6 +6,7 @@
  * when the report is given - charts and every finding of the report marked
  * blocked / excepted / vex / allowed / pass.  Same decision, same bytes.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,23 @@ static int day_number(const char *s, long *out)
     return 1;
 }
 
+/* Where a streamed page goes: b is handed to the sink whenever it holds
+ * 64 KiB (no sink: the page stays whole in b). */
+typedef struct hsink {
+    cg_sink_fn fn;
+    void *ud;
+    cg_error *err;
+    cg_status st; /* the sink's first failure (err set by it) */
+} hsink;
+
+static void hflush(cg_buf *b, hsink *h)
+{
+    if (!h || !h->fn || h->st != CG_OK || b->len < 65536)
+        return;
+    h->st = h->fn(h->ud, b->data, b->len, h->err);
+    cg_buf_reset(b);
+}
+
 static void cell(cg_buf *b, const char *s)
 {
     cg_buf_puts(b, "<td>");
@@ -56,7 +74,7 @@ static double best_score(const cg_pfinding *f)
     return s;
 }
 
-static void blocked_table(cg_buf *b, const cg_decision *d)
+static void blocked_table(cg_buf *b, const cg_decision *d, hsink *h)
 {
     cg_buf_printf(b, "<h2>Blocked findings (%zu)</h2>\n", d->n_blocked);
     if (!d->n_blocked) {
@@ -67,6 +85,7 @@ static void blocked_table(cg_buf *b, const cg_decision *d)
                    "<th>Vulnerability</th><th>Package</th><th>Installed</th><th>Fixed</th><th data-num>CVSS</th>"
                    "<th>Rule</th><th data-num>Contextual risk</th><th>KEV</th><th class=\"opt\">Remediation</th>"
                    "</tr></thead><tbody>\n");
+    cg_buf t = CG_BUF_INIT;
     for (size_t i = 0; i < d->n_blocked; i++) {
         const cg_pblocked *x = &d->blocked[i];
         cg_buf_printf(b, "<tr data-i=\"%zu\">", i);
@@ -96,9 +115,13 @@ static void blocked_table(cg_buf *b, const cg_decision *d)
         cg_buf_printf(b, "<td class=\"num\" data-v=\"%.2f\">%.2f</td>", cr, cr);
         cell(b, x->f->kev ? "yes" : "");
         cg_buf_puts(b, "<td class=\"opt\">");
-        cg_html_esc(b, x->step);
+        cg_buf_reset(&t);
+        cg_pblocked_step(x, &t);
+        cg_html_esc(b, cg_buf_str(&t));
         cg_buf_puts(b, "</td></tr>\n");
+        hflush(b, h);
     }
+    cg_buf_free(&t);
     cg_buf_puts(b, "</tbody></table></div>\n");
 }
 
@@ -264,42 +287,92 @@ static void exposure(cg_buf *b, const cg_decision *d)
     cg_buf_puts(b, "</tbody></table></div>\n");
 }
 
-static int in_list(const char *key, const char *const *list, size_t n)
+/* label is "ID PKG@VERSION" of f (hit labels of exceptions and runtime). */
+static int label_is(const char *l, const cg_pfinding *f)
+{
+    const char *part[3] = {f->id ? f->id : "", f->pkg ? f->pkg : "", f->installed ? f->installed : ""};
+    const char sep[3] = {' ', '@', '\0'};
+    for (int k = 0; k < 3; k++) {
+        size_t n = strlen(part[k]);
+        if (strncmp(l, part[k], n) || l[n] != sep[k])
+            return 0;
+        l += n + 1;
+    }
+    return 1;
+}
+
+static int in_labels(const char *const *list, size_t n, const cg_pfinding *f)
 {
     for (size_t i = 0; i < n; i++)
-        if (!strcmp(list[i], key))
+        if (label_is(list[i], f))
             return 1;
     return 0;
 }
 
-/* blocked / vex / excepted / allowed (runtime) / pass, for one finding of the report. */
-static const char *mark_of(const cg_decision *d, const cg_pfinding *f, cg_arena *a)
+/* Walks the decision's lists alongside the report: blocked[] and vexed[]
+ * are in report order, so a cursor each finds a finding's entry in
+ * constant time (a list in another order is searched whole). */
+typedef struct marker {
+    size_t bi, vi;
+    int b_sorted, v_sorted;
+} marker;
+
+static int by_address(const void *base, size_t n, size_t stride)
 {
-    for (size_t i = 0; i < d->n_blocked; i++)
-        if (d->blocked[i].f == f)
-            return "blocked";
-    for (size_t i = 0; i < d->n_vexed; i++)
-        if (d->vexed[i].f == f)
-            return "vex";
-    const char *key = cg_arena_sprintf(a, "%s %s@%s", f->id, f->pkg ? f->pkg : "", f->installed ? f->installed : "");
-    if (!key)
-        return NULL;
+    for (size_t i = 1; i < n; i++) {
+        uintptr_t x = (uintptr_t)*(const cg_pfinding *const *)((const char *)base + (i - 1) * stride);
+        uintptr_t y = (uintptr_t)*(const cg_pfinding *const *)((const char *)base + i * stride);
+        if (x >= y)
+            return 0;
+    }
+    return 1;
+}
+
+static int listed(const void *base, size_t n, size_t stride, int sorted, size_t *cur, const cg_pfinding *f)
+{
+#define AT(i) (*(const cg_pfinding *const *)((const char *)base + (i) * stride))
+    if (!sorted) {
+        for (size_t i = 0; i < n; i++)
+            if (AT(i) == f)
+                return 1;
+        return 0;
+    }
+    while (*cur < n && (uintptr_t)AT(*cur) < (uintptr_t)f)
+        (*cur)++;
+    return *cur < n && AT(*cur) == f;
+#undef AT
+}
+
+/* blocked / vex / excepted / allowed (runtime) / pass, for one finding of the report. */
+static const char *mark_of(const cg_decision *d, const cg_pfinding *f, marker *mk)
+{
+    if (listed(d->blocked, d->n_blocked, sizeof *d->blocked, mk->b_sorted, &mk->bi, f))
+        return "blocked";
+    if (listed(d->vexed, d->n_vexed, sizeof *d->vexed, mk->v_sorted, &mk->vi, f))
+        return "vex";
     for (size_t i = 0; i < d->n_applied; i++)
-        if (in_list(key, d->applied[i].suppressed, d->applied[i].n_suppressed))
+        if (in_labels(d->applied[i].suppressed, d->applied[i].n_suppressed, f))
             return "excepted";
-    if (in_list(key, d->runtime_allowed, d->n_runtime_allowed))
+    if (in_labels(d->runtime_allowed, d->n_runtime_allowed, f))
         return "allowed";
     return NULL;
 }
 
-static void all_findings(cg_buf *b, const cg_decision *d, const cg_preport *r, cg_arena *a)
+static cg_status all_findings(cg_buf *b, const cg_decision *d, const cg_preport *r, cg_arena *a, hsink *h)
 {
     size_t n = 0;
     for (size_t i = 0; i < r->n_findings; i++)
         n += r->findings[i].conf == 0;
-    cg_html_row *rows = n ? cg_arena_calloc(a, n, sizeof *rows) : NULL;
-    if (n && !rows)
-        return; /* counted by the arena: the oom check fails the page */
+    cg_html_row *rows = n ? calloc(n, sizeof *rows) : NULL;
+    if (n && !rows) {
+        cg_oom_note();
+        return CG_ERR_NOMEM;
+    }
+    marker mk = {0, 0, by_address(d->blocked, d->n_blocked, sizeof *d->blocked),
+                 by_address(d->vexed, d->n_vexed, sizeof *d->vexed)};
+    /* a layer's label is made once: the reader keeps each layer string once */
+    const char *last_layer = NULL, *last_label = NULL;
+    int last_index = -1;
     size_t k = 0;
     for (size_t i = 0; i < r->n_findings; i++) {
         const cg_pfinding *f = &r->findings[i];
@@ -315,33 +388,49 @@ static void all_findings(cg_buf *b, const cg_decision *d, const cg_preport *r, c
         w->url = f->url;
         w->target = f->target;
         w->layer_index = -1;
-        for (size_t l = 0; f->layer && l < r->n_diff_ids; l++)
-            if (!strcmp(r->diff_ids[l], f->layer)) {
-                w->layer_index = (int)l;
-                break;
-            }
-        if (f->layer) {
-            const char *h = strchr(f->layer, ':');
-            const char *hex = h ? h + 1 : f->layer; /* the first 12 hex digits, as the scan page */
+        if (f->layer && f->layer == last_layer) {
+            w->layer_index = last_index;
+            w->layer = last_label;
+        } else if (f->layer) {
+            for (size_t l = 0; l < r->n_diff_ids; l++)
+                if (!strcmp(r->diff_ids[l], f->layer)) {
+                    w->layer_index = (int)l;
+                    break;
+                }
+            const char *c = strchr(f->layer, ':');
+            const char *hex = c ? c + 1 : f->layer; /* the first 12 hex digits, as the scan page */
             w->layer = w->layer_index >= 0 ? cg_arena_sprintf(a, "%d: %.12s", w->layer_index, hex)
                                            : cg_arena_sprintf(a, "%.12s", hex);
+            last_layer = f->layer, last_label = w->layer, last_index = w->layer_index;
         }
         w->severity = (int)f->severity;
         w->score = best_score(f);
         w->kev = f->kev;
         w->epss = f->has_epss ? f->epss : -1;
         w->loaded = f->runtime;
-        w->mark = mark_of(d, f, a);
+        w->mark = mark_of(d, f, &mk);
     }
     cg_html_sort_rows(rows, n);
     cg_buf_puts(b, "<h2>Summary of the report</h2>\n");
-    if (cg_html_charts(b, rows, n) != CG_OK)
-        return;
-    cg_html_findings(b, "findings", "All findings of the report", rows, n, 1);
+    cg_status st = cg_html_charts(b, rows, n);
+    if (st == CG_OK)
+        st = cg_html_findings_to(b, "findings", "All findings of the report", rows, n, 1, h ? h->fn : NULL,
+                                 h ? h->ud : NULL, h ? h->err : NULL);
+    if (st != CG_OK && h && h->fn && h->st == CG_OK && st != CG_ERR_NOMEM)
+        h->st = st; /* the sink's */
+    free(rows);
+    return st == CG_ERR_NOMEM ? st : CG_OK;
 }
 
 cg_status cg_decision_write_html(const cg_decision *d, const cg_preport *r, cg_buf *out, cg_error *err)
 {
+    return cg_decision_write_html_stream(d, r, out, NULL, NULL, err);
+}
+
+cg_status cg_decision_write_html_stream(const cg_decision *d, const cg_preport *r, cg_buf *out, cg_sink_fn sink,
+                                        void *ud, cg_error *err)
+{
+    hsink hs = {sink, ud, err, CG_OK}, *h = &hs;
     if (!d || !out)
         return cg_error_set(err, CG_ERR_USAGE, "cg_decision_write_html: no decision or no output buffer");
     unsigned long oom0 = cg_oom_count();
@@ -400,14 +489,20 @@ cg_status cg_decision_write_html(const cg_decision *d, const cg_preport *r, cg_b
     };
     cg_html_facts(out, facts, sizeof facts / sizeof facts[0] / 2);
     cg_buf_puts(out, "</div>\n");
-    blocked_table(out, d);
+    hflush(out, h);
+    blocked_table(out, d, h);
     conf_table(out, d);
+    hflush(out, h);
     if (d->n_remedies) {
         cg_buf_printf(out, "<h2>Remediation (%zu)</h2>\n<ul class=\"plain\">", d->n_remedies);
         for (size_t i = 0; i < d->n_remedies; i++) {
             cg_buf_puts(out, "<li>");
-            cg_html_esc(out, d->remedies[i].text);
+            cg_buf t = CG_BUF_INIT;
+            cg_premedy_text(&d->remedies[i], &t);
+            cg_html_esc(out, t.data ? cg_buf_str(&t) : NULL);
+            cg_buf_free(&t);
             cg_buf_puts(out, "</li>");
+            hflush(out, h);
         }
         cg_buf_puts(out, "</ul>\n");
     }
@@ -429,8 +524,10 @@ cg_status cg_decision_write_html(const cg_decision *d, const cg_preport *r, cg_b
         cg_buf_puts(out, "); the policy does not use it (runtime rules are opt-in).</p>\n");
     }
     exposure(out, d);
-    if (r)
-        all_findings(out, d, r, &a);
+    hflush(out, h);
+    if (r && h->st == CG_OK)
+        all_findings(out, d, r, &a, h);
+    hflush(out, h);
     if (d->policy) {
         cg_buf_puts(out, "<h2>Policy thresholds</h2>\n<div class=\"tw\"><table><thead><tr><th>Severity</th>"
                          "<th>Blocks</th><th>Minimum CVSS</th><th>Weight</th></tr></thead><tbody>\n");
@@ -459,5 +556,12 @@ cg_status cg_decision_write_html(const cg_decision *d, const cg_preport *r, cg_b
     }
     cg_html_end(out);
     cg_arena_free(&a);
-    return cg_oom_check(oom0, "writing HTML decision", err);
+    if (hs.st != CG_OK)
+        return hs.st; /* the sink said why */
+    cg_status st = cg_oom_check(oom0, "writing HTML decision", err);
+    if (st == CG_OK && sink && out->len) {
+        st = sink(ud, out->data, out->len, err);
+        cg_buf_reset(out);
+    }
+    return st;
 }

@@ -124,14 +124,15 @@ static int filtered_out(const cg_policy *p, const cg_pfinding *f)
     return 0;
 }
 
-static const char *seed_step(cg_arena *a, const cg_pfinding *f, int unfixed_rule)
+cg_status cg_pblocked_step(const cg_pblocked *b, cg_buf *out)
 {
+    const cg_pfinding *f = b->f;
     int has_fix = f->fixed && *f->fixed;
-    if (unfixed_rule)
-        return cg_arena_sprintf(a, "Block unpatched %s. Monitor vendor advisory or isolate workload.", f->id);
+    if (b->rule && !strcmp(b->rule, "unfixed"))
+        return cg_buf_printf(out, "Block unpatched %s. Monitor vendor advisory or isolate workload.", f->id);
     if (f->title && *f->title)
-        return cg_arena_sprintf(a, "Patch %s (%s) to %s", f->id, f->title, has_fix ? f->fixed : "latest");
-    return cg_arena_sprintf(a, "Patch %s to %s", f->id, has_fix ? f->fixed : "latest");
+        return cg_buf_printf(out, "Patch %s (%s) to %s", f->id, f->title, has_fix ? f->fixed : "latest");
+    return cg_buf_printf(out, "Patch %s to %s", f->id, has_fix ? f->fixed : "latest");
 }
 
 static void expose_workloads(const cg_peval *in, cg_decision *d, cg_arena *a)
@@ -169,69 +170,80 @@ static void expose_workloads(const cg_peval *in, cg_decision *d, cg_arena *a)
     }
 }
 
-typedef struct remkey {
-    const char *pkg, *inst, *fixed, *id;
-} remkey;
-
 static int cmp_s(const char *a, const char *b)
 {
     return strcmp(a ? a : "", b ? b : "");
 }
 
+static const char *fix_of(const cg_pfinding *f)
+{
+    return f->fixed && *f->fixed ? f->fixed : NULL;
+}
+
+/* Remediation groups (package, installed, fixed), then ids. */
 static int remkey_cmp(const void *x, const void *y)
 {
-    const remkey *a = x, *b = y;
+    const cg_pfinding *a = *(const cg_pfinding *const *)x, *b = *(const cg_pfinding *const *)y;
     int c = cmp_s(a->pkg, b->pkg);
     if (!c)
-        c = cmp_s(a->inst, b->inst);
+        c = cmp_s(a->installed, b->installed);
     if (!c)
-        c = cmp_s(a->fixed, b->fixed);
+        c = cmp_s(fix_of(a), fix_of(b));
     if (!c)
         c = cmp_s(a->id, b->id);
     return c;
 }
 
+/* One remedy per (package, installed, fixed) of the blocked findings, its
+ * ids sorted and unique.  Every group's ids are a slice of one array; the
+ * sentence is made when it is written (cg_premedy_text). */
 static cg_status build_remedies(cg_decision *d, cg_arena *a, cg_error *err)
 {
     if (!d->n_blocked)
         return CG_OK;
-    remkey *k = calloc(d->n_blocked, sizeof *k);
+    const cg_pfinding **k = malloc(d->n_blocked * sizeof *k);
     if (!k)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < d->n_blocked; i++) {
-        const cg_pfinding *f = d->blocked[i].f;
-        k[i] = (remkey){f->pkg, f->installed, f->fixed && *f->fixed ? f->fixed : NULL, f->id};
-    }
+    size_t groups = 0;
+    for (size_t i = 0; i < d->n_blocked; i++)
+        k[i] = d->blocked[i].f;
     qsort(k, d->n_blocked, sizeof *k, remkey_cmp);
-    d->remedies = cg_arena_calloc(a, d->n_blocked, sizeof *d->remedies);
-    cg_status st = d->remedies ? CG_OK : cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; st == CG_OK && i < d->n_blocked;) {
+    for (size_t i = 0; i < d->n_blocked; i++)
+        groups += !i || cmp_s(k[i]->pkg, k[i - 1]->pkg) || cmp_s(k[i]->installed, k[i - 1]->installed) ||
+                  cmp_s(fix_of(k[i]), fix_of(k[i - 1]));
+    d->remedies = cg_arena_calloc(a, groups, sizeof *d->remedies);
+    const char **ids = cg_arena_calloc(a, d->n_blocked, sizeof *ids);
+    if (!d->remedies || !ids) {
+        free(k);
+        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < d->n_blocked;) {
         size_t j = i;
-        while (j < d->n_blocked && !cmp_s(k[j].pkg, k[i].pkg) && !cmp_s(k[j].inst, k[i].inst) &&
-               !cmp_s(k[j].fixed, k[i].fixed))
+        while (j < d->n_blocked && !cmp_s(k[j]->pkg, k[i]->pkg) && !cmp_s(k[j]->installed, k[i]->installed) &&
+               !cmp_s(fix_of(k[j]), fix_of(k[i])))
             j++;
         cg_premedy *r = &d->remedies[d->n_remedies++];
-        r->package = k[i].pkg, r->installed = k[i].inst, r->fixed = k[i].fixed;
-        r->ids = cg_arena_calloc(a, j - i, sizeof *r->ids);
-        cg_buf ids = CG_BUF_INIT;
-        for (size_t m = i; r->ids && m < j; m++)
-            if (!r->n_ids || strcmp(r->ids[r->n_ids - 1], k[m].id)) {
-                r->ids[r->n_ids++] = k[m].id;
-                cg_buf_printf(&ids, "%s%s", r->n_ids > 1 ? ", " : "", k[m].id);
-            }
-        if (r->fixed)
-            r->text = cg_arena_sprintf(a, "upgrade %s %s \u2192 %s fixes %s", r->package, r->installed ? r->installed : "",
-                                       r->fixed, cg_buf_str(&ids));
-        else
-            r->text = cg_arena_sprintf(a,
-                                       "%s %s has no fix for %s: isolate the workload or add a time-bound exception",
-                                       r->package, r->installed ? r->installed : "", cg_buf_str(&ids));
-        cg_buf_free(&ids);
-        if (!r->ids || !r->text)
-            st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        r->package = k[i]->pkg, r->installed = k[i]->installed, r->fixed = fix_of(k[i]);
+        r->ids = ids;
+        for (size_t m = i; m < j; m++)
+            if (!r->n_ids || strcmp(r->ids[r->n_ids - 1], k[m]->id))
+                r->ids[r->n_ids++] = k[m]->id;
+        ids += r->n_ids;
         i = j;
     }
     free(k);
+    return CG_OK;
+}
+
+cg_status cg_premedy_text(const cg_premedy *r, cg_buf *out)
+{
+    cg_status st = r->fixed ? cg_buf_printf(out, "upgrade %s %s \u2192 %s fixes ", r->package,
+                                            r->installed ? r->installed : "", r->fixed)
+                            : cg_buf_printf(out, "%s %s has no fix for ", r->package, r->installed ? r->installed : "");
+    for (size_t i = 0; st == CG_OK && i < r->n_ids; i++)
+        st = cg_buf_printf(out, "%s%s", i ? ", " : "", r->ids[i]);
+    if (st == CG_OK && !r->fixed)
+        st = cg_buf_puts(out, ": isolate the workload or add a time-bound exception");
     return st;
 }
 
@@ -239,6 +251,16 @@ static const char *hit_label(cg_arena *a, const cg_pfinding *f)
 {
     return cg_arena_sprintf(a, "%s %s@%s", f->id, f->pkg, f->installed ? f->installed : "");
 }
+
+/* A finding's verdict in the first pass: kind in the low 4 bits, detail above. */
+enum { V_NONE, V_BLOCK /* detail: BLOCK_RULE index */, V_RTALLOW, V_CONF /* 0 secret, 1 + severity */,
+       V_PSS /* 0 reported, 1 excepted, 2 blocked */ };
+enum { R_UNFIXED = CG_SEV_COUNT, R_KEV, R_EPSS, R_MISSING };
+static const char *const BLOCK_RULE[] = {"severity:unknown", "severity:low", "severity:medium", "severity:high",
+                                         "severity:critical", "unfixed", "kev", "epss", "missing-cvss"};
+static const char *const MISCONF_RULE[CG_SEV_COUNT] = {"misconfiguration:unknown", "misconfiguration:low",
+                                                       "misconfiguration:medium", "misconfiguration:high",
+                                                       "misconfiguration:critical"};
 
 static cg_status collect_exceptions(cg_decision *d, cg_pexset *xs, const cg_preport *r, cg_arena *a, cg_error *err)
 {
@@ -336,25 +358,28 @@ static cg_status policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **
     d->n_inputs = in->n_inputs;
     d->n_total = r->n_findings;
     expose_workloads(in, d, a);
-    d->blocked = cg_arena_calloc(a, r->n_findings + 1, sizeof *d->blocked);
-    d->vexed = cg_arena_calloc(a, r->n_findings + 1, sizeof *d->vexed);
     d->deny_reasons = cg_arena_calloc(a, 8, sizeof *d->deny_reasons);
     d->warnings = cg_arena_calloc(a, 8, sizeof *d->warnings);
     d->strict = in->strict;
-    d->runtime_allowed = cg_arena_calloc(a, r->n_findings + 1, sizeof *d->runtime_allowed);
     d->runtime_evidence = r->runtime_evidence;
     d->runtime_window = r->runtime_window;
-    if (!d->exposure || !d->blocked || !d->vexed || !d->deny_reasons || !d->warnings || !d->runtime_allowed)
+    if (!d->exposure || !d->deny_reasons || !d->warnings)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
 
+    /* Two passes: the first decides each finding (exceptions and VEX are
+     * asked once, here) and keeps one byte of verdict per finding; the second
+     * fills arrays of exactly the sizes counted, recomputing what is cheap
+     * (the score a policy reads, the contextual risk).  Nothing per finding
+     * is allocated beyond the verdicts the decision lists. */
     cg_pexset xs;
     st = cg_pexset_build(&xs, p->exceptions, p->n_exceptions, in->extra_exceptions,
                                    in->n_extra_exceptions, in->now, p->allow_permanent_exceptions, err);
     double risk = 0, ctx = 0;
     size_t noscore = 0, noscore_crit = 0, noscore_high = 0, undecided = 0;
-    d->conf_blocked = cg_arena_calloc(a, r->n_findings + 1, sizeof *d->conf_blocked);
-    d->pss = cg_arena_calloc(a, r->n_findings + 1, sizeof *d->pss);
-    if (!d->conf_blocked || !d->pss)
+    size_t nb = 0, nrt = 0, ncb = 0, npss = 0;
+    uint8_t *verdict = r->n_findings ? calloc(r->n_findings, 1) : NULL;
+    cg_vec vx = {0};
+    if (r->n_findings && !verdict && st == CG_OK)
         st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     for (size_t i = 0; st == CG_OK && i < r->n_findings; i++) {
         const cg_pfinding *f = &r->findings[i];
@@ -363,28 +388,23 @@ static cg_status policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **
             long ex = cg_pexset_match(&xs, f, i, err, &st);
             if (st != CG_OK)
                 break;
-            cg_pblocked *ps = f->conf == CG_PCONF_PSS ? &d->pss[d->n_pss++] : NULL;
-            if (ps)
-                ps->f = f;
+            int pss = f->conf == CG_PCONF_PSS;
+            npss += pss;
             if (ex >= 0) {
                 d->n_excepted++;
-                if (ps)
-                    ps->rule = "excepted";
+                verdict[i] = pss ? V_PSS | 1 << 4 : V_NONE;
                 continue;
             }
-            const char *why = NULL;
             const char *lvl = f->cx ? f->cx->pss_level : NULL;
             if (f->conf == CG_PCONF_SECRET && !p->secrets_allow)
-                why = "secret";
+                verdict[i] = V_CONF, ncb++;
             else if (f->conf == CG_PCONF_MISCONFIG && p->misconf_block && f->severity >= p->misconf_min)
-                why = cg_arena_sprintf(a, "misconfiguration:%s", cg_severity_lname(f->severity));
-            else if (ps && lvl && p->pss_level && f->severity >= p->pss_min &&
+                verdict[i] = V_CONF | (uint8_t)(((unsigned)f->severity % CG_SEV_COUNT + 1) << 4), ncb++;
+            else if (pss && lvl && p->pss_level && f->severity >= p->pss_min &&
                      (p->pss_level == 2 || !strcmp(lvl, "baseline")))
-                why = ps->rule = cg_arena_sprintf(a, "pod-security:%s", lvl);
-            if (why) {
-                cg_pblocked *b = &d->conf_blocked[d->n_conf_blocked++];
-                b->f = f, b->rule = why;
-            }
+                verdict[i] = V_PSS | 2 << 4, ncb++;
+            else
+                verdict[i] = pss ? V_PSS : V_NONE;
             continue;
         }
         if (filtered_out(p, f)) {
@@ -392,16 +412,17 @@ static cg_status policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **
             continue;
         }
         if (in->vex && f->purl) {
-            cg_vex_match m;
+            cg_pvexed m;
             memset(&m, 0, sizeof m);
-            st = in->vex(in->vex_ud, f->id, (const char *const *)f->aliases, f->n_aliases, f->purl, &m);
+            m.f = f;
+            st = in->vex(in->vex_ud, f->id, (const char *const *)f->aliases, f->n_aliases, f->purl, &m.m);
             if (st != CG_OK) {
                 cg_error_prefix(err, "VEX lookup of %s", f->id);
                 break;
             }
-            if (m.status == CG_VEX_NOT_AFFECTED || m.status == CG_VEX_FIXED) {
-                d->vexed[d->n_vexed].f = f;
-                d->vexed[d->n_vexed++].m = m;
+            if (m.m.status == CG_VEX_NOT_AFFECTED || m.m.status == CG_VEX_FIXED) {
+                if (!cg_vec_push(&vx, &m, sizeof m))
+                    st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
                 continue;
             }
         }
@@ -416,8 +437,7 @@ static cg_status policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **
         }
         undecided += f->status_unknown != 0;
         risk += score * p->sev[f->severity].weight;
-        double cr = cg_policy_ctx_risk(d, score, vec);
-        ctx += cr;
+        ctx += cg_policy_ctx_risk(d, score, vec);
         long ex = cg_pexset_match(&xs, f, i, err, &st);
         if (st != CG_OK)
             break;
@@ -426,32 +446,74 @@ static cg_status policy_evaluate(const cg_peval *in, cg_arena *a, cg_decision **
             continue;
         }
         const cg_psev_rule *rule = &p->sev[f->severity];
-        const char *why = NULL;
+        int why = -1;
         int has_fix = f->fixed && *f->fixed;
         /* the seed: a missing score counts as 0 against the threshold */
         if (rule->block && score >= rule->min_cvss)
-            why = cg_arena_sprintf(a, "severity:%s", cg_severity_lname(f->severity));
+            why = (int)f->severity % CG_SEV_COUNT;
         else if (!has_fix && !p->allow_unfixed)
-            why = "unfixed";
+            why = R_UNFIXED;
         else if (f->kev && p->kev_block)
-            why = "kev";
+            why = R_KEV;
         else if (p->has_epss_min && f->has_epss && f->epss >= p->epss_min)
-            why = "epss";
+            why = R_EPSS;
         else if (!has && p->missing_cvss_block && rule->block)
-            why = "missing-cvss";
-        if (!why)
+            why = R_MISSING;
+        if (why < 0)
             continue;
         if (p->runtime_allow >= 0 && f->runtime == 0 && (int)f->severity <= p->runtime_allow) {
             /* opted in: never loaded per the report's runtime evidence */
-            d->runtime_allowed[d->n_runtime_allowed++] = hit_label(a, f);
+            verdict[i] = V_RTALLOW, nrt++;
             continue;
         }
-        cg_pblocked *b = &d->blocked[d->n_blocked++];
-        b->f = f, b->rule = why, b->cvss = score, b->has_cvss = has, b->cvss_source = src, b->ctx_risk = cr;
-        b->step = seed_step(a, f, !strcmp(why, "unfixed"));
-        if (!b->step)
-            st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        verdict[i] = V_BLOCK | (uint8_t)(why << 4), nb++;
     }
+    if (st == CG_OK) {
+        d->blocked = cg_arena_calloc(a, nb + 1, sizeof *d->blocked);
+        d->runtime_allowed = cg_arena_calloc(a, nrt + 1, sizeof *d->runtime_allowed);
+        d->conf_blocked = cg_arena_calloc(a, ncb + 1, sizeof *d->conf_blocked);
+        d->pss = cg_arena_calloc(a, npss + 1, sizeof *d->pss);
+        d->vexed = cg_arena_calloc(a, vx.n + 1, sizeof *d->vexed);
+        if (!d->blocked || !d->runtime_allowed || !d->conf_blocked || !d->pss || !d->vexed)
+            st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        else if (vx.n)
+            memcpy(d->vexed, vx.v, vx.n * sizeof *d->vexed);
+        d->n_vexed = vx.n;
+    }
+    free(vx.v);
+    for (size_t i = 0; st == CG_OK && i < r->n_findings; i++) {
+        const cg_pfinding *f = &r->findings[i];
+        unsigned kind = verdict[i] & 15u, sub = verdict[i] >> 4;
+        if (kind == V_NONE)
+            continue;
+        if (kind == V_BLOCK) {
+            cg_pblocked *b = &d->blocked[d->n_blocked++];
+            const char *vec;
+            b->f = f;
+            b->has_cvss = pick_cvss(p, f, &b->cvss, &vec, &b->cvss_source);
+            b->ctx_risk = cg_policy_ctx_risk(d, b->cvss, vec);
+            b->rule = BLOCK_RULE[sub];
+        } else if (kind == V_RTALLOW) {
+            if (!(d->runtime_allowed[d->n_runtime_allowed++] = hit_label(a, f)))
+                st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        } else if (kind == V_CONF) {
+            cg_pblocked *b = &d->conf_blocked[d->n_conf_blocked++];
+            b->f = f, b->rule = sub ? MISCONF_RULE[sub - 1] : "secret";
+        } else if (kind == V_PSS) {
+            cg_pblocked *ps = &d->pss[d->n_pss++];
+            ps->f = f;
+            if (sub == 1)
+                ps->rule = "excepted";
+            else if (sub == 2) {
+                cg_pblocked *b = &d->conf_blocked[d->n_conf_blocked++];
+                b->f = f;
+                b->rule = ps->rule = cg_arena_sprintf(a, "pod-security:%s", f->cx->pss_level);
+                if (!b->rule)
+                    st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+            }
+        }
+    }
+    free(verdict);
     if (st == CG_OK)
         st = collect_exceptions(d, &xs, r, a, err);
     cg_pexset_free(&xs);

@@ -7,6 +7,7 @@
  * cannot read must not pass as "no findings".
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,6 @@
 #include "core/json.h"
 #include "core/jsplit.h"
 #include "core/oom.h"
-#include "core/strmap.h"
 
 /* The report being read: its name and text, so an error can name the line. */
 typedef struct rsrc {
@@ -51,22 +51,180 @@ static const char *dup(cg_arena *a, const json_t *o, const char *key)
     return s ? cg_arena_strdup(a, s) : NULL;
 }
 
-/* dup() through a table of the strings already kept (im may be NULL): package
- * names, versions, titles, vectors repeat across findings, and a report of
- * 100,000 findings keeps each once. */
-static const char *idup(cg_arena *a, cg_strmap *im, const json_t *o, const char *key)
+/* The strings of a report, each kept once: package names, versions, titles,
+ * vectors, ids repeat across findings, and a report of 100,000 findings
+ * keeps each once.  The strings are packed in chunks of the caller's arena
+ * (no per-string alignment); the table is open addressing over pointers to
+ * them (8 bytes a slot, no copy of the key), freed after reading.  Arrays
+ * that repeat whole (an advisory's aliases, its CVSS entries) are kept once
+ * too, keyed by an unambiguous text of their content. */
+/* A chunk is not the arena's standard block size, so the arena keeps it
+ * aside as a block of its own instead of making it the block that small
+ * allocations come from (which would strand a fresh block per chunk). */
+enum { POOL_CHUNK = 60 << 10, POOL_BIG = 1024 };
+
+typedef struct itab {
+    const char **key; /* NULL = empty */
+    uint32_t *hash;   /* of each key: most probes end here, without reading the key */
+    const void **val; /* arrays: what the key stands for; NULL for strings */
+    size_t cap, n;
+} itab;
+
+typedef struct strtab {
+    cg_arena *a;
+    char *cur;
+    size_t left;
+    itab s, arr;
+    cg_buf kb; /* scratch: an array's key */
+    int oom;
+} strtab;
+
+static uint32_t fnv(const char *s, size_t n)
 {
-    const char *s = cg_json_str(o, key);
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+/* The slot of s (n bytes, no NUL inside, hash h) or the empty one where it goes. */
+static size_t itab_slot(const itab *t, const char *s, size_t n, size_t h)
+{
+    size_t mask = t->cap - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        const char *k = t->key[i];
+        if (!k || (t->hash[i] == (uint32_t)h && !strncmp(k, s, n) && !k[n]))
+            return i;
+    }
+}
+
+/* Room for one more key (load at most 5/8). */
+static int itab_room(itab *t, int with_val)
+{
+    if ((t->n + 1) * 8 <= t->cap * 5)
+        return 0;
+    size_t ncap = t->cap ? t->cap * 2 : 1024;
+    itab nt = {calloc(ncap, sizeof *nt.key), malloc(ncap * sizeof *nt.hash),
+               with_val ? calloc(ncap, sizeof *nt.val) : NULL, ncap, t->n};
+    if (!nt.key || !nt.hash || (with_val && !nt.val)) {
+        free(nt.key);
+        free(nt.hash);
+        free(nt.val);
+        return -1;
+    }
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->key[i]) { /* keys are unique: the first empty slot */
+            size_t mask = ncap - 1, j = t->hash[i] & mask;
+            while (nt.key[j])
+                j = (j + 1) & mask;
+            nt.key[j] = t->key[i];
+            nt.hash[j] = t->hash[i];
+            if (with_val)
+                nt.val[j] = t->val[i];
+        }
+    free(t->key);
+    free(t->hash);
+    free(t->val);
+    *t = nt;
+    return 0;
+}
+
+static void strtab_init(strtab *t, cg_arena *a)
+{
+    memset(t, 0, sizeof *t);
+    t->a = a;
+}
+
+static void strtab_free(strtab *t)
+{
+    free(t->s.key);
+    free(t->s.hash);
+    free(t->arr.key);
+    free(t->arr.hash);
+    free(t->arr.val);
+    cg_buf_free(&t->kb);
+}
+
+/* s (n bytes) copied into the pool. */
+static const char *pool_put(strtab *t, const char *s, size_t n)
+{
+    if (n >= POOL_BIG)
+        return cg_arena_strndup(t->a, s, n);
+    if (t->left < n + 1) {
+        if (!(t->cur = cg_arena_alloc(t->a, POOL_CHUNK)))
+            return NULL;
+        t->left = POOL_CHUNK;
+    }
+    char *c = t->cur;
+    memcpy(c, s, n);
+    c[n] = '\0';
+    t->cur += n + 1;
+    t->left -= n + 1;
+    return c;
+}
+
+/* The kept copy of s (im NULL: a plain copy). */
+static const char *istr(cg_arena *a, strtab *im, const char *s)
+{
     if (!s || !im)
         return s ? cg_arena_strdup(a, s) : NULL;
     size_t n = strlen(s);
-    const char *hit = cg_strmap_get(im, s, n);
-    if (hit)
-        return hit;
-    char *c = cg_arena_strndup(a, s, n);
-    if (c && cg_strmap_put(im, c, n, c) != CG_OK)
+    if (itab_room(&im->s, 0) != 0) {
+        im->oom = 1;
         return NULL;
-    return c;
+    }
+    uint32_t h = fnv(s, n);
+    size_t i = itab_slot(&im->s, s, n, h);
+    if (!im->s.key[i]) {
+        im->s.hash[i] = h;
+        const char *c = pool_put(im, s, n);
+        if (!c) {
+            im->oom = 1;
+            return NULL;
+        }
+        im->s.key[i] = c;
+        im->s.n++;
+    }
+    return im->s.key[i];
+}
+
+static const char *idup(cg_arena *a, strtab *im, const json_t *o, const char *key)
+{
+    return istr(a, im, cg_json_str(o, key));
+}
+
+/* The kept copy of an array of n elements of size sz whose content im->kb
+ * names; NULL when out of memory. */
+static const void *iarr(cg_arena *a, strtab *im, const void *v, size_t n, size_t sz)
+{
+    if (!im)
+        return cg_arena_memdup(a, v, n * sz);
+    if (!im->kb.data || itab_room(&im->arr, 1) != 0)
+        return NULL;
+    uint32_t h = fnv(im->kb.data, im->kb.len);
+    size_t i = itab_slot(&im->arr, im->kb.data, im->kb.len, h);
+    if (!im->arr.key[i]) {
+        im->arr.hash[i] = h;
+        const char *k = pool_put(im, im->kb.data, im->kb.len);
+        const void *c = k ? cg_arena_memdup(a, v, n * sz) : NULL;
+        if (!c)
+            return NULL;
+        im->arr.key[i] = k;
+        im->arr.val[i] = c;
+        im->arr.n++;
+    }
+    return im->arr.val[i];
+}
+
+/* "LEN:TEXT" of s into the key ("-" for NULL): no two contents share a key. */
+static void key_str(cg_buf *kb, const char *s)
+{
+    if (s)
+        cg_buf_printf(kb, "%zu:%s", strlen(s), s);
+    else
+        cg_buf_putc(kb, '-');
 }
 
 static int cmp_cvss(const void *x, const void *y)
@@ -75,12 +233,12 @@ static int cmp_cvss(const void *x, const void *y)
 }
 
 /* Strings of an array member into out (appending), skipping non-strings. */
-static int add_strs(cg_arena *a, const json_t *arr, const char **out, size_t *n, size_t cap)
+static int add_strs(cg_arena *a, strtab *im, const json_t *arr, const char **out, size_t *n, size_t cap)
 {
     size_t i;
     json_t *e;
     json_array_foreach(arr, i, e) {
-        if (json_is_string(e) && *n < cap && !(out[*n] = cg_arena_strdup(a, json_string_value(e))))
+        if (json_is_string(e) && *n < cap && !(out[*n] = istr(a, im, json_string_value(e))))
             return -1;
         if (json_is_string(e) && *n < cap)
             (*n)++;
@@ -127,7 +285,7 @@ static const char *runtime_json(cg_arena *a, const json_t *rto)
 }
 
 static cg_status read_vuln(const json_t *v, const char *target, const rsrc *name, const char *where, cg_arena *a,
-                           cg_strmap *im, cg_pfinding *f, cg_error *err)
+                           strtab *im, cg_pfinding *f, cg_error *err)
 {
     if (!json_is_object(v))
         return rfail(err, name, where, "not an object");
@@ -160,28 +318,55 @@ static cg_status read_vuln(const json_t *v, const char *target, const rsrc *name
         return rfail(err, name, cg_arena_sprintf(a, "%s.CVSS", where), "not an object");
     if (cv && json_object_size(cv)) {
         size_t n = json_object_size(cv), k = 0;
-        cg_pcvss *c = cg_arena_calloc(a, n, sizeof *c);
+        cg_pcvss cs[8], *c = n <= 8 ? cs : calloc(n, sizeof *c);
         if (!c)
             return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        memset(c, 0, (n <= 8 ? 8 : n) * sizeof *c);
+        cg_status cst = CG_OK;
         const char *src;
         json_t *o;
         json_object_foreach(cv, src, o) {
-            if (!json_is_object(o))
-                return rfail(err, name, cg_arena_sprintf(a, "%s.CVSS.%s", where, src), "not an object");
+            if (!json_is_object(o)) {
+                cst = rfail(err, name, cg_arena_sprintf(a, "%s.CVSS.%s", where, src), "not an object");
+                break;
+            }
             json_t *sc = json_object_get(o, "V3Score");
-            if (sc && !json_is_number(sc))
-                return rfail(err, name, cg_arena_sprintf(a, "%s.CVSS.%s.V3Score", where, src), "not a number");
-            c[k].source = cg_arena_strdup(a, src);
+            if (sc && !json_is_number(sc)) {
+                cst = rfail(err, name, cg_arena_sprintf(a, "%s.CVSS.%s.V3Score", where, src), "not a number");
+                break;
+            }
+            c[k].source = istr(a, im, src);
             c[k].has_v3score = sc != NULL;
             c[k].v3score = sc ? json_number_value(sc) : 0;
-            if (sc && (!isfinite(c[k].v3score) || c[k].v3score < 0 || c[k].v3score > 10))
-                return rfail(err, name, cg_arena_sprintf(a, "%s.CVSS.%s.V3Score", where, src), "outside 0-10");
+            if (sc && (!isfinite(c[k].v3score) || c[k].v3score < 0 || c[k].v3score > 10)) {
+                cst = rfail(err, name, cg_arena_sprintf(a, "%s.CVSS.%s.V3Score", where, src), "outside 0-10");
+                break;
+            }
             c[k].v3vector = idup(a, im, o, "V3Vector");
             k++;
         }
-        qsort(c, k, sizeof *c, cmp_cvss);
-        f->cvss = c;
-        f->n_cvss = k;
+        if (cst == CG_OK) {
+            qsort(c, k, sizeof *c, cmp_cvss);
+            if (im) { /* an advisory's entries repeat on each of its findings */
+                cg_buf_reset(&im->kb);
+                for (size_t i = 0; i < k; i++) {
+                    key_str(&im->kb, c[i].source);
+                    if (c[i].has_v3score)
+                        cg_buf_printf(&im->kb, "V%.17g;", c[i].v3score);
+                    else
+                        cg_buf_putc(&im->kb, 'N');
+                    key_str(&im->kb, c[i].v3vector);
+                }
+            }
+            f->cvss = k ? iarr(a, im, c, k, sizeof *c) : NULL;
+            f->n_cvss = (uint32_t)k; /* members of a report under CG_REPORT_MAX_BYTES */
+            if (k && !f->cvss)
+                cst = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        }
+        if (c != cs)
+            free(c);
+        if (cst != CG_OK)
+            return cst;
     }
     /* aliases: cgate's own, then Trivy's VendorIDs */
     json_t *x = json_object_get(v, "cgate");
@@ -190,9 +375,21 @@ static cg_status read_vuln(const json_t *v, const char *target, const rsrc *name
     size_t cap = (json_is_array(al) ? json_array_size(al) : 0) + (json_is_array(mi) ? json_array_size(mi) : 0) +
                  (json_is_array(vi) ? json_array_size(vi) : 0);
     if (cap) {
-        f->aliases = cg_arena_calloc(a, cap, sizeof *f->aliases);
-        if (!f->aliases || add_strs(a, al, f->aliases, &f->n_aliases, cap) ||
-            add_strs(a, mi, f->aliases, &f->n_aliases, cap) || add_strs(a, vi, f->aliases, &f->n_aliases, cap))
+        const char *as[8], **av = cap <= 8 ? as : calloc(cap, sizeof *av);
+        size_t na = 0;
+        int bad = !av || add_strs(a, im, al, av, &na, cap) || add_strs(a, im, mi, av, &na, cap) ||
+                  add_strs(a, im, vi, av, &na, cap);
+        if (!bad && im) { /* the same aliases on each finding of an advisory */
+            cg_buf_reset(&im->kb);
+            for (size_t i = 0; i < na; i++)
+                key_str(&im->kb, av[i]);
+        }
+        if (!bad && na) /* shared: never written through */
+            bad = !(f->aliases = (const char **)(uintptr_t)iarr(a, im, av, na, sizeof *av));
+        f->n_aliases = bad ? 0 : (uint32_t)na; /* array members of a report under CG_REPORT_MAX_BYTES */
+        if (av != as)
+            free(av);
+        if (bad)
             return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     }
     if (json_is_object(x)) {
@@ -234,11 +431,11 @@ static int small_int(const json_t *j, int dflt)
 }
 
 static cg_status read_conf(const json_t *v, const char *target, const char *type, int kind, const rsrc *src,
-                           const char *where, cg_arena *a, cg_strmap *im, cg_pfinding *f, cg_error *err)
+                           const char *where, cg_arena *a, strtab *im, cg_pfinding *f, cg_error *err)
 {
     if (!json_is_object(v))
         return rfail(err, src, where, "not an object");
-    f->conf = kind;
+    f->conf = (int8_t)kind;
     f->id = idup(a, im, v, kind == CG_PCONF_SECRET ? "RuleID" : "ID");
     if (!f->id)
         return rfail(err, src, cg_arena_sprintf(a, "%s.%s", where, kind == CG_PCONF_SECRET ? "RuleID" : "ID"),
@@ -304,14 +501,14 @@ static cg_status read_tail(const json_t *doc, const json_t *res, cg_arena *a, cg
     size_t nt = json_is_array(tags) ? json_array_size(tags) : 0, nd = json_is_array(digs) ? json_array_size(digs) : 0;
     out->repo_tags = cg_arena_calloc(a, nt + 1, sizeof *out->repo_tags);
     out->repo_digests = cg_arena_calloc(a, nd + 1, sizeof *out->repo_digests);
-    if (!out->repo_tags || !out->repo_digests || add_strs(a, tags, out->repo_tags, &out->n_repo_tags, nt) ||
-        add_strs(a, digs, out->repo_digests, &out->n_repo_digests, nd))
+    if (!out->repo_tags || !out->repo_digests || add_strs(a, NULL, tags, out->repo_tags, &out->n_repo_tags, nt) ||
+        add_strs(a, NULL, digs, out->repo_digests, &out->n_repo_digests, nd))
         st = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     out->image_id = dup(a, md, "ImageID");
     json_t *dids = json_object_get(md, "DiffIDs");
     size_t ndi = json_is_array(dids) ? json_array_size(dids) : 0;
     out->diff_ids = cg_arena_calloc(a, ndi + 1, sizeof *out->diff_ids);
-    if (!out->diff_ids || add_strs(a, dids, out->diff_ids, &out->n_diff_ids, ndi))
+    if (!out->diff_ids || add_strs(a, NULL, dids, out->diff_ids, &out->n_diff_ids, ndi))
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     json_t *osj = json_object_get(md, "OS");
     const char *fam = cg_json_str(osj, "Family"), *osn = cg_json_str(osj, "Name");
@@ -595,8 +792,8 @@ static int read_pieces(const uint8_t *buf, size_t len, const char *name, cg_aren
     if (ok && total && !(out->findings = cg_arena_calloc(a, total, sizeof *out->findings)))
         ok = 0;
     rsrc src = {name, buf, len};
-    cg_strmap im;
-    cg_strmap_init(&im);
+    strtab im;
+    strtab_init(&im, a);
     static const char *const mem[K_N] = {"Vulnerabilities", "Misconfigurations", "Secrets"};
     size_t si = 0;
     if (ok)
@@ -641,7 +838,9 @@ static int read_pieces(const uint8_t *buf, size_t len, const char *name, cg_aren
         }
     if (ok && read_tail(doc, res, a, out, &e) != CG_OK)
         ok = 0;
-    cg_strmap_free(&im);
+    if (im.oom)
+        ok = 0;
+    strtab_free(&im);
     json_decref(doc);
     free(sp);
     return ok ? 0 : -1;

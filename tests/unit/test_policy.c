@@ -181,7 +181,10 @@ static void test_seed_cases(void **state)
                      cg_buf_str(&ids), d->risk, k->pass, k->blocked, k->risk);
         if (k->rule0) {
             assert_string_equal(d->blocked[0].rule, k->rule0);
-            assert_string_equal(d->blocked[0].step, k->step0);
+            cg_buf step = CG_BUF_INIT;
+            assert_int_equal(cg_pblocked_step(&d->blocked[0], &step), CG_OK);
+            assert_string_equal(cg_buf_str(&step), k->step0);
+            cg_buf_free(&step);
         }
         cg_buf_free(&ids);
         cg_arena_free(&w.a);
@@ -792,6 +795,123 @@ static void test_empty_inventory(void **state)
     }
 }
 
+
+/* ---- memory at scale: shared arrays, streamed writers -------------------- */
+
+/* The reader keeps an advisory's aliases and CVSS entries once per content:
+ * findings that differ in any part (a score, a missing vector, one alias
+ * more) must each keep their own. */
+static void test_report_shared_arrays(void **state)
+{
+    (void)state;
+    static const char rep[] =
+        "{\"SchemaVersion\": 2, \"Results\": [{\"Target\": \"t\", \"Vulnerabilities\": ["
+        "{\"VulnerabilityID\": \"CVE-1\", \"PkgName\": \"a\", \"Severity\": \"HIGH\", \"VendorIDs\": [\"X-1\"],"
+        " \"CVSS\": {\"nvd\": {\"V3Score\": 7.5, \"V3Vector\": \"CVSS:3.1/AV:N\"}}},"
+        "{\"VulnerabilityID\": \"CVE-1\", \"PkgName\": \"b\", \"Severity\": \"HIGH\", \"VendorIDs\": [\"X-1\"],"
+        " \"CVSS\": {\"nvd\": {\"V3Score\": 7.5, \"V3Vector\": \"CVSS:3.1/AV:N\"}}},"
+        "{\"VulnerabilityID\": \"CVE-1\", \"PkgName\": \"c\", \"Severity\": \"HIGH\", \"VendorIDs\": [\"X-1\", \"X-2\"],"
+        " \"CVSS\": {\"nvd\": {\"V3Score\": 7.6, \"V3Vector\": \"CVSS:3.1/AV:N\"}}},"
+        "{\"VulnerabilityID\": \"CVE-1\", \"PkgName\": \"d\", \"Severity\": \"HIGH\", \"VendorIDs\": [\"X-1X-2\"],"
+        " \"CVSS\": {\"nvd\": {\"V3Score\": 7.5}}},"
+        "{\"VulnerabilityID\": \"CVE-1\", \"PkgName\": \"e\", \"Severity\": \"HIGH\","
+        " \"CVSS\": {\"nvd\": {\"V3Vector\": \"CVSS:3.1/AV:N\"}, \"ghsa\": {\"V3Score\": 7.5}}}"
+        "]}]}";
+    cg_arena a;
+    cg_arena_init(&a);
+    cg_preport r;
+    cg_error err;
+    cg_error_clear(&err);
+    assert_int_equal(cg_preport_read((const uint8_t *)rep, strlen(rep), "r.json", &a, &r, &err), CG_OK);
+    assert_int_equal(r.n_findings, 5);
+    const cg_pfinding *f = r.findings;
+    assert_ptr_equal(f[0].cvss, f[1].cvss); /* the same content: kept once */
+    assert_ptr_equal(f[0].aliases, f[1].aliases);
+    assert_ptr_equal(f[0].pkg_path, NULL);
+    assert_int_equal(f[2].n_aliases, 2);
+    assert_string_equal(f[2].aliases[1], "X-2");
+    assert_true(f[2].cvss[0].v3score == 7.6);
+    assert_int_equal(f[3].n_aliases, 1);
+    assert_string_equal(f[3].aliases[0], "X-1X-2");
+    assert_null(f[3].cvss[0].v3vector);
+    assert_int_equal(f[4].n_aliases, 0);
+    assert_int_equal(f[4].n_cvss, 2);
+    assert_string_equal(f[4].cvss[0].source, "ghsa"); /* sorted by source */
+    assert_true(f[4].cvss[0].has_v3score && f[4].cvss[0].v3score == 7.5);
+    assert_false(f[4].cvss[1].has_v3score);
+    assert_string_equal(f[4].cvss[1].v3vector, "CVSS:3.1/AV:N");
+    for (size_t i = 0; i < 4; i++)
+        assert_true(f[i].cvss[0].has_v3score && !strcmp(f[i].cvss[0].source, "nvd"));
+    assert_true(f[0].cvss[0].v3score == 7.5 && f[3].cvss[0].v3score == 7.5);
+    assert_string_equal(f[0].cvss[0].v3vector, "CVSS:3.1/AV:N");
+    cg_arena_free(&a);
+}
+
+typedef struct chunks {
+    cg_buf all;
+    size_t n;
+} chunks;
+
+static cg_status collect(void *ud, const void *data, size_t len, cg_error *err)
+{
+    (void)err;
+    chunks *c = ud;
+    c->n++;
+    return cg_buf_append(&c->all, data, len);
+}
+
+/* The streamed table and page are the bytes of the whole ones, handed out in
+ * pieces (a decision of 3,000 blocked findings is more than one window). */
+static void test_streamed_writers(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    fspec *fs = calloc(N, sizeof *fs);
+    char (*ids)[32] = calloc(N, sizeof *ids), (*pk)[32] = calloc(N, sizeof *pk);
+    assert_non_null(fs);
+    assert_non_null(ids);
+    assert_non_null(pk);
+    for (size_t i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "CVE-2024-%zu", 10000 + i % 700);
+        snprintf(pk[i], sizeof pk[i], "lib%zu", i % 900);
+        fspec one = F(ids[i], i % 3 ? "CRITICAL" : "HIGH", 9.1, i % 5 ? "2.0" : "");
+        one.pkg = pk[i];
+        fs[i] = one;
+    }
+    world w;
+    world_init(&w);
+    load_policy(&w, seed_policy);
+    cg_decision *d = eval(&w, fs, N, NULL);
+    assert_true(d->n_blocked > 1000);
+    assert_true(d->n_remedies > 1);
+    for (int html = 0; html < 2; html++)
+        for (size_t width = 0; width < 2; width++) {
+            cg_buf whole = CG_BUF_INIT, win = CG_BUF_INIT;
+            chunks c = {CG_BUF_INIT, 0};
+            cg_error err;
+            cg_error_clear(&err);
+            if (html) {
+                assert_int_equal(cg_decision_write_html(d, &w.r, &whole, &err), CG_OK);
+                assert_int_equal(cg_decision_write_html_stream(d, &w.r, &win, collect, &c, &err), CG_OK);
+            } else {
+                assert_int_equal(cg_decision_write_table_fit(d, width * 80, (int)width, &whole, &err), CG_OK);
+                assert_int_equal(cg_decision_write_table_stream(d, width * 80, (int)width, &win, collect, &c, &err),
+                                 CG_OK);
+            }
+            assert_int_equal(win.len, 0);
+            assert_true(c.n > 1);
+            assert_int_equal(c.all.len, whole.len);
+            assert_memory_equal(c.all.data, whole.data, whole.len);
+            cg_buf_free(&whole);
+            cg_buf_free(&win);
+            cg_buf_free(&c.all);
+        }
+    cg_arena_free(&w.a);
+    free(fs);
+    free(ids);
+    free(pk);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -812,6 +932,8 @@ int main(void)
         cmocka_unit_test(test_decision_image),
         cmocka_unit_test(test_warnings),
         cmocka_unit_test(test_empty_inventory),
+        cmocka_unit_test(test_report_shared_arrays),
+        cmocka_unit_test(test_streamed_writers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
