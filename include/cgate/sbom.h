@@ -114,6 +114,16 @@ CG_EXPORT cg_status cg_sbom_read(const uint8_t *buf, size_t len, const char *wha
 CG_EXPORT cg_status cg_sbom_read_ex(const uint8_t *buf, size_t len, const char *what,
                                     void (*release)(void *ud, size_t upto), void *release_ud, cg_sbom **out,
                                     cg_error *err);
+/* cg_sbom_read_ex for a vulnerability scan: the same packages, checks and
+ * errors, but each record keeps only what matching and the JSON, SARIF,
+ * table and HTML reports use (type, namespace, name, version, arch, source
+ * name and version, owned-by, purl, locations, layer, cataloger, rpm's
+ * epoch); no description, supplier, licences, other properties or
+ * dependencies.  Not for
+ * writing the SBOM again (the CycloneDX report does: read it whole). */
+CG_EXPORT cg_status cg_sbom_read_for_scan(const uint8_t *buf, size_t len, const char *what,
+                                          void (*release)(void *ud, size_t upto), void *release_ud,
+                                          cg_sbom **out, cg_error *err);
 
 #ifdef __cplusplus
 }

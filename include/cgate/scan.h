@@ -69,26 +69,18 @@ typedef struct cg_finding_cvss {
     const char *nomenclature; /* v4.0: "CVSS-B" "CVSS-BT" "CVSS-BE" "CVSS-BTE"; else NULL */
 } cg_finding_cvss;
 
-typedef struct cg_finding {
+/* What the findings of one advisory in one ecosystem share: kept once per
+ * report, each finding points at it (a finding is one package's few facts). */
+typedef struct cg_finding_vuln {
     const char *vuln_id;      /* VulnerabilityID: the record's id when it is a CVE,
                                  else its only CVE alias, else the record's id */
     const char *advisory_id;  /* the record's own id ("GHSA-...", "DEBIAN-CVE-...") */
-    const char **merged_ids;  /* other records of the same vuln_id and package, sorted */
-    size_t n_merged;
-    const cg_package *pkg;    /* in the SBOM */
-    size_t pkg_index;         /* index in sbom->pkgs */
-    size_t target;            /* index in report->targets */
     const char *ecosystem;    /* as looked up: "Debian:12", "npm", ... */
-    const char *lookup_name;  /* as looked up: SOURCE name for OS packages */
-    const char *installed;    /* the package's version as recorded */
-    const char *fixed;        /* lowest fixed version above the installed one, or NULL */
-    cg_finding_status status;
-    const char *note;         /* why the status is "unknown" (NULL otherwise) */
     cg_severity severity;
     const char *severity_source; /* key of the CVSS entry used, or the data source id
                                     when only a label was known; NULL: UNKNOWN */
     double score;             /* score behind severity; < 0 when none */
-    cg_finding_cvss *cvss;    /* every usable vector, sorted by source, then version */
+    const cg_finding_cvss *cvss; /* every usable vector, sorted by source, then version */
     size_t n_cvss;
     const char *source_severity; /* the source's own label, as written (may be NULL) */
     const char *data_source_id, *data_source_name, *data_source_url;
@@ -97,6 +89,20 @@ typedef struct cg_finding {
     int kev;
     const char *kev_date_added;
     double epss, epss_percentile; /* < 0 unknown */
+} cg_finding_vuln;
+
+typedef struct cg_finding {
+    const cg_finding_vuln *v; /* the advisory's side (shared) */
+    const cg_package *pkg;    /* in the SBOM */
+    const char *lookup_name;  /* as looked up: SOURCE name for OS packages */
+    const char *installed;    /* the package's version as recorded */
+    const char *fixed;        /* lowest fixed version above the installed one, or NULL */
+    const char *note;         /* why the status is "unknown" (NULL otherwise) */
+    const char **merged_ids;  /* other records of the same vuln_id and package, sorted */
+    uint32_t n_merged;
+    uint32_t pkg_index;       /* index in sbom->pkgs */
+    uint32_t target;          /* index in report->targets */
+    cg_finding_status status;
 } cg_finding;
 
 typedef enum cg_target_class { CG_TARGET_OS, CG_TARGET_LANG } cg_target_class;
@@ -186,8 +192,8 @@ typedef struct cg_report_write_opts {
 CG_EXPORT cg_status cg_report_write(const cg_report *r, cg_report_format fmt, const cg_report_write_opts *o,
                                     cg_buf *out, cg_error *err);
 
-/* The same bytes, streamed to sink in chunks (JSON and CycloneDX are never
- * held whole; SARIF and the table are).  On an error part of the document
+/* The same bytes, streamed to sink in chunks (JSON, SARIF and CycloneDX are
+ * never held whole; the table and HTML are).  On an error part of the document
  * may already have gone to sink. */
 CG_EXPORT cg_status cg_report_write_stream(const cg_report *r, cg_report_format fmt, const cg_report_write_opts *o,
                                            cg_sink_fn sink, void *ud, cg_error *err);

@@ -365,8 +365,12 @@ int cmd_scan(int argc, char **argv)
         /* mapped, read a component at a time, pages dropped behind the reader */
         cg_mapfile in;
         st = cg_mapfile_open(&in, sbom_path, CG_SBOM_READ_MAX_BYTES, "SBOM", &err);
-        if (st == CG_OK)
+        /* the CycloneDX report writes the SBOM again (every field); the other
+         * reports need only what matching reads */
+        if (st == CG_OK && fmt == CG_REPORT_CYCLONEDX)
             st = cg_sbom_read_ex(in.data, in.len, sbom_path, cg_mapfile_release, &in, &sbom, &err);
+        else if (st == CG_OK)
+            st = cg_sbom_read_for_scan(in.data, in.len, sbom_path, cg_mapfile_release, &in, &sbom, &err);
         cg_mapfile_close(&in);
     } else {
         st = cg_image_open(ref, &io, &img, &err);

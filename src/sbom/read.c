@@ -32,6 +32,27 @@
 
 /* ---------- small helpers ---------- */
 
+/* A copy of s[0..n) packed back to back with the other strings of the
+ * records (the arena rounds every allocation to 16 bytes: a third of a
+ * package's strings was padding); long ones get their own allocation. */
+static char *rd_strndup(rd *r, const char *s, size_t n)
+{
+    enum { PACK = 16384, PACK_MAX = 512 };
+    if (n >= PACK_MAX)
+        return cg_arena_strndup(r->a, s, n);
+    if (r->pack_left < n + 1) {
+        if (!(r->pack = cg_arena_alloc(r->a, PACK)))
+            return NULL;
+        r->pack_left = PACK;
+    }
+    char *d = r->pack;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    r->pack += n + 1;
+    r->pack_left -= n + 1;
+    return d;
+}
+
 /* A JSON string without NUL, at most STR_MAX bytes, copied to the arena. */
 const char *rd_jstr(rd *r, const json_t *v)
 {
@@ -41,7 +62,7 @@ const char *rd_jstr(rd *r, const json_t *v)
     const char *s = json_string_value(v);
     if (!n || n > STR_MAX || memchr(s, '\0', n))
         return NULL;
-    const char *c = cg_arena_strndup(r->a, s, n);
+    const char *c = rd_strndup(r, s, n);
     if (!c)
         r->oom = true;
     return c;
@@ -58,7 +79,7 @@ const char *rd_jstr_intern(rd *r, const json_t *v)
     const char *c = cg_strmap_get(&r->interned, s, n);
     if (c)
         return c;
-    char *d = cg_arena_strndup(r->a, s, n);
+    char *d = rd_strndup(r, s, n);
     if (!d || cg_strmap_put(&r->interned, d, n, d) != CG_OK) {
         r->oom = true;
         return NULL;
@@ -74,6 +95,59 @@ const char *rd_jget_intern(rd *r, const json_t *obj, const char *key)
 const char *rd_jget(rd *r, const json_t *obj, const char *key)
 {
     return json_is_object(obj) ? rd_jstr(r, json_object_get(obj, key)) : NULL;
+}
+
+const char *rd_jpeek(const json_t *obj, const char *key)
+{
+    const json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
+    if (!json_is_string(v))
+        return NULL;
+    size_t n = json_string_length(v);
+    const char *s = json_string_value(v);
+    if (!n || n > STR_MAX || memchr(s, '\0', n))
+        return NULL;
+    return s;
+}
+
+/* The one copy of s (a string repeated across packages: types, namespaces,
+ * qualifier values); NULL for NULL. */
+static const char *rd_intern(rd *r, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s);
+    const char *c = cg_strmap_get(&r->interned, s, n);
+    if (c)
+        return c;
+    char *d = rd_strndup(r, s, n);
+    if (!d || cg_strmap_put(&r->interned, d, n, d) != CG_OK) {
+        r->oom = true;
+        return NULL;
+    }
+    return d;
+}
+
+static const char *rd_copy(rd *r, const char *s)
+{
+    const char *c = s ? rd_strndup(r, s, strlen(s)) : NULL;
+    if (s && !c)
+        r->oom = true;
+    return c;
+}
+
+void rd_pkgs_reserve(rd *r, size_t n)
+{
+    if (r->pkgs || !n || n > CG_SBOM_READ_MAX_COMPONENTS)
+        return;
+    r->pkgs = cg_arena_calloc(r->a, n, sizeof *r->pkgs);
+    if (!r->pkgs) {
+        r->oom = true;
+        return;
+    }
+    r->cap = n;
+    r->pkgs_in_arena = true;
+    if (!r->lean && !(r->refs = malloc(n * sizeof *r->refs)))
+        r->oom = true;
 }
 
 bool rd_starts(const char *s, const char *pre)
@@ -154,8 +228,14 @@ cg_package *rd_pkg_from_purl(rd *r, const char *purl, const char *version, const
         r->no_purl++;
         return NULL;
     }
+    /* parsed in scratch: what the record keeps is copied out below (type,
+     * namespace and qualifiers once per distinct value); emptied now and
+     * then, not per component (a block freed and taken again per component
+     * leaves holes the small allocations between them split) */
+    if (r->scratch.used_total > 32768)
+        cg_arena_free(&r->scratch);
     cg_purl pu;
-    int rc = cg_purl_parse(r->a, purl, strlen(purl), &pu);
+    int rc = cg_purl_parse(&r->scratch, purl, strlen(purl), &pu);
     if (rc == -2) {
         r->oom = true;
         return NULL;
@@ -168,27 +248,33 @@ cg_package *rd_pkg_from_purl(rd *r, const char *purl, const char *version, const
         return NULL;
     if (r->n == r->cap) {
         size_t nc = r->cap ? r->cap * 2 : 64;
-        cg_package *np = realloc(r->pkgs, nc * sizeof *np);
-        const char **nr = np ? realloc(r->refs, nc * sizeof *nr) : NULL;
+        cg_package *np = r->pkgs_in_arena ? malloc(nc * sizeof *np) : realloc(r->pkgs, nc * sizeof *np);
+        const char **nr = np && !r->lean ? realloc(r->refs, nc * sizeof *nr) : NULL;
+        if (np && r->pkgs_in_arena) { /* more than the count said (nested components): grown on the heap */
+            memcpy(np, r->pkgs, r->n * sizeof *np);
+            r->pkgs_in_arena = false;
+        }
         if (np)
             r->pkgs = np;
-        if (!np || !nr) {
+        if (!np || (!r->lean && !nr)) {
             r->oom = true;
             return NULL;
         }
-        r->refs = nr;
+        if (!r->lean)
+            r->refs = nr;
         r->cap = nc;
     }
     cg_package *p = &r->pkgs[r->n];
     memset(p, 0, sizeof *p);
-    r->refs[r->n] = ref;
+    if (!r->lean)
+        r->refs[r->n] = ref;
     r->n++;
-    p->type = pu.type;
-    p->namespace_ = pu.namespace_;
-    p->name = pu.name;
-    p->version = version ? version : pu.version;
-    p->arch = cg_purl_qualifier(&pu, "arch");
-    const char *epoch = cg_purl_qualifier(&pu, "epoch");
+    p->type = rd_intern(r, pu.type);
+    p->namespace_ = rd_intern(r, pu.namespace_);
+    p->name = rd_copy(r, pu.name);
+    p->version = version ? version : rd_copy(r, pu.version);
+    p->arch = rd_intern(r, cg_purl_qualifier(&pu, "arch"));
+    const char *epoch = rd_intern(r, cg_purl_qualifier(&pu, "epoch"));
     if (epoch && pu.type && !strcmp(pu.type, "rpm")) {
         /* cgate's rpm records keep VERSION-RELEASE as the version and the epoch
          * beside it (the rpm cataloger's cgate:rpm:epoch; purl.c emits it back) */
@@ -207,7 +293,7 @@ cg_package *rd_pkg_from_purl(rd *r, const char *purl, const char *version, const
     }
     const char *dq = cg_purl_qualifier(&pu, "distro");
     if (dq && !r->distro_q)
-        r->distro_q = dq;
+        r->distro_q = rd_copy(r, dq);
     p->purl = purl;
     p->layer = -1;
     return p;
@@ -218,6 +304,22 @@ static int prop_cmp(const void *a, const void *b)
     const cg_prop *x = a, *y = b;
     int c = strcmp(x->name, y->name);
     return c ? c : strcmp(x->value, y->value);
+}
+
+bool rd_prop_kept(const char *name)
+{
+    static const char *const exact[] = {
+        "cgate:cataloger", "syft:package:foundBy", "cgate:source:name", "aquasecurity:trivy:SrcName",
+        "cgate:source:version", "aquasecurity:trivy:SrcVersion", "aquasecurity:trivy:SrcRelease",
+        "aquasecurity:trivy:SrcEpoch", "cgate:owned-by", "cgate:owned-by:type", "cgate:layer:diff_id",
+        "aquasecurity:trivy:LayerDiffID", "cgate:layer:digest", "aquasecurity:trivy:LayerDigest",
+        "aquasecurity:trivy:FilePath",
+    };
+    for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+        if (!strcmp(name, exact[i]))
+            return true;
+    /* cgate:location:N:path, cgate:location:N:layer:digest and Syft's */
+    return rd_starts(name, "cgate:location:") || rd_starts(name, "syft:location:");
 }
 
 /* One property of a package (CycloneDX property or Trivy annotation). */
@@ -271,6 +373,8 @@ void rd_pkg_prop(rd *r, cg_package *p, pbuild *b, const char *name, const char *
             if (!b->n_locs)
                 b->n_locs = 1;
         }
+    } else if (r->lean) {
+        return; /* licence texts and other properties: not kept for a scan */
     } else if (rd_starts(name, "cgate:license:")) {
         if (b->n_licrefs < LICS_MAX) {
             b->licref_name[b->n_licrefs] = name + strlen("cgate:license:");
@@ -527,15 +631,17 @@ static void distro_from_qualifier(rd *r)
 
 /* The records of a parsed document (or of its skeleton, with el giving the
  * big arrays' elements). */
-static cg_status read_doc(const json_t *doc, bool cdx, const rd_elems *el, const char *what, cg_sbom **out,
-                          cg_error *err)
+static cg_status read_doc(const json_t *doc, bool cdx, const rd_elems *el, const char *what, bool lean,
+                          size_t hint, cg_sbom **out, cg_error *err)
 {
     cg_sbom *s = calloc(1, sizeof *s);
     if (!s)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     cg_arena_init(&s->arena);
-    rd r = {.s = s, .a = &s->arena, .what = what};
+    rd r = {.s = s, .a = &s->arena, .what = what, .lean = lean};
     cg_strmap_init(&r.interned);
+    cg_arena_init(&r.scratch);
+    rd_pkgs_reserve(&r, hint);
     cg_status st = cdx ? rd_read_cdx(&r, doc, el, err) : rd_read_spdx(&r, doc, err);
     if (st == CG_OK && !r.oom)
         distro_from_qualifier(&r);
@@ -549,12 +655,13 @@ static cg_status read_doc(const json_t *doc, bool cdx, const rd_elems *el, const
         s->image.ref = s->image.name ? s->image.name : cg_arena_strdup(r.a, what);
         s->image.layers = r.layers;
         s->image.n_layers = r.n_layers;
-        s->pkgs = cg_arena_calloc(r.a, r.n ? r.n : 1, sizeof *s->pkgs);
+        /* the array sized from the component count is the sbom's already */
+        s->pkgs = r.pkgs_in_arena ? r.pkgs : cg_arena_calloc(r.a, r.n ? r.n : 1, sizeof *s->pkgs);
         s->warnings = cg_arena_calloc(r.a, r.n_warns ? r.n_warns : 1, sizeof *s->warnings);
         if (!s->pkgs || !s->warnings || !s->image.ref) {
             r.oom = true;
         } else {
-            if (r.n)
+            if (r.n && !r.pkgs_in_arena)
                 memcpy(s->pkgs, r.pkgs, r.n * sizeof *s->pkgs);
             s->n_pkgs = r.n;
             qsort(s->pkgs, s->n_pkgs, sizeof *s->pkgs, pkg_cmp);
@@ -567,10 +674,12 @@ static cg_status read_doc(const json_t *doc, bool cdx, const rd_elems *el, const
             s->n_warnings = k;
         }
     }
-    free(r.pkgs);
+    if (!r.pkgs_in_arena)
+        free(r.pkgs);
     free(r.refs);
     free(r.warns);
     cg_strmap_free(&r.interned);
+    cg_arena_free(&r.scratch);
     if (st == CG_OK && r.oom)
         st = cg_error_set(err, CG_ERR_NOMEM, "%s: out of memory", what);
     if (st != CG_OK) {
@@ -581,7 +690,8 @@ static cg_status read_doc(const json_t *doc, bool cdx, const rd_elems *el, const
     return CG_OK;
 }
 
-static cg_status read_whole(const uint8_t *buf, size_t len, const char *what, cg_sbom **out, cg_error *err)
+static cg_status read_whole(const uint8_t *buf, size_t len, const char *what, bool lean, cg_sbom **out,
+                            cg_error *err)
 {
     *out = NULL;
     if (!what)
@@ -607,7 +717,8 @@ static cg_status read_whole(const uint8_t *buf, size_t len, const char *what, cg
         json_decref(doc);
         return CG_ERR_INPUT;
     }
-    st = read_doc(doc, cdx, NULL, what, out, err);
+    size_t hint = json_array_size(json_object_get(doc, cdx ? "components" : "packages"));
+    st = read_doc(doc, cdx, NULL, what, lean, hint, out, err);
     json_decref(doc);
     return st;
 }
@@ -629,10 +740,59 @@ typedef struct pieces {
     size_t pos, n;
     int first;
     bool failed;
+    bool lean; /* cg_sbom_read_for_scan: dependencies are checked, not read */
     const char *what;
     void (*release)(void *ud, size_t upto);
     void *release_ud;
 } pieces;
+
+/* Parse data[0..len) as jansson would inside the document and drop it;
+ * -1 when it is not valid (or memory ran out). */
+static int parse_drop(const void *data, size_t len)
+{
+    json_error_t je;
+    unsigned long oom_before = cg_oom_count();
+    json_t *v = json_loadb(data, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+    json_decref(v);
+    return v && cg_oom_count() == oom_before ? 0 : -1;
+}
+
+/* A dependencies element of a lean read: checked as the whole reader checks
+ * it, never built as one tree (the image's entry lists every package: 100,000
+ * refs were 8 MiB of jansson nodes).  Its arrays are checked an element at a
+ * time, the rest as a skeleton with those arrays empty.  -1: not valid. */
+static int check_dep(pieces *p, size_t val, size_t end)
+{
+    const uint8_t *buf = p->j.buf;
+    if (buf[val] != '{')
+        return parse_drop(buf + val, end - val);
+    cg_buf sk = CG_BUF_INIT;
+    size_t pos = val, copied = val;
+    int first = 1, r = 0, ok = 1;
+    cg_jrange m;
+    while (ok && (r = cg_jsplit_next_lazy(&p->j, &pos, &first, 1, &m)) == 1) {
+        if (buf[m.val] != '[') {
+            if (!m.val_end && !(pos = m.val_end = cg_jsplit_value_end(&p->j, m.val)))
+                ok = 0;
+            continue;
+        }
+        int af = 1, ar;
+        cg_jrange el;
+        while ((ar = cg_jsplit_next(&p->j, &pos, &af, 0, &el)) == 1)
+            if (parse_drop(buf + el.val, el.val_end - el.val) < 0) {
+                ok = 0;
+                break;
+            }
+        if (ar < 0 || cg_buf_append(&sk, buf + copied, m.val + 1 - copied) != CG_OK)
+            ok = 0;
+        copied = pos - 1; /* the closing bracket */
+    }
+    if (r < 0 || pos != end || cg_buf_append(&sk, buf + copied, end - copied) != CG_OK)
+        ok = 0;
+    ok = ok && parse_drop(sk.data, sk.len) == 0;
+    cg_buf_free(&sk);
+    return ok ? 0 : -1;
+}
 
 static json_t *pieces_next(void *ud, int which)
 {
@@ -654,7 +814,13 @@ static json_t *pieces_next(void *ud, int which)
     json_t *v = NULL;
     cg_error e;
     cg_error_clear(&e);
-    if (cg_json_parse(p->j.buf + el.val, el.val_end - el.val, p->what, &v, &e) != CG_OK) {
+    if (p->lean && which == 1) { /* checked only: the caller drops it */
+        if (check_dep(p, el.val, el.val_end) < 0) {
+            p->failed = true;
+            return NULL;
+        }
+        v = json_null();
+    } else if (cg_json_parse(p->j.buf + el.val, el.val_end - el.val, p->what, &v, &e) != CG_OK) {
         p->failed = true;
         return NULL;
     }
@@ -664,13 +830,14 @@ static json_t *pieces_next(void *ud, int which)
 }
 
 /* 1: read (st says how); 0: take the whole-text path. */
-static int read_pieces(const uint8_t *buf, size_t len, const char *what, cg_sbom **out, pieces *p, cg_error *err,
-                       cg_status *st)
+static int read_pieces(const uint8_t *buf, size_t len, const char *what, bool lean, cg_sbom **out, pieces *p,
+                       cg_error *err, cg_status *st)
 {
     static const char *const names[2] = {"components", "dependencies"};
     p->j = (cg_jsplit){buf, len};
+    p->lean = lean;
     p->cur = -1;
-    size_t pos = cg_jsplit_ws(&p->j, 0), copied = 0;
+    size_t pos = cg_jsplit_ws(&p->j, 0), copied = 0, n_comps = 0;
     int first = 1, r;
     cg_jrange m;
     cg_buf sk = CG_BUF_INIT;
@@ -696,13 +863,15 @@ static int read_pieces(const uint8_t *buf, size_t len, const char *what, cg_sbom
             r = -1;
             break;
         }
-        /* step over the elements, dropping the pages passed */
+        /* step over the elements, counting them and dropping the pages passed */
         int af = 1, ar;
         size_t an = 0;
         cg_jrange el;
         while ((ar = cg_jsplit_next(&p->j, &pos, &af, 0, &el)) == 1)
-            if (p->release && (++an & 1023) == 0)
+            if (++an % 1024 == 0 && p->release)
                 p->release(p->release_ud, pos);
+        if (w == 0)
+            n_comps = an;
         if (ar < 0) {
             r = -1;
             break;
@@ -720,19 +889,12 @@ static int read_pieces(const uint8_t *buf, size_t len, const char *what, cg_sbom
         cg_buf_free(&sk);
         return 0;
     }
-    /* the count cap, before anything is read */
-    size_t n = 0;
-    if (p->has[0]) {
-        size_t cp = p->val[0];
-        int cf = 1, cr;
-        cg_jrange el;
-        while ((cr = cg_jsplit_next(&p->j, &cp, &cf, 0, &el)) == 1)
-            if (++n > CG_SBOM_READ_MAX_COMPONENTS)
-                break;
-        if (cr < 0 || n > CG_SBOM_READ_MAX_COMPONENTS) {
-            cg_buf_free(&sk);
-            return 0;
-        }
+    /* the count cap, before anything is read (counted in the sweep above:
+     * a second sweep would bring the whole array back into memory) */
+    size_t n = n_comps;
+    if (n > CG_SBOM_READ_MAX_COMPONENTS) {
+        cg_buf_free(&sk);
+        return 0;
     }
     json_t *doc = NULL;
     cg_error e;
@@ -747,7 +909,7 @@ static int read_pieces(const uint8_t *buf, size_t len, const char *what, cg_sbom
     rd_elems el = {pieces_next, p};
     unsigned long oom_before = cg_oom_count();
     cg_sbom *s = NULL;
-    cg_status rs = read_doc(doc, true, &el, what, &s, &e);
+    cg_status rs = read_doc(doc, true, &el, what, lean, n, &s, &e);
     json_decref(doc);
     if (p->failed || cg_oom_count() != oom_before || (rs != CG_OK && rs != CG_ERR_INPUT && rs != CG_ERR_LIMIT)) {
         cg_sbom_free(s);
@@ -763,8 +925,8 @@ static int read_pieces(const uint8_t *buf, size_t len, const char *what, cg_sbom
     return 1;
 }
 
-cg_status cg_sbom_read_ex(const uint8_t *buf, size_t len, const char *what, void (*release)(void *ud, size_t upto),
-                          void *release_ud, cg_sbom **out, cg_error *err)
+static cg_status sbom_read(const uint8_t *buf, size_t len, const char *what, bool lean,
+                           void (*release)(void *ud, size_t upto), void *release_ud, cg_sbom **out, cg_error *err)
 {
     *out = NULL;
     if (!what)
@@ -778,9 +940,22 @@ cg_status cg_sbom_read_ex(const uint8_t *buf, size_t len, const char *what, void
     p.release = release;
     p.release_ud = release_ud;
     cg_status st = CG_OK;
-    if (read_pieces(buf, len, what, out, &p, err, &st))
+    if (read_pieces(buf, len, what, lean, out, &p, err, &st))
         return st;
-    return read_whole(buf, len, what, out, err);
+    return read_whole(buf, len, what, lean, out, err);
+}
+
+cg_status cg_sbom_read_ex(const uint8_t *buf, size_t len, const char *what, void (*release)(void *ud, size_t upto),
+                          void *release_ud, cg_sbom **out, cg_error *err)
+{
+    return sbom_read(buf, len, what, false, release, release_ud, out, err);
+}
+
+cg_status cg_sbom_read_for_scan(const uint8_t *buf, size_t len, const char *what,
+                                void (*release)(void *ud, size_t upto), void *release_ud, cg_sbom **out,
+                                cg_error *err)
+{
+    return sbom_read(buf, len, what, true, release, release_ud, out, err);
 }
 
 cg_status cg_sbom_read(const uint8_t *buf, size_t len, const char *what, cg_sbom **out, cg_error *err)

@@ -99,11 +99,28 @@ static void cdx_component(rd *r, const json_t *c, int depth)
         cdx_os(r, c);
     } else if (!type || strcmp(type, "file")) {
         /* interned: bom-ref is usually the purl, and dependencies name it again */
-        const char *purl = rd_jget_intern(r, c, "purl");
+        /* (a scan reads no dependencies: the purl is not needed as a ref) */
+        const char *purl = r->lean ? rd_jget(r, c, "purl") : rd_jget_intern(r, c, "purl");
         /* application components without a purl are Trivy's lock files, not packages */
         if (purl || (type && strcmp(type, "application"))) {
-            cg_package *p = rd_pkg_from_purl(r, purl, rd_jget(r, c, "version"), rd_jget_intern(r, c, "bom-ref"));
-            if (p) {
+            cg_package *p = rd_pkg_from_purl(r, purl, rd_jget(r, c, "version"),
+                                             r->lean ? NULL : rd_jget_intern(r, c, "bom-ref"));
+            if (p && r->lean) {
+                pbuild b;
+                memset(&b, 0, sizeof b);
+                size_t i;
+                json_t *e;
+                json_array_foreach(json_object_get(c, "properties"), i, e) {
+                    const char *pn = rd_jpeek(e, "name");
+                    if (!pn || !rd_prop_kept(pn)) /* not copied at all */
+                        continue;
+                    pn = rd_jget_intern(r, e, "name");
+                    size_t pl = pn ? strlen(pn) : 0;
+                    int uniq = pl >= 5 && !strcmp(pn + pl - 5, ":path");
+                    rd_pkg_prop(r, p, &b, pn, uniq ? rd_jget(r, e, "value") : rd_jget_intern(r, e, "value"));
+                }
+                rd_pkg_finish(r, p, &b, NULL, 0);
+            } else if (p) {
                 pbuild b;
                 memset(&b, 0, sizeof b);
                 cg_license ls[LICS_MAX];
@@ -185,6 +202,10 @@ cg_status rd_read_cdx(rd *r, const json_t *doc, const rd_elems *el, cg_error *er
     evec e = {0};
     i = 0;
     while ((c = next_elem(deps, el, 1, &i)) != NULL) {
+        if (r->lean) { /* read (a broken element is refused as before), not kept */
+            json_decref(c);
+            continue;
+        }
         const char *from = rd_jget_intern(r, c, "ref");
         size_t k;
         json_t *t;

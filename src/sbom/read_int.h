@@ -40,6 +40,12 @@ typedef struct rd {
     size_t no_purl, bad_purl;
     const char *distro_q; /* first distro= qualifier seen */
     cg_strmap interned;   /* rd_jstr_intern: strings repeated across packages, kept once */
+    cg_arena scratch;     /* per component: the purl's parse (what is kept is copied out) */
+    char *pack;           /* rd_strndup: strings back to back in arena chunks */
+    size_t pack_left;
+    bool pkgs_in_arena;   /* pkgs is the sbom's array (sized from the component count) */
+    bool lean;            /* cg_sbom_read_for_scan: no descriptions, suppliers, licences,
+                             properties or dependency edges (read and checked, not kept) */
     bool oom;
 } rd;
 
@@ -66,12 +72,17 @@ const char *rd_jstr(rd *r, const json_t *v);
 const char *rd_jstr_intern(rd *r, const json_t *v);
 const char *rd_jget_intern(rd *r, const json_t *obj, const char *key);
 const char *rd_jget(rd *r, const json_t *obj, const char *key);
+/* rd_jstr's checks without the copy: the string, or NULL when rd_jstr would give NULL */
+const char *rd_jpeek(const json_t *obj, const char *key);
 bool rd_starts(const char *s, const char *pre);
 void rd_warn(rd *r, const char *msg);
 cg_layer_info *rd_layer_at(rd *r, size_t i);
 int rd_layer_ref(rd *r, const char *id, bool is_diff_id);
 cg_package *rd_pkg_from_purl(rd *r, const char *purl, const char *version, const char *ref);
 void rd_pkg_prop(rd *r, cg_package *p, pbuild *b, const char *name, const char *value);
+/* 1 when rd_pkg_prop keeps something of a property of this name in a lean
+ * read (a record field, a location, a layer), 0 when it drops it */
+bool rd_prop_kept(const char *name);
 void rd_add_license(rd *r, cg_license *ls, size_t *n, const char *v, bool spdx);
 void rd_add_expression(rd *r, cg_license *ls, size_t *n, const char *e, const pbuild *b,
                        const json_t *extracted);
@@ -88,6 +99,9 @@ typedef struct rd_elems {
     void *ud;
 } rd_elems;
 cg_status rd_read_cdx(rd *r, const json_t *doc, const rd_elems *el, cg_error *err);
+/* Room for n packages in the sbom's arena before reading (a count known up
+ * front avoids a growing array and its copy). */
+void rd_pkgs_reserve(rd *r, size_t n);
 cg_status rd_read_spdx(rd *r, const json_t *doc, cg_error *err);
 
 #endif

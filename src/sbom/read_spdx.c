@@ -155,8 +155,10 @@ cg_status rd_read_spdx(rd *r, const json_t *doc, cg_error *err)
         memset(&b, 0, sizeof b);
         cg_license ls[LICS_MAX];
         size_t n_ls = 0;
-        p->supplier = spdx_supplier(r, rd_jget(r, x, "supplier"));
-        p->description = rd_jget(r, x, "description");
+        if (!r->lean) {
+            p->supplier = spdx_supplier(r, rd_jget(r, x, "supplier"));
+            p->description = rd_jget(r, x, "description");
+        }
         spdx_source_info(r, p, &b, cg_json_str(x, "sourceInfo"));
         /* Trivy: annotations "SrcName: x", "LayerDiffID: sha256:..." */
         size_t k;
@@ -174,15 +176,15 @@ cg_status rd_read_spdx(rd *r, const json_t *doc, cg_error *err)
             }
             rd_pkg_prop(r, p, &b, name, value);
         }
-        const char *lic = rd_jget(r, x, "licenseDeclared");
-        if (!lic || !strcmp(lic, "NOASSERTION") || !strcmp(lic, "NONE"))
+        const char *lic = r->lean ? NULL : rd_jget(r, x, "licenseDeclared");
+        if (!r->lean && (!lic || !strcmp(lic, "NOASSERTION") || !strcmp(lic, "NONE")))
             lic = rd_jget(r, x, "licenseConcluded");
         if (lic && strcmp(lic, "NOASSERTION") && strcmp(lic, "NONE"))
             rd_add_expression(r, ls, &n_ls, lic, NULL, extracted);
         rd_pkg_finish(r, p, &b, ls, n_ls);
     }
     evec e = {0};
-    json_array_foreach(rels, i, x) {
+    json_array_foreach(r->lean ? NULL : rels, i, x) {
         const char *t = cg_json_str(x, "relationshipType");
         if (!t)
             continue;

@@ -47,8 +47,8 @@ const cg_layer_info *cg_report_layer(const cg_report *r, const cg_package *p)
 const char *cg_finding_pkg_name(const cg_finding *f)
 {
     const cg_package *p = f->pkg;
-    if (p->namespace_ && p->namespace_[0] && f->lookup_name && f->lookup_name[0] && f->ecosystem &&
-        strchr(f->ecosystem, ':') == NULL) /* distro ecosystems ("Debian:12") look up the source */
+    if (p->namespace_ && p->namespace_[0] && f->lookup_name && f->lookup_name[0] && f->v->ecosystem &&
+        strchr(f->v->ecosystem, ':') == NULL) /* distro ecosystems ("Debian:12") look up the source */
         return f->lookup_name;
     return p->name ? p->name : "";
 }
@@ -74,8 +74,9 @@ double cg_report_severity_number(cg_severity s)
     }
 }
 
-const cg_finding_cvss *cg_report_primary_cvss(const cg_finding *f)
+const cg_finding_cvss *cg_report_primary_cvss(const cg_finding *fi)
 {
+    const cg_finding_vuln *f = fi->v;
     for (size_t i = 0; i < f->n_cvss; i++)
         if (f->severity_source && !strcmp(f->cvss[i].source, f->severity_source) && f->cvss[i].score == f->score)
             return &f->cvss[i];
@@ -97,9 +98,13 @@ typedef struct builder {
     cg_buf lk;        /* scratch: a lookup key */
     cg_arena scratch; /* per-finding temporaries, emptied after each */
     cg_strmap sevs;   /* (advisory, data source) -> sev_memo */
+    cg_strmap vulns;  /* (advisory, ecosystem) -> cg_finding_vuln */
     cg_strmap strs;   /* interned strings repeated across findings (URLs, range versions) */
     cg_finding *f;    /* malloc'd, grown */
     size_t n, cap;
+    uint64_t *shared; /* sorted hashes of the lookups several packages make (cached) */
+    size_t n_shared;
+    const char *os_target; /* the OS target's name, made once */
 } builder;
 
 /* One looked-up advisory: the report's shared copy (affected[] empty) and
@@ -132,17 +137,20 @@ static const char *intern(builder *b, const char *s, int *oom)
     return d;
 }
 
+/* note may be a temporary (scratch): a new one is copied to the report. */
 static int add_note(builder *b, const char *note)
 {
     if (!note)
         return -1;
-    if (cg_strmap_get(&b->notes, note, strlen(note)))
+    size_t n = strlen(note);
+    if (cg_strmap_get(&b->notes, note, n))
         return 0;
     if (b->notes.count >= MAX_NOTES) {
         b->r->n_notes_dropped++;
         return 0;
     }
-    return cg_strmap_put(&b->notes, note, strlen(note), (void *)note) == CG_OK ? 0 : -1;
+    char *c = cg_arena_strndup(b->a, note, n);
+    return c && cg_strmap_put(&b->notes, c, n, c) == CG_OK ? 0 : -1;
 }
 
 /* ---- targets ------------------------------------------------------------ */
@@ -176,15 +184,19 @@ static const struct {
     {"nuget", "packages.lock.json", "nuget"},   {"nuget", ".deps.json", "dotnet-core"},
 };
 
-static void target_of(const cg_report *r, const cg_package *p, int is_os, cg_report_target *t, cg_arena *a)
+/* p's target; the strings are the SBOM's, constants or made once.  -1: memory. */
+static int target_of(builder *b, const cg_package *p, int is_os, cg_report_target *t)
 {
+    const cg_report *r = b->r;
     if (is_os) {
         const cg_distro *d = r->sbom->distro;
         t->class_ = CG_TARGET_OS;
         t->type = d && d->id ? d->id : "unknown";
-        t->name = cg_arena_sprintf(a, "%s (%s %s)", r->artifact_name, t->type,
-                                   d && d->version_id ? d->version_id : "");
-        return;
+        if (!b->os_target)
+            b->os_target = cg_arena_sprintf(b->a, "%s (%s %s)", r->artifact_name, t->type,
+                                            d && d->version_id ? d->version_id : "");
+        t->name = b->os_target;
+        return t->name ? 0 : -1;
     }
     const char *path = cg_report_pkg_path(p);
     const char *bn = path ? base_name(path) : "";
@@ -197,16 +209,17 @@ static void target_of(const cg_report *r, const cg_package *p, int is_os, cg_rep
             continue;
         t->type = LANG_TARGETS[i].ttype;
         t->name = path ? path : p->type;
-        return;
+        return 0;
     }
     const cg_ecosystem *e = cg_eco_lang_by_purl_type(p->type);
     if (e && e->installed_target) {
         t->type = e->installed_target;
         t->name = e->installed_agg ? e->installed_agg : path ? path : p->type;
-        return;
+        return 0;
     }
     t->type = p->type;
     t->name = path ? path : p->type;
+    return 0;
 }
 
 static int target_cmp(const void *pa, const void *pb)
@@ -225,7 +238,7 @@ static int has_prefix(const char *s, const char *p)
     return s && !strncmp(s, p, strlen(p));
 }
 
-static void data_source(cg_finding *f, const char *eco, cg_arena *a)
+static void data_source(cg_finding_vuln *f, const char *eco, cg_arena *a)
 {
     const char *id = f->advisory_id;
     if (has_prefix(id, "GHSA-")) {
@@ -265,7 +278,7 @@ static void data_source(cg_finding *f, const char *eco, cg_arena *a)
         f->data_source_name = "GitHub Security Advisory";
 }
 
-static const char *primary_url(const cg_finding *f, cg_arena *a)
+static const char *primary_url(const cg_finding_vuln *f, cg_arena *a)
 {
     if (has_prefix(f->vuln_id, "CVE-"))
         return cg_arena_sprintf(a, "https://nvd.nist.gov/vuln/detail/%s", f->vuln_id);
@@ -308,12 +321,13 @@ static int cvss_cmp(const void *pa, const void *pb)
     return c ? c : (int)a->version - (int)b->version;
 }
 
-static int fill_severity_new(builder *b, cg_finding *f, const cg_vdb_advisory *adv)
+static int fill_severity_new(builder *b, cg_finding_vuln *f, const cg_vdb_advisory *adv)
 {
     cg_arena *a = b->a;
-    f->cvss = cg_arena_calloc(a, adv->n_severity + 1, sizeof *f->cvss);
-    if (!f->cvss)
+    cg_finding_cvss *cv = cg_arena_calloc(a, adv->n_severity + 1, sizeof *cv);
+    if (!cv)
         return -1;
+    f->cvss = cv;
     f->score = -1;
     const cg_finding_cvss *best = NULL;
     int best_rank = 0;
@@ -336,7 +350,7 @@ static int fill_severity_new(builder *b, cg_finding *f, const cg_vdb_advisory *a
                 dup = 1;
         if (dup)
             continue;
-        cg_finding_cvss *fc = &f->cvss[f->n_cvss++];
+        cg_finding_cvss *fc = &cv[f->n_cvss++];
         /* v4.0: the whole vector's score (threat/environmental metrics
          * count, docs/scan.md); v2/v3: the base score as their feeds give it */
         int v4 = c.version == CG_CVSS_V40;
@@ -364,7 +378,7 @@ static int fill_severity_new(builder *b, cg_finding *f, const cg_vdb_advisory *a
     f->source_severity = adv->source_severity;
     /* the primary entry keeps its identity after sorting through (source, score) */
     if (f->n_cvss > 1)
-        qsort(f->cvss, f->n_cvss, sizeof *f->cvss, cvss_cmp);
+        qsort(cv, f->n_cvss, sizeof *cv, cvss_cmp);
     return 0;
 }
 
@@ -378,7 +392,7 @@ typedef struct sev_memo {
     const char *severity_source, *source_severity;
 } sev_memo;
 
-static int fill_severity(builder *b, cg_finding *f, const cg_vdb_advisory *adv)
+static int fill_severity(builder *b, cg_finding_vuln *f, const cg_vdb_advisory *adv)
 {
     const void *kp[2] = {adv, f->data_source_id};
     sev_memo *m = cg_strmap_get(&b->sevs, (const char *)kp, sizeof kp);
@@ -392,7 +406,7 @@ static int fill_severity(builder *b, cg_finding *f, const cg_vdb_advisory *adv)
         *m = (sev_memo){f->cvss, f->n_cvss, f->score, f->severity, f->severity_source, f->source_severity};
         return cg_strmap_put(&b->sevs, key, sizeof kp, m) == CG_OK ? 0 : -1;
     }
-    f->cvss = (cg_finding_cvss *)m->cvss;
+    f->cvss = m->cvss;
     f->n_cvss = m->n_cvss;
     f->score = m->score;
     f->severity = m->severity;
@@ -568,9 +582,44 @@ static cg_vdb_affected *copy_affected(builder *b, const cg_vdb_affected *v, size
     return d;
 }
 
-/* One lookup per (ecosystem, name).  The source answers into a scratch arena;
- * the report keeps each advisory's shared fields once (shared_advisory) and
- * per lookup only the advisory struct and its affected[] entries. */
+/* A lookup kept for later packages: the report's shared copy of each
+ * advisory and this lookup's affected[] entries. */
+static int lookup_keep(builder *b, const cg_vdb_advisory *adv, size_t n, lookup *l)
+{
+    int oom = 0;
+    if (!n)
+        return 0;
+    l->adv = cg_arena_calloc(b->a, n, sizeof *l->adv);
+    if (!l->adv)
+        return -1;
+    for (size_t i = 0; !oom && i < n; i++) {
+        const cg_vdb_advisory *c = shared_advisory(b, &adv[i]);
+        if (!c)
+            return -1;
+        l->adv[i].shared = c;
+        l->adv[i].affected = copy_affected(b, adv[i].affected, adv[i].n_affected, &oom);
+        l->adv[i].n_affected = adv[i].n_affected;
+    }
+    l->n = n;
+    return oom ? -1 : 0;
+}
+
+/* Ask the source about (eco, name); the answer lives in tmp. */
+static int lookup_ask(const cg_scan_source *src, const char *eco, const char *name, cg_arena *tmp,
+                      cg_vdb_advisory **adv, size_t *n, cg_error *err)
+{
+    *adv = NULL;
+    *n = 0;
+    if (src->lookup(src->ud, eco, name, tmp, adv, n, err) != CG_OK) {
+        cg_error_prefix(err, "looking up %s package \"%s\"", eco, name);
+        return -2;
+    }
+    return 0;
+}
+
+/* The lookup of a (ecosystem, name) that several packages share, made once
+ * and kept in the report's arena (only the advisories' affected[] entries are
+ * per lookup; the rest is the report's one copy, shared_advisory). */
 static int lookup_cached(builder *b, const cg_scan_source *src, const char *eco, const char *name, lookup **out,
                          cg_error *err)
 {
@@ -586,32 +635,15 @@ static int lookup_cached(builder *b, const cg_scan_source *src, const char *eco,
             return -1;
         cg_arena tmp;
         cg_arena_init(&tmp);
-        cg_vdb_advisory *adv = NULL;
-        size_t n = 0;
-        cg_status st = src->lookup(src->ud, eco, name, &tmp, &adv, &n, err);
-        if (st != CG_OK) {
-            cg_arena_free(&tmp);
-            cg_error_prefix(err, "looking up %s package \"%s\"", eco, name);
-            return -2;
-        }
-        int oom = 0;
-        if (n) {
-            l->adv = cg_arena_calloc(b->a, n, sizeof *l->adv);
-            oom = !l->adv;
-            for (size_t i = 0; !oom && i < n; i++) {
-                const cg_vdb_advisory *c = shared_advisory(b, &adv[i]);
-                if (!c) {
-                    oom = 1;
-                    break;
-                }
-                l->adv[i].shared = c;
-                l->adv[i].affected = copy_affected(b, adv[i].affected, adv[i].n_affected, &oom);
-                l->adv[i].n_affected = adv[i].n_affected;
-            }
-            l->n = n;
-        }
+        cg_vdb_advisory *adv;
+        size_t n;
+        int rc = lookup_ask(src, eco, name, &tmp, &adv, &n, err);
+        if (!rc && lookup_keep(b, adv, n, l) < 0)
+            rc = -1;
         cg_arena_free(&tmp);
-        if (oom || cg_strmap_put(&b->cache, key, strlen(key), l) != CG_OK)
+        if (rc)
+            return rc;
+        if (cg_strmap_put(&b->cache, key, strlen(key), l) != CG_OK)
             return -1;
     }
     *out = l;
@@ -639,11 +671,11 @@ static int finding_cmp(const void *pa, const void *pb)
         return c;
     if (a->pkg_index != b->pkg_index)
         return a->pkg_index < b->pkg_index ? -1 : 1;
-    if ((c = strcmp0(a->vuln_id, b->vuln_id)))
+    if ((c = strcmp0(a->v->vuln_id, b->v->vuln_id)))
         return c;
     if ((c = status_rank(a->status) - status_rank(b->status)))
         return c;
-    return strcmp0(a->advisory_id, b->advisory_id);
+    return strcmp0(a->v->advisory_id, b->v->advisory_id);
 }
 
 static int note_ptr_cmp(const void *a, const void *b)
@@ -658,13 +690,13 @@ static int merge_dups(builder *b)
     for (size_t i = 0; i < b->n; i++) {
         cg_finding *k = w ? &b->f[w - 1] : NULL;
         cg_finding *f = &b->f[i];
-        if (k && k->pkg_index == f->pkg_index && !strcmp(k->vuln_id, f->vuln_id)) {
+        if (k && k->pkg_index == f->pkg_index && !strcmp(k->v->vuln_id, f->v->vuln_id)) {
             const char **ids = cg_arena_calloc(b->a, k->n_merged + 1, sizeof *ids);
             if (!ids)
                 return -1;
             if (k->n_merged)
                 memcpy(ids, k->merged_ids, k->n_merged * sizeof *ids);
-            ids[k->n_merged] = f->advisory_id;
+            ids[k->n_merged] = f->v->advisory_id;
             k->merged_ids = ids;
             if (++k->n_merged > 1)
                 qsort(ids, k->n_merged, sizeof *ids, note_ptr_cmp);
@@ -678,129 +710,275 @@ static int merge_dups(builder *b)
 
 static int keep(const cg_scan_opts *o, const cg_finding *f)
 {
-    if (o->severities && !(o->severities & (1u << f->severity)))
+    if (o->severities && !(o->severities & (1u << f->v->severity)))
         return 0;
     if (o->ignore_unfixed && f->status == CG_FIND_AFFECTED)
         return 0;
     return 1;
 }
 
+/* The findings' shared side of advisory adv looked up in ecosystem eco
+ * (made once per pair: identity, data source, severity, KEV/EPSS). */
+static const cg_finding_vuln *vuln_of(builder *b, const cg_vdb_advisory *adv, const char *eco)
+{
+    int oom = 0;
+    eco = intern(b, eco, &oom);
+    if (!eco)
+        return NULL;
+    const void *kp[2] = {adv, eco};
+    cg_finding_vuln *v = cg_strmap_get(&b->vulns, (const char *)kp, sizeof kp);
+    if (v)
+        return v;
+    v = cg_arena_calloc(b->a, 1, sizeof *v);
+    char *key = cg_arena_memdup(b->a, kp, sizeof kp);
+    if (!v || !key)
+        return NULL;
+    v->advisory_id = adv->id ? adv->id : "?";
+    v->vuln_id = vuln_id_of(adv);
+    if (!v->vuln_id)
+        v->vuln_id = v->advisory_id;
+    v->ecosystem = eco;
+    v->adv = adv;
+    v->kev = adv->kev;
+    v->kev_date_added = adv->kev_date_added;
+    v->epss = adv->epss;
+    v->epss_percentile = adv->epss_percentile;
+    data_source(v, eco, &b->scratch);
+    v->data_source_name = intern(b, v->data_source_name, &oom);
+    v->primary_url = intern(b, primary_url(v, &b->scratch), &oom);
+    if (oom || !v->primary_url || !v->data_source_name || fill_severity(b, v, adv) < 0 ||
+        cg_strmap_put(&b->vulns, key, sizeof kp, v) != CG_OK)
+        return NULL;
+    return v;
+}
+
+/* One advisory evaluated for one package: a finding when it applies.  full
+ * has the lookup's affected[] entries; shared is the report's copy of the
+ * rest (NULL: made here, only for an advisory that applies).  The
+ * evaluation's strings live in b->scratch; what a finding keeps is interned. */
+static int match_one(builder *b, const cg_vdb_advisory *full, const cg_vdb_advisory *adv, size_t idx,
+                     size_t target, const cg_match_key *key, size_t e)
+{
+    const cg_package *p = &b->r->sbom->pkgs[idx];
+    const char *eco = key->ecos[e];
+    cg_match_result m;
+    int oom = 0;
+    if (cg_match_eval(full, eco, key->version, &b->scratch, &m) < 0)
+        return -1;
+    if (m.git_ignored && m.note && add_note(b, m.note) < 0)
+        return -1;
+    if (!m.affected)
+        return 0;
+    if (!adv && !(adv = shared_advisory(b, full)))
+        return -1;
+    cg_finding f = {0};
+    if (!(f.v = vuln_of(b, adv, eco)))
+        return -1;
+    f.pkg = p;
+    f.pkg_index = (uint32_t)idx;
+    f.target = (uint32_t)target;
+    /* the package's own strings need no copy; a composed name ("@scope/x") does */
+    f.lookup_name = key->name == p->name || key->name == p->source_name ? key->name : intern(b, key->name, &oom);
+    f.installed = p->version ? p->version : "";
+    f.fixed = m.fixed;
+    /* Go modules are spelled with "v" (go get m@v1.2.3); OSV's Go records omit it */
+    if (f.fixed && !strcmp(eco, "Go") && f.installed[0] == 'v' && f.fixed[0] != 'v')
+        f.fixed = cg_arena_sprintf(&b->scratch, "v%s", f.fixed);
+    f.fixed = intern(b, f.fixed, &oom);
+    f.status = m.status;
+    f.note = m.status == CG_FIND_UNKNOWN ? intern(b, m.note, &oom) : NULL;
+    if (oom || (m.fixed && !f.fixed) || (m.status == CG_FIND_UNKNOWN && m.note && !f.note) || !f.lookup_name ||
+        push_finding(b, &f) < 0)
+        return -1;
+    return 0;
+}
+
+/* FNV-1a of "eco\nname": which lookups more than one package makes. */
+static uint64_t lookup_hash(const char *eco, const char *name)
+{
+    uint64_t h = 14695981039346656037ull;
+    for (const char *s = eco; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    h = (h ^ '\n') * 1099511628211ull;
+    for (const char *s = name; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static int u64_cmp(const void *pa, const void *pb)
+{
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    return (a > b) - (a < b);
+}
+
+/* Match one package.  A lookup no other package makes is answered into a
+ * temporary arena, evaluated and dropped; one several packages make (its
+ * hash is in b->shared) is kept in the cache. */
 static int match_package(builder *b, const cg_scan_source *src, size_t idx, size_t target,
                          const cg_match_key *key, cg_error *err)
 {
-    const cg_package *p = &b->r->sbom->pkgs[idx];
     for (size_t e = 0; e < key->n_ecos; e++) {
-        lookup *l;
-        int rc = lookup_cached(b, src, key->ecos[e], key->name, &l, err);
+        uint64_t h = lookup_hash(key->ecos[e], key->name);
+        if (b->n_shared && bsearch(&h, b->shared, b->n_shared, sizeof h, u64_cmp)) {
+            lookup *l;
+            int rc = lookup_cached(b, src, key->ecos[e], key->name, &l, err);
+            if (rc)
+                return rc;
+            for (size_t i = 0; i < l->n; i++) {
+                /* matched with its affected[]; findings point at the shared copy */
+                cg_vdb_advisory full = *l->adv[i].shared;
+                full.affected = l->adv[i].affected;
+                full.n_affected = l->adv[i].n_affected;
+                if (match_one(b, &full, l->adv[i].shared, idx, target, key, e) < 0)
+                    return -1;
+            }
+            continue;
+        }
+        cg_arena tmp;
+        cg_arena_init(&tmp);
+        cg_vdb_advisory *adv;
+        size_t n;
+        int rc = lookup_ask(src, key->ecos[e], key->name, &tmp, &adv, &n, err);
+        for (size_t i = 0; !rc && i < n; i++)
+            if (match_one(b, &adv[i], NULL, idx, target, key, e) < 0)
+                rc = -1;
+        cg_arena_free(&tmp);
         if (rc)
             return rc;
-        for (size_t i = 0; i < l->n; i++) {
-            /* matched with its affected[]; findings point at the shared copy */
-            cg_vdb_advisory full = *l->adv[i].shared;
-            full.affected = l->adv[i].affected;
-            full.n_affected = l->adv[i].n_affected;
-            const cg_vdb_advisory *adv = l->adv[i].shared;
-            cg_match_result m;
-            if (cg_match_eval(&full, key->ecos[e], key->version, b->a, &m) < 0)
-                return -1;
-            if (m.git_ignored && m.note && add_note(b, m.note) < 0)
-                return -1;
-            if (!m.affected)
-                continue;
-            cg_finding f = {0};
-            int oom = 0;
-            f.advisory_id = adv->id ? adv->id : "?";
-            f.vuln_id = vuln_id_of(adv);
-            if (!f.vuln_id)
-                f.vuln_id = f.advisory_id;
-            f.pkg = p;
-            f.pkg_index = idx;
-            f.target = target;
-            f.ecosystem = key->ecos[e];
-            f.lookup_name = key->name;
-            f.installed = p->version ? p->version : "";
-            f.fixed = m.fixed;
-            /* Go modules are spelled with "v" (go get m@v1.2.3); OSV's Go records omit it */
-            if (f.fixed && !strcmp(key->ecos[e], "Go") && f.installed[0] == 'v' && f.fixed[0] != 'v')
-                f.fixed = cg_arena_sprintf(b->a, "v%s", f.fixed);
-            f.status = m.status;
-            f.note = m.status == CG_FIND_UNKNOWN ? m.note : NULL;
-            f.adv = adv;
-            f.kev = adv->kev;
-            f.kev_date_added = adv->kev_date_added;
-            f.epss = adv->epss;
-            f.epss_percentile = adv->epss_percentile;
-            data_source(&f, key->ecos[e], &b->scratch);
-            f.data_source_name = intern(b, f.data_source_name, &oom);
-            f.primary_url = intern(b, primary_url(&f, &b->scratch), &oom);
-            cg_arena_free(&b->scratch);
-            if (oom || (m.fixed && !f.fixed) || !f.primary_url || !f.data_source_name || fill_severity(b, &f, adv) < 0 || push_finding(b, &f) < 0)
-                return -1;
-        }
     }
     return 0;
 }
 
+/* The package's key (in b->scratch) and, when it is matched, its target;
+ * 0 skip, 1 match, -1 memory. */
+static int package_key(builder *b, unsigned types, size_t i, cg_match_key *k, cg_report_target *t)
+{
+    const cg_sbom *s = b->r->sbom;
+    const cg_package *p = &s->pkgs[i];
+    int os = cg_match_is_os_type(p->type);
+    if (!(types & (os ? CG_SCAN_PKG_OS : CG_SCAN_PKG_LIBRARY)))
+        return 0;
+    if (cg_match_key_for(s, p, &b->scratch, k) < 0)
+        return -1;
+    if (k->owned || !k->n_ecos)
+        return 0;
+    memset(t, 0, sizeof *t);
+    if (target_of(b, p, k->is_os, t) < 0)
+        return -1;
+    return 1;
+}
+
+/* Two passes over the packages, nothing kept per package: the first finds
+ * the targets, the notes of packages that are not matched and which
+ * lookups repeat; the second matches. */
 static int build(builder *b, const cg_scan_source *src, const cg_scan_opts *o, cg_error *err)
 {
     cg_report *r = b->r;
     const cg_sbom *s = r->sbom;
-    cg_match_key *keys = cg_arena_calloc(b->a, s->n_pkgs + 1, sizeof *keys);
-    cg_report_target *pt = cg_arena_calloc(b->a, s->n_pkgs + 1, sizeof *pt);
-    if (!keys || !pt)
-        return -1;
     unsigned types = o->pkg_types ? o->pkg_types : CG_SCAN_PKG_OS | CG_SCAN_PKG_LIBRARY;
-    size_t nt = 0;
-    for (size_t i = 0; i < s->n_pkgs; i++) {
-        const cg_package *p = &s->pkgs[i];
-        int os = cg_match_is_os_type(p->type);
-        if (!(types & (os ? CG_SCAN_PKG_OS : CG_SCAN_PKG_LIBRARY)))
-            continue;
-        if (cg_match_key_for(s, p, b->a, &keys[i]) < 0)
-            return -1;
-        if (keys[i].owned) {
-            r->n_pkgs_owned++;
-            continue;
+    cg_strmap tmap; /* class, type, name -> index + 1 in ts */
+    cg_strmap_init(&tmap);
+    cg_report_target *ts = NULL;
+    size_t nt = 0, tcap = 0, nh = 0, hcap = 0;
+    uint64_t *hs = NULL;
+    int rc = 0;
+    for (size_t i = 0; !rc && i < s->n_pkgs; i++) {
+        cg_match_key k = {0};
+        cg_report_target t = {0};
+        int m = package_key(b, types, i, &k, &t);
+        if (m < 0) {
+            rc = -1;
+        } else if (m == 0) {
+            const cg_package *p = &s->pkgs[i];
+            if (!(types & (cg_match_is_os_type(p->type) ? CG_SCAN_PKG_OS : CG_SCAN_PKG_LIBRARY)))
+                ;
+            else if (k.owned)
+                r->n_pkgs_owned++;
+            else {
+                r->n_pkgs_unsupported++;
+                if (k.skip && add_note(b, k.skip) < 0)
+                    rc = -1;
+            }
+        } else {
+            cg_buf_reset(&b->lk);
+            cg_buf_putc(&b->lk, (char)('0' + (int)t.class_));
+            cg_buf_append(&b->lk, t.type, strlen(t.type) + 1);
+            if (cg_buf_append(&b->lk, t.name, strlen(t.name)) != CG_OK) {
+                rc = -1;
+            } else if (!cg_strmap_get(&tmap, b->lk.data, b->lk.len)) {
+                char *tk = cg_arena_memdup(b->a, b->lk.data, b->lk.len);
+                if (nt == tcap) {
+                    size_t nc = tcap ? tcap * 2 : 16;
+                    cg_report_target *n2 = realloc(ts, nc * sizeof *n2);
+                    if (n2) {
+                        ts = n2;
+                        tcap = nc;
+                    }
+                }
+                if (!tk || nt == tcap || cg_strmap_put(&tmap, tk, b->lk.len, (void *)(uintptr_t)(nt + 1)) != CG_OK)
+                    rc = -1;
+                else
+                    ts[nt++] = t;
+            }
+            for (size_t e = 0; !rc && e < k.n_ecos; e++) {
+                if (nh == hcap) {
+                    size_t nc = hcap ? hcap * 2 : 256;
+                    uint64_t *n2 = realloc(hs, nc * sizeof *n2);
+                    if (!n2) {
+                        rc = -1;
+                        break;
+                    }
+                    hs = n2;
+                    hcap = nc;
+                }
+                hs[nh++] = lookup_hash(k.ecos[e], k.name);
+            }
         }
-        if (!keys[i].n_ecos) {
-            r->n_pkgs_unsupported++;
-            if (keys[i].skip && add_note(b, keys[i].skip) < 0)
-                return -1;
-            continue;
-        }
-        target_of(r, p, keys[i].is_os, &pt[i], b->a);
-        if (!pt[i].name)
-            return -1;
-        nt++;
+        cg_arena_free(&b->scratch);
     }
-    /* unique, sorted targets */
-    cg_report_target *ts = cg_arena_calloc(b->a, nt + 1, sizeof *ts);
-    if (!ts)
-        return -1;
-    size_t n = 0;
-    for (size_t i = 0; i < s->n_pkgs; i++)
-        if (pt[i].name)
-            ts[n++] = pt[i];
-    if (n)
-        qsort(ts, n, sizeof *ts, target_cmp);
-    size_t u = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!u || target_cmp(&ts[u - 1], &ts[i]) != 0)
-            ts[u++] = ts[i];
-    r->targets = ts;
-    r->n_targets = u;
+    cg_strmap_free(&tmap);
+    /* the lookups made more than once (a hash collision only caches one more) */
+    if (!rc && nh) {
+        qsort(hs, nh, sizeof *hs, u64_cmp);
+        size_t d = 0;
+        for (size_t i = 0; i + 1 < nh; i++)
+            if (hs[i] == hs[i + 1] && (d == 0 || hs[d - 1] != hs[i]))
+                hs[d++] = hs[i];
+        b->shared = hs;
+        b->n_shared = d;
+        hs = NULL;
+    }
+    free(hs);
+    /* sorted targets (unique already) */
+    if (!rc && !(r->targets = cg_arena_calloc(b->a, nt + 1, sizeof *r->targets)))
+        rc = -1;
+    if (!rc && nt) {
+        memcpy(r->targets, ts, nt * sizeof *ts);
+        qsort(r->targets, nt, sizeof *ts, target_cmp);
+    }
+    free(ts);
+    if (rc)
+        return rc;
+    r->n_targets = nt;
 
     cg_scan_progress pr = {0, s->n_pkgs};
     for (size_t i = 0; i < s->n_pkgs; i++) {
-        if (pt[i].name) {
-            cg_report_target *t = bsearch(&pt[i], ts, u, sizeof *ts, target_cmp);
-            size_t ti = (size_t)(t - ts);
-            t->n_pkgs++;
+        cg_match_key k = {0};
+        cg_report_target t = {0};
+        int m = package_key(b, types, i, &k, &t);
+        if (m < 0)
+            return -1;
+        if (m) {
+            cg_report_target *tp = bsearch(&t, r->targets, nt, sizeof t, target_cmp);
+            if (!tp)
+                return -1; /* cannot happen: every target was found above */
+            tp->n_pkgs++;
             r->n_pkgs_matched++;
-            int rc = match_package(b, src, i, ti, &keys[i], err);
+            rc = match_package(b, src, i, (size_t)(tp - r->targets), &k, err);
             if (rc)
                 return rc;
         }
+        cg_arena_free(&b->scratch);
         pr.done = i + 1;
         if (o->progress)
             o->progress(o->progress_ud, &pr);
@@ -842,6 +1020,8 @@ static cg_status scan_run(const cg_sbom *sbom, const cg_scan_source *src, const 
         return cg_error_set(err, CG_ERR_USAGE, "cg_scan: no SBOM, source or output");
     if (sbom->n_pkgs && !sbom->pkgs)
         return cg_error_set(err, CG_ERR_USAGE, "cg_scan: %zu packages but no array", sbom->n_pkgs);
+    if (sbom->n_pkgs > UINT32_MAX) /* findings keep 32-bit package indices */
+        return cg_error_set(err, CG_ERR_LIMIT, "cg_scan: %zu packages, over the scan's limit", sbom->n_pkgs);
     cg_scan_opts dflt = {0, 0, 0, -1, -1, NULL, NULL, 0, 0};
     const cg_scan_opts *o = opts ? opts : &dflt;
     *out = NULL;
@@ -867,9 +1047,11 @@ static cg_status scan_run(const cg_sbom *sbom, const cg_scan_source *src, const 
     cg_buf_init(&b.lk, 0);
     cg_strmap_init(&b.strs);
     cg_strmap_init(&b.sevs);
+    cg_strmap_init(&b.vulns);
     cg_arena_init(&b.scratch);
     int rc = build(&b, src, o, err);
     free(b.f);
+    free(b.shared);
     cg_strmap_free(&b.notes);
     cg_strmap_free(&b.cache);
     cg_strmap_free(&b.advs);
@@ -877,6 +1059,7 @@ static cg_status scan_run(const cg_sbom *sbom, const cg_scan_source *src, const 
     cg_buf_free(&b.lk);
     cg_strmap_free(&b.strs);
     cg_strmap_free(&b.sevs);
+    cg_strmap_free(&b.vulns);
     cg_arena_free(&b.scratch);
     if (rc) {
         cg_report_free(r);
@@ -939,8 +1122,9 @@ cg_status cg_report_write_stream(const cg_report *r, cg_report_format fmt, const
     cg_status st;
     switch (fmt) {
     case CG_REPORT_JSON: st = cg_report_write_json_sink(r, &b, sink, ud, err); break;
+    case CG_REPORT_SARIF: st = cg_report_write_sarif_sink(r, &b, sink, ud, err); break;
     case CG_REPORT_CYCLONEDX: st = cg_report_write_cdx_stream(r, sink, ud, err); break;
-    default: /* SARIF and the table are built whole, then handed over */
+    default: /* the table and HTML are built whole, then handed over */
         st = cg_report_write(r, fmt, o, &b, err);
         if (st == CG_OK && b.len)
             st = sink(ud, b.data, b.len, err);

@@ -82,21 +82,21 @@ static void add_prop(cg_jctx *j, json_t *props, const char *name, const char *va
 static json_t *vuln_entry(cdx_ctx *c, const cg_finding *const *fs, size_t n, const char *const *refs, cg_jctx *j)
 {
     const cg_finding *f = fs[0];
-    const cg_vdb_advisory *adv = f->adv;
+    const cg_vdb_advisory *adv = f->v->adv;
     cg_arena *a = &c->a;
     json_t *v = cg_j_obj(j);
-    cg_j_str(j, v, "bom-ref", cg_arena_sprintf(a, "vulnerability:%s", f->vuln_id));
-    cg_j_str(j, v, "id", f->vuln_id);
-    cg_j_set(j, v, "source", source_obj(j, f->data_source_name, f->primary_url));
+    cg_j_str(j, v, "bom-ref", cg_arena_sprintf(a, "vulnerability:%s", f->v->vuln_id));
+    cg_j_str(j, v, "id", f->v->vuln_id);
+    cg_j_set(j, v, "source", source_obj(j, f->v->data_source_name, f->v->primary_url));
     json_t *refsarr = cg_j_arr(j);
-    if (strcmp(f->vuln_id, f->advisory_id) != 0) {
+    if (strcmp(f->v->vuln_id, f->v->advisory_id) != 0) {
         json_t *r = cg_j_obj(j);
-        cg_j_str(j, r, "id", f->advisory_id);
-        cg_j_set(j, r, "source", source_obj(j, f->data_source_name, f->data_source_url));
+        cg_j_str(j, r, "id", f->v->advisory_id);
+        cg_j_set(j, r, "source", source_obj(j, f->v->data_source_name, f->v->data_source_url));
         cg_j_push(j, refsarr, r);
     }
     for (size_t i = 0; i < adv->n_aliases; i++) {
-        if (!adv->aliases[i] || !strcmp(adv->aliases[i], f->vuln_id) || !strcmp(adv->aliases[i], f->advisory_id))
+        if (!adv->aliases[i] || !strcmp(adv->aliases[i], f->v->vuln_id) || !strcmp(adv->aliases[i], f->v->advisory_id))
             continue;
         json_t *r = cg_j_obj(j);
         cg_j_str(j, r, "id", adv->aliases[i]);
@@ -109,8 +109,8 @@ static json_t *vuln_entry(cdx_ctx *c, const cg_finding *const *fs, size_t n, con
     else
         json_decref(refsarr);
     json_t *ratings = cg_j_arr(j);
-    for (size_t i = 0; i < f->n_cvss; i++) {
-        const cg_finding_cvss *x = &f->cvss[i];
+    for (size_t i = 0; i < f->v->n_cvss; i++) {
+        const cg_finding_cvss *x = &f->v->cvss[i];
         json_t *rt = cg_j_obj(j), *src = cg_j_obj(j);
         cg_j_str(j, src, "name", x->source);
         cg_j_set(j, rt, "source", src);
@@ -124,9 +124,9 @@ static json_t *vuln_entry(cdx_ctx *c, const cg_finding *const *fs, size_t n, con
         cg_j_push(j, ratings, rt);
     }
     cg_severity ls;
-    if (f->source_severity && cg_severity_parse(f->source_severity, &ls) == 0) {
+    if (f->v->source_severity && cg_severity_parse(f->v->source_severity, &ls) == 0) {
         json_t *rt = cg_j_obj(j), *src = cg_j_obj(j);
-        cg_j_str(j, src, "name", f->data_source_id);
+        cg_j_str(j, src, "name", f->v->data_source_id);
         cg_j_set(j, rt, "source", src);
         cg_j_str(j, rt, "severity", cdx_sev(ls));
         cg_j_str(j, rt, "method", "other");
@@ -174,14 +174,14 @@ static json_t *vuln_entry(cdx_ctx *c, const cg_finding *const *fs, size_t n, con
     }
     cg_j_set(j, v, "affects", affects);
     json_t *props = cg_j_arr(j);
-    add_prop(j, props, "cgate:kev", f->kev ? "true" : "false");
-    if (f->kev_date_added)
-        add_prop(j, props, "cgate:kev:date-added", f->kev_date_added);
-    if (f->epss >= 0)
-        add_prop(j, props, "cgate:epss", cg_arena_sprintf(a, "%.5f", f->epss));
-    if (f->epss_percentile >= 0)
-        add_prop(j, props, "cgate:epss:percentile", cg_arena_sprintf(a, "%.5f", f->epss_percentile));
-    add_prop(j, props, "cgate:severity", cg_severity_name(f->severity));
+    add_prop(j, props, "cgate:kev", f->v->kev ? "true" : "false");
+    if (f->v->kev_date_added)
+        add_prop(j, props, "cgate:kev:date-added", f->v->kev_date_added);
+    if (f->v->epss >= 0)
+        add_prop(j, props, "cgate:epss", cg_arena_sprintf(a, "%.5f", f->v->epss));
+    if (f->v->epss_percentile >= 0)
+        add_prop(j, props, "cgate:epss:percentile", cg_arena_sprintf(a, "%.5f", f->v->epss_percentile));
+    add_prop(j, props, "cgate:severity", cg_severity_name(f->v->severity));
     for (size_t i = 0; i < n; i++) {
         add_prop(j, props, "cgate:status",
                  cg_arena_sprintf(a, "%s@%s: %s", cg_finding_pkg_name(fs[i]), fs[i]->installed,
@@ -196,7 +196,7 @@ static json_t *vuln_entry(cdx_ctx *c, const cg_finding *const *fs, size_t n, con
 static int by_vuln(const void *pa, const void *pb)
 {
     const cg_finding *a = *(const cg_finding *const *)pa, *b = *(const cg_finding *const *)pb;
-    int c = strcmp(a->vuln_id, b->vuln_id);
+    int c = strcmp(a->v->vuln_id, b->v->vuln_id);
     if (c)
         return c;
     return a->pkg_index < b->pkg_index ? -1 : a->pkg_index > b->pkg_index;
@@ -217,7 +217,7 @@ static json_t *vulns(void *ud, const char *const *refs, cg_jctx *j)
         qsort(fs, r->n_findings, sizeof *fs, by_vuln);
     json_t *arr = cg_j_arr(j);
     for (size_t b = 0, e; b < r->n_findings; b = e) {
-        for (e = b + 1; e < r->n_findings && !strcmp(fs[e]->vuln_id, fs[b]->vuln_id); e++)
+        for (e = b + 1; e < r->n_findings && !strcmp(fs[e]->v->vuln_id, fs[b]->v->vuln_id); e++)
             ;
         cg_j_push(j, arr, vuln_entry(c, fs + b, e - b, refs, j));
     }

@@ -506,6 +506,59 @@ cg_status cg_findings_write_table(const cg_findings *f, int color, size_t width,
     return out->data || !(f->n_targets + f->n_sec) ? CG_OK : CG_ERR_NOMEM;
 }
 
+/* ---- the SARIF document around the rules and results (one copy for the
+ * vulnerability report and for misconfigurations and secrets alone) ---- */
+
+void cg_sarif_begin(cg_jw *w)
+{
+    cg_jw_open(w, "{");
+    cg_jw_kstr(w, "version", "2.1.0");
+    cg_jw_kstr(w, "$schema", "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/main/sarif-2.1/schema/sarif-schema-2.1.0.json");
+    cg_jw_key(w, "runs");
+    cg_jw_open(w, "[");
+    cg_jw_elem(w);
+    cg_jw_open(w, "{");
+    cg_jw_key(w, "tool");
+    cg_jw_open(w, "{");
+    cg_jw_key(w, "driver");
+    cg_jw_open(w, "{");
+    cg_jw_kstr(w, "name", "cgate");
+    cg_jw_kstr(w, "fullName", "cgate container-image supply-chain gate");
+    cg_jw_kstr(w, "version", CGATE_VERSION);
+    cg_jw_key(w, "rules");
+    cg_jw_open(w, "[");
+}
+
+void cg_sarif_rules_end(cg_jw *w)
+{
+    cg_jw_close(w, "]");
+    cg_jw_close(w, "}");
+    cg_jw_close(w, "}");
+    cg_jw_key(w, "results");
+    cg_jw_open(w, "[");
+}
+
+void cg_sarif_results_end(cg_jw *w)
+{
+    cg_jw_close(w, "]");
+    cg_jw_kstr(w, "columnKind", "utf16CodeUnits");
+    cg_jw_key(w, "originalUriBaseIds");
+    cg_jw_open(w, "{");
+    cg_jw_key(w, "ROOTPATH");
+    cg_jw_open(w, "{");
+    cg_jw_kstr(w, "uri", "file:///");
+    cg_jw_close(w, "}");
+    cg_jw_close(w, "}");
+}
+
+void cg_sarif_end(cg_jw *w)
+{
+    cg_jw_close(w, "}");
+    cg_jw_close(w, "]");
+    cg_jw_close(w, "}");
+    cg_jw_raw(w, "\n");
+}
+
 cg_status cg_findings_write(const cg_findings *f, const char *artifact_name, const char *artifact_type,
                             cg_report_format fmt, const cg_report_write_opts *o, cg_buf *out, cg_error *err)
 {
@@ -529,42 +582,12 @@ cg_status cg_findings_write(const cg_findings *f, const char *artifact_name, con
         cg_jw_raw(&w, "\n");
         break;
     case CG_REPORT_SARIF:
-        cg_jw_open(&w, "{");
-        cg_jw_kstr(&w, "version", "2.1.0");
-        cg_jw_kstr(&w, "$schema", "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/main/sarif-2.1/schema/sarif-schema-2.1.0.json");
-        cg_jw_key(&w, "runs");
-        cg_jw_open(&w, "[");
-        cg_jw_elem(&w);
-        cg_jw_open(&w, "{");
-        cg_jw_key(&w, "tool");
-        cg_jw_open(&w, "{");
-        cg_jw_key(&w, "driver");
-        cg_jw_open(&w, "{");
-        cg_jw_kstr(&w, "name", "cgate");
-        cg_jw_kstr(&w, "fullName", "cgate container-image supply-chain gate");
-        cg_jw_kstr(&w, "version", CGATE_VERSION);
-        cg_jw_key(&w, "rules");
-        cg_jw_open(&w, "[");
+        cg_sarif_begin(&w);
         cg_findings_sarif_rules(f, &w);
-        cg_jw_close(&w, "]");
-        cg_jw_close(&w, "}");
-        cg_jw_close(&w, "}");
-        cg_jw_key(&w, "results");
-        cg_jw_open(&w, "[");
+        cg_sarif_rules_end(&w);
         cg_findings_sarif_results(f, 0, &w);
-        cg_jw_close(&w, "]");
-        cg_jw_kstr(&w, "columnKind", "utf16CodeUnits");
-        cg_jw_key(&w, "originalUriBaseIds");
-        cg_jw_open(&w, "{");
-        cg_jw_key(&w, "ROOTPATH");
-        cg_jw_open(&w, "{");
-        cg_jw_kstr(&w, "uri", "file:///");
-        cg_jw_close(&w, "}");
-        cg_jw_close(&w, "}");
-        cg_jw_close(&w, "}");
-        cg_jw_close(&w, "]");
-        cg_jw_close(&w, "}");
-        cg_jw_raw(&w, "\n");
+        cg_sarif_results_end(&w);
+        cg_sarif_end(&w);
         break;
     case CG_REPORT_TABLE:
         w.st = cg_findings_write_table(f, o && o->color, o ? o->width : 0, out);

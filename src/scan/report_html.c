@@ -101,22 +101,22 @@ cg_status cg_report_write_html(const cg_report *r, cg_buf *out, cg_error *err)
     for (size_t i = 0; i < r->n_findings; i++) {
         const cg_finding *f = &r->findings[i];
         cg_html_row *w = &rows[i];
-        w->id = f->vuln_id;
+        w->id = f->v->vuln_id;
         w->pkg = cg_finding_pkg_name(f);
         w->installed = f->installed;
         w->fixed = f->fixed;
         w->status = cg_finding_status_name(f->status);
-        w->title = f->adv ? f->adv->summary : NULL;
-        w->url = f->primary_url;
+        w->title = f->v->adv ? f->v->adv->summary : NULL;
+        w->url = f->v->primary_url;
         w->target = f->target < r->n_targets ? r->targets[f->target].name : NULL;
         w->layer = layer_label(r, f->pkg, &a);
         w->layer_index = w->layer ? f->pkg->layer : -1;
-        w->severity = (int)f->severity;
-        w->score = f->score;
-        w->kev = f->kev;
-        w->epss = f->epss;
+        w->severity = (int)f->v->severity;
+        w->score = f->v->score;
+        w->kev = f->v->kev;
+        w->epss = f->v->epss;
         w->loaded = rt && f->pkg_index < rt->n_pkgs ? (rt->loaded[f->pkg_index] ? 1 : 0) : -1;
-        sev[f->severity]++;
+        sev[f->v->severity]++;
         n_loaded += w->loaded == 1;
     }
     cg_html_sort_rows(rows, r->n_findings);

@@ -80,18 +80,18 @@ static void cvss_obj(const cg_finding *f, cg_jw *w)
     static const char *const sk[K_COUNT] = {"V2Score", "V3Score", "V40Score"};
     cg_jw_key(w, "CVSS");
     cg_jw_open(w, "{");
-    for (size_t i = 0; i < f->n_cvss; i++) {
-        const char *src = f->cvss[i].source;
+    for (size_t i = 0; i < f->v->n_cvss; i++) {
+        const char *src = f->v->cvss[i].source;
         int seen = 0;
         for (size_t k = 0; k < i && !seen; k++)
-            seen = !strcmp(f->cvss[k].source, src);
+            seen = !strcmp(f->v->cvss[k].source, src);
         if (seen)
             continue;
         /* the entry each kind prints, and the kinds in first-appearance order */
         const cg_finding_cvss *pick[K_COUNT] = {NULL, NULL, NULL};
         int order[K_COUNT], n_order = 0;
-        for (size_t k = i; k < f->n_cvss; k++) {
-            const cg_finding_cvss *x = &f->cvss[k];
+        for (size_t k = i; k < f->v->n_cvss; k++) {
+            const cg_finding_cvss *x = &f->v->cvss[k];
             if (strcmp(x->source, src))
                 continue;
             int kind = cvss_kind(x->version);
@@ -123,22 +123,22 @@ static void extras(const cg_report *r, const cg_finding *f, cg_jw *w)
 {
     cg_jw_key(w, "cgate");
     cg_jw_open(w, "{");
-    cg_jw_kopt(w, "advisoryId", f->advisory_id);
+    cg_jw_kopt(w, "advisoryId", f->v->advisory_id);
     if (f->n_merged)
         cg_jw_kstrs(w, "mergedIds", f->merged_ids, f->n_merged, 1);
-    if (f->adv->n_aliases)
-        cg_jw_kstrs(w, "aliases", f->adv->aliases, f->adv->n_aliases, 1);
-    cg_jw_kopt(w, "ecosystem", f->ecosystem);
+    if (f->v->adv->n_aliases)
+        cg_jw_kstrs(w, "aliases", f->v->adv->aliases, f->v->adv->n_aliases, 1);
+    cg_jw_kopt(w, "ecosystem", f->v->ecosystem);
     cg_jw_kopt(w, "lookupName", f->lookup_name);
-    cg_jw_kbool(w, "kev", f->kev);
-    cg_jw_kopt(w, "kevDateAdded", f->kev_date_added);
-    if (f->epss >= 0)
-        cg_jw_kreal(w, "epss", f->epss);
-    if (f->epss_percentile >= 0)
-        cg_jw_kreal(w, "epssPercentile", f->epss_percentile);
-    if (f->score >= 0)
-        cg_jw_kreal(w, "score", f->score);
-    cg_jw_kopt(w, "sourceSeverity", f->source_severity);
+    cg_jw_kbool(w, "kev", f->v->kev);
+    cg_jw_kopt(w, "kevDateAdded", f->v->kev_date_added);
+    if (f->v->epss >= 0)
+        cg_jw_kreal(w, "epss", f->v->epss);
+    if (f->v->epss_percentile >= 0)
+        cg_jw_kreal(w, "epssPercentile", f->v->epss_percentile);
+    if (f->v->score >= 0)
+        cg_jw_kreal(w, "score", f->v->score);
+    cg_jw_kopt(w, "sourceSeverity", f->v->source_severity);
     cg_jw_kopt(w, "note", f->note);
     cg_runtime_write_finding(r->runtime, f->pkg_index, w);
     cg_jw_close(w, "}");
@@ -150,7 +150,7 @@ static void vuln(const cg_report *r, const cg_finding *f, cg_jw *w, cg_arena *a)
     const cg_report_target *t = &r->targets[f->target];
     cg_jw_elem(w);
     cg_jw_open(w, "{");
-    cg_jw_kopt(w, "VulnerabilityID", f->vuln_id);
+    cg_jw_kopt(w, "VulnerabilityID", f->v->vuln_id);
     cg_jw_kopt(w, "PkgID", cg_arena_sprintf(a, "%s@%s", cg_finding_pkg_name(f), f->installed));
     cg_jw_kopt(w, "PkgName", cg_finding_pkg_name(f));
     if (t->class_ == CG_TARGET_LANG)
@@ -170,30 +170,30 @@ static void vuln(const cg_report *r, const cg_finding *f, cg_jw *w, cg_arena *a)
         cg_jw_kopt(w, "DiffID", l->diff_id);
         cg_jw_close(w, "}");
     }
-    cg_jw_kopt(w, "SeveritySource", f->severity_source);
-    cg_jw_kopt(w, "PrimaryURL", f->primary_url);
+    cg_jw_kopt(w, "SeveritySource", f->v->severity_source);
+    cg_jw_kopt(w, "PrimaryURL", f->v->primary_url);
     cg_jw_key(w, "DataSource");
     cg_jw_open(w, "{");
-    cg_jw_kopt(w, "ID", f->data_source_id);
-    cg_jw_kopt(w, "Name", f->data_source_name);
-    cg_jw_kopt(w, "URL", f->data_source_url);
+    cg_jw_kopt(w, "ID", f->v->data_source_id);
+    cg_jw_kopt(w, "Name", f->v->data_source_name);
+    cg_jw_kopt(w, "URL", f->v->data_source_url);
     cg_jw_close(w, "}");
-    cg_jw_kopt(w, "Title", f->adv->summary);
-    cg_jw_kopt(w, "Description", f->adv->details);
-    cg_jw_kopt(w, "Severity", cg_severity_name(f->severity));
+    cg_jw_kopt(w, "Title", f->v->adv->summary);
+    cg_jw_kopt(w, "Description", f->v->adv->details);
+    cg_jw_kopt(w, "Severity", cg_severity_name(f->v->severity));
     cg_severity vs;
-    if (f->source_severity && f->data_source_id && cg_severity_parse(f->source_severity, &vs) == 0) {
+    if (f->v->source_severity && f->v->data_source_id && cg_severity_parse(f->v->source_severity, &vs) == 0) {
         cg_jw_key(w, "VendorSeverity");
         cg_jw_open(w, "{");
-        cg_jw_kint(w, f->data_source_id, (long long)vs);
+        cg_jw_kint(w, f->v->data_source_id, (long long)vs);
         cg_jw_close(w, "}");
     }
-    if (f->n_cvss)
+    if (f->v->n_cvss)
         cvss_obj(f, w);
-    if (f->adv->n_references)
-        cg_jw_kstrs(w, "References", f->adv->references, f->adv->n_references, 1);
-    cg_jw_kopt(w, "PublishedDate", f->adv->published);
-    cg_jw_kopt(w, "LastModifiedDate", f->adv->modified);
+    if (f->v->adv->n_references)
+        cg_jw_kstrs(w, "References", f->v->adv->references, f->v->adv->n_references, 1);
+    cg_jw_kopt(w, "PublishedDate", f->v->adv->published);
+    cg_jw_kopt(w, "LastModifiedDate", f->v->adv->modified);
     extras(r, f, w);
     cg_jw_close(w, "}");
 }
@@ -265,8 +265,11 @@ cg_status cg_report_write_json_sink(const cg_report *r, cg_buf *out, cg_sink_fn 
         if (k < r->n_findings && r->findings[k].target == t) {
             cg_jw_key(&w, "Vulnerabilities");
             cg_jw_open(&w, "[");
-            for (; k < r->n_findings && r->findings[k].target == t; k++)
+            for (; k < r->n_findings && r->findings[k].target == t; k++) {
+                if (a.used_total > 32768) /* per-finding strings: memory does not grow with them */
+                    cg_arena_free(&a);
                 vuln(r, &r->findings[k], &w, &a);
+            }
             cg_jw_close(&w, "]");
         }
         cg_jw_close(&w, "}");

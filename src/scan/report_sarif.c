@@ -40,42 +40,42 @@ static void text_obj(cg_jw *w, const char *key, const char *text)
 
 static double sec_severity(const cg_finding *f)
 {
-    return f->score >= 0 ? f->score : cg_report_severity_number(f->severity);
+    return f->v->score >= 0 ? f->v->score : cg_report_severity_number(f->v->severity);
 }
 
 static void rule(const cg_report *r, const cg_finding *f, cg_jw *w, cg_arena *a)
 {
     const cg_report_target *t = &r->targets[f->target];
-    const char *title = f->adv->summary ? f->adv->summary : f->vuln_id;
+    const char *title = f->v->adv->summary ? f->v->adv->summary : f->v->vuln_id;
     cg_jw_elem(w);
     cg_jw_open(w, "{");
-    cg_jw_kopt(w, "id", f->vuln_id);
+    cg_jw_kopt(w, "id", f->v->vuln_id);
     cg_jw_kstr(w, "name", t->class_ == CG_TARGET_OS ? "OsPackageVulnerability" : "LanguageSpecificPackageVulnerability");
     text_obj(w, "shortDescription", title);
-    text_obj(w, "fullDescription", f->adv->details ? f->adv->details : title);
+    text_obj(w, "fullDescription", f->v->adv->details ? f->v->adv->details : title);
     cg_jw_key(w, "defaultConfiguration");
     cg_jw_open(w, "{");
-    cg_jw_kstr(w, "level", level_of(f->severity));
+    cg_jw_kstr(w, "level", level_of(f->v->severity));
     cg_jw_close(w, "}");
-    cg_jw_kopt(w, "helpUri", f->primary_url);
-    const char *sev = cg_severity_name(f->severity);
+    cg_jw_kopt(w, "helpUri", f->v->primary_url);
+    const char *sev = cg_severity_name(f->v->severity);
     cg_jw_key(w, "help");
     cg_jw_open(w, "{");
     cg_jw_kopt(w, "text",
                cg_arena_sprintf(a, "Vulnerability %s\nSeverity: %s\nPackage: %s\nFixed Version: %s\nLink: %s\n%s",
-                                f->vuln_id, sev, cg_finding_pkg_name(f), fixed_text(f), f->primary_url,
-                                f->adv->details ? f->adv->details : title));
+                                f->v->vuln_id, sev, cg_finding_pkg_name(f), fixed_text(f), f->v->primary_url,
+                                f->v->adv->details ? f->v->adv->details : title));
     cg_jw_kopt(w, "markdown",
                cg_arena_sprintf(a,
                                 "**Vulnerability %s**\n| Severity | Package | Fixed Version | Link |\n"
                                 "| --- | --- | --- | --- |\n|%s|%s|%s|[%s](%s)|\n\n%s",
-                                f->vuln_id, sev, cg_finding_pkg_name(f), fixed_text(f), f->vuln_id, f->primary_url,
-                                f->adv->details ? f->adv->details : title));
+                                f->v->vuln_id, sev, cg_finding_pkg_name(f), fixed_text(f), f->v->vuln_id, f->v->primary_url,
+                                f->v->adv->details ? f->v->adv->details : title));
     cg_jw_close(w, "}");
     cg_jw_key(w, "properties");
     cg_jw_open(w, "{");
     const char *tags[4] = {"vulnerability", "security", sev, "known-exploited"};
-    cg_jw_kstrs(w, "tags", tags, f->kev ? 4 : 3, 1);
+    cg_jw_kstrs(w, "tags", tags, f->v->kev ? 4 : 3, 1);
     cg_jw_kstr(w, "precision", "very-high");
     cg_jw_kopt(w, "security-severity", cg_arena_sprintf(a, "%.1f", sec_severity(f)));
     /* Trivy's property names for the vectors of the source that decided the
@@ -83,9 +83,9 @@ static void rule(const cg_report *r, const cg_finding *f, cg_jw *w, cg_arena *a)
      * first appears */
     const cg_finding_cvss *v2 = NULL, *v3 = NULL;
     int v2_first = 0;
-    for (size_t i = 0; f->severity_source && i < f->n_cvss; i++) {
-        const cg_finding_cvss *c = &f->cvss[i];
-        if (strcmp(c->source, f->severity_source) != 0 || c->version == CG_CVSS_V40)
+    for (size_t i = 0; f->v->severity_source && i < f->v->n_cvss; i++) {
+        const cg_finding_cvss *c = &f->v->cvss[i];
+        if (strcmp(c->source, f->v->severity_source) != 0 || c->version == CG_CVSS_V40)
             continue;
         if (c->version == CG_CVSS_V2) {
             v2_first |= !v2 && !v3;
@@ -110,15 +110,15 @@ static void result(const cg_report *r, const cg_finding *f, size_t rule_index, c
 {
     cg_jw_elem(w);
     cg_jw_open(w, "{");
-    cg_jw_kopt(w, "ruleId", f->vuln_id);
+    cg_jw_kopt(w, "ruleId", f->v->vuln_id);
     cg_jw_kint(w, "ruleIndex", (long long)rule_index);
-    cg_jw_kstr(w, "level", level_of(f->severity));
+    cg_jw_kstr(w, "level", level_of(f->v->severity));
     text_obj(w, "message",
              cg_arena_sprintf(a,
                               "Package: %s\nInstalled Version: %s\nVulnerability %s\nSeverity: %s\n"
                               "Status: %s\nFixed Version: %s\nLink: [%s](%s)",
-                              cg_finding_pkg_name(f), f->installed, f->vuln_id, cg_severity_name(f->severity),
-                              cg_finding_status_name(f->status), fixed_text(f), f->vuln_id, f->primary_url));
+                              cg_finding_pkg_name(f), f->installed, f->v->vuln_id, cg_severity_name(f->v->severity),
+                              cg_finding_status_name(f->status), fixed_text(f), f->v->vuln_id, f->v->primary_url));
     const char *path = cg_report_pkg_path(f->pkg);
     const char *uri = path && *path ? path : r->artifact_name;
     cg_jw_key(w, "locations");
@@ -144,7 +144,7 @@ static void result(const cg_report *r, const cg_finding *f, size_t rule_index, c
     cg_jw_close(w, "}");
     cg_jw_close(w, "]");
     char fp[33];
-    const char *key = cg_arena_sprintf(a, "%s\n%s\n%s\n%s", f->vuln_id, cg_finding_pkg_name(f), f->installed, uri);
+    const char *key = cg_arena_sprintf(a, "%s\n%s\n%s\n%s", f->v->vuln_id, cg_finding_pkg_name(f), f->installed, uri);
     if (key && cg_sha256_hex_prefix(key, 16, fp) == CG_OK) {
         cg_jw_key(w, "partialFingerprints");
         cg_jw_open(w, "{");
@@ -153,10 +153,10 @@ static void result(const cg_report *r, const cg_finding *f, size_t rule_index, c
     }
     cg_jw_key(w, "properties");
     cg_jw_open(w, "{");
-    cg_jw_kopt(w, "advisoryId", f->advisory_id);
-    cg_jw_kbool(w, "kev", f->kev);
-    if (f->epss >= 0)
-        cg_jw_kreal(w, "epss", f->epss);
+    cg_jw_kopt(w, "advisoryId", f->v->advisory_id);
+    cg_jw_kbool(w, "kev", f->v->kev);
+    if (f->v->epss >= 0)
+        cg_jw_kreal(w, "epss", f->v->epss);
     cg_jw_kopt(w, "note", f->note);
     cg_jw_close(w, "}");
     cg_jw_close(w, "}");
@@ -165,13 +165,29 @@ static void result(const cg_report *r, const cg_finding *f, size_t rule_index, c
 static int ptr_cmp(const void *a, const void *b)
 {
     const cg_finding *x = *(const cg_finding *const *)a, *y = *(const cg_finding *const *)b;
-    return strcmp(x->vuln_id, y->vuln_id);
+    return strcmp(x->v->vuln_id, y->v->vuln_id);
 }
 
 cg_status cg_report_write_sarif(const cg_report *r, cg_buf *out, cg_error *err)
 {
-    cg_arena a;
+    return cg_report_write_sarif_sink(r, out, NULL, NULL, err);
+}
+
+/* Per-item strings go to a scratch arena emptied now and then, so memory
+ * does not grow with the findings (streamed: out is only a window). */
+static cg_arena *item_arena(cg_arena *a)
+{
+    if (a->used_total > 32768)
+        cg_arena_free(a);
+    return a;
+}
+
+cg_status cg_report_write_sarif_sink(const cg_report *r, cg_buf *out, cg_sink_fn sink, void *sink_ud,
+                                     cg_error *err)
+{
+    cg_arena a, item;
     cg_arena_init(&a);
+    cg_arena_init(&item);
     cg_strmap idx;
     cg_strmap_init(&idx);
     cg_status st = CG_OK;
@@ -182,9 +198,9 @@ cg_status cg_report_write_sarif(const cg_report *r, cg_buf *out, cg_error *err)
         st = CG_ERR_NOMEM;
     for (size_t i = 0; st == CG_OK && i < r->n_findings; i++) {
         const cg_finding *f = &r->findings[i];
-        if (cg_strmap_get(&idx, f->vuln_id, strlen(f->vuln_id)))
+        if (cg_strmap_get(&idx, f->v->vuln_id, strlen(f->v->vuln_id)))
             continue;
-        if (cg_strmap_put(&idx, f->vuln_id, strlen(f->vuln_id), (void *)f) != CG_OK)
+        if (cg_strmap_put(&idx, f->v->vuln_id, strlen(f->v->vuln_id), (void *)f) != CG_OK)
             st = CG_ERR_NOMEM;
         firsts[nr++] = f;
     }
@@ -195,52 +211,29 @@ cg_status cg_report_write_sarif(const cg_report *r, cg_buf *out, cg_error *err)
         st = CG_ERR_NOMEM;
     for (size_t i = 0; st == CG_OK && i < nr; i++) {
         ord[i] = i;
-        st = cg_strmap_put(&idx, firsts[i]->vuln_id, strlen(firsts[i]->vuln_id), &ord[i]);
+        st = cg_strmap_put(&idx, firsts[i]->v->vuln_id, strlen(firsts[i]->v->vuln_id), &ord[i]);
     }
     cg_jw w;
-    cg_jw_init(&w, out);
-    w.st = st;
-    cg_jw_open(&w, "{");
-    cg_jw_kstr(&w, "version", "2.1.0");
-    cg_jw_kstr(&w, "$schema", "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/main/sarif-2.1/schema/sarif-schema-2.1.0.json");
-    cg_jw_key(&w, "runs");
-    cg_jw_open(&w, "[");
-    cg_jw_elem(&w);
-    cg_jw_open(&w, "{");
-    cg_jw_key(&w, "tool");
-    cg_jw_open(&w, "{");
-    cg_jw_key(&w, "driver");
-    cg_jw_open(&w, "{");
-    cg_jw_kstr(&w, "name", "cgate");
-    cg_jw_kstr(&w, "fullName", "cgate container-image supply-chain gate");
-    cg_jw_kstr(&w, "version", CGATE_VERSION);
-    cg_jw_key(&w, "rules");
-    cg_jw_open(&w, "[");
+    if (sink)
+        cg_jw_init_sink(&w, out, sink, sink_ud, err);
+    else
+        cg_jw_init(&w, out);
+    if (w.st == CG_OK)
+        w.st = st;
+    cg_sarif_begin(&w);
     for (size_t i = 0; w.st == CG_OK && i < nr; i++)
-        rule(r, firsts[i], &w, &a);
+        rule(r, firsts[i], &w, item_arena(&item));
     if (r->extra)
         cg_findings_sarif_rules(r->extra, &w);
-    cg_jw_close(&w, "]");
-    cg_jw_close(&w, "}");
-    cg_jw_close(&w, "}");
-    cg_jw_key(&w, "results");
-    cg_jw_open(&w, "[");
+    cg_sarif_rules_end(&w);
     for (size_t i = 0; w.st == CG_OK && i < r->n_findings; i++) {
         const cg_finding *f = &r->findings[i];
-        size_t *ri = cg_strmap_get(&idx, f->vuln_id, strlen(f->vuln_id));
-        result(r, f, ri ? *ri : 0, &w, &a);
+        size_t *ri = cg_strmap_get(&idx, f->v->vuln_id, strlen(f->v->vuln_id));
+        result(r, f, ri ? *ri : 0, &w, item_arena(&item));
     }
     if (r->extra)
         cg_findings_sarif_results(r->extra, nr, &w);
-    cg_jw_close(&w, "]");
-    cg_jw_kstr(&w, "columnKind", "utf16CodeUnits");
-    cg_jw_key(&w, "originalUriBaseIds");
-    cg_jw_open(&w, "{");
-    cg_jw_key(&w, "ROOTPATH");
-    cg_jw_open(&w, "{");
-    cg_jw_kstr(&w, "uri", "file:///");
-    cg_jw_close(&w, "}");
-    cg_jw_close(&w, "}");
+    cg_sarif_results_end(&w);
     const cg_image_info *im = &r->sbom->image;
     cg_jw_key(&w, "properties");
     cg_jw_open(&w, "{");
@@ -248,12 +241,13 @@ cg_status cg_report_write_sarif(const cg_report *r, cg_buf *out, cg_error *err)
     cg_jw_kopt(&w, "imageID", im->config_digest);
     cg_jw_kopt(&w, "manifestDigest", im->manifest_digest);
     cg_jw_close(&w, "}");
-    cg_jw_close(&w, "}");
-    cg_jw_close(&w, "]");
-    cg_jw_close(&w, "}");
-    cg_jw_raw(&w, "\n");
+    cg_sarif_end(&w);
+    cg_jw_flush(&w);
     cg_strmap_free(&idx);
     cg_arena_free(&a);
+    cg_arena_free(&item);
+    if (w.st != CG_OK && sink && w.st != CG_ERR_NOMEM)
+        return w.st; /* the sink said why */
     if (w.st != CG_OK)
         return cg_error_set(err, w.st, "writing SARIF: %s", cg_status_name(w.st));
     return CG_OK;

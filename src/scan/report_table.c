@@ -56,9 +56,9 @@ static int by_severity(const void *pa, const void *pb)
     const row_key *x = pa, *y = pb;
     if (x->loaded != y->loaded)
         return y->loaded - x->loaded;
-    if (x->f->severity != y->f->severity)
-        return (int)y->f->severity - (int)x->f->severity;
-    int c = strcmp(x->f->vuln_id, y->f->vuln_id);
+    if (x->f->v->severity != y->f->v->severity)
+        return (int)y->f->v->severity - (int)x->f->v->severity;
+    int c = strcmp(x->f->v->vuln_id, y->f->v->vuln_id);
     if (c)
         return c;
     c = strcmp(cg_finding_pkg_name(x->f), cg_finding_pkg_name(y->f));
@@ -73,9 +73,9 @@ static cg_status write_target(const cg_report *r, size_t t, size_t b, size_t e, 
     const cg_report_target *tg = &r->targets[t];
     size_t count[CG_SEV_COUNT] = {0}, fixable = 0, kev = 0;
     for (size_t i = b; i < e; i++) {
-        count[r->findings[i].severity]++;
+        count[r->findings[i].v->severity]++;
         fixable += r->findings[i].fixed != NULL;
-        kev += r->findings[i].kev != 0;
+        kev += r->findings[i].v->kev != 0;
     }
     const char *head_line = cg_arena_sprintf(a, "%s (%s, %s)", tg->name, cg_report_target_class_name(tg->class_),
                                              tg->type);
@@ -108,16 +108,16 @@ static cg_status write_target(const cg_report *r, size_t t, size_t b, size_t e, 
         row[0] = cg_finding_pkg_name(f);
         if (runtime_loaded(r, f) > 0 && !(row[0] = cg_arena_sprintf(a, "%s (loaded)", row[0])))
             return CG_ERR_NOMEM;
-        row[1] = f->vuln_id;
-        row[2] = cg_severity_name(f->severity);
-        row[3] = f->kev ? "yes" : "";
+        row[1] = f->v->vuln_id;
+        row[2] = cg_severity_name(f->v->severity);
+        row[3] = f->v->kev ? "yes" : "";
         row[4] = cg_finding_status_name(f->status);
         row[5] = f->installed;
         row[6] = f->fixed ? f->fixed : "";
-        row[7] = f->adv->summary ? clip(a, f->adv->summary, TITLE_MAX) : "";
+        row[7] = f->v->adv->summary ? clip(a, f->v->adv->summary, TITLE_MAX) : "";
         if (!row[7])
             return CG_ERR_NOMEM;
-        cg_table_add(&tb, row, color ? SEV_COLOR[f->severity] : NULL);
+        cg_table_add(&tb, row, color ? SEV_COLOR[f->v->severity] : NULL);
     }
     st = cg_buf_putc(out, '\n');
     if (st == CG_OK)

@@ -709,9 +709,9 @@ cg_status cg_runtime_write_vex(const cg_report *r, const cg_runtime *rt, int64_t
     size_t n = 0;
     for (size_t i = 0; i < r->n_findings; i++) {
         const cg_finding *f = &r->findings[i];
-        if (f->pkg_index >= rt->n_pkgs || rt->loaded[f->pkg_index] || !rt->known[f->pkg_index] || !f->pkg->purl || !f->vuln_id)
+        if (f->pkg_index >= rt->n_pkgs || rt->loaded[f->pkg_index] || !rt->known[f->pkg_index] || !f->pkg->purl || !f->v->vuln_id)
             continue;
-        v[n].vuln = f->vuln_id;
+        v[n].vuln = f->v->vuln_id;
         v[n].pkg = f->pkg->purl;
         n++;
     }

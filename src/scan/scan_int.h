@@ -51,6 +51,9 @@ cg_status cg_report_write_json(const cg_report *r, cg_buf *out, cg_error *err);
 /* The same with a sink (NULL: append to out): out is then only a window. */
 cg_status cg_report_write_json_sink(const cg_report *r, cg_buf *out, cg_sink_fn sink, void *sink_ud, cg_error *err);
 cg_status cg_report_write_sarif(const cg_report *r, cg_buf *out, cg_error *err);
+/* The same with a sink (NULL: append to out): out is then only a window. */
+cg_status cg_report_write_sarif_sink(const cg_report *r, cg_buf *out, cg_sink_fn sink, void *sink_ud,
+                                     cg_error *err);
 cg_status cg_report_write_cdx(const cg_report *r, cg_buf *out, cg_error *err);
 cg_status cg_report_write_cdx_stream(const cg_report *r, cg_sink_fn sink, void *sink_ud, cg_error *err);
 cg_status cg_report_write_table(const cg_report *r, int color, size_t width, cg_buf *out, cg_error *err);
@@ -79,5 +82,11 @@ void cg_findings_sarif_rules(const cg_findings *f, struct cg_jw *w);
 size_t cg_findings_sarif_nrules(const cg_findings *f);
 void cg_findings_sarif_results(const cg_findings *f, size_t base, struct cg_jw *w);
 cg_status cg_findings_write_table(const cg_findings *f, int color, size_t width, cg_buf *out);
+/* The SARIF document around the rules and results, in this order:
+ * begin, rules, rules_end, results, results_end, [run properties], end. */
+void cg_sarif_begin(struct cg_jw *w);     /* {"version", "$schema", "runs": [{"tool": {"driver": {..., "rules": [ */
+void cg_sarif_rules_end(struct cg_jw *w); /* ]}}, "results": [ */
+void cg_sarif_results_end(struct cg_jw *w); /* ], "columnKind", "originalUriBaseIds" */
+void cg_sarif_end(struct cg_jw *w);       /* }]} and a newline */
 
 #endif

@@ -131,14 +131,14 @@ const char *sv_finding_key(cg_arena *a, const cg_finding *f)
 {
     const cg_package *p = f->pkg;
     const char *path = p && p->n_locations ? p->locations[0].path : "";
-    return cg_arena_sprintf(a, "%s|%s:%s@%s|%s", f->vuln_id ? f->vuln_id : "?", p && p->type ? p->type : "",
+    return cg_arena_sprintf(a, "%s|%s:%s@%s|%s", f->v->vuln_id ? f->v->vuln_id : "?", p && p->type ? p->type : "",
                             p && p->name ? p->name : "", f->installed ? f->installed : "", path ? path : "");
 }
 
 const char *sv_finding_advs(cg_arena *a, const cg_finding *f)
 {
     cg_buf b = CG_BUF_INIT;
-    cg_buf_puts(&b, f->advisory_id ? f->advisory_id : "");
+    cg_buf_puts(&b, f->v->advisory_id ? f->v->advisory_id : "");
     for (size_t i = 0; i < f->n_merged; i++) {
         cg_buf_putc(&b, ' ');
         cg_buf_puts(&b, f->merged_ids[i]);

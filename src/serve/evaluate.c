@@ -20,15 +20,15 @@ static json_t *finding_by_label(const cg_report *rep, const char *label, cg_aren
 {
     for (size_t i = 0; i < rep->n_findings; i++) {
         const cg_finding *f = &rep->findings[i];
-        const char *l = cg_arena_sprintf(a, "%s %s@%s", f->vuln_id ? f->vuln_id : "",
+        const char *l = cg_arena_sprintf(a, "%s %s@%s", f->v->vuln_id ? f->v->vuln_id : "",
                                          f->pkg && f->pkg->name ? f->pkg->name : "", f->installed ? f->installed : "");
         if (l && !strcmp(l, label)) {
-            json_t *fin = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s, s:b}", "id", f->vuln_id ? f->vuln_id : "",
+            json_t *fin = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s, s:b}", "id", f->v->vuln_id ? f->v->vuln_id : "",
                                     "package", f->pkg && f->pkg->name ? f->pkg->name : "", "purl",
                                     f->pkg ? f->pkg->purl : NULL, "installed", f->installed, "fixed", f->fixed,
-                                    "severity", cg_severity_name(f->severity), "kev", f->kev);
-            if (fin && f->score >= 0)
-                json_object_set_new(fin, "score", json_real(f->score));
+                                    "severity", cg_severity_name(f->v->severity), "kev", f->v->kev);
+            if (fin && f->v->score >= 0)
+                json_object_set_new(fin, "score", json_real(f->v->score));
             return fin;
         }
     }

@@ -135,17 +135,17 @@ static char *rfc3339(char buf[32], int64_t t)
 static json_t *finding_doc(const cg_finding *f)
 {
     json_t *advs = json_array();
-    json_array_append_new(advs, json_string(f->advisory_id ? f->advisory_id : ""));
+    json_array_append_new(advs, json_string(f->v->advisory_id ? f->v->advisory_id : ""));
     for (size_t i = 0; i < f->n_merged; i++)
         json_array_append_new(advs, json_string(f->merged_ids[i]));
-    json_t *fin = json_pack("{s:s, s:o, s:s, s:s?, s:s?, s:s?, s:s, s:b}", "id", f->vuln_id ? f->vuln_id : "",
+    json_t *fin = json_pack("{s:s, s:o, s:s, s:s?, s:s?, s:s?, s:s, s:b}", "id", f->v->vuln_id ? f->v->vuln_id : "",
                             "advisories", advs, "package", f->pkg && f->pkg->name ? f->pkg->name : "", "purl",
                             f->pkg ? f->pkg->purl : NULL, "installed", f->installed, "fixed", f->fixed, "severity",
-                            cg_severity_name(f->severity), "kev", f->kev);
-    if (fin && f->score >= 0)
-        json_object_set_new(fin, "score", json_real(f->score));
-    if (fin && f->epss >= 0)
-        json_object_set_new(fin, "epss", json_real(cg_policy_round2(f->epss * 100) / 100));
+                            cg_severity_name(f->v->severity), "kev", f->v->kev);
+    if (fin && f->v->score >= 0)
+        json_object_set_new(fin, "score", json_real(f->v->score));
+    if (fin && f->v->epss >= 0)
+        json_object_set_new(fin, "epss", json_real(cg_policy_round2(f->v->epss * 100) / 100));
     return fin;
 }
 
@@ -335,15 +335,15 @@ static cg_status rematch_image(sv_server *srv, sv_store *st, cg_vdb *db, const c
         cg_strmap_put(&add, fk, fl, (void *)2); /* still there */
         size_t before = n_pend;
         const char *old_sev = sv_cell(&fr, idx - 1, 2), *old_epss = sv_cell(&fr, idx - 1, 4);
-        if ((int)f->severity > sev_rank(old_sev))
+        if ((int)f->v->severity > sev_rank(old_sev))
             pend[n_pend++] = (pending){f, fk, "severity-rose",
-                                       cg_arena_sprintf(&a, "%s#severity-rose#%s", fk, cg_severity_name(f->severity)),
+                                       cg_arena_sprintf(&a, "%s#severity-rose#%s", fk, cg_severity_name(f->v->severity)),
                                        cg_arena_sprintf(&a, "severity %s -> %s", old_sev ? old_sev : "?",
-                                                        cg_severity_name(f->severity))};
-        if (f->kev && strcmp(sv_cell(&fr, idx - 1, 3), "1"))
+                                                        cg_severity_name(f->v->severity))};
+        if (f->v->kev && strcmp(sv_cell(&fr, idx - 1, 3), "1"))
             pend[n_pend++] = (pending){f, fk, "kev-added", cg_arena_sprintf(&a, "%s#kev-added", fk),
                                        "added to CISA KEV"};
-        long was = old_epss ? epss_cent(strtod(old_epss, NULL)) : -1, is = epss_cent(f->epss);
+        long was = old_epss ? epss_cent(strtod(old_epss, NULL)) : -1, is = epss_cent(f->v->epss);
         if (is > was && was >= 0)
             pend[n_pend++] = (pending){f, fk, "epss-rose", cg_arena_sprintf(&a, "%s#epss-rose", fk),
                                        cg_arena_sprintf(&a, "EPSS %.2f -> %.2f", (double)was / 100, (double)is / 100)};
@@ -396,8 +396,8 @@ static cg_status rematch_image(sv_server *srv, sv_store *st, cg_vdb *db, const c
         const char *fk = sv_finding_key(&a, f);
         if (!fk || cg_strmap_get(&add, fk, strlen(fk)) == (void *)1)
             continue;
-        const char *p[] = {digest, fk, cg_severity_name(f->severity), f->kev ? "1" : "0",
-                           f->epss >= 0 ? cg_arena_sprintf(&a, "%.5f", f->epss) : NULL};
+        const char *p[] = {digest, fk, cg_severity_name(f->v->severity), f->v->kev ? "1" : "0",
+                           f->v->epss >= 0 ? cg_arena_sprintf(&a, "%.5f", f->v->epss) : NULL};
         s = sv_exec(st, "UPDATE findings SET severity = $3, kev = $4, epss = $5 WHERE digest = $1 AND fkey = $2", 5,
                     p, NULL, err);
     }
@@ -420,7 +420,7 @@ static cg_status rematch_image(sv_server *srv, sv_store *st, cg_vdb *db, const c
     }
     for (size_t i = 0; s == CG_OK && i < n_pend; i++)
         if (fresh && fresh[i]) {
-            if (logq_push(q, bodies[i], digest, pend[i].f->vuln_id ? pend[i].f->vuln_id : "?") != 0)
+            if (logq_push(q, bodies[i], digest, pend[i].f->v->vuln_id ? pend[i].f->v->vuln_id : "?") != 0)
                 s = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
             else
                 bodies[i] = NULL; /* the queue owns it */

@@ -205,8 +205,11 @@ static cg_status vdb_open(const char *db_path, cg_vdb **out, cg_error *err)
     /* The file is never changed in place (imports rename a new file over
      * it), so one read transaction for the handle's life is safe and saves
      * each lookup SQLite's lock and change-counter round trip. */
+    /* No memory map: every page a lookup touched stayed resident (20 MiB of
+     * a scan's peak when it reads the whole DB); reads through SQLite's own
+     * page cache (2 MiB) were as fast in bench/vulndb.sh (docs/BENCHMARKS.md). */
     if (s == CG_OK)
-        sqlite3_exec(v->db, "PRAGMA mmap_size=268435456", NULL, NULL, NULL);
+        sqlite3_exec(v->db, "PRAGMA mmap_size=0", NULL, NULL, NULL);
     if (s == CG_OK && sqlite3_exec(v->db, "BEGIN; SELECT count(*) FROM meta;", NULL, NULL, NULL) != SQLITE_OK)
         s = cg_error_set(err, CG_ERR_INPUT, "%s: cannot read: %s", db_path, sqlite3_errmsg(v->db));
     if (s != CG_OK) {

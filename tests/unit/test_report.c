@@ -117,7 +117,7 @@ static const cg_finding *find(const cg_report *r, const char *pkg, const char *v
 {
     for (size_t i = 0; i < r->n_findings; i++) {
         const cg_finding *f = &r->findings[i];
-        if (!strcmp(f->pkg->name, pkg) && !strcmp(f->installed, ver) && !strcmp(f->vuln_id, id))
+        if (!strcmp(f->pkg->name, pkg) && !strcmp(f->installed, ver) && !strcmp(f->v->vuln_id, id))
             return f;
     }
     return NULL;
@@ -149,19 +149,19 @@ static void test_model(void **state)
     const cg_finding *f = find(r, "apt", "2.6.1", "CVE-2026-109518");
     assert_non_null(f);
     assert_string_equal(f->fixed, "2.6.2");
-    assert_string_equal(f->advisory_id, "DEBIAN-CVE-2026-109518");
+    assert_string_equal(f->v->advisory_id, "DEBIAN-CVE-2026-109518");
     assert_non_null(find(r, "libapt-pkg6.0", "2.6.1", "CVE-2026-109518"));
     assert_null(find(r, "apt", "2.6.1", "CVE-2020-27350")); /* not affected */
     /* CVSS from the record's vector, the label kept beside it; KEV/EPSS */
     f = find(r, "lodash", "4.17.15", "CVE-2020-8203");
     assert_non_null(f);
-    assert_int_equal(f->severity, CG_SEV_HIGH);
-    assert_true(f->score > 7.39 && f->score < 7.41);
-    assert_string_equal(f->severity_source, "ghsa");
-    assert_string_equal(f->source_severity, "HIGH");
+    assert_int_equal(f->v->severity, CG_SEV_HIGH);
+    assert_true(f->v->score > 7.39 && f->v->score < 7.41);
+    assert_string_equal(f->v->severity_source, "ghsa");
+    assert_string_equal(f->v->source_severity, "HIGH");
     assert_string_equal(f->fixed, "4.17.20");
-    assert_true(f->kev);
-    assert_true(f->epss == 0.5);
+    assert_true(f->v->kev);
+    assert_true(f->v->epss == 0.5);
     /* the owned lodash (under a deb) is not matched */
     assert_null(find(r, "lodash", "4.17.10", "CVE-2020-8203"));
     /* two records for one CVE and package: one finding, the other id kept */
@@ -170,7 +170,7 @@ static void test_model(void **state)
     assert_int_equal(f->n_merged, 1);
     size_t count = 0;
     for (size_t i = 0; i < r->n_findings; i++)
-        if (!strcmp(r->findings[i].vuln_id, "CVE-2021-44906") && !strcmp(r->findings[i].installed, "1.2.0"))
+        if (!strcmp(r->findings[i].v->vuln_id, "CVE-2021-44906") && !strcmp(r->findings[i].installed, "1.2.0"))
             count++;
     assert_int_equal(count, 2); /* node_modules copy and lockfile copy */
     /* an unparseable version is a finding with status unknown */
@@ -182,20 +182,20 @@ static void test_model(void **state)
     f = find(r, "stdlib", "1.20.4", "CVE-2023-29403");
     assert_non_null(f);
     assert_string_equal(f->fixed, "1.20.5");
-    assert_string_equal(f->data_source_id, "go-vulndb");
+    assert_string_equal(f->v->data_source_id, "go-vulndb");
     assert_non_null(find(r, "sys", "v0.0.0-20210101000000-aaaaaaaaaaaa", "CVE-2022-29526"));
     assert_null(find(r, "stdlib", "1.20.4", "CVE-2022-29526"));
     /* Maven group:artifact */
     f = find(r, "commons-text", "1.9", "CVE-2022-42889");
     assert_non_null(f);
-    assert_int_equal(f->severity, CG_SEV_CRITICAL);
+    assert_int_equal(f->v->severity, CG_SEV_CRITICAL);
     /* sorted: target, package, version, path, id */
     for (size_t i = 1; i < r->n_findings; i++) {
         const cg_finding *a = &r->findings[i - 1], *b = &r->findings[i];
         assert_true(a->target <= b->target);
         if (a->target == b->target && !strcmp(a->pkg->name, b->pkg->name) && !strcmp(a->installed, b->installed) &&
             a->pkg_index == b->pkg_index)
-            assert_true(strcmp(a->vuln_id, b->vuln_id) < 0);
+            assert_true(strcmp(a->v->vuln_id, b->v->vuln_id) < 0);
     }
     cg_report_free(r);
     fx_free(db);
@@ -214,7 +214,7 @@ static void test_filters(void **state)
     cg_report *crit = scan(&s, db, &o);
     assert_true(crit->n_findings > 0 && crit->n_findings < all->n_findings);
     for (size_t i = 0; i < crit->n_findings; i++)
-        assert_int_equal(crit->findings[i].severity, CG_SEV_CRITICAL);
+        assert_int_equal(crit->findings[i].v->severity, CG_SEV_CRITICAL);
     assert_int_equal(crit->n_filtered + crit->n_findings, all->n_findings);
     o.severities = 0;
     o.pkg_types = CG_SCAN_PKG_OS;
@@ -402,9 +402,13 @@ static void test_cvss_layout(void **state)
         {"ghsa", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", CG_CVSS_V40, 9.3},
         {"ghsa", "AV:N/AC:M/Au:N/C:N/I:P/A:P", CG_CVSS_V2, 5.8},
     };
-    f->cvss = cv;
-    f->n_cvss = sizeof cv / sizeof cv[0];
-    f->severity_source = "ghsa";
+    /* the finding's shared side, replaced by one with these vectors */
+    static cg_finding_vuln fv;
+    fv = *f->v;
+    fv.cvss = cv;
+    fv.n_cvss = sizeof cv / sizeof cv[0];
+    fv.severity_source = "ghsa";
+    f->v = &fv;
     char *j = render(r, CG_REPORT_JSON, 0);
     const char *want =
         "\"CVSS\": {\n"

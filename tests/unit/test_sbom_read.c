@@ -386,6 +386,60 @@ static void test_convert(void **state)
     cg_sbom_free(s);
 }
 
+/* The scan's reader: the same packages in the same order with every field a
+ * scan reads, and none of what it never prints (CycloneDX is read
+ * piecewise, SPDX whole). */
+static int eq0(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static void lean_same(cg_sbom_format fmt)
+{
+    cg_sbom *s = make_own();
+    cg_buf a = CG_BUF_INIT;
+    cg_error err;
+    assert_int_equal(cg_sbom_write(s, fmt, &a, &err), CG_OK);
+    cg_sbom *full = NULL, *lean = NULL;
+    assert_int_equal(cg_sbom_read((const uint8_t *)a.data, a.len, "own", &full, &err), CG_OK);
+    assert_int_equal(cg_sbom_read_for_scan((const uint8_t *)a.data, a.len, "own", NULL, NULL, &lean, &err), CG_OK);
+    assert_int_equal(lean->n_pkgs, full->n_pkgs);
+    assert_true(eq0(lean->distro ? lean->distro->id : NULL, full->distro ? full->distro->id : NULL));
+    assert_int_equal(lean->image.n_layers, full->image.n_layers);
+    int had_desc = 0, had_lic = 0, had_dep = 0;
+    for (size_t i = 0; i < full->n_pkgs; i++) {
+        const cg_package *f = &full->pkgs[i], *l = &lean->pkgs[i];
+        assert_true(eq0(l->type, f->type) && eq0(l->namespace_, f->namespace_) && eq0(l->name, f->name));
+        assert_true(eq0(l->version, f->version) && eq0(l->arch, f->arch) && eq0(l->purl, f->purl));
+        assert_true(eq0(l->source_name, f->source_name) && eq0(l->source_version, f->source_version));
+        assert_true(eq0(l->owned_by, f->owned_by) && eq0(l->owned_by_type, f->owned_by_type));
+        assert_true(eq0(l->cataloger, f->cataloger));
+        assert_int_equal(l->layer, f->layer);
+        assert_int_equal(l->n_locations, f->n_locations);
+        for (size_t k = 0; k < f->n_locations; k++)
+            assert_true(eq0(l->locations[k].path, f->locations[k].path));
+        had_desc |= f->description != NULL;
+        had_lic |= f->n_licenses != 0;
+        had_dep |= f->n_depends != 0;
+        assert_null(l->description);
+        assert_null(l->supplier);
+        assert_int_equal(l->n_licenses, 0);
+        assert_int_equal(l->n_depends, 0);
+    }
+    assert_true(had_desc && had_lic && had_dep); /* the check above is not empty */
+    cg_buf_free(&a);
+    cg_sbom_free(full);
+    cg_sbom_free(lean);
+    cg_sbom_free(s);
+}
+
+static void test_lean_read(void **state)
+{
+    (void)state;
+    lean_same(CG_SBOM_CYCLONEDX_JSON);
+    lean_same(CG_SBOM_SPDX_JSON);
+}
+
 /* ---- purls ---- */
 
 static void test_purl_round_trip(void **state)
@@ -469,18 +523,27 @@ static void test_purl_spec_examples(void **state)
 
 /* ---- refusals ---- */
 
+/* Refused by both readers (the whole one and the scan's) with the same message. */
 static void expect_refused(const char *doc, size_t len, cg_status want, const char *mention)
 {
-    cg_sbom *s = (cg_sbom *)1;
-    cg_error err;
-    cg_status st = cg_sbom_read((const uint8_t *)doc, len, "input.json", &s, &err);
-    if (st != want)
-        fail_msg("status %d for %.60s, want %d", st, doc, want);
-    assert_null(s);
-    assert_non_null(strstr(err.msg, "input.json"));
-    assert_null(strchr(err.msg, '\n'));
-    if (mention && !strstr(err.msg, mention))
-        fail_msg("'%s' does not mention '%s'", err.msg, mention);
+    char first[512] = "";
+    for (int lean = 0; lean < 2; lean++) {
+        cg_sbom *s = (cg_sbom *)1;
+        cg_error err;
+        cg_status st = lean ? cg_sbom_read_for_scan((const uint8_t *)doc, len, "input.json", NULL, NULL, &s, &err)
+                            : cg_sbom_read((const uint8_t *)doc, len, "input.json", &s, &err);
+        if (st != want)
+            fail_msg("status %d for %.60s, want %d (%s reader)", st, doc, want, lean ? "scan" : "whole");
+        assert_null(s);
+        assert_non_null(strstr(err.msg, "input.json"));
+        assert_null(strchr(err.msg, '\n'));
+        if (mention && !strstr(err.msg, mention))
+            fail_msg("'%s' does not mention '%s'", err.msg, mention);
+        if (lean)
+            assert_string_equal(err.msg, first);
+        else
+            snprintf(first, sizeof first, "%s", err.msg);
+    }
 }
 
 static void test_refusals(void **state)
@@ -496,6 +559,15 @@ static void test_refusals(void **state)
         {"{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\", \"components\": {}}", "wrong JSON type"},
         {"{\"spdxVersion\": \"SPDX-2.3\", \"packages\": \"x\"}", "wrong JSON type"},
         {"{\"spdxVersion\": \"SPDX-3.0\"}", "SPDX version"},
+        /* broken dependencies: the scan's reader checks them without reading them */
+        {"{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\", \"components\": [], \"dependencies\": "
+         "[{\"ref\": \"a\", \"dependsOn\": [\"b\", 01]}]}", "invalid JSON"},
+        {"{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\", \"components\": [], \"dependencies\": "
+         "[{\"ref\": \"a\", \"dependsOn\": [\"\\x\"]}]}", "invalid JSON"},
+        {"{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\", \"components\": [], \"dependencies\": "
+         "[{\"ref\": \"a\", \"ref\": \"b\", \"dependsOn\": []}]}", "invalid JSON"},
+        {"{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\", \"components\": [], \"dependencies\": "
+         "[{\"ref\": tru, \"dependsOn\": [\"x\"]}]}", "invalid JSON"},
     };
     for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++)
         expect_refused(docs[i][0], strlen(docs[i][0]), CG_ERR_INPUT, docs[i][1]);
@@ -564,6 +636,7 @@ int main(void)
         cmocka_unit_test(test_own_cdx),
         cmocka_unit_test(test_own_spdx),
         cmocka_unit_test(test_convert),
+        cmocka_unit_test(test_lean_read),
         cmocka_unit_test(test_purl_round_trip),
         cmocka_unit_test(test_purl_spec_examples),
         cmocka_unit_test(test_refusals),
