@@ -18,6 +18,7 @@
 #include "cgate/serve.h"
 #include "cgate/vulndb.h"
 #include "cli/cli.h"
+#include "core/http.h"
 #include "core/readfile.h"
 #include "core/yaml.h"
 #include "vulndb/vdb_int.h"
@@ -285,8 +286,8 @@ static int load_config(const char *file, conf *c)
         size_t known = (url != NULL) + (sf != NULL) + (fm != NULL);
         if (!e || e->kind != CG_YAML_MAP || !url || e->n != known)
             return conf_fail(file, e, "a webhook is {url: URL, secretFile: FILE, format: json|slack}");
-        if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))
-            return conf_fail(file, e, "webhook url: an http:// or https:// URL");
+        if (!cg_http_url_allowed(url))
+            return conf_fail(file, e, "webhook url: " CG_HTTP_URL_RULE);
         if (fm && strcmp(fm, "json") && strcmp(fm, "slack"))
             return conf_fail(file, e, "webhook format: json or slack");
         if (*c->n_hooks == MAX_HOOKS)
@@ -371,9 +372,9 @@ int cmd_serve(int argc, char **argv)
                 rc = cli_usage_error("serve", "at most %d --webhook", MAX_HOOKS);
                 goto done;
             }
-            if (strncmp(optarg, "http://", 7) && strncmp(optarg, "https://", 8))
+            if (!cg_http_url_allowed(optarg))
                 {
-                rc = cli_usage_error("serve", "--webhook: an http:// or https:// URL");
+                rc = cli_usage_error("serve", "--webhook: %s", CG_HTTP_URL_RULE);
                 goto done;
             }
             hooks[n_hooks].url = optarg;
