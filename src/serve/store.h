@@ -35,6 +35,12 @@ cg_status sv_exec(sv_store *s, const char *sql, size_t np, const char *const *pa
 const char *sv_cell(const sv_rows *r, size_t row, size_t col);
 void sv_rows_free(sv_rows *r);
 
+/* 1 when the last statement that failed on this connection failed for want
+ * of disk space (SQLite: SQLITE_FULL or a write error ENOSPC/EDQUOT;
+ * PostgreSQL: SQLSTATE 53100); its error message then says "out of disk
+ * space".  A later success clears it. */
+int sv_store_full(const sv_store *s);
+
 /* Transactions (BEGIN IMMEDIATE on SQLite so writers queue, not deadlock). */
 cg_status sv_begin(sv_store *s, cg_error *err);
 cg_status sv_commit(sv_store *s, cg_error *err);
