@@ -139,11 +139,7 @@ enum MHD_Result sv_h_notifications(sv_http *h, struct MHD_Connection *c, req *rq
         queued += id != 0;
     }
     json_decref(doc);
-    if (s == CG_OK)
-        s = sv_commit(h->st, &err); /* rolls back when it fails */
-    else
-        sv_rollback(h->st);
-    if (s != CG_OK)
+    if ((s = sv_end(h->st, s, &err)) != CG_OK)
         return sv_send_store_refused(h, c, "the job", "enqueue failed", &err);
     pthread_mutex_lock(&h->srv->mu);
     h->srv->n_notifications += accepted;
@@ -269,10 +265,7 @@ enum MHD_Result sv_h_post_image(sv_http *h, struct MHD_Connection *c, req *rq)
                 s = run_decision(h->st, digest, dec, &err);
             if (s == CG_OK)
                 s = sv_enqueue(h->st, "scan", dd, pl, &id, &err);
-            if (s == CG_OK)
-                s = sv_commit(h->st, &err); /* rolls back when it fails */
-            else
-                sv_rollback(h->st);
+            s = sv_end(h->st, s, &err);
         }
         cg_sbom_free(parsed);
         free(text);

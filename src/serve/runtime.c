@@ -145,10 +145,7 @@ enum MHD_Result sv_h_runtime(sv_http *h, struct MHD_Connection *c, req *rq, cons
                         6, p, NULL, &err);
             if (s == CG_OK)
                 s = sv_enqueue(h->st, "runtime", dd, pl, &id, &err);
-            if (s == CG_OK)
-                s = sv_commit(h->st, &err); /* rolls back when it fails */
-            else
-                sv_rollback(h->st);
+            s = sv_end(h->st, s, &err);
         }
         if (s == CG_OK && id)
             sv_kick(h->srv);

@@ -362,6 +362,14 @@ void sv_rollback(sv_store *s)
     }
 }
 
+cg_status sv_end(sv_store *s, cg_status st, cg_error *err)
+{
+    if (st == CG_OK)
+        return sv_commit(s, err);
+    sv_rollback(s);
+    return st;
+}
+
 static cg_status exec_script(sv_store *s, const char *sql, cg_error *err)
 {
     if (s->pg) {

@@ -45,6 +45,9 @@ int sv_store_full(const sv_store *s);
 cg_status sv_begin(sv_store *s, cg_error *err);
 cg_status sv_commit(sv_store *s, cg_error *err);
 void sv_rollback(sv_store *s);
+/* End the transaction a request began: commit when st is CG_OK (a failed
+ * commit is rolled back and returned), else roll back and return st. */
+cg_status sv_end(sv_store *s, cg_status st, cg_error *err);
 
 /* Apply the versioned migrations not yet applied (serialised between
  * processes: an advisory lock on PostgreSQL, the write lock on SQLite). */

@@ -33,12 +33,7 @@ mkdir -p "$DISK"
 mount -t tmpfs -o size=4m,mode=0755 tmpfs "$DISK" || cg_skip "cannot mount a tmpfs here"
 trap 'serve_stop_all; umount -l "$DISK" 2>/dev/null' EXIT
 
-jq -n '{layers:[{entries:[
-  {path:"etc/os-release", content:"ID=debian\nVERSION_ID=\"12\"\n"},
-  {path:"var/lib/dpkg/status", content:"Package: apt\nStatus: install ok installed\nVersion: 2.6.1\nArchitecture: amd64\n\n"}]}]}' >"$T/a.json"
-mkimage "$T/a.json" docker-archive "$T/a.tar"
-cg_sbom "$T/a.cdx" "$T/a.err" -q "docker-archive:$T/a.tar"
-cg_expect_rc 0 "sbom" "$T/a.err"
+serve_apt_sbom a
 cg_run "$T/i.out" "$T/i.err" db import --db "$T/db.sqlite" "$ADV/DEBIAN-CVE-2020-27350.json"
 cg_expect_rc 0 "db import" "$T/i.err"
 # image b: 6,000 packages (about 1.5 MB of SBOM), more than any space SQLite

@@ -21,12 +21,7 @@ cg_setup serve_once
 ADV="$CG_TEST_DATA/vulndb/debian-bookworm/osv"
 SP=$(reg_free_port)
 
-jq -n '{layers:[{entries:[
-  {path:"etc/os-release", content:"ID=debian\nVERSION_ID=\"12\"\n"},
-  {path:"var/lib/dpkg/status", content:"Package: apt\nStatus: install ok installed\nVersion: 2.6.1\nArchitecture: amd64\n\n"}]}]}' >"$T/a.json"
-mkimage "$T/a.json" docker-archive "$T/a.tar"
-cg_sbom "$T/a.cdx" "$T/a.err" -q "docker-archive:$T/a.tar"
-cg_expect_rc 0 "sbom" "$T/a.err"
+serve_apt_sbom a
 
 cg_run "$T/i0.out" "$T/i0.err" db import --db "$T/db.sqlite" "$ADV/DEBIAN-CVE-2020-27350.json"
 cg_expect_rc 0 "first import" "$T/i0.err"
