@@ -66,7 +66,8 @@ static const char run_usage[] =
     "      --context PATH      Kubernetes manifests, a file or folder (repeatable)\n"
     "  monitoring:\n"
     "      --report-to URL     then POST the SBOM, report and decision to a `cgate serve`\n"
-    "                          at URL (it watches the image from then on)\n"
+    "                          at URL (https, or http to a loopback host; it watches\n"
+    "                          the image from then on)\n"
     "      --report-token-file F  the bearer token for --report-to (first line of F)\n";
 static const char run_usage_tail[] =
     "  -q, --quiet             only the result on stdout, errors on stderr\n"
