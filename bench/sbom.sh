@@ -16,6 +16,8 @@
 #   CGATE_BASE=PATH   another cgate binary (e.g. built from an older commit) timed
 #                     on the oci layouts in the same hyperfine call as CGATE, the
 #                     two alternating run by run: gain.tsv / the "vs base" table
+#   IMAGES="a b"      only these of the small images (img-debian img-node img-mixed
+#                     img-1layer; default all four)
 #
 # Floors ("what reading the input costs at the least", warm page cache):
 #   docker-archive  dd if=IMG.docker.tar of=/dev/null bs=1M  (really read(2)s every
@@ -295,12 +297,13 @@ bench_image() {
 cat "$RES/machine.txt" >&2
 
 if [ "$SMALL" = 1 ]; then
+  IMAGES=${IMAGES:-img-debian img-node img-mixed img-1layer}
   for img in img-debian img-node img-mixed; do
-    bench_image "$LAB_IMAGES" "$img" 1
+    case " $IMAGES " in *" $img "*) bench_image "$LAB_IMAGES" "$img" 1 ;; esac
   done
   # a 1-layer image (img-debian's base layer alone): nothing to inflate ahead,
   # so it shows what the layer read-ahead costs when it cannot help
-  if [ -d "$LAB_IMAGES/img-debian.oci" ]; then
+  if [ -d "$LAB_IMAGES/img-debian.oci" ] && case " $IMAGES " in *" img-1layer "*) true ;; *) false ;; esac; then
     mkdir -p "$BENCH_TMP/images"
     [ -f "$BENCH_TMP/images/img-1layer.docker.tar" ] ||
       python3 "$HERE/one-layer.py" "$LAB_IMAGES/img-debian.oci" "$BENCH_TMP/images" img-1layer
