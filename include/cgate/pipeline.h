@@ -140,6 +140,22 @@ CG_EXPORT cg_status cg_pipeline_report_to(const char *url, const char *token_fil
 CG_EXPORT cg_status cg_pipeline_add_pss(cg_preport *rep, const cg_workload *wl, size_t n_wl, cg_arena *a,
                                         cg_error *err);
 
+/* ---- policy inputs (src/pipeline/inputs.c) ----------------------------- */
+
+/* Called with each file cg_pipeline_walk_inputs reads (its path and whole
+ * content, both valid only during the call); a status other than CG_OK stops
+ * the walk and is returned (set err). */
+typedef cg_status (*cg_input_file_fn)(void *ud, const char *path, const cg_buf *data, cg_error *err);
+
+/* The files of one policy input the user named (a --context file or folder,
+ * a folder of Rego), in the order both `cgate policy` and `cgate run` hash
+ * them: path itself when it is a regular file; for a folder every regular
+ * file below it, names sorted bytewise, dot-files and other kinds of file
+ * skipped, 16 levels deep at most (CG_ERR_LIMIT).  Each file is read whole
+ * (64 MiB cap) and handed to fn.  A path that cannot be read is CG_ERR_IO,
+ * one that is neither a file nor a folder CG_ERR_INPUT. */
+CG_EXPORT cg_status cg_pipeline_walk_inputs(const char *path, cg_input_file_fn fn, void *ud, cg_error *err);
+
 /* ---- the audit trail (src/pipeline/audit.c) ---------------------------- */
 
 typedef struct cg_audit_verify_result {

@@ -38,11 +38,12 @@ int cmd_audit(int argc, char **argv)
     opterr = 0;
     optind = 1;
     {
-        int pre = cli_args("audit", "+qh", longopts, &argc, &argv);
+        int pre = cli_args("audit", "qh", longopts, &argc, &argv);
         if (pre >= 0)
             return pre;
     }
-    while ((c = getopt_long(argc, argv, "+qh", longopts, NULL)) != -1) {
+    /* options anywhere: "audit verify DIR -q", "audit verify --help" */
+    while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'q': quiet = 1; break;
         case 'h': fputs(audit_usage, stdout); return 0;
@@ -54,10 +55,6 @@ int cmd_audit(int argc, char **argv)
     if (strcmp(argv[optind], "verify"))
         return cli_usage_error("audit", "unknown subcommand \"%s\" (verify)", argv[optind]);
     optind++;
-    while (optind < argc && (!strcmp(argv[optind], "-q") || !strcmp(argv[optind], "--quiet"))) {
-        quiet = 1;
-        optind++;
-    }
     if (argc - optind != 1)
         return cli_usage_error("audit", "verify needs one folder (got %d arguments)", argc - optind);
     const char *dir = argv[optind];

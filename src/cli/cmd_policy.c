@@ -6,7 +6,6 @@
  * error (exit 3), never a pass, and no decision is written.
  */
 #include <dirent.h>
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,50 +130,24 @@ static cg_status write_table(void *ud, cg_sink_fn sink, void *sink_ud, cg_error 
     return st;
 }
 
-static int name_cmp(const struct dirent **x, const struct dirent **y)
+typedef struct input_walk {
+    inputs *in;
+    cg_arena *a;
+    const char *role;
+} input_walk;
+
+/* cg_pipeline_walk_inputs callback: one file of a --context or Rego folder. */
+static cg_status add_walked(void *ud, const char *path, const cg_buf *data, cg_error *err)
 {
-    return strcmp((*x)->d_name, (*y)->d_name);
+    input_walk *w = ud;
+    return add_input(w->in, w->a, w->role, path, data, err);
 }
 
 /* Hash a context file, or every regular file under a folder (sorted). */
-static cg_status hash_context_role(inputs *in, cg_arena *a, const char *path, const char *role, int depth,
-                                   cg_error *err);
-static cg_status hash_context(inputs *in, cg_arena *a, const char *path, int depth, cg_error *err)
+static cg_status hash_inputs(inputs *in, cg_arena *a, const char *path, const char *role, cg_error *err)
 {
-    return hash_context_role(in, a, path, "context", depth, err);
-}
-
-static cg_status hash_context_role(inputs *in, cg_arena *a, const char *path, const char *role, int depth,
-                                   cg_error *err)
-{
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return cg_error_set(err, CG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    if (S_ISDIR(st.st_mode)) {
-        if (depth > 16)
-            return cg_error_set(err, CG_ERR_LIMIT, "%s: folders nested deeper than 16", path);
-        struct dirent **ents = NULL;
-        int n = scandir(path, &ents, NULL, name_cmp);
-        if (n < 0)
-            return cg_error_set(err, CG_ERR_IO, "%s: cannot list: %s", path, strerror(errno));
-        cg_status rc = CG_OK;
-        for (int i = 0; i < n; i++) {
-            const char *nm = ents[i]->d_name;
-            if (rc == CG_OK && nm[0] != '.')
-                rc = hash_context_role(in, a, cg_arena_sprintf(a, "%s/%s", path, nm), role, depth + 1, err);
-            free(ents[i]);
-        }
-        free(ents);
-        return rc;
-    }
-    if (!S_ISREG(st.st_mode))
-        return depth ? CG_OK : cg_error_set(err, CG_ERR_INPUT, "%s: not a regular file or folder", path);
-    cg_buf b = CG_BUF_INIT;
-    cg_status rc = cg_read_file(path, 64u << 20, NULL, &b, err);
-    if (rc == CG_OK)
-        rc = add_input(in, a, role, path, &b, err);
-    cg_buf_free(&b);
-    return rc;
+    input_walk w = {in, a, role};
+    return cg_pipeline_walk_inputs(path, add_walked, &w, err);
 }
 
 static int today(char out[40])
@@ -310,7 +283,7 @@ static int evaluate(const run *r)
                     cg_read_file(r->rego[i], CG_POLICY_MAX_BYTES, NULL, &rb, &err) == CG_OK)
                     st = add_input(in, &a, "policy", r->rego[i], &rb, &err);
                 else if (S_ISDIR(sb.st_mode))
-                    st = hash_context_role(in, &a, r->rego[i], "policy", 0, &err);
+                    st = hash_inputs(in, &a, r->rego[i], "policy", &err);
                 cg_buf_free(&rb);
             }
         }
@@ -336,7 +309,7 @@ static int evaluate(const run *r)
     if (st == CG_OK && r->n_vex)
         st = cg_vex_load(r->vex, r->n_vex, &a, &vex, &err);
     for (size_t i = 0; st == CG_OK && i < r->n_ctx; i++)
-        st = hash_context(in, &a, r->ctx[i], 0, &err);
+        st = hash_inputs(in, &a, r->ctx[i], "context", &err);
     if (st == CG_OK && r->n_ctx)
         st = cg_policy_context_load(r->ctx, r->n_ctx, &report, &a, &kctx, &ev.workloads, &ev.n_workloads,
                                     &ev.ignored_kinds, &ev.n_ignored_kinds, &err);

@@ -17,6 +17,7 @@
 #include "cgate/runtime.h"
 #include "cgate/scan.h"
 #include "cli/cli.h"
+#include "core/http.h"
 
 static const char run_usage[] =
     "usage: cgate run [OPTIONS] IMAGE --to REF --policy FILE --key KEY\n"
@@ -65,7 +66,8 @@ static const char run_usage[] =
     "      --context PATH      Kubernetes manifests, a file or folder (repeatable)\n"
     "  monitoring:\n"
     "      --report-to URL     then POST the SBOM, report and decision to a `cgate serve`\n"
-    "                          at URL (it watches the image from then on)\n"
+    "                          at URL (https, or http to a loopback host; it watches\n"
+    "                          the image from then on)\n"
     "      --report-token-file F  the bearer token for --report-to (first line of F)\n";
 static const char run_usage_tail[] =
     "  -q, --quiet             only the result on stdout, errors on stderr\n"
@@ -245,8 +247,8 @@ int cmd_run(int argc, char **argv)
         return cli_usage_error("run", "--policy FILE is required");
     if (report_token && !report_to)
         return cli_usage_error("run", "--report-token-file needs --report-to URL");
-    if (report_to && strncmp(report_to, "http://", 7) && strncmp(report_to, "https://", 8))
-        return cli_usage_error("run", "--report-to: an http:// or https:// URL of a cgate serve");
+    if (report_to && !cg_http_url_allowed(report_to))
+        return cli_usage_error("run", "--report-to: the URL of a cgate serve, %s", CG_HTTP_URL_RULE);
     if (!o.dry_run && !o.to)
         return cli_usage_error("run", "--to REF is required (or --dry-run)");
     if (!o.dry_run && !o.key)

@@ -18,6 +18,7 @@
 #include "cgate/serve.h"
 #include "cgate/vulndb.h"
 #include "cli/cli.h"
+#include "core/http.h"
 #include "core/readfile.h"
 #include "core/yaml.h"
 #include "vulndb/vdb_int.h"
@@ -56,7 +57,8 @@ static const char serve_usage[] =
     "                            (fnmatch on REPO or HOST/REPO; repeatable; first match wins)\n"
     "      --config FILE         YAML: policies (repository, policy) and webhooks (url,\n"
     "                            secretFile, format: json|slack); see docs/serve.md\n"
-    "      --webhook URL         POST alerts here (repeatable)\n"
+    "      --webhook URL         POST alerts here (repeatable; https, or http to a\n"
+    "                            loopback host)\n"
     "      --webhook-secret-file FILE  HMAC-SHA256 key for the webhook given just before\n"
     "      --webhook-format json|slack  body of the webhook given just before (default json)\n"
     "      --alert-log FILE      append alerts as JSON lines\n"
@@ -285,8 +287,8 @@ static int load_config(const char *file, conf *c)
         size_t known = (url != NULL) + (sf != NULL) + (fm != NULL);
         if (!e || e->kind != CG_YAML_MAP || !url || e->n != known)
             return conf_fail(file, e, "a webhook is {url: URL, secretFile: FILE, format: json|slack}");
-        if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))
-            return conf_fail(file, e, "webhook url: an http:// or https:// URL");
+        if (!cg_http_url_allowed(url))
+            return conf_fail(file, e, "webhook url: " CG_HTTP_URL_RULE);
         if (fm && strcmp(fm, "json") && strcmp(fm, "slack"))
             return conf_fail(file, e, "webhook format: json or slack");
         if (*c->n_hooks == MAX_HOOKS)
@@ -371,9 +373,9 @@ int cmd_serve(int argc, char **argv)
                 rc = cli_usage_error("serve", "at most %d --webhook", MAX_HOOKS);
                 goto done;
             }
-            if (strncmp(optarg, "http://", 7) && strncmp(optarg, "https://", 8))
+            if (!cg_http_url_allowed(optarg))
                 {
-                rc = cli_usage_error("serve", "--webhook: an http:// or https:// URL");
+                rc = cli_usage_error("serve", "--webhook: %s", CG_HTTP_URL_RULE);
                 goto done;
             }
             hooks[n_hooks].url = optarg;

@@ -498,6 +498,21 @@ cg_status cg_yaml_parse(const uint8_t *buf, size_t len, const char *what, const 
     return st;
 }
 
+cg_status cg_yaml_parse_map(const uint8_t *buf, size_t len, const char *what, const cg_yaml_limits *lim,
+                            cg_arena *a, const cg_yaml_node **root, cg_error *err)
+{
+    cg_yaml_doc *docs;
+    size_t nd;
+    *root = NULL;
+    cg_status st = cg_yaml_parse(buf, len, what, lim, a, &docs, &nd, err);
+    if (st != CG_OK || !nd || !docs[0].root)
+        return st;
+    if (docs[0].root->kind != CG_YAML_MAP)
+        return cg_error_set(err, CG_ERR_INPUT, "%s:%d: not a mapping", what ? what : "YAML", docs[0].root->line);
+    *root = docs[0].root;
+    return CG_OK;
+}
+
 const cg_yaml_node *cg_yaml_get(const cg_yaml_node *map, const char *key)
 {
     if (!map || map->kind != CG_YAML_MAP)

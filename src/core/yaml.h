@@ -110,6 +110,13 @@ typedef struct cg_yaml_limits {
 cg_status cg_yaml_parse(const uint8_t *buf, size_t len, const char *what, const cg_yaml_limits *lim,
                         cg_arena *a, cg_yaml_doc **docs, size_t *n_docs, cg_error *err);
 
+/* cg_yaml_parse for a configuration file whose first document is a mapping:
+ * *root is that mapping, or NULL when the input (or its first document) is
+ * empty; any other first document is CG_ERR_INPUT "WHAT:LINE: not a
+ * mapping".  Later documents are parsed (and bounded) but not returned. */
+cg_status cg_yaml_parse_map(const uint8_t *buf, size_t len, const char *what, const cg_yaml_limits *lim,
+                            cg_arena *a, const cg_yaml_node **root, cg_error *err);
+
 /* Document 0 of buf as a jansson value (JSON null for an empty one; more than
  * one document is an error).  Scalars stay strings (YAML 1.1 would read
  * `introduced: 0` as a number and `- 1.10` as 1.1): only plain empty, ~,

@@ -57,16 +57,10 @@ static cg_status str_list(const cg_yaml_node *n, const char *what, const char *k
 cg_status cg_lint_config_parse(const uint8_t *buf, size_t len, const char *what, cg_arena *a, cg_lint_config *c,
                                cg_error *err)
 {
-    cg_yaml_doc *docs;
-    size_t nd;
-    cg_status st = cg_yaml_parse(buf, len, what, NULL, a, &docs, &nd, err);
-    if (st != CG_OK)
+    const cg_yaml_node *r;
+    cg_status st = cg_yaml_parse_map(buf, len, what, NULL, a, &r, err);
+    if (st != CG_OK || !r)
         return st;
-    if (!nd || !docs[0].root)
-        return CG_OK;
-    const cg_yaml_node *r = docs[0].root;
-    if (r->kind != CG_YAML_MAP)
-        return cg_error_set(err, CG_ERR_INPUT, "%s:%d: not a mapping", what, r->line);
     if ((st = str_list(cg_yaml_get(r, "ignored"), what, "ignored", a, &c->ignored, &c->n_ignored, err)) != CG_OK)
         return st;
     if ((st = str_list(cg_yaml_get(r, "trustedRegistries"), what, "trustedRegistries", a, &c->trusted_registries,

@@ -6,12 +6,9 @@
  * and bytes as `cgate policy`; any input that cannot be read is an error,
  * never a pass.
  */
-#include <dirent.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cgate/pipeline.h"
 #include "cgate/policy.h"
@@ -45,40 +42,16 @@ static cg_status add_input(inputs *in, cg_arena *a, const char *role, const char
     return CG_OK;
 }
 
-static int name_cmp(const struct dirent **x, const struct dirent **y)
-{
-    return strcmp((*x)->d_name, (*y)->d_name);
-}
+typedef struct context_walk {
+    inputs *in;
+    cg_arena *a;
+} context_walk;
 
-static cg_status hash_context(inputs *in, cg_arena *a, const char *path, int depth, cg_error *err)
+/* cg_pipeline_walk_inputs callback: one --context file. */
+static cg_status add_context(void *ud, const char *path, const cg_buf *data, cg_error *err)
 {
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return cg_error_set(err, CG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    if (S_ISDIR(st.st_mode)) {
-        if (depth > 16)
-            return cg_error_set(err, CG_ERR_LIMIT, "%s: folders nested deeper than 16", path);
-        struct dirent **ents = NULL;
-        int n = scandir(path, &ents, NULL, name_cmp);
-        if (n < 0)
-            return cg_error_set(err, CG_ERR_IO, "%s: cannot list: %s", path, strerror(errno));
-        cg_status rc = CG_OK;
-        for (int i = 0; i < n; i++) {
-            if (rc == CG_OK && ents[i]->d_name[0] != '.')
-                rc = hash_context(in, a, cg_arena_sprintf(a, "%s/%s", path, ents[i]->d_name), depth + 1, err);
-            free(ents[i]);
-        }
-        free(ents);
-        return rc;
-    }
-    if (!S_ISREG(st.st_mode))
-        return depth ? CG_OK : cg_error_set(err, CG_ERR_INPUT, "%s: not a regular file or folder", path);
-    cg_buf b = CG_BUF_INIT;
-    cg_status rc = cg_read_file(path, 64u << 20, NULL, &b, err);
-    if (rc == CG_OK)
-        rc = add_input(in, a, "context", path, &b, err);
-    cg_buf_free(&b);
-    return rc;
+    context_walk *w = ud;
+    return add_input(w->in, w->a, "context", path, data, err);
 }
 
 cg_status pl_decide(const pl_decide_in *pi, json_t *rec, cg_buf *json_out, cg_buf *table_out, pl_decide_out *out,
@@ -126,8 +99,9 @@ cg_status pl_decide(const pl_decide_in *pi, json_t *rec, cg_buf *json_out, cg_bu
     }
     if (st == CG_OK && pi->n_vex)
         st = cg_vex_load(pi->vex, pi->n_vex, &a, &vex, err);
+    context_walk cw = {in, &a};
     for (size_t i = 0; st == CG_OK && i < pi->n_context; i++)
-        st = hash_context(in, &a, pi->context[i], 0, err);
+        st = cg_pipeline_walk_inputs(pi->context[i], add_context, &cw, err);
     if (st == CG_OK && pi->n_context)
         st = cg_policy_context_load(pi->context, pi->n_context, &report, &a, &kctx, &ev.workloads, &ev.n_workloads,
                                     &ev.ignored_kinds, &ev.n_ignored_kinds, err);

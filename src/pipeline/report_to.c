@@ -7,7 +7,6 @@
  * appears in argv or logs.  Bounded: artifacts are read with caps, the
  * request has a time-out, the answer is read up to 64 KiB.
  */
-#include <curl/curl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,18 +14,10 @@
 
 #include "cgate/buf.h"
 #include "cgate/pipeline.h"
+#include "core/http.h"
 #include "core/readfile.h"
 
 #define MAX_ARTIFACT ((size_t)256 << 20)
-
-static size_t keep(char *p, size_t sz, size_t n, void *ud)
-{
-    cg_buf *b = ud;
-    size_t len = sz * n;
-    if (b->len < 65536)
-        cg_buf_append(b, p, len > 65536 - b->len ? 65536 - b->len : len);
-    return len;
-}
 
 static cg_status load_json(const char *dir, const char *file, json_t **out, cg_error *err)
 {
@@ -47,8 +38,8 @@ static cg_status load_json(const char *dir, const char *file, json_t **out, cg_e
 cg_status cg_pipeline_report_to(const char *url, const char *token_file, const char *dir, const char *name,
                                 cg_error *err)
 {
-    if (!url || (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)))
-        return cg_error_set(err, CG_ERR_USAGE, "--report-to: an http:// or https:// URL of a cgate serve");
+    if (!cg_http_url_allowed(url))
+        return cg_error_set(err, CG_ERR_USAGE, "--report-to: %s", CG_HTTP_URL_RULE);
     char token[1024] = "";
     if (token_file) {
         cg_buf tb = CG_BUF_INIT;
@@ -88,47 +79,23 @@ cg_status cg_pipeline_report_to(const char *url, const char *token_file, const c
     json_decref(doc);
     if (!body)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    cg_buf ep = CG_BUF_INIT, ans = CG_BUF_INIT;
+    cg_buf ep = CG_BUF_INIT, what = CG_BUF_INIT;
     size_t ul = strlen(url);
     cg_buf_printf(&ep, "%.*s/v1/images", (int)(ul && url[ul - 1] == '/' ? ul - 1 : ul), url);
+    cg_buf_printf(&what, "--report-to %s", cg_buf_str(&ep));
     char auth[1100];
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
-    struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
-    if (h && *token)
-        h = curl_slist_append(h, auth);
-    CURL *c = curl_easy_init();
-    CURLcode cr = CURLE_FAILED_INIT;
+    const char *hdrs[] = {*token ? auth : NULL, NULL};
+    cg_http_post req = {.url = cg_buf_str(&ep), .body = body, .len = strlen(body), .headers = hdrs,
+                        .timeout_s = 60, .what = cg_buf_str(&what)};
     long code = 0;
-    if (c && h) {
-        curl_easy_setopt(c, CURLOPT_URL, cg_buf_str(&ep));
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-        curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep);
-        curl_easy_setopt(c, CURLOPT_WRITEDATA, &ans);
-        cr = curl_easy_perform(c);
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-    }
-    curl_easy_cleanup(c);
-    curl_slist_free_all(h);
+    s = cg_http_post_json(&req, &code, err);
+    if (s == CG_ERR_NETWORK && (code == 400 || code == 413 || code == 422))
+        s = err ? (err->status = CG_ERR_INPUT) : CG_ERR_INPUT; /* the server refused what this run made */
     memset(auth, 0, sizeof auth);
     memset(token, 0, sizeof token);
     free(body);
-    if (cr != CURLE_OK) {
-        s = cg_error_set(err, CG_ERR_NETWORK, "--report-to %s: %s", cg_buf_str(&ep), curl_easy_strerror(cr));
-    } else if (code < 200 || code > 299) {
-        json_error_t je;
-        json_t *e = json_loadb(ans.data ? ans.data : "", ans.len, 0, &je);
-        const char *m = json_string_value(json_object_get(json_object_get(e, "error"), "message"));
-        s = cg_error_set(err, code == 400 || code == 413 || code == 422 ? CG_ERR_INPUT : CG_ERR_NETWORK,
-                         "--report-to %s: HTTP %ld: %s", cg_buf_str(&ep), code, m ? m : "no error message");
-        json_decref(e);
-    }
+    cg_buf_free(&what);
     cg_buf_free(&ep);
-    cg_buf_free(&ans);
     return s;
 }

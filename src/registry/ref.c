@@ -1,11 +1,11 @@
 /*
  * ref.c - image references for registries: "docker://HOST/REPO:TAG@DIGEST"
- * and the bare form, with Docker Hub's name normalisation, and the loopback
- * test that decides where plain HTTP is allowed.  Pure string work: no I/O.
+ * and the bare form, with Docker Hub's name normalisation, and the public
+ * name of the loopback test (core/http.c) that decides where plain HTTP is
+ * allowed.  Pure string work: no I/O.
  * Every component is validated here so later code can put it in a URL path
  * or a tag name without escaping.
  */
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +13,7 @@
 #include "core/dockerref.h"
 #include "cgate/registry.h"
 #include "core/digest.h"
+#include "core/http.h"
 
 static int alnum_lower(char c)
 {
@@ -173,27 +174,5 @@ const char *cg_ref_reference(const cg_ref *r)
 
 int cg_host_is_loopback(const char *host)
 {
-    char h[CG_REF_HOST_MAX];
-    if (!host || strlen(host) >= sizeof h)
-        return 0;
-    if (host[0] == '[') {
-        const char *rb = strchr(host, ']');
-        if (!rb)
-            return 0;
-        snprintf(h, sizeof h, "%.*s", (int)(rb - host - 1), host + 1);
-    } else {
-        snprintf(h, sizeof h, "%s", host);
-        char *c = strchr(h, ':');
-        if (c && !strchr(c + 1, ':'))
-            *c = 0; /* host:port; a bare IPv6 address keeps its colons */
-    }
-    if (!strcasecmp(h, "localhost") || !strcasecmp(h, "localhost."))
-        return 1;
-    struct in_addr a4;
-    struct in6_addr a6;
-    if (inet_pton(AF_INET, h, &a4) == 1)
-        return (ntohl(a4.s_addr) >> 24) == 127;
-    if (inet_pton(AF_INET6, h, &a6) == 1)
-        return !memcmp(&a6, &in6addr_loopback, sizeof a6);
-    return 0;
+    return cg_loopback_host(host);
 }

@@ -161,16 +161,10 @@ cg_status cg_secret_config_parse(const uint8_t *buf, size_t len, const char *wha
                                  cg_secret_config *out, cg_error *err)
 {
     memset(out, 0, sizeof *out);
-    cg_yaml_doc *docs;
-    size_t nd;
-    cg_status st = cg_yaml_parse(buf, len, what, NULL, a, &docs, &nd, err);
-    if (st != CG_OK)
+    const cg_yaml_node *root;
+    cg_status st = cg_yaml_parse_map(buf, len, what, NULL, a, &root, err);
+    if (st != CG_OK || !root)
         return st;
-    if (!nd || !docs[0].root)
-        return CG_OK;
-    const cg_yaml_node *root = docs[0].root;
-    if (root->kind != CG_YAML_MAP)
-        return cg_error_set(err, CG_ERR_INPUT, "%s:%d: not a mapping", what, root->line);
     const cg_yaml_node *rules = cg_yaml_get(root, "rules");
     const cg_yaml_node *allow = cg_yaml_get(root, "allow-rules");
     size_t n_inner = 0;

@@ -7,13 +7,13 @@
  * has a secret (X-Cgate-Signature: sha256=<hex>) and carries a "text" member
  * so Slack-compatible receivers show it as is.
  */
-#include <curl/curl.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/http.h"
 #include "serve/serve_int.h"
 
 cg_status sv_alert_add(sv_server *srv, sv_store *st, const char *digest, const char *fkey, const char *body,
@@ -78,13 +78,6 @@ static const char *url_origin(const char *url, char out[256])
     memcpy(out, url, n);
     out[n] = 0;
     return out;
-}
-
-static size_t sink(char *p, size_t sz, size_t n, void *ud)
-{
-    (void)p;
-    (void)ud;
-    return sz * n;
 }
 
 static const cg_serve_webhook *find_hook(const sv_server *srv, const char *url)
@@ -164,47 +157,28 @@ cg_status sv_job_deliver(sv_server *srv, sv_store *st, json_t *payload, cg_error
         body = slack;
     }
     const char *alert_id = json_string_value(json_object_get(doc, "id"));
-    struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
-    char hdr[256];
+    char hdr[256], sig[2 * EVP_MAX_MD_SIZE + 32];
     snprintf(hdr, sizeof hdr, "X-Cgate-Alert: %s", alert_id ? alert_id : ids);
-    h = curl_slist_append(h, hdr);
+    const char *hdrs[] = {hdr, NULL, NULL};
     if (hook->secret) {
         unsigned char mac[EVP_MAX_MD_SIZE];
         unsigned int ml = 0;
         HMAC(EVP_sha256(), hook->secret, (int)strlen(hook->secret), (const unsigned char *)body, strlen(body), mac,
              &ml);
-        char sig[2 * EVP_MAX_MD_SIZE + 32];
         int o = snprintf(sig, sizeof sig, "X-Cgate-Signature: sha256=");
         for (unsigned i = 0; i < ml && o + 3 < (int)sizeof sig; i++)
             o += snprintf(sig + o, sizeof sig - (size_t)o, "%02x", mac[i]);
-        h = curl_slist_append(h, sig);
+        hdrs[1] = sig;
     }
-    CURL *c = curl_easy_init();
+    char origin[256], what[300];
+    url_origin(url, origin);
+    snprintf(what, sizeof what, "webhook %s/...", origin);
+    cg_http_post req = {.url = url, .body = body, .len = strlen(body), .headers = hdrs, .timeout_s = 10,
+                        .what = what};
     long code = 0;
-    CURLcode cr = CURLE_FAILED_INIT;
-    if (c && h) {
-        curl_easy_setopt(c, CURLOPT_URL, url);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-        curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
-        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
-        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
-        cr = curl_easy_perform(c);
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-    }
-    curl_easy_cleanup(c);
-    curl_slist_free_all(h);
+    s = cg_http_post_json(&req, &code, err);
     json_decref(doc);
     free(slack);
-    char origin[256];
-    url_origin(url, origin);
-    if (cr != CURLE_OK)
-        s = cg_error_set(err, CG_ERR_NETWORK, "webhook %s/...: %s", origin, curl_easy_strerror(cr));
-    else if (code < 200 || code > 299)
-        s = cg_error_set(err, CG_ERR_NETWORK, "webhook %s/...: HTTP %ld", origin, code);
     char now[24], cs[24];
     const char *q[] = {ids, url, s == CG_OK ? "sent" : "failed", sv_itoa(cs, code), sv_itoa(now, sv_now())};
     cg_error e2;

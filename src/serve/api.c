@@ -70,6 +70,19 @@ static int valid_repo(const char *r)
     return 1;
 }
 
+enum MHD_Result sv_send_store_refused(sv_http *h, struct MHD_Connection *c, const char *what, const char *msg,
+                                      const cg_error *err)
+{
+    char m[200];
+    sv_log(h->srv, "error", msg, json_pack("{s:s}", "error", err->msg));
+    if (sv_store_full(h->st)) {
+        snprintf(m, sizeof m, "the store is out of disk space: %s was not stored", what);
+        return sv_send_err(c, 507, m, "Retry-After", "60");
+    }
+    snprintf(m, sizeof m, "the store refused %s; retry", what);
+    return sv_send_err(c, 503, m, "Retry-After", "5");
+}
+
 enum MHD_Result sv_h_notifications(sv_http *h, struct MHD_Connection *c, req *rq)
 {
     json_error_t je;
@@ -86,7 +99,7 @@ enum MHD_Result sv_h_notifications(sv_http *h, struct MHD_Connection *c, req *rq
     size_t accepted = 0, ignored = 0, queued = 0;
     cg_error err;
     cg_error_clear(&err);
-    cg_status s = CG_OK;
+    cg_status s = sv_begin(h->st, &err); /* the envelope's jobs: all or none */
     for (size_t i = 0; s == CG_OK && i < json_array_size(events); i++) {
         json_t *ev = json_array_get(events, i), *t = json_object_get(ev, "target");
         const char *action = json_string_value(json_object_get(ev, "action"));
@@ -126,10 +139,8 @@ enum MHD_Result sv_h_notifications(sv_http *h, struct MHD_Connection *c, req *rq
         queued += id != 0;
     }
     json_decref(doc);
-    if (s != CG_OK) {
-        sv_log(h->srv, "error", "enqueue failed", json_pack("{s:s}", "error", err.msg));
-        return sv_send_err(c, 503, "the store refused the job; retry", "Retry-After", "5");
-    }
+    if ((s = sv_end(h->st, s, &err)) != CG_OK)
+        return sv_send_store_refused(h, c, "the job", "enqueue failed", &err);
     pthread_mutex_lock(&h->srv->mu);
     h->srv->n_notifications += accepted;
     pthread_mutex_unlock(&h->srv->mu);
@@ -223,7 +234,7 @@ enum MHD_Result sv_h_post_image(sv_http *h, struct MHD_Connection *c, req *rq)
         if (id)
             sv_kick(h->srv);
         ret = s == CG_OK ? sv_send_json(c, 202, json_pack("{s:s, s:b}", "digest", at + 1, "queued", id != 0))
-                         : sv_send_err(c, 503, "the store refused the job; retry", "Retry-After", "5");
+                         : sv_send_store_refused(h, c, "the job", "enqueue failed", &err);
     } else if (json_is_object(sb) && dec && !valid_decision(dec)) {
         ret = sv_send_err(c, 400, "\"decision\" must be a cgate decision (decision.json of cgate run or policy)",
                           NULL, NULL);
@@ -242,23 +253,26 @@ enum MHD_Result sv_h_post_image(sv_http *h, struct MHD_Connection *c, req *rq)
         else
             cg_sha256_str(text, strlen(text), digest);
         const char *nm = name ? name : parsed->image.name ? parsed->image.name : "sbom";
-        s = sv_store_sbom(h->srv, h->st, digest, nm, NULL, (const uint8_t *)text, strlen(text), &err);
-        cg_sbom_free(parsed);
-        free(text);
-        if (s == CG_OK && json_is_object(dec))
-            s = run_decision(h->st, digest, dec, &err);
         char dd[128], pl[128];
         snprintf(dd, sizeof dd, "scan:%s", digest);
         snprintf(pl, sizeof pl, "{\"digest\":\"%s\"}", digest);
         int64_t id = 0;
-        if (s == CG_OK)
-            s = sv_enqueue(h->st, "scan", dd, pl, &id, &err);
-        if (id)
+        /* the image, the run's decision and the scan job: all or nothing */
+        s = sv_begin(h->st, &err);
+        if (s == CG_OK) {
+            s = sv_store_sbom(h->srv, h->st, digest, nm, NULL, (const uint8_t *)text, strlen(text), &err);
+            if (s == CG_OK && json_is_object(dec))
+                s = run_decision(h->st, digest, dec, &err);
+            if (s == CG_OK)
+                s = sv_enqueue(h->st, "scan", dd, pl, &id, &err);
+            s = sv_end(h->st, s, &err);
+        }
+        cg_sbom_free(parsed);
+        free(text);
+        if (s == CG_OK && id)
             sv_kick(h->srv);
-        if (s != CG_OK)
-            sv_log(h->srv, "error", "storing an SBOM failed", json_pack("{s:s}", "error", err.msg));
         ret = s == CG_OK ? sv_send_json(c, 202, json_pack("{s:s, s:b}", "digest", digest, "queued", id != 0))
-                         : sv_send_err(c, 503, "the store refused the SBOM; retry", "Retry-After", "5");
+                         : sv_send_store_refused(h, c, "the SBOM", "storing an SBOM failed", &err);
     } else {
         ret = sv_send_err(c, 400, "give \"image\" (docker://HOST/REPO@sha256:...) or \"sbom\" (a CycloneDX or SPDX "
                                "document) with \"name\"", NULL, NULL);
@@ -460,7 +474,7 @@ enum MHD_Result sv_h_rematch(sv_http *h, struct MHD_Connection *c)
     cg_error err;
     cg_error_clear(&err);
     if (sv_enqueue(h->st, "rematch", dd, "{\"reason\":\"api\"}", &id, &err) != CG_OK)
-        return sv_send_err(c, 503, "the store refused the job; retry", "Retry-After", "5");
+        return sv_send_store_refused(h, c, "the job", "enqueue failed", &err);
     sv_kick(h->srv);
     return sv_send_json(c, 202, json_pack("{s:I}", "job", (json_int_t)id));
 }

@@ -41,6 +41,13 @@ enum MHD_Result sv_send_json(struct MHD_Connection *c, unsigned code, json_t *do
 enum MHD_Result sv_send_err(struct MHD_Connection *c, unsigned code, const char *msg, const char *hn,
                             const char *hv);
 
+/* A write the store refused (err says why; logged as msg, naming the store):
+ * 507 when its disk is full ("the store is out of disk space: WHAT was not
+ * stored"), else 503 ("the store refused WHAT; retry"), both with
+ * Retry-After.  The caller has rolled back whatever the request began. */
+enum MHD_Result sv_send_store_refused(sv_http *h, struct MHD_Connection *c, const char *what, const char *msg,
+                                      const cg_error *err);
+
 /* api.c: one per endpoint (auth and limits already checked). */
 enum MHD_Result sv_h_notifications(sv_http *h, struct MHD_Connection *c, req *rq);
 enum MHD_Result sv_h_post_image(sv_http *h, struct MHD_Connection *c, req *rq);

@@ -132,25 +132,27 @@ enum MHD_Result sv_h_runtime(sv_http *h, struct MHD_Connection *c, req *rq, cons
         json_decref(sum);
         char *text = strndup(doc, len);
         const char *p[] = {digest, f->sha256, f->format, text, sums, sv_itoa(now, sv_now())};
-        s = text && sums ? sv_exec(h->st,
-                                   "INSERT INTO runtime(digest, sha256, format, evidence, summary, created)"
-                                   " VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-                                   6, p, NULL, &err)
-                         : cg_error_set(&err, CG_ERR_NOMEM, "out of memory");
         char dd[200], pl[200];
         snprintf(dd, sizeof dd, "runtime:%s:%s", digest, f->sha256);
         snprintf(pl, sizeof pl, "{\"digest\":\"%s\",\"sha256\":\"%s\"}", digest, f->sha256);
         int64_t id = 0;
-        if (s == CG_OK)
-            s = sv_enqueue(h->st, "runtime", dd, pl, &id, &err);
-        if (id)
+        /* the evidence and its job: all or nothing */
+        s = text && sums ? sv_begin(h->st, &err) : cg_error_set(&err, CG_ERR_NOMEM, "out of memory");
+        if (s == CG_OK) {
+            s = sv_exec(h->st,
+                        "INSERT INTO runtime(digest, sha256, format, evidence, summary, created)"
+                        " VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                        6, p, NULL, &err);
+            if (s == CG_OK)
+                s = sv_enqueue(h->st, "runtime", dd, pl, &id, &err);
+            s = sv_end(h->st, s, &err);
+        }
+        if (s == CG_OK && id)
             sv_kick(h->srv);
-        if (s != CG_OK)
-            sv_log(h->srv, "error", "storing runtime evidence failed", json_pack("{s:s}", "error", err.msg));
         ret = s == CG_OK ? sv_send_json(c, 202, json_pack("{s:s, s:s, s:s, s:I, s:b}", "digest", digest, "sha256",
                                                           f->sha256, "format", f->format, "events",
                                                           (json_int_t)rt->events, "queued", id != 0))
-                         : sv_send_err(c, 503, "the store refused the evidence; retry", "Retry-After", "5");
+                         : sv_send_store_refused(h, c, "the evidence", "storing runtime evidence failed", &err);
         free(text);
         free(sums);
     }

@@ -221,6 +221,7 @@ static void *worker_main(void *ud)
     sv_store *st = NULL;
     cg_error err;
     int down = 0; /* the store is away: one line when it goes, one when it is back */
+    int full = 0; /* the store's disk is full: the same */
     while (!stopping(srv)) {
         cg_error_clear(&err);
         if (!st && sv_store_open(srv->cfg->store, &st, &err) != CG_OK) {
@@ -240,11 +241,18 @@ static void *worker_main(void *ud)
                 down = 1;
                 sv_store_close(st);
                 st = NULL;
+            } else if (sv_store_full(st)) { /* nothing can be claimed or recorded until space is freed */
+                if (!full++)
+                    sv_log(srv, "error", "store out of disk space", json_pack("{s:s}", "error", err.msg));
             } else {
                 sv_log(srv, "error", "queue error", json_pack("{s:s}", "error", err.msg));
             }
             wait_for_work(srv, 1000);
             continue;
+        }
+        if (full && ran) { /* a job claimed and recorded (an idle poll writes nothing: no proof) */
+            sv_log(srv, "info", "store has disk space again", json_pack("{s:I}", "attempts", (json_int_t)full));
+            full = 0;
         }
         if (!ran)
             wait_for_work(srv, 250);

@@ -7,6 +7,7 @@
  * written once; @ID@ is the only word that differs between the engines.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@ struct sv_store {
     sqlite3 *db;
     cg_strmap cache; /* sql text -> sqlite3_stmt */
     char *spec_safe;  /* for messages: no password */
+    int full;         /* the last failure was a full disk (sv_store_full) */
 };
 
 /* ---- schema -------------------------------------------------------------- */
@@ -208,13 +210,17 @@ static cg_status pg_exec(sv_store *s, const char *sql, size_t np, const char *co
     ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
         int bad = PQstatus(s->conn) == CONNECTION_BAD;
-        cg_status st = cg_error_set(err, bad ? CG_ERR_NETWORK : CG_ERR_INTERNAL, "store %s: %.200s: %s",
-                                    s->spec_safe, sql, r ? PQresultErrorMessage(r) : PQerrorMessage(s->conn));
+        const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+        s->full = state && !strcmp(state, "53100"); /* disk_full */
+        cg_status st = cg_error_set(err, bad ? CG_ERR_NETWORK : s->full ? CG_ERR_IO : CG_ERR_INTERNAL,
+                                    "store %s: %s%.200s: %s", s->spec_safe, s->full ? "out of disk space: " : "", sql,
+                                    r ? PQresultErrorMessage(r) : PQerrorMessage(s->conn));
         PQclear(r);
         if (bad)
             PQreset(s->conn);
         return st;
     }
+    s->full = 0;
     if (rows && t == PGRES_TUPLES_OK) {
         size_t n = (size_t)PQntuples(r), nc = (size_t)PQnfields(r);
         rows->ncols = nc;
@@ -265,6 +271,14 @@ static sqlite3_stmt *lite_prepare(sv_store *s, const char *sql, cg_error *err)
     return st; /* not cached: finalized by the caller */
 }
 
+/* A failed step for want of space: SQLITE_FULL, or a write error whose
+ * errno says the file system or the quota is full. */
+static int lite_full(sqlite3 *db, int rc)
+{
+    int sys = sqlite3_system_errno(db);
+    return (rc & 0xff) == SQLITE_FULL || ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT));
+}
+
 static cg_status lite_exec(sv_store *s, const char *sql, size_t np, const char *const *params, sv_rows *rows,
                            cg_error *err)
 {
@@ -299,9 +313,13 @@ static cg_status lite_exec(sv_store *s, const char *sql, size_t np, const char *
         }
         rows->n++;
     }
-    if (res == CG_OK && rc != SQLITE_DONE)
-        res = cg_error_set(err, rc == SQLITE_BUSY ? CG_ERR_IO : CG_ERR_INTERNAL, "store %s: %.200s: %s",
-                           s->spec_safe, sql, sqlite3_errmsg(s->db));
+    if (res == CG_OK && rc != SQLITE_DONE) {
+        s->full = lite_full(s->db, rc);
+        res = cg_error_set(err, rc == SQLITE_BUSY || s->full ? CG_ERR_IO : CG_ERR_INTERNAL, "store %s: %s%.200s: %s",
+                           s->spec_safe, s->full ? "out of disk space: " : "", sql, sqlite3_errmsg(s->db));
+    } else if (res == CG_OK) {
+        s->full = 0;
+    }
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     if (!cached)
@@ -318,6 +336,8 @@ cg_status sv_exec(sv_store *s, const char *sql, size_t np, const char *const *pa
     }
     return s->pg ? pg_exec(s, sql, np, params, rows, err) : lite_exec(s, sql, np, params, rows, err);
 }
+
+int sv_store_full(const sv_store *s) { return s && s->full; }
 
 cg_status sv_begin(sv_store *s, cg_error *err)
 {
@@ -340,6 +360,14 @@ void sv_rollback(sv_store *s)
     } else if (!sqlite3_get_autocommit(s->db)) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     }
+}
+
+cg_status sv_end(sv_store *s, cg_status st, cg_error *err)
+{
+    if (st == CG_OK)
+        return sv_commit(s, err);
+    sv_rollback(s);
+    return st;
 }
 
 static cg_status exec_script(sv_store *s, const char *sql, cg_error *err)

@@ -35,10 +35,19 @@ cg_status sv_exec(sv_store *s, const char *sql, size_t np, const char *const *pa
 const char *sv_cell(const sv_rows *r, size_t row, size_t col);
 void sv_rows_free(sv_rows *r);
 
+/* 1 when the last statement that failed on this connection failed for want
+ * of disk space (SQLite: SQLITE_FULL or a write error ENOSPC/EDQUOT;
+ * PostgreSQL: SQLSTATE 53100); its error message then says "out of disk
+ * space".  A later success clears it. */
+int sv_store_full(const sv_store *s);
+
 /* Transactions (BEGIN IMMEDIATE on SQLite so writers queue, not deadlock). */
 cg_status sv_begin(sv_store *s, cg_error *err);
 cg_status sv_commit(sv_store *s, cg_error *err);
 void sv_rollback(sv_store *s);
+/* End the transaction a request began: commit when st is CG_OK (a failed
+ * commit is rolled back and returned), else roll back and return st. */
+cg_status sv_end(sv_store *s, cg_status st, cg_error *err);
 
 /* Apply the versioned migrations not yet applied (serialised between
  * processes: an advisory lock on PostgreSQL, the write lock on SQLite). */

@@ -21,34 +21,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/http.h"
 #include "vulndb/vdb_int.h"
-
-static int loopback_host(const char *h)
-{
-    if (!h)
-        return 0;
-    if (!strcasecmp(h, "localhost") || !strcmp(h, "[::1]") || !strcmp(h, "::1"))
-        return 1;
-    unsigned a, b, c, d;
-    char extra;
-    return sscanf(h, "%u.%u.%u.%u%c", &a, &b, &c, &d, &extra) == 4 && a == 127 && b < 256 && c < 256 && d < 256;
-}
 
 int cg_vdb_url_allowed(const char *url)
 {
-    CURLU *u = curl_url();
-    if (!u)
-        return 0;
-    int ok = 0;
-    char *scheme = NULL, *host = NULL;
-    if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
-        ok = !strcasecmp(scheme, "https") || (!strcasecmp(scheme, "http") && loopback_host(host));
-    curl_free(scheme);
-    curl_free(host);
-    curl_url_cleanup(u);
-    return ok;
+    return cg_http_url_allowed(url);
 }
 
 #define VALIDATOR_MAX 512

@@ -6,6 +6,7 @@
 #   serve_stop NAME                 SIGTERM, wait; sets SERVE_RC
 #   serve_kill9 NAME                SIGKILL to the cgate process itself (not its timeout)
 #   hook_start PORT OUT [ARGS...]   tests/tools/webhook_receiver.py
+#   serve_apt_sbom NAME             $T/NAME.cdx: the SBOM of a Debian 12 image holding apt 2.6.1
 #   cg_wait_until SECONDS CMD...    poll CMD (every 0.2 s) until it succeeds
 #   api TOKEN METHOD URL [DATA]     curl; body to $T/api.out, prints the HTTP status
 
@@ -52,6 +53,16 @@ hook_start() {
     >"$T/hook-$port.log" 2>&1 &
   REG_PIDS+=($!)
   cg_wait_until 10 python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)"
+}
+
+serve_apt_sbom() {
+  local n=$1
+  jq -n '{layers:[{entries:[
+    {path:"etc/os-release", content:"ID=debian\nVERSION_ID=\"12\"\n"},
+    {path:"var/lib/dpkg/status", content:"Package: apt\nStatus: install ok installed\nVersion: 2.6.1\nArchitecture: amd64\n\n"}]}]}' >"$T/$n.json"
+  mkimage "$T/$n.json" docker-archive "$T/$n.tar"
+  cg_sbom "$T/$n.cdx" "$T/$n.err" -q "docker-archive:$T/$n.tar"
+  cg_expect_rc 0 "sbom of the apt image" "$T/$n.err"
 }
 
 cg_wait_until() {

@@ -12,7 +12,8 @@
 #   registered SBOM with libpcre2-8-0 10.42-1;
 # - --rate: a burst past the per-client bucket gets 429 with a JSON error;
 # - TLS: with --tls-cert/--tls-key the API answers HTTPS (and not plain HTTP);
-# - usage errors: no --store, a bad store spec, --webhook that is not http(s).
+# - usage errors: no --store, a bad store spec, --webhook that is not https (or http to
+#   a loopback host).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/registry_lib.sh"
 . "$(dirname "$0")/serve_lib.sh"
@@ -20,12 +21,7 @@ cg_setup serve_once
 ADV="$CG_TEST_DATA/vulndb/debian-bookworm/osv"
 SP=$(reg_free_port)
 
-jq -n '{layers:[{entries:[
-  {path:"etc/os-release", content:"ID=debian\nVERSION_ID=\"12\"\n"},
-  {path:"var/lib/dpkg/status", content:"Package: apt\nStatus: install ok installed\nVersion: 2.6.1\nArchitecture: amd64\n\n"}]}]}' >"$T/a.json"
-mkimage "$T/a.json" docker-archive "$T/a.tar"
-cg_sbom "$T/a.cdx" "$T/a.err" -q "docker-archive:$T/a.tar"
-cg_expect_rc 0 "sbom" "$T/a.err"
+serve_apt_sbom a
 
 cg_run "$T/i0.out" "$T/i0.err" db import --db "$T/db.sqlite" "$ADV/DEBIAN-CVE-2020-27350.json"
 cg_expect_rc 0 "first import" "$T/i0.err"
@@ -117,6 +113,9 @@ cg_run "$T/u.out" "$T/u.err" serve --store mysql://x --once
 cg_expect_rc 2 "bad store" "$T/u.err"
 cg_run "$T/u.out" "$T/u.err" serve --store "sqlite:$T/x.sqlite" --webhook ftp://x
 cg_expect_rc 2 "bad webhook" "$T/u.err"
+cg_run "$T/u.out" "$T/u.err" serve --store "sqlite:$T/x.sqlite" --webhook http://192.0.2.1/hook
+cg_expect_rc 2 "plain-http webhook to a non-loopback host" "$T/u.err"
+grep -q "only https://, or http:// to a loopback host" "$T/u.err" && cg_ok || cg_fail "no reason: $(cat "$T/u.err")"
 cg_run "$T/u.out" "$T/u.err" serve --store "sqlite:$T/x.sqlite" --listen 127.0.0.1:1
 cg_expect_rc 2 "no token file and no --no-auth" "$T/u.err"
 cg_finish

@@ -108,7 +108,7 @@ start() { # day
 start "$DAY1"
 
 # a bad config is one error line, exit 3
-printf 'apiVersion: cgate/v1\nkind: ServeConfig\nwebhooks:\n  - url: http://x\n    format: teams\n' >"$T/bad.yaml"
+printf 'apiVersion: cgate/v1\nkind: ServeConfig\nwebhooks:\n  - url: http://127.0.0.1:1/x\n    format: teams\n' >"$T/bad.yaml"
 cg_run "$T/b.out" "$T/b.err" serve --once --store "sqlite:$T/b.sqlite" --config "$T/bad.yaml"
 cg_expect_rc 3 "bad config" "$T/b.err"
 cg_expect_one_error "$T/b.err" "bad config"

@@ -8,7 +8,8 @@
 #   through) and scans the image itself (one finding);
 # - a denied run of the same image reports its deny too (exit stays 1);
 # - a wrong token is exit 4 with one error line naming the HTTP status; a server
-#   that is not there is exit 4; --report-token-file without --report-to is 2.
+#   that is not there is exit 4; --report-token-file without --report-to is 2;
+#   plain http:// to a host that is not loopback is 2 before anything runs.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/registry_lib.sh"
 . "$(dirname "$0")/run_lib.sh"
@@ -63,6 +64,14 @@ cg_expect_rc 4 "no server" "$T/f2.err"
 cg_expect_one_error "$T/f2.err" "no server"
 cg_run "$T/f3.out" "$T/f3.err" run "$IMG" --dry-run --db "$DB" -p "$POLICY" --report-token-file "$T/token"
 cg_expect_rc 2 "--report-token-file alone" "$T/f3.err"
+# the token never travels in clear text to another host: plain http:// is for
+# loopback only (192.0.2.1, TEST-NET-1, is never contacted: refused before the run)
+cg_run "$T/f4.out" "$T/f4.err" run "$IMG" --dry-run --db "$DB" -p "$POLICY" --exceptions "$EXC" --now "$NOW" \
+  --artifacts "$T/a-f4" --report-to "http://192.0.2.1:8780" --report-token-file "$T/token" -q
+cg_expect_rc 2 "plain http to a non-loopback host" "$T/f4.err"
+cg_expect_one_error "$T/f4.err" "plain http to a non-loopback host"
+grep -q "only https://, or http:// to a loopback host" "$T/f4.err" && cg_ok || cg_fail "no reason: $(cat "$T/f4.err")"
+[ -e "$T/a-f4" ] && cg_fail "the run started although --report-to was refused" || cg_ok
 serve_stop s
 cg_expect_eq 0 "$SERVE_RC" "SIGTERM stops cleanly"
 cg_finish

@@ -130,6 +130,42 @@ static void test_syntax_errors_name_the_line(void **state)
     expect("[{a: 1}]: x\n", NULL, CG_ERR_INPUT, "f.yaml:1: only scalar mapping keys are supported");
 }
 
+/* cg_yaml_parse_map: the configuration-file preamble (secret and lint configs). */
+static void test_parse_map(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *y;
+        cg_status want;
+        int root; /* a mapping comes back */
+        const char *msg;
+    } cases[] = {
+        {"", CG_OK, 0, NULL},
+        {"# only a comment\n", CG_OK, 0, NULL},
+        {"a: 1\n", CG_OK, 1, NULL},
+        {"a: 1\n---\n- x\n", CG_OK, 1, NULL}, /* later documents are not the preamble's concern */
+        {"\n\n- a\n", CG_ERR_INPUT, 0, "f.yaml:3: not a mapping"},
+        {"just text\n", CG_ERR_INPUT, 0, "f.yaml:1: not a mapping"},
+        {"a: [1\n", CG_ERR_INPUT, 0, "f.yaml:"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cg_arena a;
+        cg_arena_init(&a);
+        cg_error e;
+        cg_error_clear(&e);
+        const cg_yaml_node *root = (const cg_yaml_node *)&a; /* must be overwritten */
+        cg_status st = cg_yaml_parse_map((const uint8_t *)cases[i].y, strlen(cases[i].y), "f.yaml", NULL, &a, &root, &e);
+        if (st != cases[i].want)
+            fail_msg("case %zu: status %d, want %d (%s)", i, st, cases[i].want, e.msg);
+        if (cases[i].msg && !strstr(e.msg, cases[i].msg))
+            fail_msg("case %zu: message \"%s\", want \"%s\"", i, e.msg, cases[i].msg);
+        assert_int_equal(root != NULL, cases[i].root);
+        if (root)
+            assert_int_equal(root->kind, CG_YAML_MAP);
+        cg_arena_free(&a);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -138,6 +174,7 @@ int main(void)
         cmocka_unit_test(test_strict),
         cmocka_unit_test(test_lines_of_empty_nodes),
         cmocka_unit_test(test_syntax_errors_name_the_line),
+        cmocka_unit_test(test_parse_map),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
