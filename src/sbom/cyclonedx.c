@@ -344,8 +344,7 @@ static void dependencies(cg_wmodel *m, cg_jw *w, const deps_model *dm, int *fail
 }
 
 /* The whole document, streamed to w, with or without serialNumber. */
-static void document(cg_wmodel *m, cg_jw *w, const char *serial, const deps_model *dm, json_t *vulns,
-                     int *failed)
+static void document(cg_wmodel *m, cg_jw *w, const char *serial, const deps_model *dm, int *failed)
 {
     cg_jw_open(w, "{");
     cg_jw_kstr(w, "$schema", "http://cyclonedx.org/schema/bom-1.6.schema.json");
@@ -387,9 +386,9 @@ static void document(cg_wmodel *m, cg_jw *w, const char *serial, const deps_mode
     cg_jw_close(w, "]");
     cg_jw_key(w, "dependencies");
     dependencies(m, w, dm, failed);
-    if (vulns) {
+    if (m->cdx_vulns && w->st == CG_OK && !*failed) {
         cg_jw_key(w, "vulnerabilities");
-        cg_j_write(w, vulns);
+        m->cdx_vulns(m->cdx_vulns_ud, m->refs, w, failed);
     }
     cg_jw_close(w, "}");
 }
@@ -434,26 +433,23 @@ typedef struct cdx_pass {
     cg_wmodel *m;
     const char *serial;
     const deps_model *dm;
-    json_t *vulns;
     int failed;
 } cdx_pass;
 
 static void cdx_doc(void *ud, cg_jw *w)
 {
     cdx_pass *p = ud;
-    document(p->m, w, p->serial, p->dm, p->vulns, &p->failed);
+    document(p->m, w, p->serial, p->dm, &p->failed);
 }
 
 cg_status cg_write_cyclonedx(cg_wmodel *m, cg_buf *out, cg_sink_fn sink, void *sink_ud, cg_error *err)
 {
-    cg_jctx j = {0};
     cg_arena da;
     cg_arena_init(&da);
     deps_model dm = {0};
+    cdx_pass pass = {m, NULL, &dm, 0};
     if (deps_build(m, &da, &dm) < 0)
-        j.failed = 1;
-    json_t *vulns = m->cdx_vulns && !j.failed ? m->cdx_vulns(m->cdx_vulns_ud, m->refs, &j) : NULL;
-    cdx_pass pass = {m, NULL, &dm, vulns, j.failed};
+        pass.failed = 1;
     cg_status st = CG_OK;
     char uuid[37], serial[64];
     /* The serial names the content: hash the document written without it
@@ -483,7 +479,6 @@ cg_status cg_write_cyclonedx(cg_wmodel *m, cg_buf *out, cg_sink_fn sink, void *s
     }
     if ((st == CG_OK || st == CG_ERR_NOMEM) && pass.failed)
         st = cg_error_set(err, CG_ERR_NOMEM, "writing CycloneDX: out of memory");
-    json_decref(vulns);
     cg_arena_free(&da);
     cg_arena_free(&m->scratch);
     return st;

@@ -567,8 +567,7 @@ cg_status cg_sbom_write_stream(const cg_sbom *s, cg_sbom_format fmt, cg_sink_fn 
     return st;
 }
 
-static cg_status write_cdx_ext(const cg_sbom *s, json_t *(*fn)(void *ud, const char *const *refs, cg_jctx *j),
-                               void *ud, cg_buf *out, cg_sink_fn sink, void *sink_ud, cg_error *err)
+static cg_status write_cdx_ext(const cg_sbom *s, cg_cdx_vulns_fn fn, void *ud, cg_buf *out, cg_sink_fn sink, void *sink_ud, cg_error *err)
 {
     cg_wmodel m;
     memset(&m, 0, sizeof m);
@@ -591,18 +590,15 @@ cg_status cg_sbom_write_table(const cg_sbom *s, size_t width, cg_buf *out, cg_er
     return write_any(s, CG_SBOM_TABLE, width, out, NULL, NULL, err);
 }
 
-cg_status cg_sbom_write_cyclonedx_ext(const cg_sbom *s,
-                                      json_t *(*fn)(void *ud, const char *const *refs, cg_jctx *j),
-                                      void *ud, cg_buf *out, cg_error *err)
+cg_status cg_sbom_write_cyclonedx_ext(const cg_sbom *s, cg_cdx_vulns_fn fn, void *ud, cg_buf *out, cg_error *err)
 {
     if (!s || !out)
         return cg_error_set(err, CG_ERR_USAGE, "cg_sbom_write_cyclonedx_ext: no SBOM or no output buffer");
     return write_cdx_ext(s, fn, ud, out, NULL, NULL, err);
 }
 
-cg_status cg_sbom_write_cyclonedx_ext_stream(const cg_sbom *s,
-                                             json_t *(*fn)(void *ud, const char *const *refs, cg_jctx *j),
-                                             void *ud, cg_sink_fn sink, void *sink_ud, cg_error *err)
+cg_status cg_sbom_write_cyclonedx_ext_stream(const cg_sbom *s, cg_cdx_vulns_fn fn, void *ud, cg_sink_fn sink,
+                                             void *sink_ud, cg_error *err)
 {
     if (!s || !sink)
         return cg_error_set(err, CG_ERR_USAGE, "cg_sbom_write_cyclonedx_ext_stream: no SBOM or no sink");

@@ -35,6 +35,12 @@ int cg_strset_has(const cg_strset *set, const char *s);
 
 struct cg_jctx;
 
+/* Writes the value of "vulnerabilities" (an array) at w's position; refs[i]
+ * is the bom-ref of s->pkgs[i].  Called twice per document (once into the
+ * hash behind serialNumber, once into the output): it must write the same
+ * bytes both times.  Sets *failed when out of memory. */
+typedef void (*cg_cdx_vulns_fn)(void *ud, const char *const *refs, cg_jw *w, int *failed);
+
 typedef struct cg_licref {
     const char *text;  /* the non-SPDX licence name as written */
     const char *id;    /* "LicenseRef-<sanitised>", unique in the document */
@@ -63,8 +69,8 @@ typedef struct cg_wmodel {
     size_t n_ext_licrefs;
     char *pk_cur;           /* cg_w_pack: strings back to back in blocks of arena */
     size_t pk_left;
-    /* optional (cg_sbom_write_cyclonedx_ext): builds the "vulnerabilities" array */
-    json_t *(*cdx_vulns)(void *ud, const char *const *refs, struct cg_jctx *j);
+    /* optional (cg_sbom_write_cyclonedx_ext): writes the "vulnerabilities" array */
+    cg_cdx_vulns_fn cdx_vulns;
     void *cdx_vulns_ud;
 } cg_wmodel;
 
@@ -88,17 +94,13 @@ const char *cg_w_licref(const cg_wmodel *m, const char *text);
  * values dropped).  Returns the count; *out is in m->scratch. */
 size_t cg_w_pkg_licenses(cg_wmodel *m, const cg_package *p, const cg_license ***out);
 
-/* CycloneDX with a "vulnerabilities" array made by fn (the scanner's report):
- * fn gets each package's bom-ref (refs[i] for s->pkgs[i]) so affects[].ref
- * agrees with the components.  Returns a new array or NULL (j->failed on
- * memory). */
-cg_status cg_sbom_write_cyclonedx_ext(const cg_sbom *s,
-                                      json_t *(*fn)(void *ud, const char *const *refs, cg_jctx *j),
-                                      void *ud, cg_buf *out, cg_error *err);
+/* CycloneDX with a "vulnerabilities" array written by fn (the scanner's
+ * report), streamed: fn gets each package's bom-ref (refs[i] for s->pkgs[i])
+ * so affects[].ref agrees with the components. */
+cg_status cg_sbom_write_cyclonedx_ext(const cg_sbom *s, cg_cdx_vulns_fn fn, void *ud, cg_buf *out, cg_error *err);
 /* The same, streamed: out is only a window, each chunk goes to sink. */
-cg_status cg_sbom_write_cyclonedx_ext_stream(const cg_sbom *s,
-                                             json_t *(*fn)(void *ud, const char *const *refs, cg_jctx *j),
-                                             void *ud, cg_sink_fn sink, void *sink_ud, cg_error *err);
+cg_status cg_sbom_write_cyclonedx_ext_stream(const cg_sbom *s, cg_cdx_vulns_fn fn, void *ud, cg_sink_fn sink,
+                                             void *sink_ud, cg_error *err);
 
 /* A version-5-style UUID from the sha256 of data: "xxxxxxxx-xxxx-5xxx-yxxx-xxxxxxxxxxxx". */
 cg_status cg_w_uuid(const void *data, size_t len, char out[37], cg_error *err);
