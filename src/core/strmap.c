@@ -26,7 +26,7 @@ int cg_strmap_live(const cg_strmap_slot *s)
     return s->key && s->key != TOMB;
 }
 
-static size_t hash_of(const char *k, size_t n)
+size_t cg_strmap_hash(const char *k, size_t n)
 {
     uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < n; i++) {
@@ -77,13 +77,13 @@ static cg_status grow(cg_strmap *m)
 
 void *cg_strmap_get(const cg_strmap *m, const char *key, size_t klen)
 {
-    cg_strmap_slot *s = find(m, key, klen, hash_of(key, klen));
+    cg_strmap_slot *s = find(m, key, klen, cg_strmap_hash(key, klen));
     return s ? s->val : NULL;
 }
 
 cg_status cg_strmap_put(cg_strmap *m, const char *key, size_t klen, void *val)
 {
-    size_t h = hash_of(key, klen);
+    size_t h = cg_strmap_hash(key, klen);
     cg_strmap_slot *s = find(m, key, klen, h);
     if (s) {
         s->val = val;
@@ -107,7 +107,7 @@ cg_status cg_strmap_put(cg_strmap *m, const char *key, size_t klen, void *val)
 
 void *cg_strmap_del(cg_strmap *m, const char *key, size_t klen)
 {
-    cg_strmap_slot *s = find(m, key, klen, hash_of(key, klen));
+    cg_strmap_slot *s = find(m, key, klen, cg_strmap_hash(key, klen));
     if (!s)
         return NULL;
     void *v = s->val;

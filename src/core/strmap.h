@@ -27,6 +27,8 @@ typedef struct cg_strmap {
 void cg_strmap_init(cg_strmap *m);
 void cg_strmap_free(cg_strmap *m);
 void *cg_strmap_get(const cg_strmap *m, const char *key, size_t klen);
+/* The table's hash of klen bytes at key (FNV-1a, folded); for other tables of strings. */
+size_t cg_strmap_hash(const char *key, size_t klen);
 /* Insert or replace. */
 cg_status cg_strmap_put(cg_strmap *m, const char *key, size_t klen, void *val);
 /* Remove; returns the old value or NULL. */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cgate/policy.h"
+#include "core/strmap.h"
 #include "core/json.h"
 #include "core/jsplit.h"
 #include "core/oom.h"
@@ -78,16 +79,6 @@ typedef struct strtab {
     cg_buf kb; /* scratch: an array's key */
     int oom;
 } strtab;
-
-static uint32_t fnv(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return (uint32_t)(h ^ (h >> 32));
-}
 
 /* The slot of s (n bytes, no NUL inside, hash h) or the empty one where it goes. */
 static size_t itab_slot(const itab *t, const char *s, size_t n, size_t h)
@@ -175,7 +166,7 @@ static const char *istr(cg_arena *a, strtab *im, const char *s)
         im->oom = 1;
         return NULL;
     }
-    uint32_t h = fnv(s, n);
+    uint32_t h = (uint32_t)cg_strmap_hash(s, n);
     size_t i = itab_slot(&im->s, s, n, h);
     if (!im->s.key[i]) {
         im->s.hash[i] = h;
@@ -203,7 +194,7 @@ static const void *iarr(cg_arena *a, strtab *im, const void *v, size_t n, size_t
         return cg_arena_memdup(a, v, n * sz);
     if (!im->kb.data || itab_room(&im->arr, 1) != 0)
         return NULL;
-    uint32_t h = fnv(im->kb.data, im->kb.len);
+    uint32_t h = (uint32_t)cg_strmap_hash(im->kb.data, im->kb.len);
     size_t i = itab_slot(&im->arr, im->kb.data, im->kb.len, h);
     if (!im->arr.key[i]) {
         im->arr.hash[i] = h;

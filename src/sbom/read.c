@@ -68,14 +68,9 @@ const char *rd_jstr(rd *r, const json_t *v)
     return c;
 }
 
-const char *rd_jstr_intern(rd *r, const json_t *v)
+/* The one copy of the n bytes at s (no NUL inside) in r's intern table. */
+static const char *rd_intern_n(rd *r, const char *s, size_t n)
 {
-    if (!json_is_string(v))
-        return NULL;
-    size_t n = json_string_length(v);
-    const char *s = json_string_value(v);
-    if (!n || n > STR_MAX || memchr(s, '\0', n))
-        return NULL;
     const char *c = cg_strmap_get(&r->interned, s, n);
     if (c)
         return c;
@@ -85,6 +80,17 @@ const char *rd_jstr_intern(rd *r, const json_t *v)
         return NULL;
     }
     return d;
+}
+
+const char *rd_jstr_intern(rd *r, const json_t *v)
+{
+    if (!json_is_string(v))
+        return NULL;
+    size_t n = json_string_length(v);
+    const char *s = json_string_value(v);
+    if (!n || n > STR_MAX || memchr(s, '\0', n))
+        return NULL;
+    return rd_intern_n(r, s, n);
 }
 
 const char *rd_jget_intern(rd *r, const json_t *obj, const char *key)
@@ -115,16 +121,7 @@ static const char *rd_intern(rd *r, const char *s)
 {
     if (!s)
         return NULL;
-    size_t n = strlen(s);
-    const char *c = cg_strmap_get(&r->interned, s, n);
-    if (c)
-        return c;
-    char *d = rd_strndup(r, s, n);
-    if (!d || cg_strmap_put(&r->interned, d, n, d) != CG_OK) {
-        r->oom = true;
-        return NULL;
-    }
-    return d;
+    return rd_intern_n(r, s, strlen(s));
 }
 
 static const char *rd_copy(rd *r, const char *s)
