@@ -53,14 +53,26 @@ static char *rd_strndup(rd *r, const char *s, size_t n)
     return d;
 }
 
-/* A JSON string without NUL, at most STR_MAX bytes, copied to the arena. */
-const char *rd_jstr(rd *r, const json_t *v)
+/* v's text when it is a non-empty JSON string without NUL of at most
+ * STR_MAX bytes (its length in *len), else NULL. */
+static const char *jstr_view(const json_t *v, size_t *len)
 {
     if (!json_is_string(v))
         return NULL;
     size_t n = json_string_length(v);
     const char *s = json_string_value(v);
     if (!n || n > STR_MAX || memchr(s, '\0', n))
+        return NULL;
+    *len = n;
+    return s;
+}
+
+/* A JSON string without NUL, at most STR_MAX bytes, copied to the arena. */
+const char *rd_jstr(rd *r, const json_t *v)
+{
+    size_t n = 0;
+    const char *s = jstr_view(v, &n);
+    if (!s)
         return NULL;
     const char *c = rd_strndup(r, s, n);
     if (!c)
@@ -84,13 +96,9 @@ static const char *rd_intern_n(rd *r, const char *s, size_t n)
 
 const char *rd_jstr_intern(rd *r, const json_t *v)
 {
-    if (!json_is_string(v))
-        return NULL;
-    size_t n = json_string_length(v);
-    const char *s = json_string_value(v);
-    if (!n || n > STR_MAX || memchr(s, '\0', n))
-        return NULL;
-    return rd_intern_n(r, s, n);
+    size_t n = 0;
+    const char *s = jstr_view(v, &n);
+    return s ? rd_intern_n(r, s, n) : NULL;
 }
 
 const char *rd_jget_intern(rd *r, const json_t *obj, const char *key)
@@ -105,14 +113,8 @@ const char *rd_jget(rd *r, const json_t *obj, const char *key)
 
 const char *rd_jpeek(const json_t *obj, const char *key)
 {
-    const json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
-    if (!json_is_string(v))
-        return NULL;
-    size_t n = json_string_length(v);
-    const char *s = json_string_value(v);
-    if (!n || n > STR_MAX || memchr(s, '\0', n))
-        return NULL;
-    return s;
+    size_t n = 0;
+    return jstr_view(json_is_object(obj) ? json_object_get(obj, key) : NULL, &n);
 }
 
 /* The one copy of s (a string repeated across packages: types, namespaces,
